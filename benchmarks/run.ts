@@ -1,0 +1,38 @@
+/**
+ * npm run bench -- [--json] [--case NAME] [--no-ref]
+ * Prints one JSON line per case with --json (the DESIGN.md contract), a readable table
+ * otherwise. With the reference implementations available (../shared/bench-ref/run.sh,
+ * not needed by CI), each case also runs its reference in the same run and reports the ratio.
+ */
+import type { BenchCase } from "./case.js";
+import { kmcCases } from "./kmc.js";
+import { networkCases } from "./network.js";
+
+const cases: BenchCase[] = [...kmcCases, ...networkCases];
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const json = args.includes("--json");
+  const withReference = !args.includes("--no-ref");
+  const ci = args.indexOf("--case");
+  const only = ci >= 0 ? args[ci + 1] : undefined;
+  const selected = only === undefined ? cases.filter((c) => !c.name.endsWith("-256") && !c.name.startsWith("kmc-scaling") ) : cases.filter((c) => c.name === only);
+  if (selected.length === 0) {
+    process.stderr.write(`unknown case '${only}'; valid: ${cases.map((c) => c.name).join(", ")}\n`);
+    process.exit(2);
+  }
+  for (const c of selected) {
+    const fields = await c.run({ withReference, log: (m) => process.stderr.write(`[${c.name}] ${m}\n`) });
+    const row = { bench: c.name, ...fields };
+    if (json) process.stdout.write(JSON.stringify(row) + "\n");
+    else {
+      process.stdout.write(`\n${c.name}: ${c.description}\n`);
+      for (const [k, v] of Object.entries(fields)) process.stdout.write(`  ${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}\n`);
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
