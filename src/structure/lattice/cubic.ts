@@ -37,7 +37,7 @@ export function cubicLattice(options: CubicLatticeOptions): PeriodicLattice {
   // simple cubic with 2 cells along an axis would bond a site to the same neighbour twice
   // through +x and -x; that is still the torus' bond set, so it is allowed.
   const cell = buildUnitCell([a, a, a], basis, [
-    { from: "site", to: "site", minDistanceAngstrom: 0.99 * d, maxDistanceAngstrom: 1.01 * d, hopType: "nn" },
+    { from: "site", to: "site", minDistanceAngstrom: 0.999 * d, maxDistanceAngstrom: d, hopType: "nn" },
   ]);
   return periodicLattice(options.kind, cell, options.cells);
 }

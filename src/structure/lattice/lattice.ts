@@ -76,7 +76,7 @@ export function buildUnitCell(
   });
   const minEdge = Math.min(...cellAngstrom);
   for (const r of rules) {
-    if (r.maxDistanceAngstrom > minEdge) {
+    if (r.maxDistanceAngstrom > minEdge * (1 + 1e-9)) {
       throw new InputError(`bond rule ${r.from}-${r.to}: reach ${r.maxDistanceAngstrom} A must not exceed the cell edge ${minEdge} A`);
     }
   }

@@ -1,0 +1,152 @@
+/**
+ * KMC benchmark cases.
+ * kmc-standard (DESIGN.md): simple cubic L = 64 (262,144 sites), 10 % occupancy, one
+ * species, Ea 0.16 eV, T 298 K, nu 1e13 Hz, field bias qEa/kT = 0.1 along x, 2e7 hops
+ * timed after 1e6 warm-up. The C reference (../shared/bench-ref/run.sh kmc-standard, its
+ * fastest scheme) runs in the same process tree right after, so the ratio compares like
+ * with like on a noisy shared machine.
+ * kmc-scaling: the same at L = 32, 64, 96, 128 (events/s should not fall beyond cache effects).
+ * rng: xoshiro128** against seedrandom's generators (why the hot loop does not use seedrandom).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import seedrandom from "seedrandom";
+import type { BenchCase, BenchOptions } from "./case.js";
+import { cubicLattice } from "../src/structure/lattice/cubic.js";
+import { KmcEngine, type Scheme } from "../src/transport/kmc/engine.js";
+import { createStream } from "../src/core/rng.js";
+import { BOLTZMANN_EV_PER_K } from "../src/core/constants.js";
+
+interface KmcBenchResult {
+  eventsPerSecond: number;
+  seconds: number;
+  bytesPerSite: number;
+  acceptance: number;
+  driftOverExact: number;
+  scheme: Scheme;
+}
+
+/** Run the standard lattice gas at side L; time `hops` after `warmup`. */
+function runStandard(L: number, hops: number, warmup: number, scheme: Scheme = "null-event"): KmcBenchResult {
+  const temperatureK = 298;
+  const aAngstrom = 1;
+  const kT = BOLTZMANN_EV_PER_K * temperatureK;
+  // qEa/kT = 0.1 -> E = 0.1 kT / (e a); kT in eV = volts for q = e; a in cm
+  const fieldVPerCm = (0.1 * kT) / (aAngstrom * 1e-8);
+  const lattice = cubicLattice({ kind: "simple-cubic", cells: [L, L, L], latticeConstantAngstrom: aAngstrom });
+  const count = Math.round(0.1 * lattice.siteCount);
+  const engine = new KmcEngine(
+    {
+      lattice,
+      species: [{ name: "Li+", charge: 1, attemptFrequencyHz: 1e13, hopBarrierEV: [0.16], siteEnergyEV: [0], count }],
+      temperatureK,
+      fieldVPerCm: [fieldVPerCm, 0, 0],
+    },
+    createStream(1, "bench", "kmc-standard", L),
+    scheme,
+  );
+  engine.advance(warmup);
+  engine.reset();
+  const t0 = process.hrtime.bigint();
+  const dt = engine.advance(hops);
+  const seconds = Number(process.hrtime.bigint() - t0) * 1e-9;
+  // exact drift of the driven lattice gas: v = sum_d r_d dx_d (M - N)/(M - 1)
+  const gamma = 1e13 * Math.exp(-0.16 / kT);
+  const v0 = gamma * (Math.exp(0.05) - Math.exp(-0.05));
+  const vExact = (v0 * (lattice.siteCount - count)) / (lattice.siteCount - 1);
+  const vDrift = engine.speciesDisp[0]! / count / dt;
+  let bytes = 0;
+  for (const v of Object.values(engine)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+  return {
+    eventsPerSecond: hops / seconds,
+    seconds,
+    bytesPerSite: bytes / lattice.siteCount,
+    acceptance: engine.hops / engine.attempts,
+    driftOverExact: vDrift / vExact,
+    scheme: engine.scheme,
+  };
+}
+
+function reference(options: BenchOptions, alg: string): Record<string, unknown> | undefined {
+  const script = resolve(process.cwd(), "..", "shared", "bench-ref", "run.sh");
+  if (!options.withReference || !existsSync(script)) return undefined;
+  const out = spawnSync("bash", [script, "kmc-standard", alg], { encoding: "utf8", timeout: 600_000 });
+  const line = out.stdout?.trim().split("\n").pop();
+  if (out.status !== 0 || line === undefined || !line.startsWith("{")) {
+    options.log(`reference ${alg} failed: ${out.stderr?.slice(0, 300)}`);
+    return undefined;
+  }
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+export const kmcCases: BenchCase[] = [
+  {
+    name: "kmc-standard",
+    description: "simple cubic L=64, 10% occupancy, field bias 0.1, 2e7 hops after 1e6 warm-up",
+    async run(options) {
+      const ours = runStandard(64, 2e7, 1e6);
+      options.log(`mofhop null-event: ${(ours.eventsPerSecond / 1e6).toFixed(2)} M events/s`);
+      const tree = runStandard(64, 2e6, 1e5, "tree");
+      options.log(`mofhop tree: ${(tree.eventsPerSecond / 1e6).toFixed(2)} M events/s`);
+      const refRej = reference(options, "rejection");
+      const refTree = reference(options, "tree");
+      const fields: Record<string, unknown> = {
+        eventsPerSecond: Math.round(ours.eventsPerSecond),
+        seconds: +ours.seconds.toFixed(3),
+        scheme: ours.scheme,
+        acceptance: +ours.acceptance.toFixed(4),
+        bytesPerSite: +ours.bytesPerSite.toFixed(2),
+        driftOverExact: +ours.driftOverExact.toFixed(4),
+        treeEventsPerSecond: Math.round(tree.eventsPerSecond),
+      };
+      if (refRej !== undefined) {
+        fields.referenceEventsPerSecond = refRej.eventsPerSecond;
+        fields.referenceScheme = "C rejection (kmc_ref.c)";
+        fields.ratioToReference = +(ours.eventsPerSecond / (refRej.eventsPerSecond as number)).toFixed(3);
+      } else fields.referenceAvailable = false;
+      if (refTree !== undefined) {
+        fields.referenceTreeEventsPerSecond = refTree.eventsPerSecond;
+        fields.treeRatioToReferenceTree = +(tree.eventsPerSecond / (refTree.eventsPerSecond as number)).toFixed(3);
+      }
+      // lattice_mc (public Python code) figure from ../shared/bench-ref/README.md (not rerun: ~4 events/s)
+      fields.latticeMcEventsPerSecond = 4;
+      return fields;
+    },
+  },
+  {
+    name: "kmc-scaling",
+    description: "events/s against lattice size, L = 32, 64, 96, 128 (2e7 hops each)",
+    async run(options) {
+      const rows: Record<string, unknown>[] = [];
+      for (const L of [32, 64, 96, 128]) {
+        const r = runStandard(L, 2e7, 1e6);
+        options.log(`L=${L}: ${(r.eventsPerSecond / 1e6).toFixed(2)} M events/s, ${r.bytesPerSite.toFixed(1)} B/site`);
+        rows.push({ L, sites: L ** 3, eventsPerSecond: Math.round(r.eventsPerSecond), bytesPerSite: +r.bytesPerSite.toFixed(2) });
+      }
+      return { sizes: rows };
+    },
+  },
+  {
+    name: "rng",
+    description: "1e7 uniform draws: inlined-style xoshiro128** against seedrandom (ARC4 default, alea, xor4096)",
+    async run() {
+      const n = 1e7;
+      const time = (f: () => number): number => {
+        let acc = 0;
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < n; i++) acc += f();
+        const s = Number(process.hrtime.bigint() - t0) * 1e-9;
+        if (acc === -1) console.log(acc);
+        return n / s;
+      };
+      const x = createStream(1, "bench");
+      return {
+        xoshiro128PerSecond: Math.round(time(() => x.nextUint32())),
+        seedrandomArc4PerSecond: Math.round(time(seedrandom("1"))),
+        seedrandomAleaPerSecond: Math.round(time(seedrandom.alea("1"))),
+        seedrandomXor4096PerSecond: Math.round(time(seedrandom.xor4096("1"))),
+      };
+    },
+  },
+];
