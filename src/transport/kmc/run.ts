@@ -1,0 +1,67 @@
+/**
+ * Replicas of one KMC model at one temperature, summarized with standard errors; with a
+ * target precision, the replicas are extended (same streams, doubling the measured hops)
+ * until the relative standard error of the total conductivity falls below it.
+ */
+import type { RandomStream } from "../../core/rng.js";
+import type { Scheme } from "./engine.js";
+import type { KmcModel } from "./model.js";
+import { ReplicaRun, summarize, type TransportSummary } from "./observe.js";
+
+export interface KmcRunOptions {
+  readonly replicas: number;
+  readonly equilibrationHops: number;
+  /** Accepted hops measured per replica (the first round in target-precision mode). */
+  readonly hops: number;
+  /** Time blocks per replica per round. */
+  readonly blocks: number;
+  readonly scheme?: Scheme;
+  /** Stop when the total conductivity's relative standard error is below this. */
+  readonly targetRelativeError?: number;
+  /** Upper limit of measured hops per replica in target-precision mode. */
+  readonly maxHops?: number;
+  /** Progress: fraction of the planned work done, 0..1. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+export interface KmcRunResult {
+  readonly summary: TransportSummary;
+  readonly consistencyErrors: readonly string[];
+  readonly attempts: number;
+}
+
+/** Run the replicas of one model; `stream(r)` gives replica r's random stream. */
+export function runKmc(model: KmcModel, options: KmcRunOptions, stream: (replica: number) => RandomStream): KmcRunResult {
+  const R = options.replicas;
+  const planned = R * (options.equilibrationHops + (options.targetRelativeError === undefined ? options.hops : (options.maxHops ?? options.hops)));
+  const done = new Float64Array(R);
+  const report = (): void => {
+    if (options.onProgress === undefined) return;
+    let s = 0;
+    for (let i = 0; i < R; i++) s += done[i]!;
+    options.onProgress(Math.min(1, s / planned));
+  };
+  const runs: ReplicaRun[] = [];
+  for (let r = 0; r < R; r++) {
+    runs.push(new ReplicaRun(model, stream(r), options.equilibrationHops, options.scheme, (h) => { done[r] = h; report(); }));
+  }
+  let hops = options.hops;
+  let measured = 0;
+  for (;;) {
+    for (const run of runs) run.measure(hops, options.blocks);
+    measured += hops;
+    const summary = summarize(model, runs.map((run) => run.record()));
+    const target = options.targetRelativeError;
+    const rel = summary.totalConductivityStdErr / Math.abs(summary.totalConductivitySPerCm);
+    const cap = options.maxHops ?? options.hops;
+    if (target === undefined || rel <= target || measured + 2 * hops > cap) {
+      const records = runs.map((run) => run.record());
+      return {
+        summary: summarize(model, records),
+        consistencyErrors: records.flatMap((r) => r.consistencyErrors),
+        attempts: records.reduce((s, r) => s + r.attempts, 0),
+      };
+    }
+    hops = measured; // double the measured hops
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Dilute limit and driven lattice gas: the KMC engine against exact results.
+ * References: D = z nu d^2 / 6 = nu a^2 for sc, bcc, fcc (Mehrer, Diffusion in Solids,
+ * ch. 7); lattice gas with exclusion only: D_sigma = D0 (M - N) / (M - 1) (Kutner, Phys.
+ * Lett. A 81, 239, 1981); driven lattice gas on a torus: current per site
+ * nu (e^b - e^-b) N (M - N) / (M (M - 1)), b = q E d / 2 kB T, at any field.
+ * Tolerances: Z_TOL standard errors (test/stats-tolerance.ts), plus where stated a bound
+ * on a known systematic (the exclusion correction at low occupancy).
+ */
+import { describe, expect, it } from "vitest";
+import { cubicLattice, type CubicKind } from "../../src/structure/lattice/cubic.js";
+import { createStream } from "../../src/core/rng.js";
+import { runKmc } from "../../src/transport/kmc/run.js";
+import type { KmcModel } from "../../src/transport/kmc/model.js";
+import type { Scheme } from "../../src/transport/kmc/engine.js";
+import { BOLTZMANN_EV_PER_K, BOLTZMANN_J_PER_K, ELEMENTARY_CHARGE_C } from "../../src/core/constants.js";
+import { expectWithinErrors } from "../stats-tolerance.js";
+
+const T = 300;
+const NU = 1e13;
+const EA = 0.2;
+const A_ANGSTROM = 3;
+const gamma = NU * Math.exp(-EA / (BOLTZMANN_EV_PER_K * T)); // rate per neighbour
+const d0 = gamma * (A_ANGSTROM * 1e-8) ** 2; // nu a^2, cm^2/s, for sc, bcc and fcc alike
+
+function model(kind: CubicKind, cells: number, count: number, fieldVPerCm = 0): KmcModel {
+  return {
+    lattice: cubicLattice({ kind, cells: [cells, cells, cells], latticeConstantAngstrom: A_ANGSTROM }),
+    species: [{ name: "Li+", charge: 1, attemptFrequencyHz: NU, hopBarrierEV: [EA], siteEnergyEV: [0], count }],
+    temperatureK: T,
+    fieldVPerCm: [fieldVPerCm, 0, 0],
+  };
+}
+
+describe("dilute limit: D* = z nu d^2 / 6 = nu a^2", () => {
+  const cases: [CubicKind, number, Scheme][] = [
+    ["simple-cubic", 64, "null-event"],
+    ["bcc", 50, "null-event"],
+    ["fcc", 40, "null-event"],
+    ["simple-cubic", 64, "tree"],
+  ];
+  for (const [kind, cells, scheme] of cases) {
+    it(`${kind} (${scheme})`, () => {
+      const m = model(kind, cells, 0); // count set below
+      const sites = m.lattice.siteCount;
+      const count = Math.round(0.0005 * sites);
+      const mm: KmcModel = { ...m, species: [{ ...m.species[0]!, count }] };
+      const { summary, consistencyErrors } = runKmc(
+        mm,
+        { replicas: 32, equilibrationHops: 0, hops: 400 * count, blocks: 10, scheme },
+        (r) => createStream(11, kind, scheme, r),
+      );
+      expect(consistencyErrors).toEqual([]);
+      const row = summary.species[0]!;
+      // Exclusion lowers D* by at most ~2c relative at occupancy c (D* = D0 (1 - c) f(c),
+      // f >= 0.65): 0.1 % here, allowed as a systematic beside the statistical tolerance.
+      expectWithinErrors(row.tracerDiffusivityCm2PerS, d0, row.tracerDiffusivityStdErr, 2 * 0.0005 * d0);
+      expect(row.tracerDiffusivityStdErr / d0).toBeLessThan(0.03); // the test has power
+    });
+  }
+});
+
+describe("exclusion-only lattice gas: D_sigma = D0 (M - N) / (M - 1)", () => {
+  for (const c of [0.25, 0.5, 0.75]) {
+    it(`simple cubic, c = ${c}`, () => {
+      const m = model("simple-cubic", 12, Math.round(c * 1728));
+      const N = m.species[0]!.count, M = 1728;
+      const { summary } = runKmc(m, { replicas: 4, equilibrationHops: 2e4, hops: 4e5, blocks: 100 }, (r) => createStream(5, "lg", c, r));
+      const row = summary.species[0]!;
+      const exact = (d0 * (M - N)) / (M - 1);
+      expectWithinErrors(row.chargeDiffusivityCm2PerS, exact, row.chargeDiffusivityStdErr);
+      expect(row.chargeDiffusivityStdErr / exact).toBeLessThan(0.05);
+      // Haven ratio = f(c): between the vacancy-limit value 0.6531 and 1, decreasing in c
+      expect(row.havenRatio).toBeGreaterThan(0.6531 - 4 * row.havenRatioStdErr);
+      expect(row.havenRatio).toBeLessThan(1);
+      // tracer: D* = D0 (1 - c) f(c) = H D_sigma by definition; check the pieces agree
+      expect(row.tracerDiffusivityCm2PerS / row.chargeDiffusivityCm2PerS).toBeCloseTo(row.havenRatio, 12);
+    });
+  }
+});
+
+describe("driven lattice gas on a torus, exact at any field", () => {
+  for (const b of [0.05, 0.5, 1.5]) {
+    it(`b = qEd/2kT = ${b}`, () => {
+      const kT = BOLTZMANN_EV_PER_K * T;
+      const field = (2 * b * kT) / (A_ANGSTROM * 1e-8); // V/cm for q = +1
+      const m = model("simple-cubic", 16, 1229, field); // c = 0.3
+      const M = 4096, N = 1229;
+      const { summary } = runKmc(m, { replicas: 4, equilibrationHops: 2e4, hops: 5e5, blocks: 50 }, (r) => createStream(9, "drive", b, r));
+      const row = summary.species[0]!;
+      // current per site = N v / (d M) with v the mean velocity per ion
+      const perSite = (N * row.driftVelocityCmPerS[0]) / (A_ANGSTROM * 1e-8 * M);
+      const exact = (gamma * (Math.exp(b) - Math.exp(-b)) * N * (M - N)) / (M * (M - 1));
+      const se = (row.driftConductivityStdErr! / row.driftConductivitySPerCm!) * perSite;
+      expectWithinErrors(perSite, exact, se);
+      expect(se / exact).toBeLessThan(0.05);
+    });
+  }
+
+  it("small field: drift conductivity = Nernst-Einstein conductivity x sinh(b)/b (Einstein relation)", () => {
+    const b = 0.05;
+    const kT = BOLTZMANN_EV_PER_K * T;
+    const field = (2 * b * kT) / (A_ANGSTROM * 1e-8);
+    const driven = runKmc(model("simple-cubic", 16, 1229, field), { replicas: 4, equilibrationHops: 2e4, hops: 5e5, blocks: 50 }, (r) => createStream(3, "einstein-drive", r)).summary.species[0]!;
+    // exact Nernst-Einstein conductivity of the lattice gas: n e^2 D0 (M-N)/(M-1) / kT
+    const M = 4096, N = 1229;
+    const n = driven.carrierDensityPerCm3;
+    const sigmaNE = (n * ELEMENTARY_CHARGE_C ** 2 * d0 * (M - N)) / (M - 1) / (BOLTZMANN_J_PER_K * T);
+    const expected = (sigmaNE * Math.sinh(b)) / b;
+    expectWithinErrors(driven.driftConductivitySPerCm!, expected, driven.driftConductivityStdErr!);
+    // and the measured charge term under the same small field agrees with it too
+    expectWithinErrors(driven.conductivitySPerCm, sigmaNE, driven.conductivityStdErr);
+  });
+});
