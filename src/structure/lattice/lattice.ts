@@ -29,6 +29,8 @@ export interface UnitCell {
   readonly bondVectorAngstrom: Float64Array;
   /** Hop type of each bond (index into hopTypeNames). */
   readonly bondHopType: Uint8Array;
+  /** The opposite bond: from the target back to the source (opposite offset and vector). */
+  readonly bondReverse: Int32Array;
   readonly hopTypeNames: readonly string[];
 }
 
@@ -125,7 +127,27 @@ export function buildUnitCell(
     }
   }
   bondStart[B] = k;
-  return { cellAngstrom, basisSiteType, siteTypeNames, basisPositionAngstrom: pos, bondStart, bondTarget, bondCellOffset, bondVectorAngstrom, bondHopType, hopTypeNames };
+  const bondReverse = reverseBonds(bondStart, bondTarget, bondCellOffset);
+  return { cellAngstrom, basisSiteType, siteTypeNames, basisPositionAngstrom: pos, bondStart, bondTarget, bondCellOffset, bondVectorAngstrom, bondHopType, bondReverse, hopTypeNames };
+}
+
+/** For each bond a -> b (offset o), the bond b -> a with offset -o. Distance rules are symmetric, so it exists. */
+function reverseBonds(bondStart: Int32Array, bondTarget: Int32Array, off: Int8Array): Int32Array {
+  const B = bondStart.length - 1;
+  const reverse = new Int32Array(bondTarget.length).fill(-1);
+  for (let a = 0; a < B; a++) {
+    for (let k = bondStart[a]!; k < bondStart[a + 1]!; k++) {
+      const b = bondTarget[k]!;
+      for (let m = bondStart[b]!; m < bondStart[b + 1]!; m++) {
+        if (bondTarget[m] === a && off[3 * m] === -off[3 * k]! && off[3 * m + 1] === -off[3 * k + 1]! && off[3 * m + 2] === -off[3 * k + 2]!) {
+          reverse[k] = m;
+          break;
+        }
+      }
+      if (reverse[k] === -1) throw new Error(`bond ${k} (${a} -> ${b}) has no reverse bond`);
+    }
+  }
+  return reverse;
 }
 
 function wrapFraction(f: number): number {

@@ -395,6 +395,28 @@ export class KmcEngine {
     return sum;
   }
 
+  /**
+   * The site (basis b, cell c) was just vacated (open) or filled: set the rate of every
+   * neighbouring ion's bond into it (its reverse bond) and refresh that ion's leaf.
+   * `mover` is the species that moved (unused: each neighbour uses its own species' rate).
+   */
+  private openBondsInto(b: number, cx: number, cy: number, cz: number, _mover: number, open: boolean): void {
+    const L = this.lattice, nBonds = L.bondTarget.length, zmax = this.zmax;
+    const rates = this.ionRates, reverse = L.bondReverse;
+    for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) {
+      const q = this.siteIon[this.neighbourSite(cx, cy, cz, k)]!;
+      if (q < 0) continue;
+      const kr = reverse[k]!;
+      const slot = q * zmax + (kr - L.bondStart[L.bondTarget[k]!]!);
+      const r = open ? this.rateTable[this.ionSpecies[q]! * nBonds + kr]! : 0;
+      if (rates[slot] === r) continue;
+      rates[slot] = r;
+      let sum = 0;
+      for (let j = q * zmax, e = j + zmax; j < e; j++) sum += rates[j]!;
+      this.setLeaf(q, sum);
+    }
+  }
+
   private setLeaf(p: number, v: number): void {
     const tree = this.tree;
     let i = this.treeLeaves + p;
@@ -468,6 +490,7 @@ export class KmcEngine {
       const from = this.ionSite[p]!;
       const target = this.neighbourSite(this.ionCx[p]!, this.ionCy[p]!, this.ionCz[p]!, k);
       const tb = L.bondTarget[k]!;
+      const oldCx = this.ionCx[p]!, oldCy = this.ionCy[p]!, oldCz = this.ionCz[p]!;
       // move
       this.siteIon[from] = -1;
       this.siteIon[target] = p;
@@ -492,15 +515,22 @@ export class KmcEngine {
         this.typeLast[z] = time;
         this.typeCount[z]!++;
       }
-      // recompute the rates of the ions whose options changed
-      this.touchedMark[p] = 1;
-      this.touched[0] = p;
-      let n = this.touchAround(from, depth, 1);
-      n = this.touchAround(target, depth, n);
-      for (let m = 0; m < n; m++) {
-        const q = this.touched[m]!;
-        this.touchedMark[q] = 0;
-        this.setLeaf(q, this.computeIonRates(q));
+      if (depth === 1) {
+        // exclusion only: just the bonds into the vacated and the filled site change
+        this.openBondsInto(b, oldCx, oldCy, oldCz, s, true);
+        this.openBondsInto(tb, this.ionCx[p]!, this.ionCy[p]!, this.ionCz[p]!, s, false);
+        this.setLeaf(p, this.computeIonRates(p));
+      } else {
+        // interactions: recompute every ion within two bonds of either site
+        this.touchedMark[p] = 1;
+        this.touched[0] = p;
+        let n = this.touchAround(from, depth, 1);
+        n = this.touchAround(target, depth, n);
+        for (let m = 0; m < n; m++) {
+          const q = this.touched[m]!;
+          this.touchedMark[q] = 0;
+          this.setLeaf(q, this.computeIonRates(q));
+        }
       }
     }
     this.attempts += hops;

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * The mofhop command. Exit codes: 0 ok, 2 bad input (InputError), 1 anything else.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../core/errors.js";
+import { writeFileAtomic } from "../core/files.js";
+import { loadScenario } from "../scenario/load.js";
+import { buildLattice } from "../pipeline/kmcModel.js";
+import { runScenario } from "../pipeline/runScenario.js";
+import { resultTables } from "../report/csv.js";
+import { helpText, parseArgs, type ParsedCommand } from "./options.js";
+import { ProgressBar } from "./progress.js";
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (parsed === "help") {
+    process.stdout.write(helpText(version()) + "\n");
+    return 0;
+  }
+  if (parsed === "version") {
+    process.stdout.write(version() + "\n");
+    return 0;
+  }
+  switch (parsed.command.name) {
+    case "run":
+      return run(parsed);
+    case "validate":
+      return validate(parsed);
+    default:
+      throw new InputError(`unknown command '${parsed.command.name}'`);
+  }
+}
+
+function validate(cmd: ParsedCommand): number {
+  const { scenario } = loadScenario(cmd.args[0]!);
+  const parts: string[] = [];
+  if (scenario.lattice !== undefined) {
+    const lattice = buildLattice(scenario); // geometry errors are input errors too
+    parts.push(`${scenario.lattice.kind} ${scenario.lattice.cells.join("x")} cells (${lattice.siteCount} sites), ${scenario.species!.map((s) => s.name).join(", ")}`);
+  }
+  parts.push(`${scenario.temperaturesK.length} temperature${scenario.temperaturesK.length > 1 ? "s" : ""}`);
+  process.stdout.write(`ok: ${scenario.name}: ${parts.join("; ")}\n`);
+  return 0;
+}
+
+function run(cmd: ParsedCommand): number {
+  const { scenario } = loadScenario(cmd.args[0]!);
+  const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
+  const results = runScenario(scenario, { onProgress: (f, stage) => bar.update(f, stage) });
+  bar.done();
+  const out = cmd.options.out;
+  if (typeof out === "string") {
+    // results are complete before anything is written; each file appears whole (rename)
+    writeFileAtomic(join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
+    for (const [name, text] of Object.entries(resultTables(results))) writeFileAtomic(join(out, name), text);
+  }
+  if (cmd.options.json === true) process.stdout.write(JSON.stringify(results) + "\n");
+  else if (typeof out !== "string") process.stdout.write(summaryText(results) + "\n");
+  else process.stderr.write(`wrote ${out}/results.json\n`);
+  return 0;
+}
+
+function summaryText(results: ReturnType<typeof runScenario>): string {
+  const lines = [`scenario ${results.scenario}`];
+  for (const r of results.transport) {
+    lines.push(
+      `  ${r.temperatureK} K ${r.species}: sigma = ${r.conductivitySPerCm.toExponential(3)} +- ${r.conductivityStdErr.toExponential(1)} S/cm, ` +
+        `D* = ${r.tracerDiffusivityCm2PerS.toExponential(3)} cm2/s, Haven = ${r.havenRatio.toFixed(3)}`,
+    );
+  }
+  for (const t of results.transferenceNumber) lines.push(`  ${t.temperatureK} K cation share of the current: ${t.cation.toFixed(3)}`);
+  for (const a of results.arrhenius) lines.push(`  Ea (${a.of}) = ${a.activationEnergyEV.toFixed(4)} +- ${a.activationEnergyStdErr.toFixed(4)} eV`);
+  return lines.join("\n");
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof InputError) {
+      process.stderr.write(`mofhop: ${e.message.split("\n").join("\nmofhop: ")}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`mofhop: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

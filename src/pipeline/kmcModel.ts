@@ -1,0 +1,111 @@
+/**
+ * Scenario -> KMC model: the lattice, and each species' count, barriers and site energies
+ * at one temperature. Ion counts on uio67-so3 follow from charge neutrality: the framework
+ * carries -1 per sulfonate; anions (given by count or occupancy) add their charge; the
+ * cations share the balance by `neutralizingShare` (default: one cation species takes all).
+ */
+import { InputError, ScenarioError } from "../core/errors.js";
+import { cubicLattice } from "../structure/lattice/cubic.js";
+import type { PeriodicLattice } from "../structure/lattice/lattice.js";
+import { uio67So3Lattice } from "../structure/lattice/uio67.js";
+import { openSiteCount, type KmcModel, type SpeciesModel } from "../transport/kmc/model.js";
+import { UIO67_ION_PRESETS } from "../scenario/presets.js";
+import type { Scenario } from "../scenario/schema.js";
+
+export function buildLattice(scenario: Scenario): PeriodicLattice {
+  const l = scenario.lattice!;
+  if (l.kind === "uio67-so3") {
+    return uio67So3Lattice({
+      cells: l.cells,
+      ...(l.latticeConstantAngstrom !== undefined ? { latticeConstantAngstrom: l.latticeConstantAngstrom } : {}),
+      ...(l.sulfonateAxialOffsetAngstrom !== undefined ? { sulfonateAxialOffsetAngstrom: l.sulfonateAxialOffsetAngstrom } : {}),
+      ...(l.sulfonateNormalOffsetAngstrom !== undefined ? { sulfonateNormalOffsetAngstrom: l.sulfonateNormalOffsetAngstrom } : {}),
+    });
+  }
+  return cubicLattice({ kind: l.kind, cells: l.cells, latticeConstantAngstrom: l.latticeConstantAngstrom! });
+}
+
+function byType(
+  names: readonly string[],
+  given: number | Readonly<Record<string, number | null>> | undefined,
+  preset: Readonly<Record<string, number>> | undefined,
+  field: string,
+  fallback: number | undefined,
+): number[] {
+  if (typeof given === "number") return names.map(() => given);
+  if (given !== undefined) {
+    for (const k of Object.keys(given)) {
+      if (!names.includes(k)) throw new ScenarioError(`${field}.${k}`, `unknown type '${k}'; valid: ${names.join(", ")}`);
+    }
+  }
+  return names.map((n) => {
+    const v = given?.[n];
+    if (v === null) return Infinity;
+    if (v !== undefined) return v;
+    const p = preset?.[n] ?? fallback;
+    if (p === undefined) throw new ScenarioError(`${field}.${n}`, `no value and no preset for this ion; give one (eV)`);
+    return p;
+  });
+}
+
+/** The KMC model of a scenario at one temperature. */
+export function buildKmcModel(scenario: Scenario, lattice: PeriodicLattice, temperatureK: number): KmcModel {
+  const list = scenario.species!;
+  const uio = lattice.kind === "uio67-so3";
+  const kmc = scenario.kmc;
+  const partial: (Omit<SpeciesModel, "count"> & { count?: number })[] = list.map((sp, i) => {
+    const preset = uio ? UIO67_ION_PRESETS[sp.name] : undefined;
+    const attempt = sp.attemptFrequencyHz ?? preset?.attemptFrequencyHz;
+    if (attempt === undefined) throw new ScenarioError(`species.${i}.attemptFrequencyHz`, `no value and no preset for '${sp.name}' (presets: ${Object.keys(UIO67_ION_PRESETS).join(", ")})`);
+    if (preset !== undefined && preset.charge !== sp.charge) throw new ScenarioError(`species.${i}.charge`, `got ${sp.charge}; ${sp.name} has charge ${preset.charge}`);
+    const hop = byType(lattice.hopTypeNames, sp.hopBarrierEV, preset?.hopBarrierEV, `species.${i}.hopBarrierEV`, undefined);
+    // site energies: generic lattices default 0; on uio67-so3 anions default to cages only
+    const anionOnUio = uio && sp.charge < 0;
+    const site = byType(lattice.siteTypeNames, sp.siteEnergiesEV, anionOnUio ? { tet: 0, oct: 0 } : preset?.siteEnergiesEV, `species.${i}.siteEnergiesEV`, uio ? undefined : 0);
+    if (anionOnUio && (sp.siteEnergiesEV === undefined || !("sulfonate" in sp.siteEnergiesEV))) site[lattice.siteTypeNames.indexOf("sulfonate")] = Infinity;
+    const base = { name: sp.name, charge: sp.charge, attemptFrequencyHz: attempt, hopBarrierEV: hop, siteEnergyEV: site };
+    if (sp.count !== undefined) return { ...base, count: sp.count };
+    if (sp.occupancy !== undefined) {
+      const open = openSiteCount(lattice, { ...base, count: 0 });
+      return { ...base, count: Math.round(sp.occupancy * open) };
+    }
+    return base;
+  });
+  if (uio) {
+    const nSulfonate = countSites(lattice, "sulfonate");
+    let negative = nSulfonate;
+    partial.forEach((sp) => { if (sp.charge < 0 && sp.count !== undefined) negative += -sp.charge * sp.count; });
+    let positiveGiven = 0;
+    partial.forEach((sp) => { if (sp.charge > 0 && sp.count !== undefined) positiveGiven += sp.charge * sp.count; });
+    const open = partial.map((sp, i) => ({ sp, i })).filter(({ sp }) => sp.count === undefined);
+    open.forEach(({ sp, i }) => {
+      if (sp.charge < 0) throw new ScenarioError(`species.${i}.count`, "anions need a count or an occupancy");
+      const share = list[i]!.neutralizingShare ?? (open.length === 1 ? 1 : NaN);
+      if (Number.isNaN(share)) throw new ScenarioError(`species.${i}.neutralizingShare`, "several cations share the framework charge; give each its share");
+      const n = ((negative - positiveGiven) * share) / sp.charge;
+      if (!(n >= 0) || Math.abs(n - Math.round(n)) > 1e-9) {
+        throw new ScenarioError(`species.${i}`, `charge neutrality gives ${n} ions of ${sp.name}; choose cells or shares that give a whole number`);
+      }
+      sp.count = Math.round(n);
+    });
+    const net = partial.reduce((s, sp) => s + sp.charge * sp.count!, 0) - nSulfonate;
+    if (net !== 0) throw new InputError(`species: the box is not neutral (net charge ${net} e with ${nSulfonate} sulfonates); adjust counts or shares`);
+  }
+  const species = partial.map((sp) => ({ ...sp, count: sp.count! }));
+  const field = kmc?.fieldVPerCm ?? 0;
+  const J = kmc?.interactionEV ?? 0;
+  return {
+    lattice,
+    species,
+    temperatureK,
+    fieldVPerCm: typeof field === "number" ? [field, 0, 0] : field,
+    ...(J !== 0 ? { interactionEV: species.flatMap(() => species.map(() => J)) } : {}),
+  };
+}
+
+function countSites(lattice: PeriodicLattice, type: string): number {
+  const t = lattice.siteTypeNames.indexOf(type);
+  let n = 0;
+  for (let b = 0; b < lattice.basisCount; b++) if (lattice.basisSiteType[b] === t) n++;
+  return n * lattice.cells[0] * lattice.cells[1] * lattice.cells[2];
+}

@@ -1,0 +1,33 @@
+/** CSV tables of a results object (RFC 4180 quoting). */
+import type { Results } from "../pipeline/results.js";
+
+function cell(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : "") : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
+  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const lines = [cols.join(",")];
+  for (const r of rows) lines.push(cols.map((c) => cell(r[c])).join(","));
+  return lines.join("\n") + "\n";
+}
+
+/** The tables of a results object, by file name. */
+export function resultTables(results: Results): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (results.transport.length > 0) {
+    out["transport.csv"] = toCsv(
+      results.transport.map((r) => {
+        const { siteOccupancy, ...rest } = r;
+        const occ: Record<string, number> = {};
+        for (const [k, v] of Object.entries(siteOccupancy)) occ[`occupancy_${k}`] = v;
+        return { ...rest, ...occ };
+      }),
+    );
+  }
+  if (results.transferenceNumber.length > 0) out["transference.csv"] = toCsv(results.transferenceNumber as unknown as Record<string, unknown>[]);
+  if (results.arrhenius.length > 0) out["arrhenius.csv"] = toCsv(results.arrhenius as unknown as Record<string, unknown>[]);
+  return out;
+}
