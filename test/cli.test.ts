@@ -1,0 +1,92 @@
+/** The mofhop command end to end (built CLI in dist/; `npm test` builds first). */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const cli = join(process.cwd(), "dist", "cli", "main.js");
+function mofhop(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tiny = {
+  name: "tiny",
+  seed: 5,
+  temperaturesK: [280, 320],
+  lattice: { kind: "simple-cubic", cells: [8, 8, 8], latticeConstantAngstrom: 3 },
+  species: [{ name: "Li+", charge: 1, occupancy: 0.2, hopBarrierEV: 0.2, attemptFrequencyHz: 1e13 }],
+  kmc: { equilibrationHops: 1000, hops: 20000, replicas: 2, blocks: 5 },
+};
+
+let dir = "";
+function scenarioFile(obj: unknown, name = "s.json"): string {
+  const f = join(dir, name);
+  writeFileSync(f, JSON.stringify(obj));
+  return f;
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error("dist/cli/main.js is missing: run `npm run build` (npm test does)");
+  dir = mkdtempSync(join(tmpdir(), "mofhop-cli-"));
+});
+
+describe("mofhop run", () => {
+  it("--json prints only the results object, identical for the same seed", () => {
+    const f = scenarioFile(tiny);
+    const a = mofhop("run", f, "--json");
+    expect(a.code).toBe(0);
+    const results = JSON.parse(a.stdout) as { scenario: string; transport: { conductivitySPerCm: number }[]; arrhenius: unknown[] };
+    expect(results.scenario).toBe("tiny");
+    expect(results.transport).toHaveLength(2);
+    expect(results.arrhenius).toHaveLength(1);
+    expect(mofhop("run", f, "--json").stdout).toBe(a.stdout);
+  });
+  it("--out writes results.json and CSV tables", () => {
+    const f = scenarioFile(tiny);
+    const out = join(dir, "out");
+    const r = mofhop("run", f, "--out", out);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["arrhenius.csv", "results.json", "transference.csv", "transport.csv"]);
+    expect(readFileSync(join(out, "transport.csv"), "utf8").split("\n")[0]).toContain("conductivitySPerCm");
+  });
+  it("bad input: exit 2, the message names field, value and what is allowed; nothing written", () => {
+    const bad = { ...tiny, species: [{ ...tiny.species[0], occupancy: 1.5 }] };
+    const out = join(dir, "never");
+    const r = mofhop("run", scenarioFile(bad, "bad.json"), "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("species.0.occupancy: got 1.5; Too big: expected number to be <1");
+    expect(existsSync(out)).toBe(false);
+  });
+  it("unknown keys are errors", () => {
+    const r = mofhop("validate", scenarioFile({ ...tiny, temperature: 300 }, "unk.json"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("(root): unknown key 'temperature'");
+  });
+  it("enum errors list the allowed values", () => {
+    const r = mofhop("validate", scenarioFile({ ...tiny, lattice: { ...tiny.lattice, kind: "hcp" } }, "enum.json"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`lattice.kind: got "hcp"; allowed: "simple-cubic", "bcc", "fcc", "uio67-so3"`);
+  });
+  it("a missing file and bad JSON are input errors", () => {
+    expect(mofhop("run", join(dir, "nope.json")).code).toBe(2);
+    const f = join(dir, "broken.json");
+    writeFileSync(f, "{ not json");
+    const r = mofhop("validate", f);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is not valid JSON");
+  });
+  it("unknown command and option", () => {
+    expect(mofhop("frobnicate").stderr).toContain("unknown command 'frobnicate'; valid: run, validate");
+    expect(mofhop("run", "x.json", "--fast").stderr).toContain("unknown option '--fast'");
+  });
+});
+
+describe("mofhop validate", () => {
+  it("prints a one-line summary", () => {
+    const r = mofhop("validate", "scenarios/paper/pellet.json");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("ok: pellet: uio67-so3 3x3x3 cells (1620 sites), Li+; 5 temperatures\n");
+  });
+});
