@@ -61,8 +61,9 @@ export function buildKmcModel(scenario: Scenario, lattice: PeriodicLattice, temp
     const hop = byType(lattice.hopTypeNames, sp.hopBarrierEV, preset?.hopBarrierEV, `species.${i}.hopBarrierEV`, undefined);
     // site energies: generic lattices default 0; on uio67-so3 anions default to cages only
     const anionOnUio = uio && sp.charge < 0;
-    const site = byType(lattice.siteTypeNames, sp.siteEnergiesEV, anionOnUio ? { tet: 0, oct: 0 } : preset?.siteEnergiesEV, `species.${i}.siteEnergiesEV`, uio ? undefined : 0);
-    if (anionOnUio && (sp.siteEnergiesEV === undefined || !("sulfonate" in sp.siteEnergiesEV))) site[lattice.siteTypeNames.indexOf("sulfonate")] = Infinity;
+    // an anion is repelled by the sulfonates: by default it lives in the cages only
+    const anionDefaults = { sulfonate: Infinity, tet: 0, oct: 0 };
+    const site = byType(lattice.siteTypeNames, sp.siteEnergiesEV, anionOnUio ? anionDefaults : preset?.siteEnergiesEV, `species.${i}.siteEnergiesEV`, uio ? undefined : 0);
     const base = { name: sp.name, charge: sp.charge, attemptFrequencyHz: attempt, hopBarrierEV: hop, siteEnergyEV: site };
     if (sp.count !== undefined) return { ...base, count: sp.count };
     if (sp.occupancy !== undefined) {
