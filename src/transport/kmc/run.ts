@@ -45,16 +45,22 @@ export function runKmc(model: KmcModel, options: KmcRunOptions, stream: (replica
   for (let r = 0; r < R; r++) {
     runs.push(new ReplicaRun(model, stream(r), options.equilibrationHops, options.scheme, (h) => { done[r] = h; report(); }));
   }
+  // Each round keeps the block length of the first, so the number of blocks, and with it
+  // the precision of the collective terms, grows with the measured hops.
+  const hopsPerBlock = options.hops / Math.max(1, options.blocks);
   let hops = options.hops;
   let measured = 0;
   for (;;) {
-    for (const run of runs) run.measure(hops, options.blocks);
+    for (const run of runs) run.measure(hops, Math.max(1, Math.round(hops / hopsPerBlock)));
     measured += hops;
-    const summary = summarize(model, runs.map((run) => run.record()));
     const target = options.targetRelativeError;
-    const rel = summary.totalConductivityStdErr / Math.abs(summary.totalConductivitySPerCm);
     const cap = options.maxHops ?? options.hops;
-    if (target === undefined || rel <= target || measured + 2 * hops > cap) {
+    let finished = target === undefined || measured >= cap;
+    if (!finished) {
+      const summary = summarize(model, runs.map((run) => run.record()));
+      finished = summary.totalConductivityStdErr / Math.abs(summary.totalConductivitySPerCm) <= target!;
+    }
+    if (finished) {
       const records = runs.map((run) => run.record());
       return {
         summary: summarize(model, records),
@@ -62,6 +68,6 @@ export function runKmc(model: KmcModel, options: KmcRunOptions, stream: (replica
         attempts: records.reduce((s, r) => s + r.attempts, 0),
       };
     }
-    hops = measured; // double the measured hops
+    hops = Math.min(measured, cap - measured); // double the measured hops, up to the cap
   }
 }
