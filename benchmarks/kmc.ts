@@ -55,7 +55,7 @@ function runStandard(L: number, hops: number, warmup: number, scheme: Scheme = "
   const gamma = 1e13 * Math.exp(-0.16 / kT);
   const v0 = gamma * (Math.exp(0.05) - Math.exp(-0.05));
   const vExact = (v0 * (lattice.siteCount - count)) / (lattice.siteCount - 1);
-  const vDrift = engine.speciesDisp[0]! / count / dt;
+  const vDrift = engine.speciesDisplacement()[0]! / count / dt;
   let bytes = 0;
   for (const v of Object.values(engine)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
   return {

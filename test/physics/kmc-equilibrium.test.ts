@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { cubicLattice } from "../../src/structure/lattice/cubic.js";
 import { buildUnitCell, periodicLattice } from "../../src/structure/lattice/lattice.js";
 import { createStream } from "../../src/core/rng.js";
-import { KmcEngine } from "../../src/transport/kmc/engine.js";
+import { ION_CX, ION_CY, ION_CZ, ION_STRIDE, KmcEngine } from "../../src/transport/kmc/engine.js";
 import { runKmc } from "../../src/transport/kmc/run.js";
 import { estimate } from "../../src/core/stats.js";
 import { BOLTZMANN_EV_PER_K } from "../../src/core/constants.js";
@@ -42,7 +42,8 @@ describe("vacancy limit: tracer correlation factor", () => {
         engine.reset();
         const dt = engine.advance(6e5); // ~600 hops per ion per window
         let msd = 0;
-        for (let p = 0; p < N; p++) msd += engine.dispX[p]! ** 2 + engine.dispY[p]! ** 2 + engine.dispZ[p]! ** 2;
+        const d = engine.displacements();
+        for (let p = 0; p < N; p++) msd += d[3 * p]! ** 2 + d[3 * p + 1]! ** 2 + d[3 * p + 2]! ** 2;
         fs.push(msd / N / (6 * dUncorrelated * dt));
       }
     }
@@ -101,7 +102,9 @@ describe("detailed balance", () => {
       engine.advance(1000);
       let adjacentTime = 0, total = 0;
       for (let i = 0; i < 40000; i++) {
-        const dx = Math.abs(engine.ionCx[0]! - engine.ionCx[1]!), dy = Math.abs(engine.ionCy[0]! - engine.ionCy[1]!), dz = Math.abs(engine.ionCz[0]! - engine.ionCz[1]!);
+        const [a, b] = [0, ION_STRIDE];
+        const ions = engine.ions;
+        const dx = Math.abs(ions[a + ION_CX]! - ions[b + ION_CX]!), dy = Math.abs(ions[a + ION_CY]! - ions[b + ION_CY]!), dz = Math.abs(ions[a + ION_CZ]! - ions[b + ION_CZ]!);
         const wrap = (d: number): number => Math.min(d, 4 - d);
         const adjacent = wrap(dx) + wrap(dy) + wrap(dz) === 1;
         const dt = engine.advance(1); // waiting time spent in the state just observed

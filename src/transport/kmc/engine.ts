@@ -2,10 +2,12 @@
  * The KMC engine: state in typed arrays, two exact event-selection schemes.
  *
  * State. Each site holds the index of its ion or -1 (Int32Array, 4 bytes per site: the
- * only per-site state). Each ion keeps its species, basis site and cell coordinates, its
- * site index and its unwrapped displacement (Angstrom). Neighbours are found from the
- * unit cell's bond list (lattice.ts) by adding the bond's cell offset with wrap-around, so
- * no per-site neighbour table is stored.
+ * only per-site state). Each ion has one 8-int record (basis, cell x, y, z, wraps across
+ * the box in x, y, z, site), so a hop touches one cache line per ion; its unwrapped
+ * position is cell + wraps * box, and its displacement is computed from that on demand,
+ * so a hop writes no floating-point displacement. Neighbours are found from the unit
+ * cell's bond list (lattice.ts) by adding the bond's cell offset with wrap-around, so no
+ * per-site neighbour table is stored.
  *
  * Schemes (both exact in time; chosen per model, see chooseScheme):
  * - "null-event" (uniformization; Gillespie 1977, Serebrinsky PRE 83, 037701, 2011): every
@@ -32,6 +34,10 @@ import { bondRateTable, checkModel, type KmcModel } from "./model.js";
 export type Scheme = "null-event" | "tree";
 
 const TWO_POW_M32 = 2 ** -32;
+
+/** Layout of an ion's record in `ions`. */
+export const ION_BASIS = 0, ION_CX = 1, ION_CY = 2, ION_CZ = 3, ION_WX = 4, ION_WY = 5, ION_WZ = 6, ION_SITE = 7;
+export const ION_STRIDE = 8;
 
 /** Expected acceptance of the null-event scheme from the rate table (empty targets). */
 export function nullEventAcceptance(model: KmcModel): number {
@@ -78,19 +84,11 @@ export class KmcEngine {
 
   // --- per site
   readonly siteIon: Int32Array;
-  // --- per ion
+  // --- per ion: record of ION_STRIDE ints (see ION_*), and its species
+  readonly ions: Int32Array;
   readonly ionSpecies: Uint8Array;
-  readonly ionBasis: Int32Array;
-  readonly ionCx: Int32Array;
-  readonly ionCy: Int32Array;
-  readonly ionCz: Int32Array;
-  readonly ionSite: Int32Array;
-  /** Unwrapped displacement since the last reset, Angstrom. */
-  readonly dispX: Float64Array;
-  readonly dispY: Float64Array;
-  readonly dispZ: Float64Array;
-  /** Sum of displacements of each species since the last reset, Angstrom (3 per species). */
-  readonly speciesDisp: Float64Array;
+  /** Unwrapped position of each ion at the last reset, Angstrom (3 per ion). */
+  private readonly origin: Float64Array;
   /** Ions of each species on each site type (nS x nTypes), and its time integral. */
   readonly typeCount: Float64Array;
   private readonly typeIntegral: Float64Array;
@@ -136,22 +134,16 @@ export class KmcEngine {
 
     const N = this.nIons;
     this.siteIon = new Int32Array(L.siteCount).fill(-1);
+    this.ions = new Int32Array(N * ION_STRIDE);
     this.ionSpecies = new Uint8Array(N);
-    this.ionBasis = new Int32Array(N);
-    this.ionCx = new Int32Array(N);
-    this.ionCy = new Int32Array(N);
-    this.ionCz = new Int32Array(N);
-    this.ionSite = new Int32Array(N);
-    this.dispX = new Float64Array(N);
-    this.dispY = new Float64Array(N);
-    this.dispZ = new Float64Array(N);
-    this.speciesDisp = new Float64Array(3 * this.nSpecies);
+    this.origin = new Float64Array(3 * N);
     const nT = L.siteTypeNames.length;
     this.typeCount = new Float64Array(this.nSpecies * nT);
     this.typeIntegral = new Float64Array(this.nSpecies * nT);
     this.typeLast = new Float64Array(this.nSpecies * nT);
 
     this.placeIons();
+    this.setOrigin();
 
     if (scheme === "tree") {
       let tp = 1;
@@ -194,11 +186,12 @@ export class KmcEngine {
         const b = site % L.basisCount;
         const c = (site - b) / L.basisCount;
         this.ionSpecies[p] = s;
-        this.ionBasis[p] = b;
-        this.ionCx[p] = c % L.cells[0];
-        this.ionCy[p] = Math.floor(c / L.cells[0]) % L.cells[1];
-        this.ionCz[p] = Math.floor(c / (L.cells[0] * L.cells[1]));
-        this.ionSite[p] = site;
+        const o = p * ION_STRIDE;
+        this.ions[o + ION_BASIS] = b;
+        this.ions[o + ION_CX] = c % L.cells[0];
+        this.ions[o + ION_CY] = Math.floor(c / L.cells[0]) % L.cells[1];
+        this.ions[o + ION_CZ] = Math.floor(c / (L.cells[0] * L.cells[1]));
+        this.ions[o + ION_SITE] = site;
         this.siteIon[site] = p;
         this.typeCount[s * L.siteTypeNames.length + L.basisSiteType[b]!]!++;
         p++;
@@ -211,12 +204,45 @@ export class KmcEngine {
     this.time = 0;
     this.hops = 0;
     this.attempts = 0;
-    this.dispX.fill(0);
-    this.dispY.fill(0);
-    this.dispZ.fill(0);
-    this.speciesDisp.fill(0);
+    this.setOrigin();
     this.typeIntegral.fill(0);
     this.typeLast.fill(0);
+  }
+
+  /** Unwrapped position of ion p, Angstrom, into out[0..2]. */
+  position(p: number, out: Float64Array | number[], offset = 0): void {
+    const L = this.lattice, o = p * ION_STRIDE, ions = this.ions, pos = L.basisPositionAngstrom;
+    const b = ions[o + ION_BASIS]!;
+    out[offset] = (ions[o + ION_CX]! + L.cells[0] * ions[o + ION_WX]!) * L.cellAngstrom[0] + pos[3 * b]!;
+    out[offset + 1] = (ions[o + ION_CY]! + L.cells[1] * ions[o + ION_WY]!) * L.cellAngstrom[1] + pos[3 * b + 1]!;
+    out[offset + 2] = (ions[o + ION_CZ]! + L.cells[2] * ions[o + ION_WZ]!) * L.cellAngstrom[2] + pos[3 * b + 2]!;
+  }
+
+  private setOrigin(): void {
+    for (let p = 0; p < this.nIons; p++) this.position(p, this.origin, 3 * p);
+  }
+
+  /** Displacement of every ion since the last reset, Angstrom (3 per ion). */
+  displacements(): Float64Array {
+    const out = new Float64Array(3 * this.nIons);
+    for (let p = 0; p < this.nIons; p++) {
+      this.position(p, out, 3 * p);
+      for (let a = 0; a < 3; a++) out[3 * p + a]! -= this.origin[3 * p + a]!;
+    }
+    return out;
+  }
+
+  /** Sum of the displacements of each species' ions since the last reset, Angstrom (3 per species). */
+  speciesDisplacement(): Float64Array {
+    const d = this.displacements();
+    const out = new Float64Array(3 * this.nSpecies);
+    for (let p = 0; p < this.nIons; p++) {
+      const s = this.ionSpecies[p]!;
+      out[3 * s] += d[3 * p]!;
+      out[3 * s + 1] += d[3 * p + 1]!;
+      out[3 * s + 2] += d[3 * p + 2]!;
+    }
+    return out;
   }
 
   /** Total attempt rate of the null-event scheme, Hz. */
@@ -268,11 +294,9 @@ export class KmcEngine {
     const L = this.lattice;
     const nx = L.cells[0], ny = L.cells[1], nz = L.cells[2];
     const B = L.basisCount, nBonds = L.bondTarget.length, nT = L.siteTypeNames.length;
-    const bondStart = L.bondStart, bondTarget = L.bondTarget, off = L.bondCellOffset, vec = L.bondVectorAngstrom;
+    const bondStart = L.bondStart, bondTarget = L.bondTarget, off = L.bondCellOffset;
     const basisType = L.basisSiteType;
-    const siteIon = this.siteIon, ionSpecies = this.ionSpecies, ionBasis = this.ionBasis;
-    const ionCx = this.ionCx, ionCy = this.ionCy, ionCz = this.ionCz, ionSite = this.ionSite;
-    const dispX = this.dispX, dispY = this.dispY, dispZ = this.dispZ, speciesDisp = this.speciesDisp;
+    const siteIon = this.siteIon, ionSpecies = this.ionSpecies, ions = this.ions;
     const accept = this.acceptTable;
     const typeCount = this.typeCount, typeIntegral = this.typeIntegral, typeLast = this.typeLast;
     const N = this.nIons, zmax = this.zmax;
@@ -293,15 +317,17 @@ export class KmcEngine {
       r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
       t = s1 << 9;
       s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-      const b = ionBasis[p]!;
+      const o = p * ION_STRIDE;
+      const b = ions[o]!;
       const k = bondStart[b]! + Math.floor(r * TWO_POW_M32 * zmax);
       if (k >= bondStart[b + 1]!) continue;
-      let cx = ionCx[p]! + off[3 * k]!;
-      if (cx < 0) cx += nx; else if (cx >= nx) cx -= nx;
-      let cy = ionCy[p]! + off[3 * k + 1]!;
-      if (cy < 0) cy += ny; else if (cy >= ny) cy -= ny;
-      let cz = ionCz[p]! + off[3 * k + 2]!;
-      if (cz < 0) cz += nz; else if (cz >= nz) cz -= nz;
+      let wx = 0, wy = 0, wz = 0;
+      let cx = ions[o + ION_CX]! + off[3 * k]!;
+      if (cx < 0) { cx += nx; wx = -1; } else if (cx >= nx) { cx -= nx; wx = 1; }
+      let cy = ions[o + ION_CY]! + off[3 * k + 1]!;
+      if (cy < 0) { cy += ny; wy = -1; } else if (cy >= ny) { cy -= ny; wy = 1; }
+      let cz = ions[o + ION_CZ]! + off[3 * k + 2]!;
+      if (cz < 0) { cz += nz; wz = -1; } else if (cz >= nz) { cz -= nz; wz = 1; }
       const tb = bondTarget[k]!;
       const target = tb + B * (cx + nx * (cy + ny * cz));
       if (siteIon[target]! >= 0) continue;
@@ -315,14 +341,18 @@ export class KmcEngine {
         if (r * TWO_POW_M32 >= a) continue;
       }
       // accept: move ion p along bond k
-      siteIon[ionSite[p]!] = -1;
+      siteIon[ions[o + ION_SITE]!] = -1;
       siteIon[target] = p;
-      ionSite[p] = target;
-      ionBasis[p] = tb;
-      ionCx[p] = cx; ionCy[p] = cy; ionCz[p] = cz;
-      const vx = vec[3 * k]!, vy = vec[3 * k + 1]!, vz = vec[3 * k + 2]!;
-      dispX[p]! += vx; dispY[p]! += vy; dispZ[p]! += vz;
-      speciesDisp[3 * s]! += vx; speciesDisp[3 * s + 1]! += vy; speciesDisp[3 * s + 2]! += vz;
+      ions[o] = tb;
+      ions[o + ION_CX] = cx;
+      ions[o + ION_CY] = cy;
+      ions[o + ION_CZ] = cz;
+      ions[o + ION_SITE] = target;
+      if ((wx | wy | wz) !== 0) {
+        ions[o + ION_WX]! += wx;
+        ions[o + ION_WY]! += wy;
+        ions[o + ION_WZ]! += wz;
+      }
       const from = basisType[b]!, to = basisType[tb]!;
       if (from !== to) {
         const i = s * nT + from, j = s * nT + to;
@@ -372,12 +402,13 @@ export class KmcEngine {
   /** Fill ion p's bond rates (zmax slots) and return their sum. */
   private computeIonRates(p: number): number {
     const L = this.lattice, nBonds = L.bondTarget.length, zmax = this.zmax;
-    const b = this.ionBasis[p]!, s = this.ionSpecies[p]!;
-    const cx = this.ionCx[p]!, cy = this.ionCy[p]!, cz = this.ionCz[p]!;
+    const o = p * ION_STRIDE;
+    const b = this.ions[o]!, s = this.ionSpecies[p]!;
+    const cx = this.ions[o + ION_CX]!, cy = this.ions[o + ION_CY]!, cz = this.ions[o + ION_CZ]!;
     const k0 = L.bondStart[b]!, k1 = L.bondStart[b + 1]!;
     const rates = this.ionRates;
     let sum = 0;
-    const eHere = this.interaction === null ? 0 : this.interactionAround(this.ionSite[p]!, s, p);
+    const eHere = this.interaction === null ? 0 : this.interactionAround(this.ions[o + ION_SITE]!, s, p);
     for (let k = k0; k < k1; k++) {
       let r = this.rateTable[s * nBonds + k]!;
       if (r > 0) {
@@ -448,8 +479,9 @@ export class KmcEngine {
   /** BKL loop; returns the simulated time of `hops` events. */
   private runTree(hops: number): number {
     const L = this.lattice, nT = L.siteTypeNames.length, zmax = this.zmax, TP = this.treeLeaves;
-    const tree = this.tree, rates = this.ionRates, rng = this.rng;
-    const vec = L.bondVectorAngstrom, basisType = L.basisSiteType;
+    const tree = this.tree, rates = this.ionRates, rng = this.rng, ions = this.ions;
+    const off = L.bondCellOffset, basisType = L.basisSiteType;
+    const nx = L.cells[0], ny = L.cells[1], nz = L.cells[2];
     const depth = this.interaction === null ? 1 : 2;
     let time = this.time;
     const t0 = time;
@@ -473,7 +505,8 @@ export class KmcEngine {
         u = tree[TP + p]! * 0.5;
       }
       // pick the bond
-      const b = this.ionBasis[p]!;
+      const o = p * ION_STRIDE;
+      const b = ions[o]!;
       const k0 = L.bondStart[b]!, nb = L.bondStart[b + 1]! - k0;
       let j = 0, last = -1;
       for (; j < nb; j++) {
@@ -487,24 +520,22 @@ export class KmcEngine {
       if (j === nb) j = last;
       const k = k0 + j;
       const s = this.ionSpecies[p]!;
-      const from = this.ionSite[p]!;
-      const target = this.neighbourSite(this.ionCx[p]!, this.ionCy[p]!, this.ionCz[p]!, k);
+      const from = ions[o + ION_SITE]!;
+      const oldCx = ions[o + ION_CX]!, oldCy = ions[o + ION_CY]!, oldCz = ions[o + ION_CZ]!;
+      // move, counting wraps across the box
+      let cx = oldCx + off[3 * k]!, cy = oldCy + off[3 * k + 1]!, cz = oldCz + off[3 * k + 2]!;
+      if (cx < 0) { cx += nx; ions[o + ION_WX]!--; } else if (cx >= nx) { cx -= nx; ions[o + ION_WX]!++; }
+      if (cy < 0) { cy += ny; ions[o + ION_WY]!--; } else if (cy >= ny) { cy -= ny; ions[o + ION_WY]!++; }
+      if (cz < 0) { cz += nz; ions[o + ION_WZ]!--; } else if (cz >= nz) { cz -= nz; ions[o + ION_WZ]!++; }
       const tb = L.bondTarget[k]!;
-      const oldCx = this.ionCx[p]!, oldCy = this.ionCy[p]!, oldCz = this.ionCz[p]!;
-      // move
+      const target = tb + L.basisCount * (cx + nx * (cy + ny * cz));
       this.siteIon[from] = -1;
       this.siteIon[target] = p;
-      this.ionSite[p] = target;
-      this.ionBasis[p] = tb;
-      const c = (target - tb) / L.basisCount;
-      const cx = c % L.cells[0];
-      const cyz = (c - cx) / L.cells[0];
-      this.ionCx[p] = cx;
-      this.ionCy[p] = cyz % L.cells[1];
-      this.ionCz[p] = (cyz - (cyz % L.cells[1])) / L.cells[1];
-      const vx = vec[3 * k]!, vy = vec[3 * k + 1]!, vz = vec[3 * k + 2]!;
-      this.dispX[p]! += vx; this.dispY[p]! += vy; this.dispZ[p]! += vz;
-      this.speciesDisp[3 * s]! += vx; this.speciesDisp[3 * s + 1]! += vy; this.speciesDisp[3 * s + 2]! += vz;
+      ions[o] = tb;
+      ions[o + ION_CX] = cx;
+      ions[o + ION_CY] = cy;
+      ions[o + ION_CZ] = cz;
+      ions[o + ION_SITE] = target;
       const ft = basisType[b]!, tt = basisType[tb]!;
       if (ft !== tt) {
         const a = s * nT + ft, z = s * nT + tt;
@@ -518,7 +549,7 @@ export class KmcEngine {
       if (depth === 1) {
         // exclusion only: just the bonds into the vacated and the filled site change
         this.openBondsInto(b, oldCx, oldCy, oldCz, s, true);
-        this.openBondsInto(tb, this.ionCx[p]!, this.ionCy[p]!, this.ionCz[p]!, s, false);
+        this.openBondsInto(tb, cx, cy, cz, s, false);
         this.setLeaf(p, this.computeIonRates(p));
       } else {
         // interactions: recompute every ion within two bonds of either site
@@ -542,9 +573,10 @@ export class KmcEngine {
     const errors: string[] = [];
     const L = this.lattice;
     for (let p = 0; p < this.nIons; p++) {
-      const site = this.ionSite[p]!;
+      const o = p * ION_STRIDE;
+      const site = this.ions[o + ION_SITE]!;
       if (this.siteIon[site] !== p) errors.push(`ion ${p}: site ${site} holds ${this.siteIon[site]}`);
-      const expect = this.ionBasis[p]! + L.basisCount * (this.ionCx[p]! + L.cells[0] * (this.ionCy[p]! + L.cells[1] * this.ionCz[p]!));
+      const expect = this.ions[o]! + L.basisCount * (this.ions[o + ION_CX]! + L.cells[0] * (this.ions[o + ION_CY]! + L.cells[1] * this.ions[o + ION_CZ]!));
       if (expect !== site) errors.push(`ion ${p}: coordinates give site ${expect}, stored ${site}`);
     }
     let occupied = 0;

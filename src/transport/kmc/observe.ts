@@ -103,9 +103,10 @@ export class ReplicaRun {
       this.times.push(this.engine.advance(n));
       measured += n;
       this.hopsDone += n;
+      const now = this.engine.speciesDisplacement();
       for (let i = 0; i < this.nS * 3; i++) {
-        this.disps.push(this.engine.speciesDisp[i]! - this.last[i]!);
-        this.last[i] = this.engine.speciesDisp[i]!;
+        this.disps.push(now[i]! - this.last[i]!);
+        this.last[i] = now[i]!;
       }
       this.onProgress?.(this.hopsDone);
     }
@@ -115,13 +116,14 @@ export class ReplicaRun {
     const { engine, model, nS } = this;
     const tracerMsd = new Float64Array(nS);
     const tracerVar = new Float64Array(nS);
+    const d = engine.displacements();
     let first = 0;
     for (let s = 0; s < nS; s++) {
       const count = model.species[s]!.count;
       const r2 = new Float64Array(count);
       for (let i = 0; i < count; i++) {
         const p = first + i; // ions are numbered species by species
-        r2[i] = engine.dispX[p]! ** 2 + engine.dispY[p]! ** 2 + engine.dispZ[p]! ** 2;
+        r2[i] = d[3 * p]! ** 2 + d[3 * p + 1]! ** 2 + d[3 * p + 2]! ** 2;
       }
       let sum = 0;
       for (let i = 0; i < count; i++) sum += r2[i]!;
