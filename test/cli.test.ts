@@ -90,3 +90,50 @@ describe("mofhop validate", () => {
     expect(r.stdout).toBe("ok: pellet: uio67-so3 3x3x3 cells (1620 sites), Li+; 5 temperatures\n");
   });
 });
+
+describe("mofhop run --checkpoint", () => {
+  it("a run killed with SIGKILL continues from its checkpoint to the identical result", async () => {
+    const { spawn } = await import("node:child_process");
+    const scenario = { ...tiny, name: "ckpt", temperaturesK: [280, 300, 320], kmc: { equilibrationHops: 20000, hops: 400000, replicas: 2, blocks: 20 } };
+    const f = scenarioFile(scenario, "ckpt.json");
+    const reference = mofhop("run", f, "--json").stdout;
+    const ck = join(dir, "run.ckpt");
+    const child = spawn(process.execPath, [cli, "run", f, "--json", "--checkpoint", ck, "--every", "0"], { stdio: "ignore" });
+    // wait until a checkpoint beyond the first temperature exists, then kill hard
+    const started = Date.now();
+    await new Promise<void>((resolveWait, reject) => {
+      const poll = setInterval(() => {
+        if (existsSync(ck)) {
+          try {
+            const saved = JSON.parse(readFileSync(ck, "utf8")) as { state: { done: unknown[] } };
+            if (saved.state.done.length >= 1) {
+              clearInterval(poll);
+              child.kill("SIGKILL");
+              resolveWait();
+            }
+          } catch {
+            /* being renamed into place: try again */
+          }
+        }
+        if (Date.now() - started > 60_000) {
+          clearInterval(poll);
+          reject(new Error("no checkpoint appeared"));
+        }
+      }, 20);
+    });
+    await new Promise((r) => child.on("exit", r));
+    expect(existsSync(ck)).toBe(true);
+    const resumed = mofhop("run", f, "--json", "--checkpoint", ck);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain("continuing from checkpoint");
+    expect(resumed.stdout).toBe(reference);
+    expect(existsSync(ck)).toBe(false); // removed once the run is complete
+  });
+  it("refuses a checkpoint of another scenario", () => {
+    const ck = join(dir, "other.ckpt");
+    writeFileSync(ck, JSON.stringify({ digest: "0", state: { done: [], current: null } }));
+    const r = mofhop("run", scenarioFile(tiny, "t2.json"), "--checkpoint", ck);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("belongs to another scenario");
+  });
+});

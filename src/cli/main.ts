@@ -2,13 +2,15 @@
 /**
  * The mofhop command. Exit codes: 0 ok, 2 bad input (InputError), 1 anything else.
  */
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { buildLattice } from "../pipeline/kmcModel.js";
-import { runScenario } from "../pipeline/runScenario.js";
+import { runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
+import type { Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
 import { ProgressBar } from "./progress.js";
@@ -53,7 +55,9 @@ function validate(cmd: ParsedCommand): number {
 function run(cmd: ParsedCommand): number {
   const { scenario } = loadScenario(cmd.args[0]!);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
-  const results = runScenario(scenario, { onProgress: (f, stage) => bar.update(f, stage) });
+  const file = cmd.options.checkpoint;
+  const checkpoint = typeof file === "string" ? fileCheckpoint(file, scenario, cmd.options.every) : undefined;
+  const results = runScenario(scenario, { onProgress: (f, stage) => bar.update(f, stage), ...(checkpoint ? { checkpoint } : {}) });
   bar.done();
   const out = cmd.options.out;
   if (typeof out === "string") {
@@ -61,10 +65,43 @@ function run(cmd: ParsedCommand): number {
     writeFileAtomic(join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
     for (const [name, text] of Object.entries(resultTables(results))) writeFileAtomic(join(out, name), text);
   }
+  if (typeof file === "string") rmSync(file, { force: true }); // the run is complete
   if (cmd.options.json === true) process.stdout.write(JSON.stringify(results) + "\n");
   else if (typeof out !== "string") process.stdout.write(summaryText(results) + "\n");
   else process.stderr.write(`wrote ${out}/results.json\n`);
   return 0;
+}
+
+/** Checkpoints in a JSON file, written atomically, tied to the scenario by a digest. */
+function fileCheckpoint(file: string, scenario: Scenario, every: string | true | undefined): ScenarioCheckpoint {
+  const seconds = every === undefined ? 60 : Number(every);
+  if (typeof every === "boolean" || !Number.isFinite(seconds) || seconds < 0) {
+    throw new InputError(`--every: got ${String(every)}; must be a number of seconds >= 0`);
+  }
+  const digest = createHash("sha256").update(JSON.stringify(scenario)).digest("hex");
+  let initial: ScenarioRunState | undefined;
+  if (existsSync(file)) {
+    let saved: { digest?: string; state?: ScenarioRunState };
+    try {
+      saved = JSON.parse(readFileSync(file, "utf8")) as typeof saved;
+    } catch {
+      throw new InputError(`--checkpoint: '${file}' is not a mofhop checkpoint (unreadable JSON); remove it to start afresh`);
+    }
+    if (saved.digest !== digest || saved.state === undefined) {
+      throw new InputError(`--checkpoint: '${file}' belongs to another scenario (or another version of it); remove it to start afresh`);
+    }
+    initial = saved.state;
+    process.stderr.write(`mofhop: continuing from checkpoint ${file}\n`);
+  }
+  let last = Date.now();
+  return {
+    ...(initial !== undefined ? { initial } : {}),
+    due: () => Date.now() - last >= seconds * 1000,
+    save: (state) => {
+      writeFileAtomic(file, JSON.stringify({ digest, state }));
+      last = Date.now();
+    },
+  };
 }
 
 function summaryText(results: ReturnType<typeof runScenario>): string {

@@ -32,6 +32,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: "json", description: "print the results object to stdout (nothing else on stdout)" },
       { name: "out", value: "DIR", description: "write results.json and CSV tables into DIR" },
       { name: "quiet", description: "no progress bar on stderr" },
+      { name: "checkpoint", value: "FILE", description: "save progress to FILE and continue from it if it exists" },
+      { name: "every", value: "SECONDS", description: "seconds between checkpoints (default 60)" },
     ],
   },
   {

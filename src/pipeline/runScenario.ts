@@ -4,15 +4,29 @@
  */
 import { createStream } from "../core/rng.js";
 import { fitArrhenius } from "../analysis/arrhenius.js";
-import { runKmc } from "../transport/kmc/run.js";
+import { runKmc, type KmcRunState } from "../transport/kmc/run.js";
 import type { Scheme } from "../transport/kmc/engine.js";
 import type { Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, KmcRunRow, Results, TransferenceRow, TransportRow } from "./results.js";
 
+/** Progress of a scenario run: finished temperatures and the KMC state of the current one. */
+export interface ScenarioRunState {
+  readonly done: readonly { readonly temperatureK: number; readonly transport: readonly TransportRow[]; readonly transference: TransferenceRow; readonly kmc: KmcRunRow }[];
+  readonly current: { readonly temperatureK: number; readonly kmc: KmcRunState } | null;
+}
+
+export interface ScenarioCheckpoint {
+  readonly initial?: ScenarioRunState;
+  due(): boolean;
+  save(state: ScenarioRunState): void;
+}
+
 export interface RunOptions {
   /** Progress of the whole run, 0..1, with a label of the current stage. */
   readonly onProgress?: (fraction: number, stage: string) => void;
+  /** Save and continue a long run; the result is identical to an uninterrupted run. */
+  readonly checkpoint?: ScenarioCheckpoint;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
@@ -24,9 +38,19 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     const lattice = buildLattice(scenario);
     const settings = scenario.kmc ?? { equilibrationHops: 100_000, hops: 1_000_000, replicas: 4, blocks: 20, scheme: "auto" as const };
     const temps = scenario.temperaturesK;
+    const cp = options.checkpoint;
+    const done: ScenarioRunState["done"][number][] = [...(cp?.initial?.done ?? [])];
     temps.forEach((temperatureK, ti) => {
+      const finished = done.find((d) => d.temperatureK === temperatureK);
+      if (finished !== undefined) {
+        transport.push(...finished.transport);
+        transferenceNumber.push(finished.transference);
+        kmcRows.push(finished.kmc);
+        return;
+      }
       const model = buildKmcModel(scenario, lattice, temperatureK);
       const scheme: Scheme | undefined = settings.scheme === "auto" ? undefined : settings.scheme;
+      const resume = cp?.initial?.current?.temperatureK === temperatureK ? cp.initial.current.kmc : undefined;
       const run = runKmc(
         model,
         {
@@ -38,34 +62,35 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
           ...(scenario.kmc?.targetRelativeError !== undefined ? { targetRelativeError: scenario.kmc.targetRelativeError } : {}),
           ...(scenario.kmc?.maxHops !== undefined ? { maxHops: scenario.kmc.maxHops } : {}),
           onProgress: (f) => options.onProgress?.((ti + f) / temps.length, `KMC ${temperatureK} K`),
+          ...(cp !== undefined
+            ? { checkpoint: { ...(resume !== undefined ? { initial: resume } : {}), due: () => cp.due(), save: (kmc: KmcRunState) => cp.save({ done: [...done], current: { temperatureK, kmc } }) } }
+            : {}),
         },
         // streams named by the temperature's value, so adding a temperature changes no other
         (r) => createStream(scenario.seed, "kmc", temperatureK, r),
       );
       if (run.consistencyErrors.length > 0) throw new Error(`KMC bookkeeping error: ${run.consistencyErrors.slice(0, 3).join("; ")}`);
       const s = run.summary;
-      for (const row of s.species) {
-        transport.push({
-          temperatureK,
-          species: row.species,
-          tracerDiffusivityCm2PerS: row.tracerDiffusivityCm2PerS,
-          tracerDiffusivityStdErr: row.tracerDiffusivityStdErr,
-          chargeDiffusivityCm2PerS: row.chargeDiffusivityCm2PerS,
-          chargeDiffusivityStdErr: row.chargeDiffusivityStdErr,
-          havenRatio: row.havenRatio,
-          havenRatioStdErr: row.havenRatioStdErr,
-          carrierDensityPerCm3: row.carrierDensityPerCm3,
-          conductivitySPerCm: row.conductivitySPerCm,
-          conductivityStdErr: row.conductivityStdErr,
-          partialConductivitySPerCm: row.partialConductivitySPerCm,
-          ...(row.driftConductivitySPerCm !== undefined
-            ? { driftConductivitySPerCm: row.driftConductivitySPerCm, driftConductivityStdErr: row.driftConductivityStdErr! }
-            : {}),
-          siteOccupancy: row.siteOccupancy,
-        });
-      }
-      transferenceNumber.push({ temperatureK, cation: s.cationShare, cationStdErr: s.cationShareStdErr });
-      kmcRows.push({
+      const rows: TransportRow[] = s.species.map((row) => ({
+        temperatureK,
+        species: row.species,
+        tracerDiffusivityCm2PerS: row.tracerDiffusivityCm2PerS,
+        tracerDiffusivityStdErr: row.tracerDiffusivityStdErr,
+        chargeDiffusivityCm2PerS: row.chargeDiffusivityCm2PerS,
+        chargeDiffusivityStdErr: row.chargeDiffusivityStdErr,
+        havenRatio: row.havenRatio,
+        havenRatioStdErr: row.havenRatioStdErr,
+        carrierDensityPerCm3: row.carrierDensityPerCm3,
+        conductivitySPerCm: row.conductivitySPerCm,
+        conductivityStdErr: row.conductivityStdErr,
+        partialConductivitySPerCm: row.partialConductivitySPerCm,
+        ...(row.driftConductivitySPerCm !== undefined
+          ? { driftConductivitySPerCm: row.driftConductivitySPerCm, driftConductivityStdErr: row.driftConductivityStdErr! }
+          : {}),
+        siteOccupancy: row.siteOccupancy,
+      }));
+      const transference: TransferenceRow = { temperatureK, cation: s.cationShare, cationStdErr: s.cationShareStdErr };
+      const kmcRow: KmcRunRow = {
         temperatureK,
         scheme: s.scheme,
         replicas: s.replicas,
@@ -76,7 +101,12 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
         totalConductivityStdErr: s.totalConductivityStdErr,
         ions: Object.fromEntries(model.species.map((sp) => [sp.name, sp.count])),
         sites: lattice.siteCount,
-      });
+      };
+      transport.push(...rows);
+      transferenceNumber.push(transference);
+      kmcRows.push(kmcRow);
+      done.push({ temperatureK, transport: rows, transference, kmc: kmcRow });
+      cp?.save({ done: [...done], current: null });
     });
     if (temps.length >= 2) {
       const form = scenario.arrhenius?.form ?? "sigmaT";

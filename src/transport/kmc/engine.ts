@@ -30,6 +30,21 @@ import type { PeriodicLattice } from "../../structure/lattice/lattice.js";
 import { RandomStream } from "../../core/rng.js";
 import { BOLTZMANN_EV_PER_K } from "../../core/constants.js";
 import { bondRateTable, checkModel, type KmcModel } from "./model.js";
+import { decodeFloat64, decodeInt32, decodeUint32, encodeArray } from "../../core/codec.js";
+
+/** Everything needed to continue a run exactly (rates and the tree are recomputed from it). */
+export interface EngineState {
+  readonly scheme: Scheme;
+  readonly time: number;
+  readonly hops: number;
+  readonly attempts: number;
+  readonly rng: string;
+  readonly ions: string;
+  readonly origin: string;
+  readonly typeCount: string;
+  readonly typeIntegral: string;
+  readonly typeLast: string;
+}
 
 export type Scheme = "null-event" | "tree";
 
@@ -109,7 +124,7 @@ export class KmcEngine {
 
   readonly rng: RandomStream;
 
-  constructor(model: KmcModel, rng: RandomStream, scheme: Scheme = chooseScheme(model)) {
+  constructor(model: KmcModel, rng: RandomStream, scheme: Scheme = chooseScheme(model), state?: EngineState) {
     checkModel(model);
     this.model = model;
     this.lattice = model.lattice;
@@ -142,8 +157,10 @@ export class KmcEngine {
     this.typeIntegral = new Float64Array(this.nSpecies * nT);
     this.typeLast = new Float64Array(this.nSpecies * nT);
 
-    this.placeIons();
-    this.setOrigin();
+    if (state === undefined) {
+      this.placeIons();
+      this.setOrigin();
+    } else this.restore(state);
 
     if (scheme === "tree") {
       let tp = 1;
@@ -197,6 +214,44 @@ export class KmcEngine {
         p++;
       }
     });
+  }
+
+  /** The engine's state, to continue the run exactly from it later. */
+  snapshot(): EngineState {
+    return {
+      scheme: this.scheme,
+      time: this.time,
+      hops: this.hops,
+      attempts: this.attempts,
+      rng: encodeArray(this.rng.state),
+      ions: encodeArray(this.ions),
+      origin: encodeArray(this.origin),
+      typeCount: encodeArray(this.typeCount),
+      typeIntegral: encodeArray(this.typeIntegral),
+      typeLast: encodeArray(this.typeLast),
+    };
+  }
+
+  private restore(state: EngineState): void {
+    if (state.scheme !== this.scheme) throw new RangeError(`checkpoint was made with the ${state.scheme} scheme, not ${this.scheme}`);
+    const ions = decodeInt32(state.ions);
+    if (ions.length !== this.ions.length) throw new RangeError("checkpoint does not match this model (ion count)");
+    this.ions.set(ions);
+    this.origin.set(decodeFloat64(state.origin));
+    this.typeCount.set(decodeFloat64(state.typeCount));
+    this.typeIntegral.set(decodeFloat64(state.typeIntegral));
+    this.typeLast.set(decodeFloat64(state.typeLast));
+    this.rng.state.set(decodeUint32(state.rng));
+    this.time = state.time;
+    this.hops = state.hops;
+    this.attempts = state.attempts;
+    let s = 0, left = this.model.species[0]!.count;
+    for (let p = 0; p < this.nIons; p++) {
+      while (left === 0) left = this.model.species[++s]!.count;
+      this.ionSpecies[p] = s;
+      left--;
+      this.siteIon[this.ions[p * ION_STRIDE + ION_SITE]!] = p;
+    }
   }
 
   /** Zero the clock, displacements and occupancy integrals (after equilibration). */

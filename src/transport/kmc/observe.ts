@@ -26,7 +26,7 @@
 import { BOLTZMANN_J_PER_K, CM_PER_ANGSTROM, ELEMENTARY_CHARGE_C } from "../../core/constants.js";
 import { estimate, ratioEstimate, sampleVariance, type Estimate } from "../../core/stats.js";
 import type { RandomStream } from "../../core/rng.js";
-import { KmcEngine, type Scheme } from "./engine.js";
+import { KmcEngine, type EngineState, type Scheme } from "./engine.js";
 import type { KmcModel } from "./model.js";
 
 export interface ReplicaOptions {
@@ -59,57 +59,111 @@ export interface ReplicaRecord {
   readonly consistencyErrors: readonly string[];
 }
 
+/** A replica's progress, to continue it exactly. */
+export interface ReplicaState {
+  readonly engine: EngineState;
+  readonly equilibrated: number;
+  readonly measured: boolean;
+  readonly hopsDone: number;
+  readonly measuredHops: number;
+  readonly times: readonly number[];
+  readonly disps: readonly number[];
+  readonly last: readonly number[];
+  /** The measuring round under way: its hops, blocks, and blocks done. */
+  readonly round: { readonly hops: number; readonly blocks: number; readonly done: number; readonly measuredInRound: number } | null;
+}
+
 /**
- * One replica: equilibrated on construction, then measured block by block; `measure` may
- * be called again to extend the run (target-precision mode) with the same stream, so the
- * result depends only on the seed and the sequence of calls.
+ * One replica: equilibrated, then measured block by block; `measure` may be called again
+ * to extend the run (target-precision mode) with the same stream, so the result depends
+ * only on the seed and the sequence of calls. `state()` and the `state` argument let a
+ * run stop after any chunk or block and continue to the identical result.
  */
 export class ReplicaRun {
   readonly engine: KmcEngine;
   private readonly nS: number;
-  private readonly times: number[] = [];
-  private readonly disps: number[] = [];
+  private readonly times: number[];
+  private readonly disps: number[];
   private readonly last: Float64Array;
-  private hopsDone = 0;
+  private hopsDone: number;
+  /** Hops of the completed measuring rounds. */
+  measuredHops: number;
+  private equilibrated: number;
+  private measuring: boolean;
+  private round: { hops: number; blocks: number; done: number; measuredInRound: number } | null;
 
   constructor(
     readonly model: KmcModel,
     rng: RandomStream,
-    equilibrationHops: number,
     scheme?: Scheme,
     private readonly onProgress?: (hopsDone: number) => void,
+    state?: ReplicaState,
   ) {
-    this.engine = new KmcEngine(model, rng, scheme);
+    this.engine = new KmcEngine(model, rng, state?.engine.scheme ?? scheme, state?.engine);
     this.nS = model.species.length;
-    this.last = new Float64Array(this.nS * 3);
-    const chunk = Math.max(1, Math.ceil(equilibrationHops / 20));
-    let done = 0;
-    while (done < equilibrationHops) {
-      const n = Math.min(chunk, equilibrationHops - done);
+    this.times = state ? [...state.times] : [];
+    this.disps = state ? [...state.disps] : [];
+    this.last = state ? Float64Array.from(state.last) : new Float64Array(this.nS * 3);
+    this.hopsDone = state?.hopsDone ?? 0;
+    this.measuredHops = state?.measuredHops ?? 0;
+    this.equilibrated = state?.equilibrated ?? 0;
+    this.measuring = state?.measured ?? false;
+    this.round = state?.round ? { ...state.round } : null;
+  }
+
+  /** Equilibrate to `hops` hops in all (continuing), in 20 chunks; then reset the clock and displacements. */
+  equilibrate(hops: number, afterChunk?: () => void): void {
+    if (this.measuring) return;
+    const chunk = Math.max(1, Math.ceil(hops / 20));
+    while (this.equilibrated < hops) {
+      const n = Math.min(chunk, hops - this.equilibrated);
       this.engine.advance(n);
-      done += n;
+      this.equilibrated += n;
       this.hopsDone += n;
       this.onProgress?.(this.hopsDone);
+      if (this.equilibrated < hops) afterChunk?.();
     }
     this.engine.reset();
+    this.measuring = true;
   }
 
   /** Measure `hops` more accepted hops in `blocks` blocks of (nearly) equal hop counts. */
-  measure(hops: number, blocks: number): void {
+  measure(hops: number, blocks: number, afterBlock?: () => void): void {
+    if (!this.measuring) this.equilibrate(0);
     const nb = Math.max(1, Math.min(blocks, hops));
-    let measured = 0;
-    for (let b = 0; b < nb; b++) {
-      const n = Math.floor((hops * (b + 1)) / nb) - measured;
+    if (this.round === null || this.round.hops !== hops || this.round.blocks !== nb) this.round = { hops, blocks: nb, done: 0, measuredInRound: 0 };
+    const round = this.round;
+    while (round.done < nb) {
+      const b = round.done;
+      const n = Math.floor((hops * (b + 1)) / nb) - round.measuredInRound;
       this.times.push(this.engine.advance(n));
-      measured += n;
+      round.measuredInRound += n;
       this.hopsDone += n;
       const now = this.engine.speciesDisplacement();
       for (let i = 0; i < this.nS * 3; i++) {
         this.disps.push(now[i]! - this.last[i]!);
         this.last[i] = now[i]!;
       }
+      round.done++;
       this.onProgress?.(this.hopsDone);
+      if (round.done < nb) afterBlock?.();
     }
+    this.round = null;
+    this.measuredHops += hops;
+  }
+
+  state(): ReplicaState {
+    return {
+      engine: this.engine.snapshot(),
+      equilibrated: this.equilibrated,
+      measured: this.measuring,
+      hopsDone: this.hopsDone,
+      measuredHops: this.measuredHops,
+      times: [...this.times],
+      disps: [...this.disps],
+      last: [...this.last],
+      round: this.round === null ? null : { ...this.round },
+    };
   }
 
   record(): ReplicaRecord {
@@ -148,7 +202,8 @@ export class ReplicaRun {
 
 /** Equilibrate and measure one replica. */
 export function runReplica(model: KmcModel, rng: RandomStream, options: ReplicaOptions): ReplicaRecord {
-  const run = new ReplicaRun(model, rng, options.equilibrationHops, options.scheme, options.onProgress);
+  const run = new ReplicaRun(model, rng, options.scheme, options.onProgress);
+  run.equilibrate(options.equilibrationHops);
   run.measure(options.hops, options.blocks);
   return run.record();
 }

@@ -6,7 +6,23 @@
 import type { RandomStream } from "../../core/rng.js";
 import type { Scheme } from "./engine.js";
 import type { KmcModel } from "./model.js";
-import { ReplicaRun, summarize, type TransportSummary } from "./observe.js";
+import { ReplicaRun, summarize, type ReplicaState, type TransportSummary } from "./observe.js";
+
+/** The progress of runKmc: enough to continue to the identical result. */
+export interface KmcRunState {
+  /** Replica states; null for replicas not started yet. */
+  readonly replicas: readonly (ReplicaState | null)[];
+  /** Hops measured per replica in completed rounds, and the hops of the round under way. */
+  readonly measured: number;
+  readonly roundHops: number;
+}
+
+/** Checkpoint hooks: `due()` is asked after every chunk and block; `save` gets the state. */
+export interface KmcCheckpoint {
+  readonly initial?: KmcRunState;
+  due(): boolean;
+  save(state: KmcRunState): void;
+}
 
 export interface KmcRunOptions {
   readonly replicas: number;
@@ -22,6 +38,8 @@ export interface KmcRunOptions {
   readonly maxHops?: number;
   /** Progress: fraction of the planned work done, 0..1. */
   readonly onProgress?: (fraction: number) => void;
+  /** Save and continue runs (long single runs). */
+  readonly checkpoint?: KmcCheckpoint;
 }
 
 export interface KmcRunResult {
@@ -41,27 +59,48 @@ export function runKmc(model: KmcModel, options: KmcRunOptions, stream: (replica
     for (let i = 0; i < R; i++) s += done[i]!;
     options.onProgress(Math.min(1, s / planned));
   };
-  const runs: ReplicaRun[] = [];
-  for (let r = 0; r < R; r++) {
-    runs.push(new ReplicaRun(model, stream(r), options.equilibrationHops, options.scheme, (h) => { done[r] = h; report(); }));
-  }
+  const cp = options.checkpoint;
+  const initial = cp?.initial;
+  if (initial !== undefined && initial.replicas.length !== R) throw new RangeError(`checkpoint has ${initial.replicas.length} replicas, the run ${R}`);
+  const runs: (ReplicaRun | null)[] = new Array<ReplicaRun | null>(R).fill(null);
   // Each round keeps the block length of the first, so the number of blocks, and with it
   // the precision of the collective terms, grows with the measured hops.
   const hopsPerBlock = options.hops / Math.max(1, options.blocks);
-  let hops = options.hops;
-  let measured = 0;
+  let hops = initial?.roundHops ?? options.hops;
+  let measured = initial?.measured ?? 0;
+  const tick = (): void => {
+    if (cp !== undefined && cp.due()) cp.save({ replicas: runs.map((run) => run?.state() ?? null), measured, roundHops: hops });
+  };
+  const replica = (r: number): ReplicaRun => {
+    let run = runs[r];
+    if (run == null) {
+      const st = initial?.replicas[r] ?? undefined;
+      run = new ReplicaRun(model, stream(r), options.scheme, (h) => { done[r] = h; report(); }, st ?? undefined);
+      runs[r] = run;
+    }
+    return run;
+  };
+  for (let r = 0; r < R; r++) {
+    replica(r).equilibrate(options.equilibrationHops, tick);
+    tick();
+  }
+  const all = (): ReplicaRun[] => runs.map((_, r) => replica(r));
   for (;;) {
-    for (const run of runs) run.measure(hops, Math.max(1, Math.round(hops / hopsPerBlock)));
+    for (const run of all()) {
+      if (run.measuredHops >= measured + hops) continue; // this round was done before a restart
+      run.measure(hops, Math.max(1, Math.round(hops / hopsPerBlock)), tick);
+      tick();
+    }
     measured += hops;
     const target = options.targetRelativeError;
     const cap = options.maxHops ?? options.hops;
     let finished = target === undefined || measured >= cap;
     if (!finished) {
-      const summary = summarize(model, runs.map((run) => run.record()));
+      const summary = summarize(model, all().map((run) => run.record()));
       finished = summary.totalConductivityStdErr / Math.abs(summary.totalConductivitySPerCm) <= target!;
     }
     if (finished) {
-      const records = runs.map((run) => run.record());
+      const records = all().map((run) => run.record());
       return {
         summary: summarize(model, records),
         consistencyErrors: records.flatMap((r) => r.consistencyErrors),
