@@ -493,12 +493,15 @@ export class KmcEngine {
       const q = this.siteIon[this.neighbourSite(cx, cy, cz, k)]!;
       if (q < 0) continue;
       const kr = reverse[k]!;
-      const slot = q * zmax + (kr - L.bondStart[L.bondTarget[k]!]!);
+      const qb = L.bondTarget[k]!; // q sits on the target basis of bond k
+      const q0 = L.bondStart[qb]!;
+      const slot = q * zmax + (kr - q0);
       const r = open ? this.rateTable[this.ionSpecies[q]! * nBonds + kr]! : 0;
       if (rates[slot] === r) continue;
       rates[slot] = r;
+      // the exact sum over q's bonds, in slot order like computeIonRates (no drift)
       let sum = 0;
-      for (let j = q * zmax, e = j + zmax; j < e; j++) sum += rates[j]!;
+      for (let j = q * zmax, e = j + (L.bondStart[qb + 1]! - q0); j < e; j++) sum += rates[j]!;
       this.setLeaf(q, sum);
     }
   }
