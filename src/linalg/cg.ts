@@ -1,0 +1,114 @@
+/**
+ * Preconditioned conjugate gradients for symmetric positive definite systems
+ * (Hestenes and Stiefel, J. Res. NBS 49, 409, 1952; Saad, Iterative Methods, alg. 9.1).
+ * With a nonlinear preconditioner (a K-cycle) the search direction is A-orthogonalised
+ * against the previous one explicitly, beta = -(z, A p) / (p, A p): flexible CG, FCG(1)
+ * (Notay, SIAM J. Sci. Comput. 22, 1444, 2000), which reduces to PCG for a fixed SPD M.
+ *
+ * Stopping: ||r_k|| <= tolerance ||b|| (two-norm) on the recursively updated residual,
+ * then the true residual b - A x is recomputed; if recursion drift left it above the
+ * tolerance, CG restarts from the true residual. The result reports the true value.
+ */
+import { InputError, NotConvergedError } from "../core/errors.js";
+import type { LinearOperator, Preconditioner } from "./operator.js";
+
+export interface KrylovOptions {
+  /** Relative residual ||b - A x|| / ||b|| to reach (default 1e-8). */
+  readonly tolerance?: number;
+  /** Iteration cap (default 10 000). */
+  readonly maxIterations?: number;
+  /** Throw NotConvergedError when the tolerance is not reached (default true). */
+  readonly throwOnFailure?: boolean;
+  /** Name used in error messages. */
+  readonly name?: string;
+}
+
+export interface KrylovResult {
+  readonly iterations: number;
+  /** True relative residual ||b - A x|| / ||b||, recomputed from the returned x. */
+  readonly relativeResidual: number;
+  readonly converged: boolean;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/**
+ * Solve A x = b by (flexible) preconditioned CG. `x` holds the initial guess and receives
+ * the solution. Work vectors (r, z, p, q) are allocated once per call.
+ */
+export function conjugateGradient(
+  A: LinearOperator,
+  b: Float64Array,
+  x: Float64Array,
+  M: Preconditioner | undefined,
+  options: KrylovOptions = {},
+): KrylovResult {
+  const n = A.length;
+  const tol = options.tolerance ?? 1e-8;
+  const maxIt = options.maxIterations ?? 10_000;
+  const name = options.name ?? (M === undefined ? "CG" : M.linear ? "PCG" : "flexible PCG");
+  if (b.length !== n || x.length !== n) throw new InputError(`${name}: vectors of length ${b.length}, ${x.length}; operator needs ${n}`);
+  if (M !== undefined && M.length !== n) throw new InputError(`${name}: preconditioner length ${M.length}; operator needs ${n}`);
+  if (!(tol > 0)) throw new InputError(`${name}: tolerance ${tol} must be > 0`);
+  const flexible = M !== undefined && !M.linear;
+  const r = new Float64Array(n), z = M === undefined ? r : new Float64Array(n), p = new Float64Array(n), q = new Float64Array(n);
+  const bNorm = Math.sqrt(dot(b, b));
+  if (bNorm === 0) {
+    x.fill(0);
+    return { iterations: 0, relativeResidual: 0, converged: true };
+  }
+  const target = tol * bNorm;
+  let iterations = 0;
+  let trueRel = Infinity;
+  let restarts = 0;
+  outer: for (;;) {
+    // r = b - A x (true residual)
+    A.apply(x, q);
+    let rr = 0;
+    for (let i = 0; i < n; i++) {
+      const v = b[i]! - q[i]!;
+      r[i] = v;
+      rr += v * v;
+    }
+    trueRel = Math.sqrt(rr) / bNorm;
+    if (trueRel <= tol || iterations >= maxIt || restarts > 5) break;
+    restarts++;
+    if (M !== undefined) M.apply(r, z);
+    p.set(z);
+    let rz = dot(r, z);
+    while (iterations < maxIt) {
+      A.apply(p, q);
+      const pq = dot(p, q);
+      if (!(pq > 0) || !(rz > 0)) break outer; // breakdown: A or M not positive definite
+      const alpha = rz / pq;
+      rr = 0;
+      for (let i = 0; i < n; i++) {
+        x[i]! += alpha * p[i]!;
+        const v = r[i]! - alpha * q[i]!;
+        r[i] = v;
+        rr += v * v;
+      }
+      iterations++;
+      if (Math.sqrt(rr) <= target) continue outer; // verify with the true residual
+      if (M !== undefined) M.apply(r, z);
+      const rzNew = dot(r, z);
+      const beta = flexible ? -dot(z, q) / pq : rzNew / rz;
+      rz = rzNew;
+      for (let i = 0; i < n; i++) p[i] = z[i]! + beta * p[i]!;
+    }
+  }
+  if (trueRel > tol) {
+    // recompute in case the loop left through a breakdown
+    A.apply(x, q);
+    let rr = 0;
+    for (let i = 0; i < n; i++) rr += (b[i]! - q[i]!) ** 2;
+    trueRel = Math.sqrt(rr) / bNorm;
+  }
+  const converged = trueRel <= tol;
+  if (!converged && (options.throwOnFailure ?? true)) throw new NotConvergedError(name, iterations, trueRel, tol);
+  return { iterations, relativeResidual: trueRel, converged };
+}

@@ -1,0 +1,120 @@
+/**
+ * COCG: conjugate orthogonal conjugate gradients for complex symmetric systems A x = b,
+ * A^T = A (van der Vorst and Melissen, IEEE Trans. Magn. 26, 706, 1990): CG with the
+ * unconjugated bilinear form x^T y in place of the inner product,
+ *   alpha = (r^T z) / (p^T A p),  beta = (r'^T z') / (r^T z),
+ * preconditioned by a real symmetric M applied to the real and imaginary parts (so M^-1 is
+ * complex symmetric too, as COCG requires). Stops on the Euclidean norm ||r|| <= tol ||b||,
+ * verified on the recomputed true residual. Complex vectors are split re/im Float64Arrays.
+ */
+import { InputError, NotConvergedError } from "../core/errors.js";
+import type { KrylovOptions, KrylovResult } from "./cg.js";
+import type { ComplexLinearOperator, Preconditioner } from "./operator.js";
+
+/**
+ * Solve A x = b. `xRe`, `xIm` hold the initial guess and receive the solution. `M`, if
+ * given, must be linear and symmetric (a V- or W-cycle, not a K-cycle).
+ */
+export function cocg(
+  A: ComplexLinearOperator,
+  bRe: Float64Array,
+  bIm: Float64Array,
+  xRe: Float64Array,
+  xIm: Float64Array,
+  M: Preconditioner | undefined,
+  options: KrylovOptions = {},
+): KrylovResult {
+  const n = A.length;
+  const tol = options.tolerance ?? 1e-8;
+  const maxIt = options.maxIterations ?? 10_000;
+  const name = options.name ?? "COCG";
+  for (const v of [bRe, bIm, xRe, xIm]) if (v.length !== n) throw new InputError(`${name}: vector of length ${v.length}; operator needs ${n}`);
+  if (M !== undefined && (!M.linear || M.length !== n)) throw new InputError(`${name}: the preconditioner must be linear and of length ${n}`);
+  const rr = new Float64Array(n), ri = new Float64Array(n);
+  const zr = M === undefined ? rr : new Float64Array(n), zi = M === undefined ? ri : new Float64Array(n);
+  const pr = new Float64Array(n), pi = new Float64Array(n), qr = new Float64Array(n), qi = new Float64Array(n);
+  let bb = 0;
+  for (let i = 0; i < n; i++) bb += bRe[i]! * bRe[i]! + bIm[i]! * bIm[i]!;
+  const bNorm = Math.sqrt(bb);
+  if (bNorm === 0) {
+    xRe.fill(0);
+    xIm.fill(0);
+    return { iterations: 0, relativeResidual: 0, converged: true };
+  }
+  const target = tol * bNorm;
+  let iterations = 0, trueRel = Infinity, restarts = 0;
+  const trueResidual = (): number => {
+    A.apply(xRe, xIm, qr, qi);
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const a = bRe[i]! - qr[i]!, c = bIm[i]! - qi[i]!;
+      rr[i] = a;
+      ri[i] = c;
+      s += a * a + c * c;
+    }
+    return Math.sqrt(s) / bNorm;
+  };
+  outer: for (;;) {
+    trueRel = trueResidual();
+    if (trueRel <= tol || iterations >= maxIt || restarts > 5) break;
+    restarts++;
+    if (M !== undefined) {
+      M.apply(rr, zr);
+      M.apply(ri, zi);
+    }
+    pr.set(zr);
+    pi.set(zi);
+    // rho = r^T z (no conjugation)
+    let rhoR = 0, rhoI = 0;
+    for (let i = 0; i < n; i++) {
+      rhoR += rr[i]! * zr[i]! - ri[i]! * zi[i]!;
+      rhoI += rr[i]! * zi[i]! + ri[i]! * zr[i]!;
+    }
+    while (iterations < maxIt) {
+      A.apply(pr, pi, qr, qi);
+      let muR = 0, muI = 0;
+      for (let i = 0; i < n; i++) {
+        muR += pr[i]! * qr[i]! - pi[i]! * qi[i]!;
+        muI += pr[i]! * qi[i]! + pi[i]! * qr[i]!;
+      }
+      const mu2 = muR * muR + muI * muI;
+      if (!(mu2 > 0) || !(rhoR * rhoR + rhoI * rhoI > 0)) break outer; // breakdown
+      // alpha = rho / mu
+      const aR = (rhoR * muR + rhoI * muI) / mu2, aI = (rhoI * muR - rhoR * muI) / mu2;
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const p1 = pr[i]!, p2 = pi[i]!, q1 = qr[i]!, q2 = qi[i]!;
+        xRe[i]! += aR * p1 - aI * p2;
+        xIm[i]! += aR * p2 + aI * p1;
+        const u = rr[i]! - (aR * q1 - aI * q2), v = ri[i]! - (aR * q2 + aI * q1);
+        rr[i] = u;
+        ri[i] = v;
+        s += u * u + v * v;
+      }
+      iterations++;
+      if (Math.sqrt(s) <= target) continue outer;
+      if (M !== undefined) {
+        M.apply(rr, zr);
+        M.apply(ri, zi);
+      }
+      let nR = 0, nI = 0;
+      for (let i = 0; i < n; i++) {
+        nR += rr[i]! * zr[i]! - ri[i]! * zi[i]!;
+        nI += rr[i]! * zi[i]! + ri[i]! * zr[i]!;
+      }
+      const rho2 = rhoR * rhoR + rhoI * rhoI;
+      const bR = (nR * rhoR + nI * rhoI) / rho2, bI = (nI * rhoR - nR * rhoI) / rho2;
+      rhoR = nR;
+      rhoI = nI;
+      for (let i = 0; i < n; i++) {
+        const p1 = pr[i]!, p2 = pi[i]!;
+        pr[i] = zr[i]! + bR * p1 - bI * p2;
+        pi[i] = zi[i]! + bR * p2 + bI * p1;
+      }
+    }
+  }
+  if (trueRel > tol) trueRel = trueResidual();
+  const converged = trueRel <= tol;
+  if (!converged && (options.throwOnFailure ?? true)) throw new NotConvergedError(name, iterations, trueRel, tol);
+  return { iterations, relativeResidual: trueRel, converged };
+}

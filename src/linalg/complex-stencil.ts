@@ -1,0 +1,115 @@
+/**
+ * Complex symmetric 7-point stencils: the admittance matrix Y = G + i B of an AC network
+ * on a structured grid, same layout and conventions as Stencil7 (stencil.ts), with real
+ * and imaginary parts in separate arrays:
+ *   (Y v)_i = d_i v_i - sum_j y_ij v_j,  d_i = sum_j y_ij + s_i,
+ * y_ij the complex bond admittance, s_i a complex shunt to an electrode. Y is symmetric
+ * (Y^T = Y), not Hermitian, which is what COCG needs.
+ */
+import type { ComplexLinearOperator } from "./operator.js";
+import { createStencil, updateDiagonal, type Stencil7 } from "./stencil.js";
+
+export interface ComplexStencil7 {
+  /** Real parts (and the box geometry) as a Stencil7; its invDiag is unused. */
+  readonly re: Stencil7;
+  /** Imaginary parts of cx, cy, cz, shunts and diagonal, same layout. */
+  readonly cxIm: Float64Array;
+  readonly cyIm: Float64Array;
+  readonly czIm: Float64Array;
+  readonly shuntLowIm: Float64Array;
+  readonly shuntHighIm: Float64Array;
+  readonly diagIm: Float64Array;
+}
+
+export function createComplexStencil(nx: number, ny: number, nz: number): ComplexStencil7 {
+  const re = createStencil(nx, ny, nz);
+  return {
+    re,
+    cxIm: new Float64Array(re.length),
+    cyIm: new Float64Array(re.length),
+    czIm: new Float64Array(re.length),
+    shuntLowIm: new Float64Array(ny * nz),
+    shuntHighIm: new Float64Array(ny * nz),
+    diagIm: new Float64Array(re.length),
+  };
+}
+
+/**
+ * d = sum of bonds + shunts, real and imaginary parts; a cell with no admittance at all is
+ * decoupled (d = 1). Far-face forward bonds are zeroed first, as in updateDiagonal.
+ */
+export function updateComplexDiagonal(s: ComplexStencil7): void {
+  const r = s.re;
+  const { nx, ny, nz, pad, cx, cy, cz, diag } = r;
+  const { cxIm, cyIm, czIm, diagIm } = s;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      const row = pad + nx * (y + ny * z);
+      cx[row + nx - 1] = 0;
+      cxIm[row + nx - 1] = 0;
+      for (let x = 0; x < nx; x++) {
+        if (y === ny - 1) cy[row + x] = cyIm[row + x] = 0;
+        if (z === nz - 1) cz[row + x] = czIm[row + x] = 0;
+      }
+    }
+  }
+  const sy = nx, sz = nx * ny, end = pad + r.n;
+  for (let i = pad; i < end; i++) {
+    diag[i] = cx[i]! + cx[i - 1]! + cy[i]! + cy[i - sy]! + cz[i]! + cz[i - sz]!;
+    diagIm[i] = cxIm[i]! + cxIm[i - 1]! + cyIm[i]! + cyIm[i - sy]! + czIm[i]! + czIm[i - sz]!;
+  }
+  for (let k = 0; k < ny * nz; k++) {
+    diag[pad + k * nx]! += r.shuntLow[k]!;
+    diagIm[pad + k * nx]! += s.shuntLowIm[k]!;
+    diag[pad + k * nx + nx - 1]! += r.shuntHigh[k]!;
+    diagIm[pad + k * nx + nx - 1]! += s.shuntHighIm[k]!;
+  }
+  for (let i = pad; i < end; i++) if (diag[i] === 0 && diagIm[i] === 0) diag[i] = 1;
+}
+
+/** y = Y v for complex v (split real/imaginary arrays). */
+export function complexStencilApply(s: ComplexStencil7, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const { cx, cy, cz, diag, pad } = s.re;
+  const { cxIm, cyIm, czIm, diagIm } = s;
+  const sy = s.re.nx, sz = s.re.nx * s.re.ny, end = pad + s.re.n;
+  for (let i = pad; i < end; i++) {
+    // neighbour sums: sum_j y_ij v_j with y = a + i b, v = p + i q -> (a p - b q) + i (a q + b p)
+    const a1 = cx[i]!, b1 = cxIm[i]!, a2 = cx[i - 1]!, b2 = cxIm[i - 1]!;
+    const a3 = cy[i]!, b3 = cyIm[i]!, a4 = cy[i - sy]!, b4 = cyIm[i - sy]!;
+    const a5 = cz[i]!, b5 = czIm[i]!, a6 = cz[i - sz]!, b6 = czIm[i - sz]!;
+    const p1 = xr[i + 1]!, q1 = xi[i + 1]!, p2 = xr[i - 1]!, q2 = xi[i - 1]!;
+    const p3 = xr[i + sy]!, q3 = xi[i + sy]!, p4 = xr[i - sy]!, q4 = xi[i - sy]!;
+    const p5 = xr[i + sz]!, q5 = xi[i + sz]!, p6 = xr[i - sz]!, q6 = xi[i - sz]!;
+    const sr = a1 * p1 - b1 * q1 + a2 * p2 - b2 * q2 + a3 * p3 - b3 * q3 + a4 * p4 - b4 * q4 + a5 * p5 - b5 * q5 + a6 * p6 - b6 * q6;
+    const si = a1 * q1 + b1 * p1 + a2 * q2 + b2 * p2 + a3 * q3 + b3 * p3 + a4 * q4 + b4 * p4 + a5 * q5 + b5 * p5 + a6 * q6 + b6 * p6;
+    const dr = diag[i]!, di = diagIm[i]!, vr = xr[i]!, vi = xi[i]!;
+    yr[i] = dr * vr - di * vi - sr;
+    yi[i] = dr * vi + di * vr - si;
+  }
+}
+
+export function complexStencilOperator(s: ComplexStencil7): ComplexLinearOperator {
+  return { length: s.re.length, apply: (xr, xi, yr, yi) => complexStencilApply(s, xr, xi, yr, yi) };
+}
+
+/**
+ * The real stencil of bond magnitudes |y_ij| and |s_i| (written into `m`, same box): an
+ * SPD preconditioner for Y. For any v, v^H Y v / v^H M v is a convex combination of the
+ * unit numbers y_ij / |y_ij|; with every admittance in the closed first quadrant
+ * (conductance >= 0, susceptance >= 0) it lies in the convex hull of the arc from 1 to i,
+ * at least 1/sqrt(2) from 0, for every frequency and contrast. So M^-1 Y is uniformly
+ * well conditioned in the sense that matters for Krylov methods.
+ */
+export function magnitudeStencil(s: ComplexStencil7, m: Stencil7): void {
+  const r = s.re;
+  for (let i = 0; i < r.length; i++) {
+    m.cx[i] = Math.hypot(r.cx[i]!, s.cxIm[i]!);
+    m.cy[i] = Math.hypot(r.cy[i]!, s.cyIm[i]!);
+    m.cz[i] = Math.hypot(r.cz[i]!, s.czIm[i]!);
+  }
+  for (let k = 0; k < r.shuntLow.length; k++) {
+    m.shuntLow[k] = Math.hypot(r.shuntLow[k]!, s.shuntLowIm[k]!);
+    m.shuntHigh[k] = Math.hypot(r.shuntHigh[k]!, s.shuntHighIm[k]!);
+  }
+  updateDiagonal(m);
+}

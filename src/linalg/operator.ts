@@ -1,0 +1,42 @@
+/**
+ * Operator interfaces shared by the Krylov solvers. Vectors are Float64Arrays of
+ * `length` entries; an operator writes its result into a caller-owned output array, so
+ * a solver allocates its work vectors once and nothing inside the iteration loop.
+ */
+
+/** y = A x for a real linear operator. */
+export interface LinearOperator {
+  readonly length: number;
+  apply(x: Float64Array, y: Float64Array): void;
+}
+
+/** z = M^-1 r. `linear` is false for preconditioners that change from call to call (K-cycle). */
+export interface Preconditioner {
+  readonly length: number;
+  readonly linear: boolean;
+  apply(r: Float64Array, z: Float64Array): void;
+}
+
+/** y = A x for a complex operator, real and imaginary parts in separate arrays. */
+export interface ComplexLinearOperator {
+  readonly length: number;
+  apply(xRe: Float64Array, xIm: Float64Array, yRe: Float64Array, yIm: Float64Array): void;
+}
+
+/** The identity preconditioner. */
+export function identityPreconditioner(length: number): Preconditioner {
+  return { length, linear: true, apply: (r, z) => z.set(r) };
+}
+
+/** Jacobi: z_i = r_i / d_i (d_i = 0 leaves z_i = 0). */
+export function jacobiPreconditioner(diagonal: Float64Array): Preconditioner {
+  const inv = new Float64Array(diagonal.length);
+  for (let i = 0; i < inv.length; i++) inv[i] = diagonal[i] !== 0 ? 1 / diagonal[i]! : 0;
+  return {
+    length: inv.length,
+    linear: true,
+    apply(r, z) {
+      for (let i = 0; i < inv.length; i++) z[i] = r[i]! * inv[i]!;
+    },
+  };
+}
