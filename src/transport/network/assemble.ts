@@ -1,0 +1,71 @@
+/**
+ * DC assembly: bond conductances of the current-carrying voxels into a 7-point stencil
+ * (conventions in options.ts). Electrodes enter as shunts (Dirichlet nodes eliminated
+ * symmetrically: their bond goes on the diagonal and, times the electrode potential, into
+ * the right-hand side), so the matrix is the SPD reduced Laplacian of network_ref.py.
+ */
+import { createStencil, updateDiagonal, type Stencil7 } from "../../linalg/stencil.js";
+import type { VoxelGrid } from "../../structure/voxel/grid.js";
+import type { ResolvedNetwork } from "./options.js";
+import type { NetworkTopology } from "./topology.js";
+
+/**
+ * Conductance (S) of the bond between voxels of conductivity sa, sb (S/cm), edge h (cm):
+ * two half-voxels in series, g = h 2 sa sb / (sa + sb), then the grain-boundary resistance
+ * rgb / h^2 (ohm) in series when `boundary`. Zero when either voxel is an insulator.
+ */
+export function bondConductance(sa: number, sb: number, h: number, boundary: boolean, rgbOhmCm2: number): number {
+  if (!(sa > 0 && sb > 0)) return 0;
+  const g = ((2 * sa * sb) / (sa + sb)) * h;
+  return boundary && rgbOhmCm2 > 0 ? 1 / (1 / g + rgbOhmCm2 / (h * h)) : g;
+}
+
+/** Conductance (S) from a voxel's centre to an electrode plane: 1/g = 1/(2 s h) + R_int / h^2. */
+export function planeConductance(s: number, h: number, rIntOhmCm2: number): number {
+  if (!(s > 0)) return 0;
+  const g = 2 * s * h;
+  return rIntOhmCm2 > 0 ? 1 / (1 / g + rIntOhmCm2 / (h * h)) : g;
+}
+
+/** The DC stencil of the current-carrying voxels (bonds between removed voxels are 0). */
+export function assembleConductance(grid: VoxelGrid, r: ResolvedNetwork, topo: NetworkTopology): Stencil7 {
+  const [nx, ny, nz] = grid.shape;
+  const [nb] = topo.box;
+  const s = createStencil(nb, ny, nz);
+  const { cx, cy, cz, shuntLow, shuntHigh, pad } = s;
+  const { phase, grain } = grid;
+  const carrying = topo.carrying;
+  const sigma = r.sigma, h = r.hCm, rgb = r.gbR;
+  const sy = nx, sz = nx * ny;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      const c0 = nb * (y + ny * z);
+      const v0 = topo.x0 + nx * (y + ny * z);
+      for (let bx = 0; bx < nb; bx++) {
+        const c = c0 + bx;
+        if (carrying[c] === 0) continue;
+        const v = v0 + bx, p = pad + c;
+        const sa = sigma[phase[v]!]!, ga = grain[v]!;
+        if (bx + 1 < nb && carrying[c + 1] === 1) cx[p] = bondConductance(sa, sigma[phase[v + 1]!]!, h, ga !== grain[v + 1], rgb);
+        if (y + 1 < ny && carrying[c + nb] === 1) cy[p] = bondConductance(sa, sigma[phase[v + sy]!]!, h, ga !== grain[v + sy], rgb);
+        if (z + 1 < nz && carrying[c + nb * ny] === 1) cz[p] = bondConductance(sa, sigma[phase[v + sz]!]!, h, ga !== grain[v + sz], rgb);
+        const k = y + ny * z;
+        if (bx === 0) {
+          shuntLow[k] = r.layers ? bondConductance(sigma[phase[v - 1]!]!, sa, h, grain[v - 1] !== ga, rgb) : planeConductance(sa, h, r.intR);
+        }
+        if (bx === nb - 1) {
+          shuntHigh[k] = r.layers ? bondConductance(sa, sigma[phase[v + 1]!]!, h, ga !== grain[v + 1], rgb) : planeConductance(sa, h, r.intR);
+        }
+      }
+    }
+  }
+  updateDiagonal(s);
+  return s;
+}
+
+/** Right-hand side of the reduced system: b_i = shunt_i V on the low-electrode cells. */
+export function dcRightHandSide(s: Stencil7, voltage: number): Float64Array {
+  const b = new Float64Array(s.length);
+  for (let k = 0; k < s.ny * s.nz; k++) b[s.pad + k * s.nx] = s.shuntLow[k]! * voltage;
+  return b;
+}

@@ -1,0 +1,246 @@
+/**
+ * solveImpedance: the AC response of the voxel network over a frequency sweep.
+ *
+ * Each phase has the complex conductivity y = sigma + i w eps0 eps_r (S/cm); bonds are
+ * the complex analogue of the DC bonds (options.ts): two half-voxels in series, a grain
+ * boundary R_gb || C_gb in series between grains, electrode planes reached through the
+ * half-voxel and the interface R_int || C_int. The admittance matrix Y (complex symmetric)
+ * is solved for the applied voltage V by COCG preconditioned with the real
+ * aggregation multigrid built on the bond magnitudes |y| (complex-stencil.ts explains why
+ * that is uniformly good at every frequency). Z(f) = V / I, I the current into the
+ * x = 0 electrode; Im Z < 0 for a capacitive response (e^{+i w t} convention), so a
+ * Nyquist plot shows -imagOhm.
+ */
+import { InputError } from "../../core/errors.js";
+import { VACUUM_PERMITTIVITY_F_PER_M, M_PER_CM } from "../../core/constants.js";
+import { cocg } from "../../linalg/cocg.js";
+import {
+  complexStencilOperator,
+  createComplexStencil,
+  magnitudeStencil,
+  updateComplexDiagonal,
+  type ComplexStencil7,
+} from "../../linalg/complex-stencil.js";
+import { AggregationMultigrid } from "../../linalg/multigrid.js";
+import { createStencil } from "../../linalg/stencil.js";
+import type { VoxelGrid } from "../../structure/voxel/grid.js";
+import { resolveNetwork, type NetworkOptions, type ResolvedNetwork } from "./options.js";
+import { networkTopology, type NetworkTopology } from "./topology.js";
+
+/** Vacuum permittivity in F/cm. */
+const EPS0_F_PER_CM = VACUUM_PERMITTIVITY_F_PER_M * M_PER_CM;
+
+export interface ImpedanceResult {
+  readonly frequenciesHz: readonly number[];
+  /** Re Z, ohm. Infinity when no admittance path joins the electrodes. */
+  readonly realOhm: Float64Array;
+  /** Im Z, ohm (negative for capacitive behaviour). */
+  readonly imagOhm: Float64Array;
+  readonly iterations: Int32Array;
+  /** True relative residual of each frequency's solve. */
+  readonly relativeResidual: Float64Array;
+  /** A cluster of voxels with non-zero admittance joins the two electrodes. */
+  readonly percolates: boolean;
+  readonly lengthCm: number;
+  readonly areaCm2: number;
+  readonly stats: { readonly unknowns: number; readonly multigridLevels: number; readonly seconds: number };
+}
+
+// complex scratch results (no allocation per bond)
+let RE = 0, IM = 0;
+
+/** (RE, IM) <- 1 / (a + i b); 0 stays 0 (an open element has admittance 0). */
+function inv(a: number, b: number): void {
+  const m = a * a + b * b;
+  if (m === 0 || !Number.isFinite(m)) {
+    RE = 0;
+    IM = 0;
+    return;
+  }
+  RE = a / m;
+  IM = -b / m;
+}
+
+/**
+ * (RE, IM) <- admittance (S) of two half-voxels with complex conductivities ya, yb (S/cm)
+ * in series, h 2 ya yb / (ya + yb), then an area element with admittance per area
+ * (er, ei) (S/cm^2) in series when `element` (Z = 1/y + 1/(h^2 Y_el)).
+ */
+function bondAdmittance(ar: number, ai: number, br: number, bi: number, h: number, element: boolean, er: number, ei: number): void {
+  if ((ar === 0 && ai === 0) || (br === 0 && bi === 0)) {
+    RE = 0;
+    IM = 0;
+    return;
+  }
+  const nr = ar * br - ai * bi, ni = ar * bi + ai * br;
+  inv(ar + br, ai + bi);
+  let yr = 2 * h * (nr * RE - ni * IM), yi = 2 * h * (nr * IM + ni * RE);
+  if (element) {
+    inv(yr, yi);
+    const zr = RE, zi = IM;
+    inv(er * h * h, ei * h * h);
+    inv(zr + RE, zi + IM);
+    yr = RE;
+    yi = IM;
+  }
+  RE = yr;
+  IM = yi;
+}
+
+/** (RE, IM) <- admittance (S) from a voxel centre (half-voxel, y in S/cm) through an interface element to the plane. */
+function planeAdmittance(yr: number, yi: number, h: number, element: boolean, er: number, ei: number): void {
+  if ((yr === 0 && yi === 0) || (element && er === 0 && ei === 0)) {
+    RE = 0;
+    IM = 0;
+    return;
+  }
+  let gr = 2 * h * yr, gi = 2 * h * yi;
+  if (element) {
+    inv(gr, gi);
+    const zr = RE, zi = IM;
+    inv(er * h * h, ei * h * h);
+    inv(zr + RE, zi + IM);
+    gr = RE;
+    gi = IM;
+  }
+  RE = gr;
+  IM = gi;
+}
+
+/** Fill the admittance stencil of the current-carrying voxels at angular frequency w (rad/s). */
+export function assembleAdmittance(grid: VoxelGrid, r: ResolvedNetwork, topo: NetworkTopology, omega: number, Y: ComplexStencil7): void {
+  const [nx, ny, nz] = grid.shape;
+  const nb = topo.box[0];
+  const s = Y.re;
+  const { pad } = s;
+  const { phase, grain } = grid;
+  const carrying = topo.carrying;
+  const h = r.hCm;
+  const yRe = r.sigma;
+  const yIm = new Float64Array(256);
+  for (let l = 0; l < 256; l++) yIm[l] = omega * EPS0_F_PER_CM * r.epsr[l]!;
+  // area elements: Y = 1/R + i w C per cm^2; R = 0 means no element (a short)
+  const gbOn = r.gbR > 0, gbR = r.gbR > 0 ? 1 / r.gbR : 0, gbI = omega * r.gbC;
+  const intOn = r.intR > 0, intR = r.intR > 0 ? 1 / r.intR : 0, intI = omega * r.intC;
+  const sy = nx, sz = nx * ny;
+  const fields = [s.cx, s.cy, s.cz, Y.cxIm, Y.cyIm, Y.czIm, s.shuntLow, s.shuntHigh, Y.shuntLowIm, Y.shuntHighIm];
+  for (const f of fields) f.fill(0);
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      const c0 = nb * (y + ny * z);
+      const v0 = topo.x0 + nx * (y + ny * z);
+      const k = y + ny * z;
+      for (let bx = 0; bx < nb; bx++) {
+        const c = c0 + bx;
+        if (carrying[c] === 0) continue;
+        const v = v0 + bx, p = pad + c;
+        const la = phase[v]!, ga = grain[v]!;
+        const ar = yRe[la]!, ai = yIm[la]!;
+        if (bx + 1 < nb && carrying[c + 1] === 1) {
+          const lb = phase[v + 1]!;
+          bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + 1], gbR, gbI);
+          s.cx[p] = RE;
+          Y.cxIm[p] = IM;
+        }
+        if (y + 1 < ny && carrying[c + nb] === 1) {
+          const lb = phase[v + sy]!;
+          bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + sy], gbR, gbI);
+          s.cy[p] = RE;
+          Y.cyIm[p] = IM;
+        }
+        if (z + 1 < nz && carrying[c + nb * ny] === 1) {
+          const lb = phase[v + sz]!;
+          bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + sz], gbR, gbI);
+          s.cz[p] = RE;
+          Y.czIm[p] = IM;
+        }
+        if (bx === 0) {
+          if (r.layers) {
+            const lb = phase[v - 1]!;
+            bondAdmittance(yRe[lb]!, yIm[lb]!, ar, ai, h, gbOn && grain[v - 1] !== ga, gbR, gbI);
+          } else planeAdmittance(ar, ai, h, intOn, intR, intI);
+          s.shuntLow[k] = RE;
+          Y.shuntLowIm[k] = IM;
+        }
+        if (bx === nb - 1) {
+          if (r.layers) {
+            const lb = phase[v + 1]!;
+            bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + 1], gbR, gbI);
+          } else planeAdmittance(ar, ai, h, intOn, intR, intI);
+          s.shuntHigh[k] = RE;
+          Y.shuntHighIm[k] = IM;
+        }
+      }
+    }
+  }
+  updateComplexDiagonal(Y);
+}
+
+/** Impedance spectrum Z(f) of the voxel network between the two x electrodes. */
+export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequenciesHz: readonly number[]): ImpedanceResult {
+  const t0 = performance.now();
+  const r = resolveNetwork(grid, options);
+  frequenciesHz.forEach((f, k) => {
+    if (!(f > 0 && Number.isFinite(f))) throw new InputError(`frequenciesHz.${k}: got ${f}; must be finite and > 0`);
+  });
+  if (options.multigrid?.cycle === "K") throw new InputError("multigrid.cycle: got \"K\"; COCG needs a linear preconditioner: V or W");
+  const [nx, ny, nz] = grid.shape;
+  const h = r.hCm;
+  const lengthCm = (r.layers ? nx - 1 : nx) * h;
+  const areaCm2 = ny * nz * h * h;
+  const m = frequenciesHz.length;
+  const realOhm = new Float64Array(m), imagOhm = new Float64Array(m), iterations = new Int32Array(m), relativeResidual = new Float64Array(m);
+  const conducts = new Uint8Array(256);
+  for (let l = 0; l < 256; l++) conducts[l] = r.sigma[l]! > 0 || r.epsr[l]! > 0 ? 1 : 0;
+  const planeContact = Number.isFinite(r.intR) || r.intC > 0;
+  const topo = networkTopology(grid, conducts, r.layers, planeContact);
+  const base = { frequenciesHz: [...frequenciesHz], realOhm, imagOhm, iterations, relativeResidual, lengthCm, areaCm2 };
+  if (topo.carryingCount === 0) {
+    realOhm.fill(Infinity);
+    return { ...base, percolates: false, stats: { unknowns: 0, multigridLevels: 0, seconds: (performance.now() - t0) / 1000 } };
+  }
+  const nb = topo.box[0];
+  const Y = createComplexStencil(nb, ny, nz);
+  const M = createStencil(nb, ny, nz);
+  const n = Y.re.length;
+  const bRe = new Float64Array(n), bIm = new Float64Array(n), xRe = new Float64Array(n), xIm = new Float64Array(n);
+  const V = r.voltage;
+  let mg: AggregationMultigrid | undefined;
+  for (let k = 0; k < m; k++) {
+    const omega = 2 * Math.PI * frequenciesHz[k]!;
+    assembleAdmittance(grid, r, topo, omega, Y);
+    magnitudeStencil(Y, M);
+    if (mg === undefined) mg = new AggregationMultigrid(M, options.multigrid ?? {});
+    else mg.update();
+    for (let q = 0; q < ny * nz; q++) {
+      bRe[Y.re.pad + q * nb] = Y.re.shuntLow[q]! * V;
+      bIm[Y.re.pad + q * nb] = Y.shuntLowIm[q]! * V;
+    }
+    // the previous frequency's potentials are the initial guess
+    const res = cocg(complexStencilOperator(Y), bRe, bIm, xRe, xIm, mg, {
+      tolerance: r.tolerance,
+      maxIterations: r.maxIterations,
+      name: `network COCG + aggregation multigrid at ${frequenciesHz[k]} Hz`,
+    });
+    // I = sum_low s (V - phi), complex
+    let iR = 0, iI = 0;
+    for (let q = 0; q < ny * nz; q++) {
+      const p = Y.re.pad + q * nb;
+      const dr = V - xRe[p]!, di = -xIm[p]!;
+      const sr = Y.re.shuntLow[q]!, si = Y.shuntLowIm[q]!;
+      iR += sr * dr - si * di;
+      iI += sr * di + si * dr;
+    }
+    // Z = V / I
+    const d = iR * iR + iI * iI;
+    realOhm[k] = (V * iR) / d;
+    imagOhm[k] = (-V * iI) / d;
+    iterations[k] = res.iterations;
+    relativeResidual[k] = res.relativeResidual;
+  }
+  return {
+    ...base,
+    percolates: true,
+    stats: { unknowns: topo.carryingCount, multigridLevels: mg?.depth ?? 0, seconds: (performance.now() - t0) / 1000 },
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Options of the resistor-network stage and their checks.
+ *
+ * Conventions (all solves; units in names, SI-like electrochemistry units inside:
+ * conductivity S/cm, lengths cm, conductance S, resistance ohm, capacitance F):
+ * - Voxel edge h = voxelNm 1e-7 cm; a voxel is a node at its centre.
+ * - Bond between face neighbours a, b: two half-voxels in series,
+ *     1/g = 1/(2 s_a h) + 1/(2 s_b h)   (g = h 2 s_a s_b / (s_a + s_b), the harmonic mean),
+ *   plus R_gb / h^2 in series when the voxels have different grain ids (R_gb the
+ *   area-specific grain-boundary resistance, ohm cm^2). AC: s -> s + i w eps0 eps_r and
+ *   the grain boundary is R_gb || C_gb: Z_gb = 1 / (h^2 (1/R_gb + i w C_gb)).
+ * - Current flows along x. Electrodes (`electrodes.kind`):
+ *   "planes" (default, the physical cell): equipotential planes on the outer faces of the
+ *     x = 0 and x = nx-1 voxel layers, at V and 0. A boundary voxel connects to its plane
+ *     through its half-voxel and the interface element in series:
+ *       1/g = 1/(2 s h) + R_int / h^2     (AC: R_int || C_int, like the grain boundary).
+ *     Sample length L = nx h.
+ *   "voxel-layers" (the benchmark, exactly as ../shared/bench-ref/network_ref.py): the x = 0
+ *     and x = nx-1 voxel layers are themselves the electrodes (Dirichlet nodes at V and 0;
+ *     their conductivities enter the bonds to their neighbours). L = (nx - 1) h.
+ *   Cross-section A = ny nz h^2; effective conductivity sigma = I L / (V A).
+ * - Only clusters of conducting voxels that touch both electrodes carry current; all other
+ *   voxels are removed before the solve (so the system is SPD and a non-percolating
+ *   sample gives sigma = 0 without a solve).
+ */
+import { InputError } from "../../core/errors.js";
+import type { MultigridOptions } from "../../linalg/multigrid.js";
+import { phaseCounts, type VoxelGrid } from "../../structure/voxel/grid.js";
+
+/** Properties of the voxels carrying one phase label. */
+export interface NetworkPhase {
+  /** Voxel label (0..255) this entry describes. */
+  readonly label: number;
+  readonly name?: string;
+  /** Ionic conductivity, S/cm, >= 0 (0: an insulator, removed from DC solves). */
+  readonly conductivitySPerCm: number;
+  /** Relative permittivity for AC solves (default 0: no displacement current). */
+  readonly relativePermittivity?: number;
+}
+
+/** An area-specific R || C element: a grain boundary or an electrode interface. */
+export interface AreaElement {
+  /** Area-specific resistance, ohm cm^2, >= 0 (0: no element). Electrode interfaces may be Infinity (blocking: DC current 0, AC through C only). */
+  readonly resistanceOhmCm2: number;
+  /** Area-specific capacitance in parallel, F/cm^2 (default 0). AC only. */
+  readonly capacitanceFPerCm2?: number;
+}
+
+export type ElectrodeModel =
+  | { readonly kind: "planes"; readonly interface?: AreaElement }
+  | { readonly kind: "voxel-layers" };
+
+export interface NetworkOptions {
+  /** One entry per voxel label present in the grid. */
+  readonly phases: readonly NetworkPhase[];
+  /** Voxel edge, nm. */
+  readonly voxelNm: number;
+  /** Element in series with every bond between voxels of different grains (default none). */
+  readonly grainBoundary?: AreaElement;
+  /** Default { kind: "planes" } with ideal contacts. */
+  readonly electrodes?: ElectrodeModel;
+  /** Potential of the x = 0 electrode, V (the other is 0); default 1. */
+  readonly appliedVoltageV?: number;
+  /** Relative residual ||b - A x|| / ||b|| to reach (default 1e-8). */
+  readonly tolerance?: number;
+  /** Krylov iteration cap (default 2000). */
+  readonly maxIterations?: number;
+  /** Multigrid preconditioner settings (defaults: K-cycle, 1 + 1 Gauss-Seidel sweeps). */
+  readonly multigrid?: MultigridOptions;
+  /** Compute the per-voxel current-density magnitude (default true). */
+  readonly currentDensity?: boolean;
+  /** Label whose bulk conductivity and volume fraction define the tortuosity factor (default: the most conductive phase present). */
+  readonly tortuosityPhaseLabel?: number;
+  /** Label the clusters of each phase on its own for its spanning fraction (default true). */
+  readonly phaseConnectivity?: boolean;
+}
+
+/** Checked options with defaults filled in and per-label lookup tables. */
+export interface ResolvedNetwork {
+  readonly hCm: number;
+  /** Conductivity by label (0 for labels without voxels). */
+  readonly sigma: Float64Array;
+  /** Relative permittivity by label. */
+  readonly epsr: Float64Array;
+  /** Voxels carrying each label. */
+  readonly counts: Float64Array;
+  /** Labels present in the grid, ascending. */
+  readonly labels: readonly number[];
+  readonly names: readonly string[];
+  /** Grain-boundary R (ohm cm^2) and C (F/cm^2); R = 0 means no grain-boundary element. */
+  readonly gbR: number;
+  readonly gbC: number;
+  readonly layers: boolean;
+  /** Interface R (ohm cm^2) and C (F/cm^2) of the planes; 0, 0 for ideal contacts. */
+  readonly intR: number;
+  readonly intC: number;
+  readonly voltage: number;
+  readonly tolerance: number;
+  readonly maxIterations: number;
+}
+
+function checkElement(field: string, e: AreaElement | undefined): [number, number] {
+  if (e === undefined) return [0, 0];
+  const r = e.resistanceOhmCm2, c = e.capacitanceFPerCm2 ?? 0;
+  if (!(r >= 0)) throw new InputError(`${field}.resistanceOhmCm2: got ${r}; must be >= 0`);
+  if (!(c >= 0 && Number.isFinite(c))) throw new InputError(`${field}.capacitanceFPerCm2: got ${c}; must be finite and >= 0`);
+  return [r, c];
+}
+
+/** Check options against the grid; fill defaults. */
+export function resolveNetwork(grid: VoxelGrid, options: NetworkOptions): ResolvedNetwork {
+  const h = options.voxelNm * 1e-7;
+  if (!(options.voxelNm > 0 && Number.isFinite(options.voxelNm))) throw new InputError(`voxelNm: got ${options.voxelNm}; must be finite and > 0`);
+  const sigma = new Float64Array(256), epsr = new Float64Array(256);
+  const given = new Uint8Array(256);
+  const names: string[] = new Array<string>(256).fill("");
+  options.phases.forEach((p, k) => {
+    if (!(Number.isInteger(p.label) && p.label >= 0 && p.label <= 255)) throw new InputError(`phases.${k}.label: got ${p.label}; must be an integer 0..255`);
+    if (given[p.label] === 1) throw new InputError(`phases.${k}.label: label ${p.label} is described twice`);
+    if (!(p.conductivitySPerCm >= 0 && Number.isFinite(p.conductivitySPerCm))) {
+      throw new InputError(`phases.${k}.conductivitySPerCm: got ${p.conductivitySPerCm}; must be finite and >= 0`);
+    }
+    const e = p.relativePermittivity ?? 0;
+    if (!(e >= 0 && Number.isFinite(e))) throw new InputError(`phases.${k}.relativePermittivity: got ${e}; must be finite and >= 0`);
+    given[p.label] = 1;
+    sigma[p.label] = p.conductivitySPerCm;
+    epsr[p.label] = e;
+    names[p.label] = p.name ?? `label ${p.label}`;
+  });
+  const counts = phaseCounts(grid);
+  const labels: number[] = [];
+  for (let l = 0; l < 256; l++) {
+    if (counts[l] === 0) continue;
+    if (given[l] === 0) {
+      const valid = options.phases.map((p) => p.label).join(", ");
+      throw new InputError(`voxel label ${l} (${counts[l]} voxels) has no phase; phases are given for labels: ${valid || "none"}`);
+    }
+    labels.push(l);
+  }
+  const [gbR, gbC] = checkElement("grainBoundary", options.grainBoundary);
+  if (!Number.isFinite(gbR)) throw new InputError(`grainBoundary.resistanceOhmCm2: got ${gbR}; must be finite (a blocking grain boundary would cut the clusters)`);
+  const electrodes = options.electrodes ?? { kind: "planes" };
+  const layers = electrodes.kind === "voxel-layers";
+  if (electrodes.kind !== "planes" && electrodes.kind !== "voxel-layers") {
+    throw new InputError(`electrodes.kind: got ${JSON.stringify((electrodes as { kind: unknown }).kind)}; valid: planes, voxel-layers`);
+  }
+  const [intR, intC] = checkElement("electrodes.interface", electrodes.kind === "planes" ? electrodes.interface : undefined);
+  if (layers && grid.shape[0] < 3) throw new InputError(`electrodes voxel-layers: nx = ${grid.shape[0]}; needs nx >= 3 (two electrode layers and one inside)`);
+  const voltage = options.appliedVoltageV ?? 1;
+  if (!(voltage !== 0 && Number.isFinite(voltage))) throw new InputError(`appliedVoltageV: got ${voltage}; must be finite and non-zero`);
+  const tolerance = options.tolerance ?? 1e-8;
+  if (!(tolerance > 0 && tolerance < 1)) throw new InputError(`tolerance: got ${tolerance}; must be in (0, 1)`);
+  const maxIterations = options.maxIterations ?? 2000;
+  if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) throw new InputError(`maxIterations: got ${maxIterations}; must be an integer >= 1`);
+  return { hCm: h, sigma, epsr, counts, labels, names, gbR, gbC, layers, intR, intC, voltage, tolerance, maxIterations };
+}

@@ -1,0 +1,190 @@
+/**
+ * solveNetwork: the DC resistor network of a voxel grid (conventions in options.ts).
+ * Pipeline: check options -> current-carrying clusters -> conductances into a 7-point
+ * stencil -> PCG with an aggregation-multigrid K-cycle -> electrode currents ->
+ * effective conductivity, tortuosity factor, percolation, fields.
+ */
+import { InputError } from "../../core/errors.js";
+import { conjugateGradient } from "../../linalg/cg.js";
+import { AggregationMultigrid } from "../../linalg/multigrid.js";
+import { stencilBytes, stencilOperator } from "../../linalg/stencil.js";
+import { connectedComponents, spanningMask } from "../../structure/voxel/components.js";
+import type { Shape3, VoxelGrid } from "../../structure/voxel/grid.js";
+import { assembleConductance, dcRightHandSide } from "./assemble.js";
+import { currentDensityField, electrodeCurrents, potentialField } from "./fields.js";
+import { resolveNetwork, type NetworkOptions, type ResolvedNetwork } from "./options.js";
+import { networkTopology } from "./topology.js";
+
+export interface PhaseSummary {
+  readonly label: number;
+  readonly name: string;
+  readonly conductivitySPerCm: number;
+  readonly volumeFraction: number;
+  /**
+   * Fraction of this phase's voxels in clusters of this phase alone (face-connected)
+   * that touch both x faces of the grid; NaN when phaseConnectivity is off.
+   */
+  readonly spanningFraction: number;
+  /** Whether this phase alone spans from x = 0 to x = nx-1. */
+  readonly percolates: boolean;
+}
+
+export interface NetworkStats {
+  /** Unknowns in the reduced system (current-carrying voxels). */
+  readonly unknowns: number;
+  readonly multigridLevels: number;
+  readonly assemblySeconds: number;
+  readonly setupSeconds: number;
+  readonly solveSeconds: number;
+  /** Bytes of the typed arrays alive at the peak of the solve (operator, multigrid, Krylov vectors, masks). */
+  readonly solverBytes: number;
+}
+
+export interface NetworkResult {
+  readonly shape: Shape3;
+  /** sigma_eff = I L / (V A), S/cm; 0 when no cluster spans the electrodes. */
+  readonly conductivitySPerCm: number;
+  /** V / I, ohm (Infinity when no current flows). */
+  readonly resistanceOhm: number;
+  readonly currentInA: number;
+  readonly currentOutA: number;
+  /** |I_in - I_out| / |I_in| (Kirchhoff check; 0 without current). */
+  readonly currentBalance: number;
+  /** Tortuosity factor f_p sigma_p / sigma_eff (TauFactor definition; Infinity when sigma_eff = 0). */
+  readonly tortuosityFactor: number;
+  readonly tortuosityPhaseLabel: number;
+  /** A conducting cluster connects the two electrodes. */
+  readonly percolates: boolean;
+  /** Fraction of all voxels that carry current. */
+  readonly currentCarryingFraction: number;
+  readonly phases: readonly PhaseSummary[];
+  readonly solverIterations: number;
+  /** True ||b - A x|| / ||b|| of the reduced system (0 when there is nothing to solve). */
+  readonly relativeResidual: number;
+  readonly lengthCm: number;
+  readonly areaCm2: number;
+  readonly appliedVoltageV: number;
+  /** Per-voxel potential, V; NaN outside current-carrying clusters. */
+  readonly potentialV: Float64Array;
+  /** Per-voxel |J|, A/cm^2, at the applied voltage (absent when options.currentDensity is false). */
+  readonly currentDensityACm2?: Float32Array;
+  readonly stats: NetworkStats;
+}
+
+/** Volume fraction and spanning fraction of each phase present. */
+export function phaseSummaries(grid: VoxelGrid, r: ResolvedNetwork, connectivity: boolean): PhaseSummary[] {
+  const n = grid.phase.length;
+  return r.labels.map((label) => {
+    let spanningFraction = NaN;
+    if (connectivity) {
+      const mask = new Uint8Array(n);
+      for (let i = 0; i < n; i++) mask[i] = grid.phase[i] === label ? 1 : 0;
+      const span = spanningMask(grid.shape, connectedComponents(grid.shape, mask), 0);
+      let k = 0;
+      for (let i = 0; i < n; i++) k += span[i]!;
+      spanningFraction = k / r.counts[label]!;
+    }
+    return {
+      label,
+      name: r.names[label]!,
+      conductivitySPerCm: r.sigma[label]!,
+      volumeFraction: r.counts[label]! / n,
+      spanningFraction,
+      percolates: spanningFraction > 0,
+    };
+  });
+}
+
+/** Label used for the tortuosity factor: the given one, else the most conductive phase present. */
+export function tortuosityLabel(r: ResolvedNetwork, requested: number | undefined): number {
+  if (requested !== undefined) {
+    if (!r.labels.includes(requested)) throw new InputError(`tortuosityPhaseLabel ${requested}: no voxel carries it; labels present: ${r.labels.join(", ")}`);
+    return requested;
+  }
+  let best = r.labels[0]!;
+  for (const l of r.labels) if (r.sigma[l]! > r.sigma[best]!) best = l;
+  return best;
+}
+
+const now = (): number => Number(process.hrtime.bigint()) * 1e-9;
+
+/** Solve the DC network of `grid` (see options.ts for the conventions). */
+export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkResult {
+  const r = resolveNetwork(grid, options);
+  const [nx, ny, nz] = grid.shape;
+  const h = r.hCm;
+  const lengthCm = (r.layers ? nx - 1 : nx) * h;
+  const areaCm2 = ny * nz * h * h;
+  const tauLabel = tortuosityLabel(r, options.tortuosityPhaseLabel);
+  const t0 = now();
+  const conducts = new Uint8Array(256);
+  for (let l = 0; l < 256; l++) conducts[l] = r.sigma[l]! > 0 ? 1 : 0;
+  const topo = networkTopology(grid, conducts, r.layers, Number.isFinite(r.intR));
+  const phases = phaseSummaries(grid, r, options.phaseConnectivity ?? true);
+  const layerConducts = (v: number): boolean => conducts[grid.phase[v]!] === 1;
+  const base = {
+    shape: grid.shape,
+    tortuosityPhaseLabel: tauLabel,
+    phases,
+    lengthCm,
+    areaCm2,
+    appliedVoltageV: r.voltage,
+    currentCarryingFraction: topo.carryingCount / grid.phase.length,
+  };
+  if (topo.carryingCount === 0) {
+    return {
+      ...base,
+      conductivitySPerCm: 0,
+      resistanceOhm: Infinity,
+      currentInA: 0,
+      currentOutA: 0,
+      currentBalance: 0,
+      tortuosityFactor: Infinity,
+      percolates: false,
+      solverIterations: 0,
+      relativeResidual: 0,
+      potentialV: potentialField(grid.shape, topo, undefined, undefined, layerConducts, r.voltage),
+      ...(options.currentDensity ?? true ? { currentDensityACm2: new Float32Array(grid.phase.length) } : {}),
+      stats: { unknowns: 0, multigridLevels: 0, assemblySeconds: now() - t0, setupSeconds: 0, solveSeconds: 0, solverBytes: topo.carrying.byteLength },
+    };
+  }
+  const A = assembleConductance(grid, r, topo);
+  const b = dcRightHandSide(A, r.voltage);
+  const t1 = now();
+  const mg = new AggregationMultigrid(A, options.multigrid ?? {});
+  const t2 = now();
+  const phi = new Float64Array(A.length);
+  const cg = conjugateGradient(stencilOperator(A), b, phi, mg, {
+    tolerance: r.tolerance,
+    maxIterations: r.maxIterations,
+    name: `network CG + aggregation multigrid (${mg.cycle}-cycle)`,
+  });
+  const t3 = now();
+  // stencil + hierarchy + rhs, solution + 4 Krylov vectors + carrying mask
+  const solverBytes = stencilBytes(A) + mg.bytes + b.byteLength * 6 + topo.carrying.byteLength;
+  const { inA, outA } = electrodeCurrents(A, phi, r.voltage);
+  const sigmaEff = (inA * lengthCm) / (r.voltage * areaCm2);
+  const tauCount = r.counts[tauLabel]! / grid.phase.length;
+  return {
+    ...base,
+    conductivitySPerCm: sigmaEff,
+    resistanceOhm: r.voltage / inA,
+    currentInA: inA,
+    currentOutA: outA,
+    currentBalance: Math.abs(inA - outA) / Math.abs(inA),
+    tortuosityFactor: sigmaEff > 0 ? (tauCount * r.sigma[tauLabel]!) / sigmaEff : Infinity,
+    percolates: true,
+    solverIterations: cg.iterations,
+    relativeResidual: cg.relativeResidual,
+    potentialV: potentialField(grid.shape, topo, A, phi, layerConducts, r.voltage),
+    ...(options.currentDensity ?? true ? { currentDensityACm2: currentDensityField(grid.shape, topo, A, phi, r.voltage, h) } : {}),
+    stats: {
+      unknowns: topo.carryingCount,
+      multigridLevels: mg.depth,
+      assemblySeconds: t1 - t0,
+      setupSeconds: t2 - t1,
+      solveSeconds: t3 - t2,
+      solverBytes,
+    },
+  };
+}
