@@ -8,9 +8,13 @@
  * Stopping: ||r_k|| <= tolerance ||b|| (two-norm) on the recursively updated residual,
  * then the true residual b - A x is recomputed; if recursion drift left it above the
  * tolerance, CG restarts from the true residual. The result reports the true value.
+ * When the operator provides absNorm and double precision cannot reach the tolerance
+ * (true residual at or below the rounding floor eps || |A| |x| || / ||b||, e.g. a network
+ * whose electrode coupling is 1e8 times weaker than its bonds), the solve is accepted at
+ * that floor and the result says so (`attainableResidual` > tolerance).
  */
 import { InputError, NotConvergedError } from "../core/errors.js";
-import type { LinearOperator, Preconditioner } from "./operator.js";
+import { UNIT_ROUNDOFF, type LinearOperator, type Preconditioner } from "./operator.js";
 
 export interface KrylovOptions {
   /** Relative residual ||b - A x|| / ||b|| to reach (default 1e-8). */
@@ -28,6 +32,8 @@ export interface KrylovResult {
   /** True relative residual ||b - A x|| / ||b||, recomputed from the returned x. */
   readonly relativeResidual: number;
   readonly converged: boolean;
+  /** Rounding floor of the relative residual, eps || |A| |x| || / ||b|| (0 when the operator cannot tell). */
+  readonly attainableResidual: number;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -59,7 +65,7 @@ export function conjugateGradient(
   const bNorm = Math.sqrt(dot(b, b));
   if (bNorm === 0) {
     x.fill(0);
-    return { iterations: 0, relativeResidual: 0, converged: true };
+    return { iterations: 0, relativeResidual: 0, converged: true, attainableResidual: 0 };
   }
   const target = tol * bNorm;
   let iterations = 0;
@@ -108,7 +114,8 @@ export function conjugateGradient(
     for (let i = 0; i < n; i++) rr += (b[i]! - q[i]!) ** 2;
     trueRel = Math.sqrt(rr) / bNorm;
   }
-  const converged = trueRel <= tol;
+  const floor = A.absNorm === undefined ? 0 : (UNIT_ROUNDOFF * A.absNorm(x)) / bNorm;
+  const converged = trueRel <= Math.max(tol, floor);
   if (!converged && (options.throwOnFailure ?? true)) throw new NotConvergedError(name, iterations, trueRel, tol);
-  return { iterations, relativeResidual: trueRel, converged };
+  return { iterations, relativeResidual: trueRel, converged, attainableResidual: floor };
 }

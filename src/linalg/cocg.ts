@@ -5,11 +5,12 @@
  *   alpha = (r^T z) / (p^T A p),  beta = (r'^T z') / (r^T z),
  * preconditioned by a real symmetric M applied to the real and imaginary parts (so M^-1 is
  * complex symmetric too, as COCG requires). Stops on the Euclidean norm ||r|| <= tol ||b||,
- * verified on the recomputed true residual. Complex vectors are split re/im Float64Arrays.
+ * verified on the recomputed true residual, or at the rounding floor as conjugateGradient
+ * does (cg.ts). Complex vectors are split re/im Float64Arrays.
  */
 import { InputError, NotConvergedError } from "../core/errors.js";
 import type { KrylovOptions, KrylovResult } from "./cg.js";
-import type { ComplexLinearOperator, Preconditioner } from "./operator.js";
+import { UNIT_ROUNDOFF, type ComplexLinearOperator, type Preconditioner } from "./operator.js";
 
 /**
  * Solve A x = b. `xRe`, `xIm` hold the initial guess and receive the solution. `M`, if
@@ -39,7 +40,7 @@ export function cocg(
   if (bNorm === 0) {
     xRe.fill(0);
     xIm.fill(0);
-    return { iterations: 0, relativeResidual: 0, converged: true };
+    return { iterations: 0, relativeResidual: 0, converged: true, attainableResidual: 0 };
   }
   const target = tol * bNorm;
   let iterations = 0, trueRel = Infinity, restarts = 0;
@@ -114,7 +115,8 @@ export function cocg(
     }
   }
   if (trueRel > tol) trueRel = trueResidual();
-  const converged = trueRel <= tol;
+  const floor = A.absNorm === undefined ? 0 : (UNIT_ROUNDOFF * A.absNorm(xRe, xIm)) / bNorm;
+  const converged = trueRel <= Math.max(tol, floor);
   if (!converged && (options.throwOnFailure ?? true)) throw new NotConvergedError(name, iterations, trueRel, tol);
-  return { iterations, relativeResidual: trueRel, converged };
+  return { iterations, relativeResidual: trueRel, converged, attainableResidual: floor };
 }

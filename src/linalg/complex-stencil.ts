@@ -12,13 +12,13 @@ import { createStencil, updateDiagonal, type Stencil7 } from "./stencil.js";
 export interface ComplexStencil7 {
   /** Real parts (and the box geometry) as a Stencil7; its invDiag is unused. */
   readonly re: Stencil7;
-  /** Imaginary parts of cx, cy, cz, shunts and diagonal, same layout. */
+  /** Imaginary parts of cx, cy, cz, shunts and diagonal excess, same layout. */
   readonly cxIm: Float64Array;
   readonly cyIm: Float64Array;
   readonly czIm: Float64Array;
   readonly shuntLowIm: Float64Array;
   readonly shuntHighIm: Float64Array;
-  readonly diagIm: Float64Array;
+  readonly selfIm: Float64Array;
 }
 
 export function createComplexStencil(nx: number, ny: number, nz: number): ComplexStencil7 {
@@ -30,18 +30,18 @@ export function createComplexStencil(nx: number, ny: number, nz: number): Comple
     czIm: new Float64Array(re.length),
     shuntLowIm: new Float64Array(ny * nz),
     shuntHighIm: new Float64Array(ny * nz),
-    diagIm: new Float64Array(re.length),
+    selfIm: new Float64Array(re.length),
   };
 }
 
 /**
- * d = sum of bonds + shunts, real and imaginary parts; a cell with no admittance at all is
- * decoupled (d = 1). Far-face forward bonds are zeroed first, as in updateDiagonal.
+ * Diagonal excess e = shunts (real and imaginary parts); a cell with no admittance at all
+ * is decoupled (e = 1). Far-face forward bonds are zeroed first, as in updateDiagonal.
  */
 export function updateComplexDiagonal(s: ComplexStencil7): void {
   const r = s.re;
-  const { nx, ny, nz, pad, cx, cy, cz, diag } = r;
-  const { cxIm, cyIm, czIm, diagIm } = s;
+  const { nx, ny, nz, pad, cx, cy, cz, self } = r;
+  const { cxIm, cyIm, czIm, selfIm } = s;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       const row = pad + nx * (y + ny * z);
@@ -54,42 +54,68 @@ export function updateComplexDiagonal(s: ComplexStencil7): void {
     }
   }
   const sy = nx, sz = nx * ny, end = pad + r.n;
-  for (let i = pad; i < end; i++) {
-    diag[i] = cx[i]! + cx[i - 1]! + cy[i]! + cy[i - sy]! + cz[i]! + cz[i - sz]!;
-    diagIm[i] = cxIm[i]! + cxIm[i - 1]! + cyIm[i]! + cyIm[i - sy]! + czIm[i]! + czIm[i - sz]!;
-  }
+  self.fill(0, pad, end);
+  selfIm.fill(0, pad, end);
   for (let k = 0; k < ny * nz; k++) {
-    diag[pad + k * nx]! += r.shuntLow[k]!;
-    diagIm[pad + k * nx]! += s.shuntLowIm[k]!;
-    diag[pad + k * nx + nx - 1]! += r.shuntHigh[k]!;
-    diagIm[pad + k * nx + nx - 1]! += s.shuntHighIm[k]!;
+    self[pad + k * nx]! += r.shuntLow[k]!;
+    selfIm[pad + k * nx]! += s.shuntLowIm[k]!;
+    self[pad + k * nx + nx - 1]! += r.shuntHigh[k]!;
+    selfIm[pad + k * nx + nx - 1]! += s.shuntHighIm[k]!;
   }
-  for (let i = pad; i < end; i++) if (diag[i] === 0 && diagIm[i] === 0) diag[i] = 1;
+  for (let i = pad; i < end; i++) {
+    const any =
+      cx[i]! + cx[i - 1]! + cy[i]! + cy[i - sy]! + cz[i]! + cz[i - sz]! !== 0 ||
+      cxIm[i]! + cxIm[i - 1]! + cyIm[i]! + cyIm[i - sy]! + czIm[i]! + czIm[i - sz]! !== 0 ||
+      self[i] !== 0 || selfIm[i] !== 0;
+    if (!any) self[i] = 1;
+  }
 }
 
-/** y = Y v for complex v (split real/imaginary arrays). */
+/** y = Y v for complex v in difference form, y_i = e_i v_i + sum_j y_ij (v_i - v_j). */
 export function complexStencilApply(s: ComplexStencil7, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
-  const { cx, cy, cz, diag, pad } = s.re;
-  const { cxIm, cyIm, czIm, diagIm } = s;
+  const { cx, cy, cz, self, pad } = s.re;
+  const { cxIm, cyIm, czIm, selfIm } = s;
   const sy = s.re.nx, sz = s.re.nx * s.re.ny, end = pad + s.re.n;
   for (let i = pad; i < end; i++) {
-    // neighbour sums: sum_j y_ij v_j with y = a + i b, v = p + i q -> (a p - b q) + i (a q + b p)
+    const vr = xr[i]!, vi = xi[i]!;
+    // differences v_i - v_j and bonds y = a + i b: sum (a p - b q) + i (a q + b p)
+    const p1 = vr - xr[i + 1]!, q1 = vi - xi[i + 1]!, p2 = vr - xr[i - 1]!, q2 = vi - xi[i - 1]!;
+    const p3 = vr - xr[i + sy]!, q3 = vi - xi[i + sy]!, p4 = vr - xr[i - sy]!, q4 = vi - xi[i - sy]!;
+    const p5 = vr - xr[i + sz]!, q5 = vi - xi[i + sz]!, p6 = vr - xr[i - sz]!, q6 = vi - xi[i - sz]!;
     const a1 = cx[i]!, b1 = cxIm[i]!, a2 = cx[i - 1]!, b2 = cxIm[i - 1]!;
     const a3 = cy[i]!, b3 = cyIm[i]!, a4 = cy[i - sy]!, b4 = cyIm[i - sy]!;
     const a5 = cz[i]!, b5 = czIm[i]!, a6 = cz[i - sz]!, b6 = czIm[i - sz]!;
-    const p1 = xr[i + 1]!, q1 = xi[i + 1]!, p2 = xr[i - 1]!, q2 = xi[i - 1]!;
-    const p3 = xr[i + sy]!, q3 = xi[i + sy]!, p4 = xr[i - sy]!, q4 = xi[i - sy]!;
-    const p5 = xr[i + sz]!, q5 = xi[i + sz]!, p6 = xr[i - sz]!, q6 = xi[i - sz]!;
-    const sr = a1 * p1 - b1 * q1 + a2 * p2 - b2 * q2 + a3 * p3 - b3 * q3 + a4 * p4 - b4 * q4 + a5 * p5 - b5 * q5 + a6 * p6 - b6 * q6;
-    const si = a1 * q1 + b1 * p1 + a2 * q2 + b2 * p2 + a3 * q3 + b3 * p3 + a4 * q4 + b4 * p4 + a5 * q5 + b5 * p5 + a6 * q6 + b6 * p6;
-    const dr = diag[i]!, di = diagIm[i]!, vr = xr[i]!, vi = xi[i]!;
-    yr[i] = dr * vr - di * vi - sr;
-    yi[i] = dr * vi + di * vr - si;
+    const er = self[i]!, ei = selfIm[i]!;
+    yr[i] = er * vr - ei * vi + a1 * p1 - b1 * q1 + a2 * p2 - b2 * q2 + a3 * p3 - b3 * q3 + a4 * p4 - b4 * q4 + a5 * p5 - b5 * q5 + a6 * p6 - b6 * q6;
+    yi[i] = er * vi + ei * vr + a1 * q1 + b1 * p1 + a2 * q2 + b2 * p2 + a3 * q3 + b3 * p3 + a4 * q4 + b4 * p4 + a5 * q5 + b5 * p5 + a6 * q6 + b6 * p6;
   }
 }
 
+/** || |Y| |v| ||_2 with complex moduli (the rounding scale of Y v). */
+export function complexStencilAbsNorm(s: ComplexStencil7, xr: Float64Array, xi: Float64Array): number {
+  const { cx, cy, cz, self, pad } = s.re;
+  const { cxIm, cyIm, czIm, selfIm } = s;
+  const sy = s.re.nx, sz = s.re.nx * s.re.ny, end = pad + s.re.n;
+  const m = (i: number): number => Math.hypot(xr[i]!, xi[i]!);
+  let sum = 0;
+  for (let i = pad; i < end; i++) {
+    const v = m(i);
+    const t =
+      Math.hypot(self[i]!, selfIm[i]!) * v +
+      Math.hypot(cx[i]!, cxIm[i]!) * (v + m(i + 1)) + Math.hypot(cx[i - 1]!, cxIm[i - 1]!) * (v + m(i - 1)) +
+      Math.hypot(cy[i]!, cyIm[i]!) * (v + m(i + sy)) + Math.hypot(cy[i - sy]!, cyIm[i - sy]!) * (v + m(i - sy)) +
+      Math.hypot(cz[i]!, czIm[i]!) * (v + m(i + sz)) + Math.hypot(cz[i - sz]!, czIm[i - sz]!) * (v + m(i - sz));
+    sum += t * t;
+  }
+  return Math.sqrt(sum);
+}
+
 export function complexStencilOperator(s: ComplexStencil7): ComplexLinearOperator {
-  return { length: s.re.length, apply: (xr, xi, yr, yi) => complexStencilApply(s, xr, xi, yr, yi) };
+  return {
+    length: s.re.length,
+    apply: (xr, xi, yr, yi) => complexStencilApply(s, xr, xi, yr, yi),
+    absNorm: (xr, xi) => complexStencilAbsNorm(s, xr, xi),
+  };
 }
 
 /**

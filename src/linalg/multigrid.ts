@@ -9,14 +9,16 @@
  * keeps the lean stencil storage and the same kernels (Vanek, Mandel and Brezina,
  * Computing 56, 179, 1996; Notay, ETNA 37, 123, 2010).
  *
- * Cycles: "V" (default) is linear and symmetric, so it serves plain PCG and COCG. "K"
- * solves each coarse problem by two steps of flexible CG preconditioned by the next level
- * (Notay and Vassilevski, Numer. Linear Algebra Appl. 15, 473, 2008), the standard cure
- * for the depth dependence of unsmoothed aggregation; it is nonlinear, so the outer solver
- * must be flexible (conjugateGradient switches itself when `linear` is false). "W" visits
- * each coarse level twice. On the random two-phase benchmark (contrast 1e3) the three need
- * about the same number of outer iterations (the limit there is the coefficient jumps
- * inside aggregates, not the depth), so the cheapest, V, is the default.
+ * Cycles: plain V-cycles of unsmoothed aggregation lose ground with depth (the Galerkin
+ * coarse operator is about twice too stiff per level; Poisson 16^3 .. 128^3 takes 10, 15,
+ * 21, 30 PCG iterations). "W" (default) visits each coarse level twice (10, 13, 15, 16),
+ * costs about 1/3 more than a V-cycle per application, and is linear and symmetric, so it
+ * serves plain PCG and COCG alike. "K" solves each coarse problem by two steps of flexible
+ * CG preconditioned by the next level (Notay and Vassilevski, Numer. Linear Algebra Appl.
+ * 15, 473, 2008): flat (10, 12, 12, 12) but nonlinear, so the outer solver must be
+ * flexible (conjugateGradient switches itself when `linear` is false). On the random
+ * two-phase benchmark (contrast 1e3) all three need 50-70 iterations at 64^3-128^3: there
+ * the limit is the coefficient jumps inside aggregates, not the depth.
  *
  * Smoothing: forward Gauss-Seidel before, backward after (so the cycle is symmetric);
  * coarsest level: banded Cholesky. Cells with no bonds (decoupled, d = 1, zero right-hand
@@ -34,6 +36,7 @@ import {
   gaussSeidelForwardFromZero,
   stencilApply,
   stencilBytes,
+  stencilDiagonal,
   updateDiagonal,
   type Stencil7,
 } from "./stencil.js";
@@ -41,7 +44,7 @@ import {
 export type CycleKind = "V" | "W" | "K";
 
 export interface MultigridOptions {
-  /** "V" (default) or "W" (linear, symmetric), or "K" (nonlinear: needs flexible CG). */
+  /** "W" (default) or "V" (linear, symmetric), or "K" (nonlinear: needs flexible CG). */
   readonly cycle?: CycleKind;
   /** Forward Gauss-Seidel sweeps before the coarse correction (default 1). */
   readonly preSweeps?: number;
@@ -82,7 +85,7 @@ export class AggregationMultigrid implements Preconditioner {
   private readonly threshold: number;
 
   constructor(fine: Stencil7, options: MultigridOptions = {}) {
-    this.cycle = options.cycle ?? "V";
+    this.cycle = options.cycle ?? "W";
     this.pre = options.preSweeps ?? 1;
     this.post = options.postSweeps ?? 1;
     this.scale = options.correctionScale ?? 1;
@@ -143,7 +146,7 @@ export class AggregationMultigrid implements Preconditioner {
     const w = A.nz > 1 ? sz : A.ny > 1 ? sy : 1;
     const p = A.pad;
     this.coarse = bandedCholesky(A.n, w, (i, j) => {
-      if (i === j) return A.diag[p + i]!;
+      if (i === j) return stencilDiagonal(A, p + i);
       const d = i - j;
       let v = 0;
       if (d === 1) v -= A.cx[p + j]!;
@@ -274,12 +277,12 @@ export function galerkinCoarsen(A: Stencil7, shift: readonly [number, number, nu
 }
 
 /**
- * bc = P^T (b - A x): the fine residual summed over each aggregate (residual and
- * restriction fused into one pass; bc is overwritten).
+ * bc = P^T (b - A x): the fine residual (difference form, see stencil.ts) summed over each
+ * aggregate, in one pass; bc is overwritten.
  */
 function restrictResidual(A: Stencil7, shift: readonly [number, number, number], b: Float64Array, x: Float64Array, C: Stencil7, bc: Float64Array): void {
   bc.fill(0);
-  const { cx, cy, cz, diag, pad, nx, ny, nz } = A;
+  const { cx, cy, cz, self, pad, nx, ny, nz } = A;
   const [sx, sy, sz] = shift;
   const oy = nx, oz = nx * ny;
   for (let z = 0; z < nz; z++) {
@@ -287,11 +290,10 @@ function restrictResidual(A: Stencil7, shift: readonly [number, number, number],
       const fRow = pad + nx * (y + ny * z);
       const cRow = C.pad + C.nx * ((y >> sy) + C.ny * (z >> sz));
       for (let xx = 0; xx < nx; xx++) {
-        const i = fRow + xx;
-        const r =
-          b[i]! - diag[i]! * x[i]! +
-          (cx[i]! * x[i + 1]! + cx[i - 1]! * x[i - 1]! + cy[i]! * x[i + oy]! + cy[i - oy]! * x[i - oy]! + cz[i]! * x[i + oz]! + cz[i - oz]! * x[i - oz]!);
-        bc[cRow + (xx >> sx)]! += r;
+        const i = fRow + xx, v = x[i]!;
+        bc[cRow + (xx >> sx)]! +=
+          b[i]! - self[i]! * v -
+          (cx[i]! * (v - x[i + 1]!) + cx[i - 1]! * (v - x[i - 1]!) + cy[i]! * (v - x[i + oy]!) + cy[i - oy]! * (v - x[i - oy]!) + cz[i]! * (v - x[i + oz]!) + cz[i - oz]! * (v - x[i - oz]!));
       }
     }
   }

@@ -8,6 +8,12 @@
 export interface LinearOperator {
   readonly length: number;
   apply(x: Float64Array, y: Float64Array): void;
+  /**
+   * || |A| |x| ||_2, the scale of the rounding error in A x (optional). Krylov solvers use
+   * it to accept a residual that is as small as double precision allows,
+   * eps || |A| |x| || / ||b||, when that floor lies above the requested tolerance.
+   */
+  absNorm?(x: Float64Array): number;
 }
 
 /** z = M^-1 r. `linear` is false for preconditioners that change from call to call (K-cycle). */
@@ -21,7 +27,12 @@ export interface Preconditioner {
 export interface ComplexLinearOperator {
   readonly length: number;
   apply(xRe: Float64Array, xIm: Float64Array, yRe: Float64Array, yIm: Float64Array): void;
+  /** || |A| |x| ||_2 as for LinearOperator.absNorm (|.| the complex modulus). */
+  absNorm?(xRe: Float64Array, xIm: Float64Array): number;
 }
+
+/** Unit roundoff of IEEE double precision, 2^-53. */
+export const UNIT_ROUNDOFF = 2 ** -53;
 
 /** The identity preconditioner. */
 export function identityPreconditioner(length: number): Preconditioner {

@@ -1,14 +1,20 @@
 /**
  * Symmetric 7-point stencil operators on an nx x ny x nz box (cell-centred graph
  * Laplacians with shunts): the matrix of a resistor network on a structured grid,
- *   (A x)_i = d_i x_i - sum_{j face neighbour of i} c_ij x_j,
- *   d_i = sum_j c_ij + s_i,
- * with c_ij >= 0 the bond conductance and s_i >= 0 a shunt to a node of fixed potential
- * (a Dirichlet electrode, eliminated symmetrically). Cells with no bond and no shunt are
- * decoupled and get d_i = 1, so A stays non-singular and such a cell's entry stays 0.
+ *   (A x)_i = e_i x_i + sum_{j face neighbour of i} c_ij (x_i - x_j),
+ * i.e. diagonal d_i = e_i + sum_j c_ij, with c_ij >= 0 the bond conductance and the
+ * diagonal excess e_i = s_i >= 0 a shunt to a node of fixed potential (a Dirichlet
+ * electrode, eliminated symmetrically). Cells with no bond and no shunt are decoupled and
+ * get e_i = 1, so A stays non-singular and such a cell's entry stays 0.
+ *
+ * The product is evaluated in this difference form, not as d_i x_i - sum c_ij x_j: when
+ * the electrodes are weakly coupled (interface or grain-boundary resistances, blocking
+ * electrodes at low frequency) x is nearly uniform and d_i x_i - sum c_ij x_j cancels
+ * catastrophically, putting a floor of eps max(c)/min(s) under ||b - A x|| / ||b||; the
+ * differences x_i - x_j are small and exact-ish instead.
  *
  * Storage: each cell stores only its three forward bonds (+x, +y, +z), cx/cy/cz, so a
- * bond is held once; with the diagonal and its inverse that is 40 bytes per cell. Arrays are padded by
+ * bond is held once; with e and 1/d that is 40 bytes per cell. Arrays are padded by
  * one z-plane (nx ny entries) before and after the box, and the forward bonds of the last
  * cell of a row, column or plane are 0, so the kernels run over one flat index range with
  * no boundary branches: a neighbour outside the box is read through a zero coefficient.
@@ -35,9 +41,9 @@ export interface Stencil7 {
   readonly shuntLow: Float64Array;
   /** Shunts of the x = nx-1 cells, indexed y + ny z (the high electrode). */
   readonly shuntHigh: Float64Array;
-  /** Diagonal; set by `updateDiagonal` from the bonds and shunts. */
-  readonly diag: Float64Array;
-  /** 1 / diag (the smoother multiplies: a division in Gauss-Seidel's recurrence costs ~30 %). */
+  /** Diagonal excess e = d - sum of bonds: the shunt, or 1 for a decoupled cell (set by `updateDiagonal`). */
+  readonly self: Float64Array;
+  /** 1 / d (the smoother multiplies: a division in Gauss-Seidel's recurrence costs ~30 %). */
   readonly invDiag: Float64Array;
 }
 
@@ -54,23 +60,23 @@ export function createStencil(nx: number, ny: number, nz: number): Stencil7 {
     cz: new Float64Array(length),
     shuntLow: new Float64Array(ny * nz),
     shuntHigh: new Float64Array(ny * nz),
-    diag: new Float64Array(length),
+    self: new Float64Array(length),
     invDiag: new Float64Array(length),
   };
 }
 
 /** Bytes held by a stencil's arrays. */
 export function stencilBytes(s: Stencil7): number {
-  return s.cx.byteLength + s.cy.byteLength + s.cz.byteLength + s.diag.byteLength + s.invDiag.byteLength + s.shuntLow.byteLength + s.shuntHigh.byteLength;
+  return s.cx.byteLength + s.cy.byteLength + s.cz.byteLength + s.self.byteLength + s.invDiag.byteLength + s.shuntLow.byteLength + s.shuntHigh.byteLength;
 }
 
 /**
- * d_i = sum of the six bonds of cell i + its shunts; 1 for a decoupled cell.
- * Also zeroes the forward bonds that would leave the box, so callers may fill cx, cy, cz
- * carelessly at the far faces.
+ * e_i = shunts of cell i (or 1 for a decoupled cell) and 1/d_i with d_i = e_i + sum of
+ * its six bonds. Also zeroes the forward bonds that would leave the box, so callers may
+ * fill cx, cy, cz carelessly at the far faces.
  */
 export function updateDiagonal(s: Stencil7): void {
-  const { nx, ny, nz, pad, cx, cy, cz, diag, shuntLow, shuntHigh } = s;
+  const { nx, ny, nz, pad, cx, cy, cz, self, invDiag, shuntLow, shuntHigh } = s;
   const sy = nx, sz = nx * ny;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
@@ -81,39 +87,49 @@ export function updateDiagonal(s: Stencil7): void {
     }
   }
   const end = pad + s.n;
-  for (let i = pad; i < end; i++) {
-    diag[i] = cx[i]! + cx[i - 1]! + cy[i]! + cy[i - sy]! + cz[i]! + cz[i - sz]!;
-  }
+  self.fill(0, pad, end);
   for (let k = 0; k < ny * nz; k++) {
-    diag[pad + k * nx]! += shuntLow[k]!;
-    diag[pad + k * nx + nx - 1]! += shuntHigh[k]!;
+    self[pad + k * nx]! += shuntLow[k]!;
+    self[pad + k * nx + nx - 1]! += shuntHigh[k]!;
   }
-  const inv = s.invDiag;
   for (let i = pad; i < end; i++) {
-    if (diag[i] === 0) diag[i] = 1;
-    inv[i] = 1 / diag[i]!;
+    const bonds = cx[i]! + cx[i - 1]! + cy[i]! + cy[i - sy]! + cz[i]! + cz[i - sz]!;
+    if (bonds + self[i]! === 0) self[i] = 1;
+    invDiag[i] = 1 / (bonds + self[i]!);
   }
 }
 
-/** y = A x (7-point stencil, formula in the file header). */
+/** d_i, the diagonal entry of cell i (padded index). */
+export function stencilDiagonal(s: Stencil7, i: number): number {
+  const sy = s.nx, sz = s.nx * s.ny;
+  return s.self[i]! + s.cx[i]! + s.cx[i - 1]! + s.cy[i]! + s.cy[i - sy]! + s.cz[i]! + s.cz[i - sz]!;
+}
+
+/** y = A x in difference form, y_i = e_i x_i + sum_j c_ij (x_i - x_j) (file header). */
 export function stencilApply(s: Stencil7, x: Float64Array, y: Float64Array): void {
-  const { cx, cy, cz, diag, pad } = s;
+  const { cx, cy, cz, self, pad } = s;
   const sy = s.nx, sz = s.nx * s.ny, end = pad + s.n;
   for (let i = pad; i < end; i++) {
+    const v = x[i]!;
     y[i] =
-      diag[i]! * x[i]! -
-      (cx[i]! * x[i + 1]! + cx[i - 1]! * x[i - 1]! + cy[i]! * x[i + sy]! + cy[i - sy]! * x[i - sy]! + cz[i]! * x[i + sz]! + cz[i - sz]! * x[i - sz]!);
+      self[i]! * v +
+      cx[i]! * (v - x[i + 1]!) + cx[i - 1]! * (v - x[i - 1]!) +
+      cy[i]! * (v - x[i + sy]!) + cy[i - sy]! * (v - x[i - sy]!) +
+      cz[i]! * (v - x[i + sz]!) + cz[i - sz]! * (v - x[i - sz]!);
   }
 }
 
-/** r = b - A x. */
+/** r = b - A x (difference form). */
 export function stencilResidual(s: Stencil7, b: Float64Array, x: Float64Array, r: Float64Array): void {
-  const { cx, cy, cz, diag, pad } = s;
+  const { cx, cy, cz, self, pad } = s;
   const sy = s.nx, sz = s.nx * s.ny, end = pad + s.n;
   for (let i = pad; i < end; i++) {
+    const v = x[i]!;
     r[i] =
-      b[i]! - diag[i]! * x[i]! +
-      (cx[i]! * x[i + 1]! + cx[i - 1]! * x[i - 1]! + cy[i]! * x[i + sy]! + cy[i - sy]! * x[i - sy]! + cz[i]! * x[i + sz]! + cz[i - sz]! * x[i - sz]!);
+      b[i]! - self[i]! * v -
+      (cx[i]! * (v - x[i + 1]!) + cx[i - 1]! * (v - x[i - 1]!) +
+        cy[i]! * (v - x[i + sy]!) + cy[i - sy]! * (v - x[i - sy]!) +
+        cz[i]! * (v - x[i + sz]!) + cz[i - sz]! * (v - x[i - sz]!));
   }
 }
 
@@ -165,9 +181,26 @@ export function gaussSeidelBackward(s: Stencil7, b: Float64Array, x: Float64Arra
   }
 }
 
+/** || |A| |x| ||_2 = sqrt(sum_i (e_i |x_i| + sum_j c_ij (|x_i| + |x_j|))^2). */
+export function stencilAbsNorm(s: Stencil7, x: Float64Array): number {
+  const { cx, cy, cz, self, pad } = s;
+  const sy = s.nx, sz = s.nx * s.ny, end = pad + s.n;
+  let sum = 0;
+  for (let i = pad; i < end; i++) {
+    const v = Math.abs(x[i]!);
+    const t =
+      self[i]! * v +
+      cx[i]! * (v + Math.abs(x[i + 1]!)) + cx[i - 1]! * (v + Math.abs(x[i - 1]!)) +
+      cy[i]! * (v + Math.abs(x[i + sy]!)) + cy[i - sy]! * (v + Math.abs(x[i - sy]!)) +
+      cz[i]! * (v + Math.abs(x[i + sz]!)) + cz[i - sz]! * (v + Math.abs(x[i - sz]!));
+    sum += t * t;
+  }
+  return Math.sqrt(sum);
+}
+
 /** A stencil as a LinearOperator on padded vectors. */
 export function stencilOperator(s: Stencil7): LinearOperator {
-  return { length: s.length, apply: (x, y) => stencilApply(s, x, y) };
+  return { length: s.length, apply: (x, y) => stencilApply(s, x, y), absNorm: (x) => stencilAbsNorm(s, x) };
 }
 
 /** Padded index of cell (x, y, z). */
