@@ -9,6 +9,7 @@ import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { buildLattice } from "../pipeline/kmcModel.js";
+import { checkMorphologyMemory } from "../pipeline/morphology.js";
 import { runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import type { Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
@@ -47,17 +48,21 @@ function validate(cmd: ParsedCommand): number {
     const lattice = buildLattice(scenario); // geometry errors are input errors too
     parts.push(`${scenario.lattice.kind} ${scenario.lattice.cells.join("x")} cells (${lattice.siteCount} sites), ${scenario.species!.map((s) => s.name).join(", ")}`);
   }
+  if (scenario.morphology !== undefined) {
+    checkMorphologyMemory(scenario.morphology);
+    parts.push(`${scenario.morphology.kind} ${scenario.morphology.shape.join("x")} voxels of ${scenario.morphology.voxelNm} nm`);
+  }
   parts.push(`${scenario.temperaturesK.length} temperature${scenario.temperaturesK.length > 1 ? "s" : ""}`);
   process.stdout.write(`ok: ${scenario.name}: ${parts.join("; ")}\n`);
   return 0;
 }
 
 function run(cmd: ParsedCommand): number {
-  const { scenario } = loadScenario(cmd.args[0]!);
+  const { scenario, baseDir } = loadScenario(cmd.args[0]!);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const file = cmd.options.checkpoint;
   const checkpoint = typeof file === "string" ? fileCheckpoint(file, scenario, cmd.options.every) : undefined;
-  const results = runScenario(scenario, { onProgress: (f, stage) => bar.update(f, stage), ...(checkpoint ? { checkpoint } : {}) });
+  const results = runScenario(scenario, { baseDir, onProgress: (f, stage) => bar.update(f, stage), ...(checkpoint ? { checkpoint } : {}) });
   bar.done();
   const out = cmd.options.out;
   if (typeof out === "string") {
@@ -113,6 +118,12 @@ function summaryText(results: ReturnType<typeof runScenario>): string {
     );
   }
   for (const t of results.transferenceNumber) lines.push(`  ${t.temperatureK} K cation share of the current: ${t.cation.toFixed(3)}`);
+  for (const e of results.effective) {
+    lines.push(
+      `  ${e.temperatureK} K effective: sigma = ${e.conductivitySPerCm.toExponential(3)} +- ${e.conductivityStdErr.toExponential(1)} S/cm, ` +
+        `tortuosity factor ${e.tortuosityFactor.toFixed(3)}, ${e.percolates ? "percolates" : "does not percolate"} (${e.solverIterations} iterations, residual ${e.relativeResidual.toExponential(1)})`,
+    );
+  }
   for (const a of results.arrhenius) lines.push(`  Ea (${a.of}) = ${a.activationEnergyEV.toFixed(4)} +- ${a.activationEnergyStdErr.toFixed(4)} eV`);
   return lines.join("\n");
 }

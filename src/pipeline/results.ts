@@ -44,10 +44,34 @@ export interface KmcRunRow {
   readonly sites: number;
 }
 
+export interface EffectivePhaseRow {
+  readonly name: string;
+  readonly volumeFraction: number;
+  readonly spanningFraction: number;
+  readonly percolates: boolean;
+}
+
+export interface EffectiveRow {
+  readonly temperatureK: number;
+  /** Mean over morphology realisations, S/cm. */
+  readonly conductivitySPerCm: number;
+  /** Standard error from the realisations' spread and the KMC conductivity's error, combined. */
+  readonly conductivityStdErr: number;
+  readonly tortuosityFactor: number;
+  readonly percolates: boolean;
+  readonly solverIterations: number;
+  readonly relativeResidual: number;
+  /** Conductivity of the MOF phase used (KMC), S/cm, when the morphology takes it from the KMC. */
+  readonly mofConductivitySPerCm?: number;
+  readonly realizations: number;
+  readonly phases: readonly EffectivePhaseRow[];
+}
+
 export interface Results {
   readonly scenario: string;
   readonly transport: readonly TransportRow[];
   readonly transferenceNumber: readonly TransferenceRow[];
   readonly arrhenius: readonly ArrheniusRow[];
   readonly kmc: readonly KmcRunRow[];
+  readonly effective: readonly EffectiveRow[];
 }

@@ -8,7 +8,10 @@ import { runKmc, type KmcRunState } from "../transport/kmc/run.js";
 import type { Scheme } from "../transport/kmc/engine.js";
 import type { Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
-import type { ArrheniusRow, KmcRunRow, Results, TransferenceRow, TransportRow } from "./results.js";
+import type { ArrheniusRow, EffectiveRow, KmcRunRow, Results, TransferenceRow, TransportRow } from "./results.js";
+import { solveNetwork, type NetworkResult } from "../transport/network/solve.js";
+import { buildMorphology, networkOptions } from "./morphology.js";
+import { estimate } from "../core/stats.js";
 
 /** Progress of a scenario run: finished temperatures and the KMC state of the current one. */
 export interface ScenarioRunState {
@@ -27,6 +30,8 @@ export interface RunOptions {
   readonly onProgress?: (fraction: number, stage: string) => void;
   /** Save and continue a long run; the result is identical to an uninterrupted run. */
   readonly checkpoint?: ScenarioCheckpoint;
+  /** Directory that relative paths in the scenario (raw voxel files) are resolved against. */
+  readonly baseDir?: string;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
@@ -122,6 +127,66 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       }
     }
   }
+  const effective = scenario.morphology === undefined ? [] : runNetworks(scenario, kmcRows, options);
+  if (effective.length >= 2 && effective.filter((r) => r.conductivitySPerCm > 0).length >= 2) {
+    const form = scenario.arrhenius?.form ?? "sigmaT";
+    const fit = fitArrhenius(effective.filter((r) => r.conductivitySPerCm > 0).map((r) => ({ temperatureK: r.temperatureK, conductivitySPerCm: r.conductivitySPerCm, ...(r.conductivityStdErr > 0 ? { conductivityStdErr: r.conductivityStdErr } : {}) })), form);
+    arrhenius.push({ of: "effective", activationEnergyEV: fit.activationEnergyEV, activationEnergyStdErr: fit.activationEnergyStdErr, form });
+  }
   options.onProgress?.(1, "done");
-  return { scenario: scenario.name, transport, transferenceNumber, arrhenius, kmc: kmcRows };
+  return { scenario: scenario.name, transport, transferenceNumber, arrhenius, kmc: kmcRows, effective };
+}
+
+/**
+ * The network stage: for each morphology realisation and temperature, solve; combine the
+ * realisations (mean, standard error) with the KMC error carried through the solve (a
+ * second solve at sigma_MOF + se gives the sensitivity).
+ */
+function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options: RunOptions): EffectiveRow[] {
+  const m = scenario.morphology!;
+  const temps = scenario.temperaturesK;
+  const R = m.realizations;
+  const solved: NetworkResult[][] = temps.map(() => []);
+  const kmcErr: number[][] = temps.map(() => []);
+  for (let r = 0; r < R; r++) {
+    const built = buildMorphology(m, createStream(scenario.seed, "morphology", r), options.baseDir ?? process.cwd());
+    temps.forEach((temperatureK, ti) => {
+      options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network ${temperatureK} K`);
+      const k = kmcRows.find((row) => row.temperatureK === temperatureK);
+      const mof = k?.totalConductivitySPerCm;
+      const result = solveNetwork(built.grid, networkOptions(m, built.phases, temperatureK, mof));
+      solved[ti]!.push(result);
+      const takesKmc = built.phases.some((p) => p.conductivitySPerCm === undefined);
+      if (takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
+        const bumped = solveNetwork(built.grid, networkOptions(m, built.phases, temperatureK, mof! + k.totalConductivityStdErr));
+        kmcErr[ti]!.push(Math.abs(bumped.conductivitySPerCm - result.conductivitySPerCm));
+      } else kmcErr[ti]!.push(0);
+    });
+  }
+  return temps.map((temperatureK, ti) => {
+    const rs = solved[ti]!;
+    const sig = estimate(rs.map((x) => x.conductivitySPerCm));
+    const realizationErr = R > 1 ? sig.stdErr : 0;
+    const kErr = kmcErr[ti]!.reduce((a, b) => a + b, 0) / R;
+    const first = rs[0]!;
+    const k = kmcRows.find((row) => row.temperatureK === temperatureK);
+    const takesKmc = scenario.morphology!.phases.some((p) => p.conductivitySPerCm === undefined);
+    return {
+      temperatureK,
+      conductivitySPerCm: sig.mean,
+      conductivityStdErr: Math.hypot(realizationErr, kErr),
+      tortuosityFactor: estimate(rs.map((x) => x.tortuosityFactor)).mean,
+      percolates: rs.every((x) => x.percolates),
+      solverIterations: Math.max(...rs.map((x) => x.solverIterations)),
+      relativeResidual: Math.max(...rs.map((x) => x.relativeResidual)),
+      ...(takesKmc && k !== undefined ? { mofConductivitySPerCm: k.totalConductivitySPerCm } : {}),
+      realizations: R,
+      phases: first.phases.map((p) => ({
+        name: p.name,
+        volumeFraction: estimate(rs.map((x) => x.phases.find((q) => q.label === p.label)?.volumeFraction ?? 0)).mean,
+        spanningFraction: estimate(rs.map((x) => x.phases.find((q) => q.label === p.label)?.spanningFraction ?? 0)).mean,
+        percolates: rs.every((x) => x.phases.find((q) => q.label === p.label)?.percolates ?? false),
+      })),
+    };
+  });
 }

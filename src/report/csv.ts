@@ -28,6 +28,19 @@ export function resultTables(results: Results): Record<string, string> {
     );
   }
   if (results.transferenceNumber.length > 0) out["transference.csv"] = toCsv(results.transferenceNumber as unknown as Record<string, unknown>[]);
+  if (results.effective.length > 0) {
+    out["effective.csv"] = toCsv(
+      results.effective.map((r) => {
+        const { phases, ...rest } = r;
+        const extra: Record<string, unknown> = {};
+        for (const p of phases) {
+          extra[`volumeFraction_${p.name}`] = p.volumeFraction;
+          extra[`spanningFraction_${p.name}`] = p.spanningFraction;
+        }
+        return { ...rest, ...extra };
+      }),
+    );
+  }
   if (results.arrhenius.length > 0) out["arrhenius.csv"] = toCsv(results.arrhenius as unknown as Record<string, unknown>[]);
   return out;
 }

@@ -56,6 +56,53 @@ export const kmcSchema = z.strictObject({
   maxHops: posInt.optional(),
 });
 
+/** Conductivity of a phase: given (with an optional Arrhenius temperature dependence) or, when absent, the KMC result. */
+const phaseProps = {
+  name: z.string().min(1),
+  /** S/cm at referenceTemperatureK; absent: the MOF phase, whose conductivity the KMC gives at each temperature. */
+  conductivitySPerCm: z.number().finite().nonnegative().optional(),
+  /** Activation energy of a given conductivity, eV: sigma(T) = sigma_ref exp(-Ea/kB (1/T - 1/T_ref)). */
+  activationEnergyEV: z.number().finite().nonnegative().optional(),
+  referenceTemperatureK: positive.optional(),
+  /** Relative permittivity for impedance spectra. */
+  relativePermittivity: z.number().finite().nonnegative().optional(),
+};
+
+const areaElement = z.strictObject({
+  resistanceOhmCm2: z.number().finite().nonnegative(),
+  capacitanceFPerCm2: z.number().finite().nonnegative().optional(),
+  /** Temperature dependence of the resistance: R(T) = R_ref exp(Ea/kB (1/T - 1/T_ref)). */
+  activationEnergyEV: z.number().finite().nonnegative().optional(),
+  referenceTemperatureK: positive.optional(),
+});
+
+const morphologyCommon = {
+  shape: cells3.or(z.tuple([posInt, posInt, posInt])),
+  voxelNm: positive,
+  grainBoundary: areaElement.optional(),
+  electrodes: z
+    .strictObject({ kind: z.enum(["planes", "voxel-layers"]).default("planes"), interface: areaElement.optional() })
+    .optional(),
+  /** Independent realisations of a random morphology (their spread enters the uncertainty). */
+  realizations: posInt.max(64).default(1),
+  tolerance: z.number().gt(0).lt(1e-2).default(1e-8),
+};
+
+export const morphologySchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("random-voxels"),
+    ...morphologyCommon,
+    phases: z.array(z.strictObject({ ...phaseProps, fraction: z.number().min(0).max(1) })).min(1).max(255),
+  }),
+  z.strictObject({
+    kind: z.literal("raw"),
+    ...morphologyCommon,
+    /** Path of a uint8 voxel file, x fastest, relative to the scenario file. */
+    file: z.string().min(1),
+    phases: z.array(z.strictObject({ ...phaseProps, label: z.number().int().min(0).max(255) })).min(1).max(256),
+  }),
+]);
+
 export const arrheniusSchema = z.strictObject({
   form: z.enum(["sigmaT", "sigma"]).default("sigmaT"),
 });
@@ -69,6 +116,7 @@ export const scenarioSchema = z
     lattice: latticeSchema.optional(),
     species: z.array(speciesSchema).min(1).max(16).optional(),
     kmc: kmcSchema.optional(),
+    morphology: morphologySchema.optional(),
     arrhenius: arrheniusSchema.optional(),
     source: z.string().optional(),
   })
@@ -77,8 +125,17 @@ export const scenarioSchema = z
     if (hasLattice !== hasSpecies) {
       ctx.addIssue({ code: "custom", path: [hasLattice ? "species" : "lattice"], message: "the KMC part needs both lattice and species" });
     }
-    if (!hasLattice) {
-      ctx.addIssue({ code: "custom", path: [], message: "a scenario needs a KMC part (lattice, species, kmc)" });
+    if (!hasLattice && s.morphology === undefined) {
+      ctx.addIssue({ code: "custom", path: [], message: "a scenario needs a KMC part (lattice, species, kmc), a morphology, or both" });
+    }
+    s.morphology?.phases.forEach((ph, i) => {
+      if (ph.conductivitySPerCm === undefined && !hasLattice) {
+        ctx.addIssue({ code: "custom", path: ["morphology", "phases", i, "conductivitySPerCm"], message: "needed without a KMC part (a phase without it takes the KMC conductivity)" });
+      }
+    });
+    if (s.morphology?.kind === "random-voxels") {
+      const total = s.morphology.phases.reduce((a, ph) => a + ph.fraction, 0);
+      if (Math.abs(total - 1) > 1e-9) ctx.addIssue({ code: "custom", path: ["morphology", "phases"], message: `fractions sum to ${total}; they must sum to 1` });
     }
     s.species?.forEach((sp, i) => {
       if (sp.occupancy !== undefined && sp.count !== undefined) {
@@ -108,3 +165,4 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 export type SpeciesInput = z.output<typeof speciesSchema>;
 export type KmcSettings = z.output<typeof kmcSchema>;
+export type MorphologySettings = z.output<typeof morphologySchema>;

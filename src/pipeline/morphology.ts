@@ -1,0 +1,99 @@
+/**
+ * Scenario -> voxel microstructure -> network solve at one temperature.
+ * Phase conductivities are given (with an optional Arrhenius temperature dependence) or,
+ * for the phase that gives none (the MOF), taken from the KMC result at that temperature.
+ */
+import { totalmem } from "node:os";
+import { resolve } from "node:path";
+import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
+import { ResourceError, ScenarioError } from "../core/errors.js";
+import type { RandomStream } from "../core/rng.js";
+import { randomVoxels } from "../structure/voxel/generate.js";
+import type { VoxelGrid } from "../structure/voxel/grid.js";
+import { readRawVoxels } from "../structure/voxel/raw.js";
+import type { AreaElement, ElectrodeModel, NetworkOptions, NetworkPhase } from "../transport/network/options.js";
+import type { MorphologySettings } from "../scenario/schema.js";
+
+export interface PhaseSpec {
+  readonly label: number;
+  readonly name: string;
+  readonly conductivitySPerCm?: number | undefined;
+  readonly activationEnergyEV?: number | undefined;
+  readonly referenceTemperatureK?: number | undefined;
+  readonly relativePermittivity?: number | undefined;
+}
+
+export interface BuiltMorphology {
+  readonly grid: VoxelGrid;
+  readonly phases: readonly PhaseSpec[];
+}
+
+/** Bytes per voxel the network stage may need at its peak (grid, stencil, multigrid, Krylov vectors). */
+export const NETWORK_BYTES_PER_VOXEL = 250;
+
+/** Refuse, before allocating, a voxel grid whose solve would not fit in memory. */
+export function checkMorphologyMemory(m: MorphologySettings, workers = 1): void {
+  const voxels = m.shape[0] * m.shape[1] * m.shape[2];
+  const need = voxels * NETWORK_BYTES_PER_VOXEL;
+  const have = (0.8 * totalmem()) / workers;
+  if (need > have) {
+    throw new ResourceError(
+      `morphology.shape: [${m.shape.join(", ")}] is ${voxels.toExponential(2)} voxels, about ${(need / 2 ** 30).toFixed(1)} GiB to solve; ` +
+        `this machine allows ${(have / 2 ** 30).toFixed(1)} GiB${workers > 1 ? ` per worker (${workers} workers)` : ""}`,
+    );
+  }
+}
+
+/** Build realisation `realization` of the scenario's morphology. */
+export function buildMorphology(m: MorphologySettings, stream: RandomStream, baseDir: string): BuiltMorphology {
+  checkMorphologyMemory(m);
+  switch (m.kind) {
+    case "random-voxels": {
+      const grid = randomVoxels(m.shape, m.phases.map((p) => p.fraction), stream);
+      return { grid, phases: m.phases.map((p, label) => ({ ...p, label })) };
+    }
+    case "raw": {
+      const grid = readRawVoxels(resolve(baseDir, m.file), m.shape);
+      return { grid, phases: m.phases };
+    }
+  }
+}
+
+function arrhenius(valueAtRef: number, activationEnergyEV: number | undefined, referenceK: number | undefined, temperatureK: number, sign: 1 | -1): number {
+  if (activationEnergyEV === undefined || activationEnergyEV === 0) return valueAtRef;
+  const tRef = referenceK ?? 298.15;
+  return valueAtRef * Math.exp(((sign * activationEnergyEV) / BOLTZMANN_EV_PER_K) * (1 / tRef - 1 / temperatureK));
+}
+
+function element(e: MorphologySettings["grainBoundary"], temperatureK: number): AreaElement | undefined {
+  if (e === undefined) return undefined;
+  // a resistance grows on cooling: R(T) = R_ref exp(+Ea/kB (1/T - 1/T_ref))
+  const r = arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1);
+  return { resistanceOhmCm2: r, ...(e.capacitanceFPerCm2 !== undefined ? { capacitanceFPerCm2: e.capacitanceFPerCm2 } : {}) };
+}
+
+/**
+ * Network options at one temperature. `mofSPerCm` is the KMC conductivity for the phase
+ * without a given one (undefined when there is no KMC part).
+ */
+export function networkOptions(m: MorphologySettings, phases: readonly PhaseSpec[], temperatureK: number, mofSPerCm: number | undefined): NetworkOptions {
+  const net: NetworkPhase[] = phases.map((p, i) => {
+    let sigma: number;
+    if (p.conductivitySPerCm !== undefined) sigma = arrhenius(p.conductivitySPerCm, p.activationEnergyEV, p.referenceTemperatureK, temperatureK, 1);
+    else if (mofSPerCm !== undefined) sigma = mofSPerCm;
+    else throw new ScenarioError(`morphology.phases.${i}.conductivitySPerCm`, "no value, and no KMC part to compute it");
+    return { label: p.label, name: p.name, conductivitySPerCm: sigma, ...(p.relativePermittivity !== undefined ? { relativePermittivity: p.relativePermittivity } : {}) };
+  });
+  const gb = element(m.grainBoundary, temperatureK);
+  const iface = element(m.electrodes?.interface, temperatureK);
+  const electrodes: ElectrodeModel =
+    m.electrodes?.kind === "voxel-layers" ? { kind: "voxel-layers" } : { kind: "planes", ...(iface !== undefined ? { interface: iface } : {}) };
+  return {
+    phases: net,
+    voxelNm: m.voxelNm,
+    ...(gb !== undefined ? { grainBoundary: gb } : {}),
+    electrodes,
+    tolerance: m.tolerance,
+    currentDensity: false,
+  };
+}
