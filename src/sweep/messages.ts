@@ -1,0 +1,63 @@
+/**
+ * What the main thread and a sweep worker say to each other: one discriminated union per
+ * direction (after vitest's pool design), so each side switches on `type` and the
+ * compiler checks that every message is handled.
+ */
+import type { MessagePort } from "node:worker_threads";
+import type { Results } from "../pipeline/results.js";
+import type { Scenario } from "../scenario/schema.js";
+
+/** A fault to inject into one attempt (tests of the retry path only). */
+export type InjectedFault = "throw" | "exit";
+
+/** Main -> worker: run one job. The task's return value is the worker's JobReply. */
+export interface RunJobMessage {
+  readonly type: "run";
+  readonly job: number;
+  readonly attempt: number;
+  readonly scenario: Scenario;
+  /** Progress messages come back on this port (transferred to the worker). */
+  readonly port?: MessagePort;
+  readonly fault?: InjectedFault;
+}
+
+export type MainMessage = RunJobMessage;
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export interface JobDoneMessage {
+  readonly type: "done";
+  readonly job: number;
+  readonly results: Results;
+  readonly seconds: number;
+  readonly worker: number;
+}
+
+export interface JobFailedMessage {
+  readonly type: "failed";
+  readonly job: number;
+  readonly error: SerializedError;
+  readonly seconds: number;
+  readonly worker: number;
+}
+
+/** Worker -> main, on the job's port while it runs: fraction of the job done, 0..1. */
+export interface JobProgressMessage {
+  readonly type: "progress";
+  readonly job: number;
+  readonly fraction: number;
+}
+
+/** The worker's answer to a RunJobMessage. */
+export type JobReply = JobDoneMessage | JobFailedMessage;
+
+export type WorkerMessage = JobReply | JobProgressMessage;
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof Error) return { name: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}) };
+  return { name: "Error", message: String(e) };
+}

@@ -1,0 +1,71 @@
+/**
+ * The worker pool: piscina (see README, "Sweeps") running the BUILT worker file
+ * dist/sweep/worker.js, resolved relative to this module (under vitest, which runs the
+ * TypeScript sources, from src/sweep/ to dist/sweep/). One task per job attempt; the
+ * job's progress comes back on a MessagePort transferred with the task.
+ */
+import { existsSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { MessageChannel } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type { Scenario } from "../scenario/schema.js";
+import { serializeError, type InjectedFault, type JobReply, type MainMessage, type SerializedError, type WorkerMessage } from "./messages.js";
+
+/** file: URL of the built worker; a clear error when it has not been built. */
+export function workerFileUrl(): string {
+  const here = import.meta.url;
+  const url = /\.ts$/.test(here) ? new URL("../../dist/sweep/worker.js", here) : new URL("./worker.js", here);
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new Error(`the sweep worker ${path} is missing: run \`npm run build\` first`);
+  return url.href;
+}
+
+/** How one attempt ended: the worker's reply, its death, or an abort (SIGINT/SIGTERM). */
+export type AttemptOutcome =
+  | JobReply
+  | { readonly type: "died"; readonly job: number; readonly error: SerializedError; readonly seconds: number }
+  | { readonly type: "aborted"; readonly job: number };
+
+export interface AttemptRequest {
+  readonly job: number;
+  readonly attempt: number;
+  readonly scenario: Scenario;
+  readonly fault?: InjectedFault;
+}
+
+export class JobPool {
+  private readonly pool: Piscina<MainMessage, JobReply>;
+
+  constructor(readonly threads: number) {
+    this.pool = new Piscina<MainMessage, JobReply>({
+      filename: workerFileUrl(),
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: 1,
+    });
+  }
+
+  /** Run one attempt; never rejects (a failure is an outcome). Aborting `signal` ends the worker. */
+  async run(request: AttemptRequest, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<AttemptOutcome> {
+    const { port1, port2 } = new MessageChannel();
+    port1.on("message", (m: WorkerMessage) => {
+      if (m.type === "progress") onProgress(m.fraction);
+    });
+    const start = performance.now();
+    const message: MainMessage = { type: "run", ...request, port: port2 };
+    try {
+      return await this.pool.run(message, { transferList: [port2], signal });
+    } catch (e) {
+      if (signal.aborted) return { type: "aborted", job: request.job };
+      return { type: "died", job: request.job, error: serializeError(e), seconds: (performance.now() - start) / 1000 };
+    } finally {
+      port1.close();
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * runSweep: the jobs of a sweep (or of one shard) on a pool of worker threads, each
+ * finished job appended to DIR/results.jsonl as soon as it finishes, and yielded.
+ *
+ * Resume: jobs already in results.jsonl are skipped; bad lines are dropped first (see
+ * journal.ts) and their jobs run again. Faults: a job that throws or whose worker dies is
+ * logged to failures.jsonl and retried once (at the end of the queue); if the retry fails
+ * too it is yielded as failed and the other jobs go on. Abort (the CLI aborts on SIGINT
+ * and SIGTERM): nothing new is dispatched, running jobs are stopped (their workers are
+ * terminated; they run again on resume), and the generator returns; every line written
+ * before is complete and synced.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { availableParallelism, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { ScenarioError, describe } from "../core/errors.js";
+import { paramsText, type Sweep, type SweepJob } from "./definition.js";
+import {
+  FAILURES_FILE,
+  JsonlAppender,
+  RESULTS_FILE,
+  acquireLock,
+  claimManifest,
+  manifestOf,
+  rewriteResults,
+  sameJson,
+  scanResults,
+  type DroppedLine,
+  type ResultLine,
+} from "./journal.js";
+import { checkSweepMemory } from "./memory.js";
+import type { InjectedFault, SerializedError } from "./messages.js";
+import { JobPool, type AttemptOutcome } from "./pool.js";
+import { inShard, parseShard, shardText, type Shard } from "./shard.js";
+
+export interface SweepProgress {
+  /** Fraction of this run's jobs done (running jobs count by their own progress), 0..1. */
+  readonly fraction: number;
+  /** Jobs this run set out to run (the shard's jobs not finished before). */
+  readonly todo: number;
+  readonly done: number;
+  /** Jobs that failed after their retry. */
+  readonly failed: number;
+  readonly running: number;
+  /** Jobs finished in an earlier run into the same DIR. */
+  readonly skipped: number;
+}
+
+export interface RunSweepOptions {
+  /** The sweep directory (created if missing; resumed if it holds this sweep). */
+  readonly out: string;
+  /** Worker threads; default os.availableParallelism(). */
+  readonly workers?: number;
+  /** Run only the jobs with number % N == K: "K/N" or {index: K, count: N}. */
+  readonly shard?: Shard | string;
+  /** Abort to stop: nothing new starts, running jobs are ended, files stay whole. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: SweepProgress) => void;
+  /** Human-readable notes (lines dropped on resume, retries). */
+  readonly onNotice?: (message: string) => void;
+  /** Attempts after the first for a failing job (default 1). */
+  readonly retries?: number;
+  /** Machine memory for the memory guard (default os.totalmem()). */
+  readonly totalMemoryBytes?: number;
+  /** Tests only: make an attempt throw or kill its worker. */
+  readonly injectFault?: (job: number, attempt: number) => InjectedFault | undefined;
+}
+
+export type JobOutcome =
+  | { readonly status: "done"; readonly record: ResultLine }
+  | {
+      readonly status: "failed";
+      readonly job: number;
+      readonly params: Readonly<Record<string, unknown>>;
+      readonly error: SerializedError;
+      readonly attempts: number;
+    };
+
+export interface SweepSummary {
+  readonly dir: string;
+  readonly shard: string | null;
+  /** Jobs of the sweep (or shard). */
+  readonly jobs: number;
+  readonly skipped: number;
+  readonly done: number;
+  /** Job numbers that failed after their retry, ascending. */
+  readonly failed: readonly number[];
+  /** Lines dropped from results.jsonl before resuming. */
+  readonly dropped: readonly DroppedLine[];
+  /** The abort reason when the run was stopped (e.g. "SIGINT"). */
+  readonly interrupted?: string;
+  /** Every job of the sweep (or shard) is in results.jsonl. */
+  readonly complete: boolean;
+}
+
+function checkWorkers(w: number): number {
+  if (!Number.isInteger(w) || w < 1 || w > 1024) throw new ScenarioError("workers", `got ${describe(w)}; a whole number from 1 to 1024`);
+  return w;
+}
+
+function checkShard(s: Shard | string | undefined, jobCount: number): Shard | undefined {
+  if (s === undefined) return undefined;
+  const shard = typeof s === "string" ? parseShard(s) : s;
+  if (!Number.isInteger(shard.index) || !Number.isInteger(shard.count) || shard.index < 0 || shard.index >= shard.count) {
+    throw new ScenarioError("shard", `got ${shard.index}/${shard.count}; expected K/N with whole numbers 0 <= K < N`);
+  }
+  if (shard.count > jobCount) {
+    throw new ScenarioError("shard", `got ${shard.index}/${shard.count}; the sweep has only ${jobCount} job${jobCount === 1 ? "" : "s"}, so N must be at most ${jobCount}`);
+  }
+  return shard;
+}
+
+interface QueueItem {
+  readonly job: SweepJob;
+  readonly attempt: number;
+}
+
+/**
+ * Run a sweep into `options.out`, yielding each job's final outcome as it happens (done:
+ * the line just appended to results.jsonl; failed: after its retry). The generator's
+ * return value is the summary. Input problems (workers, shard, memory, a DIR of another
+ * sweep) throw InputError before any job starts.
+ */
+export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGenerator<JobOutcome, SweepSummary, undefined> {
+  const dir = resolve(options.out);
+  const workers = checkWorkers(options.workers ?? availableParallelism());
+  const shard = checkShard(options.shard, sweep.jobs.length);
+  const shardName = shardText(shard);
+  const retries = options.retries ?? 1;
+  const notice = options.onNotice ?? ((): void => {});
+  const shardJobs = sweep.jobs.filter((j) => inShard(j.job, shard));
+  checkSweepMemory(shardJobs, Math.min(workers, shardJobs.length), options.totalMemoryBytes ?? totalmem());
+
+  mkdirSync(dir, { recursive: true });
+  const release = acquireLock(dir);
+  let pool: JobPool | undefined;
+  let results: JsonlAppender | undefined;
+  let failures: JsonlAppender | undefined;
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(options.signal?.reason);
+  try {
+    claimManifest(dir, manifestOf(sweep, shardName));
+
+    // what is finished already; bad lines out (atomically) before anything is appended
+    const resultsFile = join(dir, RESULTS_FILE);
+    const byJob = new Map(shardJobs.map((j) => [j.job, j]));
+    const scan = scanResults(existsSync(resultsFile) ? readFileSync(resultsFile, "utf8") : "", (line) => {
+      const j = byJob.get(line.job);
+      if (j === undefined) return `job ${line.job} is not part of this ${shard === undefined ? "sweep" : `shard (${shardName})`}`;
+      if (!sameJson(line.params, j.params)) return `its params are not job ${line.job}'s`;
+      return undefined;
+    });
+    if (scan.dropped.length > 0) {
+      rewriteResults(resultsFile, scan.kept);
+      for (const d of scan.dropped) notice(`${RESULTS_FILE} line ${d.line}: ${d.reason}; dropped${d.job !== undefined ? `, job ${d.job} runs again` : ""}`);
+    }
+    const finished = new Set(scan.kept.map((k) => k.line.job));
+    const todo = shardJobs.filter((j) => !finished.has(j.job));
+    const failed: number[] = [];
+    let done = 0;
+    const summary = (): SweepSummary => ({
+      dir,
+      shard: shardName,
+      jobs: shardJobs.length,
+      skipped: finished.size,
+      done,
+      failed: [...failed].sort((a, b) => a - b),
+      dropped: scan.dropped,
+      ...(stop.signal.aborted ? { interrupted: String(stop.signal.reason ?? "aborted") } : {}),
+      complete: finished.size + done === shardJobs.length,
+    });
+    if (todo.length === 0) return summary();
+
+    results = new JsonlAppender(resultsFile);
+    failures = new JsonlAppender(join(dir, FAILURES_FILE));
+    if (options.signal?.aborted === true) onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    pool = new JobPool(Math.min(workers, todo.length));
+
+    const queue: QueueItem[] = todo.map((job) => ({ job, attempt: 0 }));
+    const running = new Map<number, Promise<{ item: QueueItem; outcome: AttemptOutcome }>>();
+    const partial = new Map<number, number>();
+    const report = (): void => {
+      if (options.onProgress === undefined) return;
+      let p = 0;
+      for (const f of partial.values()) p += f;
+      options.onProgress({
+        fraction: Math.min(1, (done + failed.length + p) / todo.length),
+        todo: todo.length,
+        done,
+        failed: failed.length,
+        running: running.size,
+        skipped: finished.size,
+      });
+    };
+
+    for (;;) {
+      while (!stop.signal.aborted && running.size < pool.threads && queue.length > 0) {
+        const item = queue.shift()!;
+        const n = item.job.job;
+        const fault = options.injectFault?.(n, item.attempt);
+        partial.set(n, 0);
+        const onJobProgress = (f: number): void => {
+          if (!partial.has(n)) return;
+          partial.set(n, f);
+          report();
+        };
+        running.set(
+          n,
+          pool
+            .run({ job: n, attempt: item.attempt, scenario: item.job.scenario, ...(fault !== undefined ? { fault } : {}) }, onJobProgress, stop.signal)
+            .then((outcome) => ({ item, outcome })),
+        );
+      }
+      report();
+      if (running.size === 0) break;
+      const { item, outcome } = await Promise.race(running.values());
+      const n = item.job.job;
+      running.delete(n);
+      partial.delete(n);
+      const finishedAt = new Date().toISOString();
+      switch (outcome.type) {
+        case "done": {
+          const record: ResultLine = {
+            job: n,
+            params: item.job.params,
+            results: outcome.results as unknown as Record<string, unknown>,
+            meta: { worker: outcome.worker, seconds: outcome.seconds, shard: shardName, attempt: item.attempt, finishedAt },
+          };
+          results.append(record);
+          done++;
+          report();
+          yield { status: "done", record };
+          break;
+        }
+        case "failed":
+        case "died": {
+          const final = item.attempt >= retries;
+          failures.append({
+            job: n,
+            params: item.job.params,
+            attempt: item.attempt,
+            final,
+            kind: outcome.type === "failed" ? "threw" : "worker-died",
+            error: outcome.error,
+            meta: { ...(outcome.type === "failed" ? { worker: outcome.worker } : {}), seconds: outcome.seconds, shard: shardName, finishedAt },
+          });
+          const what = outcome.type === "failed" ? "threw" : "lost its worker";
+          if (!final) {
+            notice(`job ${n} (${paramsText(item.job.params)}) ${what}: ${outcome.error.message}; retrying`);
+            queue.push({ job: item.job, attempt: item.attempt + 1 });
+            break;
+          }
+          notice(`job ${n} (${paramsText(item.job.params)}) ${what} again: ${outcome.error.message}; recorded in ${FAILURES_FILE}`);
+          failed.push(n);
+          report();
+          yield { status: "failed", job: n, params: item.job.params, error: outcome.error, attempts: item.attempt + 1 };
+          break;
+        }
+        case "aborted":
+          break;
+      }
+    }
+    return summary();
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    if (!stop.signal.aborted) stop.abort("finished");
+    await pool?.destroy();
+    results?.close();
+    failures?.close();
+    release();
+  }
+}
+
+/** Run a sweep to its end; `onOutcome` sees each job's outcome. Returns the summary. */
+export async function runSweepToEnd(sweep: Sweep, options: RunSweepOptions, onOutcome?: (o: JobOutcome) => void): Promise<SweepSummary> {
+  const it = runSweep(sweep, options);
+  for (;;) {
+    const r = await it.next();
+    if (r.done === true) return r.value;
+    onOutcome?.(r.value);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The sweep worker (loaded by the pool from the BUILT file dist/sweep/worker.js): runs one
+ * job per task. A job that throws is answered with a "failed" message; a worker that dies
+ * (process.exit, an uncaught error) is seen by the pool as a rejected task.
+ */
+import { performance } from "node:perf_hooks";
+import { threadId } from "node:worker_threads";
+import { runScenario } from "../pipeline/runScenario.js";
+import { serializeError, type JobProgressMessage, type JobReply, type MainMessage } from "./messages.js";
+
+/** Progress messages at most this often (ms). */
+const PROGRESS_INTERVAL_MS = 200;
+
+/** Exit code of an injected worker death (tests). */
+export const INJECTED_EXIT_CODE = 70;
+
+export default function handle(message: MainMessage): JobReply {
+  switch (message.type) {
+    case "run":
+      return runJob(message);
+  }
+}
+
+function runJob(message: MainMessage): JobReply {
+  const start = performance.now();
+  const { job, port } = message;
+  const seconds = (): number => (performance.now() - start) / 1000;
+  try {
+    if (message.fault === "exit") process.exit(INJECTED_EXIT_CODE);
+    if (message.fault === "throw") throw new Error(`injected fault in job ${job}, attempt ${message.attempt}`);
+    let last = start;
+    const results = runScenario(message.scenario, {
+      onProgress: (fraction) => {
+        const now = performance.now();
+        if (port === undefined || now - last < PROGRESS_INTERVAL_MS) return;
+        last = now;
+        const m: JobProgressMessage = { type: "progress", job, fraction };
+        port.postMessage(m);
+      },
+    });
+    return { type: "done", job, results, seconds: seconds(), worker: threadId };
+  } catch (e) {
+    return { type: "failed", job, error: serializeError(e), seconds: seconds(), worker: threadId };
+  } finally {
+    port?.close();
+  }
+}
