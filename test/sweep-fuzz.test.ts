@@ -53,11 +53,11 @@ const GOOD_PATHS = [
   "seed", "name", "temperaturesK", "temperaturesK.0", "lattice", "lattice.kind", "lattice.cells", "lattice.cells.1",
   "lattice.latticeConstantAngstrom", "species", "species.0", "species.0.occupancy", "species.0.count", "species.0.charge",
   "species.0.hopBarrierEV", "species.0.hopBarrierEV.site", "species.0.siteEnergiesEV.site", "kmc.hops", "kmc.replicas",
-  "kmc.fieldVPerCm", "kmc.fieldVPerCm.2", "kmc.scheme", "arrhenius.form", "description",
+  "kmc.fieldVPerCm", "kmc.fieldVPerCm.2", "kmc.scheme", "arrhenius.form", "description", "morphology.shape", "morphology.voxelNm",
 ];
 const BAD_PATHS = [
   "", ".", "seed.", "Seed", "species.1.occupancy", "species.-1", "species.x", "lattice.cells.3", "kmc.hops.0",
-  "kmc", "temperaturesK.a", "__proto__", "species.0.__proto__.x", "constructor", "a..b", "morphology.shape",
+  "kmc", "temperaturesK.a", "__proto__", "species.0.__proto__.x", "constructor", "a..b", "morphology.shapes",
 ];
 
 /** A value that is often of the right kind. */

@@ -56,6 +56,8 @@ export interface Sweep {
   readonly description?: string;
   /** The base scenario as given (before defaults), with a path already read. */
   readonly base: Readonly<Record<string, unknown>>;
+  /** Directory that files named in a job's scenario (a raw voxel map) are relative to. */
+  readonly baseDir: string;
   readonly axes: readonly GridAxis[];
   readonly jobs: readonly SweepJob[];
   /** sha256 of the expanded job list (each job's number and scenario): the sweep's identity. */
@@ -63,7 +65,11 @@ export interface Sweep {
 }
 
 export interface ParseSweepOptions {
-  /** Directory a `base` path is relative to (the sweep file's); default the working directory. */
+  /**
+   * Directory a `base` path is relative to (the sweep file's); default the working
+   * directory. Files inside the scenario are relative to the base file's directory, or to
+   * this one when the base is inline.
+   */
   readonly baseDir?: string;
 }
 
@@ -121,8 +127,10 @@ export function parseSweep(input: unknown, options: ParseSweepOptions = {}): Swe
   const file = parsed.data;
 
   let base: Record<string, unknown>;
+  let baseDir = resolve(options.baseDir ?? ".");
   if (typeof file.base === "string") {
-    const path = resolve(options.baseDir ?? ".", file.base);
+    const path = resolve(baseDir, file.base);
+    baseDir = dirname(path);
     let json: unknown;
     try {
       json = readJsonFile(path);
@@ -213,6 +221,7 @@ export function parseSweep(input: unknown, options: ParseSweepOptions = {}): Swe
     name: file.name,
     ...(file.description !== undefined ? { description: file.description } : {}),
     base,
+    baseDir,
     axes,
     jobs,
     hash,

@@ -4,6 +4,7 @@
  *
  * Estimate (an upper-end figure, not a measurement):
  *   bytes = WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION
+ *         + voxels * NETWORK_BYTES_PER_VOXEL (the morphology's network solve, pipeline/morphology)
  * sites = cells_x * cells_y * cells_z * sites per cell (simple-cubic 1, bcc 2, fcc 4,
  * uio67-so3 60 = 48 sulfonate + 8 tetrahedral + 4 octahedral cages). BYTES_PER_SITE is
  * generous: the engine's site -> ion map takes 4 B a site, the rest is room for per-site
@@ -13,6 +14,7 @@
  * WORKER_BYTES is one worker thread's own V8 heap with the library loaded.
  */
 import { ResourceError } from "../core/errors.js";
+import { NETWORK_BYTES_PER_VOXEL } from "../pipeline/morphology.js";
 import type { Scenario } from "../scenario/schema.js";
 
 export const SITES_PER_CELL: Readonly<Record<string, number>> = { "simple-cubic": 1, bcc: 2, fcc: 4, "uio67-so3": 60 };
@@ -23,17 +25,19 @@ export const WORKER_BYTES = 64 * 2 ** 20;
 export interface JobMemory {
   readonly sites: number;
   readonly ions: number;
+  readonly voxels: number;
   readonly bytes: number;
 }
 
 /** Estimated peak memory of one job (see the module comment). */
 export function estimateJobMemory(scenario: Scenario): JobMemory {
   const l = scenario.lattice;
-  if (l === undefined) return { sites: 0, ions: 0, bytes: WORKER_BYTES };
-  const sites = l.cells[0] * l.cells[1] * l.cells[2] * (SITES_PER_CELL[l.kind] ?? 1);
+  const sites = l === undefined ? 0 : l.cells[0] * l.cells[1] * l.cells[2] * (SITES_PER_CELL[l.kind] ?? 1);
   let ions = 0;
   for (const sp of scenario.species ?? []) ions += sp.count ?? (sp.occupancy !== undefined ? Math.ceil(sp.occupancy * sites) : sites);
-  return { sites, ions, bytes: WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION };
+  const shape = scenario.morphology?.shape;
+  const voxels = shape === undefined ? 0 : shape[0] * shape[1] * shape[2];
+  return { sites, ions, voxels, bytes: WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION + voxels * NETWORK_BYTES_PER_VOXEL };
 }
 
 export function formatBytes(b: number): string {
@@ -55,10 +59,13 @@ export function checkSweepMemory(jobs: readonly { readonly job: number; readonly
   if (worst === undefined) return;
   const share = totalBytes / workers;
   if (worst.m.bytes > share) {
-    const l = jobs.find((j) => j.job === worst.job)!.scenario.lattice;
-    const what = l !== undefined ? `${l.kind} ${l.cells.join("x")} cells: ${worst.m.sites} sites, ${worst.m.ions} ions` : "the job";
+    const s = jobs.find((j) => j.job === worst.job)!.scenario;
+    const parts: string[] = [];
+    if (s.lattice !== undefined) parts.push(`${s.lattice.kind} ${s.lattice.cells.join("x")} cells: ${worst.m.sites} sites, ${worst.m.ions} ions`);
+    if (s.morphology !== undefined) parts.push(`morphology ${s.morphology.shape.join("x")}: ${worst.m.voxels} voxels`);
+    const fields = [...(s.lattice !== undefined ? ["lattice.cells"] : []), ...(s.morphology !== undefined ? ["morphology.shape"] : [])].join(" or ");
     throw new ResourceError(
-      `job ${worst.job} needs about ${formatBytes(worst.m.bytes)} (${what}), more than this machine's ${formatBytes(totalBytes)} shared by ${workers} worker${workers > 1 ? "s" : ""} (${formatBytes(share)} each); use fewer --workers or smaller lattice.cells`,
+      `job ${worst.job} needs about ${formatBytes(worst.m.bytes)} (${parts.join("; ")}), more than this machine's ${formatBytes(totalBytes)} shared by ${workers} worker${workers > 1 ? "s" : ""} (${formatBytes(share)} each); use fewer --workers or a smaller ${fields}`,
     );
   }
 }

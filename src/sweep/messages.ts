@@ -16,6 +16,8 @@ export interface RunJobMessage {
   readonly job: number;
   readonly attempt: number;
   readonly scenario: Scenario;
+  /** Directory that files named in the scenario are relative to. */
+  readonly baseDir: string;
   /** Progress messages come back on this port (transferred to the worker). */
   readonly port?: MessagePort;
   readonly fault?: InjectedFault;

@@ -31,6 +31,7 @@ export interface AttemptRequest {
   readonly job: number;
   readonly attempt: number;
   readonly scenario: Scenario;
+  readonly baseDir: string;
   readonly fault?: InjectedFault;
 }
 

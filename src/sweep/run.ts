@@ -208,7 +208,7 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
         running.set(
           n,
           pool
-            .run({ job: n, attempt: item.attempt, scenario: item.job.scenario, ...(fault !== undefined ? { fault } : {}) }, onJobProgress, stop.signal)
+            .run({ job: n, attempt: item.attempt, scenario: item.job.scenario, baseDir: sweep.baseDir, ...(fault !== undefined ? { fault } : {}) }, onJobProgress, stop.signal)
             .then((outcome) => ({ item, outcome })),
         );
       }

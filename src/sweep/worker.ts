@@ -30,6 +30,7 @@ function runJob(message: MainMessage): JobReply {
     if (message.fault === "throw") throw new Error(`injected fault in job ${job}, attempt ${message.attempt}`);
     let last = start;
     const results = runScenario(message.scenario, {
+      baseDir: message.baseDir,
       onProgress: (fraction) => {
         const now = performance.now();
         if (port === undefined || now - last < PROGRESS_INTERVAL_MS) return;

@@ -7,7 +7,8 @@ import { InputError, ResourceError } from "../../src/core/errors.js";
 import { streamState } from "../../src/core/rng.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { jobIndices, jobSeed, loadSweep, parseSweep } from "../../src/sweep/definition.js";
-import { checkSweepMemory, estimateJobMemory } from "../../src/sweep/memory.js";
+import { NETWORK_BYTES_PER_VOXEL } from "../../src/pipeline/morphology.js";
+import { WORKER_BYTES, checkSweepMemory, estimateJobMemory } from "../../src/sweep/memory.js";
 import { inShard, parseShard } from "../../src/sweep/shard.js";
 
 const base = {
@@ -70,6 +71,8 @@ describe("grid expansion", () => {
     const s = loadSweep(join(dir, "sweep.json"));
     expect(s.jobs).toHaveLength(2);
     expect(s.base).toEqual(base);
+    expect(s.baseDir).toBe(dir); // files named in the scenario are relative to the base file
+    expect(parseSweep({ name: "i", base, grid: {} }, { baseDir: join(dir, "x") }).baseDir).toBe(join(dir, "x"));
     expect(message(() => parseSweep({ name: "p", base: "nope.json", grid: {} }, { baseDir: dir }))).toMatch(/^base: cannot read '.*nope\.json': ENOENT$/);
   });
 });
@@ -124,6 +127,12 @@ describe("errors name the field", () => {
   it("paths through a union and a record are fields", () => {
     const s = parseSweep({ name: "u", base: { ...base, lattice: { kind: "uio67-so3", cells: [2, 2, 2] }, species: [{ name: "Li+", charge: 1 }] }, grid: { "species.0.hopBarrierEV.sulfonate-sulfonate": [0.3] } });
     expect(s.jobs).toHaveLength(1);
+  });
+  it("paths into the morphology (a discriminated union) are fields", () => {
+    const net = { name: "net", temperaturesK: [300], morphology: { kind: "random-voxels", shape: [4, 4, 4], voxelNm: 50, phases: [{ name: "A", fraction: 1, conductivitySPerCm: 1 }] } };
+    const s = parseSweep({ name: "m", base: net, grid: { "morphology.shape.0": [4, 8], "morphology.phases.0.conductivitySPerCm": [1, 2] } });
+    expect(s.jobs.map((j) => j.scenario.morphology!.shape[0])).toEqual([4, 4, 8, 8]);
+    expect(message(() => parseSweep({ name: "m", base: net, grid: { "morphology.shap": [1] } }))).toContain(`'shap' is not a field of 'morphology'; valid: kind, shape, voxelNm`);
   });
   it("overlapping keys", () => {
     expect(message(() => parseSweep({ name: "x", base, grid: { species: [base.species], "species.0.occupancy": [0.1] } }))).toBe(
@@ -185,6 +194,11 @@ describe("memory guard", () => {
     expect(m.ions).toBe(Math.ceil(0.2 * 216));
     const uio = parseScenario({ ...base, lattice: { kind: "uio67-so3", cells: [3, 3, 3] }, species: [{ name: "Li+", charge: 1 }] });
     expect(estimateJobMemory(uio).sites).toBe(27 * 60);
+    const net = parseScenario({
+      name: "net", temperaturesK: [300],
+      morphology: { kind: "random-voxels", shape: [10, 20, 30], voxelNm: 50, phases: [{ name: "A", fraction: 1, conductivitySPerCm: 1 }] },
+    });
+    expect(estimateJobMemory(net)).toEqual({ sites: 0, ions: 0, voxels: 6000, bytes: WORKER_BYTES + 6000 * NETWORK_BYTES_PER_VOXEL });
   });
   it("refuses a sweep whose job does not fit in memory / workers (ResourceError, exit 2)", () => {
     const s = parseSweep({ name: "m", base, grid: { "lattice.cells": [[6, 6, 6], [400, 400, 400]] } });
@@ -198,7 +212,7 @@ describe("memory guard", () => {
     expect(err).toBeInstanceOf(ResourceError);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toBe(
-      "job 1 needs about 4.8 GiB (simple-cubic 400x400x400 cells: 64000000 sites, 12800000 ions), more than this machine's 8.0 GiB shared by 2 workers (4.0 GiB each); use fewer --workers or smaller lattice.cells",
+      "job 1 needs about 4.8 GiB (simple-cubic 400x400x400 cells: 64000000 sites, 12800000 ions), more than this machine's 8.0 GiB shared by 2 workers (4.0 GiB each); use fewer --workers or a smaller lattice.cells",
     );
   });
 });
