@@ -1,0 +1,428 @@
+/**
+ * SVG plots: vega-lite specifications compiled by vega-lite and rendered headless by vega
+ * (renderer "none", View.toSVG), so a plot is a pure function of its data.
+ *
+ * vega numbers its gradients and clip paths from module-wide counters, so the same
+ * figure rendered twice would carry different ids; every id is renamed to
+ * `f<hash>-<k>`, with the hash taken over the figure itself, which makes the output
+ * deterministic and keeps ids unique when several figures share an HTML page.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
+import { InputError, describe } from "../core/errors.js";
+
+export interface PlotOptions {
+  readonly title?: string;
+  /** Plot area width in px (default 420; the Nyquist plot's height equals its width). */
+  readonly width?: number;
+  readonly height?: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering
+
+type Vega = typeof import("vega");
+type VegaLite = typeof import("vega-lite");
+let modules: Promise<{ vega: Vega; vl: VegaLite }> | null = null;
+
+function load(): Promise<{ vega: Vega; vl: VegaLite }> {
+  modules ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vl]) => ({ vega, vl }));
+  return modules;
+}
+
+const CONFIG = {
+  background: "white",
+  font: "Helvetica, Arial, sans-serif",
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", grid: true, gridColor: "#e6e6e6" },
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal" },
+  title: { fontSize: 13, fontWeight: "normal", anchor: "start" },
+  view: { stroke: "#999" },
+  // no per-datum ARIA labels: they would double the size of a heatmap's SVG
+  mark: { aria: false },
+} as const;
+
+/** Compile a vega-lite spec and render it to an SVG string with stable ids. */
+export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
+  const { vega, vl } = await load();
+  const config: Record<string, unknown> = { ...CONFIG };
+  for (const [k, v] of Object.entries(spec.config ?? {})) {
+    const base = config[k];
+    config[k] = typeof v === "object" && v !== null && typeof base === "object" && base !== null ? { ...base, ...v } : v;
+  }
+  const compiled = vl.compile({ ...spec, config } as TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return stableIds(await view.toSVG());
+  } finally {
+    view.finalize();
+  }
+}
+
+/** FNV-1a, 32 bit: a short content hash for id prefixes. */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+function stableIds(svg: string): string {
+  const ids: string[] = [];
+  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) if (!ids.includes(m[1]!)) ids.push(m[1]!);
+  if (ids.length === 0) return svg;
+  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`(id="|url\\(#|href="#)(${ids.map(escape).join("|")})(?=[")])`, "g");
+  const neutral = svg.replace(pattern, (_, pre: string, id: string) => `${pre}${ids.indexOf(id)}`);
+  const prefix = `f${fnv1a(neutral)}`;
+  return svg.replace(pattern, (_, pre: string, id: string) => `${pre}${prefix}-${ids.indexOf(id)}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Checks and helpers
+
+function finite(field: string, v: number): number {
+  if (!Number.isFinite(v)) throw new InputError(`${field}: got ${describe(v)}; must be a finite number`);
+  return v;
+}
+
+function nonEmpty<T>(field: string, xs: readonly T[]): readonly T[] {
+  if (xs.length === 0) throw new InputError(`${field}: got an empty list; give at least one`);
+  return xs;
+}
+
+function size(options: PlotOptions, width: number, height: number): { width: number; height: number } {
+  const w = options.width ?? width, h = options.height ?? height;
+  if (!(w > 0 && h > 0)) throw new InputError(`width/height: got ${describe(w)} x ${describe(h)}; must be > 0`);
+  return { width: w, height: h };
+}
+
+function titled(options: PlotOptions): { title?: string } {
+  return options.title === undefined ? {} : { title: options.title };
+}
+
+/** Shared colour scale so every layer gives a series the same colour. */
+function seriesColor(names: readonly string[], title: string | null): object {
+  return { field: "series", type: "nominal", title, scale: { domain: [...names] }, sort: [...names] };
+}
+
+// ---------------------------------------------------------------------------------------
+// Arrhenius
+
+export interface ArrheniusPlotPoint {
+  readonly temperatureK: number;
+  readonly conductivitySPerCm: number;
+  readonly conductivityStdErr?: number;
+}
+
+export interface ArrheniusPlotSeries {
+  readonly name: string;
+  readonly points: readonly ArrheniusPlotPoint[];
+  /** A fit from analysis/arrhenius.ts: ln(sigma T) (form sigmaT) or ln(sigma) = lnPrefactor - Ea/(kB T). */
+  readonly fit?: { readonly activationEnergyEV: number; readonly lnPrefactor: number; readonly form: "sigmaT" | "sigma" };
+}
+
+/**
+ * log10 sigma against 1000/T: points with error bars (log10(sigma +- se), the bar's ends
+ * computed exactly, the lower one clipped at sigma/10 when se >= sigma) and the fitted
+ * line sigma(T) = exp(lnA - Ea/(kB T)) (/ T for the sigmaT form) over each series' range.
+ */
+export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], options: PlotOptions = {}): Promise<string> {
+  nonEmpty("series", series);
+  const points: object[] = [], bars: object[] = [], lines: object[] = [];
+  series.forEach((s, k) => {
+    nonEmpty(`series[${k}].points`, s.points);
+    let tMin = Infinity, tMax = -Infinity;
+    s.points.forEach((p, i) => {
+      const T = finite(`series[${k}].points[${i}].temperatureK`, p.temperatureK);
+      const sigma = finite(`series[${k}].points[${i}].conductivitySPerCm`, p.conductivitySPerCm);
+      if (!(T > 0 && sigma > 0)) throw new InputError(`series[${k}].points[${i}]: got T ${T} K, sigma ${sigma} S/cm; both must be > 0 on a log scale`);
+      tMin = Math.min(tMin, T);
+      tMax = Math.max(tMax, T);
+      points.push({ series: s.name, x: 1000 / T, y: Math.log10(sigma), temperatureK: T });
+      const se = p.conductivityStdErr;
+      if (se !== undefined && se > 0) bars.push({ series: s.name, x: 1000 / T, lo: Math.log10(Math.max(sigma - se, sigma / 10)), hi: Math.log10(sigma + se) });
+    });
+    if (s.fit !== undefined) {
+      const { activationEnergyEV: ea, lnPrefactor: lnA, form } = s.fit;
+      finite(`series[${k}].fit.activationEnergyEV`, ea);
+      finite(`series[${k}].fit.lnPrefactor`, lnA);
+      const steps = 24;
+      for (let j = 0; j <= steps; j++) {
+        const inv = 1 / tMax + ((1 / tMin - 1 / tMax) * j) / steps;
+        const T = 1 / inv;
+        const lnSigma = lnA - ea / (BOLTZMANN_EV_PER_K * T) - (form === "sigmaT" ? Math.log(T) : 0);
+        lines.push({ series: s.name, x: 1000 / T, y: lnSigma / Math.LN10 });
+      }
+    }
+  });
+  const names = series.map((s) => s.name);
+  const color = seriesColor(names, null);
+  const x = { field: "x", type: "quantitative", title: "1000 / T (1/K)", scale: { zero: false } };
+  const spec = {
+    ...titled(options),
+    ...size(options, 420, 300),
+    layer: [
+      { name: "fitlines", data: { values: lines }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y: { field: "y", type: "quantitative" }, color, detail: { field: "series" } } },
+      { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+      {
+        name: "points",
+        data: { values: points },
+        mark: { type: "point", filled: true, size: 45, opacity: 1 },
+        encoding: { x, y: { field: "y", type: "quantitative", title: "log10 σ (S/cm)", scale: { zero: false } }, color, shape: { field: "series", type: "nominal", title: null, scale: { domain: names }, sort: names } },
+      },
+    ],
+    resolve: { scale: { color: "shared" } },
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
+// ---------------------------------------------------------------------------------------
+// Nyquist
+
+export interface NyquistSeries {
+  readonly name: string;
+  readonly realOhm: ArrayLike<number>;
+  /** Z'' (negative for capacitive); the plot shows -Z''. */
+  readonly imagOhm: ArrayLike<number>;
+  /** Markers at the data (default true); a fitted curve usually sets false. */
+  readonly points?: boolean;
+}
+
+/** -Z'' against Z' with the same ohms per pixel on both axes (a semicircle looks round). */
+export async function nyquistPlot(series: readonly NyquistSeries[], options: PlotOptions = {}): Promise<string> {
+  nonEmpty("series", series);
+  const rows: object[] = [], marked: object[] = [];
+  let xMin = Infinity, xMax = -Infinity, yMin = 0, yMax = -Infinity;
+  series.forEach((s, k) => {
+    if (s.realOhm.length !== s.imagOhm.length) throw new InputError(`series[${k}]: realOhm has ${s.realOhm.length} points, imagOhm ${s.imagOhm.length}; they must match`);
+    if (s.realOhm.length === 0) throw new InputError(`series[${k}].realOhm: empty; give at least one point`);
+    for (let i = 0; i < s.realOhm.length; i++) {
+      const x = finite(`series[${k}].realOhm[${i}]`, s.realOhm[i]!), y = -finite(`series[${k}].imagOhm[${i}]`, s.imagOhm[i]!);
+      const row = { series: s.name, x, y, i };
+      rows.push(row);
+      if (s.points ?? true) marked.push(row);
+      xMin = Math.min(xMin, x);
+      xMax = Math.max(xMax, x);
+      yMin = Math.min(yMin, y);
+      yMax = Math.max(yMax, y);
+    }
+  });
+  const { width } = size(options, 360, 360);
+  const span = Math.max(xMax - xMin, yMax - yMin, 1e-300) * 1.08;
+  // start Z' at the origin when the data come close to it, else just left of the data
+  const x0 = xMin >= 0 && xMin < 0.15 * span ? 0 : xMin - 0.04 * span;
+  const y0 = yMin < 0 ? yMin - 0.04 * span : 0;
+  const xSpan = Math.max(span, xMax - x0 + 0.04 * span);
+  const ySpan = xSpan; // same ohms per pixel: equal domains on a square plot
+  const names = series.map((s) => s.name);
+  const color = seriesColor(names, null);
+  const x = { field: "x", type: "quantitative", title: "Z′ (Ω)", scale: { domain: [x0, x0 + xSpan], nice: false, zero: false } };
+  const y = { field: "y", type: "quantitative", title: "−Z″ (Ω)", scale: { domain: [y0, y0 + ySpan], nice: false, zero: false } };
+  const spec = {
+    ...titled(options),
+    width,
+    height: width,
+    layer: [
+      { name: "curves", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color, order: { field: "i" }, detail: { field: "series" } } },
+      { name: "points", data: { values: marked }, mark: { type: "point", size: 22, filled: true }, encoding: { x, y, color } },
+    ],
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
+// ---------------------------------------------------------------------------------------
+// Rate capability and discharge curves
+
+export interface RateCapabilitySeries {
+  readonly name: string;
+  readonly points: readonly { readonly cRate: number; readonly dischargeCapacityMAhPerG: number; readonly stdErr?: number }[];
+}
+
+/** Discharge capacity against C-rate (log axis), one line per series. */
+export async function rateCapabilityPlot(series: readonly RateCapabilitySeries[], options: PlotOptions = {}): Promise<string> {
+  nonEmpty("series", series);
+  const rows: object[] = [], bars: object[] = [];
+  series.forEach((s, k) => {
+    nonEmpty(`series[${k}].points`, s.points);
+    s.points.forEach((p, i) => {
+      const c = finite(`series[${k}].points[${i}].cRate`, p.cRate);
+      if (!(c > 0)) throw new InputError(`series[${k}].points[${i}].cRate: got ${c}; must be > 0 on a log axis`);
+      const q = finite(`series[${k}].points[${i}].dischargeCapacityMAhPerG`, p.dischargeCapacityMAhPerG);
+      rows.push({ series: s.name, x: c, y: q });
+      if (p.stdErr !== undefined && p.stdErr > 0) bars.push({ series: s.name, x: c, lo: q - p.stdErr, hi: q + p.stdErr });
+    });
+  });
+  const names = series.map((s) => s.name);
+  const color = seriesColor(names, null);
+  const x = { field: "x", type: "quantitative", title: "C-rate (1 C = 169.9 mA/g LiFePO₄)", scale: { type: "log" }, axis: { values: [0.1, 0.2, 0.5, 1, 2, 5, 10], format: "~g" } };
+  const y = { field: "y", type: "quantitative", title: "discharge capacity (mAh/g)", scale: { zero: true } };
+  const spec = {
+    ...titled(options),
+    ...size(options, 420, 300),
+    layer: [
+      { name: "lines", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color, detail: { field: "series" } } },
+      { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+      { name: "points", data: { values: rows }, mark: { type: "point", filled: true, size: 45 }, encoding: { x, y, color } },
+    ],
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
+export interface DischargeCurve {
+  readonly cRate: number;
+  readonly capacityMAhPerG: ArrayLike<number>;
+  readonly voltageV: ArrayLike<number>;
+}
+
+/** Cell voltage against discharged capacity, one line per C-rate (one design per plot). */
+export async function dischargeCurvesPlot(curves: readonly DischargeCurve[], options: PlotOptions = {}): Promise<string> {
+  nonEmpty("curves", curves);
+  const rows: object[] = [];
+  const sorted = [...curves].sort((a, b) => a.cRate - b.cRate);
+  for (const [k, c] of sorted.entries()) {
+    if (c.capacityMAhPerG.length !== c.voltageV.length) throw new InputError(`curves (${c.cRate} C): capacityMAhPerG has ${c.capacityMAhPerG.length} points, voltageV ${c.voltageV.length}; they must match`);
+    for (let i = 0; i < c.voltageV.length; i++) {
+      rows.push({ series: `${c.cRate} C`, x: finite(`curves[${k}].capacityMAhPerG[${i}]`, c.capacityMAhPerG[i]!), y: finite(`curves[${k}].voltageV[${i}]`, c.voltageV[i]!), i });
+    }
+  }
+  const names = [...new Set(sorted.map((c) => `${c.cRate} C`))];
+  const spec = {
+    ...titled(options),
+    ...size(options, 420, 300),
+    name: "curves",
+    data: { values: rows },
+    mark: { type: "line", strokeWidth: 1.5 },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: "capacity (mAh/g LiFePO₄)" },
+      y: { field: "y", type: "quantitative", title: "cell voltage (V vs Li/Li⁺)", scale: { zero: false } },
+      color: { field: "series", type: "ordinal", title: "C-rate", scale: { domain: names, scheme: "viridis" }, sort: names },
+      order: { field: "i" },
+    },
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
+// ---------------------------------------------------------------------------------------
+// Current map
+
+export interface CurrentMap {
+  /** nx * ny values, x fastest (index = x + nx y), e.g. one z-slice of a voxel field. */
+  readonly values: Float32Array | Float64Array;
+  readonly nx: number;
+  readonly ny: number;
+  /** Voxel edge; axes in um when given, else in voxels. */
+  readonly voxelNm?: number;
+  /** Colour legend title with units (default "|j| (A/cm²)"). */
+  readonly valueTitle?: string;
+  /** Logarithmic colour scale over the positive values (default false). */
+  readonly logColor?: boolean;
+  /** Largest cells per side; bigger maps are block-averaged (default 64). */
+  readonly maxCellsPerSide?: number;
+}
+
+/** A heatmap of a 2D slice with a continuous (viridis) colour scale. */
+export async function currentMapPlot(map: CurrentMap, options: PlotOptions = {}): Promise<string> {
+  const { values, nx, ny } = map;
+  if (!(Number.isInteger(nx) && nx >= 1 && Number.isInteger(ny) && ny >= 1)) throw new InputError(`nx, ny: got ${describe(nx)} x ${describe(ny)}; must be integers >= 1`);
+  if (values.length !== nx * ny) throw new InputError(`values: got ${values.length} entries; nx * ny = ${nx * ny}`);
+  const cap = map.maxCellsPerSide ?? 64;
+  if (!(Number.isInteger(cap) && cap >= 1)) throw new InputError(`maxCellsPerSide: got ${describe(cap)}; must be an integer >= 1`);
+  const bx = Math.ceil(nx / cap), by = Math.ceil(ny / cap);
+  const mx = Math.ceil(nx / bx), my = Math.ceil(ny / by);
+  const unit = map.voxelNm === undefined ? 1 : map.voxelNm / 1000;
+  if (!(unit > 0)) throw new InputError(`voxelNm: got ${describe(map.voxelNm)}; must be > 0`);
+  const log = map.logColor ?? false;
+  const rows: object[] = [];
+  for (let j = 0; j < my; j++) {
+    for (let i = 0; i < mx; i++) {
+      let s = 0, c = 0;
+      for (let y = j * by; y < Math.min(ny, (j + 1) * by); y++) {
+        for (let x = i * bx; x < Math.min(nx, (i + 1) * bx); x++) {
+          const v = values[x + nx * y]!;
+          if (Number.isFinite(v)) {
+            s += v;
+            c++;
+          }
+        }
+      }
+      const v = c > 0 ? s / c : NaN;
+      if (!Number.isFinite(v) || (log && !(v > 0))) continue;
+      // each cell reaches half a cell under its right and upper neighbours, which are drawn
+      // after it and cover the overlap: no anti-aliasing seams, no change to what shows
+      const xe = Math.min(nx, (i + 1.5) * bx), ye = Math.min(ny, (j + 1.5) * by);
+      rows.push({ x: i * bx * unit, x2: xe * unit, y: j * by * unit, y2: ye * unit, v });
+    }
+  }
+  const axisUnit = map.voxelNm === undefined ? "voxels" : "µm";
+  const side = options.width ?? 360;
+  const spec = {
+    ...titled(options),
+    width: side,
+    height: options.height ?? Math.max(40, Math.round((side * ny) / nx)),
+    name: "cells",
+    data: { values: rows },
+    mark: { type: "rect" },
+    config: { axis: { grid: false } },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: `x (${axisUnit}), current flows along x`, scale: { domain: [0, nx * unit], nice: false, zero: false } },
+      x2: { field: "x2" },
+      y: { field: "y", type: "quantitative", title: `y (${axisUnit})`, scale: { domain: [0, ny * unit], nice: false, zero: false } },
+      y2: { field: "y2" },
+      color: { field: "v", type: "quantitative", title: map.valueTitle ?? "|j| (A/cm²)", scale: { scheme: "viridis", type: log ? "log" : "linear" } },
+    },
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
+// ---------------------------------------------------------------------------------------
+// Bars
+
+export interface Bar {
+  readonly label: string;
+  readonly value: number;
+  readonly stdErr?: number;
+}
+
+export interface BarPlotOptions extends PlotOptions {
+  /** Value axis title with units, e.g. "σ (S/cm)". */
+  readonly valueTitle: string;
+  /** Logarithmic value axis (default false; needs positive values). */
+  readonly logScale?: boolean;
+}
+
+/** One bar per design, in the given order, with +-1 standard error bars. */
+export async function barPlot(bars: readonly Bar[], options: BarPlotOptions): Promise<string> {
+  nonEmpty("bars", bars);
+  const log = options.logScale ?? false;
+  const rows = bars.map((b, i) => {
+    const v = finite(`bars[${i}].value`, b.value);
+    if (log && !(v > 0)) throw new InputError(`bars[${i}].value: got ${v}; must be > 0 on a log scale`);
+    const se = b.stdErr !== undefined && b.stdErr > 0 ? b.stdErr : 0;
+    return { label: b.label, v, lo: log ? Math.max(v - se, v / 10) : v - se, hi: v + se, hasErr: se > 0 };
+  });
+  // a log axis has no zero: bars rise from the decade below the lowest bar end
+  const base = log ? Math.pow(10, Math.floor(Math.log10(Math.min(...rows.map((r) => r.lo))) - 1e-9)) : 0;
+  const labels = bars.map((b) => b.label);
+  const x = { field: "label", type: "nominal", title: null, sort: labels, axis: { labelAngle: labels.some((l) => l.length > 8) ? -30 : 0 } };
+  const spec = {
+    ...titled(options),
+    ...size(options, Math.max(200, 60 * bars.length), 280),
+    layer: [
+      {
+        name: "bars",
+        data: { values: rows },
+        mark: { type: "bar", color: "#4c78a8" },
+        encoding: { x, y: { field: "v", type: "quantitative", title: options.valueTitle, scale: log ? { type: "log", domainMin: base } : { zero: true }, axis: log ? { format: "~e" } : {} }, y2: { datum: base } },
+      },
+      {
+        name: "errorbars",
+        data: { values: rows.filter((r) => r.hasErr) },
+        mark: { type: "rule", color: "black" },
+        encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+      },
+    ],
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}

@@ -1,0 +1,148 @@
+/**
+ * SVG plots: well formed, titled with units, one mark per series or point, deterministic.
+ */
+import { describe, expect, it } from "vitest";
+import { fitArrhenius } from "../../src/analysis/arrhenius.js";
+import { CIRCUITS, circuitImpedance, logFrequencies } from "../../src/analysis/circuits.js";
+import { BOLTZMANN_EV_PER_K } from "../../src/core/constants.js";
+import { arrheniusPlot, barPlot, currentMapPlot, dischargeCurvesPlot, nyquistPlot, rateCapabilityPlot } from "../../src/report/plots.js";
+
+/** Count of <tag> elements in each mark group of the given class (one group per line series). */
+function perGroup(svg: string, markClass: string, tag: "path" | "line"): number[] {
+  const re = new RegExp(`<g class="${markClass}"[^>]*>(.*?)</g>`, "g");
+  return [...svg.matchAll(re)].map((m) => (m[1]!.match(new RegExp(`<${tag}[\\s>]`, "g")) ?? []).length);
+}
+
+const pathsPerGroup = (svg: string, markClass: string): number[] => perGroup(svg, markClass, "path");
+
+/** Elements of a mark over all its groups (symbols and rects are paths, rules are lines). */
+const elements = (svg: string, markClass: string, tag: "path" | "line"): number => perGroup(svg, markClass, tag).reduce((a, b) => a + b, 0);
+
+function wellFormed(svg: string): void {
+  expect(svg.startsWith("<svg")).toBe(true);
+  expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+  expect(svg).toMatch(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  // balanced <g> groups
+  expect((svg.match(/<g[\s>]/g) ?? []).length).toBe((svg.match(/<\/g>/g) ?? []).length);
+  expect(svg).not.toMatch(/NaN|undefined/);
+}
+
+const kB = BOLTZMANN_EV_PER_K;
+const TEMPS = [253.15, 273.15, 298.15, 313.15, 333.15];
+const arrheniusSeries = [
+  { ea: 0.16, a: 40, name: "Li+" },
+  { ea: 0.19, a: 90, name: "Na+" },
+  { ea: 0.27, a: 2000, name: "K+" },
+].map(({ ea, a, name }) => {
+  const points = TEMPS.map((T) => {
+    const s = (a / T) * Math.exp(-ea / (kB * T));
+    return { temperatureK: T, conductivitySPerCm: s, conductivityStdErr: 0.05 * s };
+  });
+  return { name, points, fit: fitArrhenius(points) };
+});
+
+describe("plots", () => {
+  it("arrheniusPlot: axis titles, a fitted line per series, a symbol and an error bar per point, legend", async () => {
+    const svg = await arrheniusPlot(arrheniusSeries, { title: "pellets" });
+    wellFormed(svg);
+    expect(svg).toContain("1000 / T (1/K)");
+    expect(svg).toContain("log10 σ (S/cm)");
+    expect(pathsPerGroup(svg, "mark-line role-mark fitlines_marks")).toEqual([1, 1, 1]);
+    expect(elements(svg, "mark-symbol role-mark points_marks", "path")).toBe(15);
+    expect(elements(svg, "mark-rule role-mark errorbars_marks", "line")).toBe(15);
+    for (const s of ["Li+", "Na+", "K+"]) expect(svg).toContain(`>${s}</text>`);
+    expect(await arrheniusPlot(arrheniusSeries, { title: "pellets" })).toBe(svg);
+  });
+
+  it("nyquistPlot: -Z'' against Z' on equal scales, a curve per series", async () => {
+    const f = logFrequencies(0.1, 1e6, 41);
+    const a = circuitImpedance(CIRCUITS.liSymmetric, { R_bulk: 100, R_int: 400, Q_int: 1e-6, n_int: 0.85 }, f);
+    const b = circuitImpedance(CIRCUITS.liSymmetric, { R_bulk: 30, R_int: 150, Q_int: 1e-6, n_int: 0.85 }, f);
+    const series = [{ name: "pellet", realOhm: a.re, imagOhm: a.im }, { name: "interconnected", realOhm: b.re, imagOhm: b.im }];
+    const svg = await nyquistPlot(series);
+    wellFormed(svg);
+    expect(svg).toContain("Z′ (Ω)");
+    expect(svg).toContain("−Z″ (Ω)");
+    expect(pathsPerGroup(svg, "mark-line role-mark curves_marks")).toEqual([1, 1]);
+    expect(elements(svg, "mark-symbol role-mark points_marks", "path")).toBe(82);
+    // equal scaling: a square plot area whose x and y grids have the same pixel spacing per ohm
+    expect(svg).toMatch(/<path class="background"[^>]*d="M0\.5,0\.5h360v360h-360Z"/);
+    expect(await nyquistPlot(series)).toBe(svg);
+  });
+
+  it("rateCapabilityPlot: log C-rate axis, a line per series", async () => {
+    const rates = [0.2, 0.5, 1, 2, 3, 5];
+    const series = [
+      { name: "interconnected", points: rates.map((c, i) => ({ cRate: c, dischargeCapacityMAhPerG: 159 - 8 * i, stdErr: 2 })) },
+      { name: "mof-pvdf", points: rates.map((c, i) => ({ cRate: c, dischargeCapacityMAhPerG: 155 - 20 * i })) },
+    ];
+    const svg = await rateCapabilityPlot(series);
+    wellFormed(svg);
+    expect(svg).toContain("discharge capacity (mAh/g)");
+    expect(svg).toContain("C-rate");
+    expect(pathsPerGroup(svg, "mark-line role-mark lines_marks")).toEqual([1, 1]);
+    expect(elements(svg, "mark-symbol role-mark points_marks", "path")).toBe(12);
+    expect(elements(svg, "mark-rule role-mark errorbars_marks", "line")).toBe(6);
+    expect(await rateCapabilityPlot(series)).toBe(svg);
+  });
+
+  it("dischargeCurvesPlot: a line per C-rate", async () => {
+    const curves = [5, 0.2, 1].map((c) => {
+      const q = Array.from({ length: 50 }, (_, i) => (i * (160 - 10 * c)) / 49);
+      return { cRate: c, capacityMAhPerG: q, voltageV: q.map((x) => 3.43 - 0.02 * c - 0.002 * x) };
+    });
+    const svg = await dischargeCurvesPlot(curves, { title: "interconnected" });
+    wellFormed(svg);
+    expect(svg).toContain("capacity (mAh/g LiFePO₄)");
+    expect(svg).toContain("cell voltage (V vs Li/Li⁺)");
+    expect(pathsPerGroup(svg, "mark-line role-mark curves_marks")).toEqual([1, 1, 1]);
+    // legend in C-rate order
+    const labels = [...svg.matchAll(/>([0-9.]+ C)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toEqual(["0.2 C", "1 C", "5 C"]);
+    expect(await dischargeCurvesPlot(curves, { title: "interconnected" })).toBe(svg);
+  });
+
+  it("currentMapPlot: one cell per (block-averaged) voxel, a colour legend, stable gradient ids", async () => {
+    const nx = 20, ny = 10;
+    const v = new Float32Array(nx * ny).map((_, i) => 1 + (i % nx) + 3 * Math.floor(i / nx));
+    const svg = await currentMapPlot({ values: v, nx, ny, voxelNm: 50, valueTitle: "|j| (mA/cm²)" });
+    wellFormed(svg);
+    expect(svg).toContain("x (µm), current flows along x");
+    expect(svg).toContain("y (µm)");
+    expect(svg).toContain("|j| (mA/cm²)");
+    expect(elements(svg, "mark-rect role-mark cells_marks", "path")).toBe(200);
+    const small = await currentMapPlot({ values: v, nx, ny, maxCellsPerSide: 5 });
+    expect(elements(small, "mark-rect role-mark cells_marks", "path")).toBe(5 * 5); // blocks of 4 x 2 voxels
+    expect(small).toContain("x (voxels)");
+    // vega numbers gradients from a global counter: ids are renamed from a content hash
+    const again = await currentMapPlot({ values: v, nx, ny, voxelNm: 50, valueTitle: "|j| (mA/cm²)" });
+    expect(again).toBe(svg);
+    expect(svg).toMatch(/id="f[0-9a-f]{8}-0"/);
+    expect(svg).toMatch(/url\(#f[0-9a-f]{8}-0\)/);
+  });
+
+  it("barPlot: one bar per design, error bars where given, log axis", async () => {
+    const bars = [
+      { label: "pellet", value: 2.65e-4, stdErr: 1e-5 },
+      { label: "mof-pvdf", value: 5e-5, stdErr: 3e-6 },
+      { label: "bc", value: 1e-7 },
+    ];
+    const svg = await barPlot(bars, { valueTitle: "σ (S/cm)", logScale: true });
+    wellFormed(svg);
+    expect(svg).toContain("σ (S/cm)");
+    expect(elements(svg, "mark-rect role-mark bars_marks", "path")).toBe(3);
+    expect(elements(svg, "mark-rule role-mark errorbars_marks", "line")).toBe(2);
+    expect(await barPlot(bars, { valueTitle: "σ (S/cm)", logScale: true })).toBe(svg);
+  });
+
+  it("rejects bad data with the field named", async () => {
+    await expect(arrheniusPlot([{ name: "x", points: [{ temperatureK: 300, conductivitySPerCm: 0 }] }])).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InputError: series[0].points[0]: got T 300 K, sigma 0 S/cm; both must be > 0 on a log scale]`,
+    );
+    await expect(nyquistPlot([{ name: "x", realOhm: [1, 2], imagOhm: [1] }])).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InputError: series[0]: realOhm has 2 points, imagOhm 1; they must match]`,
+    );
+    await expect(currentMapPlot({ values: new Float32Array(5), nx: 2, ny: 2 })).rejects.toThrowErrorMatchingInlineSnapshot(`[InputError: values: got 5 entries; nx * ny = 4]`);
+    await expect(barPlot([], { valueTitle: "x" })).rejects.toThrowErrorMatchingInlineSnapshot(`[InputError: bars: got an empty list; give at least one]`);
+  });
+});
