@@ -13,6 +13,7 @@ import { checkMorphologyMemory } from "../pipeline/morphology.js";
 import { runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import type { Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
+import { compareReport } from "../report/compare.js";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
 import { ProgressBar } from "./progress.js";
 
@@ -36,6 +37,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return run(parsed);
     case "validate":
       return validate(parsed);
+    case "compare":
+      return compare(parsed);
     default:
       throw new InputError(`unknown command '${parsed.command.name}'`);
   }
@@ -107,6 +110,28 @@ function fileCheckpoint(file: string, scenario: Scenario, every: string | true |
       last = Date.now();
     },
   };
+}
+
+async function compare(cmd: ParsedCommand): Promise<number> {
+  const out = cmd.options.out;
+  if (typeof out !== "string") throw new InputError("compare: --out DIR is required");
+  // validate every file before running any
+  const loaded = cmd.args.map((f) => loadScenario(f));
+  const names = loaded.map((l) => l.scenario.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new InputError(`compare: two scenarios are named '${dup}'; names must differ`);
+  const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
+  const kmcCache = new Map();
+  const all = loaded.map(({ scenario, baseDir }, i) =>
+    runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update((i + f) / loaded.length, `${scenario.name}: ${stage}`) }),
+  );
+  bar.done();
+  const files = await compareReport(all);
+  for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), JSON.stringify(r, null, 2) + "\n");
+  for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
+  process.stdout.write(files["compare.md"]!);
+  process.stderr.write(`wrote ${join(out, "index.html")}\n`);
+  return 0;
 }
 
 function summaryText(results: ReturnType<typeof runScenario>): string {

@@ -37,6 +37,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "compare",
+    args: "SCENARIO.json...",
+    summary: "run several scenarios and compare them: one table (CSV, Markdown), SVG plots, an HTML page",
+    minArgs: 1,
+    maxArgs: Infinity,
+    options: [
+      { name: "out", value: "DIR", description: "write compare.csv, compare.md, *.svg, index.html and each results.json into DIR" },
+      { name: "quiet", description: "no progress bar on stderr" },
+    ],
+  },
+  {
     name: "validate",
     args: "SCENARIO.json",
     summary: "check a scenario file; exit 0 with a one-line summary, or 2 with the errors",

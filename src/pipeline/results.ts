@@ -17,10 +17,49 @@ export interface TransportRow {
   readonly siteOccupancy: Readonly<Record<string, number>>;
 }
 
+/** The virtual Evans / Bruce-Vincent experiment (currents in A, resistances in ohm). */
+export interface EvansRow {
+  readonly stepVoltageV: number;
+  readonly I0: number;
+  readonly Iss: number;
+  readonly R0: number;
+  readonly Rss: number;
+  readonly tPlus: number;
+  readonly tPlusStdErr?: number;
+  readonly polarizationS: number;
+}
+
 export interface TransferenceRow {
   readonly temperatureK: number;
+  /** The cation's share of the current (KMC with cross terms, or the membrane's partial conductivities). */
   readonly cation: number;
   readonly cationStdErr: number;
+  readonly evans?: EvansRow;
+}
+
+export interface ImpedanceRow {
+  readonly temperatureK: number;
+  readonly cell: "Li|SE|Li" | "SS|SE|SS";
+  readonly frequenciesHz: readonly number[];
+  readonly realOhm: readonly number[];
+  readonly imagOhm: readonly number[];
+  /** Read off the spectrum by an equivalent-circuit fit, as an experimentalist would. */
+  readonly bulkResistanceOhm: number;
+  readonly bulkResistanceStdErr: number;
+  readonly interfacialResistanceOhm: number | null;
+  readonly interfacialResistanceStdErr: number | null;
+  readonly circuit: string;
+  /** Linear Kramers-Kronig test of the predicted spectrum (Schoenleber et al. 2014). */
+  readonly kramersKronig: { readonly pass: boolean; readonly maxResidual: number };
+}
+
+export interface RateCapabilityRow {
+  readonly cRate: number;
+  readonly dischargeCapacityMAhPerG: number;
+  readonly dischargeCapacityStdErr?: number;
+  /** The discharge curve (downsampled). */
+  readonly capacityMAhPerG?: readonly number[];
+  readonly voltageV?: readonly number[];
 }
 
 export interface ArrheniusRow {
@@ -29,6 +68,8 @@ export interface ArrheniusRow {
   readonly activationEnergyEV: number;
   readonly activationEnergyStdErr: number;
   readonly form: "sigmaT" | "sigma";
+  /** ln of the prefactor of the fitted line (S/cm, times K for form sigmaT). */
+  readonly lnPrefactor: number;
 }
 
 export interface KmcRunRow {
@@ -74,4 +115,6 @@ export interface Results {
   readonly arrhenius: readonly ArrheniusRow[];
   readonly kmc: readonly KmcRunRow[];
   readonly effective: readonly EffectiveRow[];
+  readonly impedance?: readonly ImpedanceRow[];
+  readonly rateCapability?: readonly RateCapabilityRow[];
 }

@@ -32,6 +32,11 @@ export interface RunOptions {
   readonly checkpoint?: ScenarioCheckpoint;
   /** Directory that relative paths in the scenario (raw voxel files) are resolved against. */
   readonly baseDir?: string;
+  /**
+   * KMC results shared between scenarios of one comparison: designs made of the same MOF
+   * with the same ion, seed and KMC settings share one KMC run per temperature.
+   */
+  readonly kmcCache?: Map<string, ScenarioRunState["done"][number]>;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
@@ -46,7 +51,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     const cp = options.checkpoint;
     const done: ScenarioRunState["done"][number][] = [...(cp?.initial?.done ?? [])];
     temps.forEach((temperatureK, ti) => {
-      const finished = done.find((d) => d.temperatureK === temperatureK);
+      const cacheKey = JSON.stringify([scenario.seed, scenario.lattice, scenario.species, scenario.kmc, temperatureK]);
+      const finished = done.find((d) => d.temperatureK === temperatureK) ?? options.kmcCache?.get(cacheKey);
       if (finished !== undefined) {
         transport.push(...finished.transport);
         transferenceNumber.push(finished.transference);
@@ -111,6 +117,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       transferenceNumber.push(transference);
       kmcRows.push(kmcRow);
       done.push({ temperatureK, transport: rows, transference, kmc: kmcRow });
+      options.kmcCache?.set(cacheKey, { temperatureK, transport: rows, transference, kmc: kmcRow });
       cp?.save({ done: [...done], current: null });
     });
     if (temps.length >= 2) {
@@ -119,11 +126,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
         const rows = transport.filter((r) => r.species === sp.name);
         if (rows.filter((r) => r.conductivitySPerCm > 0).length < 2) continue;
         const fit = fitArrhenius(rows.map((r) => ({ temperatureK: r.temperatureK, conductivitySPerCm: r.conductivitySPerCm, conductivityStdErr: r.conductivityStdErr })), form);
-        arrhenius.push({ of: sp.name, species: sp.name, activationEnergyEV: fit.activationEnergyEV, activationEnergyStdErr: fit.activationEnergyStdErr, form });
+        arrhenius.push({ of: sp.name, species: sp.name, activationEnergyEV: fit.activationEnergyEV, activationEnergyStdErr: fit.activationEnergyStdErr, form, lnPrefactor: fit.lnPrefactor });
       }
       if (scenario.species.length > 1) {
         const fit = fitArrhenius(kmcRows.map((r) => ({ temperatureK: r.temperatureK, conductivitySPerCm: r.totalConductivitySPerCm, conductivityStdErr: r.totalConductivityStdErr })), form);
-        arrhenius.push({ of: "total", activationEnergyEV: fit.activationEnergyEV, activationEnergyStdErr: fit.activationEnergyStdErr, form });
+        arrhenius.push({ of: "total", activationEnergyEV: fit.activationEnergyEV, activationEnergyStdErr: fit.activationEnergyStdErr, form, lnPrefactor: fit.lnPrefactor });
       }
     }
   }
@@ -131,7 +138,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   if (effective.length >= 2 && effective.filter((r) => r.conductivitySPerCm > 0).length >= 2) {
     const form = scenario.arrhenius?.form ?? "sigmaT";
     const fit = fitArrhenius(effective.filter((r) => r.conductivitySPerCm > 0).map((r) => ({ temperatureK: r.temperatureK, conductivitySPerCm: r.conductivitySPerCm, ...(r.conductivityStdErr > 0 ? { conductivityStdErr: r.conductivityStdErr } : {}) })), form);
-    arrhenius.push({ of: "effective", activationEnergyEV: fit.activationEnergyEV, activationEnergyStdErr: fit.activationEnergyStdErr, form });
+    arrhenius.push({ of: "effective", activationEnergyEV: fit.activationEnergyEV, activationEnergyStdErr: fit.activationEnergyStdErr, form, lnPrefactor: fit.lnPrefactor });
   }
   options.onProgress?.(1, "done");
   return { scenario: scenario.name, transport, transferenceNumber, arrhenius, kmc: kmcRows, effective };

@@ -1,0 +1,165 @@
+/**
+ * Side-by-side comparison of several scenarios' results: one table (CSV and Markdown),
+ * overlaid SVG plots, and an HTML page holding them. Every number comes from a results
+ * object; a section a scenario did not compute stays empty, never guessed.
+ */
+import type { Results } from "../pipeline/results.js";
+import { toCsv } from "./csv.js";
+import { htmlReport, type Cell } from "./html.js";
+import { arrheniusPlot, barPlot, dischargeCurvesPlot, nyquistPlot, rateCapabilityPlot, type ArrheniusPlotSeries } from "./plots.js";
+
+export interface CompareRow {
+  readonly scenario: string;
+  readonly temperatureK: number | null;
+  readonly conductivitySPerCm: number | null;
+  readonly conductivityStdErr: number | null;
+  readonly conductivityOf: string;
+  readonly activationEnergyEV: number | null;
+  readonly activationEnergyStdErr: number | null;
+  readonly tPlus: number | null;
+  readonly tPlusOf: string;
+  readonly bulkResistanceOhm: number | null;
+  readonly interfacialResistanceOhm: number | null;
+  readonly capacityMAhPerG: Readonly<Record<string, number | null>>;
+}
+
+/** The temperature nearest 298.15 K that a results object has. */
+function roomTemperature(temps: readonly number[]): number | null {
+  if (temps.length === 0) return null;
+  return temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
+}
+
+export function compareRows(all: readonly Results[]): CompareRow[] {
+  const rates = [...new Set(all.flatMap((r) => (r.rateCapability ?? []).map((x) => x.cRate)))].sort((a, b) => a - b);
+  return all.map((r) => {
+    const effective = r.effective.length > 0;
+    const temps = effective ? r.effective.map((e) => e.temperatureK) : r.kmc.map((k) => k.temperatureK);
+    const T = roomTemperature(temps);
+    let sigma: number | null = null, se: number | null = null;
+    if (effective) {
+      const e = r.effective.find((x) => x.temperatureK === T)!;
+      sigma = e.conductivitySPerCm;
+      se = e.conductivityStdErr;
+    } else if (T !== null) {
+      const k = r.kmc.find((x) => x.temperatureK === T)!;
+      sigma = k.totalConductivitySPerCm;
+      se = k.totalConductivityStdErr;
+    }
+    const fitOf = effective ? "effective" : r.arrhenius.find((a) => a.of === "total") ? "total" : r.arrhenius[0]?.of;
+    const fit = r.arrhenius.find((a) => a.of === fitOf);
+    const evans = (r.transferenceNumber.find((t) => t.temperatureK === T) ?? r.transferenceNumber[0]);
+    const tPlus = evans?.evans?.tPlus ?? evans?.cation ?? null;
+    const imp = r.impedance?.find((z) => z.cell === "Li|SE|Li");
+    const capacity: Record<string, number | null> = {};
+    for (const c of rates) capacity[String(c)] = r.rateCapability?.find((x) => x.cRate === c)?.dischargeCapacityMAhPerG ?? null;
+    return {
+      scenario: r.scenario,
+      temperatureK: T,
+      conductivitySPerCm: sigma,
+      conductivityStdErr: se,
+      conductivityOf: effective ? "membrane (network)" : "MOF (KMC)",
+      activationEnergyEV: fit?.activationEnergyEV ?? null,
+      activationEnergyStdErr: fit?.activationEnergyStdErr ?? null,
+      tPlus,
+      tPlusOf: evans?.evans !== undefined ? "Bruce-Vincent" : evans !== undefined ? "KMC current share" : "",
+      bulkResistanceOhm: imp?.bulkResistanceOhm ?? null,
+      interfacialResistanceOhm: imp?.interfacialResistanceOhm ?? null,
+      capacityMAhPerG: capacity,
+    };
+  });
+}
+
+function flat(row: CompareRow): Record<string, unknown> {
+  const { capacityMAhPerG, ...rest } = row;
+  const out: Record<string, unknown> = { ...rest };
+  for (const [c, v] of Object.entries(capacityMAhPerG)) out[`capacity_${c}C_mAhPerG`] = v;
+  return out;
+}
+
+function fmt(v: number | null, digits = 3): string {
+  if (v === null || !Number.isFinite(v)) return "";
+  if (v !== 0 && (Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4)) return v.toExponential(digits - 1);
+  return v.toPrecision(digits);
+}
+
+/** The comparison table in Markdown. */
+export function compareMarkdown(rows: readonly CompareRow[]): string {
+  const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
+  const head = ["design", "T (K)", "sigma (S/cm)", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c}C (mAh/g)`)];
+  const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
+  for (const r of rows) {
+    const cells = [
+      r.scenario,
+      r.temperatureK === null ? "" : r.temperatureK.toFixed(2),
+      r.conductivitySPerCm === null ? "" : `${fmt(r.conductivitySPerCm)} +- ${fmt(r.conductivityStdErr, 2)}`,
+      r.activationEnergyEV === null ? "" : `${r.activationEnergyEV.toFixed(3)} +- ${fmt(r.activationEnergyStdErr, 2)}`,
+      fmt(r.tPlus),
+      fmt(r.bulkResistanceOhm),
+      fmt(r.interfacialResistanceOhm),
+      ...rates.map((c) => fmt(r.capacityMAhPerG[c] ?? null, 4)),
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** All files of a comparison, by name. */
+export async function compareReport(all: readonly Results[]): Promise<Record<string, string>> {
+  const rows = compareRows(all);
+  const files: Record<string, string> = {};
+  files["compare.csv"] = toCsv(rows.map(flat));
+  files["compare.md"] = compareMarkdown(rows);
+  const figures: { caption: string; svg: string; file: string }[] = [];
+
+  const arrhenius: ArrheniusPlotSeries[] = [];
+  for (const r of all) {
+    const effective = r.effective.length > 0;
+    const points = effective
+      ? r.effective.map((e) => ({ temperatureK: e.temperatureK, conductivitySPerCm: e.conductivitySPerCm, conductivityStdErr: e.conductivityStdErr }))
+      : r.kmc.map((k) => ({ temperatureK: k.temperatureK, conductivitySPerCm: k.totalConductivitySPerCm, conductivityStdErr: k.totalConductivityStdErr }));
+    const usable = points.filter((p) => p.conductivitySPerCm > 0);
+    if (usable.length === 0) continue;
+    const fit = r.arrhenius.find((a) => a.of === (effective ? "effective" : "total")) ?? r.arrhenius[0];
+    arrhenius.push({ name: r.scenario, points: usable, ...(fit !== undefined ? { fit: { activationEnergyEV: fit.activationEnergyEV, lnPrefactor: fit.lnPrefactor, form: fit.form } } : {}) });
+  }
+  if (arrhenius.length > 0) figures.push({ file: "arrhenius.svg", caption: "Conductivity against inverse temperature, with Arrhenius fits", svg: await arrheniusPlot(arrhenius) });
+
+  const withSigma = rows.filter((r) => r.conductivitySPerCm !== null && r.conductivitySPerCm > 0);
+  if (withSigma.length > 0) {
+    figures.push({
+      file: "conductivity.svg",
+      caption: "Room-temperature conductivity of each design",
+      svg: await barPlot(withSigma.map((r) => ({ label: r.scenario, value: r.conductivitySPerCm!, ...(r.conductivityStdErr !== null ? { stdErr: r.conductivityStdErr } : {}) })), { valueTitle: "conductivity (S/cm)", logScale: true }),
+    });
+  }
+  const nyquist = all.flatMap((r) => (r.impedance ?? []).filter((z) => z.cell === "Li|SE|Li").map((z) => ({ name: r.scenario, realOhm: z.realOhm, imagOhm: z.imagOhm })));
+  if (nyquist.length > 0) figures.push({ file: "nyquist.svg", caption: "Impedance of Li|SE|Li cells (Nyquist)", svg: await nyquistPlot(nyquist) });
+  const rate = all.filter((r) => (r.rateCapability ?? []).length > 0).map((r) => ({ name: r.scenario, points: r.rateCapability!.map((x) => ({ cRate: x.cRate, dischargeCapacityMAhPerG: x.dischargeCapacityMAhPerG, ...(x.dischargeCapacityStdErr !== undefined ? { stdErr: x.dischargeCapacityStdErr } : {}) })) }));
+  if (rate.length > 0) figures.push({ file: "rate-capability.svg", caption: "Discharge capacity of Li | SE | LiFePO4 against C-rate", svg: await rateCapabilityPlot(rate) });
+  for (const r of all) {
+    const curves = (r.rateCapability ?? []).filter((x) => x.voltageV !== undefined && x.capacityMAhPerG !== undefined).map((x) => ({ cRate: x.cRate, capacityMAhPerG: x.capacityMAhPerG!, voltageV: x.voltageV! }));
+    if (curves.length > 0) figures.push({ file: `discharge-${r.scenario}.svg`, caption: `Discharge curves, ${r.scenario}`, svg: await dischargeCurvesPlot(curves, { title: r.scenario }) });
+  }
+  for (const f of figures) files[f.file] = f.svg;
+
+  const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
+  files["index.html"] = htmlReport({
+    title: "mofhop: designs compared",
+    notes: [
+      "Every number below was computed by mofhop from the scenario files listed; standard errors come from KMC replicas and morphology realisations.",
+      "sigma: the membrane's effective conductivity from the resistor network where the scenario has a morphology, else the MOF's intrinsic (KMC) conductivity.",
+    ],
+    tables: [
+      {
+        caption: "Designs side by side",
+        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c}C (mAh/g)`)],
+        rows: rows.map((r): Cell[] => [
+          r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
+          r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
+        ]),
+      },
+    ],
+    figures: figures.map((f) => ({ caption: f.caption, svg: f.svg })),
+  });
+  return files;
+}
