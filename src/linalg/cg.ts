@@ -14,7 +14,7 @@
  * that floor and the result says so (`attainableResidual` > tolerance).
  */
 import { InputError, NotConvergedError } from "../core/errors.js";
-import { UNIT_ROUNDOFF, type LinearOperator, type Preconditioner } from "./operator.js";
+import { UNIT_ROUNDOFF, jsVectorOps, type LinearOperator, type Preconditioner, type VectorOps } from "./operator.js";
 
 export interface KrylovOptions {
   /** Relative residual ||b - A x|| / ||b|| to reach (default 1e-8). */
@@ -25,6 +25,8 @@ export interface KrylovOptions {
   readonly throwOnFailure?: boolean;
   /** Name used in error messages. */
   readonly name?: string;
+  /** Where the work vectors live and how they are combined (default: plain JavaScript). */
+  readonly vectors?: VectorOps;
 }
 
 export interface KrylovResult {
@@ -34,12 +36,6 @@ export interface KrylovResult {
   readonly converged: boolean;
   /** Rounding floor of the relative residual, eps || |A| |x| || / ||b|| (0 when the operator cannot tell). */
   readonly attainableResidual: number;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /**
@@ -61,7 +57,9 @@ export function conjugateGradient(
   if (M !== undefined && M.length !== n) throw new InputError(`${name}: preconditioner length ${M.length}; operator needs ${n}`);
   if (!(tol > 0)) throw new InputError(`${name}: tolerance ${tol} must be > 0`);
   const flexible = M !== undefined && !M.linear;
-  const r = new Float64Array(n), z = M === undefined ? r : new Float64Array(n), p = new Float64Array(n), q = new Float64Array(n);
+  const ops = options.vectors ?? jsVectorOps;
+  const dot = ops.dot;
+  const r = ops.alloc(n), z = M === undefined ? r : ops.alloc(n), p = ops.alloc(n), q = ops.alloc(n);
   const bNorm = Math.sqrt(dot(b, b));
   if (bNorm === 0) {
     x.fill(0);
@@ -91,20 +89,14 @@ export function conjugateGradient(
       const pq = dot(p, q);
       if (!(pq > 0) || !(rz > 0)) break outer; // breakdown: A or M not positive definite
       const alpha = rz / pq;
-      rr = 0;
-      for (let i = 0; i < n; i++) {
-        x[i]! += alpha * p[i]!;
-        const v = r[i]! - alpha * q[i]!;
-        r[i] = v;
-        rr += v * v;
-      }
+      rr = ops.cgUpdate(x, r, p, q, alpha);
       iterations++;
       if (Math.sqrt(rr) <= target) continue outer; // verify with the true residual
       if (M !== undefined) M.apply(r, z);
       const rzNew = dot(r, z);
       const beta = flexible ? -dot(z, q) / pq : rzNew / rz;
       rz = rzNew;
-      for (let i = 0; i < n; i++) p[i] = z[i]! + beta * p[i]!;
+      ops.xpby(z, p, beta);
     }
   }
   if (trueRel > tol) {

@@ -23,10 +23,13 @@
  * Smoothing: forward Gauss-Seidel before, backward after (so the cycle is symmetric);
  * coarsest level: banded Cholesky. Cells with no bonds (decoupled, d = 1, zero right-hand
  * side) are set to 0 by the post-smoother, so P need not know which cells are active.
- * Nothing is allocated after construction; `update()` recomputes the coarse operators in
- * place after the fine stencil's coefficients change (frequency sweeps).
+ * Nothing is allocated after construction but the small coarsest factor; `update()`
+ * recomputes the coarse operators in place after the fine stencil's coefficients change
+ * (frequency sweeps). Given an arena (arena.ts), the hierarchy lives in it and the
+ * WebAssembly kernels run every level.
  */
 import { InputError } from "../core/errors.js";
+import type { Float64Arena } from "./arena.js";
 import { bandedCholesky, bandedCholeskySolve, type BandedCholesky } from "./banded-cholesky.js";
 import type { Preconditioner } from "./operator.js";
 import {
@@ -35,8 +38,10 @@ import {
   gaussSeidelForward,
   gaussSeidelForwardFromZero,
   stencilApply,
+  stencilArenaBytes,
   stencilBytes,
   stencilDiagonal,
+  stencilLength,
   updateDiagonal,
   type Stencil7,
 } from "./stencil.js";
@@ -84,7 +89,28 @@ export class AggregationMultigrid implements Preconditioner {
   private readonly scale: number;
   private readonly threshold: number;
 
-  constructor(fine: Stencil7, options: MultigridOptions = {}) {
+  /** Shapes of the levels below the fine one, by the rule the constructor applies. */
+  static coarseShapes(nx: number, ny: number, nz: number, coarsestCells = 512): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    let s: [number, number, number] = [nx, ny, nz];
+    while (!(s[0] * s[1] * s[2] <= coarsestCells || (s[0] === 1 && s[1] === 1 && s[2] === 1))) {
+      s = [(s[0] + 1) >> 1, (s[1] + 1) >> 1, (s[2] + 1) >> 1];
+      out.push(s);
+    }
+    return out;
+  }
+
+  /** Arena bytes the hierarchy of a fine box needs (coarse stencils and level vectors). */
+  static arenaBytes(nx: number, ny: number, nz: number, options: MultigridOptions = {}): number {
+    const vectors = (options.cycle ?? "W") === "V" ? 2 : 5;
+    let total = 0;
+    for (const [a, b, c] of AggregationMultigrid.coarseShapes(nx, ny, nz, options.coarsestCells)) {
+      total += stencilArenaBytes(a, b, c) + 8 * vectors * stencilLength(a, b, c);
+    }
+    return total;
+  }
+
+  constructor(fine: Stencil7, options: MultigridOptions = {}, arena?: Float64Arena) {
     this.cycle = options.cycle ?? "W";
     this.pre = options.preSweeps ?? 1;
     this.post = options.postSweeps ?? 1;
@@ -97,6 +123,7 @@ export class AggregationMultigrid implements Preconditioner {
     this.length = fine.length;
     this.linear = this.cycle !== "K";
     const needWork = this.cycle !== "V";
+    const vec = (k: number): Float64Array => (arena === undefined ? new Float64Array(k) : arena.alloc(k));
     let A = fine;
     for (;;) {
       const last = A.n <= coarsest || (A.nx === 1 && A.ny === 1 && A.nz === 1);
@@ -104,15 +131,15 @@ export class AggregationMultigrid implements Preconditioner {
       const first = this.levels.length === 0;
       this.levels.push({
         A,
-        b: first ? EMPTY : new Float64Array(A.length),
-        x: first ? EMPTY : new Float64Array(A.length),
-        w1: needWork && !first ? new Float64Array(A.length) : EMPTY,
-        w2: needWork && !first ? new Float64Array(A.length) : EMPTY,
-        w3: needWork && !first ? new Float64Array(A.length) : EMPTY,
+        b: first ? EMPTY : vec(A.length),
+        x: first ? EMPTY : vec(A.length),
+        w1: needWork && !first ? vec(A.length) : EMPTY,
+        w2: needWork && !first ? vec(A.length) : EMPTY,
+        w3: needWork && !first ? vec(A.length) : EMPTY,
         shift,
       });
       if (last) break;
-      A = createStencil((A.nx + shift[0]) >> shift[0], (A.ny + shift[1]) >> shift[1], (A.nz + shift[2]) >> shift[2]);
+      A = createStencil((A.nx + shift[0]) >> shift[0], (A.ny + shift[1]) >> shift[1], (A.nz + shift[2]) >> shift[2], arena);
     }
     this.update();
   }
@@ -307,6 +334,8 @@ function restrictResidual(A: Stencil7, shift: readonly [number, number, number],
  */
 function restrictUpperResidual(A: Stencil7, shift: readonly [number, number, number], x: Float64Array, C: Stencil7, bc: Float64Array): void {
   bc.fill(0);
+  const w = A.wasm;
+  if (w !== undefined && w.owns(x) && w.owns(bc) && C.wasm === w) return w.restrictUpper(A, shift, x, C, bc);
   const { cx, cy, cz, pad, nx, ny, nz } = A;
   const [sx, sy, sz] = shift;
   const oy = nx, oz = nx * ny;
@@ -324,6 +353,8 @@ function restrictUpperResidual(A: Stencil7, shift: readonly [number, number, num
 
 /** x += scale P xc: each fine cell adds its aggregate's value. */
 function prolongAdd(A: Stencil7, shift: readonly [number, number, number], x: Float64Array, C: Stencil7, xc: Float64Array, scale: number): void {
+  const w = A.wasm;
+  if (w !== undefined && w.owns(x) && w.owns(xc) && C.wasm === w) return w.prolong(A, shift, x, C, xc, scale);
   const { pad, nx, ny, nz } = A;
   const [sx, sy, sz] = shift;
   for (let z = 0; z < nz; z++) {

@@ -51,3 +51,40 @@ export function jacobiPreconditioner(diagonal: Float64Array): Preconditioner {
     },
   };
 }
+
+/**
+ * The vector operations of a Krylov iteration, so a solver can run them where its vectors
+ * live (a WebAssembly arena) without allocating in the loop.
+ */
+export interface VectorOps {
+  /** A zero-filled work vector. */
+  alloc(length: number): Float64Array;
+  dot(a: Float64Array, b: Float64Array): number;
+  /** x += alpha p; r -= alpha q; returns r . r. */
+  cgUpdate(x: Float64Array, r: Float64Array, p: Float64Array, q: Float64Array, alpha: number): number;
+  /** p = z + beta p. */
+  xpby(z: Float64Array, p: Float64Array, beta: number): void;
+}
+
+/** Plain JavaScript vector operations on fresh Float64Arrays. */
+export const jsVectorOps: VectorOps = {
+  alloc: (length) => new Float64Array(length),
+  dot(a, b) {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+    return s;
+  },
+  cgUpdate(x, r, p, q, alpha) {
+    let rr = 0;
+    for (let i = 0; i < x.length; i++) {
+      x[i]! += alpha * p[i]!;
+      const v = r[i]! - alpha * q[i]!;
+      r[i] = v;
+      rr += v * v;
+    }
+    return rr;
+  },
+  xpby(z, p, beta) {
+    for (let i = 0; i < z.length; i++) p[i] = z[i]! + beta * p[i]!;
+  },
+};

@@ -19,9 +19,14 @@
  * cell of a row, column or plane are 0, so the kernels run over one flat index range with
  * no boundary branches: a neighbour outside the box is read through a zero coefficient.
  * Vectors use the same padded layout (length = n + 2 pad) and keep zeros in the padding.
+ *
+ * A stencil created in a WebAssembly arena (arena.ts) carries its kernels (`wasm`), and
+ * the functions below hand over to them when their vectors live in the same arena.
  */
 import { InputError } from "../core/errors.js";
+import type { Float64Arena } from "./arena.js";
 import type { LinearOperator } from "./operator.js";
+import type { WasmKernels } from "./wasm/kernels.js";
 
 export interface Stencil7 {
   readonly nx: number;
@@ -45,24 +50,38 @@ export interface Stencil7 {
   readonly self: Float64Array;
   /** 1 / d (the smoother multiplies: a division in Gauss-Seidel's recurrence costs ~30 %). */
   readonly invDiag: Float64Array;
+  /** WebAssembly kernels of the arena holding the arrays, if any. */
+  readonly wasm?: WasmKernels;
 }
 
-/** A stencil with all bonds and shunts zero. */
-export function createStencil(nx: number, ny: number, nz: number): Stencil7 {
+/** Padded vector length of a box: n + 2 nx ny. */
+export function stencilLength(nx: number, ny: number, nz: number): number {
+  return nx * ny * (nz + 2);
+}
+
+/** Arena bytes of a stencil's arrays (see createStencil). */
+export function stencilArenaBytes(nx: number, ny: number, nz: number): number {
+  return 8 * (5 * stencilLength(nx, ny, nz) + 2 * ny * nz);
+}
+
+/** A stencil with all bonds and shunts zero, its arrays from `arena` if given. */
+export function createStencil(nx: number, ny: number, nz: number, arena?: Float64Arena): Stencil7 {
   for (const s of [nx, ny, nz]) if (!Number.isInteger(s) || s < 1) throw new InputError(`stencil box [${nx}, ${ny}, ${nz}]: sides must be positive integers`);
   const n = nx * ny * nz;
   const pad = nx * ny;
   const length = n + 2 * pad;
-  return {
+  const f = (k: number): Float64Array => (arena === undefined ? new Float64Array(k) : arena.alloc(k));
+  const s = {
     nx, ny, nz, n, pad, length,
-    cx: new Float64Array(length),
-    cy: new Float64Array(length),
-    cz: new Float64Array(length),
-    shuntLow: new Float64Array(ny * nz),
-    shuntHigh: new Float64Array(ny * nz),
-    self: new Float64Array(length),
-    invDiag: new Float64Array(length),
+    cx: f(length),
+    cy: f(length),
+    cz: f(length),
+    shuntLow: f(ny * nz),
+    shuntHigh: f(ny * nz),
+    self: f(length),
+    invDiag: f(length),
   };
+  return arena?.kernels === undefined ? s : { ...s, wasm: arena.kernels };
 }
 
 /** Bytes held by a stencil's arrays. */
@@ -107,6 +126,8 @@ export function stencilDiagonal(s: Stencil7, i: number): number {
 
 /** y = A x in difference form, y_i = e_i x_i + sum_j c_ij (x_i - x_j) (file header). */
 export function stencilApply(s: Stencil7, x: Float64Array, y: Float64Array): void {
+  const w = s.wasm;
+  if (w !== undefined && w.owns(x) && w.owns(y)) return w.apply(s, x, y);
   const { cx, cy, cz, self, pad } = s;
   const sy = s.nx, sz = s.nx * s.ny, end = pad + s.n;
   for (let i = pad; i < end; i++) {
@@ -135,17 +156,20 @@ export function stencilResidual(s: Stencil7, b: Float64Array, x: Float64Array, r
 
 /**
  * One lexicographic Gauss-Seidel sweep in increasing index order:
- * x_i <- (b_i + sum_j c_ij x_j) / d_i, using the newest x_j. The just-computed x_{i-1}
- * and its bond stay in registers (the store-to-load chain through x[i-1] otherwise
- * dominates the sweep in V8).
+ * x_i <- (b_i + sum_j c_ij x_j) / d_i, using the newest x_j. The sweep is a recurrence
+ * through x_{i-1}; it is evaluated as x_i = t_i + (c_{i-1,i} / d_i) x_{i-1}, with t_i (all
+ * other terms over d_i) computed off the chain and x_{i-1}, c_{i-1,i} kept in locals, so
+ * the dependency per cell is one multiply and one add.
  */
 export function gaussSeidelForward(s: Stencil7, b: Float64Array, x: Float64Array): void {
+  const w = s.wasm;
+  if (w !== undefined && w.owns(b) && w.owns(x)) return w.gsForward(s, b, x);
   const { cx, cy, cz, invDiag, pad } = s;
   const sy = s.nx, sz = s.nx * s.ny, end = pad + s.n;
   let xm = x[pad - 1]!, cm = cx[pad - 1]!;
   for (let i = pad; i < end; i++) {
-    const c = cx[i]!;
-    const v = (b[i]! + c * x[i + 1]! + cm * xm + cy[i]! * x[i + sy]! + cy[i - sy]! * x[i - sy]! + cz[i]! * x[i + sz]! + cz[i - sz]! * x[i - sz]!) * invDiag[i]!;
+    const c = cx[i]!, inv = invDiag[i]!;
+    const v = (b[i]! + c * x[i + 1]! + cy[i]! * x[i + sy]! + cy[i - sy]! * x[i - sy]! + cz[i]! * x[i + sz]! + cz[i - sz]! * x[i - sz]!) * inv + cm * inv * xm;
     x[i] = v;
     xm = v;
     cm = c;
@@ -158,11 +182,14 @@ export function gaussSeidelForward(s: Stencil7, b: Float64Array, x: Float64Array
  * Overwrites all of x's box entries (no need to clear x first).
  */
 export function gaussSeidelForwardFromZero(s: Stencil7, b: Float64Array, x: Float64Array): void {
+  const w = s.wasm;
+  if (w !== undefined && w.owns(b) && w.owns(x)) return w.gsForwardZero(s, b, x);
   const { cx, cy, cz, invDiag, pad } = s;
   const sy = s.nx, sz = s.nx * s.ny, end = pad + s.n;
   let xm = 0, cm = 0;
   for (let i = pad; i < end; i++) {
-    const v = (b[i]! + cm * xm + cy[i - sy]! * x[i - sy]! + cz[i - sz]! * x[i - sz]!) * invDiag[i]!;
+    const inv = invDiag[i]!;
+    const v = (b[i]! + cy[i - sy]! * x[i - sy]! + cz[i - sz]! * x[i - sz]!) * inv + cm * inv * xm;
     x[i] = v;
     xm = v;
     cm = cx[i]!;
@@ -171,11 +198,14 @@ export function gaussSeidelForwardFromZero(s: Stencil7, b: Float64Array, x: Floa
 
 /** The same sweep in decreasing index order (the adjoint of the forward sweep). */
 export function gaussSeidelBackward(s: Stencil7, b: Float64Array, x: Float64Array): void {
+  const w = s.wasm;
+  if (w !== undefined && w.owns(b) && w.owns(x)) return w.gsBackward(s, b, x);
   const { cx, cy, cz, invDiag, pad } = s;
   const sy = s.nx, sz = s.nx * s.ny;
   let xp = x[pad + s.n]!;
   for (let i = pad + s.n - 1; i >= pad; i--) {
-    const v = (b[i]! + cx[i]! * xp + cx[i - 1]! * x[i - 1]! + cy[i]! * x[i + sy]! + cy[i - sy]! * x[i - sy]! + cz[i]! * x[i + sz]! + cz[i - sz]! * x[i - sz]!) * invDiag[i]!;
+    const inv = invDiag[i]!;
+    const v = (b[i]! + cx[i - 1]! * x[i - 1]! + cy[i]! * x[i + sy]! + cy[i - sy]! * x[i - sy]! + cz[i]! * x[i + sz]! + cz[i - sz]! * x[i - sz]!) * inv + cx[i]! * inv * xp;
     x[i] = v;
     xp = v;
   }

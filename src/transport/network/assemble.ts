@@ -4,6 +4,7 @@
  * symmetrically: their bond goes on the diagonal and, times the electrode potential, into
  * the right-hand side), so the matrix is the SPD reduced Laplacian of network_ref.py.
  */
+import type { Float64Arena } from "../../linalg/arena.js";
 import { createStencil, updateDiagonal, type Stencil7 } from "../../linalg/stencil.js";
 import type { VoxelGrid } from "../../structure/voxel/grid.js";
 import type { ResolvedNetwork } from "./options.js";
@@ -28,10 +29,10 @@ export function planeConductance(s: number, h: number, rIntOhmCm2: number): numb
 }
 
 /** The DC stencil of the current-carrying voxels (bonds between removed voxels are 0). */
-export function assembleConductance(grid: VoxelGrid, r: ResolvedNetwork, topo: NetworkTopology): Stencil7 {
+export function assembleConductance(grid: VoxelGrid, r: ResolvedNetwork, topo: NetworkTopology, arena?: Float64Arena): Stencil7 {
   const [nx, ny, nz] = grid.shape;
   const [nb] = topo.box;
-  const s = createStencil(nb, ny, nz);
+  const s = createStencil(nb, ny, nz, arena);
   const { cx, cy, cz, shuntLow, shuntHigh, pad } = s;
   const { phase, grain } = grid;
   const carrying = topo.carrying;
@@ -64,8 +65,8 @@ export function assembleConductance(grid: VoxelGrid, r: ResolvedNetwork, topo: N
 }
 
 /** Right-hand side of the reduced system: b_i = shunt_i V on the low-electrode cells. */
-export function dcRightHandSide(s: Stencil7, voltage: number): Float64Array {
-  const b = new Float64Array(s.length);
+export function dcRightHandSide(s: Stencil7, voltage: number, arena?: Float64Arena): Float64Array {
+  const b = arena === undefined ? new Float64Array(s.length) : arena.alloc(s.length);
   for (let k = 0; k < s.ny * s.nz; k++) b[s.pad + k * s.nx] = s.shuntLow[k]! * voltage;
   return b;
 }

@@ -73,6 +73,8 @@ export interface NetworkOptions {
   readonly tortuosityPhaseLabel?: number;
   /** Label the clusters of each phase on its own for its spanning fraction (default true). */
   readonly phaseConnectivity?: boolean;
+  /** Run the solver's kernels as WebAssembly where available (default true; false: plain JavaScript, same numbers). */
+  readonly webAssembly?: boolean;
 }
 
 /** Checked options with defaults filled in and per-label lookup tables. */

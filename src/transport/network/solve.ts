@@ -5,9 +5,10 @@
  * effective conductivity, tortuosity factor, percolation, fields.
  */
 import { InputError } from "../../core/errors.js";
+import { arenaVectorOps, createArena } from "../../linalg/arena.js";
 import { conjugateGradient } from "../../linalg/cg.js";
 import { AggregationMultigrid } from "../../linalg/multigrid.js";
-import { stencilBytes, stencilOperator } from "../../linalg/stencil.js";
+import { stencilArenaBytes, stencilLength, stencilOperator } from "../../linalg/stencil.js";
 import { connectedComponents, spanningMask } from "../../structure/voxel/components.js";
 import type { Shape3, VoxelGrid } from "../../structure/voxel/grid.js";
 import { assembleConductance, dcRightHandSide } from "./assemble.js";
@@ -38,6 +39,8 @@ export interface NetworkStats {
   readonly solveSeconds: number;
   /** Bytes of the typed arrays alive at the peak of the solve (operator, multigrid, Krylov vectors, masks). */
   readonly solverBytes: number;
+  /** Whether the kernels ran as WebAssembly. */
+  readonly webAssembly: boolean;
 }
 
 export interface NetworkResult {
@@ -145,23 +148,30 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
       relativeResidual: 0,
       potentialV: potentialField(grid.shape, topo, undefined, undefined, layerConducts, r.voltage),
       ...(options.currentDensity ?? true ? { currentDensityACm2: new Float32Array(grid.phase.length) } : {}),
-      stats: { unknowns: 0, multigridLevels: 0, assemblySeconds: now() - t0, setupSeconds: 0, solveSeconds: 0, solverBytes: topo.carrying.byteLength },
+      stats: { unknowns: 0, multigridLevels: 0, assemblySeconds: now() - t0, setupSeconds: 0, solveSeconds: 0, solverBytes: topo.carrying.byteLength, webAssembly: false },
     };
   }
-  const A = assembleConductance(grid, r, topo);
-  const b = dcRightHandSide(A, r.voltage);
+  // one arena for the operator, the hierarchy and the 6 Krylov vectors (b, x, r, z, p, q)
+  const [nb] = topo.box;
+  const mgOptions = options.multigrid ?? {};
+  const arena = createArena(
+    stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mgOptions) + 8 * 6 * stencilLength(nb, ny, nz),
+    { wasm: options.webAssembly ?? true },
+  );
+  const A = assembleConductance(grid, r, topo, arena);
+  const b = dcRightHandSide(A, r.voltage, arena);
   const t1 = now();
-  const mg = new AggregationMultigrid(A, options.multigrid ?? {});
+  const mg = new AggregationMultigrid(A, mgOptions, arena);
   const t2 = now();
-  const phi = new Float64Array(A.length);
+  const phi = arena.alloc(A.length);
   const cg = conjugateGradient(stencilOperator(A), b, phi, mg, {
     tolerance: r.tolerance,
     maxIterations: r.maxIterations,
     name: `network CG + aggregation multigrid (${mg.cycle}-cycle)`,
+    vectors: arenaVectorOps(arena),
   });
   const t3 = now();
-  // stencil + hierarchy + rhs, solution + 4 Krylov vectors + carrying mask
-  const solverBytes = stencilBytes(A) + mg.bytes + b.byteLength * 6 + topo.carrying.byteLength;
+  const solverBytes = arena.usedBytes() + topo.carrying.byteLength;
   const { inA, outA } = electrodeCurrents(A, phi, r.voltage);
   const sigmaEff = (inA * lengthCm) / (r.voltage * areaCm2);
   const tauCount = r.counts[tauLabel]! / grid.phase.length;
@@ -185,6 +195,7 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
       setupSeconds: t2 - t1,
       solveSeconds: t3 - t2,
       solverBytes,
+      webAssembly: arena.kernels !== undefined,
     },
   };
 }
