@@ -10,7 +10,7 @@
  */
 import { InputError, NotConvergedError } from "../core/errors.js";
 import type { KrylovOptions, KrylovResult } from "./cg.js";
-import { UNIT_ROUNDOFF, type ComplexLinearOperator, type Preconditioner } from "./operator.js";
+import { UNIT_ROUNDOFF, jsVectorOps, type ComplexLinearOperator, type Preconditioner } from "./operator.js";
 
 /**
  * Solve A x = b. `xRe`, `xIm` hold the initial guess and receive the solution. `M`, if
@@ -31,9 +31,11 @@ export function cocg(
   const name = options.name ?? "COCG";
   for (const v of [bRe, bIm, xRe, xIm]) if (v.length !== n) throw new InputError(`${name}: vector of length ${v.length}; operator needs ${n}`);
   if (M !== undefined && (!M.linear || M.length !== n)) throw new InputError(`${name}: the preconditioner must be linear and of length ${n}`);
-  const rr = new Float64Array(n), ri = new Float64Array(n);
-  const zr = M === undefined ? rr : new Float64Array(n), zi = M === undefined ? ri : new Float64Array(n);
-  const pr = new Float64Array(n), pi = new Float64Array(n), qr = new Float64Array(n), qi = new Float64Array(n);
+  // work vectors where options.vectors puts them (a WebAssembly arena lets M run its kernels)
+  const alloc = (options.vectors ?? jsVectorOps).alloc;
+  const rr = alloc(n), ri = alloc(n);
+  const zr = M === undefined ? rr : alloc(n), zi = M === undefined ? ri : alloc(n);
+  const pr = alloc(n), pi = alloc(n), qr = alloc(n), qi = alloc(n);
   let bb = 0;
   for (let i = 0; i < n; i++) bb += bRe[i]! * bRe[i]! + bIm[i]! * bIm[i]!;
   const bNorm = Math.sqrt(bb);

@@ -21,8 +21,9 @@ import {
   updateComplexDiagonal,
   type ComplexStencil7,
 } from "../../linalg/complex-stencil.js";
+import { arenaVectorOps, createArena } from "../../linalg/arena.js";
 import { AggregationMultigrid } from "../../linalg/multigrid.js";
-import { createStencil } from "../../linalg/stencil.js";
+import { createStencil, stencilArenaBytes, stencilLength } from "../../linalg/stencil.js";
 import type { VoxelGrid } from "../../structure/voxel/grid.js";
 import { resolveNetwork, type NetworkOptions, type ResolvedNetwork } from "./options.js";
 import { networkTopology, type NetworkTopology } from "./topology.js";
@@ -201,26 +202,39 @@ export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequen
   }
   const nb = topo.box[0];
   const Y = createComplexStencil(nb, ny, nz);
-  const M = createStencil(nb, ny, nz);
+  // the real preconditioner's stencil, hierarchy and the vectors it touches (COCG's 4
+  // residual/preconditioned vectors) share one arena, so the multigrid runs as WebAssembly
+  const mgOptions = options.multigrid ?? {};
+  const arena = createArena(
+    stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mgOptions) + 8 * 8 * stencilLength(nb, ny, nz),
+    { wasm: options.webAssembly ?? true },
+  );
+  const M = createStencil(nb, ny, nz, arena);
   const n = Y.re.length;
   const bRe = new Float64Array(n), bIm = new Float64Array(n), xRe = new Float64Array(n), xIm = new Float64Array(n);
   const V = r.voltage;
   let mg: AggregationMultigrid | undefined;
+  // COCG allocates 8 work vectors per call: hand it the arena's space once, reused per frequency
+  const work = Array.from({ length: 8 }, () => arena.alloc(n));
+  let next = 0;
+  const vectorOps = { ...arenaVectorOps(arena), alloc: (): Float64Array => work[next++]!.fill(0) };
   for (let k = 0; k < m; k++) {
     const omega = 2 * Math.PI * frequenciesHz[k]!;
     assembleAdmittance(grid, r, topo, omega, Y);
     magnitudeStencil(Y, M);
-    if (mg === undefined) mg = new AggregationMultigrid(M, options.multigrid ?? {});
+    if (mg === undefined) mg = new AggregationMultigrid(M, mgOptions, arena);
     else mg.update();
     for (let q = 0; q < ny * nz; q++) {
       bRe[Y.re.pad + q * nb] = Y.re.shuntLow[q]! * V;
       bIm[Y.re.pad + q * nb] = Y.shuntLowIm[q]! * V;
     }
     // the previous frequency's potentials are the initial guess
+    next = 0;
     const res = cocg(complexStencilOperator(Y), bRe, bIm, xRe, xIm, mg, {
       tolerance: r.tolerance,
       maxIterations: r.maxIterations,
       name: `network COCG + aggregation multigrid at ${frequenciesHz[k]} Hz`,
+      vectors: vectorOps,
     });
     // I = sum_low s (V - phi), complex
     let iR = 0, iI = 0;
