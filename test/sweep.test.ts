@@ -225,6 +225,12 @@ describe("shards and merge", () => {
     expect(lines(out).every((l) => l.meta.shard === `${l.job % 3}/3`)).toBe(true);
     expect(JSON.parse(readFileSync(join(out, MANIFEST_FILE), "utf8"))).toMatchObject({ shard: null, hash: sweep.hash, jobCount: JOBS });
   });
+  it("a shard with no jobs (N above the job count) runs nothing and is complete", async () => {
+    const notices: string[] = [];
+    const s = await runSweepToEnd(sweep, { out: fresh("empty-shard"), workers: 2, shard: "13/20", onNotice: (m) => notices.push(m) });
+    expect(s).toMatchObject({ jobs: 0, done: 0, complete: true, shard: "13/20" });
+    expect(notices).toEqual(["shard 13/20 has no jobs (the sweep has 12); nothing to run"]);
+  });
   it("refuses gaps, duplicates and different sweeps, naming the jobs", async () => {
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     expect(await mergeCommand({ dirs: [shardDirs[0]!, shardDirs[2]!], out: fresh("gap") })).toBe(2);

@@ -25,13 +25,26 @@ export const MAX_JOBS = 100_000;
 
 const NAME = /^[A-Za-z0-9._+-]+$/;
 
+/** null, booleans, finite numbers, strings, and lists and plain objects of them (depth-limited). */
+function isJsonValue(v: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (v === null || typeof v === "boolean" || typeof v === "string") return true;
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every((x) => isJsonValue(x, depth + 1));
+  if (typeof v === "object") {
+    const proto = Object.getPrototypeOf(v) as unknown;
+    return (proto === Object.prototype || proto === null) && Object.values(v).every((x) => isJsonValue(x, depth + 1));
+  }
+  return false;
+}
+
 export const sweepSchema = z.strictObject({
   name: z.string().min(1).regex(NAME, "use letters, digits, '.', '_', '+' or '-'"),
   description: z.string().optional(),
   base: z.union([z.string().min(1), z.record(z.string(), z.unknown())], {
     error: "expected a scenario object or a path to a scenario file",
   }),
-  grid: z.record(z.string(), z.array(z.unknown()).min(1, "give at least one value")),
+  grid: z.record(z.string(), z.array(z.unknown().refine(isJsonValue, "expected a JSON value (no NaN, Infinity or undefined)")).min(1, "give at least one value")),
 });
 
 export type SweepFile = z.output<typeof sweepSchema>;

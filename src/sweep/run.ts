@@ -98,14 +98,11 @@ function checkWorkers(w: number): number {
   return w;
 }
 
-function checkShard(s: Shard | string | undefined, jobCount: number): Shard | undefined {
+function checkShard(s: Shard | string | undefined): Shard | undefined {
   if (s === undefined) return undefined;
   const shard = typeof s === "string" ? parseShard(s) : s;
   if (!Number.isInteger(shard.index) || !Number.isInteger(shard.count) || shard.index < 0 || shard.index >= shard.count) {
     throw new ScenarioError("shard", `got ${shard.index}/${shard.count}; expected K/N with whole numbers 0 <= K < N`);
-  }
-  if (shard.count > jobCount) {
-    throw new ScenarioError("shard", `got ${shard.index}/${shard.count}; the sweep has only ${jobCount} job${jobCount === 1 ? "" : "s"}, so N must be at most ${jobCount}`);
   }
   return shard;
 }
@@ -124,7 +121,7 @@ interface QueueItem {
 export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGenerator<JobOutcome, SweepSummary, undefined> {
   const dir = resolve(options.out);
   const workers = checkWorkers(options.workers ?? availableParallelism());
-  const shard = checkShard(options.shard, sweep.jobs.length);
+  const shard = checkShard(options.shard);
   const shardName = shardText(shard);
   const retries = options.retries ?? 1;
   const notice = options.onNotice ?? ((): void => {});
@@ -154,6 +151,7 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
       rewriteResults(resultsFile, scan.kept);
       for (const d of scan.dropped) notice(`${RESULTS_FILE} line ${d.line}: ${d.reason}; dropped${d.job !== undefined ? `, job ${d.job} runs again` : ""}`);
     }
+    if (shardJobs.length === 0) notice(`shard ${shardName} has no jobs (the sweep has ${sweep.jobs.length}); nothing to run`);
     const finished = new Set(scan.kept.map((k) => k.line.job));
     const todo = shardJobs.filter((j) => !finished.has(j.job));
     const failed: number[] = [];

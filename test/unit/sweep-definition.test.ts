@@ -112,6 +112,10 @@ describe("errors name the field", () => {
       grid.seed: got []; give at least one value"
     `);
     expect(message(() => parseSweep(null))).toMatch(/^\(root\): got null; /);
+    // grid values are JSON values, so what is written to results.jsonl reads back the same
+    expect(message(() => parseSweep({ name: "x", base, grid: { seed: [1, Number.NaN, undefined] } }))).toBe(
+      "grid.seed.1: got NaN; expected a JSON value (no NaN, Infinity or undefined)\ngrid.seed.2: got nothing; expected a JSON value (no NaN, Infinity or undefined)",
+    );
   });
   it("a grid path that is not a scenario field", () => {
     expect(message(() => parseSweep({ name: "x", base, grid: { "species.0.occupancyy": [0.1] } }))).toMatchInlineSnapshot(
