@@ -102,7 +102,8 @@ export class AggregationMultigrid implements Preconditioner {
 
   /** Arena bytes the hierarchy of a fine box needs (coarse stencils and level vectors). */
   static arenaBytes(nx: number, ny: number, nz: number, options: MultigridOptions = {}): number {
-    const vectors = (options.cycle ?? "W") === "V" ? 2 : 5;
+    const cycle = options.cycle ?? "W";
+    const vectors = cycle === "V" ? 2 : cycle === "W" ? 4 : 5;
     let total = 0;
     for (const [a, b, c] of AggregationMultigrid.coarseShapes(nx, ny, nz, options.coarsestCells)) {
       total += stencilArenaBytes(a, b, c) + 8 * vectors * stencilLength(a, b, c);
@@ -122,7 +123,7 @@ export class AggregationMultigrid implements Preconditioner {
     if (!(coarsest >= 1)) throw new InputError(`multigrid coarsestCells ${coarsest}: must be >= 1`);
     this.length = fine.length;
     this.linear = this.cycle !== "K";
-    const needWork = this.cycle !== "V";
+    const work = this.cycle === "V" ? 0 : this.cycle === "W" ? 2 : 3; // w1, w2 (W); w1..w3 (K)
     const vec = (k: number): Float64Array => (arena === undefined ? new Float64Array(k) : arena.alloc(k));
     let A = fine;
     for (;;) {
@@ -133,9 +134,9 @@ export class AggregationMultigrid implements Preconditioner {
         A,
         b: first ? EMPTY : vec(A.length),
         x: first ? EMPTY : vec(A.length),
-        w1: needWork && !first ? vec(A.length) : EMPTY,
-        w2: needWork && !first ? vec(A.length) : EMPTY,
-        w3: needWork && !first ? vec(A.length) : EMPTY,
+        w1: work >= 1 && !first ? vec(A.length) : EMPTY,
+        w2: work >= 2 && !first ? vec(A.length) : EMPTY,
+        w3: work >= 3 && !first ? vec(A.length) : EMPTY,
         shift,
       });
       if (last) break;

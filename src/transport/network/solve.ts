@@ -23,11 +23,11 @@ export interface PhaseSummary {
   readonly volumeFraction: number;
   /**
    * Fraction of this phase's voxels in clusters of this phase alone (face-connected)
-   * that touch both x faces of the grid; NaN when phaseConnectivity is off.
+   * that touch both x faces of the grid (absent when phaseConnectivity is off).
    */
-  readonly spanningFraction: number;
-  /** Whether this phase alone spans from x = 0 to x = nx-1. */
-  readonly percolates: boolean;
+  readonly spanningFraction?: number;
+  /** Whether this phase alone spans from x = 0 to x = nx-1 (absent when phaseConnectivity is off). */
+  readonly percolates?: boolean;
 }
 
 export interface NetworkStats {
@@ -78,23 +78,14 @@ export interface NetworkResult {
 export function phaseSummaries(grid: VoxelGrid, r: ResolvedNetwork, connectivity: boolean): PhaseSummary[] {
   const n = grid.phase.length;
   return r.labels.map((label) => {
-    let spanningFraction = NaN;
-    if (connectivity) {
-      const mask = new Uint8Array(n);
-      for (let i = 0; i < n; i++) mask[i] = grid.phase[i] === label ? 1 : 0;
-      const span = spanningMask(grid.shape, connectedComponents(grid.shape, mask), 0);
-      let k = 0;
-      for (let i = 0; i < n; i++) k += span[i]!;
-      spanningFraction = k / r.counts[label]!;
-    }
-    return {
-      label,
-      name: r.names[label]!,
-      conductivitySPerCm: r.sigma[label]!,
-      volumeFraction: r.counts[label]! / n,
-      spanningFraction,
-      percolates: spanningFraction > 0,
-    };
+    const summary = { label, name: r.names[label]!, conductivitySPerCm: r.sigma[label]!, volumeFraction: r.counts[label]! / n };
+    if (!connectivity) return summary;
+    const mask = new Uint8Array(n);
+    for (let i = 0; i < n; i++) mask[i] = grid.phase[i] === label ? 1 : 0;
+    const span = spanningMask(grid.shape, connectedComponents(grid.shape, mask), 0);
+    let k = 0;
+    for (let i = 0; i < n; i++) k += span[i]!;
+    return { ...summary, spanningFraction: k / r.counts[label]!, percolates: k > 0 };
   });
 }
 
@@ -119,11 +110,11 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
   const lengthCm = (r.layers ? nx - 1 : nx) * h;
   const areaCm2 = ny * nz * h * h;
   const tauLabel = tortuosityLabel(r, options.tortuosityPhaseLabel);
+  const phases = phaseSummaries(grid, r, options.phaseConnectivity ?? true);
   const t0 = now();
   const conducts = new Uint8Array(256);
   for (let l = 0; l < 256; l++) conducts[l] = r.sigma[l]! > 0 ? 1 : 0;
   const topo = networkTopology(grid, conducts, r.layers, Number.isFinite(r.intR));
-  const phases = phaseSummaries(grid, r, options.phaseConnectivity ?? true);
   const layerConducts = (v: number): boolean => conducts[grid.phase[v]!] === 1;
   const base = {
     shape: grid.shape,
