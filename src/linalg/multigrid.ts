@@ -331,23 +331,26 @@ function restrictResidual(A: Stencil7, shift: readonly [number, number, number],
  * bc = P^T r right after one forward Gauss-Seidel sweep from x = 0. That sweep solved
  * d_i x_i - sum_{j<i} c_ij x_j = b_i exactly, so the residual is the upper part alone,
  * r_i = sum_{j>i} c_ij x_j = cx_i x_{i+1} + cy_i x_{i+ny} + cz_i x_{i+nx ny}: 3 products
- * instead of 7 and no read of b or d.
+ * instead of 7 and no read of b or d. Along a coarsened x the two cells of an aggregate
+ * are summed before they are added to bc (the WebAssembly kernel does the same).
  */
 function restrictUpperResidual(A: Stencil7, shift: readonly [number, number, number], x: Float64Array, C: Stencil7, bc: Float64Array): void {
-  bc.fill(0);
   const w = A.wasm;
   if (w !== undefined && w.owns(x) && w.owns(bc) && C.wasm === w) return w.restrictUpper(A, shift, x, C, bc);
+  bc.fill(0);
   const { cx, cy, cz, pad, nx, ny, nz } = A;
   const [sx, sy, sz] = shift;
   const oy = nx, oz = nx * ny;
+  const pairs = sx === 1 ? nx >> 1 : 0;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
-      const fRow = pad + nx * (y + ny * z);
-      const cRow = C.pad + C.nx * ((y >> sy) + C.ny * (z >> sz));
-      for (let xx = 0; xx < nx; xx++) {
-        const i = fRow + xx;
-        bc[cRow + (xx >> sx)]! += cx[i]! * x[i + 1]! + cy[i]! * x[i + oy]! + cz[i]! * x[i + oz]!;
+      let i = pad + nx * (y + ny * z);
+      let c = C.pad + C.nx * ((y >> sy) + C.ny * (z >> sz));
+      let k = 0;
+      for (; k < pairs; k++, i += 2, c++) {
+        bc[c]! += cx[i]! * x[i + 1]! + cy[i]! * x[i + oy]! + cz[i]! * x[i + oz]! + (cx[i + 1]! * x[i + 2]! + cy[i + 1]! * x[i + 1 + oy]! + cz[i + 1]! * x[i + 1 + oz]!);
       }
+      for (; k < C.nx; k++, i++, c++) bc[c]! += cx[i]! * x[i + 1]! + cy[i]! * x[i + oy]! + cz[i]! * x[i + oz]!;
     }
   }
 }

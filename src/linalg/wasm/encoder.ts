@@ -69,6 +69,9 @@ export const f64 = (v: number): Code => {
 export const fsum = (...terms: Code[]): Code => terms.slice(1).reduce<Code>((acc, t) => fadd(acc, t), terms[0]!);
 /** do { body } while (cond): a loop whose last instruction branches back while cond != 0. */
 export const doWhile = (body: Code, cond: Code): Code => cat([0x03, 0x40], body, cond, [0x0d, 0x00, 0x0b]);
+/** while (cond) { body }: a block around a loop that leaves when cond == 0. */
+export const whileLoop = (cond: Code, body: Code): Code => cat([0x02, 0x40, 0x03, 0x40], cond, [0x45, 0x0d, 0x01], body, [0x0c, 0x00, 0x0b, 0x0b]);
+export const select = (a: Code, b: Code, cond: Code): Code => cat(a, b, cond, [0x1b]);
 /** if (cond) { body } */
 export const when = (cond: Code, body: Code): Code => cat(cond, [0x04, 0x40], body, [0x0b]);
 export const seq = (...parts: Code[]): Code => cat(...parts);

@@ -12,8 +12,8 @@
  */
 import type { Stencil7 } from "../stencil.js";
 import {
-  F64, I32, add, doWhile, encodeModule, fadd, fmul, fsub, fsum, get, gtU, i32, load, ltU, mul, seq, set, shl, shrU, store, sub,
-  type Code, type FunctionDef,
+  F64, I32, add, doWhile, encodeModule, fadd, fmul, fsub, fsum, get, gtU, i32, load, ltU, mul, select, seq, set, shl, shrU, store, sub,
+  whileLoop, type Code, type FunctionDef,
 } from "./encoder.js";
 
 /** The part of the WebAssembly JS API used here (the project's TypeScript lib has no DOM types). */
@@ -218,17 +218,41 @@ function rowLoops(p: { PAD: number; NX: number; NY: number; NZ: number; SXs: num
   );
 }
 
-/** bc[agg(i)] += cx_i x_{i+1} + cy_i x_{i+ny} + cz_i x_{i+nx ny} (restrictUpperResidual). */
+/**
+ * bc[agg(i)] += t_i, t_i = cx_i x_{i+1} + cy_i x_{i+ny} + cz_i x_{i+nx ny}
+ * (restrictUpperResidual). When x is coarsened the two cells of a pair are summed first,
+ * bc += t_2X + t_2X+1, halving the load-store chains through bc (the JavaScript kernel
+ * uses the same order).
+ */
 function restrictUpperDef(): FunctionDef {
   const [CX, CY, CZ, X, BC, PAD, NX, NY, NZ, SXs, SYs, SZs, CNX, CNY, CPAD, OY, OZ] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-  const [Z, Y, XX, I, CROW, A] = [17, 18, 19, 20, 21, 22];
-  const cell = seq(
-    set(A, add(add(get(BC), get(CROW)), shl(shrU(get(XX), get(SXs)), i32(3)))),
-    store(
-      get(A),
-      fadd(
-        load(get(A)),
-        fsum(fmul(load(at(CX, I)), load(at(X, I), 8)), fmul(load(at(CY, I)), load(add(at(X, I), get(OY)))), fmul(load(at(CZ, I)), load(add(at(X, I), get(OZ))))),
+  const [Z, Y, XX, I, CROW, A, PAIRS] = [17, 18, 19, 20, 21, 22, 23];
+  const term = (off: number): Code =>
+    fsum(
+      fmul(load(at(CX, I), off), load(at(X, I), off + 8)),
+      fmul(load(at(CY, I), off), load(add(at(X, I), get(OY)), off)),
+      fmul(load(at(CZ, I), off), load(add(at(X, I), get(OZ)), off)),
+    );
+  const addTo = (value: Code): Code => seq(set(A, add(get(BC), get(CROW))), store(get(A), fadd(load(get(A)), value)), set(CROW, add(get(CROW), i32(8))));
+  const rows = seq(
+    set(Z, i32(0)),
+    whileLoop(
+      ltU(get(Z), get(NZ)),
+      seq(
+        set(Y, i32(0)),
+        whileLoop(
+          ltU(get(Y), get(NY)),
+          seq(
+            set(I, add(get(PAD), shl(mul(get(NX), add(get(Y), mul(get(NY), get(Z)))), i32(3)))),
+            set(CROW, add(get(CPAD), shl(mul(get(CNX), add(shrU(get(Y), get(SYs)), mul(get(CNY), shrU(get(Z), get(SZs))))), i32(3)))),
+            set(XX, i32(0)),
+            whileLoop(ltU(get(XX), get(PAIRS)), seq(addTo(fadd(term(0), term(8))), set(I, add(get(I), i32(16))), set(XX, add(get(XX), i32(1))))),
+            // single cells: all of them when x is not coarsened, else the odd last one
+            whileLoop(ltU(get(XX), get(CNX)), seq(addTo(term(0)), step(I), set(XX, add(get(XX), i32(1))))),
+            set(Y, add(get(Y), i32(1))),
+          ),
+        ),
+        set(Z, add(get(Z), i32(1))),
       ),
     ),
   );
@@ -236,8 +260,8 @@ function restrictUpperDef(): FunctionDef {
     name: "restrictUpper",
     params: Array<typeof I32>(17).fill(I32),
     results: [],
-    locals: [I32, I32, I32, I32, I32, I32],
-    body: rowLoops({ PAD, NX, NY, NZ, SXs, SYs, SZs, CNX, CNY, CPAD }, { Z, Y, XX, I, CROW }, cell),
+    locals: [I32, I32, I32, I32, I32, I32, I32],
+    body: seq(set(PAIRS, select(shrU(get(NX), i32(1)), i32(0), get(SXs))), rows),
   };
 }
 
@@ -352,6 +376,7 @@ export class WasmKernels {
   }
 
   restrictUpper(A: Stencil7, shift: readonly [number, number, number], x: Float64Array, C: Stencil7, bc: Float64Array): void {
+    bc.fill(0);
     this.f.restrictUpper!(
       A.cx.byteOffset, A.cy.byteOffset, A.cz.byteOffset, x.byteOffset, bc.byteOffset, A.pad * 8, A.nx, A.ny, A.nz,
       shift[0], shift[1], shift[2], C.nx, C.ny, C.pad * 8, A.nx * 8, A.nx * A.ny * 8,
