@@ -44,6 +44,13 @@ export interface LinKKOptions {
   readonly inductance?: boolean;
   /** Pass when every |residual| is below this (default 0.01). */
   readonly residualThreshold?: number;
+  /**
+   * Widen the tau range by this many decades beyond each end of the measured frequencies
+   * (default 0). A relaxation just outside the window (a bulk arc above the highest
+   * frequency, a geometric capacitance) otherwise leaves a trend at that end; extending
+   * the range lets Voigt elements follow it (as impedance.py's linKK does).
+   */
+  readonly extendDecades?: number;
 }
 
 export interface LinKKResult {
@@ -98,9 +105,12 @@ export function linKK(spectrum: ImpedanceSpectrum, options: LinKKOptions = {}): 
     throw new InputError(`elements: got ${describe(options.elements)}; must be an integer in [1, ${mCap}] for ${n} frequencies`);
   }
   const wt = Float64Array.from(s.re, (r, i) => Math.hypot(r, s.im[i]!));
+  const extend = options.extendDecades ?? 0;
+  if (!(extend >= 0 && extend <= 3)) throw new InputError(`extendDecades: got ${describe(extend)}; must be in [0, 3]`);
+  const stretch = Math.pow(10, extend);
 
   const fitWith = (m: number): { fit: LinearFit; tau: Float64Array } => {
-    const tau = linKKTimeConstants(s.f[0]!, s.f[n - 1]!, m);
+    const tau = linKKTimeConstants(s.f[0]! / stretch, s.f[n - 1]! * stretch, m);
     return { fit: solve(s.w, s.re, s.im, wt, tau, withL, withC), tau };
   };
   let chosen: { fit: LinearFit; tau: Float64Array };

@@ -21,7 +21,11 @@ export interface PhaseSpec {
   readonly activationEnergyEV?: number | undefined;
   readonly referenceTemperatureK?: number | undefined;
   readonly relativePermittivity?: number | undefined;
+  readonly transferenceNumber?: number | undefined;
 }
+
+/** Which carriers' conductivity the network carries: all, or only cations or anions (partial conductivities). */
+export type Carrier = "total" | "cation" | "anion";
 
 export interface BuiltMorphology {
   readonly grid: VoxelGrid;
@@ -76,12 +80,26 @@ function element(e: MorphologySettings["grainBoundary"], temperatureK: number): 
  * Network options at one temperature. `mofSPerCm` is the KMC conductivity for the phase
  * without a given one (undefined when there is no KMC part).
  */
-export function networkOptions(m: MorphologySettings, phases: readonly PhaseSpec[], temperatureK: number, mofSPerCm: number | undefined): NetworkOptions {
+export function networkOptions(
+  m: MorphologySettings,
+  phases: readonly PhaseSpec[],
+  temperatureK: number,
+  mofSPerCm: number | undefined,
+  carrier: Carrier = "total",
+  mofCationShare = 1,
+): NetworkOptions {
   const net: NetworkPhase[] = phases.map((p, i) => {
     let sigma: number;
-    if (p.conductivitySPerCm !== undefined) sigma = arrhenius(p.conductivitySPerCm, p.activationEnergyEV, p.referenceTemperatureK, temperatureK, 1);
-    else if (mofSPerCm !== undefined) sigma = mofSPerCm;
-    else throw new ScenarioError(`morphology.phases.${i}.conductivitySPerCm`, "no value, and no KMC part to compute it");
+    let share: number;
+    if (p.conductivitySPerCm !== undefined) {
+      sigma = arrhenius(p.conductivitySPerCm, p.activationEnergyEV, p.referenceTemperatureK, temperatureK, 1);
+      share = p.transferenceNumber ?? 1;
+    } else if (mofSPerCm !== undefined) {
+      sigma = mofSPerCm;
+      share = mofCationShare;
+    } else throw new ScenarioError(`morphology.phases.${i}.conductivitySPerCm`, "no value, and no KMC part to compute it");
+    if (carrier === "cation") sigma *= share;
+    else if (carrier === "anion") sigma *= 1 - share;
     return { label: p.label, name: p.name, conductivitySPerCm: sigma, ...(p.relativePermittivity !== undefined ? { relativePermittivity: p.relativePermittivity } : {}) };
   });
   const gb = element(m.grainBoundary, temperatureK);

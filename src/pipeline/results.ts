@@ -34,6 +34,8 @@ export interface TransferenceRow {
   /** The cation's share of the current (KMC with cross terms, or the membrane's partial conductivities). */
   readonly cation: number;
   readonly cationStdErr: number;
+  /** The membrane's cation share of the current, from the network with partial conductivities. */
+  readonly membraneCation?: number;
   readonly evans?: EvansRow;
 }
 

@@ -8,9 +8,11 @@ import { runKmc, type KmcRunState } from "../transport/kmc/run.js";
 import type { Scheme } from "../transport/kmc/engine.js";
 import type { Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
-import type { ArrheniusRow, EffectiveRow, KmcRunRow, Results, TransferenceRow, TransportRow } from "./results.js";
+import type { ArrheniusRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork, type NetworkResult } from "../transport/network/solve.js";
-import { buildMorphology, networkOptions } from "./morphology.js";
+import { buildMorphology, networkOptions, type BuiltMorphology } from "./morphology.js";
+import { runCellExperiments } from "./electrochem.js";
+import { ScenarioError } from "../core/errors.js";
 import { estimate } from "../core/stats.js";
 
 /** Progress of a scenario run: finished temperatures and the KMC state of the current one. */
@@ -134,14 +136,56 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       }
     }
   }
-  const effective = scenario.morphology === undefined ? [] : runNetworks(scenario, kmcRows, options);
+  const networks = scenario.morphology === undefined ? null : runNetworks(scenario, kmcRows, options);
+  const effective = networks?.rows ?? [];
   if (effective.length >= 2 && effective.filter((r) => r.conductivitySPerCm > 0).length >= 2) {
     const form = scenario.arrhenius?.form ?? "sigmaT";
     const fit = fitArrhenius(effective.filter((r) => r.conductivitySPerCm > 0).map((r) => ({ temperatureK: r.temperatureK, conductivitySPerCm: r.conductivitySPerCm, ...(r.conductivityStdErr > 0 ? { conductivityStdErr: r.conductivityStdErr } : {}) })), form);
     arrhenius.push({ of: "effective", activationEnergyEV: fit.activationEnergyEV, activationEnergyStdErr: fit.activationEnergyStdErr, form, lnPrefactor: fit.lnPrefactor });
   }
+  let impedance: ImpedanceRow[] | undefined;
+  let rateCapability: RateCapabilityRow[] | undefined;
+  if (scenario.cell !== undefined && networks !== null) {
+    const temps = scenario.temperaturesK;
+    const T = scenario.cell.temperatureK ?? temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
+    const eff = effective.find((e) => e.temperatureK === T);
+    if (eff === undefined) throw new ScenarioError("cell.temperatureK", `got ${T}; must be one of temperaturesK (${temps.join(", ")})`);
+    options.onProgress?.(0.97, `cell experiments ${T} K`);
+    const k = kmcRows.find((r) => r.temperatureK === T);
+    const share = transferenceNumber.find((t) => t.temperatureK === T);
+    const out = runCellExperiments({
+      morphology: scenario.morphology!,
+      built: networks.built,
+      cell: scenario.cell,
+      temperatureK: T,
+      ...(k !== undefined ? { mof: { conductivitySPerCm: k.totalConductivitySPerCm, cationShare: share?.cation ?? 1 } } : {}),
+      effectiveSPerCm: eff.conductivitySPerCm,
+      effectiveStdErr: eff.conductivityStdErr,
+    });
+    impedance = out.impedance;
+    if (out.rateCapability.length > 0) rateCapability = out.rateCapability;
+    const row: TransferenceRow = {
+      temperatureK: T,
+      cation: share?.cation ?? out.membraneCationShare,
+      cationStdErr: share?.cationStdErr ?? 0,
+      membraneCation: out.membraneCationShare,
+      ...(out.evans !== null ? { evans: out.evans } : {}),
+    };
+    const i = transferenceNumber.findIndex((t) => t.temperatureK === T);
+    if (i >= 0) transferenceNumber[i] = row;
+    else transferenceNumber.push(row);
+  }
   options.onProgress?.(1, "done");
-  return { scenario: scenario.name, transport, transferenceNumber, arrhenius, kmc: kmcRows, effective };
+  return {
+    scenario: scenario.name,
+    transport,
+    transferenceNumber,
+    arrhenius,
+    kmc: kmcRows,
+    effective,
+    ...(impedance !== undefined ? { impedance } : {}),
+    ...(rateCapability !== undefined ? { rateCapability } : {}),
+  };
 }
 
 /**
@@ -149,14 +193,16 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
  * realisations (mean, standard error) with the KMC error carried through the solve (a
  * second solve at sigma_MOF + se gives the sensitivity).
  */
-function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options: RunOptions): EffectiveRow[] {
+function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options: RunOptions): { rows: EffectiveRow[]; built: BuiltMorphology } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
   const R = m.realizations;
   const solved: NetworkResult[][] = temps.map(() => []);
   const kmcErr: number[][] = temps.map(() => []);
+  let first: BuiltMorphology | null = null;
   for (let r = 0; r < R; r++) {
     const built = buildMorphology(m, createStream(scenario.seed, "morphology", r), options.baseDir ?? process.cwd());
+    first ??= built;
     temps.forEach((temperatureK, ti) => {
       options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network ${temperatureK} K`);
       const k = kmcRows.find((row) => row.temperatureK === temperatureK);
@@ -170,7 +216,7 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
       } else kmcErr[ti]!.push(0);
     });
   }
-  return temps.map((temperatureK, ti) => {
+  const rows = temps.map((temperatureK, ti) => {
     const rs = solved[ti]!;
     const sig = estimate(rs.map((x) => x.conductivitySPerCm));
     const realizationErr = R > 1 ? sig.stdErr : 0;
@@ -196,4 +242,5 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
       })),
     };
   });
+  return { rows, built: first! };
 }

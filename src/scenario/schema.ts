@@ -66,6 +66,8 @@ const phaseProps = {
   referenceTemperatureK: positive.optional(),
   /** Relative permittivity for impedance spectra. */
   relativePermittivity: z.number().finite().nonnegative().optional(),
+  /** Cation share of this phase's current (given-conductivity phases; default 1). The MOF phase takes the KMC share. */
+  transferenceNumber: z.number().min(0).max(1).optional(),
 };
 
 const areaElement = z.strictObject({
@@ -103,6 +105,33 @@ export const morphologySchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/** The electrochemical cell experiments on top of the membrane (issue 4). */
+export const cellSchema = z.strictObject({
+  /** Membrane thickness (86.9 um for the interconnected membrane, experiment.md) and disc diameter. */
+  membraneThicknessUm: positive.default(86.9),
+  membraneDiameterMm: positive.default(16),
+  /** Temperature of the cell experiments; default: the scenario temperature nearest 298.15 K. */
+  temperatureK: positive.optional(),
+  /** Intrinsic charge-transfer resistance of Li | electrolyte contact, per contact area, and the double-layer capacitance. */
+  chargeTransferOhmCm2: z.number().finite().nonnegative().default(20),
+  doubleLayerFPerCm2: positive.default(1e-5),
+  /** Mobile salt (anion) concentration in the membrane, mol/L (0: single-ion conductor). */
+  saltMolPerL: z.number().finite().nonnegative().default(0),
+  /** Fixed anionic charge of the framework in the membrane, mol/L (default: the MOF's sulfonates, 4.14 mol/L x its volume fraction). */
+  fixedChargeMolPerL: z.number().finite().nonnegative().optional(),
+  impedance: z
+    .strictObject({ minHz: positive.default(0.1), maxHz: positive.default(1e7), pointsPerDecade: posInt.max(50).default(6) })
+    .default({ minHz: 0.1, maxHz: 1e7, pointsPerDecade: 6 }),
+  evans: z.strictObject({ stepVoltageV: positive.max(0.2).default(0.01), durationS: positive.default(3600) }).default({ stepVoltageV: 0.01, durationS: 3600 }),
+  rateCapability: z
+    .strictObject({
+      cRates: z.array(positive).min(1).max(20).default([0.2, 0.5, 1, 2, 3, 5]),
+      cutoffVoltageV: positive.default(2.5),
+      loadingMgPerCm2: positive.default(1.75),
+    })
+    .optional(),
+});
+
 export const arrheniusSchema = z.strictObject({
   form: z.enum(["sigmaT", "sigma"]).default("sigmaT"),
 });
@@ -117,6 +146,7 @@ export const scenarioSchema = z
     species: z.array(speciesSchema).min(1).max(16).optional(),
     kmc: kmcSchema.optional(),
     morphology: morphologySchema.optional(),
+    cell: cellSchema.optional(),
     arrhenius: arrheniusSchema.optional(),
     source: z.string().optional(),
   })
@@ -133,6 +163,12 @@ export const scenarioSchema = z
         ctx.addIssue({ code: "custom", path: ["morphology", "phases", i, "conductivitySPerCm"], message: "needed without a KMC part (a phase without it takes the KMC conductivity)" });
       }
     });
+    if (s.cell !== undefined && s.morphology === undefined) {
+      ctx.addIssue({ code: "custom", path: ["cell"], message: "the cell experiments need a morphology (the membrane)" });
+    }
+    if (s.cell !== undefined && s.cell.impedance.minHz >= s.cell.impedance.maxHz) {
+      ctx.addIssue({ code: "custom", path: ["cell", "impedance", "minHz"], message: "must be below maxHz" });
+    }
     if (s.morphology?.kind === "random-voxels") {
       const total = s.morphology.phases.reduce((a, ph) => a + ph.fraction, 0);
       if (Math.abs(total - 1) > 1e-9) ctx.addIssue({ code: "custom", path: ["morphology", "phases"], message: `fractions sum to ${total}; they must sum to 1` });
@@ -166,3 +202,4 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type SpeciesInput = z.output<typeof speciesSchema>;
 export type KmcSettings = z.output<typeof kmcSchema>;
 export type MorphologySettings = z.output<typeof morphologySchema>;
+export type CellSettings = z.output<typeof cellSchema>;

@@ -1,0 +1,188 @@
+/**
+ * The cell experiments on top of the membrane, at one temperature:
+ * 1. Impedance of Li|SE|Li and SS|SE|SS. The AC network is solved on the representative
+ *    volume twice: with the electrode interface element (charge transfer R_ct || double
+ *    layer C_dl on every conducting voxel face touching an electrode, so a face offering
+ *    little MOF gives a constricted, larger interface impedance) and with ideal contacts.
+ *    Half their difference is one interface's impedance (contact plus constriction) per
+ *    RVE area; the bulk part scales with thickness. For the whole membrane (thickness L,
+ *    area A): Z = Z_bulk,RVE (L / L_RVE)(A_RVE / A) + 2 Z_int,RVE (A_RVE / A).
+ *    The spectrum is then read as an experimentalist would: an equivalent-circuit fit gives
+ *    R_bulk and R_int, and a linear Kramers-Kronig test checks it.
+ * 2. The membrane's cation transference number from two more DC solves with the partial
+ *    (cation-only, anion-only) conductivities of each phase.
+ * 3. The virtual Evans / Bruce-Vincent experiment: 1D Nernst-Planck through the membrane
+ *    with those partial conductivities (as diffusivities by Nernst-Einstein), the fixed
+ *    sulfonate charge, the interface resistance per side from the fit, a 10 mV step.
+ * 4. Rate capability of Li | SE | LiFePO4 with the membrane's conductivity, t+ and
+ *    interfaces; the conductivity's standard error gives a capacity band.
+ */
+import { FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from "../core/constants.js";
+import { fitCellSpectrum } from "../analysis/impedance.js";
+import { linKK } from "../analysis/kramersKronig.js";
+import { summarizeEvans } from "../analysis/transference.js";
+import { runRateCapability } from "../analysis/rateCapability.js";
+import { runEvansExperiment } from "../transport/cell/membrane.js";
+import { solveImpedance } from "../transport/network/impedance.js";
+import { solveNetwork } from "../transport/network/solve.js";
+import type { NetworkOptions } from "../transport/network/options.js";
+import type { CellSettings, MorphologySettings } from "../scenario/schema.js";
+import { networkOptions, type BuiltMorphology } from "./morphology.js";
+import type { EvansRow, ImpedanceRow, RateCapabilityRow } from "./results.js";
+
+/** Sulfonate concentration of the MOF crystal: 48 per (26.8 A)^3 cell = 4.14 mol/L (physics.md). */
+export const MOF_SULFONATE_MOL_PER_L = 4.14;
+const MOF_LABEL_NAMES = ["mof", "MOF"];
+
+export interface CellInputs {
+  readonly morphology: MorphologySettings;
+  readonly built: BuiltMorphology;
+  readonly cell: CellSettings;
+  readonly temperatureK: number;
+  /** KMC conductivity and cation share of the MOF phase at this temperature (if the scenario has a KMC part). */
+  readonly mof?: { readonly conductivitySPerCm: number; readonly cationShare: number };
+  /** Effective conductivity and its standard error at this temperature (from the network stage). */
+  readonly effectiveSPerCm: number;
+  readonly effectiveStdErr: number;
+}
+
+export interface CellOutputs {
+  readonly impedance: ImpedanceRow[];
+  readonly membraneCationShare: number;
+  readonly evans: EvansRow | null;
+  readonly rateCapability: RateCapabilityRow[];
+  readonly interfacialResistanceOhmCm2: number | null;
+}
+
+function frequencies(c: CellSettings["impedance"]): number[] {
+  const decades = Math.log10(c.maxHz / c.minHz);
+  const n = Math.max(2, Math.round(decades * c.pointsPerDecade) + 1);
+  return Array.from({ length: n }, (_, i) => c.maxHz * Math.pow(c.minHz / c.maxHz, i / (n - 1)));
+}
+
+function withElectrodes(base: NetworkOptions, iface: { resistanceOhmCm2: number; capacitanceFPerCm2: number } | null): NetworkOptions {
+  return { ...base, electrodes: iface === null ? { kind: "planes" } : { kind: "planes", interface: iface } };
+}
+
+export function runCellExperiments(x: CellInputs): CellOutputs {
+  const { morphology: m, built, cell } = x;
+  const T = x.temperatureK;
+  const base = networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm, "total", x.mof?.cationShare ?? 1);
+  const freqs = frequencies(cell.impedance);
+  const areaCm2 = Math.PI * (cell.membraneDiameterMm / 20) ** 2;
+  const thicknessCm = cell.membraneThicknessUm * 1e-4;
+
+  // --- impedance: bulk (ideal contacts) and with interfaces
+  const bulk = solveImpedance(built.grid, withElectrodes(base, null), freqs);
+  const lengthScale = thicknessCm / bulk.lengthCm;
+  const areaScale = bulk.areaCm2 / areaCm2;
+  const spectra: ImpedanceRow[] = [];
+  for (const kind of ["Li|SE|Li", "SS|SE|SS"] as const) {
+    const iface = kind === "Li|SE|Li"
+      ? { resistanceOhmCm2: cell.chargeTransferOhmCm2, capacitanceFPerCm2: cell.doubleLayerFPerCm2 }
+      : { resistanceOhmCm2: Infinity, capacitanceFPerCm2: cell.doubleLayerFPerCm2 };
+    const full = solveImpedance(built.grid, withElectrodes(base, iface), freqs);
+    const re: number[] = [], im: number[] = [];
+    for (let i = 0; i < freqs.length; i++) {
+      const bRe = bulk.realOhm[i]!, bIm = bulk.imagOhm[i]!;
+      const iRe = (full.realOhm[i]! - bRe) / 2, iIm = (full.imagOhm[i]! - bIm) / 2;
+      re.push(areaScale * (bRe * lengthScale + 2 * iRe));
+      im.push(areaScale * (bIm * lengthScale + 2 * iIm));
+    }
+    const spectrum = { frequenciesHz: freqs, realOhm: re, imagOhm: im };
+    const fit = fitCellSpectrum(spectrum, kind);
+    // A model spectrum has no noise, so the mu criterion (made against fitting noise) is
+    // not needed: M = the number of frequencies, the tau range one decade wider than the
+    // window at each end so relaxations just outside it are followed.
+    const kk = linKK(spectrum, { elements: freqs.length, extendDecades: 1, capacitance: kind === "SS|SE|SS" });
+    spectra.push({
+      temperatureK: T,
+      cell: kind,
+      frequenciesHz: freqs,
+      realOhm: re,
+      imagOhm: im,
+      bulkResistanceOhm: fit.bulkResistanceOhm,
+      bulkResistanceStdErr: fit.bulkResistanceStdErr,
+      interfacialResistanceOhm: fit.interfacialResistanceOhm,
+      interfacialResistanceStdErr: fit.interfacialResistanceStdErr,
+      circuit: fit.fit.circuit,
+      kramersKronig: { pass: kk.pass, maxResidual: kk.maxAbsResidual },
+    });
+  }
+  const li = spectra[0]!;
+  // area-specific resistance of one interface, as read from the fitted spectrum
+  const rIntOhmCm2 = li.interfacialResistanceOhm === null ? null : (li.interfacialResistanceOhm * areaCm2) / 2;
+
+  // --- the membrane's partial conductivities and transference number
+  const cation = solveNetwork(built.grid, networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm, "cation", x.mof?.cationShare ?? 1)).conductivitySPerCm;
+  const anion = solveNetwork(built.grid, networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm, "anion", x.mof?.cationShare ?? 1)).conductivitySPerCm;
+  const share = cation + anion > 0 ? cation / (cation + anion) : 1;
+
+  // --- Evans / Bruce-Vincent
+  let evans: EvansRow | null = null;
+  const mofFraction = built.phases
+    .filter((p) => MOF_LABEL_NAMES.includes(p.name) || p.conductivitySPerCm === undefined)
+    .reduce((a, p) => a + countLabel(built, p.label), 0) / built.grid.phase.length;
+  const fixed = cell.fixedChargeMolPerL ?? MOF_SULFONATE_MOL_PER_L * mofFraction;
+  if (cation > 0) {
+    const F = FARADAY_C_PER_MOL, RT = GAS_CONSTANT_J_PER_MOL_K * T;
+    const salt = cell.saltMolPerL;
+    const cPlus = (fixed + salt) * 1e-3; // mol/cm3
+    const cMinus = salt * 1e-3;
+    // Nernst-Einstein: sigma_i = F^2 z_i^2 D_i c_i / RT
+    const dPlus = (cation * RT) / (F * F * cPlus);
+    const dMinus = cMinus > 0 ? (anion * RT) / (F * F * cMinus) : 0;
+    const result = runEvansExperiment({
+      thicknessUm: cell.membraneThicknessUm,
+      areaCm2,
+      fixedChargeMolPerL: fixed,
+      saltMolPerL: salt,
+      cationDiffusivityCm2PerS: dPlus,
+      anionDiffusivityCm2PerS: dMinus,
+      interfaceResistanceOhmCm2: rIntOhmCm2 ?? 0,
+      temperatureK: T,
+      stepVoltageV: cell.evans.stepVoltageV,
+      time: { endTimeS: cell.evans.durationS },
+    });
+    const s = summarizeEvans(result);
+    evans = { stepVoltageV: s.stepVoltageV, I0: s.I0, Iss: s.Iss, R0: s.R0, Rss: s.Rss, tPlus: s.tPlus, polarizationS: result.timeS[result.timeS.length - 1]! };
+  }
+
+  // --- rate capability, with a band from the conductivity's standard error
+  const rate: RateCapabilityRow[] = [];
+  if (cell.rateCapability !== undefined && x.effectiveSPerCm > 0) {
+    const rc = cell.rateCapability;
+    const run = (sigma: number) =>
+      runRateCapability(
+        {
+          separator: { conductivitySPerCm: sigma, transferenceNumber: Math.max(1e-6, Math.min(1, share)), thicknessUm: cell.membraneThicknessUm, saltConcentrationMolPerL: Math.max(cell.saltMolPerL, 1e-3) },
+          cathode: { loadingMgPerCm2: rc.loadingMgPerCm2 },
+          interfaces: { anodeResistanceOhmCm2: rIntOhmCm2 ?? 0, cathodeResistanceOhmCm2: rIntOhmCm2 ?? 0 },
+          temperatureK: T,
+        },
+        { cRates: rc.cRates, cutoffVoltageV: rc.cutoffVoltageV, curvePoints: 41 },
+      );
+    const mid = run(x.effectiveSPerCm);
+    const se = x.effectiveStdErr;
+    const lo = se > 0 ? run(Math.max(x.effectiveSPerCm - se, x.effectiveSPerCm * 0.05)) : null;
+    const hi = se > 0 ? run(x.effectiveSPerCm + se) : null;
+    mid.rows.forEach((row, i) => {
+      const band = lo !== null && hi !== null ? Math.abs(hi.rows[i]!.dischargeCapacityMAhPerG - lo.rows[i]!.dischargeCapacityMAhPerG) / 2 : undefined;
+      rate.push({
+        cRate: row.cRate,
+        dischargeCapacityMAhPerG: row.dischargeCapacityMAhPerG,
+        ...(band !== undefined ? { dischargeCapacityStdErr: band } : {}),
+        capacityMAhPerG: Array.from(mid.curves[i]!.capacityMAhPerG),
+        voltageV: Array.from(mid.curves[i]!.voltageV),
+      });
+    });
+  }
+  return { impedance: spectra, membraneCationShare: share, evans, rateCapability: rate, interfacialResistanceOhmCm2: rIntOhmCm2 };
+}
+
+function countLabel(built: BuiltMorphology, label: number): number {
+  let n = 0;
+  const p = built.grid.phase;
+  for (let i = 0; i < p.length; i++) if (p[i] === label) n++;
+  return n;
+}
