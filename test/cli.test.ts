@@ -78,7 +78,7 @@ describe("mofhop run", () => {
     expect(r.stderr).toContain("is not valid JSON");
   });
   it("unknown command and option", () => {
-    expect(mofhop("frobnicate").stderr).toContain("unknown command 'frobnicate'; valid: run, validate");
+    expect(mofhop("frobnicate").stderr).toContain("unknown command 'frobnicate'; valid: run, compare, validate, sweep, merge");
     expect(mofhop("run", "x.json", "--fast").stderr).toContain("unknown option '--fast'");
   });
 });
@@ -135,5 +135,30 @@ describe("mofhop run --checkpoint", () => {
     const r = mofhop("run", scenarioFile(tiny, "t2.json"), "--checkpoint", ck);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("belongs to another scenario");
+  });
+});
+
+describe("mofhop sweep and merge", () => {
+  it("runs a sweep, resumes without redoing jobs, and shards merge to the same results", () => {
+    const base = scenarioFile({ ...tiny, name: "sw", temperaturesK: [300], kmc: { ...tiny.kmc, hops: 5000 } }, "sw-base.json");
+    const sweep = join(dir, "sweep.json");
+    writeFileSync(sweep, JSON.stringify({ name: "occ", base: "sw-base.json", grid: { "species.0.occupancy": [0.1, 0.2, 0.3] } }));
+    const whole = join(dir, "sw-all");
+    expect(mofhop("sweep", sweep, "--out", whole, "--workers", "1").code).toBe(0);
+    const lines = readFileSync(join(whole, "results.jsonl"), "utf8").trim().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(mofhop("sweep", sweep, "--out", whole, "--workers", "1").code).toBe(0); // resume: nothing to do
+    expect(readFileSync(join(whole, "results.jsonl"), "utf8").trim().split("\n")).toHaveLength(3);
+    const shards = [0, 1].map((k) => {
+      const d = join(dir, `sw-shard-${k}`);
+      expect(mofhop("sweep", sweep, "--out", d, "--shard", `${k}/2`, "--workers", "1").code).toBe(0);
+      return d;
+    });
+    const merged = join(dir, "sw-merged");
+    expect(mofhop("merge", ...shards, "--out", merged).code).toBe(0);
+    const results = (file: string) =>
+      readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { job: number; results: unknown }).sort((a, b) => a.job - b.job).map((x) => [x.job, x.results]);
+    expect(results(join(merged, "results.jsonl"))).toEqual(results(join(whole, "results.jsonl")));
+    expect(mofhop("merge", shards[0]!, "--out", join(dir, "sw-gap")).code).toBe(2); // a gap is refused
   });
 });

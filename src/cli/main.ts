@@ -14,6 +14,7 @@ import { runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../
 import type { Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
+import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
 import { ProgressBar } from "./progress.js";
 
@@ -39,9 +40,33 @@ async function main(argv: readonly string[]): Promise<number> {
       return validate(parsed);
     case "compare":
       return compare(parsed);
+    case "sweep": {
+      const out = parsed.options.out;
+      if (typeof out !== "string") throw new InputError("sweep: --out DIR is required");
+      const workers = parsed.options.workers;
+      const shard = parsed.options.shard;
+      return sweepCommand({
+        file: parsed.args[0]!,
+        out,
+        ...(typeof workers === "string" ? { workers: parseWorkers(workers) } : {}),
+        ...(typeof shard === "string" ? { shard } : {}),
+        quiet: parsed.options.quiet === true,
+      });
+    }
+    case "merge": {
+      const out = parsed.options.out;
+      if (typeof out !== "string") throw new InputError("merge: --out DIR is required");
+      return mergeCommand({ dirs: [...parsed.args], out });
+    }
     default:
       throw new InputError(`unknown command '${parsed.command.name}'`);
   }
+}
+
+function parseWorkers(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InputError(`--workers: got ${JSON.stringify(text)}; must be an integer from 1 to 256`);
+  return n;
 }
 
 function validate(cmd: ParsedCommand): number {

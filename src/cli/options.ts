@@ -3,6 +3,7 @@
  * parsing both come from it.
  */
 import { InputError } from "../core/errors.js";
+import { SWEEP_COMMANDS } from "./sweepCommands.js";
 
 export interface OptionSpec {
   readonly name: string;
@@ -21,7 +22,7 @@ export interface CommandSpec {
   readonly maxArgs: number;
 }
 
-export const COMMANDS: readonly CommandSpec[] = [
+const CORE_COMMANDS: readonly CommandSpec[] = [
   {
     name: "run",
     args: "SCENARIO.json",
@@ -56,6 +57,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
   },
 ];
+
+export const COMMANDS: readonly CommandSpec[] = [...CORE_COMMANDS, ...SWEEP_COMMANDS];
 
 export interface ParsedCommand {
   readonly command: CommandSpec;
