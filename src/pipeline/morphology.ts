@@ -11,6 +11,8 @@ import type { RandomStream } from "../core/rng.js";
 import { randomVoxels } from "../structure/voxel/generate.js";
 import type { VoxelGrid } from "../structure/voxel/grid.js";
 import { readRawVoxels } from "../structure/voxel/raw.js";
+import { grownOnFibres, particlesInPolymer, particlesWithFibres, pellet, PHASE_NAMES } from "../structure/morphology/index.js";
+import type { MorphologyStats } from "../structure/morphology/index.js";
 import type { AreaElement, ElectrodeModel, NetworkOptions, NetworkPhase } from "../transport/network/options.js";
 import type { MorphologySettings } from "../scenario/schema.js";
 
@@ -30,6 +32,26 @@ export type Carrier = "total" | "cation" | "anion";
 export interface BuiltMorphology {
   readonly grid: VoxelGrid;
   readonly phases: readonly PhaseSpec[];
+  /** Realised fractions and counts (design generators). */
+  readonly stats?: MorphologyStats;
+}
+
+/** The scenario's options without the keys that are not the generator's. */
+function generatorOptions<T extends { kind: string; phases: unknown; grainBoundary?: unknown; electrodes?: unknown; realizations: number; tolerance: number }>(m: T) {
+  const { kind: _k, phases: _p, grainBoundary: _g, electrodes: _e, realizations: _r, tolerance: _t, ...rest } = m;
+  return rest;
+}
+
+/** Phase specs of a design generator: every label it produced gets the scenario's properties by name. */
+function designPhases(m: Extract<MorphologySettings, { kind: "pellet" | "particles-in-polymer" | "particles-with-fibres" | "grown-on-fibres" }>, labels: readonly { label: number }[]): PhaseSpec[] {
+  return labels.map(({ label }) => {
+    const name = PHASE_NAMES[label]!;
+    const props = m.phases.find((p) => p.name === name);
+    if (props === undefined) {
+      throw new ScenarioError("morphology.phases", `the ${m.kind} morphology has a '${name}' phase; give its properties (conductivitySPerCm, or none for the KMC's MOF)`);
+    }
+    return { ...props, label };
+  });
 }
 
 /** Bytes per voxel the network stage may need at its peak (grid, stencil, multigrid, Krylov vectors). */
@@ -60,7 +82,28 @@ export function buildMorphology(m: MorphologySettings, stream: RandomStream, bas
       const grid = readRawVoxels(resolve(baseDir, m.file), m.shape);
       return { grid, phases: m.phases };
     }
+    case "pellet": {
+      const g = pellet(strip(generatorOptions(m)), stream);
+      return { grid: g.grid, phases: designPhases(m, g.phases), stats: g.stats };
+    }
+    case "particles-in-polymer": {
+      const g = particlesInPolymer(strip(generatorOptions(m)), stream);
+      return { grid: g.grid, phases: designPhases(m, g.phases), stats: g.stats };
+    }
+    case "particles-with-fibres": {
+      const g = particlesWithFibres(strip(generatorOptions(m)), stream);
+      return { grid: g.grid, phases: designPhases(m, g.phases), stats: g.stats };
+    }
+    case "grown-on-fibres": {
+      const g = grownOnFibres(strip(generatorOptions(m)), stream);
+      return { grid: g.grid, phases: designPhases(m, g.phases), stats: g.stats };
+    }
   }
+}
+
+/** Drop keys whose value is undefined (zod's optional outputs) for exactOptionalPropertyTypes. */
+function strip<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
 function arrhenius(valueAtRef: number, activationEnergyEV: number | undefined, referenceK: number | undefined, temperatureK: number, sign: 1 | -1): number {

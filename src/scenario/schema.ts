@@ -90,7 +90,57 @@ const morphologyCommon = {
   tolerance: z.number().gt(0).lt(1e-2).default(1e-8),
 };
 
+/** Phases of the design generators, named (labels: pore 0, mof 1, polymer 2, fibre 3). */
+const designPhases = z
+  .array(z.strictObject({ ...phaseProps, name: z.enum(["pore", "mof", "polymer", "fibre"]) }))
+  .min(1)
+  .max(4);
+const particleOptions = {
+  particleDiameterNm: positive.optional(),
+  diameterLogSd: z.number().finite().min(0).max(1).optional(),
+  mofDensityGPerCm3: positive.optional(),
+};
+
 export const morphologySchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("pellet"),
+    ...morphologyCommon,
+    ...particleOptions,
+    relativeDensity: z.number().gt(0).lt(1).optional(),
+    packingFraction: z.number().gt(0).lt(1).optional(),
+    phases: designPhases,
+  }),
+  z.strictObject({
+    kind: z.literal("particles-in-polymer"),
+    ...morphologyCommon,
+    ...particleOptions,
+    mofToPolymerMassRatio: positive.optional(),
+    porosity: z.number().min(0).lt(1).optional(),
+    minGapNm: positive.optional(),
+    polymerDensityGPerCm3: positive.optional(),
+    phases: designPhases,
+  }),
+  z.strictObject({
+    kind: z.literal("particles-with-fibres"),
+    ...morphologyCommon,
+    ...particleOptions,
+    mofToFibreMassRatio: positive.optional(),
+    porosity: z.number().min(0).lt(1).optional(),
+    particlesPerAggregate: posInt.optional(),
+    fibreDiameterNm: positive.optional(),
+    fibreDensityGPerCm3: positive.optional(),
+    phases: designPhases,
+  }),
+  z.strictObject({
+    kind: z.literal("grown-on-fibres"),
+    ...morphologyCommon,
+    mofToFibreMassRatio: positive.optional(),
+    porosity: z.number().min(0).lt(1).optional(),
+    fibreDiameterNm: positive.optional(),
+    mofDensityGPerCm3: positive.optional(),
+    fibreDensityGPerCm3: positive.optional(),
+    phases: designPhases,
+  }),
   z.strictObject({
     kind: z.literal("random-voxels"),
     ...morphologyCommon,
