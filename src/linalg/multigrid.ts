@@ -21,8 +21,10 @@
  * the limit is the coefficient jumps inside aggregates, not the depth.
  *
  * Smoothing: forward Gauss-Seidel before, backward after (so the cycle is symmetric);
- * coarsest level: banded Cholesky. Cells with no bonds (decoupled, d = 1, zero right-hand
- * side) are set to 0 by the post-smoother, so P need not know which cells are active.
+ * with one pre-sweep from zero the residual to restrict is just the upper-triangle part
+ * (3 products a cell). Coarsest level: banded Cholesky. Cells with no bonds (decoupled,
+ * identity rows, zero right-hand side) are set to 0 by the post-smoother, so P need not
+ * know which cells are active.
  * Nothing is allocated after construction but the small coarsest factor; `update()`
  * recomputes the coarse operators in place after the fine stencil's coefficients change
  * (frequency sweeps). Given an arena (arena.ts), the hierarchy lives in it and the

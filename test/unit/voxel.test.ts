@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createStream } from "../../src/core/rng.js";
 import { connectedComponents, faceContacts, spanningMask } from "../../src/structure/voxel/components.js";
 import { randomVoxels, splitmixVoxels } from "../../src/structure/voxel/generate.js";
 import { createVoxelGrid, phaseCounts, voxelIndex, type Shape3 } from "../../src/structure/voxel/grid.js";
-import { parseRawVoxels } from "../../src/structure/voxel/raw.js";
+import { parseRawVoxels, readRawVoxels } from "../../src/structure/voxel/raw.js";
 
 describe("voxel grid", () => {
   it("indexes x fastest", () => {
@@ -22,6 +25,15 @@ describe("voxel grid", () => {
     const g = parseRawVoxels(Uint8Array.from([1, 0, 1, 0]), [2, 2, 1]);
     expect(Array.from(g.phase)).toEqual([1, 0, 1, 0]);
     expect(() => parseRawVoxels(new Uint8Array(5), [2, 2, 1], "map.raw")).toThrow("map.raw: 5 bytes; shape [2, 2, 1] needs 4 (one uint8 per voxel)");
+  });
+  it("reads a raw file (the benchmark map written the way run.sh map writes it)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mofhop-voxel-"));
+    const file = join(dir, "map.raw");
+    const g = splitmixVoxels([6, 5, 4], 1, 0.6);
+    writeFileSync(file, g.phase);
+    expect(readRawVoxels(file, [6, 5, 4]).phase).toEqual(g.phase);
+    expect(() => readRawVoxels(file, [6, 5, 5])).toThrow(`raw voxel file ${JSON.stringify(file)}: 120 bytes; shape [6, 5, 5] needs 150`);
+    expect(() => readRawVoxels(join(dir, "missing.raw"), [1, 1, 1])).toThrow("cannot read raw voxel file");
   });
 });
 

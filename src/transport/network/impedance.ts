@@ -6,8 +6,12 @@
  * boundary R_gb || C_gb in series between grains, electrode planes reached through the
  * half-voxel and the interface R_int || C_int. The admittance matrix Y (complex symmetric)
  * is solved for the applied voltage V by COCG preconditioned with the real
- * aggregation multigrid built on the bond magnitudes |y| (complex-stencil.ts explains why
- * that is uniformly good at every frequency). Z(f) = V / I, I the current into the
+ * aggregation multigrid built on the bond magnitudes |y| (complex-stencil.ts: the
+ * preconditioned field of values stays at least 1/sqrt(2) from 0 at every frequency and
+ * contrast). Iterations are fewest where one kind of element dominates and most where
+ * bulk, grain-boundary and interface arcs overlap (6 to 125 over 1e-1..1e11 Hz on a 32^3
+ * two-phase sample with grains and blocking-ish contacts); the previous frequency's
+ * solution starts the next solve. Z(f) = V / I, I the current into the
  * x = 0 electrode; Im Z < 0 for a capacitive response (e^{+i w t} convention), so a
  * Nyquist plot shows -imagOhm.
  */
