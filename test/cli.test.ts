@@ -78,7 +78,7 @@ describe("mofhop run", () => {
     expect(r.stderr).toContain("is not valid JSON");
   });
   it("unknown command and option", () => {
-    expect(mofhop("frobnicate").stderr).toContain("unknown command 'frobnicate'; valid: run, compare, validate, sweep, merge");
+    expect(mofhop("frobnicate").stderr).toContain("unknown command 'frobnicate'; valid: run, compare, calibrate, validate, sweep, merge");
     expect(mofhop("run", "x.json", "--fast").stderr).toContain("unknown option '--fast'");
   });
 });
@@ -140,7 +140,7 @@ describe("mofhop run --checkpoint", () => {
 
 describe("mofhop sweep and merge", () => {
   it("runs a sweep, resumes without redoing jobs, and shards merge to the same results", () => {
-    const base = scenarioFile({ ...tiny, name: "sw", temperaturesK: [300], kmc: { ...tiny.kmc, hops: 5000 } }, "sw-base.json");
+    scenarioFile({ ...tiny, name: "sw", temperaturesK: [300], kmc: { ...tiny.kmc, hops: 5000 } }, "sw-base.json");
     const sweep = join(dir, "sweep.json");
     writeFileSync(sweep, JSON.stringify({ name: "occ", base: "sw-base.json", grid: { "species.0.occupancy": [0.1, 0.2, 0.3] } }));
     const whole = join(dir, "sw-all");

@@ -14,6 +14,7 @@ import { runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../
 import type { Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
+import { calibrateScenario } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
 import { ProgressBar } from "./progress.js";
@@ -40,6 +41,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return validate(parsed);
     case "compare":
       return compare(parsed);
+    case "calibrate":
+      return calibrate(parsed);
     case "sweep": {
       const out = parsed.options.out;
       if (typeof out !== "string") throw new InputError("sweep: --out DIR is required");
@@ -61,6 +64,46 @@ async function main(argv: readonly string[]): Promise<number> {
     default:
       throw new InputError(`unknown command '${parsed.command.name}'`);
   }
+}
+
+function numberOption(cmd: ParsedCommand, name: string, fallback: number | undefined, check: (v: number) => boolean, allowed: string): number {
+  const v = cmd.options[name];
+  if (v === undefined) {
+    if (fallback === undefined) throw new InputError(`${cmd.command.name}: --${name} is required (${allowed})`);
+    return fallback;
+  }
+  const n = Number(v);
+  if (typeof v !== "string" || !Number.isFinite(n) || !check(n)) throw new InputError(`--${name}: got ${JSON.stringify(v)}; ${allowed}`);
+  return n;
+}
+
+function calibrate(cmd: ParsedCommand): number {
+  const { scenario, baseDir } = loadScenario(cmd.args[0]!);
+  const form = cmd.options.form ?? "sigma";
+  if (form !== "sigma" && form !== "sigmaT") throw new InputError(`--form: got ${JSON.stringify(form)}; allowed: sigma, sigmaT`);
+  const measured = {
+    conductivitySPerCm: numberOption(cmd, "sigma", undefined, (v) => v > 0, "must be a conductivity > 0 in S/cm"),
+    activationEnergyEV: numberOption(cmd, "ea", undefined, (v) => v >= 0 && v < 5, "must be an energy in eV, 0 to 5"),
+    referenceTemperatureK: numberOption(cmd, "reference-temperature", 298.15, (v) => v > 0, "must be a temperature > 0 K"),
+    relativeError: numberOption(cmd, "relative-error", 0.05, (v) => v > 0 && v < 1, "must be in (0, 1)"),
+    form: form as "sigma" | "sigmaT",
+    source: typeof cmd.options.source === "string" ? cmd.options.source : "",
+  };
+  const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
+  const result = calibrateScenario(scenario, measured, { baseDir, onProgress: (f, stage) => bar.update(f, stage) });
+  bar.done();
+  const f = result.fit;
+  const lines = [
+    `calibrated ${result.species} in ${result.scenario}:`,
+    `  attempt frequency ${result.attemptFrequencyHz.toExponential(4)} Hz (x${f.attemptFrequencyScale.toExponential(3)}, ln-scale se ${f.lnAttemptFrequencyScaleStdErr.toFixed(3)})`,
+    `  barrier shift ${f.barrierShiftEV.toFixed(4)} +- ${f.barrierShiftStdErr.toFixed(4)} eV (correlation ${f.correlation.toFixed(3)}; chi2 ${f.chiSquare.toFixed(3)} on ${f.degreesOfFreedom} dof)`,
+    `  barriers: ${Object.entries(result.hopBarrierEV).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")} eV`,
+    ...result.points.map((p) => `  ${p.temperatureK} K: measured ${p.measuredSPerCm.toExponential(3)}, predicted ${p.predictedSPerCm.toExponential(3)} S/cm`),
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+  const out = cmd.options.out;
+  if (typeof out === "string") writeFileAtomic(out, JSON.stringify(result, null, 2) + "\n");
+  return 0;
 }
 
 function parseWorkers(text: string): number {

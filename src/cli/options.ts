@@ -49,6 +49,23 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: "calibrate",
+    args: "SCENARIO.json",
+    summary: "fit the ion's attempt frequency and a barrier shift so the scenario reproduces a measured Arrhenius line",
+    minArgs: 1,
+    maxArgs: 1,
+    options: [
+      { name: "sigma", value: "S/CM", description: "measured conductivity at the reference temperature (required)" },
+      { name: "ea", value: "EV", description: "measured activation energy (required)" },
+      { name: "reference-temperature", value: "K", description: "temperature of --sigma (default 298.15)" },
+      { name: "form", value: "sigma|sigmaT", description: "form the measured Ea was fitted in (default sigma: sigma = A exp(-Ea/kT))" },
+      { name: "relative-error", value: "X", description: "relative uncertainty of the measured points (default 0.05)" },
+      { name: "source", value: "TEXT", description: "where the measured values come from (recorded in the output)" },
+      { name: "out", value: "FILE", description: "write the fitted parameters as JSON" },
+      { name: "quiet", description: "no progress bar on stderr" },
+    ],
+  },
+  {
     name: "validate",
     args: "SCENARIO.json",
     summary: "check a scenario file; exit 0 with a one-line summary, or 2 with the errors",

@@ -1,0 +1,78 @@
+/**
+ * Calibration through the chain: fit an ion's attempt frequency (scale) and a uniform
+ * shift of its hop barriers so that the scenario's predicted conductivity (the membrane's,
+ * through its morphology, or the MOF's when there is none) matches measured data.
+ * One KMC run per temperature at the scenario's own parameters suffices: both fitted
+ * parameters rescale time exactly (analysis/calibration.ts). The forward map is the
+ * network solve at each temperature on realisation 0 of the morphology.
+ */
+import { createStream } from "../core/rng.js";
+import { InputError } from "../core/errors.js";
+import { arrheniusLine, fitAttemptAndBarrierShift, type ScalingFit } from "../analysis/calibration.js";
+import { solveNetwork } from "../transport/network/solve.js";
+import type { Scenario } from "../scenario/schema.js";
+import { buildKmcModel, buildLattice } from "./kmcModel.js";
+import { buildMorphology, networkOptions } from "./morphology.js";
+import { runScenario, type RunOptions } from "./runScenario.js";
+
+export interface MeasuredArrhenius {
+  /** Conductivity at the reference temperature, S/cm. */
+  readonly conductivitySPerCm: number;
+  readonly referenceTemperatureK: number;
+  readonly activationEnergyEV: number;
+  /** The form the measurement was fitted in. */
+  readonly form: "sigma" | "sigmaT";
+  /** Relative uncertainty of each measured point (default 0.05). */
+  readonly relativeError: number;
+  readonly source: string;
+}
+
+export interface CalibrationResult {
+  readonly scenario: string;
+  readonly species: string;
+  readonly fit: ScalingFit;
+  readonly referenceAttemptFrequencyHz: number;
+  readonly attemptFrequencyHz: number;
+  /** The calibrated barriers by hop type (reference + shift), eV. */
+  readonly hopBarrierEV: Readonly<Record<string, number>>;
+  readonly siteEnergiesEV: Readonly<Record<string, number | null>>;
+  readonly points: readonly { temperatureK: number; measuredSPerCm: number; predictedSPerCm: number }[];
+  readonly measured: MeasuredArrhenius;
+}
+
+export function calibrateScenario(scenario: Scenario, measured: MeasuredArrhenius, options: RunOptions = {}): CalibrationResult {
+  if (scenario.lattice === undefined || scenario.species === undefined) throw new InputError("calibrate: the scenario needs a KMC part (lattice, species)");
+  if (scenario.species.length !== 1) throw new InputError(`calibrate: one mobile species is fitted at a time; the scenario has ${scenario.species.length}`);
+  const kmcOnly: Scenario = { ...scenario, cell: undefined } as Scenario;
+  const reference = runScenario({ ...kmcOnly, morphology: undefined } as Scenario, options);
+  const m = scenario.morphology;
+  const built = m === undefined ? null : buildMorphology(m, createStream(scenario.seed, "morphology", 0), options.baseDir ?? process.cwd());
+  const forward = (sigmaMof: number, temperatureK: number): number =>
+    built === null ? sigmaMof : solveNetwork(built.grid, networkOptions(m!, built.phases, temperatureK, sigmaMof)).conductivitySPerCm;
+  const points = reference.kmc.map((k) => ({
+    temperatureK: k.temperatureK,
+    referenceSPerCm: k.totalConductivitySPerCm,
+    referenceStdErr: k.totalConductivityStdErr,
+    measuredSPerCm: arrheniusLine(measured.conductivitySPerCm, measured.referenceTemperatureK, measured.activationEnergyEV, k.temperatureK, measured.form),
+    measuredRelativeError: measured.relativeError,
+  }));
+  const fit = fitAttemptAndBarrierShift(points, forward);
+  const lattice = buildLattice(scenario);
+  const model = buildKmcModel(scenario, lattice, scenario.temperaturesK[0]!);
+  const sp = model.species[0]!;
+  const hop: Record<string, number> = {};
+  lattice.hopTypeNames.forEach((h, i) => (hop[h] = sp.hopBarrierEV[i]! + fit.barrierShiftEV));
+  const site: Record<string, number | null> = {};
+  lattice.siteTypeNames.forEach((t, i) => (site[t] = Number.isFinite(sp.siteEnergyEV[i]!) ? sp.siteEnergyEV[i]! : null));
+  return {
+    scenario: scenario.name,
+    species: sp.name,
+    fit,
+    referenceAttemptFrequencyHz: sp.attemptFrequencyHz,
+    attemptFrequencyHz: sp.attemptFrequencyHz * fit.attemptFrequencyScale,
+    hopBarrierEV: hop,
+    siteEnergiesEV: site,
+    points: points.map((p, i) => ({ temperatureK: p.temperatureK, measuredSPerCm: p.measuredSPerCm, predictedSPerCm: p.measuredSPerCm * fit.ratios[i]! })),
+    measured,
+  };
+}
