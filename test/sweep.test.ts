@@ -185,21 +185,26 @@ describe("sweep runs", () => {
     expectReference(dir);
   });
 
-  it("a cut-short last line and a garbled line are dropped (file rewritten) and their jobs redone", async () => {
+  it("a cut-short last line, a garbled line and a repeated line are dropped (file rewritten); the lost jobs are redone", async () => {
     const dir = fresh("truncated");
     mkdirSync(dir);
     copyFileSync(join(root, "reference", MANIFEST_FILE), join(dir, MANIFEST_FILE));
     const ref = readFileSync(join(root, "reference", RESULTS_FILE), "utf8").split("\n").filter((l) => l !== "");
     const lastJob = (JSON.parse(ref.at(-1)!) as Line).job;
     const garbledJob = (JSON.parse(ref[3]!) as Line).job;
-    ref[3] = "#" + ref[3]!.slice(1);
-    writeFileSync(join(dir, RESULTS_FILE), ref.slice(0, -1).join("\n") + "\n" + ref.at(-1)!.slice(0, 100));
+    const firstJob = (JSON.parse(ref[0]!) as Line).job;
+    const body = [...ref.slice(0, -1), ref[0]!]; // line 12 repeats line 1
+    body[3] = "#" + body[3]!.slice(1);
+    writeFileSync(join(dir, RESULTS_FILE), body.join("\n") + "\n" + ref.at(-1)!.slice(0, 100));
     const notices: string[] = [];
     const summary = await runSweepToEnd(sweep, { out: dir, workers: 2, onNotice: (m) => notices.push(m) });
-    expect(summary.dropped.map((x) => x.line)).toEqual([4, JOBS]);
+    expect(summary.dropped.map((x) => x.line)).toEqual([4, JOBS, JOBS + 1]);
     expect(summary.done).toBe(2);
-    expect(notices).toContain(`${RESULTS_FILE} line ${JOBS}: cut short (no newline at the end of the file); dropped`);
-    expect(notices).toContain(`${RESULTS_FILE} line 4: not valid JSON; dropped`);
+    expect(notices.slice(0, 3)).toEqual([
+      `${RESULTS_FILE} line 4: not valid JSON; dropped`,
+      `${RESULTS_FILE} line ${JOBS}: job ${firstJob} repeated; dropped`,
+      `${RESULTS_FILE} line ${JOBS + 1}: cut short (no newline at the end of the file); dropped`,
+    ]);
     expect(lines(dir).slice(-2).map((l) => l.job).sort()).toEqual([lastJob, garbledJob].sort());
     expect(lines(dir)).toHaveLength(JOBS);
     expectReference(dir);

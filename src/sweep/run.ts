@@ -147,12 +147,15 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
       if (!sameJson(line.params, j.params)) return `its params are not job ${line.job}'s`;
       return undefined;
     });
+    const finished = new Set(scan.kept.map((k) => k.line.job));
     if (scan.dropped.length > 0) {
       rewriteResults(resultsFile, scan.kept);
-      for (const d of scan.dropped) notice(`${RESULTS_FILE} line ${d.line}: ${d.reason}; dropped${d.job !== undefined ? `, job ${d.job} runs again` : ""}`);
+      for (const d of scan.dropped) {
+        const again = d.job !== undefined && byJob.has(d.job) && !finished.has(d.job) ? `, job ${d.job} runs again` : "";
+        notice(`${RESULTS_FILE} line ${d.line}: ${d.reason}; dropped${again}`);
+      }
     }
     if (shardJobs.length === 0) notice(`shard ${shardName} has no jobs (the sweep has ${sweep.jobs.length}); nothing to run`);
-    const finished = new Set(scan.kept.map((k) => k.line.job));
     const todo = shardJobs.filter((j) => !finished.has(j.job));
     const failed: number[] = [];
     let done = 0;
