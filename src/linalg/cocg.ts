@@ -10,7 +10,12 @@
  */
 import { InputError, NotConvergedError } from "../core/errors.js";
 import type { KrylovOptions, KrylovResult } from "./cg.js";
-import { UNIT_ROUNDOFF, jsVectorOps, type ComplexLinearOperator, type Preconditioner } from "./operator.js";
+
+export interface CocgOptions extends Omit<KrylovOptions, "vectors"> {
+  /** Where the work vectors live and how they are combined (default: plain JavaScript). */
+  readonly vectors?: ComplexVectorOps;
+}
+import { UNIT_ROUNDOFF, jsComplexVectorOps, type ComplexLinearOperator, type ComplexVectorOps, type Preconditioner } from "./operator.js";
 
 /**
  * Solve A x = b. `xRe`, `xIm` hold the initial guess and receive the solution. `M`, if
@@ -23,7 +28,7 @@ export function cocg(
   xRe: Float64Array,
   xIm: Float64Array,
   M: Preconditioner | undefined,
-  options: KrylovOptions = {},
+  options: CocgOptions = {},
 ): KrylovResult {
   const n = A.length;
   const tol = options.tolerance ?? 1e-8;
@@ -32,7 +37,8 @@ export function cocg(
   for (const v of [bRe, bIm, xRe, xIm]) if (v.length !== n) throw new InputError(`${name}: vector of length ${v.length}; operator needs ${n}`);
   if (M !== undefined && (!M.linear || M.length !== n)) throw new InputError(`${name}: the preconditioner must be linear and of length ${n}`);
   // work vectors where options.vectors puts them (a WebAssembly arena lets M run its kernels)
-  const alloc = (options.vectors ?? jsVectorOps).alloc;
+  const ops = options.vectors ?? jsComplexVectorOps;
+  const alloc = ops.alloc;
   const rr = alloc(n), ri = alloc(n);
   const zr = M === undefined ? rr : alloc(n), zi = M === undefined ? ri : alloc(n);
   const pr = alloc(n), pi = alloc(n), qr = alloc(n), qi = alloc(n);
@@ -68,52 +74,27 @@ export function cocg(
     pr.set(zr);
     pi.set(zi);
     // rho = r^T z (no conjugation)
-    let rhoR = 0, rhoI = 0;
-    for (let i = 0; i < n; i++) {
-      rhoR += rr[i]! * zr[i]! - ri[i]! * zi[i]!;
-      rhoI += rr[i]! * zi[i]! + ri[i]! * zr[i]!;
-    }
+    let [rhoR, rhoI] = ops.dot(rr, ri, zr, zi);
     while (iterations < maxIt) {
       A.apply(pr, pi, qr, qi);
-      let muR = 0, muI = 0;
-      for (let i = 0; i < n; i++) {
-        muR += pr[i]! * qr[i]! - pi[i]! * qi[i]!;
-        muI += pr[i]! * qi[i]! + pi[i]! * qr[i]!;
-      }
+      const [muR, muI] = ops.dot(pr, pi, qr, qi);
       const mu2 = muR * muR + muI * muI;
       if (!(mu2 > 0) || !(rhoR * rhoR + rhoI * rhoI > 0)) break outer; // breakdown
       // alpha = rho / mu
       const aR = (rhoR * muR + rhoI * muI) / mu2, aI = (rhoI * muR - rhoR * muI) / mu2;
-      let s = 0;
-      for (let i = 0; i < n; i++) {
-        const p1 = pr[i]!, p2 = pi[i]!, q1 = qr[i]!, q2 = qi[i]!;
-        xRe[i]! += aR * p1 - aI * p2;
-        xIm[i]! += aR * p2 + aI * p1;
-        const u = rr[i]! - (aR * q1 - aI * q2), v = ri[i]! - (aR * q2 + aI * q1);
-        rr[i] = u;
-        ri[i] = v;
-        s += u * u + v * v;
-      }
+      const s = ops.update(xRe, xIm, rr, ri, pr, pi, qr, qi, aR, aI);
       iterations++;
       if (Math.sqrt(s) <= target) continue outer;
       if (M !== undefined) {
         M.apply(rr, zr);
         M.apply(ri, zi);
       }
-      let nR = 0, nI = 0;
-      for (let i = 0; i < n; i++) {
-        nR += rr[i]! * zr[i]! - ri[i]! * zi[i]!;
-        nI += rr[i]! * zi[i]! + ri[i]! * zr[i]!;
-      }
+      const [nR, nI] = ops.dot(rr, ri, zr, zi);
       const rho2 = rhoR * rhoR + rhoI * rhoI;
       const bR = (nR * rhoR + nI * rhoI) / rho2, bI = (nI * rhoR - nR * rhoI) / rho2;
       rhoR = nR;
       rhoI = nI;
-      for (let i = 0; i < n; i++) {
-        const p1 = pr[i]!, p2 = pi[i]!;
-        pr[i] = zr[i]! + bR * p1 - bI * p2;
-        pi[i] = zi[i]! + bR * p2 + bI * p1;
-      }
+      ops.xpby(zr, zi, pr, pi, bR, bI);
     }
   }
   if (trueRel > tol) trueRel = trueResidual();

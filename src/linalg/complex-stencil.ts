@@ -6,8 +6,12 @@
  * y_ij the complex bond admittance, s_i a complex shunt to an electrode. Y is symmetric
  * (Y^T = Y), not Hermitian, which is what COCG needs.
  */
+import type { Float64Arena } from "./arena.js";
 import type { ComplexLinearOperator } from "./operator.js";
-import { createStencil, updateDiagonal, type Stencil7 } from "./stencil.js";
+import { createStencil, stencilArenaBytes, stencilLength, updateDiagonal, type Stencil7 } from "./stencil.js";
+
+/** |a + i b| (no over/underflow guard needed for admittances and potentials; Math.hypot is ~10x slower in V8). */
+const modulus = (a: number, b: number): number => Math.sqrt(a * a + b * b);
 
 export interface ComplexStencil7 {
   /** Real parts (and the box geometry) as a Stencil7; its invDiag is unused. */
@@ -21,16 +25,23 @@ export interface ComplexStencil7 {
   readonly selfIm: Float64Array;
 }
 
-export function createComplexStencil(nx: number, ny: number, nz: number): ComplexStencil7 {
-  const re = createStencil(nx, ny, nz);
+/** Arena bytes of a complex stencil's arrays. */
+export function complexStencilArenaBytes(nx: number, ny: number, nz: number): number {
+  return stencilArenaBytes(nx, ny, nz) + 8 * (4 * stencilLength(nx, ny, nz) + 2 * ny * nz);
+}
+
+/** A complex stencil with all admittances zero, its arrays from `arena` if given. */
+export function createComplexStencil(nx: number, ny: number, nz: number, arena?: Float64Arena): ComplexStencil7 {
+  const re = createStencil(nx, ny, nz, arena);
+  const f = (k: number): Float64Array => (arena === undefined ? new Float64Array(k) : arena.alloc(k));
   return {
     re,
-    cxIm: new Float64Array(re.length),
-    cyIm: new Float64Array(re.length),
-    czIm: new Float64Array(re.length),
-    shuntLowIm: new Float64Array(ny * nz),
-    shuntHighIm: new Float64Array(ny * nz),
-    selfIm: new Float64Array(re.length),
+    cxIm: f(re.length),
+    cyIm: f(re.length),
+    czIm: f(re.length),
+    shuntLowIm: f(ny * nz),
+    shuntHighIm: f(ny * nz),
+    selfIm: f(re.length),
   };
 }
 
@@ -73,6 +84,8 @@ export function updateComplexDiagonal(s: ComplexStencil7): void {
 
 /** y = Y v for complex v in difference form, y_i = e_i v_i + sum_j y_ij (v_i - v_j). */
 export function complexStencilApply(s: ComplexStencil7, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+  const w = s.re.wasm;
+  if (w !== undefined && w.owns(xr) && w.owns(xi) && w.owns(yr) && w.owns(yi) && w.owns(s.cxIm)) return w.complexApply(s, xr, xi, yr, yi);
   const { cx, cy, cz, self, pad } = s.re;
   const { cxIm, cyIm, czIm, selfIm } = s;
   const sy = s.re.nx, sz = s.re.nx * s.re.ny, end = pad + s.re.n;
@@ -96,15 +109,15 @@ export function complexStencilAbsNorm(s: ComplexStencil7, xr: Float64Array, xi: 
   const { cx, cy, cz, self, pad } = s.re;
   const { cxIm, cyIm, czIm, selfIm } = s;
   const sy = s.re.nx, sz = s.re.nx * s.re.ny, end = pad + s.re.n;
-  const m = (i: number): number => Math.hypot(xr[i]!, xi[i]!);
+  const m = (i: number): number => modulus(xr[i]!, xi[i]!);
   let sum = 0;
   for (let i = pad; i < end; i++) {
     const v = m(i);
     const t =
-      Math.hypot(self[i]!, selfIm[i]!) * v +
-      Math.hypot(cx[i]!, cxIm[i]!) * (v + m(i + 1)) + Math.hypot(cx[i - 1]!, cxIm[i - 1]!) * (v + m(i - 1)) +
-      Math.hypot(cy[i]!, cyIm[i]!) * (v + m(i + sy)) + Math.hypot(cy[i - sy]!, cyIm[i - sy]!) * (v + m(i - sy)) +
-      Math.hypot(cz[i]!, czIm[i]!) * (v + m(i + sz)) + Math.hypot(cz[i - sz]!, czIm[i - sz]!) * (v + m(i - sz));
+      modulus(self[i]!, selfIm[i]!) * v +
+      modulus(cx[i]!, cxIm[i]!) * (v + m(i + 1)) + modulus(cx[i - 1]!, cxIm[i - 1]!) * (v + m(i - 1)) +
+      modulus(cy[i]!, cyIm[i]!) * (v + m(i + sy)) + modulus(cy[i - sy]!, cyIm[i - sy]!) * (v + m(i - sy)) +
+      modulus(cz[i]!, czIm[i]!) * (v + m(i + sz)) + modulus(cz[i - sz]!, czIm[i - sz]!) * (v + m(i - sz));
     sum += t * t;
   }
   return Math.sqrt(sum);
@@ -129,13 +142,13 @@ export function complexStencilOperator(s: ComplexStencil7): ComplexLinearOperato
 export function magnitudeStencil(s: ComplexStencil7, m: Stencil7): void {
   const r = s.re;
   for (let i = 0; i < r.length; i++) {
-    m.cx[i] = Math.hypot(r.cx[i]!, s.cxIm[i]!);
-    m.cy[i] = Math.hypot(r.cy[i]!, s.cyIm[i]!);
-    m.cz[i] = Math.hypot(r.cz[i]!, s.czIm[i]!);
+    m.cx[i] = modulus(r.cx[i]!, s.cxIm[i]!);
+    m.cy[i] = modulus(r.cy[i]!, s.cyIm[i]!);
+    m.cz[i] = modulus(r.cz[i]!, s.czIm[i]!);
   }
   for (let k = 0; k < r.shuntLow.length; k++) {
-    m.shuntLow[k] = Math.hypot(r.shuntLow[k]!, s.shuntLowIm[k]!);
-    m.shuntHigh[k] = Math.hypot(r.shuntHigh[k]!, s.shuntHighIm[k]!);
+    m.shuntLow[k] = modulus(r.shuntLow[k]!, s.shuntLowIm[k]!);
+    m.shuntHigh[k] = modulus(r.shuntHigh[k]!, s.shuntHighIm[k]!);
   }
   updateDiagonal(m);
 }

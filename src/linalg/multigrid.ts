@@ -57,7 +57,7 @@ export interface MultigridOptions {
   readonly preSweeps?: number;
   /** Backward Gauss-Seidel sweeps after it (default 1; at least 1). */
   readonly postSweeps?: number;
-  /** Stop coarsening at this many cells or fewer (default 512); that level is factored. */
+  /** Stop coarsening at this many cells or fewer (default 64); that level is factored. */
   readonly coarsestCells?: number;
   /** Factor on the coarse correction of the V and W cycles (default 1; K-cycles choose it). */
   readonly correctionScale?: number;
@@ -92,7 +92,7 @@ export class AggregationMultigrid implements Preconditioner {
   private readonly threshold: number;
 
   /** Shapes of the levels below the fine one, by the rule the constructor applies. */
-  static coarseShapes(nx: number, ny: number, nz: number, coarsestCells = 512): [number, number, number][] {
+  static coarseShapes(nx: number, ny: number, nz: number, coarsestCells = 64): [number, number, number][] {
     const out: [number, number, number][] = [];
     let s: [number, number, number] = [nx, ny, nz];
     while (!(s[0] * s[1] * s[2] <= coarsestCells || (s[0] === 1 && s[1] === 1 && s[2] === 1))) {
@@ -119,7 +119,7 @@ export class AggregationMultigrid implements Preconditioner {
     this.post = options.postSweeps ?? 1;
     this.scale = options.correctionScale ?? 1;
     this.threshold = options.kCycleThreshold ?? 0.25;
-    const coarsest = options.coarsestCells ?? 512;
+    const coarsest = options.coarsestCells ?? 64;
     if (!(this.pre >= 0 && Number.isInteger(this.pre))) throw new InputError(`multigrid preSweeps ${this.pre}: must be an integer >= 0`);
     if (!(this.post >= 1 && Number.isInteger(this.post))) throw new InputError(`multigrid postSweeps ${this.post}: must be an integer >= 1`);
     if (!(coarsest >= 1)) throw new InputError(`multigrid coarsestCells ${coarsest}: must be >= 1`);

@@ -88,3 +88,46 @@ export const jsVectorOps: VectorOps = {
     for (let i = 0; i < z.length; i++) p[i] = z[i]! + beta * p[i]!;
   },
 };
+
+/** The complex vector operations of COCG on split re/im arrays (unconjugated products). */
+export interface ComplexVectorOps {
+  alloc(length: number): Float64Array;
+  /** [Re, Im] of a^T b = sum (ar + i ai)(br + i bi). */
+  dot(ar: Float64Array, ai: Float64Array, br: Float64Array, bi: Float64Array): [number, number];
+  /** x += alpha p; r -= alpha q (complex alpha); returns ||r||^2. */
+  update(xr: Float64Array, xi: Float64Array, rr: Float64Array, ri: Float64Array, pr: Float64Array, pi: Float64Array, qr: Float64Array, qi: Float64Array, aR: number, aI: number): number;
+  /** p = z + beta p (complex beta). */
+  xpby(zr: Float64Array, zi: Float64Array, pr: Float64Array, pi: Float64Array, bR: number, bI: number): void;
+}
+
+export const jsComplexVectorOps: ComplexVectorOps = {
+  alloc: (length) => new Float64Array(length),
+  dot(ar, ai, br, bi) {
+    let re = 0, im = 0;
+    for (let i = 0; i < ar.length; i++) {
+      re += ar[i]! * br[i]! - ai[i]! * bi[i]!;
+      im += ar[i]! * bi[i]! + ai[i]! * br[i]!;
+    }
+    return [re, im];
+  },
+  update(xr, xi, rr, ri, pr, pi, qr, qi, aR, aI) {
+    let s = 0;
+    for (let i = 0; i < xr.length; i++) {
+      const p1 = pr[i]!, p2 = pi[i]!, q1 = qr[i]!, q2 = qi[i]!;
+      xr[i]! += aR * p1 - aI * p2;
+      xi[i]! += aR * p2 + aI * p1;
+      const u = rr[i]! - (aR * q1 - aI * q2), v = ri[i]! - (aR * q2 + aI * q1);
+      rr[i] = u;
+      ri[i] = v;
+      s += u * u + v * v;
+    }
+    return s;
+  },
+  xpby(zr, zi, pr, pi, bR, bI) {
+    for (let i = 0; i < zr.length; i++) {
+      const p1 = pr[i]!, p2 = pi[i]!;
+      pr[i] = zr[i]! + bR * p1 - bI * p2;
+      pi[i] = zi[i]! + bR * p2 + bI * p1;
+    }
+  },
+};

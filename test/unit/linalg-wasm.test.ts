@@ -4,16 +4,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { createStream, type RandomStream } from "../../src/core/rng.js";
-import { arenaVectorOps, createArena, type Float64Arena } from "../../src/linalg/arena.js";
+import { arenaComplexVectorOps, arenaVectorOps, createArena, type Float64Arena } from "../../src/linalg/arena.js";
 import { conjugateGradient } from "../../src/linalg/cg.js";
 import { AggregationMultigrid } from "../../src/linalg/multigrid.js";
-import { jsVectorOps } from "../../src/linalg/operator.js";
+import { complexStencilApply, complexStencilArenaBytes, createComplexStencil, updateComplexDiagonal } from "../../src/linalg/complex-stencil.js";
+import { jsComplexVectorOps, jsVectorOps } from "../../src/linalg/operator.js";
 import {
   createStencil, gaussSeidelBackward, gaussSeidelForward, gaussSeidelForwardFromZero, stencilApply, stencilArenaBytes, stencilLength,
   stencilOperator, updateDiagonal, type Stencil7,
 } from "../../src/linalg/stencil.js";
 import { sleb, uleb } from "../../src/linalg/wasm/encoder.js";
 import { randomVoxels } from "../../src/structure/voxel/generate.js";
+import { solveImpedance } from "../../src/transport/network/impedance.js";
 import { solveNetwork } from "../../src/transport/network/solve.js";
 
 function fill(s: Stencil7, rng: RandomStream): void {
@@ -118,5 +120,53 @@ describe("WebAssembly kernels", () => {
     expect(b.stats.webAssembly).toBe(false);
     expect(a.conductivitySPerCm).toBe(b.conductivitySPerCm);
     expect(a.solverIterations).toBe(b.solverIterations);
+  });
+
+  it("complex product and COCG vector operations agree bit for bit", () => {
+    const [nx, ny, nz] = [7, 6, 5];
+    const arena = createArena(complexStencilArenaBytes(nx, ny, nz) + 8 * 10 * stencilLength(nx, ny, nz));
+    const Yw = createComplexStencil(nx, ny, nz, arena), Yj = createComplexStencil(nx, ny, nz);
+    for (const Y of [Yw, Yj]) {
+      const rng = createStream(12, "complex");
+      fill(Y.re, rng);
+      for (let i = Y.re.pad; i < Y.re.pad + Y.re.n; i++) {
+        Y.cxIm[i] = rng.nextFloat();
+        Y.cyIm[i] = rng.nextFloat();
+        Y.czIm[i] = rng.nextFloat();
+      }
+      for (let k = 0; k < ny * nz; k++) Y.shuntLowIm[k] = rng.nextFloat();
+      updateComplexDiagonal(Y);
+    }
+    const len = Yw.re.length;
+    const v = (): Float64Array[] => {
+      const rng = createStream(13, "v");
+      const w = Array.from({ length: 8 }, () => arena.alloc(len));
+      for (const a of w) for (let i = Yw.re.pad; i < Yw.re.pad + Yw.re.n; i++) a[i] = rng.nextFloat() - 0.5;
+      return w;
+    };
+    const w = v(), j = w.map((a) => a.slice());
+    complexStencilApply(Yw, w[0]!, w[1]!, w[2]!, w[3]!);
+    complexStencilApply(Yj, j[0]!, j[1]!, j[2]!, j[3]!);
+    expect(w[2]).toEqual(j[2]);
+    expect(w[3]).toEqual(j[3]);
+    const ops = arenaComplexVectorOps(arena), js = jsComplexVectorOps;
+    expect(ops.dot(w[0]!, w[1]!, w[2]!, w[3]!)).toEqual(js.dot(j[0]!, j[1]!, j[2]!, j[3]!));
+    expect(ops.update(w[0]!, w[1]!, w[2]!, w[3]!, w[4]!, w[5]!, w[6]!, w[7]!, 0.3, -0.7)).toBe(js.update(j[0]!, j[1]!, j[2]!, j[3]!, j[4]!, j[5]!, j[6]!, j[7]!, 0.3, -0.7));
+    ops.xpby(w[0]!, w[1]!, w[4]!, w[5]!, -1.1, 0.25);
+    js.xpby(j[0]!, j[1]!, j[4]!, j[5]!, -1.1, 0.25);
+    w.forEach((a, k) => expect(a).toEqual(j[k]));
+  });
+
+  it("give the impedance solver identical spectra with and without WebAssembly", () => {
+    const grid = randomVoxels([10, 9, 8], [0.6, 0.4], createStream(6, "ac-wasm"));
+    const options = {
+      phases: [{ label: 0, conductivitySPerCm: 1e-3, relativePermittivity: 10 }, { label: 1, conductivitySPerCm: 1e-6, relativePermittivity: 3 }],
+      voxelNm: 100,
+      electrodes: { kind: "planes" as const, interface: { resistanceOhmCm2: 10, capacitanceFPerCm2: 1e-6 } },
+    };
+    const f = [1, 1e3, 1e6];
+    const a = solveImpedance(grid, options, f), b = solveImpedance(grid, { ...options, webAssembly: false }, f);
+    expect(a.realOhm).toEqual(b.realOhm);
+    expect(a.imagOhm).toEqual(b.imagOhm);
   });
 });

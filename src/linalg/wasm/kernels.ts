@@ -10,6 +10,7 @@
  * touches must be a view into that memory (see arena.ts); the JavaScript kernels check
  * `owns` and fall back to their own loops otherwise.
  */
+import type { ComplexStencil7 } from "../complex-stencil.js";
 import type { Stencil7 } from "../stencil.js";
 import {
   F64, I32, add, doWhile, encodeModule, fadd, fmul, fsub, fsum, get, gtU, i32, load, ltU, mul, select, seq, set, shl, shrU, store, sub,
@@ -60,6 +61,59 @@ function applyDef(): FunctionDef {
               fmul(load(atMinus(CZ, I, get(SZ))), xm(get(SZ))),
             ),
           ),
+          step(I),
+        ),
+        ltU(get(I), get(END)),
+      ),
+    ),
+  };
+}
+
+/**
+ * y = Y v for a complex stencil in difference form (complexStencilApply): with bonds
+ * a + i b and differences p + i q = v_i - v_j,
+ *   Re y_i = er vr - ei vi + sum (a p - b q),  Im y_i = er vi + ei vr + sum (a q + b p).
+ */
+function complexApplyDef(): FunctionDef {
+  const [CXR, CYR, CZR, ER, CXI, CYI, CZI, EI, XR, XI, YR, YI, SY, SZ, START, END] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const [I, VR, VI, SR, SI, P, Q, A, B] = [16, 17, 18, 19, 20, 21, 22, 23, 24];
+  const terms: Code[] = [];
+  const neighbours: [number, number, Code, Code][] = [
+    [CXR, CXI, i32(0), i32(8)],
+    [CXR, CXI, i32(-8), i32(-8)],
+    [CYR, CYI, i32(0), get(SY)],
+    [CYR, CYI, sub(i32(0), get(SY)), sub(i32(0), get(SY))],
+    [CZR, CZI, i32(0), get(SZ)],
+    [CZR, CZI, sub(i32(0), get(SZ)), sub(i32(0), get(SZ))],
+  ];
+  for (const [cr, ci, coef, nbr] of neighbours) {
+    terms.push(
+      seq(
+        set(P, fsub(get(VR), load(add(at(XR, I), nbr)))),
+        set(Q, fsub(get(VI), load(add(at(XI, I), nbr)))),
+        set(A, load(add(at(cr, I), coef))),
+        set(B, load(add(at(ci, I), coef))),
+        set(SR, fsub(fadd(get(SR), fmul(get(A), get(P))), fmul(get(B), get(Q)))),
+        set(SI, fadd(fadd(get(SI), fmul(get(A), get(Q))), fmul(get(B), get(P)))),
+      ),
+    );
+  }
+  return {
+    name: "complexApply",
+    params: Array<typeof I32>(16).fill(I32),
+    results: [],
+    locals: [I32, F64, F64, F64, F64, F64, F64, F64, F64],
+    body: seq(
+      set(I, get(START)),
+      doWhile(
+        seq(
+          set(VR, load(at(XR, I))),
+          set(VI, load(at(XI, I))),
+          set(SR, fsub(fmul(load(at(ER, I)), get(VR)), fmul(load(at(EI, I)), get(VI)))),
+          set(SI, fadd(fmul(load(at(ER, I)), get(VI)), fmul(load(at(EI, I)), get(VR)))),
+          ...terms,
+          store(at(YR, I), get(SR)),
+          store(at(YI, I), get(SI)),
           step(I),
         ),
         ltU(get(I), get(END)),
@@ -327,17 +381,93 @@ function xpbyDef(): FunctionDef {
   };
 }
 
+/** [Re, Im] of sum (ar + i ai)(br + i bi) (jsComplexVectorOps.dot). */
+function cdotDef(): FunctionDef {
+  const [AR, AI, BR, BI, N8, I, RE, IM] = [0, 1, 2, 3, 4, 5, 6, 7];
+  return {
+    name: "cdot",
+    params: [I32, I32, I32, I32, I32],
+    results: [F64, F64],
+    locals: [I32, F64, F64],
+    body: seq(
+      doWhile(
+        seq(
+          set(RE, fadd(get(RE), fsub(fmul(load(at(AR, I)), load(at(BR, I))), fmul(load(at(AI, I)), load(at(BI, I)))))),
+          set(IM, fadd(get(IM), fadd(fmul(load(at(AR, I)), load(at(BI, I))), fmul(load(at(AI, I)), load(at(BR, I)))))),
+          step(I),
+        ),
+        ltU(get(I), get(N8)),
+      ),
+      get(RE),
+      get(IM),
+    ),
+  };
+}
+
+/** x += a p; r -= a q; returns |r|^2 (jsComplexVectorOps.update). */
+function cupdateDef(): FunctionDef {
+  const [XR, XI, RR, RI, PR, PI, QR, QI, AR, AI, N8, I, P1, P2, Q1, Q2, U, V, S] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  return {
+    name: "cupdate",
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, I32],
+    results: [F64],
+    locals: [I32, F64, F64, F64, F64, F64, F64, F64],
+    body: seq(
+      doWhile(
+        seq(
+          set(P1, load(at(PR, I))),
+          set(P2, load(at(PI, I))),
+          set(Q1, load(at(QR, I))),
+          set(Q2, load(at(QI, I))),
+          store(at(XR, I), fadd(load(at(XR, I)), fsub(fmul(get(AR), get(P1)), fmul(get(AI), get(P2))))),
+          store(at(XI, I), fadd(load(at(XI, I)), fadd(fmul(get(AR), get(P2)), fmul(get(AI), get(P1))))),
+          set(U, fsub(load(at(RR, I)), fsub(fmul(get(AR), get(Q1)), fmul(get(AI), get(Q2))))),
+          set(V, fsub(load(at(RI, I)), fadd(fmul(get(AR), get(Q2)), fmul(get(AI), get(Q1))))),
+          store(at(RR, I), get(U)),
+          store(at(RI, I), get(V)),
+          set(S, fadd(get(S), fadd(fmul(get(U), get(U)), fmul(get(V), get(V))))),
+          step(I),
+        ),
+        ltU(get(I), get(N8)),
+      ),
+      get(S),
+    ),
+  };
+}
+
+/** p = z + b p, complex b (jsComplexVectorOps.xpby). */
+function cxpbyDef(): FunctionDef {
+  const [ZR, ZI, PR, PI, BR, BI, N8, I, P1, P2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  return {
+    name: "cxpby",
+    params: [I32, I32, I32, I32, F64, F64, I32],
+    results: [],
+    locals: [I32, F64, F64],
+    body: doWhile(
+      seq(
+        set(P1, load(at(PR, I))),
+        set(P2, load(at(PI, I))),
+        store(at(PR, I), fsub(fadd(load(at(ZR, I)), fmul(get(BR), get(P1))), fmul(get(BI), get(P2)))),
+        store(at(PI, I), fadd(fadd(load(at(ZI, I)), fmul(get(BR), get(P2))), fmul(get(BI), get(P1)))),
+        step(I),
+      ),
+      ltU(get(I), get(N8)),
+    ),
+  };
+}
+
 let compiled: object | undefined;
 
 /** The compiled kernel module (built once per process). */
 function kernelModule(api: WasmApi): object {
   compiled ??= new api.Module(
-    encodeModule([applyDef(), gsForwardDef(), gsForwardZeroDef(), gsBackwardDef(), restrictUpperDef(), prolongDef(), dotDef(), cgUpdateDef(), xpbyDef()]),
+    encodeModule([applyDef(), complexApplyDef(), gsForwardDef(), gsForwardZeroDef(), gsBackwardDef(), restrictUpperDef(), prolongDef(), dotDef(), cgUpdateDef(), xpbyDef(), cdotDef(), cupdateDef(), cxpbyDef()]),
   );
   return compiled;
 }
 
 type Fn = (...args: number[]) => number;
+type Fn2 = (...args: number[]) => [number, number];
 
 /** Kernels bound to one memory. All array arguments must be views into it (`owns`). */
 export class WasmKernels {
@@ -358,6 +488,15 @@ export class WasmKernels {
   apply(s: Stencil7, x: Float64Array, y: Float64Array): void {
     const [sy, sz, start] = this.stencilArgs(s);
     this.f.apply!(s.cx.byteOffset, s.cy.byteOffset, s.cz.byteOffset, s.self.byteOffset, x.byteOffset, y.byteOffset, sy, sz, start, start + s.n * 8);
+  }
+
+  complexApply(s: ComplexStencil7, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array): void {
+    const r = s.re;
+    const [sy, sz, start] = this.stencilArgs(r);
+    this.f.complexApply!(
+      r.cx.byteOffset, r.cy.byteOffset, r.cz.byteOffset, r.self.byteOffset, s.cxIm.byteOffset, s.cyIm.byteOffset, s.czIm.byteOffset, s.selfIm.byteOffset,
+      xr.byteOffset, xi.byteOffset, yr.byteOffset, yi.byteOffset, sy, sz, start, start + r.n * 8,
+    );
   }
 
   gsForward(s: Stencil7, b: Float64Array, x: Float64Array): void {
@@ -397,5 +536,18 @@ export class WasmKernels {
 
   xpby(z: Float64Array, p: Float64Array, beta: number): void {
     if (z.length > 0) this.f.xpby!(z.byteOffset, p.byteOffset, beta, z.length * 8);
+  }
+
+  cdot(ar: Float64Array, ai: Float64Array, br: Float64Array, bi: Float64Array): [number, number] {
+    return ar.length === 0 ? [0, 0] : (this.f.cdot as unknown as Fn2)(ar.byteOffset, ai.byteOffset, br.byteOffset, bi.byteOffset, ar.length * 8);
+  }
+
+  cupdate(xr: Float64Array, xi: Float64Array, rr: Float64Array, ri: Float64Array, pr: Float64Array, pi: Float64Array, qr: Float64Array, qi: Float64Array, aR: number, aI: number): number {
+    if (xr.length === 0) return 0;
+    return this.f.cupdate!(xr.byteOffset, xi.byteOffset, rr.byteOffset, ri.byteOffset, pr.byteOffset, pi.byteOffset, qr.byteOffset, qi.byteOffset, aR, aI, xr.length * 8);
+  }
+
+  cxpby(zr: Float64Array, zi: Float64Array, pr: Float64Array, pi: Float64Array, bR: number, bI: number): void {
+    if (zr.length > 0) this.f.cxpby!(zr.byteOffset, zi.byteOffset, pr.byteOffset, pi.byteOffset, bR, bI, zr.length * 8);
   }
 }

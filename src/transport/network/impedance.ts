@@ -19,13 +19,14 @@ import { InputError } from "../../core/errors.js";
 import { VACUUM_PERMITTIVITY_F_PER_M, M_PER_CM } from "../../core/constants.js";
 import { cocg } from "../../linalg/cocg.js";
 import {
+  complexStencilArenaBytes,
   complexStencilOperator,
   createComplexStencil,
   magnitudeStencil,
   updateComplexDiagonal,
   type ComplexStencil7,
 } from "../../linalg/complex-stencil.js";
-import { arenaVectorOps, createArena } from "../../linalg/arena.js";
+import { arenaComplexVectorOps, createArena } from "../../linalg/arena.js";
 import { AggregationMultigrid } from "../../linalg/multigrid.js";
 import { createStencil, stencilArenaBytes, stencilLength } from "../../linalg/stencil.js";
 import type { VoxelGrid } from "../../structure/voxel/grid.js";
@@ -205,23 +206,24 @@ export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequen
     return { ...base, percolates: false, stats: { unknowns: 0, multigridLevels: 0, seconds: (performance.now() - t0) / 1000 } };
   }
   const nb = topo.box[0];
-  const Y = createComplexStencil(nb, ny, nz);
-  // the real preconditioner's stencil, hierarchy and the vectors it touches (COCG's 4
-  // residual/preconditioned vectors) share one arena, so the multigrid runs as WebAssembly
+  // one arena for the admittance stencil, the real preconditioner's stencil and hierarchy,
+  // and the 12 complex-part vectors (b, x, COCG's 8), so every kernel runs as WebAssembly
   const mgOptions = options.multigrid ?? {};
   const arena = createArena(
-    stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mgOptions) + 8 * 8 * stencilLength(nb, ny, nz),
+    complexStencilArenaBytes(nb, ny, nz) + stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mgOptions) +
+      8 * 12 * stencilLength(nb, ny, nz),
     { wasm: options.webAssembly ?? true },
   );
+  const Y = createComplexStencil(nb, ny, nz, arena);
   const M = createStencil(nb, ny, nz, arena);
   const n = Y.re.length;
-  const bRe = new Float64Array(n), bIm = new Float64Array(n), xRe = new Float64Array(n), xIm = new Float64Array(n);
+  const bRe = arena.alloc(n), bIm = arena.alloc(n), xRe = arena.alloc(n), xIm = arena.alloc(n);
   const V = r.voltage;
   let mg: AggregationMultigrid | undefined;
   // COCG allocates 8 work vectors per call: hand it the arena's space once, reused per frequency
   const work = Array.from({ length: 8 }, () => arena.alloc(n));
   let next = 0;
-  const vectorOps = { ...arenaVectorOps(arena), alloc: (): Float64Array => work[next++]!.fill(0) };
+  const vectorOps = { ...arenaComplexVectorOps(arena), alloc: (): Float64Array => work[next++]!.fill(0) };
   for (let k = 0; k < m; k++) {
     const omega = 2 * Math.PI * frequenciesHz[k]!;
     assembleAdmittance(grid, r, topo, omega, Y);
