@@ -215,15 +215,35 @@ function processAlive(pid: number): boolean {
   }
 }
 
+export interface LockOptions {
+  /** A lock not refreshed for this long is stale (default LOCK_STALE_MS). */
+  readonly staleMs?: number;
+  /**
+   * How long to wait for a fresh lock held on another host to go stale (default: staleMs
+   * plus 5 s). A task requeued by Slurm or Kubernetes onto another node after its first
+   * run was killed finds that run's lock; it waits instead of failing.
+   */
+  readonly waitMs?: number;
+  readonly onWait?: (message: string) => void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Take DIR/.lock so that two processes never run into one directory (which could run a
  * job twice). A lock is stale when its process is gone (same host) or it has not been
- * refreshed for a minute (any host). Returns the release function.
+ * refreshed for a minute (any host); a live holder on this host is refused at once, a
+ * fresh lock from another host is waited for (see LockOptions.waitMs). Returns the
+ * release function.
  */
-export function acquireLock(dir: string): () => void {
+export async function acquireLock(dir: string, options: LockOptions = {}): Promise<() => void> {
   const file = join(dir, LOCK_FILE);
+  const staleMs = options.staleMs ?? LOCK_STALE_MS;
+  const waitMs = options.waitMs ?? staleMs + 5_000;
   const me = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }) + "\n";
-  for (let tries = 0; tries < 3; tries++) {
+  const start = Date.now();
+  let told = false;
+  for (;;) {
     try {
       const fd = openSync(file, "wx");
       writeSync(fd, me);
@@ -235,7 +255,7 @@ export function acquireLock(dir: string): () => void {
         } catch {
           /* the directory may be gone; nothing to refresh */
         }
-      }, LOCK_REFRESH_MS);
+      }, Math.min(LOCK_REFRESH_MS, staleMs / 4));
       timer.unref();
       return () => {
         clearInterval(timer);
@@ -258,14 +278,17 @@ export function acquireLock(dir: string): () => void {
     }
     const sameHost = holder.host === hostname();
     const dead = sameHost && typeof holder.pid === "number" && holder.pid !== process.pid && !processAlive(holder.pid);
-    if (dead || age > LOCK_STALE_MS) {
+    if (dead || age > staleMs) {
       rmSync(file, { force: true });
       continue;
     }
-    throw new InputError(
-      `${dir} is in use by process ${String(holder.pid ?? "?")} on ${String(holder.host ?? "?")} (${file}); ` +
-        `wait for it, or delete the lock file if no sweep is running there`,
-    );
+    const who = `process ${String(holder.pid ?? "?")} on ${String(holder.host ?? "?")}`;
+    if (!sameHost && Date.now() - start < waitMs) {
+      if (!told) options.onWait?.(`${dir} is locked by ${who}, refreshed ${(age / 1000).toFixed(0)} s ago; waiting for it to go stale (${(staleMs / 1000).toFixed(0)} s)`);
+      told = true;
+      await sleep(Math.min(1000, staleMs / 10));
+      continue;
+    }
+    throw new InputError(`${dir} is in use by ${who} (${file}); wait for it, or delete the lock file if no sweep is running there`);
   }
-  throw new InputError(`${dir}: could not take ${file}`);
 }

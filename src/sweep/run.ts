@@ -129,7 +129,7 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
   checkSweepMemory(shardJobs, Math.min(workers, shardJobs.length), options.totalMemoryBytes ?? totalmem());
 
   mkdirSync(dir, { recursive: true });
-  const release = acquireLock(dir);
+  const release = await acquireLock(dir, { onWait: notice });
   let pool: JobPool | undefined;
   let results: JsonlAppender | undefined;
   let failures: JsonlAppender | undefined;

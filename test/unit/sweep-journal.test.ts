@@ -78,21 +78,32 @@ describe("manifest", () => {
 });
 
 describe("lock", () => {
-  it("one process per directory; a dead or silent holder's lock is taken over", () => {
+  it("one process per directory; a dead holder's lock on this host is taken over", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mofhop-lock-"));
-    const release = acquireLock(dir);
-    expect(() => acquireLock(dir)).toThrow(/is in use by process \d+ on /);
+    const release = await acquireLock(dir);
+    await expect(acquireLock(dir)).rejects.toThrow(/is in use by process \d+ on /); // a live holder here: at once
     release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     // a process that no longer exists on this host
     writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname() }));
-    acquireLock(dir)();
-    // another host, not refreshed for two minutes
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 1, host: "elsewhere" }));
-    expect(() => acquireLock(dir)).toThrow("in use by process 1 on elsewhere");
-    const old = new Date(Date.now() - 120_000);
-    utimesSync(join(dir, LOCK_FILE), old, old);
-    acquireLock(dir)();
+    (await acquireLock(dir))();
+  });
+  it("a fresh lock from another host is waited for until it goes stale; a refreshed one is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mofhop-lock-"));
+    const file = join(dir, LOCK_FILE);
+    writeFileSync(file, JSON.stringify({ pid: 1, host: "elsewhere" }));
+    const old = new Date(Date.now() - 800);
+    utimesSync(file, old, old); // goes stale in ~200 ms at staleMs 1000
+    const waits: string[] = [];
+    const t = Date.now();
+    (await acquireLock(dir, { staleMs: 1000, waitMs: 3000, onWait: (m) => waits.push(m) }))();
+    expect(Date.now() - t).toBeGreaterThanOrEqual(150);
+    expect(waits).toEqual([`${dir} is locked by process 1 on elsewhere, refreshed 1 s ago; waiting for it to go stale (1 s)`]);
+    // a holder that keeps refreshing (a live run elsewhere): refused after the wait
+    writeFileSync(file, JSON.stringify({ pid: 1, host: "elsewhere" }));
+    const keep = setInterval(() => utimesSync(file, new Date(), new Date()), 50);
+    await expect(acquireLock(dir, { staleMs: 1000, waitMs: 400 })).rejects.toThrow(`${dir} is in use by process 1 on elsewhere`);
+    clearInterval(keep);
   });
 });
 
