@@ -7,8 +7,9 @@
 import type { BenchCase } from "./case.js";
 import { kmcCases } from "./kmc.js";
 import { networkCases } from "./network.js";
+import { sweepCases } from "./sweep.js";
 
-const cases: BenchCase[] = [...kmcCases, ...networkCases];
+const cases: BenchCase[] = [...kmcCases, ...networkCases, ...sweepCases];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const withReference = !args.includes("--no-ref");
   const ci = args.indexOf("--case");
   const only = ci >= 0 ? args[ci + 1] : undefined;
-  const selected = only === undefined ? cases.filter((c) => !c.name.endsWith("-256") && !c.name.startsWith("kmc-scaling") ) : cases.filter((c) => c.name === only);
+  const selected = only === undefined ? cases.filter((c) => !c.name.endsWith("-256") && c.name !== "kmc-scaling" && c.name !== "sweep-scaling") : cases.filter((c) => c.name === only);
   if (selected.length === 0) {
     process.stderr.write(`unknown case '${only}'; valid: ${cases.map((c) => c.name).join(", ")}\n`);
     process.exit(2);
