@@ -1,4 +1,8 @@
-/** Every bundled scenario validates, and runs in a quick mode (hops scaled down). */
+/**
+ * Every bundled scenario validates, and runs in a quick mode: fewer hops, the first
+ * temperature, one morphology realisation, and without the cell experiments (those run
+ * end to end in test/physics/cell-chain.test.ts and in `mofhop compare`).
+ */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,11 +17,15 @@ describe("bundled scenarios", () => {
   for (const file of files) {
     it(`${file} validates and runs (quick mode)`, () => {
       const { scenario } = loadScenario(file);
-      const quick = scenario.kmc === undefined ? scenario : {
+      const quick = {
         ...scenario,
-        temperaturesK: scenario.temperaturesK.slice(0, 2),
-        kmc: { ...scenario.kmc, equilibrationHops: Math.min(scenario.kmc.equilibrationHops, 2000), hops: Math.min(scenario.kmc.hops, 20000), replicas: 2 },
-      };
+        temperaturesK: scenario.temperaturesK.slice(0, 1),
+        cell: undefined,
+        ...(scenario.kmc !== undefined
+          ? { kmc: { ...scenario.kmc, equilibrationHops: Math.min(scenario.kmc.equilibrationHops, 2000), hops: Math.min(scenario.kmc.hops, 20000), replicas: 2 } }
+          : {}),
+        ...(scenario.morphology !== undefined ? { morphology: { ...scenario.morphology, realizations: 1 } } : {}),
+      } as typeof scenario;
       const results = runScenario(quick);
       expect(results.scenario).toBe(scenario.name);
       for (const row of results.transport) {

@@ -51,7 +51,8 @@ export function compareRows(all: readonly Results[]): CompareRow[] {
     const tPlus = evans?.evans?.tPlus ?? evans?.cation ?? null;
     const imp = r.impedance?.find((z) => z.cell === "Li|SE|Li");
     const capacity: Record<string, number | null> = {};
-    for (const c of rates) capacity[String(c)] = r.rateCapability?.find((x) => x.cRate === c)?.dischargeCapacityMAhPerG ?? null;
+    // keys like "0.2C" keep the C-rate order (integer-like keys would jump ahead)
+    for (const c of rates) capacity[`${c}C`] = r.rateCapability?.find((x) => x.cRate === c)?.dischargeCapacityMAhPerG ?? null;
     return {
       scenario: r.scenario,
       temperatureK: T,
@@ -72,7 +73,7 @@ export function compareRows(all: readonly Results[]): CompareRow[] {
 function flat(row: CompareRow): Record<string, unknown> {
   const { capacityMAhPerG, ...rest } = row;
   const out: Record<string, unknown> = { ...rest };
-  for (const [c, v] of Object.entries(capacityMAhPerG)) out[`capacity_${c}C_mAhPerG`] = v;
+  for (const [c, v] of Object.entries(capacityMAhPerG)) out[`capacity_${c}_mAhPerG`] = v;
   return out;
 }
 
@@ -85,7 +86,7 @@ function fmt(v: number | null, digits = 3): string {
 /** The comparison table in Markdown. */
 export function compareMarkdown(rows: readonly CompareRow[]): string {
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
-  const head = ["design", "T (K)", "sigma (S/cm)", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c}C (mAh/g)`)];
+  const head = ["design", "T (K)", "sigma (S/cm)", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c} (mAh/g)`)];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
   for (const r of rows) {
     const cells = [
@@ -152,7 +153,7 @@ export async function compareReport(all: readonly Results[]): Promise<Record<str
     tables: [
       {
         caption: "Designs side by side",
-        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c}C (mAh/g)`)],
+        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c} (mAh/g)`)],
         rows: rows.map((r): Cell[] => [
           r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
           r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
