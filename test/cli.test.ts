@@ -48,8 +48,16 @@ describe("mofhop run", () => {
     const out = join(dir, "out");
     const r = mofhop("run", f, "--out", out);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["arrhenius.csv", "results.json", "transference.csv", "transport.csv"]);
+    expect(readdirSync(out).sort()).toEqual(["arrhenius.csv", "arrhenius.svg", "conductivity.svg", "results.json", "transference.csv", "transport.csv"]);
     expect(readFileSync(join(out, "transport.csv"), "utf8").split("\n")[0]).toContain("conductivitySPerCm");
+  });
+  it("--out with a morphology adds a current map of the microstructure", () => {
+    const out = join(dir, "out-raw");
+    const r = mofhop("run", join(process.cwd(), "scenarios", "validation", "raw-layers.json"), "--out", out);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out)).toContain("current-map.svg");
+    expect(readFileSync(join(out, "current-map.svg"), "utf8")).toMatch(/^<svg/);
+    expect(readdirSync(out)).toContain("effective.csv");
   });
   it("bad input: exit 2, the message names field, value and what is allowed; nothing written", () => {
     const bad = { ...tiny, species: [{ ...tiny.species[0], occupancy: 1.5 }] };

@@ -16,7 +16,7 @@ describe("bundled scenarios", () => {
   it("there are some", () => expect(files.length).toBeGreaterThanOrEqual(6));
   for (const file of files) {
     it(`${file} validates and runs (quick mode)`, () => {
-      const { scenario } = loadScenario(file);
+      const { scenario, baseDir } = loadScenario(file);
       const quick = {
         ...scenario,
         temperaturesK: scenario.temperaturesK.slice(0, 1),
@@ -26,7 +26,7 @@ describe("bundled scenarios", () => {
           : {}),
         ...(scenario.morphology !== undefined ? { morphology: { ...scenario.morphology, realizations: 1 } } : {}),
       } as typeof scenario;
-      const results = runScenario(quick);
+      const results = runScenario(quick, { baseDir });
       expect(results.scenario).toBe(scenario.name);
       for (const row of results.transport) {
         expect(row.conductivitySPerCm).toBeGreaterThan(0);

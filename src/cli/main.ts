@@ -14,6 +14,9 @@ import { runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../
 import type { Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
+import { currentMapPlot } from "../report/plots.js";
+import { currentSlice } from "../pipeline/morphology.js";
+import type { Results } from "../pipeline/results.js";
 import { calibrateScenario } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
@@ -128,7 +131,24 @@ function validate(cmd: ParsedCommand): number {
   return 0;
 }
 
-function run(cmd: ParsedCommand): number {
+/** The plots of one run: Arrhenius, a current map of the microstructure, Nyquist, rate capability. */
+async function runPlots(scenario: Scenario, results: Results, baseDir: string): Promise<Record<string, string>> {
+  const files = await compareReport([results]);
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(files)) if (name.endsWith(".svg")) out[name] = text;
+  if (scenario.morphology !== undefined) {
+    const T = results.effective.find((e) => Math.abs(e.temperatureK - 298.15) < 1e-9)?.temperatureK ?? scenario.temperaturesK[0]!;
+    const mof = results.kmc.find((k) => k.temperatureK === T)?.totalConductivitySPerCm;
+    const slice = currentSlice(scenario.morphology, scenario.seed, baseDir, T, mof);
+    out["current-map.svg"] = await currentMapPlot(
+      { values: slice.values, nx: slice.nx, ny: slice.ny, voxelNm: slice.voxelNm, logColor: true },
+      { title: `${scenario.name}: |j| on the middle z-slice at ${T} K, 1 V across (current flows along x)` },
+    );
+  }
+  return out;
+}
+
+async function run(cmd: ParsedCommand): Promise<number> {
   const { scenario, baseDir } = loadScenario(cmd.args[0]!);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const file = cmd.options.checkpoint;
@@ -140,6 +160,7 @@ function run(cmd: ParsedCommand): number {
     // results are complete before anything is written; each file appears whole (rename)
     writeFileAtomic(join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
     for (const [name, text] of Object.entries(resultTables(results))) writeFileAtomic(join(out, name), text);
+    for (const [name, svg] of Object.entries(await runPlots(scenario, results, baseDir))) writeFileAtomic(join(out, name), svg);
   }
   if (typeof file === "string") rmSync(file, { force: true }); // the run is complete
   if (cmd.options.json === true) process.stdout.write(JSON.stringify(results) + "\n");

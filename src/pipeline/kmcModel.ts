@@ -4,7 +4,8 @@
  * carries -1 per sulfonate; anions (given by count or occupancy) add their charge; the
  * cations share the balance by `neutralizingShare` (default: one cation species takes all).
  */
-import { InputError, ScenarioError } from "../core/errors.js";
+import { totalmem } from "node:os";
+import { InputError, ResourceError, ScenarioError } from "../core/errors.js";
 import { cubicLattice } from "../structure/lattice/cubic.js";
 import type { PeriodicLattice } from "../structure/lattice/lattice.js";
 import { uio67So3Lattice } from "../structure/lattice/uio67.js";
@@ -12,8 +13,21 @@ import { openSiteCount, type KmcModel, type SpeciesModel } from "../transport/km
 import { UIO67_ION_PRESETS } from "../scenario/presets.js";
 import type { Scenario } from "../scenario/schema.js";
 
+/** Bytes per site the KMC may need (occupancy, ion records, rates, tree), an upper estimate. */
+export const KMC_BYTES_PER_SITE = 64;
+
 export function buildLattice(scenario: Scenario): PeriodicLattice {
   const l = scenario.lattice!;
+  // refuse, before allocating, a box whose KMC would not fit in memory
+  const perCell = l.kind === "uio67-so3" ? 60 : l.kind === "fcc" ? 4 : l.kind === "bcc" ? 2 : 1;
+  const sites = perCell * l.cells[0] * l.cells[1] * l.cells[2];
+  const need = sites * KMC_BYTES_PER_SITE;
+  const have = 0.8 * totalmem();
+  if (need > have) {
+    throw new ResourceError(
+      `lattice.cells: [${l.cells.join(", ")}] is ${sites.toExponential(2)} sites, about ${(need / 2 ** 30).toFixed(1)} GiB for the KMC; this machine allows ${(have / 2 ** 30).toFixed(1)} GiB`,
+    );
+  }
   if (l.kind === "uio67-so3") {
     return uio67So3Lattice({
       cells: l.cells,

@@ -7,13 +7,20 @@ import { totalmem } from "node:os";
 import { resolve } from "node:path";
 import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
 import { ResourceError, ScenarioError } from "../core/errors.js";
-import type { RandomStream } from "../core/rng.js";
+import { createStream, type RandomStream } from "../core/rng.js";
+
+/** Realisation 0's stream, as the pipeline names it. */
+function createStreamFor(seed: number): RandomStream {
+  return createStream(seed, "morphology", 0);
+}
 import { randomVoxels } from "../structure/voxel/generate.js";
 import type { VoxelGrid } from "../structure/voxel/grid.js";
 import { readRawVoxels } from "../structure/voxel/raw.js";
 import { grownOnFibres, particlesInPolymer, particlesWithFibres, pellet, PHASE_NAMES } from "../structure/morphology/index.js";
 import type { MorphologyStats } from "../structure/morphology/index.js";
 import type { AreaElement, ElectrodeModel, NetworkOptions, NetworkPhase } from "../transport/network/options.js";
+import { solveNetwork } from "../transport/network/solve.js";
+import { fieldSlice } from "../transport/network/fields.js";
 import type { MorphologySettings } from "../scenario/schema.js";
 
 export interface PhaseSpec {
@@ -157,4 +164,21 @@ export function networkOptions(
     tolerance: m.tolerance,
     currentDensity: false,
   };
+}
+
+/** The current-density magnitude on the middle z-slice of realisation 0 at one temperature (A/cm2 at 1 V). */
+export interface CurrentSlice {
+  readonly temperatureK: number;
+  readonly values: Float32Array;
+  readonly nx: number;
+  readonly ny: number;
+  readonly voxelNm: number;
+}
+
+export function currentSlice(m: MorphologySettings, seed: number, baseDir: string, temperatureK: number, mofSPerCm: number | undefined): CurrentSlice {
+  const built = buildMorphology(m, createStreamFor(seed), baseDir);
+  const result = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mofSPerCm), currentDensity: true });
+  const [nx, ny, nz] = built.grid.shape;
+  const values = result.currentDensityACm2 === undefined ? new Float32Array(nx * ny) : fieldSlice(result.currentDensityACm2, built.grid.shape, "z", Math.floor(nz / 2)).values;
+  return { temperatureK, values, nx, ny, voxelNm: m.voxelNm };
 }
