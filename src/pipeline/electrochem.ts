@@ -101,8 +101,11 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       frequenciesHz: freqs,
       realOhm: re,
       imagOhm: im,
-      bulkResistanceOhm: fit.bulkResistanceOhm,
-      bulkResistanceStdErr: fit.bulkResistanceStdErr,
+      // the electrolyte's resistance as an experimentalist reports it: the high-frequency
+      // intercept plus a grain-boundary arc when the fit resolves one
+      bulkResistanceOhm: fit.bulkResistanceOhm + (fit.grainBoundaryResistanceOhm ?? 0),
+      bulkResistanceStdErr: Math.hypot(fit.bulkResistanceStdErr, fit.grainBoundaryResistanceStdErr ?? 0),
+      grainBoundaryResistanceOhm: fit.grainBoundaryResistanceOhm,
       interfacialResistanceOhm: fit.interfacialResistanceOhm,
       interfacialResistanceStdErr: fit.interfacialResistanceStdErr,
       circuit: fit.fit.circuit,

@@ -45,8 +45,13 @@ export interface ImpedanceRow {
   readonly frequenciesHz: readonly number[];
   readonly realOhm: readonly number[];
   readonly imagOhm: readonly number[];
-  /** Read off the spectrum by an equivalent-circuit fit, as an experimentalist would. */
+  /**
+   * Read off the spectrum by an equivalent-circuit fit, as an experimentalist would: the
+   * electrolyte's resistance, i.e. the high-frequency intercept plus the grain-boundary arc
+   * when the fit resolves one (grainBoundaryResistanceOhm gives that part).
+   */
   readonly bulkResistanceOhm: number;
+  readonly grainBoundaryResistanceOhm: number | null;
   readonly bulkResistanceStdErr: number;
   readonly interfacialResistanceOhm: number | null;
   readonly interfacialResistanceStdErr: number | null;
