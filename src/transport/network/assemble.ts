@@ -46,16 +46,16 @@ export function assembleConductance(grid: VoxelGrid, r: ResolvedNetwork, topo: N
         const c = c0 + bx;
         if (carrying[c] === 0) continue;
         const v = v0 + bx, p = pad + c;
-        const sa = sigma[phase[v]!]!, ga = grain[v]!;
-        if (bx + 1 < nb && carrying[c + 1] === 1) cx[p] = bondConductance(sa, sigma[phase[v + 1]!]!, h, ga !== grain[v + 1], rgb);
-        if (y + 1 < ny && carrying[c + nb] === 1) cy[p] = bondConductance(sa, sigma[phase[v + sy]!]!, h, ga !== grain[v + sy], rgb);
-        if (z + 1 < nz && carrying[c + nb * ny] === 1) cz[p] = bondConductance(sa, sigma[phase[v + sz]!]!, h, ga !== grain[v + sz], rgb);
+        const pa = phase[v]!, sa = sigma[pa]!, ga = grain[v]!;
+        if (bx + 1 < nb && carrying[c + 1] === 1) cx[p] = bondConductance(sa, sigma[phase[v + 1]!]!, h, ga !== grain[v + 1] && pa === phase[v + 1], rgb);
+        if (y + 1 < ny && carrying[c + nb] === 1) cy[p] = bondConductance(sa, sigma[phase[v + sy]!]!, h, ga !== grain[v + sy] && pa === phase[v + sy], rgb);
+        if (z + 1 < nz && carrying[c + nb * ny] === 1) cz[p] = bondConductance(sa, sigma[phase[v + sz]!]!, h, ga !== grain[v + sz] && pa === phase[v + sz], rgb);
         const k = y + ny * z;
         if (bx === 0) {
-          shuntLow[k] = r.layers ? bondConductance(sigma[phase[v - 1]!]!, sa, h, grain[v - 1] !== ga, rgb) : planeConductance(sa, h, r.intR);
+          shuntLow[k] = r.layers ? bondConductance(sigma[phase[v - 1]!]!, sa, h, grain[v - 1] !== ga && phase[v - 1] === pa, rgb) : planeConductance(sa, h, r.intR);
         }
         if (bx === nb - 1) {
-          shuntHigh[k] = r.layers ? bondConductance(sa, sigma[phase[v + 1]!]!, h, ga !== grain[v + 1], rgb) : planeConductance(sa, h, r.intR);
+          shuntHigh[k] = r.layers ? bondConductance(sa, sigma[phase[v + 1]!]!, h, ga !== grain[v + 1] && pa === phase[v + 1], rgb) : planeConductance(sa, h, r.intR);
         }
       }
     }

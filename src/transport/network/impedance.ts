@@ -144,26 +144,26 @@ export function assembleAdmittance(grid: VoxelGrid, r: ResolvedNetwork, topo: Ne
         const ar = yRe[la]!, ai = yIm[la]!;
         if (bx + 1 < nb && carrying[c + 1] === 1) {
           const lb = phase[v + 1]!;
-          bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + 1], gbR, gbI);
+          bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + 1] && la === phase[v + 1], gbR, gbI);
           s.cx[p] = RE;
           Y.cxIm[p] = IM;
         }
         if (y + 1 < ny && carrying[c + nb] === 1) {
           const lb = phase[v + sy]!;
-          bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + sy], gbR, gbI);
+          bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + sy] && la === phase[v + sy], gbR, gbI);
           s.cy[p] = RE;
           Y.cyIm[p] = IM;
         }
         if (z + 1 < nz && carrying[c + nb * ny] === 1) {
           const lb = phase[v + sz]!;
-          bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + sz], gbR, gbI);
+          bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + sz] && la === phase[v + sz], gbR, gbI);
           s.cz[p] = RE;
           Y.czIm[p] = IM;
         }
         if (bx === 0) {
           if (r.layers) {
             const lb = phase[v - 1]!;
-            bondAdmittance(yRe[lb]!, yIm[lb]!, ar, ai, h, gbOn && grain[v - 1] !== ga, gbR, gbI);
+            bondAdmittance(yRe[lb]!, yIm[lb]!, ar, ai, h, gbOn && grain[v - 1] !== ga && phase[v - 1] === la, gbR, gbI);
           } else planeAdmittance(ar, ai, h, intOn, intR, intI);
           s.shuntLow[k] = RE;
           Y.shuntLowIm[k] = IM;
@@ -171,7 +171,7 @@ export function assembleAdmittance(grid: VoxelGrid, r: ResolvedNetwork, topo: Ne
         if (bx === nb - 1) {
           if (r.layers) {
             const lb = phase[v + 1]!;
-            bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + 1], gbR, gbI);
+            bondAdmittance(ar, ai, yRe[lb]!, yIm[lb]!, h, gbOn && ga !== grain[v + 1] && la === phase[v + 1], gbR, gbI);
           } else planeAdmittance(ar, ai, h, intOn, intR, intI);
           s.shuntHigh[k] = RE;
           Y.shuntHighIm[k] = IM;

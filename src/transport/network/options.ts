@@ -6,7 +6,7 @@
  * - Voxel edge h = voxelNm 1e-7 cm; a voxel is a node at its centre.
  * - Bond between face neighbours a, b: two half-voxels in series,
  *     1/g = 1/(2 s_a h) + 1/(2 s_b h)   (g = h 2 s_a s_b / (s_a + s_b), the harmonic mean),
- *   plus R_gb / h^2 in series when the voxels have different grain ids (R_gb the
+ *   plus R_gb / h^2 in series when the voxels are of one phase but different grains (R_gb the
  *   area-specific grain-boundary resistance, ohm cm^2). AC: s -> s + i w eps0 eps_r and
  *   the grain boundary is R_gb || C_gb: Z_gb = 1 / (h^2 (1/R_gb + i w C_gb)).
  * - Current flows along x. Electrodes (`electrodes.kind`):
