@@ -170,3 +170,24 @@ describe("mofhop sweep and merge", () => {
     expect(mofhop("merge", shards[0]!, "--out", join(dir, "sw-gap")).code).toBe(2); // a gap is refused
   });
 });
+
+describe("mofhop compare", () => {
+  it("writes the table, plots and page; 1 and 2 workers give the same numbers", () => {
+    const a = scenarioFile({ ...tiny, name: "cmp-a" }, "cmp-a.json");
+    const b = scenarioFile({ ...tiny, name: "cmp-b", species: [{ ...tiny.species[0], occupancy: 0.4 }] }, "cmp-b.json");
+    const one = join(dir, "cmp-1"), two = join(dir, "cmp-2");
+    const r1 = mofhop("compare", a, b, "--out", one, "--workers", "1");
+    expect(r1.code).toBe(0);
+    expect(r1.stdout).toContain("| cmp-a |");
+    expect(mofhop("compare", a, b, "--out", two, "--workers", "2").code).toBe(0);
+    expect(readFileSync(join(two, "compare.csv"), "utf8")).toBe(readFileSync(join(one, "compare.csv"), "utf8"));
+    for (const f of ["compare.md", "arrhenius.svg", "index.html", join("cmp-a", "results.json")]) expect(existsSync(join(one, f))).toBe(true);
+  });
+  it("refuses two scenarios of one name", () => {
+    const a = scenarioFile({ ...tiny, name: "same" }, "same-1.json");
+    const b = scenarioFile({ ...tiny, name: "same" }, "same-2.json");
+    const r = mofhop("compare", a, b, "--out", join(dir, "cmp-dup"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("two scenarios are named 'same'");
+  });
+});

@@ -19,6 +19,8 @@ import { currentSlice } from "../pipeline/morphology.js";
 import type { Results } from "../pipeline/results.js";
 import { calibrateScenario } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
+import { JobPool } from "../sweep/index.js";
+import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
 import { ProgressBar } from "./progress.js";
 
@@ -210,10 +212,39 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new InputError(`compare: two scenarios are named '${dup}'; names must differ`);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
-  const kmcCache = new Map();
-  const all = loaded.map(({ scenario, baseDir }, i) =>
-    runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update((i + f) / loaded.length, `${scenario.name}: ${stage}`) }),
-  );
+  const workers = Math.min(loaded.length, typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : availableParallelism());
+  let all: Results[];
+  if (workers <= 1) {
+    // one thread: designs of the same MOF share their KMC runs
+    const kmcCache = new Map();
+    all = loaded.map(({ scenario, baseDir }, i) =>
+      runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update((i + f) / loaded.length, `${scenario.name}: ${stage}`) }),
+    );
+  } else {
+    // scenarios side by side in worker threads (the sweep pool); each result depends only
+    // on its scenario, so this gives the same numbers as one thread
+    const pool = new JobPool(workers);
+    const fractions = new Float64Array(loaded.length);
+    const controller = new AbortController();
+    try {
+      const outcomes = await Promise.all(
+        loaded.map(({ scenario, baseDir }, job) =>
+          pool.run({ job, attempt: 1, scenario, baseDir }, (f) => {
+            fractions[job] = f;
+            bar.update(fractions.reduce((a, b) => a + b, 0) / loaded.length, `${workers} workers`);
+          }, controller.signal),
+        ),
+      );
+      all = outcomes.map((o, i) => {
+        if (o.type === "done") return o.results;
+        const why = o.type === "aborted" ? "aborted" : o.error.message;
+        const input = o.type === "failed" && ["InputError", "ScenarioError", "ResourceError"].includes(o.error.name);
+        throw input ? new InputError(`${loaded[i]!.scenario.name}: ${why}`) : new Error(`compare: ${loaded[i]!.scenario.name} failed: ${why}`);
+      });
+    } finally {
+      await pool.destroy();
+    }
+  }
   bar.done();
   const files = await compareReport(all);
   for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), JSON.stringify(r, null, 2) + "\n");

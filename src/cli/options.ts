@@ -45,6 +45,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     maxArgs: Infinity,
     options: [
       { name: "out", value: "DIR", description: "write compare.csv, compare.md, *.svg, index.html and each results.json into DIR" },
+      { name: "workers", value: "N", description: "scenarios run side by side in worker threads (default: available CPUs)" },
       { name: "quiet", description: "no progress bar on stderr" },
     ],
   },

@@ -6,5 +6,5 @@ export { estimateJobMemory, checkSweepMemory, SITES_PER_CELL, BYTES_PER_SITE, BY
 export { RESULTS_FILE, FAILURES_FILE, MANIFEST_FILE, LOCK_FILE, readManifest, scanResults, type ResultLine, type JobMeta, type Manifest, type DroppedLine } from "./journal.js";
 export { runSweep, runSweepToEnd, type RunSweepOptions, type JobOutcome, type SweepProgress, type SweepSummary } from "./run.js";
 export { mergeSweepDirs, jobRanges, type MergeSummary } from "./merge.js";
-export { workerFileUrl } from "./pool.js";
+export { workerFileUrl, JobPool, type AttemptOutcome } from "./pool.js";
 export type { InjectedFault, SerializedError } from "./messages.js";
