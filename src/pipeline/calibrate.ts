@@ -6,13 +6,12 @@
  * parameters rescale time exactly (analysis/calibration.ts). The forward map is the
  * network solve at each temperature on realisation 0 of the morphology.
  */
-import { createStream } from "../core/rng.js";
 import { InputError } from "../core/errors.js";
 import { arrheniusLine, fitAttemptAndBarrierShift, type ScalingFit } from "../analysis/calibration.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import type { Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
-import { buildMorphology, networkOptions } from "./morphology.js";
+import { buildMorphology, morphologyStream, networkOptions } from "./morphology.js";
 import { runScenario, type RunOptions } from "./runScenario.js";
 
 export interface MeasuredArrhenius {
@@ -43,10 +42,10 @@ export interface CalibrationResult {
 export function calibrateScenario(scenario: Scenario, measured: MeasuredArrhenius, options: RunOptions = {}): CalibrationResult {
   if (scenario.lattice === undefined || scenario.species === undefined) throw new InputError("calibrate: the scenario needs a KMC part (lattice, species)");
   if (scenario.species.length !== 1) throw new InputError(`calibrate: one mobile species is fitted at a time; the scenario has ${scenario.species.length}`);
-  const kmcOnly: Scenario = { ...scenario, cell: undefined } as Scenario;
-  const reference = runScenario({ ...kmcOnly, morphology: undefined } as Scenario, options);
+  // the KMC at the scenario's own parameters (the morphology enters through the forward map)
+  const reference = runScenario({ ...scenario, morphology: undefined, cell: undefined } as Scenario, options);
   const m = scenario.morphology;
-  const built = m === undefined ? null : buildMorphology(m, createStream(scenario.seed, "morphology", 0), options.baseDir ?? process.cwd());
+  const built = m === undefined ? null : buildMorphology(m, morphologyStream(scenario.seed, 0), options.baseDir ?? process.cwd());
   const solve = (sigmaMof: number, temperatureK: number): number =>
     built === null ? sigmaMof : solveNetwork(built.grid, networkOptions(m!, built.phases, temperatureK, sigmaMof)).conductivitySPerCm;
   const forward = built === null ? solve : tabulatedForward(solve);

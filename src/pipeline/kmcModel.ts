@@ -7,7 +7,7 @@
 import { totalmem } from "node:os";
 import { InputError, ResourceError, ScenarioError } from "../core/errors.js";
 import { cubicLattice } from "../structure/lattice/cubic.js";
-import type { PeriodicLattice } from "../structure/lattice/lattice.js";
+import { siteCountOfType, type PeriodicLattice } from "../structure/lattice/lattice.js";
 import { uio67So3Lattice } from "../structure/lattice/uio67.js";
 import { openSiteCount, type KmcModel, type SpeciesModel } from "../transport/kmc/model.js";
 import { UIO67_ION_PRESETS } from "../scenario/presets.js";
@@ -87,7 +87,7 @@ export function buildKmcModel(scenario: Scenario, lattice: PeriodicLattice, temp
     return base;
   });
   if (uio) {
-    const nSulfonate = countSites(lattice, "sulfonate");
+    const nSulfonate = siteCountOfType(lattice, "sulfonate");
     let negative = nSulfonate;
     partial.forEach((sp) => { if (sp.charge < 0 && sp.count !== undefined) negative += -sp.charge * sp.count; });
     let positiveGiven = 0;
@@ -116,11 +116,4 @@ export function buildKmcModel(scenario: Scenario, lattice: PeriodicLattice, temp
     fieldVPerCm: typeof field === "number" ? [field, 0, 0] : field,
     ...(J !== 0 ? { interactionEV: species.flatMap(() => species.map(() => J)) } : {}),
   };
-}
-
-function countSites(lattice: PeriodicLattice, type: string): number {
-  const t = lattice.siteTypeNames.indexOf(type);
-  let n = 0;
-  for (let b = 0; b < lattice.basisCount; b++) if (lattice.basisSiteType[b] === t) n++;
-  return n * lattice.cells[0] * lattice.cells[1] * lattice.cells[2];
 }

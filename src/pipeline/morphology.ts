@@ -9,9 +9,9 @@ import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
 import { ResourceError, ScenarioError } from "../core/errors.js";
 import { createStream, type RandomStream } from "../core/rng.js";
 
-/** Realisation 0's stream, as the pipeline names it. */
-function createStreamFor(seed: number): RandomStream {
-  return createStream(seed, "morphology", 0);
+/** The random stream of morphology realisation r: every stage that rebuilds a realisation uses this name. */
+export function morphologyStream(seed: number, realization: number): RandomStream {
+  return createStream(seed, "morphology", realization);
 }
 import { randomVoxels } from "../structure/voxel/generate.js";
 import type { VoxelGrid } from "../structure/voxel/grid.js";
@@ -176,7 +176,7 @@ export interface CurrentSlice {
 }
 
 export function currentSlice(m: MorphologySettings, seed: number, baseDir: string, temperatureK: number, mofSPerCm: number | undefined): CurrentSlice {
-  const built = buildMorphology(m, createStreamFor(seed), baseDir);
+  const built = buildMorphology(m, morphologyStream(seed, 0), baseDir);
   const result = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mofSPerCm), currentDensity: true });
   const [nx, ny, nz] = built.grid.shape;
   const values = result.currentDensityACm2 === undefined ? new Float32Array(nx * ny) : fieldSlice(result.currentDensityACm2, built.grid.shape, "z", Math.floor(nz / 2)).values;

@@ -10,7 +10,7 @@ import type { Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork, type NetworkResult } from "../transport/network/solve.js";
-import { buildMorphology, networkOptions, type BuiltMorphology } from "./morphology.js";
+import { buildMorphology, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
 import { runCellExperiments } from "./electrochem.js";
 import { ScenarioError } from "../core/errors.js";
 import { estimate } from "../core/stats.js";
@@ -201,7 +201,7 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
   const kmcErr: number[][] = temps.map(() => []);
   let first: BuiltMorphology | null = null;
   for (let r = 0; r < R; r++) {
-    const built = buildMorphology(m, createStream(scenario.seed, "morphology", r), options.baseDir ?? process.cwd());
+    const built = buildMorphology(m, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
     first ??= built;
     temps.forEach((temperatureK, ti) => {
       options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network ${temperatureK} K`);

@@ -13,8 +13,7 @@
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/scenario/load.js";
 import { runScenario } from "../../src/pipeline/runScenario.js";
-import { buildMorphology, networkOptions } from "../../src/pipeline/morphology.js";
-import { createStream } from "../../src/core/rng.js";
+import { buildMorphology, morphologyStream, networkOptions } from "../../src/pipeline/morphology.js";
 import { solveNetwork } from "../../src/transport/network/solve.js";
 
 describe("cell experiments on a random composite membrane", () => {
@@ -31,7 +30,7 @@ describe("cell experiments on a random composite membrane", () => {
   });
 
   it("the low-frequency limit equals the DC network resistance", () => {
-    const built = buildMorphology(scenario.morphology!, createStream(scenario.seed, "morphology", 0), ".");
+    const built = buildMorphology(scenario.morphology!, morphologyStream(scenario.seed, 0), ".");
     const mof = r.kmc[0]!.totalConductivitySPerCm;
     const base = networkOptions(scenario.morphology!, built.phases, 298.15, mof);
     const ideal = solveNetwork(built.grid, { ...base, electrodes: { kind: "planes" } });

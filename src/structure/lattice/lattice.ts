@@ -168,23 +168,21 @@ export function periodicLattice(kind: string, cell: UnitCell, cells: readonly [n
   return { ...cell, kind, cells, basisCount, siteCount, volumeCm3 };
 }
 
-/** Number of bonds of each basis site. */
-export function coordination(cell: UnitCell): Int32Array {
-  const B = cell.basisSiteType.length;
-  const z = new Int32Array(B);
-  for (let b = 0; b < B; b++) z[b] = cell.bondStart[b + 1]! - cell.bondStart[b]!;
-  return z;
-}
 
 /** Site index of (basis, cell coordinates). */
 export function siteIndex(lattice: PeriodicLattice, basis: number, cx: number, cy: number, cz: number): number {
   return basis + lattice.basisCount * (cx + lattice.cells[0] * (cy + lattice.cells[1] * cz));
 }
 
-/** Sites of each site type per cm^3. */
-export function siteDensityPerCm3(lattice: PeriodicLattice, siteType: string): number {
+/** Sites of one site type in the box. */
+export function siteCountOfType(lattice: PeriodicLattice, siteType: string): number {
   const t = lattice.siteTypeNames.indexOf(siteType);
   let n = 0;
   for (let b = 0; b < lattice.basisCount; b++) if (lattice.basisSiteType[b] === t) n++;
-  return (n * lattice.cells[0] * lattice.cells[1] * lattice.cells[2]) / lattice.volumeCm3;
+  return n * lattice.cells[0] * lattice.cells[1] * lattice.cells[2];
+}
+
+/** Sites of one site type per cm^3. */
+export function siteDensityPerCm3(lattice: PeriodicLattice, siteType: string): number {
+  return siteCountOfType(lattice, siteType) / lattice.volumeCm3;
 }

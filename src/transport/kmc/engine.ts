@@ -484,9 +484,9 @@ export class KmcEngine {
   /**
    * The site (basis b, cell c) was just vacated (open) or filled: set the rate of every
    * neighbouring ion's bond into it (its reverse bond) and refresh that ion's leaf.
-   * `mover` is the species that moved (unused: each neighbour uses its own species' rate).
+   * Each neighbour's rate is its own species' rate for that bond.
    */
-  private openBondsInto(b: number, cx: number, cy: number, cz: number, _mover: number, open: boolean): void {
+  private openBondsInto(b: number, cx: number, cy: number, cz: number, open: boolean): void {
     const L = this.lattice, nBonds = L.bondTarget.length, zmax = this.zmax;
     const rates = this.ionRates, reverse = L.bondReverse;
     for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) {
@@ -606,8 +606,8 @@ export class KmcEngine {
       }
       if (depth === 1) {
         // exclusion only: just the bonds into the vacated and the filled site change
-        this.openBondsInto(b, oldCx, oldCy, oldCz, s, true);
-        this.openBondsInto(tb, cx, cy, cz, s, false);
+        this.openBondsInto(b, oldCx, oldCy, oldCz, true);
+        this.openBondsInto(tb, cx, cy, cz, false);
         this.setLeaf(p, this.computeIonRates(p));
       } else {
         // interactions: recompute every ion within two bonds of either site

@@ -28,6 +28,7 @@ import { estimate, ratioEstimate, sampleVariance, type Estimate } from "../../co
 import type { RandomStream } from "../../core/rng.js";
 import { KmcEngine, type EngineState, type Scheme } from "./engine.js";
 import type { KmcModel } from "./model.js";
+import { siteCountOfType } from "../../structure/lattice/lattice.js";
 
 export interface ReplicaOptions {
   readonly equilibrationHops: number;
@@ -361,9 +362,7 @@ export function summarize(model: KmcModel, records: readonly ReplicaRecord[]): T
     }
     const siteOccupancy: Record<string, number> = {};
     lattice.siteTypeNames.forEach((name, t) => {
-      let sites = 0;
-      for (let b = 0; b < lattice.basisCount; b++) if (lattice.basisSiteType[b] === t) sites++;
-      sites *= lattice.cells[0] * lattice.cells[1] * lattice.cells[2];
+      const sites = siteCountOfType(lattice, name);
       let m = 0;
       for (const r of records) m += r.meanTypeCounts[s * nT + t]!;
       siteOccupancy[name] = m / R / sites;
