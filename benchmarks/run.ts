@@ -8,8 +8,9 @@ import type { BenchCase } from "./case.js";
 import { kmcCases } from "./kmc.js";
 import { networkCases } from "./network.js";
 import { sweepCases } from "./sweep.js";
+import { designCases } from "./design.js";
 
-const cases: BenchCase[] = [...kmcCases, ...networkCases, ...sweepCases];
+const cases: BenchCase[] = [...kmcCases, ...networkCases, ...designCases, ...sweepCases];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -95,7 +95,7 @@ describe("mofhop validate", () => {
   it("prints a one-line summary", () => {
     const r = mofhop("validate", "scenarios/paper/pellet.json");
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("ok: pellet: uio67-so3 3x3x3 cells (1620 sites), Li+; pellet 64x64x64 voxels of 40 nm; 5 temperatures\n");
+    expect(r.stdout).toBe("ok: pellet: uio67-so3 3x3x3 cells (1620 sites), Li+; pressed-powder network of 1000 particles x 8 realisations; 5 temperatures\n");
   });
 });
 

@@ -126,7 +126,8 @@ function validate(cmd: ParsedCommand): number {
   }
   if (scenario.morphology !== undefined) {
     checkMorphologyMemory(scenario.morphology);
-    parts.push(`${scenario.morphology.kind} ${scenario.morphology.shape.join("x")} voxels of ${scenario.morphology.voxelNm} nm`);
+    const m = scenario.morphology;
+    parts.push(m.kind === "pressed-powder" ? `pressed-powder network of ${m.particleCount} particles x ${m.realizations} realisations` : `${m.kind} ${m.shape.join("x")} voxels of ${m.voxelNm} nm`);
   }
   parts.push(`${scenario.temperaturesK.length} temperature${scenario.temperaturesK.length > 1 ? "s" : ""}`);
   process.stdout.write(`ok: ${scenario.name}: ${parts.join("; ")}\n`);
@@ -138,7 +139,7 @@ async function runPlots(scenario: Scenario, results: Results, baseDir: string): 
   const files = await compareReport([results]);
   const out: Record<string, string> = {};
   for (const [name, text] of Object.entries(files)) if (name.endsWith(".svg")) out[name] = text;
-  if (scenario.morphology !== undefined) {
+  if (scenario.morphology !== undefined && scenario.morphology.kind !== "pressed-powder") {
     const T = results.effective.find((e) => Math.abs(e.temperatureK - 298.15) < 1e-9)?.temperatureK ?? scenario.temperaturesK[0]!;
     const mof = results.kmc.find((k) => k.temperatureK === T)?.totalConductivitySPerCm;
     const slice = currentSlice(scenario.morphology, scenario.seed, baseDir, T, mof);

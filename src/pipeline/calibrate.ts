@@ -13,6 +13,7 @@ import type { Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import { buildMorphology, morphologyStream, networkOptions } from "./morphology.js";
 import { runScenario, type RunOptions } from "./runScenario.js";
+import { buildPressedPowder, particleConductivity, pressedBoundaryOhmCm2, solvePressedPowder } from "./design.js";
 
 export interface MeasuredArrhenius {
   /** Conductivity at the reference temperature, S/cm. */
@@ -44,11 +45,8 @@ export function calibrateScenario(scenario: Scenario, measured: MeasuredArrheniu
   if (scenario.species.length !== 1) throw new InputError(`calibrate: one mobile species is fitted at a time; the scenario has ${scenario.species.length}`);
   // the KMC at the scenario's own parameters (the morphology enters through the forward map)
   const reference = runScenario({ ...scenario, morphology: undefined, cell: undefined } as Scenario, options);
-  const m = scenario.morphology;
-  const built = m === undefined ? null : buildMorphology(m, morphologyStream(scenario.seed, 0), options.baseDir ?? process.cwd());
-  const solve = (sigmaMof: number, temperatureK: number): number =>
-    built === null ? sigmaMof : solveNetwork(built.grid, networkOptions(m!, built.phases, temperatureK, sigmaMof)).conductivitySPerCm;
-  const forward = built === null ? solve : tabulatedForward(solve);
+  const solve = forwardMap(scenario, options);
+  const forward = scenario.morphology === undefined ? solve : tabulatedForward(solve);
   const points = reference.kmc.map((k) => ({
     temperatureK: k.temperatureK,
     referenceSPerCm: k.totalConductivitySPerCm,
@@ -62,8 +60,8 @@ export function calibrateScenario(scenario: Scenario, measured: MeasuredArrheniu
     const ceiling = forward(p.referenceSPerCm * 1e8, p.temperatureK);
     if (ceiling < p.measuredSPerCm) {
       throw new InputError(
-        `calibrate: at ${p.temperatureK} K the ${m?.kind ?? "scenario"} morphology conducts at most ${ceiling.toExponential(3)} S/cm even with an ideally conducting MOF, ` +
-          `below the measured ${p.measuredSPerCm.toExponential(3)} S/cm; its grain boundaries or other phases limit it (lower morphology.grainBoundary.resistanceOhmCm2)`,
+        `calibrate: at ${p.temperatureK} K the ${scenario.morphology?.kind ?? "scenario"} morphology conducts at most ${ceiling.toExponential(3)} S/cm even with an ideally conducting MOF, ` +
+          `below the measured ${p.measuredSPerCm.toExponential(3)} S/cm; its grain boundaries, contacts or other phases limit it (lower their resistance)`,
       );
     }
   }
@@ -116,4 +114,24 @@ function tabulatedForward(solve: (sigma: number, temperatureK: number) => number
     const y = (2 * t3 - 3 * t2 + 1) * y0 + (t3 - 2 * t2 + t) * m0 + (-2 * t3 + 3 * t2) * y1 + (t3 - t2) * m1;
     return Math.pow(10, y);
   };
+}
+
+/**
+ * The membrane's effective conductivity as a function of the MOF's at one temperature:
+ * realisation 0 of the voxel morphology, or the mean over the realisations of a particle
+ * network (they are cheap, and one realisation's scatter would bias the fit).
+ */
+function forwardMap(scenario: Scenario, options: RunOptions): (sigmaMof: number, temperatureK: number) => number {
+  const m = scenario.morphology;
+  if (m === undefined) return (sigmaMof) => sigmaMof;
+  if (m.kind === "pressed-powder") {
+    const nets = Array.from({ length: m.realizations }, (_, r) => buildPressedPowder(m, scenario.seed, r));
+    return (sigmaMof, temperatureK) => {
+      const sigma = particleConductivity(m, temperatureK, sigmaMof, "total", 1);
+      const rb = pressedBoundaryOhmCm2(m, temperatureK);
+      return nets.reduce((a, p) => a + solvePressedPowder(p, m, sigma, rb).conductivitySPerCm, 0) / nets.length;
+    };
+  }
+  const built = buildMorphology(m, morphologyStream(scenario.seed, 0), options.baseDir ?? process.cwd());
+  return (sigmaMof, temperatureK) => solveNetwork(built.grid, networkOptions(m, built.phases, temperatureK, sigmaMof)).conductivitySPerCm;
 }

@@ -26,7 +26,7 @@ import { runEvansExperiment } from "../transport/cell/membrane.js";
 import { solveImpedance } from "../transport/network/impedance.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import type { NetworkOptions } from "../transport/network/options.js";
-import type { CellSettings, MorphologySettings } from "../scenario/schema.js";
+import type { CellSettings, VoxelMorphologySettings } from "../scenario/schema.js";
 import { networkOptions, type BuiltMorphology } from "./morphology.js";
 import type { EvansRow, ImpedanceRow, RateCapabilityRow } from "./results.js";
 
@@ -35,7 +35,7 @@ export const MOF_SULFONATE_MOL_PER_L = 4.14;
 const MOF_LABEL_NAMES = ["mof", "MOF"];
 
 export interface CellInputs {
-  readonly morphology: MorphologySettings;
+  readonly morphology: VoxelMorphologySettings;
   readonly built: BuiltMorphology;
   readonly cell: CellSettings;
   readonly temperatureK: number;

@@ -21,7 +21,7 @@ import type { MorphologyStats } from "../structure/morphology/index.js";
 import type { AreaElement, ElectrodeModel, NetworkOptions, NetworkPhase } from "../transport/network/options.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import { fieldSlice } from "../transport/network/fields.js";
-import type { MorphologySettings } from "../scenario/schema.js";
+import type { MorphologySettings, VoxelMorphologySettings } from "../scenario/schema.js";
 
 export interface PhaseSpec {
   readonly label: number;
@@ -66,6 +66,7 @@ export const NETWORK_BYTES_PER_VOXEL = 250;
 
 /** Refuse, before allocating, a voxel grid whose solve would not fit in memory. */
 export function checkMorphologyMemory(m: MorphologySettings, workers = 1): void {
+  if (m.kind === "pressed-powder") return; // a particle network: a few MB
   const voxels = m.shape[0] * m.shape[1] * m.shape[2];
   const need = voxels * NETWORK_BYTES_PER_VOXEL;
   const have = (0.8 * totalmem()) / workers;
@@ -78,7 +79,7 @@ export function checkMorphologyMemory(m: MorphologySettings, workers = 1): void 
 }
 
 /** Build realisation `realization` of the scenario's morphology. */
-export function buildMorphology(m: MorphologySettings, stream: RandomStream, baseDir: string): BuiltMorphology {
+export function buildMorphology(m: VoxelMorphologySettings, stream: RandomStream, baseDir: string): BuiltMorphology {
   checkMorphologyMemory(m);
   switch (m.kind) {
     case "random-voxels": {
@@ -119,7 +120,7 @@ function arrhenius(valueAtRef: number, activationEnergyEV: number | undefined, r
   return valueAtRef * Math.exp(((sign * activationEnergyEV) / BOLTZMANN_EV_PER_K) * (1 / tRef - 1 / temperatureK));
 }
 
-function element(e: MorphologySettings["grainBoundary"], temperatureK: number): AreaElement | undefined {
+function element(e: VoxelMorphologySettings["grainBoundary"], temperatureK: number): AreaElement | undefined {
   if (e === undefined) return undefined;
   // a resistance grows on cooling: R(T) = R_ref exp(+Ea/kB (1/T - 1/T_ref))
   const r = arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1);
@@ -131,7 +132,7 @@ function element(e: MorphologySettings["grainBoundary"], temperatureK: number): 
  * without a given one (undefined when there is no KMC part).
  */
 export function networkOptions(
-  m: MorphologySettings,
+  m: VoxelMorphologySettings,
   phases: readonly PhaseSpec[],
   temperatureK: number,
   mofSPerCm: number | undefined,
@@ -175,10 +176,17 @@ export interface CurrentSlice {
   readonly voxelNm: number;
 }
 
-export function currentSlice(m: MorphologySettings, seed: number, baseDir: string, temperatureK: number, mofSPerCm: number | undefined): CurrentSlice {
+export function currentSlice(m: VoxelMorphologySettings, seed: number, baseDir: string, temperatureK: number, mofSPerCm: number | undefined): CurrentSlice {
   const built = buildMorphology(m, morphologyStream(seed, 0), baseDir);
   const result = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mofSPerCm), currentDensity: true });
   const [nx, ny, nz] = built.grid.shape;
   const values = result.currentDensityACm2 === undefined ? new Float32Array(nx * ny) : fieldSlice(result.currentDensityACm2, built.grid.shape, "z", Math.floor(nz / 2)).values;
   return { temperatureK, values, nx, ny, voxelNm: m.voxelNm };
+}
+
+/** The same realisation on voxels twice as large (half the voxels along each side), for a refinement estimate. */
+export function coarsened(m: VoxelMorphologySettings): VoxelMorphologySettings | null {
+  const shape = m.shape.map((n) => Math.floor(n / 2)) as [number, number, number];
+  if (m.kind === "raw" || shape.some((n) => n < 4)) return null;
+  return { ...m, shape, voxelNm: 2 * m.voxelNm };
 }

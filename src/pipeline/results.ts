@@ -105,6 +105,14 @@ export interface EffectiveRow {
   readonly conductivitySPerCm: number;
   /** Standard error from the realisations' spread and the KMC conductivity's error, combined. */
   readonly conductivityStdErr: number;
+  /**
+   * Estimated relative error of conductivitySPerCm from the discretisation: voxel designs,
+   * the change when realisation 0 is solved on voxels twice as large; particle networks,
+   * the contact element's own error. null when it could not be estimated (raw voxel files,
+   * or a grid whose twice-coarser version no longer resolves the design: then the grid
+   * itself is too coarse to trust).
+   */
+  readonly discretisationRelativeError: number | null;
   readonly tortuosityFactor: number;
   readonly percolates: boolean;
   readonly solverIterations: number;

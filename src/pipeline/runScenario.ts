@@ -9,8 +9,10 @@ import type { Scheme } from "../transport/kmc/engine.js";
 import type { Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
-import { solveNetwork, type NetworkResult } from "../transport/network/solve.js";
-import { buildMorphology, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
+import { solveNetwork } from "../transport/network/solve.js";
+import { buildMorphology, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
+import { buildPressedPowder, homogenisedMembrane, particleConductivity, pressedBoundaryOhmCm2, solvePressedPowder } from "./design.js";
+import type { PressedPowder } from "../design/pressedPowder.js";
 import { runCellExperiments } from "./electrochem.js";
 import { ScenarioError } from "../core/errors.js";
 import { estimate } from "../core/stats.js";
@@ -153,10 +155,12 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     options.onProgress?.(0.97, `cell experiments ${T} K`);
     const k = kmcRows.find((r) => r.temperatureK === T);
     const share = transferenceNumber.find((t) => t.temperatureK === T);
+    const m = scenario.morphology!;
+    const slab = m.kind === "pressed-powder" ? homogenisedMembrane(m, scenario.cell, eff.conductivitySPerCm, share?.cation ?? 1) : null;
     const out = runCellExperiments({
-      morphology: scenario.morphology!,
-      built: networks.built,
-      cell: scenario.cell,
+      morphology: slab?.morphology ?? (m as Exclude<typeof m, { kind: "pressed-powder" }>),
+      built: slab?.built ?? networks.built!,
+      cell: slab?.cell ?? scenario.cell,
       temperatureK: T,
       ...(k !== undefined ? { mof: { conductivitySPerCm: k.totalConductivitySPerCm, cationShare: share?.cation ?? 1 } } : {}),
       effectiveSPerCm: eff.conductivitySPerCm,
@@ -190,57 +194,112 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
 
 /**
  * The network stage: for each morphology realisation and temperature, solve; combine the
- * realisations (mean, standard error) with the KMC error carried through the solve (a
- * second solve at sigma_MOF + se gives the sensitivity).
+ * realisations (mean, standard error of their scatter) with the KMC error carried through
+ * the solve (a second solve at sigma_MOF + se gives the sensitivity), and estimate the
+ * discretisation error: voxel designs solve realisation 0 again on voxels twice as large
+ * (first-order convergence: the error of the fine solve is about the difference);
+ * particle networks report their contact element's error (design/contacts.ts).
  */
-function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options: RunOptions): { rows: EffectiveRow[]; built: BuiltMorphology } {
+function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options: RunOptions): { rows: EffectiveRow[]; built: BuiltMorphology | null; pressed: PressedPowder | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
   const R = m.realizations;
-  const solved: NetworkResult[][] = temps.map(() => []);
-  const kmcErr: number[][] = temps.map(() => []);
+  const takesKmc = m.phases.some((p) => p.conductivitySPerCm === undefined);
+  const results: { sigma: number; tau: number; percolates: boolean; iterations: number; residual: number; phases: EffectiveRow["phases"]; kmcErr: number }[][] = temps.map(() => []);
+  const discretisation: (number | null)[] = temps.map(() => null);
   let first: BuiltMorphology | null = null;
+  let firstPressed: PressedPowder | null = null;
+  const progress = (r: number, ti: number) => options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network realisation ${r + 1}/${R}, ${temps[ti]} K`);
   for (let r = 0; r < R; r++) {
+    if (m.kind === "pressed-powder") {
+      const p = buildPressedPowder(m, scenario.seed, r);
+      firstPressed ??= p;
+      temps.forEach((temperatureK, ti) => {
+        progress(r, ti);
+        const k = kmcRows.find((row) => row.temperatureK === temperatureK);
+        const sigma = particleConductivity(m, temperatureK, k?.totalConductivitySPerCm, "total", 1);
+        const rb = pressedBoundaryOhmCm2(m, temperatureK);
+        const res = solvePressedPowder(p, m, sigma, rb);
+        let kmcErr = 0;
+        if (takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
+          kmcErr = Math.abs(solvePressedPowder(p, m, sigma + k.totalConductivityStdErr, rb).conductivitySPerCm - res.conductivitySPerCm);
+        }
+        discretisation[ti] = p.stats.contactModelRelativeError;
+        results[ti]!.push({
+          sigma: res.conductivitySPerCm,
+          tau: res.conductivitySPerCm > 0 ? (m.solidFraction * sigma) / res.conductivitySPerCm : Infinity,
+          percolates: res.percolates,
+          iterations: res.iterations,
+          residual: res.relativeResidual,
+          phases: [{ name: "mof", volumeFraction: p.stats.solidFraction, spanningFraction: res.carryingFraction, percolates: res.percolates }],
+          kmcErr,
+        });
+      });
+      continue;
+    }
     const built = buildMorphology(m, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
     first ??= built;
+    // the refinement estimate: realisation 0 on voxels twice as large, when they still resolve the design
+    let coarse = r === 0 ? coarsened(m) : null;
+    let coarseBuilt: BuiltMorphology | null = null;
+    if (coarse !== null) {
+      try {
+        coarseBuilt = buildMorphology(coarse, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
+      } catch (e) {
+        if (!(e instanceof ScenarioError)) throw e;
+        coarse = null;
+      }
+    }
     temps.forEach((temperatureK, ti) => {
-      options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network ${temperatureK} K`);
+      progress(r, ti);
       const k = kmcRows.find((row) => row.temperatureK === temperatureK);
       const mof = k?.totalConductivitySPerCm;
       const result = solveNetwork(built.grid, networkOptions(m, built.phases, temperatureK, mof));
-      solved[ti]!.push(result);
-      const takesKmc = built.phases.some((p) => p.conductivitySPerCm === undefined);
+      let kmcErr = 0;
       if (takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
         const bumped = solveNetwork(built.grid, networkOptions(m, built.phases, temperatureK, mof! + k.totalConductivityStdErr));
-        kmcErr[ti]!.push(Math.abs(bumped.conductivitySPerCm - result.conductivitySPerCm));
-      } else kmcErr[ti]!.push(0);
+        kmcErr = Math.abs(bumped.conductivitySPerCm - result.conductivitySPerCm);
+      }
+      if (coarse !== null && coarseBuilt !== null && result.conductivitySPerCm > 0) {
+        const c = solveNetwork(coarseBuilt.grid, { ...networkOptions(coarse, coarseBuilt.phases, temperatureK, mof), phaseConnectivity: false });
+        discretisation[ti] = Math.abs(result.conductivitySPerCm - c.conductivitySPerCm) / result.conductivitySPerCm;
+      }
+      results[ti]!.push({
+        sigma: result.conductivitySPerCm,
+        tau: result.tortuosityFactor,
+        percolates: result.percolates,
+        iterations: result.solverIterations,
+        residual: result.relativeResidual,
+        phases: result.phases.map((p) => ({ name: p.name, volumeFraction: p.volumeFraction, spanningFraction: p.spanningFraction ?? 0, percolates: p.percolates ?? false })),
+        kmcErr,
+      });
     });
   }
-  const rows = temps.map((temperatureK, ti) => {
-    const rs = solved[ti]!;
-    const sig = estimate(rs.map((x) => x.conductivitySPerCm));
+  const rows = temps.map((temperatureK, ti): EffectiveRow => {
+    const rs = results[ti]!;
+    const sig = estimate(rs.map((x) => x.sigma));
     const realizationErr = R > 1 ? sig.stdErr : 0;
-    const kErr = kmcErr[ti]!.reduce((a, b) => a + b, 0) / R;
-    const first = rs[0]!;
+    const kErr = rs.reduce((a, x) => a + x.kmcErr, 0) / R;
     const k = kmcRows.find((row) => row.temperatureK === temperatureK);
-    const takesKmc = scenario.morphology!.phases.some((p) => p.conductivitySPerCm === undefined);
+    const names = rs[0]!.phases.map((p) => p.name);
     return {
       temperatureK,
       conductivitySPerCm: sig.mean,
       conductivityStdErr: Math.hypot(realizationErr, kErr),
-      tortuosityFactor: estimate(rs.map((x) => x.tortuosityFactor)).mean,
+      discretisationRelativeError: discretisation[ti]!,
+      tortuosityFactor: estimate(rs.map((x) => x.tau)).mean,
       percolates: rs.every((x) => x.percolates),
-      solverIterations: Math.max(...rs.map((x) => x.solverIterations)),
-      relativeResidual: Math.max(...rs.map((x) => x.relativeResidual)),
+      solverIterations: Math.max(...rs.map((x) => x.iterations)),
+      relativeResidual: Math.max(...rs.map((x) => x.residual)),
       ...(takesKmc && k !== undefined ? { mofConductivitySPerCm: k.totalConductivitySPerCm } : {}),
       realizations: R,
-      phases: first.phases.map((p) => ({
-        name: p.name,
-        volumeFraction: estimate(rs.map((x) => x.phases.find((q) => q.label === p.label)?.volumeFraction ?? 0)).mean,
-        spanningFraction: estimate(rs.map((x) => x.phases.find((q) => q.label === p.label)?.spanningFraction ?? 0)).mean,
-        percolates: rs.every((x) => x.phases.find((q) => q.label === p.label)?.percolates ?? false),
+      phases: names.map((name) => ({
+        name,
+        volumeFraction: estimate(rs.map((x) => x.phases.find((q) => q.name === name)?.volumeFraction ?? 0)).mean,
+        spanningFraction: estimate(rs.map((x) => x.phases.find((q) => q.name === name)?.spanningFraction ?? 0)).mean,
+        percolates: rs.every((x) => x.phases.find((q) => q.name === name)?.percolates ?? false),
       })),
     };
   });
-  return { rows, built: first! };
+  return { rows, built: first, pressed: firstPressed };
 }

@@ -13,6 +13,8 @@ export interface CompareRow {
   readonly temperatureK: number | null;
   readonly conductivitySPerCm: number | null;
   readonly conductivityStdErr: number | null;
+  /** Estimated relative discretisation error of the membrane's conductivity (null: not estimated, or no network). */
+  readonly discretisationRelativeError: number | null;
   readonly conductivityOf: string;
   readonly activationEnergyEV: number | null;
   readonly activationEnergyStdErr: number | null;
@@ -35,11 +37,12 @@ export function compareRows(all: readonly Results[]): CompareRow[] {
     const effective = r.effective.length > 0;
     const temps = effective ? r.effective.map((e) => e.temperatureK) : r.kmc.map((k) => k.temperatureK);
     const T = roomTemperature(temps);
-    let sigma: number | null = null, se: number | null = null;
+    let sigma: number | null = null, se: number | null = null, disc: number | null = null;
     if (effective) {
       const e = r.effective.find((x) => x.temperatureK === T)!;
       sigma = e.conductivitySPerCm;
       se = e.conductivityStdErr;
+      disc = e.discretisationRelativeError ?? null;
     } else if (T !== null) {
       const k = r.kmc.find((x) => x.temperatureK === T)!;
       sigma = k.totalConductivitySPerCm;
@@ -58,6 +61,7 @@ export function compareRows(all: readonly Results[]): CompareRow[] {
       temperatureK: T,
       conductivitySPerCm: sigma,
       conductivityStdErr: se,
+      discretisationRelativeError: disc,
       conductivityOf: effective ? "membrane (network)" : "MOF (KMC)",
       activationEnergyEV: fit?.activationEnergyEV ?? null,
       activationEnergyStdErr: fit?.activationEnergyStdErr ?? null,
@@ -86,13 +90,14 @@ function fmt(v: number | null, digits = 3): string {
 /** The comparison table in Markdown. */
 export function compareMarkdown(rows: readonly CompareRow[]): string {
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
-  const head = ["design", "T (K)", "sigma (S/cm)", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c} (mAh/g)`)];
+  const head = ["design", "T (K)", "sigma (S/cm)", "discretisation", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c} (mAh/g)`)];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
   for (const r of rows) {
     const cells = [
       r.scenario,
       r.temperatureK === null ? "" : r.temperatureK.toFixed(2),
       r.conductivitySPerCm === null ? "" : `${fmt(r.conductivitySPerCm)} +- ${fmt(r.conductivityStdErr, 2)}`,
+      r.discretisationRelativeError === null ? "" : `${(100 * r.discretisationRelativeError).toFixed(1)} %`,
       r.activationEnergyEV === null ? "" : `${r.activationEnergyEV.toFixed(3)} +- ${fmt(r.activationEnergyStdErr, 2)}`,
       fmt(r.tPlus),
       fmt(r.bulkResistanceOhm),
@@ -147,15 +152,15 @@ export async function compareReport(all: readonly Results[]): Promise<Record<str
   files["index.html"] = htmlReport({
     title: "mofhop: designs compared",
     notes: [
-      "Every number below was computed by mofhop from the scenario files listed; standard errors come from KMC replicas and morphology realisations.",
+      "Every number below was computed by mofhop from the scenario files listed; standard errors come from KMC replicas and morphology realisations; the discretisation column is the estimated relative error of sigma from the grid (voxel designs: a solve on voxels twice as large) or from the contact element (particle networks).",
       "sigma: the membrane's effective conductivity from the resistor network where the scenario has a morphology, else the MOF's intrinsic (KMC) conductivity.",
     ],
     tables: [
       {
         caption: "Designs side by side",
-        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c} (mAh/g)`)],
+        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c} (mAh/g)`)],
         rows: rows.map((r): Cell[] => [
-          r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
+          r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.discretisationRelativeError, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
           r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
         ]),
       },

@@ -101,6 +101,35 @@ const particleOptions = {
   mofDensityGPerCm3: positive.optional(),
 };
 
+/** Elastic and plastic properties of the particles, for their contacts (design/contacts.ts). */
+const contactMaterialSchema = z.strictObject({
+  youngsModulusGPa: positive,
+  poissonRatio: z.number().min(0).lt(0.5),
+  hardnessGPa: positive,
+});
+
+/**
+ * A pressed powder as a particle network (design/pressedPowder.ts): no voxels; contacts
+ * follow from the pressing pressure and the particles' mechanics. The pores do not conduct.
+ */
+export const pressedPowderSchema = z.strictObject({
+  kind: z.literal("pressed-powder"),
+  particleDiameterNm: positive,
+  diameterLogSd: z.number().min(0).max(1),
+  /** Solid volume fraction of the particle skeleton (random loose to close packing). */
+  solidFraction: z.number().gt(0).max(0.6),
+  pressureMPa: positive,
+  material: contactMaterialSchema,
+  /** Particles per periodic box (realisation). */
+  particleCount: posInt.min(50).max(200_000).default(1000),
+  /** Area-specific boundary across every pressed contact spot. */
+  contacts: z.strictObject({ pressed: areaElement }).optional(),
+  electrodes: z.strictObject({ interface: areaElement.optional() }).optional(),
+  realizations: posInt.max(64).default(8),
+  tolerance: z.number().gt(0).lt(1e-2).default(1e-10),
+  phases: z.tuple([z.strictObject({ ...phaseProps, name: z.literal("mof") })]),
+});
+
 export const morphologySchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("pellet"),
@@ -153,6 +182,7 @@ export const morphologySchema = z.discriminatedUnion("kind", [
     file: z.string().min(1),
     phases: z.array(z.strictObject({ ...phaseProps, label: z.number().int().min(0).max(255) })).min(1).max(256),
   }),
+  pressedPowderSchema,
 ]);
 
 /** The electrochemical cell experiments on top of the membrane (issue 4). */
@@ -219,6 +249,9 @@ export const scenarioSchema = z
     if (s.cell !== undefined && s.cell.impedance.minHz >= s.cell.impedance.maxHz) {
       ctx.addIssue({ code: "custom", path: ["cell", "impedance", "minHz"], message: "must be below maxHz" });
     }
+    if (s.morphology?.kind === "pressed-powder" && (s.morphology.electrodes?.interface?.capacitanceFPerCm2 ?? 0) > 0 && s.cell === undefined) {
+      ctx.addIssue({ code: "custom", path: ["morphology", "electrodes"], message: "an interface capacitance only enters the cell's spectra; add a cell block" });
+    }
     if (s.morphology?.kind === "random-voxels") {
       const total = s.morphology.phases.reduce((a, ph) => a + ph.fraction, 0);
       if (Math.abs(total - 1) > 1e-9) ctx.addIssue({ code: "custom", path: ["morphology", "phases"], message: `fractions sum to ${total}; they must sum to 1` });
@@ -252,4 +285,6 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type SpeciesInput = z.output<typeof speciesSchema>;
 export type KmcSettings = z.output<typeof kmcSchema>;
 export type MorphologySettings = z.output<typeof morphologySchema>;
+export type VoxelMorphologySettings = Exclude<MorphologySettings, { kind: "pressed-powder" }>;
+export type PressedPowderSettings = z.output<typeof pressedPowderSchema>;
 export type CellSettings = z.output<typeof cellSchema>;

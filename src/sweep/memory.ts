@@ -35,7 +35,8 @@ export function estimateJobMemory(scenario: Scenario): JobMemory {
   const sites = l === undefined ? 0 : l.cells[0] * l.cells[1] * l.cells[2] * (SITES_PER_CELL[l.kind] ?? 1);
   let ions = 0;
   for (const sp of scenario.species ?? []) ions += sp.count ?? (sp.occupancy !== undefined ? Math.ceil(sp.occupancy * sites) : sites);
-  const shape = scenario.morphology?.shape;
+  const m = scenario.morphology;
+  const shape = m === undefined || m.kind === "pressed-powder" ? undefined : m.shape;
   const voxels = shape === undefined ? 0 : shape[0] * shape[1] * shape[2];
   return { sites, ions, voxels, bytes: WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION + voxels * NETWORK_BYTES_PER_VOXEL };
 }
@@ -62,8 +63,9 @@ export function checkSweepMemory(jobs: readonly { readonly job: number; readonly
     const s = jobs.find((j) => j.job === worst.job)!.scenario;
     const parts: string[] = [];
     if (s.lattice !== undefined) parts.push(`${s.lattice.kind} ${s.lattice.cells.join("x")} cells: ${worst.m.sites} sites, ${worst.m.ions} ions`);
-    if (s.morphology !== undefined) parts.push(`morphology ${s.morphology.shape.join("x")}: ${worst.m.voxels} voxels`);
-    const fields = [...(s.lattice !== undefined ? ["lattice.cells"] : []), ...(s.morphology !== undefined ? ["morphology.shape"] : [])].join(" or ");
+    const voxels = s.morphology !== undefined && s.morphology.kind !== "pressed-powder" ? s.morphology : undefined;
+    if (voxels !== undefined) parts.push(`morphology ${voxels.shape.join("x")}: ${worst.m.voxels} voxels`);
+    const fields = [...(s.lattice !== undefined ? ["lattice.cells"] : []), ...(voxels !== undefined ? ["morphology.shape"] : [])].join(" or ");
     throw new ResourceError(
       `job ${worst.job} needs about ${formatBytes(worst.m.bytes)} (${parts.join("; ")}), more than this machine's ${formatBytes(totalBytes)} shared by ${workers} worker${workers > 1 ? "s" : ""} (${formatBytes(share)} each); use fewer --workers or a smaller ${fields}`,
     );

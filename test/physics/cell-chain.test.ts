@@ -15,6 +15,7 @@ import { loadScenario } from "../../src/scenario/load.js";
 import { runScenario } from "../../src/pipeline/runScenario.js";
 import { buildMorphology, morphologyStream, networkOptions } from "../../src/pipeline/morphology.js";
 import { solveNetwork } from "../../src/transport/network/solve.js";
+import type { VoxelMorphologySettings } from "../../src/scenario/schema.js";
 
 describe("cell experiments on a random composite membrane", () => {
   const { scenario } = loadScenario("scenarios/validation/cell-on-random-composite.json");
@@ -30,9 +31,10 @@ describe("cell experiments on a random composite membrane", () => {
   });
 
   it("the low-frequency limit equals the DC network resistance", () => {
-    const built = buildMorphology(scenario.morphology!, morphologyStream(scenario.seed, 0), ".");
+    const m = scenario.morphology as VoxelMorphologySettings;
+    const built = buildMorphology(m, morphologyStream(scenario.seed, 0), ".");
     const mof = r.kmc[0]!.totalConductivitySPerCm;
-    const base = networkOptions(scenario.morphology!, built.phases, 298.15, mof);
+    const base = networkOptions(m, built.phases, 298.15, mof);
     const ideal = solveNetwork(built.grid, { ...base, electrodes: { kind: "planes" } });
     const withInt = solveNetwork(built.grid, { ...base, electrodes: { kind: "planes", interface: { resistanceOhmCm2: cell.chargeTransferOhmCm2 } } });
     const lengthScale = (cell.membraneThicknessUm * 1e-4) / ideal.lengthCm;

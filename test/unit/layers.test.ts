@@ -1,5 +1,5 @@
 /**
- * Imports in src/ point down the layers of STYLE.md: cli > sweep, report > pipeline >
+ * Imports in src/ point down the layers of STYLE.md (and .layers.json): cli > sweep, report > pipeline >
  * scenario > analysis > transport > structure > core, linalg; folders of the same rank do
  * not import each other, nor do the sibling subfolders of structure/ and transport/.
  */
@@ -11,6 +11,10 @@ const RANK: Record<string, number> = {
   core: 0, linalg: 0, structure: 1, transport: 2, analysis: 3, scenario: 4, pipeline: 5, sweep: 6, report: 6, cli: 7, "index.ts": 8,
 };
 const SIBLINGS_APART = new Set(["structure", "transport"]);
+// the project's own additions to the map (.layers.json, read by ../shared/tools/check-layers.mjs too)
+const extra = JSON.parse(readFileSync(".layers.json", "utf8")) as { rank?: Record<string, number>; siblingsApart?: string[] };
+Object.assign(RANK, extra.rank ?? {});
+for (const f of extra.siblingsApart ?? []) SIBLINGS_APART.add(f);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => {

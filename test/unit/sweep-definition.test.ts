@@ -135,7 +135,7 @@ describe("errors name the field", () => {
   it("paths into the morphology (a discriminated union) are fields", () => {
     const net = { name: "net", temperaturesK: [300], morphology: { kind: "random-voxels", shape: [4, 4, 4], voxelNm: 50, phases: [{ name: "A", fraction: 1, conductivitySPerCm: 1 }] } };
     const s = parseSweep({ name: "m", base: net, grid: { "morphology.shape.0": [4, 8], "morphology.phases.0.conductivitySPerCm": [1, 2] } });
-    expect(s.jobs.map((j) => j.scenario.morphology!.shape[0])).toEqual([4, 4, 8, 8]);
+    expect(s.jobs.map((j) => (j.scenario.morphology as { shape: number[] }).shape[0])).toEqual([4, 4, 8, 8]);
     expect(message(() => parseSweep({ name: "m", base: net, grid: { "morphology.shap": [1] } }))).toContain(`'shap' is not a field of 'morphology'; valid: kind, shape, voxelNm`);
   });
   it("overlapping keys", () => {

@@ -1,0 +1,81 @@
+/**
+ * Design benchmarks: time and memory to build and solve one realisation of a paper design
+ * at its shipped (default) settings, and 8 realisations one after another.
+ * - design-pellet: scenarios/paper/pellet.json, the pressed-powder particle network
+ *   (packing, contact mechanics, graph solve along x, y and z).
+ * - design-interconnected: scenarios/paper/interconnected.json, the MOF-on-fibre voxel
+ *   morphology and its network solve with the intergrown junctions.
+ * The MOF conductivity is fixed at 1e-3 S/cm (the KMC stage is benchmarked separately);
+ * rssPeakMB is the process's peak resident set (the case runs in its own process when
+ * named with --case), heapUsedMB the V8 heap after the last solve.
+ */
+import { performance } from "node:perf_hooks";
+import { resourceUsage } from "node:process";
+import type { BenchCase } from "./case.js";
+import { loadScenario } from "../src/scenario/load.js";
+import { buildPressedPowder, pressedBoundaryOhmCm2, solvePressedPowder } from "../src/pipeline/design.js";
+import { buildMorphology, morphologyStream, networkOptions } from "../src/pipeline/morphology.js";
+import { solveNetwork } from "../src/transport/network/solve.js";
+
+const SIGMA_MOF = 1e-3;
+const T = 298.15;
+
+function memory(): { rssPeakMB: number; heapUsedMB: number } {
+  return { rssPeakMB: Math.round(resourceUsage().maxRSS / 1024), heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) };
+}
+
+export const designCases: BenchCase[] = [
+  {
+    name: "design-pellet",
+    description: "pressed-powder particle network of scenarios/paper/pellet.json: build + solve one realisation, and 8 in a row",
+    async run({ log }) {
+      const { scenario } = loadScenario("scenarios/paper/pellet.json");
+      const m = scenario.morphology;
+      if (m?.kind !== "pressed-powder") throw new Error("scenarios/paper/pellet.json is not a pressed powder");
+      const times: number[] = [];
+      let sigma = 0;
+      for (let r = 0; r < 8; r++) {
+        const t0 = performance.now();
+        const p = buildPressedPowder(m, scenario.seed, r);
+        const res = solvePressedPowder(p, m, SIGMA_MOF, pressedBoundaryOhmCm2(m, T));
+        times.push((performance.now() - t0) / 1000);
+        if (r === 0) sigma = res.conductivitySPerCm;
+        log(`realisation ${r}: ${times[r]!.toFixed(2)} s, ${p.stats.particleCount} particles, Z ${p.stats.coordination.toFixed(2)}`);
+      }
+      return {
+        seconds: times[0],
+        secondsFor8: times.reduce((a, b) => a + b, 0),
+        particles: m.particleCount,
+        relativeConductivity: sigma / SIGMA_MOF,
+        ...memory(),
+      };
+    },
+  },
+  {
+    name: "design-interconnected",
+    description: "MOF-on-fibre voxel morphology of scenarios/paper/interconnected.json: build + solve one realisation",
+    async run({ log }) {
+      const { scenario, baseDir } = loadScenario("scenarios/paper/interconnected.json");
+      const m = scenario.morphology;
+      if (m === undefined || m.kind === "pressed-powder") throw new Error("scenarios/paper/interconnected.json has no voxel morphology");
+      const t0 = performance.now();
+      const built = buildMorphology(m, morphologyStream(scenario.seed, 0), baseDir);
+      const t1 = performance.now();
+      const res = solveNetwork(built.grid, { ...networkOptions(m, built.phases, T, SIGMA_MOF), currentDensity: false });
+      const t2 = performance.now();
+      log(`${m.shape.join("x")} voxels: build ${((t1 - t0) / 1000).toFixed(2)} s, solve ${((t2 - t1) / 1000).toFixed(2)} s`);
+      const voxels = m.shape[0] * m.shape[1] * m.shape[2];
+      return {
+        seconds: (t2 - t0) / 1000,
+        buildSeconds: (t1 - t0) / 1000,
+        solveSeconds: (t2 - t1) / 1000,
+        voxels,
+        iterations: res.solverIterations,
+        relativeResidual: res.relativeResidual,
+        relativeConductivity: res.conductivitySPerCm / SIGMA_MOF,
+        secondsFor8Estimate: (8 * (t2 - t0)) / 1000,
+        ...memory(),
+      };
+    },
+  },
+];

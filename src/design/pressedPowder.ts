@@ -1,0 +1,253 @@
+/**
+ * A pressed powder as a particle network: particles are nodes, contacts are bonds.
+ *
+ * 1. Particles: lognormal diameters (median d50, sd of ln d), packed without overlap in a
+ *    periodic box to the solid fraction phi by collective rearrangement
+ *    (structure/morphology/pack.ts). The packer reaches about 0.60, the random loose to
+ *    close packing range of spheres (Onoda and Liniger, PRL 64, 2727, 1990; Scott and
+ *    Kilgour, J. Phys. D 2, 863, 1969), which is where powders sit after die pressing at a
+ *    few MPa, before particles deform plastically in bulk (Heckel, Trans. Metall. Soc. AIME
+ *    221, 671, 1961: the low-pressure intercept).
+ * 2. Contacts: the pressing pressure P loads the contacts with Rumpf's mean force
+ *    F_ij = pi d_ij^2 P / (Z phi), d_ij = 4 R*_ij (the diameter of equal spheres with the
+ *    pair's reduced radius), and each contact's spot radius follows from the particles'
+ *    elastic and plastic properties (contacts.ts). A pair is in contact when its surface
+ *    gap is closed by the approach its own load produces; since Z enters the force, the
+ *    contact set is the self-consistent one (Z -> forces -> approaches -> contacts -> Z).
+ * 3. Bonds: the resistance of a contact between particles i and j,
+ *      1/G = 1 / (4 sigma a q(a/R_i)) + 1 / (4 sigma a q(a/R_j)) + r_b / (pi a^2),
+ *    the constriction into each particle with its finite-sphere factor q (the particle's
+ *    body included; contacts.ts) and the area-specific boundary resistance across the spot.
+ * Everything is in a periodic box, so the effective conductivity comes from graph.ts with
+ * no electrode artefacts.
+ */
+import { InputError } from "../core/errors.js";
+import type { RandomStream } from "../core/rng.js";
+import { packSpheres } from "../structure/morphology/pack.js";
+import { lognormalDiameters } from "../structure/morphology/sampling.js";
+import { checkMaterial, contactSpot, contactTransferError, finiteSphereFactor, MAX_NECK_RATIO, rumpfContactForceN, sphereNeckResistanceOhm, type ContactMaterial } from "./contacts.js";
+import type { PeriodicGraph } from "./graph.js";
+
+export interface PressedPowderOptions {
+  /** Median particle diameter, nm. */
+  readonly particleDiameterNm: number;
+  /** Standard deviation of ln(diameter) (truncated at 3 sd). */
+  readonly diameterLogSd: number;
+  /** Solid volume fraction of the particle skeleton, (0, 0.6]. */
+  readonly solidFraction: number;
+  /** Pressing pressure, Pa. */
+  readonly pressurePa: number;
+  readonly material: ContactMaterial;
+  /** Particles in the periodic box (about; the box holds whole particles). Default 2000. */
+  readonly particleCount?: number;
+}
+
+/** Highest solid fraction the packer reaches reliably without overlaps. */
+export const MAX_PACKED_FRACTION = 0.6;
+
+/** Per-contact geometry of a pressed powder. */
+export interface PressedPowder {
+  readonly graph: PeriodicGraph;
+  readonly radiusCm: Float64Array;
+  /** Spot radius of each contact (bond), cm. */
+  readonly spotRadiusCm: Float64Array;
+  readonly stats: {
+    readonly particleCount: number;
+    readonly boxNm: number;
+    readonly solidFraction: number;
+    /** Mean contacts per particle. */
+    readonly coordination: number;
+    readonly meanSpotRadiusNm: number;
+    /** Mean spot radius over the mean particle radius. */
+    readonly meanSpotToParticleRadius: number;
+    readonly meanForceN: number;
+    /** Share of contacts loaded beyond the elastic limit. */
+    readonly plasticShare: number;
+    /** The coordination whose Rumpf force loads the contacts (self-consistent: see the code). */
+    readonly forceCoordination: number;
+    /**
+     * The contact model's own relative error: the finite-sphere factor's error averaged over
+     * the contacts plus the element's transfer error at this coordination (contacts.ts).
+     */
+    readonly contactModelRelativeError: number;
+  };
+}
+
+export function checkPressedPowder(o: PressedPowderOptions, path: string): void {
+  if (!(o.particleDiameterNm > 0 && Number.isFinite(o.particleDiameterNm))) throw new InputError(`${path}.particleDiameterNm: got ${o.particleDiameterNm}; must be > 0`);
+  if (!(o.diameterLogSd >= 0 && o.diameterLogSd <= 1)) throw new InputError(`${path}.diameterLogSd: got ${o.diameterLogSd}; must be in [0, 1]`);
+  if (!(o.solidFraction > 0 && o.solidFraction <= MAX_PACKED_FRACTION)) {
+    throw new InputError(`${path}.solidFraction: got ${o.solidFraction}; must be in (0, ${MAX_PACKED_FRACTION}] (denser powders deform plastically in bulk, which the particle network does not model)`);
+  }
+  if (!(o.pressurePa > 0 && Number.isFinite(o.pressurePa))) throw new InputError(`${path}.pressureMPa: got ${o.pressurePa / 1e6}; must be > 0`);
+  checkMaterial(o.material, `${path}.material`);
+  const n = o.particleCount ?? 2000;
+  if (!(Number.isInteger(n) && n >= 50 && n <= 200_000)) throw new InputError(`${path}.particleCount: got ${n}; must be an integer in [50, 200000]`);
+}
+
+/** Build one realisation. Lengths inside are nm; the graph is in cm. */
+export function pressedPowder(o: PressedPowderOptions, stream: RandomStream): PressedPowder {
+  checkPressedPowder(o, "design");
+  const count = o.particleCount ?? 2000;
+  const phi = o.solidFraction;
+  // diameters first (their total volume fixes the box), then uniform centres
+  const meanVolume = (Math.PI / 6) * o.particleDiameterNm ** 3 * Math.exp(4.5 * o.diameterLogSd ** 2);
+  const diameters = lognormalDiameters(stream, o.particleDiameterNm, o.diameterLogSd, count * meanVolume);
+  const n = diameters.length;
+  let solid = 0;
+  for (let i = 0; i < n; i++) solid += (Math.PI / 6) * diameters[i]! ** 3;
+  const L = Math.cbrt(solid / phi);
+  const radii = new Float64Array(n);
+  for (let i = 0; i < n; i++) radii[i] = diameters[i]! / 2;
+  const start = new Float64Array(3 * n);
+  for (let k = 0; k < 3 * n; k++) start[k] = stream.nextFloat() * L;
+  const pack = packSpheres(start, radii, [L, L, L], { tolerance: 1e-4 });
+  const pos = pack.positions;
+
+  // every pair an approach could close: the plastic approach a^2 / (2 R*) at the largest
+  // accepted a/R (0.6) is 0.18 (r_i + r_j) for equal spheres
+  const cand = nearPairs(pos, radii, L, 0.2);
+  const m = cand.i.length;
+  const gap = new Float64Array(m), rStar = new Float64Array(m);
+  for (let p = 0; p < m; p++) {
+    const ri = radii[cand.i[p]!]!, rj = radii[cand.j[p]!]!;
+    gap[p] = Math.hypot(cand.dx[p]!, cand.dy[p]!, cand.dz[p]!) - ri - rj;
+    rStar[p] = (ri * rj) / (ri + rj);
+  }
+  // self-consistent coordination: the contacts loaded with the force of coordination Z give
+  // back Z. More contacts share the load, so each approach shrinks and fewer gaps close: the
+  // contact count is a non-increasing step function of Z and g(Z) = 2 count(Z) / n - Z
+  // decreases; bisection finds where it changes sign (to 1e-9 in Z). The contacts returned
+  // are those at that Z (forceCoordination); their own mean coordination lies at most one
+  // step of the count below it.
+  const P = o.pressurePa;
+  const inContact = new Uint8Array(m);
+  const spotNm = new Float64Array(m), forceN = new Float64Array(m), plastic = new Uint8Array(m);
+  const contactsAt = (Z: number): number => {
+    let contacts = 0;
+    for (let p = 0; p < m; p++) {
+      const F = rumpfContactForceN(P, 4 * rStar[p]! * 1e-9, Z, phi);
+      const spot = contactSpot(F, rStar[p]! * 1e-9, o.material);
+      const touches = gap[p]! * 1e-9 <= spot.approachM ? 1 : 0;
+      inContact[p] = touches;
+      contacts += touches;
+      spotNm[p] = spot.radiusM * 1e9;
+      forceN[p] = F;
+      plastic[p] = spot.plastic ? 1 : 0;
+    }
+    return contacts;
+  };
+  let zLo = 0.1, zHi = 24;
+  for (let k = 0; k < 64 && zHi - zLo > 1e-9; k++) {
+    const z = 0.5 * (zLo + zHi);
+    if ((2 * contactsAt(z)) / n - z > 0) zLo = z;
+    else zHi = z;
+  }
+  const forceCoordination = zHi;
+  contactsAt(forceCoordination);
+  // the graph: one bond per contact
+  const bonds: number[] = [];
+  for (let p = 0; p < m; p++) if (inContact[p] === 1) bonds.push(p);
+  const nb = bonds.length;
+  const bondI = new Int32Array(nb), bondJ = new Int32Array(nb), vec = new Float64Array(3 * nb), spotCm = new Float64Array(nb);
+  let sumSpot = 0, sumForce = 0, plasticCount = 0, sumR = 0, sumModelErr = 0;
+  bonds.forEach((p, b) => {
+    for (const r of [radii[cand.i[p]!]!, radii[cand.j[p]!]!]) {
+      const ratio = spotNm[p]! / r;
+      if (ratio > MAX_NECK_RATIO) {
+        throw new InputError(`design.pressureMPa: ${o.pressurePa / 1e6} MPa presses contacts to a/R = ${ratio.toFixed(2)}; the contact element covers a/R <= ${MAX_NECK_RATIO} (beyond it particles deform in bulk)`);
+      }
+      const f = finiteSphereFactor(ratio);
+      sumModelErr += f.error / f.q / 2;
+    }
+    bondI[b] = cand.i[p]!;
+    bondJ[b] = cand.j[p]!;
+    vec[3 * b] = cand.dx[p]! * 1e-7;
+    vec[3 * b + 1] = cand.dy[p]! * 1e-7;
+    vec[3 * b + 2] = cand.dz[p]! * 1e-7;
+    spotCm[b] = spotNm[p]! * 1e-7;
+    sumSpot += spotNm[p]!;
+    sumForce += forceN[p]!;
+    plasticCount += plastic[p]!;
+  });
+  for (let i = 0; i < n; i++) sumR += radii[i]!;
+  const positionCm = new Float64Array(3 * n);
+  for (let k = 0; k < 3 * n; k++) positionCm[k] = pos[k]! * 1e-7;
+  const radiusCm = new Float64Array(n);
+  for (let i = 0; i < n; i++) radiusCm[i] = radii[i]! * 1e-7;
+  const boxCm = L * 1e-7;
+  return {
+    graph: { nodeCount: n, boxCm: [boxCm, boxCm, boxCm], positionCm, bondI, bondJ, bondVectorCm: vec },
+    radiusCm,
+    spotRadiusCm: spotCm,
+    stats: {
+      particleCount: n,
+      boxNm: L,
+      solidFraction: solid / (L * L * L),
+      coordination: (2 * nb) / n,
+      meanSpotRadiusNm: nb > 0 ? sumSpot / nb : 0,
+      meanSpotToParticleRadius: nb > 0 ? sumSpot / nb / (sumR / n) : 0,
+      meanForceN: nb > 0 ? sumForce / nb : 0,
+      plasticShare: nb > 0 ? plasticCount / nb : 0,
+      forceCoordination,
+      contactModelRelativeError: nb > 0 ? sumModelErr / nb + contactTransferError((2 * nb) / n, sumSpot / nb / (sumR / n)) : 0,
+    },
+  };
+}
+
+/**
+ * Bond conductances (S) of a pressed powder for particle conductivity sigma (S/cm) and a
+ * boundary of area-specific resistance r_b (ohm cm^2) across every contact spot.
+ */
+export function pressedPowderConductances(p: PressedPowder, conductivitySPerCm: number, boundaryOhmCm2: number): Float64Array {
+  const { graph, radiusCm, spotRadiusCm } = p;
+  const nb = graph.bondI.length;
+  const out = new Float64Array(nb);
+  if (!(conductivitySPerCm > 0)) return out;
+  const s = conductivitySPerCm;
+  for (let b = 0; b < nb; b++) {
+    const a = spotRadiusCm[b]!, ri = radiusCm[graph.bondI[b]!]!, rj = radiusCm[graph.bondJ[b]!]!;
+    out[b] = 1 / (sphereNeckResistanceOhm(s, a, ri) + sphereNeckResistanceOhm(s, a, rj) + boundaryOhmCm2 / (Math.PI * a * a));
+  }
+  return out;
+}
+
+/** Pairs whose surface gap is below `relGap` (r_i + r_j), minimum image; vectors from i to j. */
+function nearPairs(pos: Float64Array, radii: Float64Array, L: number, relGap: number) {
+  const n = radii.length;
+  let rMax = 0;
+  for (let i = 0; i < n; i++) rMax = Math.max(rMax, radii[i]!);
+  const reach = 2 * rMax * (1 + relGap);
+  const mc = Math.max(1, Math.floor(L / reach));
+  const I: number[] = [], J: number[] = [], DX: number[] = [], DY: number[] = [], DZ: number[] = [];
+  const consider = (i: number, j: number): void => {
+    let dx = pos[3 * j]! - pos[3 * i]!, dy = pos[3 * j + 1]! - pos[3 * i + 1]!, dz = pos[3 * j + 2]! - pos[3 * i + 2]!;
+    dx -= L * Math.round(dx / L);
+    dy -= L * Math.round(dy / L);
+    dz -= L * Math.round(dz / L);
+    const lim = (radii[i]! + radii[j]!) * (1 + relGap);
+    if (dx * dx + dy * dy + dz * dz < lim * lim) { I.push(i); J.push(j); DX.push(dx); DY.push(dy); DZ.push(dz); }
+  };
+  if (mc < 3) {
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) consider(i, j);
+  } else {
+    const cell = (v: number): number => Math.min(mc - 1, Math.floor((v / L) * mc));
+    const head = new Int32Array(mc * mc * mc).fill(-1), next = new Int32Array(n);
+    const cellOf = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = cell(pos[3 * i]!) + mc * (cell(pos[3 * i + 1]!) + mc * cell(pos[3 * i + 2]!));
+      cellOf[i] = c;
+      next[i] = head[c]!;
+      head[c] = i;
+    }
+    for (let i = 0; i < n; i++) {
+      const c = cellOf[i]!;
+      const cx = c % mc, cy = Math.floor(c / mc) % mc, cz = Math.floor(c / (mc * mc));
+      for (let oz = -1; oz <= 1; oz++) for (let oy = -1; oy <= 1; oy++) for (let ox = -1; ox <= 1; ox++) {
+        const x = (cx + ox + mc) % mc, y = (cy + oy + mc) % mc, z = (cz + oz + mc) % mc;
+        for (let j = head[x + mc * (y + mc * z)]!; j >= 0; j = next[j]!) if (j > i) consider(i, j);
+      }
+    }
+  }
+  return { i: Int32Array.from(I), j: Int32Array.from(J), dx: Float64Array.from(DX), dy: Float64Array.from(DY), dz: Float64Array.from(DZ) };
+}

@@ -1,0 +1,217 @@
+/**
+ * Does the sphere-neck contact element (src/design/contacts.ts: each side of a neck of radius a
+ * on a sphere of radius R costs 1/(4 sigma a q(a/R)), q tabulated from the SIMPLE-CUBIC array)
+ * transfer to other coordination numbers? Checked on the bcc (Z = 8) and fcc (Z = 12) arrays
+ * of overlapping (necked) spheres.
+ *
+ * Geometry (scale-free; R = 1, sigma = 1): R = half the nearest-neighbour distance, sphere radius
+ * R0 = sqrt(1 + a^2), so each nearest-neighbour pair shares a flat circular neck of radius a.
+ * Conventional cubic cell side: bcc 4/sqrt(3) (sites 0 and (1/2,1/2,1/2)), fcc 2 sqrt(2) (sites 0
+ * and the three face centres). For a/R <= 0.4 only nearest neighbours overlap (second neighbours
+ * sit at one cell side, > 2 R0; the fcc triangle centroid lies 2/sqrt(3) > R0 from its corners).
+ *
+ * (A) Graph model: nodes = the cell's sphere centres (periodic), bonds = nearest neighbours,
+ *     bond conductance G = 1/(2 sphereNeckResistanceOhm(sigma, a, R)) = 2 sigma a q(a/R);
+ *     sigma_eff from graphConductivity (a Bravais lattice: sigma = Z G d^2 / (6 v), v the volume
+ *     per site, i.e. bcc sqrt(3) a q, fcc 2 sqrt(2) a q, sc a q).
+ * (B) Resolved continuum: mofhop's voxel resistor network (solveNetwork) on the cell; a voxel is
+ *     conductor (1 S/cm) when its centre lies inside any sphere (periodic images included), else
+ *     insulator; grain 0; default "planes" electrodes (ideal) on the x faces, insulating sides.
+ *     For both lattices the cell faces x = 0 and x = a_cell are mirror planes of the structure,
+ *     so under a field along x they are equipotentials (antisymmetry), and the y and z faces are
+ *     mirror planes parallel to the field, hence no-flux: ONE cell with these boundary conditions
+ *     is exactly the infinite array. The planes x, y, z = a_cell/2 are mirror planes too, so the
+ *     1/8 piece x, y, z in [0, a_cell/2] (mid-plane x = a_cell/2 an equipotential by
+ *     antisymmetry, the solver's outer electrode plane) gives the same sigma_eff; for the
+ *     discrete network this is exact (checked below against the full cell).
+ *
+ * Continuum values: solves at N = 32 .. 640 voxels per cell side (768 for a/R = 0.3),
+ * extrapolated to zero voxel size (scripts/neck-array-reference.mjs bcc|fcc ...; not re-run
+ * here, N = 512 takes ~40 s). Unlike the simple-cubic array, the
+ * necks here are oblique to the voxel axes: bcc converges from above, fcc from BELOW (face-only
+ * voxel connectivity across an oblique neck), both noisily (staircase noise ~1e-3 up to N ~ 256).
+ *
+ * Outcome (measured): the element does not transfer exactly. The graph model over-predicts
+ * sigma_eff by bcc +5.6, +8.6, +12.0 % and fcc +18.3, +28.3, +39.4 % at a/R = 0.2, 0.3, 0.4,
+ * far beyond q's stated error plus the extrapolation error (at fcc a/R = 0.4 the graph value
+ * 1.053 even exceeds the Wiener bound phi = 0.884): with 8 or 12 necks a particle is no
+ * longer one equipotential. The excess follows one law, c |Z - 6| (a/R), c = 0.14-0.165, for
+ * both lattices and all three necks; contacts.ts reports it, with the largest c, as the
+ * element's transfer error. The tests below assert that law (a property of the physics the
+ * element leaves out: it fails if the element or the solver changes what they compute) and
+ * that the reported error covers the measured excess (which holds by the choice of c: said
+ * here, not hidden).
+ */
+import { describe, expect, it } from "vitest";
+import { contactTransferError, finiteSphereFactor, sphereNeckResistanceOhm } from "../../src/design/contacts.js";
+import { graphConductivity, type PeriodicGraph } from "../../src/design/graph.js";
+import { createVoxelGrid, type VoxelGrid } from "../../src/structure/voxel/grid.js";
+import { solveNetwork } from "../../src/transport/network/solve.js";
+
+type Lattice = "bcc" | "fcc";
+const LAT: Record<Lattice, { cell: number; basis: readonly (readonly [number, number, number])[]; z: number }> = {
+  bcc: { cell: 4 / Math.sqrt(3), basis: [[0, 0, 0], [0.5, 0.5, 0.5]], z: 8 },
+  fcc: { cell: 2 * Math.SQRT2, basis: [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]], z: 12 },
+};
+const TOL = 1e-10;
+
+/** The full N^3 cell (full = true) or its (N/2)^3 corner piece; N = voxels per full cell side. */
+function latticeGrid(lat: Lattice, n: number, aOverR: number, full: boolean): VoxelGrid {
+  const { cell, basis } = LAT[lat];
+  const m = full ? n : n / 2, h = cell / n, r2 = 1 + aOverR * aOverR, r0 = Math.sqrt(r2), ext = m * h;
+  const phase = new Uint8Array(m * m * m);
+  for (const b of basis) for (let i = -1; i <= 2; i++) for (let j = -1; j <= 2; j++) for (let k = -1; k <= 2; k++) {
+    const c = [(b[0] + i) * cell, (b[1] + j) * cell, (b[2] + k) * cell];
+    if (c.some((v) => v + r0 < 0 || v - r0 > ext)) continue;
+    const lo = c.map((v) => Math.max(0, Math.floor((v - r0) / h - 0.5)));
+    const hi = c.map((v) => Math.min(m - 1, Math.ceil((v + r0) / h - 0.5)));
+    for (let z = lo[2]!; z <= hi[2]!; z++) {
+      const dz = (z + 0.5) * h - c[2]!;
+      for (let y = lo[1]!; y <= hi[1]!; y++) {
+        const dy = (y + 0.5) * h - c[1]!, r = dz * dz + dy * dy;
+        if (r >= r2) continue;
+        const base = m * (y + m * z);
+        for (let x = lo[0]!; x <= hi[0]!; x++) {
+          const dx = (x + 0.5) * h - c[0]!;
+          if (r + dx * dx < r2) phase[base + x] = 1;
+        }
+      }
+    }
+  }
+  return createVoxelGrid([m, m, m], phase, new Int32Array(m * m * m));
+}
+
+/** Voxel sigma_eff / sigma (phase 1 at 1 S/cm, phase 0 insulating). */
+function voxelRatio(lat: Lattice, n: number, aOverR: number, full = false): number {
+  const r = solveNetwork(latticeGrid(lat, n, aOverR, full), {
+    phases: [{ label: 0, conductivitySPerCm: 0 }, { label: 1, conductivitySPerCm: 1 }],
+    voxelNm: 1,
+    tolerance: TOL,
+    currentDensity: false,
+    phaseConnectivity: false,
+  });
+  return r.conductivitySPerCm;
+}
+
+/** Periodic nearest-neighbour graph of the conventional cell (cm; R = 1 cm). */
+function latticeGraph(lat: Lattice): PeriodicGraph {
+  const { cell, basis } = LAT[lat];
+  const pos = basis.flatMap((b) => b.map((v) => v * cell));
+  const bi: number[] = [], bj: number[] = [], vec: number[] = [];
+  for (let i = 0; i < basis.length; i++) for (let j = i + 1; j < basis.length; j++) {
+    for (let ox = -1; ox <= 1; ox++) for (let oy = -1; oy <= 1; oy++) for (let oz = -1; oz <= 1; oz++) {
+      const d = [0, 1, 2].map((k) => pos[3 * j + k]! + [ox, oy, oz][k]! * cell - pos[3 * i + k]!);
+      if (Math.abs(Math.hypot(d[0]!, d[1]!, d[2]!) - 2) < 1e-9) { bi.push(i); bj.push(j); vec.push(...d); }
+    }
+  }
+  return {
+    nodeCount: basis.length,
+    boxCm: [cell, cell, cell],
+    positionCm: Float64Array.from(pos),
+    bondI: Int32Array.from(bi),
+    bondJ: Int32Array.from(bj),
+    bondVectorCm: Float64Array.from(vec),
+  };
+}
+
+/** Graph-model sigma_eff / sigma along x, and its error from q's stated error (sigma_eff is linear in q). */
+function graphRatio(lat: Lattice, aOverR: number): { s: number; err: number } {
+  const g = latticeGraph(lat);
+  const sigma = 1, R = 1, a = aOverR * R;
+  const G = 1 / (2 * sphereNeckResistanceOhm(sigma, a, R));
+  const [x] = graphConductivity(g, new Float64Array(g.bondI.length).fill(G), [0]);
+  const { q, error } = finiteSphereFactor(aOverR);
+  return { s: x!.conductivitySPerCm / sigma, err: (x!.conductivitySPerCm / sigma) * (error / q) };
+}
+
+/** Solid fraction of the array (sphere minus Z caps of height R0 - R). */
+function solidFraction(lat: Lattice, aOverR: number): number {
+  const { cell, basis, z } = LAT[lat];
+  const r0 = Math.sqrt(1 + aOverR * aOverR), t = r0 - 1;
+  const cap = (Math.PI * t * t * (3 * r0 - t)) / 3;
+  return (basis.length * ((4 / 3) * Math.PI * r0 ** 3 - z * cap)) / cell ** 3;
+}
+
+/**
+ * Continuum sigma_eff/sigma S +- err (scripts/neck-array-reference.mjs): midpoint and half-range of five
+ * extrapolations of the finest solves (first-order Richardson of the two finest N and of
+ * N_max/2, N_max; three-point fitted-order Richardson of the finest ratio-2 triple; least-squares
+ * S + B h over N >= 192 and S + A (sqrt(a^2 + h) - a) + B h over N >= 128). The err is a spread of
+ * methods, not a rigorous bound.
+ */
+const REF: Record<Lattice, Record<string, { s: number; err: number }>> = {
+  bcc: { "0.2": { s: 0.2989, err: 0.0006 }, "0.3": { s: 0.4386, err: 0.0013 }, "0.4": { s: 0.5761, err: 0.0002 } },
+  fcc: { "0.2": { s: 0.4357, err: 0.0026 }, "0.3": { s: 0.6066, err: 0.0016 }, "0.4": { s: 0.7558, err: 0.0014 } },
+};
+
+/** Offline voxel values (same construction, tolerance 1e-10) at N = 128 and 256. */
+const AT: Record<Lattice, Record<string, Record<number, number>>> = {
+  bcc: {
+    "0.2": { 128: 0.31328270368861916, 256: 0.30622586091299253 },
+    "0.3": { 128: 0.4396951574769089, 256: 0.440434947103467 },
+    "0.4": { 128: 0.5756466981128111, 256: 0.5755811885744768 },
+  },
+  fcc: {
+    "0.2": { 128: 0.41446761150290956, 256: 0.4268760442882956 },
+    "0.3": { 128: 0.58992004319193, 256: 0.5985577687814242 },
+    "0.4": { 128: 0.7438634856338862, 256: 0.7485962180582378 },
+  },
+};
+
+const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
+const CASES: [Lattice, string][] = [["bcc", "0.2"], ["bcc", "0.3"], ["bcc", "0.4"], ["fcc", "0.2"], ["fcc", "0.3"], ["fcc", "0.4"]];
+
+describe("sphere-neck element on bcc and fcc arrays: graph model vs resolved continuum", () => {
+  it("the 1/8 piece gives the full cell's sigma_eff (exact symmetry of the discrete network)", () => {
+    // reference: the full N^3 cell; agreement to the solver tolerance (residual 1e-10)
+    for (const lat of ["bcc", "fcc"] as const) expect(rel(voxelRatio(lat, 32, 0.3), voxelRatio(lat, 32, 0.3, true))).toBeLessThan(1e-8);
+  });
+
+  it("the graph has Z nearest neighbours per site and gives Z G d^2 / (6 v)", () => {
+    // reference: the affine solution of a Bravais lattice (u = 0 by inversion symmetry)
+    for (const lat of ["bcc", "fcc"] as const) {
+      const g = latticeGraph(lat), { cell, basis, z } = LAT[lat];
+      expect(2 * g.bondI.length).toBe(z * basis.length);
+      const a = 0.3, G = 2 * a * finiteSphereFactor(a).q, v = cell ** 3 / basis.length;
+      expect(rel(graphRatio(lat, a).s, (z * G * 4) / (6 * v))).toBeLessThan(1e-9);
+    }
+  });
+
+  it.each([
+    // lattice, a/R, observed three-point orders (ratio-2 triples of the offline runs) min..max
+    ["bcc", "0.2", 1.01, 1.52], // from above; triples (96,192,384) 1.52, (128,256,512) 1.01
+    ["fcc", "0.4", 0.63, 1.71], // from below; (64,128,256) 1.71, (96,192,384) 1.15, (128,256,512) 0.63
+  ] as const)("%s, a/R = %s: re-run N = 256 lies between N = 128 and the reference, at about first order", (lat, a, pMin, pMax) => {
+    const s128 = AT[lat][a]![128]!, s256 = voxelRatio(lat, 256, Number(a)), { s: sRef, err } = REF[lat][a]!;
+    // monotone approach: N = 256 is strictly between N = 128 and the reference band
+    const sign = Math.sign(s128 - sRef);
+    expect(sign * (s128 - s256)).toBeGreaterThan(0);
+    expect(sign * (s256 - sRef)).toBeGreaterThan(err);
+    // first order: e_128 / e_256 = 2; the observed orders here are pMin..pMax. Assert the ratio
+    // for some S in the reference band lies in [2^pMin, 2^pMax] (the band's ends bound it).
+    const r1 = (s128 - (sRef - err)) / (s256 - (sRef - err)), r2 = (s128 - (sRef + err)) / (s256 - (sRef + err));
+    expect(Math.max(r1, r2)).toBeGreaterThan(2 ** pMin);
+    expect(Math.min(r1, r2)).toBeLessThan(2 ** pMax);
+  });
+
+  it("the continuum references respect the Wiener bound sigma_eff <= phi sigma", () => {
+    for (const [lat, a] of CASES) expect(REF[lat][a]!.s + REF[lat][a]!.err).toBeLessThan(solidFraction(lat, Number(a)));
+  });
+
+  it("the graph model's excess over the continuum follows c |Z - 6| (a/R), one c for bcc and fcc", () => {
+    // measured coefficients c = ((graph - S) / S) / (|Z - 6| a/R) for the six arrays: positive
+    // (the graph over-predicts) and equal within 25 % (0.14 .. 0.165 measured)
+    const c = CASES.map(([lat, a]) => {
+      const g = graphRatio(lat, Number(a)), ref = REF[lat][a]!;
+      return (g.s - ref.s) / ref.s / (Math.abs(LAT[lat].z - 6) * Number(a));
+    });
+    for (const v of c) expect(v).toBeGreaterThan(0);
+    expect(Math.max(...c) / Math.min(...c)).toBeLessThan(1.25);
+  });
+
+  it.each(CASES)("%s, a/R = %s: the element's reported error (q error + transfer error) covers the measured excess", (lat, a) => {
+    const g = graphRatio(lat, Number(a)), ref = REF[lat][a]!;
+    const reported = g.s * contactTransferError(LAT[lat].z, Number(a)) + g.err;
+    expect(Math.abs(g.s - ref.s)).toBeLessThanOrEqual(reported + ref.err);
+  });
+});
