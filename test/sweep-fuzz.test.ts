@@ -143,7 +143,7 @@ describe("sweep loader", () => {
           valid++;
         }, SWEEP_FIELDS);
       }),
-      { numRuns: 600 },
+      { numRuns: 600, seed: 1 }, // a fixed seed: the count of valid sweeps below must not depend on the run
     );
     expect(valid).toBeGreaterThan(0); // the arbitraries do reach valid sweeps
   });

@@ -195,7 +195,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
 /**
  * The network stage: for each morphology realisation and temperature, solve; combine the
  * realisations (mean, standard error of their scatter) with the KMC error carried through
- * the solve (a second solve at sigma_MOF + se gives the sensitivity), and estimate the
+ * the solve (a second solve of realisation 0 at sigma_MOF + se gives the relative
+ * sensitivity), and estimate the
  * discretisation error: voxel designs solve realisation 0 again on voxels twice as large
  * (first-order convergence: the error of the fine solve is about the difference);
  * particle networks report their contact element's error (design/contacts.ts).
@@ -221,8 +222,8 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
         const rb = pressedBoundaryOhmCm2(m, temperatureK);
         const res = solvePressedPowder(p, m, sigma, rb);
         let kmcErr = 0;
-        if (takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
-          kmcErr = Math.abs(solvePressedPowder(p, m, sigma + k.totalConductivityStdErr, rb).conductivitySPerCm - res.conductivitySPerCm);
+        if (r === 0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
+          kmcErr = Math.abs(solvePressedPowder(p, m, sigma + k.totalConductivityStdErr, rb).conductivitySPerCm - res.conductivitySPerCm) / res.conductivitySPerCm;
         }
         discretisation[ti] = p.stats.contactModelRelativeError;
         results[ti]!.push({
@@ -250,15 +251,17 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
         coarse = null;
       }
     }
+    let phasesOfRealization: EffectiveRow["phases"] = [];
     temps.forEach((temperatureK, ti) => {
       progress(r, ti);
       const k = kmcRows.find((row) => row.temperatureK === temperatureK);
       const mof = k?.totalConductivitySPerCm;
-      const result = solveNetwork(built.grid, networkOptions(m, built.phases, temperatureK, mof));
+      // per-phase connectivity (a labelling per phase) only once per realisation
+      const result = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: ti === 0 });
       let kmcErr = 0;
-      if (takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
-        const bumped = solveNetwork(built.grid, networkOptions(m, built.phases, temperatureK, mof! + k.totalConductivityStdErr));
-        kmcErr = Math.abs(bumped.conductivitySPerCm - result.conductivitySPerCm);
+      if (r === 0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
+        const bumped = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mof! + k.totalConductivityStdErr), currentDensity: false, phaseConnectivity: false });
+        kmcErr = Math.abs(bumped.conductivitySPerCm - result.conductivitySPerCm) / result.conductivitySPerCm;
       }
       if (coarse !== null && coarseBuilt !== null && result.conductivitySPerCm > 0) {
         const c = solveNetwork(coarseBuilt.grid, { ...networkOptions(coarse, coarseBuilt.phases, temperatureK, mof), phaseConnectivity: false });
@@ -270,7 +273,7 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
         percolates: result.percolates,
         iterations: result.solverIterations,
         residual: result.relativeResidual,
-        phases: result.phases.map((p) => ({ name: p.name, volumeFraction: p.volumeFraction, spanningFraction: p.spanningFraction ?? 0, percolates: p.percolates ?? false })),
+        phases: ti === 0 ? (phasesOfRealization = result.phases.map((p) => ({ name: p.name, volumeFraction: p.volumeFraction, spanningFraction: p.spanningFraction ?? 0, percolates: p.percolates ?? false }))) : phasesOfRealization,
         kmcErr,
       });
     });
@@ -279,7 +282,8 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
     const rs = results[ti]!;
     const sig = estimate(rs.map((x) => x.sigma));
     const realizationErr = R > 1 ? sig.stdErr : 0;
-    const kErr = rs.reduce((a, x) => a + x.kmcErr, 0) / R;
+    // the KMC error carried through the solve: the relative sensitivity of realisation 0
+    const kErr = rs[0]!.kmcErr * sig.mean;
     const k = kmcRows.find((row) => row.temperatureK === temperatureK);
     const names = rs[0]!.phases.map((p) => p.name);
     return {
