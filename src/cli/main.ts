@@ -266,7 +266,7 @@ function summaryText(results: ReturnType<typeof runScenario>): string {
   for (const t of results.transferenceNumber) lines.push(`  ${t.temperatureK} K cation share of the current: ${t.cation.toFixed(3)}`);
   for (const e of results.effective) {
     lines.push(
-      `  ${e.temperatureK} K effective: sigma = ${e.conductivitySPerCm.toExponential(3)} +- ${e.conductivityStdErr.toExponential(1)} S/cm ` +
+      `  ${e.temperatureK} K effective: sigma = ${e.conductivitySPerCm.toExponential(3)}${e.conductivityStdErr === null ? "" : ` +- ${e.conductivityStdErr.toExponential(1)}`} S/cm ` +
         `(${e.realizations} realisation${e.realizations > 1 ? "s" : ""}; discretisation ${e.discretisationRelativeError === null ? "not estimated" : `${(100 * e.discretisationRelativeError).toFixed(1)} %`}), ` +
         `tortuosity factor ${e.tortuosityFactor.toFixed(3)}, ${e.percolates ? "percolates" : "does not percolate"} (${e.solverIterations} iterations, residual ${e.relativeResidual.toExponential(1)})`,
     );

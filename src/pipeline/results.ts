@@ -103,8 +103,11 @@ export interface EffectiveRow {
   readonly temperatureK: number;
   /** Mean over morphology realisations, S/cm. */
   readonly conductivitySPerCm: number;
-  /** Standard error from the realisations' spread and the KMC conductivity's error, combined. */
-  readonly conductivityStdErr: number;
+  /**
+   * Standard error from the realisations' spread and the KMC conductivity's error, combined;
+   * null when a random microstructure was realised once (its scatter is then unknown).
+   */
+  readonly conductivityStdErr: number | null;
   /**
    * Estimated relative error of conductivitySPerCm from the discretisation: voxel designs,
    * the change when realisation 0 is solved on voxels twice as large; particle networks,

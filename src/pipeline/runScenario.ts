@@ -142,7 +142,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const effective = networks?.rows ?? [];
   if (effective.length >= 2 && effective.filter((r) => r.conductivitySPerCm > 0).length >= 2) {
     const form = scenario.arrhenius?.form ?? "sigmaT";
-    const fit = fitArrhenius(effective.filter((r) => r.conductivitySPerCm > 0).map((r) => ({ temperatureK: r.temperatureK, conductivitySPerCm: r.conductivitySPerCm, ...(r.conductivityStdErr > 0 ? { conductivityStdErr: r.conductivityStdErr } : {}) })), form);
+    const fit = fitArrhenius(effective.filter((r) => r.conductivitySPerCm > 0).map((r) => ({ temperatureK: r.temperatureK, conductivitySPerCm: r.conductivitySPerCm, ...(r.conductivityStdErr !== null && r.conductivityStdErr > 0 ? { conductivityStdErr: r.conductivityStdErr } : {}) })), form);
     arrhenius.push({ of: "effective", activationEnergyEV: fit.activationEnergyEV, activationEnergyStdErr: fit.activationEnergyStdErr, form, lnPrefactor: fit.lnPrefactor });
   }
   let impedance: ImpedanceRow[] | undefined;
@@ -164,7 +164,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       temperatureK: T,
       ...(k !== undefined ? { mof: { conductivitySPerCm: k.totalConductivitySPerCm, cationShare: share?.cation ?? 1 } } : {}),
       effectiveSPerCm: eff.conductivitySPerCm,
-      effectiveStdErr: eff.conductivityStdErr,
+      effectiveStdErr: eff.conductivityStdErr ?? 0,
     });
     impedance = out.impedance;
     if (out.rateCapability.length > 0) rateCapability = out.rateCapability;
@@ -289,7 +289,8 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
     return {
       temperatureK,
       conductivitySPerCm: sig.mean,
-      conductivityStdErr: Math.hypot(realizationErr, kErr),
+      // one realisation of a random microstructure says nothing about its scatter: no error claimed
+      conductivityStdErr: R > 1 || m.kind === "raw" ? Math.hypot(realizationErr, kErr) : null,
       discretisationRelativeError: discretisation[ti]!,
       tortuosityFactor: estimate(rs.map((x) => x.tau)).mean,
       percolates: rs.every((x) => x.percolates),

@@ -96,7 +96,7 @@ export function compareMarkdown(rows: readonly CompareRow[]): string {
     const cells = [
       r.scenario,
       r.temperatureK === null ? "" : r.temperatureK.toFixed(2),
-      r.conductivitySPerCm === null ? "" : `${fmt(r.conductivitySPerCm)} +- ${fmt(r.conductivityStdErr, 2)}`,
+      r.conductivitySPerCm === null ? "" : r.conductivityStdErr === null ? `${fmt(r.conductivitySPerCm)} (one realisation: no error)` : `${fmt(r.conductivitySPerCm)} +- ${fmt(r.conductivityStdErr, 2)}`,
       r.discretisationRelativeError === null ? "" : `${(100 * r.discretisationRelativeError).toFixed(1)} %`,
       r.activationEnergyEV === null ? "" : `${r.activationEnergyEV.toFixed(3)} +- ${fmt(r.activationEnergyStdErr, 2)}`,
       fmt(r.tPlus),
@@ -121,7 +121,7 @@ export async function compareReport(all: readonly Results[]): Promise<Record<str
   for (const r of all) {
     const effective = r.effective.length > 0;
     const points = effective
-      ? r.effective.map((e) => ({ temperatureK: e.temperatureK, conductivitySPerCm: e.conductivitySPerCm, conductivityStdErr: e.conductivityStdErr }))
+      ? r.effective.map((e) => ({ temperatureK: e.temperatureK, conductivitySPerCm: e.conductivitySPerCm, ...(e.conductivityStdErr !== null ? { conductivityStdErr: e.conductivityStdErr } : {}) }))
       : r.kmc.map((k) => ({ temperatureK: k.temperatureK, conductivitySPerCm: k.totalConductivitySPerCm, conductivityStdErr: k.totalConductivityStdErr }));
     const usable = points.filter((p) => p.conductivitySPerCm > 0);
     if (usable.length === 0) continue;
