@@ -67,6 +67,14 @@ describe("mofhop run", () => {
     expect(r.stderr).toContain("species.0.occupancy: got 1.5; Too big: expected number to be <1");
     expect(existsSync(out)).toBe(false);
   });
+  it("a pressed powder pressed beyond the contact element's range is refused before any KMC", () => {
+    // the paper pellet at 500 MPa: a plastic contact of the median particle reaches a/R = 0.93
+    const pellet = JSON.parse(readFileSync("scenarios/paper/pellet.json", "utf8")) as { morphology: Record<string, unknown> };
+    const r = mofhop("run", scenarioFile({ ...pellet, morphology: { ...pellet.morphology, pressureMPa: 500 } }, "hard.json"), "--json");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("morphology.pressureMPa: 500 MPa presses the median particle's contacts to a/R = 0.93; the contact element covers a/R <= 0.6");
+    expect(r.stdout).toBe(""); // nothing computed: the check runs before the KMC (runScenario's first call)
+  });
   it("unknown keys are errors", () => {
     const r = mofhop("validate", scenarioFile({ ...tiny, temperature: 300 }, "unk.json"));
     expect(r.code).toBe(2);

@@ -9,8 +9,7 @@ import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { buildLattice } from "../pipeline/kmcModel.js";
-import { checkMorphologyMemory } from "../pipeline/morphology.js";
-import { runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
+import { checkMorphologyUpFront, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import type { Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
@@ -125,7 +124,7 @@ function validate(cmd: ParsedCommand): number {
     parts.push(`${scenario.lattice.kind} ${scenario.lattice.cells.join("x")} cells (${lattice.siteCount} sites), ${scenario.species!.map((s) => s.name).join(", ")}`);
   }
   if (scenario.morphology !== undefined) {
-    checkMorphologyMemory(scenario.morphology);
+    checkMorphologyUpFront(scenario.morphology);
     const m = scenario.morphology;
     parts.push(m.kind === "pressed-powder" ? `pressed-powder network of ${m.particleCount} particles x ${m.realizations} realisations` : `${m.kind} ${m.shape.join("x")} voxels of ${m.voxelNm} nm`);
   }

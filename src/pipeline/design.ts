@@ -13,12 +13,30 @@
 import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
 import { ScenarioError } from "../core/errors.js";
 import { graphConductivity } from "../design/graph.js";
+import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN } from "../design/contacts.js";
+import { InputError } from "../core/errors.js";
 import { pressedPowder, pressedPowderConductances, type PressedPowder } from "../design/pressedPowder.js";
 import type { CellSettings, PressedPowderSettings, VoxelMorphologySettings } from "../scenario/schema.js";
 import { createVoxelGrid } from "../structure/voxel/grid.js";
 import type { Carrier, BuiltMorphology } from "./morphology.js";
 import { morphologyStream } from "./morphology.js";
 import { MOF_SULFONATE_MOL_PER_L } from "./electrochem.js";
+
+/**
+ * Checks that need no packing, run before any KMC: the median particle's contact under the
+ * pressing pressure, loaded as in a loose packing (4 contacts, the larger force), must stay
+ * inside the contact element's range. The exact check, contact by contact, follows when the
+ * powder is built.
+ */
+export function checkPressedPowderUpFront(m: PressedPowderSettings): void {
+  const rM = (m.particleDiameterNm / 2) * 1e-9;
+  const material = { youngsModulusPa: m.material.youngsModulusGPa * 1e9, poissonRatio: m.material.poissonRatio, hardnessPa: m.material.hardnessGPa * 1e9 };
+  const force = rumpfContactForceN(m.pressureMPa * 1e6, 2 * rM, 4, m.solidFraction);
+  const ratio = contactSpot(force, rM / 2, material).radiusM / rM;
+  if (ratio > MAX_NECK_RATIO) {
+    throw new InputError(`morphology.pressureMPa: ${m.pressureMPa} MPa presses the median particle's contacts to a/R = ${ratio.toFixed(2)}; the contact element covers a/R <= ${MAX_NECK_RATIO} (beyond it particles deform in bulk)`);
+  }
+}
 
 /** Build realisation r of a pressed powder. */
 export function buildPressedPowder(m: PressedPowderSettings, seed: number, realization: number): PressedPowder {

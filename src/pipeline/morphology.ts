@@ -78,7 +78,7 @@ export function checkMorphologyMemory(m: MorphologySettings, workers = 1): void 
   }
 }
 
-/** Build realisation `realization` of the scenario's morphology. */
+/** Build realisation `realization` of the scenario's voxel morphology. */
 export function buildMorphology(m: VoxelMorphologySettings, stream: RandomStream, baseDir: string): BuiltMorphology {
   checkMorphologyMemory(m);
   switch (m.kind) {

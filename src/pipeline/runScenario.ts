@@ -10,8 +10,8 @@ import type { Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork } from "../transport/network/solve.js";
-import { buildMorphology, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
-import { buildPressedPowder, homogenisedMembrane, particleConductivity, pressedBoundaryOhmCm2, solvePressedPowder } from "./design.js";
+import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
+import { buildPressedPowder, checkPressedPowderUpFront, homogenisedMembrane, particleConductivity, pressedBoundaryOhmCm2, solvePressedPowder } from "./design.js";
 import type { PressedPowder } from "../design/pressedPowder.js";
 import { runCellExperiments } from "./electrochem.js";
 import { ScenarioError } from "../core/errors.js";
@@ -43,7 +43,15 @@ export interface RunOptions {
   readonly kmcCache?: Map<string, ScenarioRunState["done"][number]>;
 }
 
+/** Checks of the morphology that need no heavy work, before the KMC starts. */
+export function checkMorphologyUpFront(m: Scenario["morphology"]): void {
+  if (m === undefined) return;
+  checkMorphologyMemory(m);
+  if (m.kind === "pressed-powder") checkPressedPowderUpFront(m);
+}
+
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
+  checkMorphologyUpFront(scenario.morphology);
   const transport: TransportRow[] = [];
   const transferenceNumber: TransferenceRow[] = [];
   const kmcRows: KmcRunRow[] = [];
