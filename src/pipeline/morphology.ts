@@ -16,7 +16,7 @@ export function morphologyStream(seed: number, realization: number): RandomStrea
 import { randomVoxels } from "../structure/voxel/generate.js";
 import type { VoxelGrid } from "../structure/voxel/grid.js";
 import { readRawVoxels } from "../structure/voxel/raw.js";
-import { grownOnFibres, particlesInPolymer, particlesWithFibres, pellet, PHASE_NAMES } from "../structure/morphology/index.js";
+import { coatedFibres, grownOnFibres, particlesInPolymer, particlesWithFibres, pellet, PHASE_NAMES } from "../structure/morphology/index.js";
 import type { MorphologyStats } from "../structure/morphology/index.js";
 import type { AreaElement, ElectrodeModel, NetworkOptions, NetworkPhase } from "../transport/network/options.js";
 import { solveNetwork } from "../transport/network/solve.js";
@@ -41,6 +41,12 @@ export interface BuiltMorphology {
   readonly phases: readonly PhaseSpec[];
   /** Realised fractions and counts (design generators). */
   readonly stats?: MorphologyStats;
+  /**
+   * The same realisation on voxels twice as large, from its geometry (fibre axes and
+   * coating reach) rather than from the random stream again, for generators whose draws
+   * depend on the grid (absent otherwise: rebuilding from the stream gives the same geometry).
+   */
+  readonly coarseTwin?: () => BuiltMorphology;
 }
 
 /** The scenario's options without the keys that are not the generator's. */
@@ -104,7 +110,19 @@ export function buildMorphology(m: VoxelMorphologySettings, stream: RandomStream
     }
     case "grown-on-fibres": {
       const g = grownOnFibres(strip(generatorOptions(m)), stream);
-      return { grid: g.grid, phases: designPhases(m, g.phases), stats: g.stats };
+      const coarseTwin = (): BuiltMorphology => {
+        const c = coatedFibres({
+          shape: [Math.floor(m.shape[0] / 2), Math.floor(m.shape[1] / 2), Math.floor(m.shape[2] / 2)],
+          voxelNm: 2 * m.voxelNm,
+          axesNm: g.fibres.axesNm,
+          fibreDiameterNm: g.fibres.diameterNm,
+          coatingThicknessNm: g.stats.coatingReachNm,
+          ...(m.mofDensityGPerCm3 !== undefined ? { mofDensityGPerCm3: m.mofDensityGPerCm3 } : {}),
+          ...(m.fibreDensityGPerCm3 !== undefined ? { fibreDensityGPerCm3: m.fibreDensityGPerCm3 } : {}),
+        });
+        return { grid: c.grid, phases: designPhases(m, c.phases), stats: c.stats };
+      };
+      return { grid: g.grid, phases: designPhases(m, g.phases), stats: g.stats, coarseTwin };
     }
   }
 }

@@ -253,7 +253,7 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
     let coarseBuilt: BuiltMorphology | null = null;
     if (coarse !== null) {
       try {
-        coarseBuilt = buildMorphology(coarse, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
+        coarseBuilt = built.coarseTwin?.() ?? buildMorphology(coarse, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
       } catch (e) {
         if (!(e instanceof ScenarioError)) throw e;
         coarse = null;

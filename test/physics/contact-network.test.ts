@@ -48,29 +48,47 @@ import { graphConductivity, type PeriodicGraph } from "../../src/design/graph.js
 import { createVoxelGrid, type VoxelGrid } from "../../src/structure/voxel/grid.js";
 import { solveNetwork } from "../../src/transport/network/solve.js";
 
-type Lattice = "bcc" | "fcc";
-const LAT: Record<Lattice, { cell: number; basis: readonly (readonly [number, number, number])[]; z: number }> = {
-  bcc: { cell: 4 / Math.sqrt(3), basis: [[0, 0, 0], [0.5, 0.5, 0.5]], z: 8 },
-  fcc: { cell: 2 * Math.SQRT2, basis: [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]], z: 12 },
+type Lattice = "bcc" | "fcc" | "chain" | "square";
+type Vec3 = readonly [number, number, number];
+/**
+ * cell: sides of the conventional cell (R = 1); z: coordination; sumDx2: sum of d_x^2 over one
+ * site's bonds (cubic: Z d^2 / 3; chain and square: the two x neighbours, 2 d^2); rep: copies of
+ * the cell in the graph's box (the graph has no self-bonds, so a one-site cell is doubled along
+ * each bonded axis; sigma_eff is intensive).
+ */
+const LAT: Record<Lattice, { cell: Vec3; basis: readonly Vec3[]; z: number; sumDx2: number; rep: Vec3 }> = {
+  bcc: { cell: [4 / Math.sqrt(3), 4 / Math.sqrt(3), 4 / Math.sqrt(3)], basis: [[0, 0, 0], [0.5, 0.5, 0.5]], z: 8, sumDx2: 32 / 3, rep: [1, 1, 1] },
+  fcc: {
+    cell: [2 * Math.SQRT2, 2 * Math.SQRT2, 2 * Math.SQRT2],
+    basis: [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]],
+    z: 12,
+    sumDx2: 16,
+    rep: [1, 1, 1],
+  },
+  chain: { cell: [2, 2.5, 2.5], basis: [[0, 0, 0]], z: 2, sumDx2: 8, rep: [2, 1, 1] },
+  square: { cell: [2, 2, 2.5], basis: [[0, 0, 0]], z: 4, sumDx2: 8, rep: [2, 2, 1] },
 };
 const TOL = 1e-10;
 
-/** The full N^3 cell (full = true) or its (N/2)^3 corner piece; N = voxels per full cell side. */
+/** The full cell (full = true) or its corner eighth; N = voxels along the cell's x side (cubic voxels). */
 function latticeGrid(lat: Lattice, n: number, aOverR: number, full: boolean): VoxelGrid {
   const { cell, basis } = LAT[lat];
-  const m = full ? n : n / 2, h = cell / n, r2 = 1 + aOverR * aOverR, r0 = Math.sqrt(r2), ext = m * h;
-  const phase = new Uint8Array(m * m * m);
+  const h = cell[0] / n, r2 = 1 + aOverR * aOverR, r0 = Math.sqrt(r2);
+  const m = cell.map((L) => Math.round(((full ? n : n / 2) * L) / cell[0]));
+  const ext = m.map((mk) => mk * h);
+  const [mx, my, mz] = [m[0]!, m[1]!, m[2]!];
+  const phase = new Uint8Array(mx * my * mz);
   for (const b of basis) for (let i = -1; i <= 2; i++) for (let j = -1; j <= 2; j++) for (let k = -1; k <= 2; k++) {
-    const c = [(b[0] + i) * cell, (b[1] + j) * cell, (b[2] + k) * cell];
-    if (c.some((v) => v + r0 < 0 || v - r0 > ext)) continue;
+    const c = [(b[0] + i) * cell[0], (b[1] + j) * cell[1], (b[2] + k) * cell[2]];
+    if (c.some((v, q) => v + r0 < 0 || v - r0 > ext[q]!)) continue;
     const lo = c.map((v) => Math.max(0, Math.floor((v - r0) / h - 0.5)));
-    const hi = c.map((v) => Math.min(m - 1, Math.ceil((v + r0) / h - 0.5)));
+    const hi = c.map((v, q) => Math.min(m[q]! - 1, Math.ceil((v + r0) / h - 0.5)));
     for (let z = lo[2]!; z <= hi[2]!; z++) {
       const dz = (z + 0.5) * h - c[2]!;
       for (let y = lo[1]!; y <= hi[1]!; y++) {
         const dy = (y + 0.5) * h - c[1]!, r = dz * dz + dy * dy;
         if (r >= r2) continue;
-        const base = m * (y + m * z);
+        const base = mx * (y + my * z);
         for (let x = lo[0]!; x <= hi[0]!; x++) {
           const dx = (x + 0.5) * h - c[0]!;
           if (r + dx * dx < r2) phase[base + x] = 1;
@@ -78,7 +96,7 @@ function latticeGrid(lat: Lattice, n: number, aOverR: number, full: boolean): Vo
       }
     }
   }
-  return createVoxelGrid([m, m, m], phase, new Int32Array(m * m * m));
+  return createVoxelGrid([mx, my, mz], phase, new Int32Array(phase.length));
 }
 
 /** Voxel sigma_eff / sigma (phase 1 at 1 S/cm, phase 0 insulating). */
@@ -93,20 +111,25 @@ function voxelRatio(lat: Lattice, n: number, aOverR: number, full = false): numb
   return r.conductivitySPerCm;
 }
 
-/** Periodic nearest-neighbour graph of the conventional cell (cm; R = 1 cm). */
+/** Periodic nearest-neighbour graph of rep copies of the conventional cell (cm; R = 1 cm). */
 function latticeGraph(lat: Lattice): PeriodicGraph {
-  const { cell, basis } = LAT[lat];
-  const pos = basis.flatMap((b) => b.map((v) => v * cell));
+  const { cell, basis, rep } = LAT[lat];
+  const box = [0, 1, 2].map((k) => cell[k]! * rep[k]!);
+  const pos: number[] = [];
+  for (let rz = 0; rz < rep[2]; rz++) for (let ry = 0; ry < rep[1]; ry++) for (let rx = 0; rx < rep[0]; rx++) {
+    for (const b of basis) pos.push((b[0] + rx) * cell[0], (b[1] + ry) * cell[1], (b[2] + rz) * cell[2]);
+  }
+  const nodes = pos.length / 3;
   const bi: number[] = [], bj: number[] = [], vec: number[] = [];
-  for (let i = 0; i < basis.length; i++) for (let j = i + 1; j < basis.length; j++) {
+  for (let i = 0; i < nodes; i++) for (let j = i + 1; j < nodes; j++) {
     for (let ox = -1; ox <= 1; ox++) for (let oy = -1; oy <= 1; oy++) for (let oz = -1; oz <= 1; oz++) {
-      const d = [0, 1, 2].map((k) => pos[3 * j + k]! + [ox, oy, oz][k]! * cell - pos[3 * i + k]!);
+      const d = [0, 1, 2].map((k) => pos[3 * j + k]! + [ox, oy, oz][k]! * box[k]! - pos[3 * i + k]!);
       if (Math.abs(Math.hypot(d[0]!, d[1]!, d[2]!) - 2) < 1e-9) { bi.push(i); bj.push(j); vec.push(...d); }
     }
   }
   return {
-    nodeCount: basis.length,
-    boxCm: [cell, cell, cell],
+    nodeCount: nodes,
+    boxCm: [box[0]!, box[1]!, box[2]!],
     positionCm: Float64Array.from(pos),
     bondI: Int32Array.from(bi),
     bondJ: Int32Array.from(bj),
@@ -129,7 +152,7 @@ function solidFraction(lat: Lattice, aOverR: number): number {
   const { cell, basis, z } = LAT[lat];
   const r0 = Math.sqrt(1 + aOverR * aOverR), t = r0 - 1;
   const cap = (Math.PI * t * t * (3 * r0 - t)) / 3;
-  return (basis.length * ((4 / 3) * Math.PI * r0 ** 3 - z * cap)) / cell ** 3;
+  return (basis.length * ((4 / 3) * Math.PI * r0 ** 3 - z * cap)) / (cell[0] * cell[1] * cell[2]);
 }
 
 /**
