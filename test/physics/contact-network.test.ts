@@ -31,16 +31,39 @@
  * necks here are oblique to the voxel axes: bcc converges from above, fcc from BELOW (face-only
  * voxel connectivity across an oblique neck), both noisily (staircase noise ~1e-3 up to N ~ 256).
  *
- * Outcome (measured): the element does not transfer exactly. The graph model over-predicts
- * sigma_eff by bcc +5.6, +8.6, +12.0 % and fcc +18.3, +28.3, +39.4 % at a/R = 0.2, 0.3, 0.4,
- * far beyond q's stated error plus the extrapolation error (at fcc a/R = 0.4 the graph value
- * 1.053 even exceeds the Wiener bound phi = 0.884): with 8 or 12 necks a particle is no
- * longer one equipotential. The excess follows one law, c |Z - 6| (a/R), c = 0.14-0.165, for
- * both lattices and all three necks; contacts.ts reports it, with the largest c, as the
- * element's transfer error. The tests below assert that law (a property of the physics the
- * element leaves out: it fails if the element or the solver changes what they compute) and
- * that the reported error covers the measured excess (which holds by the choice of c: said
- * here, not hidden).
+ * Outcome (measured): the element does not transfer exactly to oblique necks. The graph model
+ * over-predicts sigma_eff by bcc +5.6, +8.6, +12.0 % and fcc +18.3, +28.3, +39.4 % at a/R = 0.2,
+ * 0.3, 0.4, far beyond q's stated error plus the extrapolation error (at fcc a/R = 0.4 the graph
+ * value 1.053 even exceeds the Wiener bound phi = 0.884): with 8 or 12 current-carrying necks
+ * 70.5 or 60 degrees apart a particle is no longer one equipotential. Per a/R the excess is
+ * nearly constant for each lattice, k = 0.28-0.30 (bcc) and 0.92-0.98 (fcc); contacts.ts
+ * reports k (a/R) as the element's transfer error (0.30 up to Z = 8, linear to 0.98 at Z = 12).
+ * The tests below assert those measured k (a property of the physics the element leaves out:
+ * they fail if the element or the solver changes what they compute) and that the reported
+ * error covers the measured excess (which holds by the choice of k: said here, not hidden).
+ *
+ * Below Z = 6 (measured: no excess where the necks sit on the axes). Random pressed powders have Z ~ 4.7, so
+ * two lower-coordination arrays were added: chains along x (Z = 2; sites 2 apart along x, cell
+ * 2 x 2.5 x 2.5, the spheres touch only along x) and square layers (Z = 4; cell 2 x 2 x 2.5, necks
+ * at the x and y poles). With the field along x every cell face is a mirror plane again, so the
+ * same one-cell / corner-eighth construction is exact (checked below). sigma_eff is per cell
+ * (sigma * cross-section / 4 compares with the sc array). The graph (one node per sphere, the cell
+ * doubled along each bonded axis because the graph has no self-bonds) gives 4 G / L^2 (chain) and
+ * G / L (square), i.e. the sc value a q per chain. Measured (graph - S) / S at a/R = 0.2, 0.3,
+ * 0.4: chain -0.00, -0.04, -0.20 %, square +0.00, -0.00, -0.06 %, all within q's error plus the
+ * extrapolation error: c = -0.0013 .. +0.0001, not +0.15, for both. The reason: with the field
+ * along the bonds only the two necks at the x poles carry current, exactly as in the sc array
+ * that calibrated q (there the y and z necks sit on the antisymmetry plane and carry none); the
+ * chain's and square's spheres differ from sc's only by the transverse caps sc cuts off (at the
+ * potential's zero plane: at equal N = 256, chain/sc - 1 = +0.07 % at a/R = 0.3, square +0.03 %),
+ * the size of the small negative residuals. The bcc/fcc excess is therefore not a function of
+ * Z alone (it comes from several current-carrying, oblique necks closer than 90 degrees on one
+ * sphere), and c |Z - 6| a/R over-states the error of these low-Z arrays (6.6 to 26 % reported
+ * where 0.0-0.2 % is measured). What a random packing at Z ~ 4.7 (oblique necks, no mirror
+ * planes) does is not settled by these arrays; it would need a periodic solve. contacts.ts
+ * therefore takes the bcc excess (k = 0.30) as an upper estimate up to Z = 8; the coverage test
+ * passes for chain and square because that estimate is generous there; the "no excess" test
+ * asserts what was measured.
  */
 import { describe, expect, it } from "vitest";
 import { contactTransferError, finiteSphereFactor, sphereNeckResistanceOhm } from "../../src/design/contacts.js";
@@ -160,11 +183,17 @@ function solidFraction(lat: Lattice, aOverR: number): number {
  * extrapolations of the finest solves (first-order Richardson of the two finest N and of
  * N_max/2, N_max; three-point fitted-order Richardson of the finest ratio-2 triple; least-squares
  * S + B h over N >= 192 and S + A (sqrt(a^2 + h) - a) + B h over N >= 128). The err is a spread of
- * methods, not a rigorous bound.
+ * methods, not a rigorous bound. chain and square (per cell 2 x 2.5 x 2.5 and 2 x 2 x 2.5): solves
+ * at N = 64, 96, 128, 192, 256, 384, 512 (h = 2/N), the same five methods with the sc form
+ * sqrt(a^2 + h - h^2/4) - a (the necks are axis-aligned, as in sc); at a/R = 0.4 the finest
+ * triple is not monotone (staircase noise ~2e-4), so four methods; errors rounded up. a/R = 0.1:
+ * N = 128 .. 768, finest triple (192, 384, 768), order 0.77; only partly resolved (err 2.2 %).
  */
 const REF: Record<Lattice, Record<string, { s: number; err: number }>> = {
   bcc: { "0.2": { s: 0.2989, err: 0.0006 }, "0.3": { s: 0.4386, err: 0.0013 }, "0.4": { s: 0.5761, err: 0.0002 } },
   fcc: { "0.2": { s: 0.4357, err: 0.0026 }, "0.3": { s: 0.6066, err: 0.0016 }, "0.4": { s: 0.7558, err: 0.0014 } },
+  chain: { "0.1": { s: 0.0593, err: 0.0013 }, "0.2": { s: 0.1166, err: 0.0007 }, "0.3": { s: 0.1761, err: 0.0002 }, "0.4": { s: 0.2388, err: 0.0003 } },
+  square: { "0.1": { s: 0.0742, err: 0.0017 }, "0.2": { s: 0.1458, err: 0.0009 }, "0.3": { s: 0.2201, err: 0.0002 }, "0.4": { s: 0.2981, err: 0.0003 } },
 };
 
 /** Offline voxel values (same construction, tolerance 1e-10) at N = 128 and 256. */
@@ -179,24 +208,42 @@ const AT: Record<Lattice, Record<string, Record<number, number>>> = {
     "0.3": { 128: 0.58992004319193, 256: 0.5985577687814242 },
     "0.4": { 128: 0.7438634856338862, 256: 0.7485962180582378 },
   },
+  chain: {
+    "0.2": { 128: 0.12666240854151992, 256: 0.12216519486434385 },
+    "0.3": { 128: 0.17956531150018676, 256: 0.17763929928646827 },
+    "0.4": { 128: 0.23933222482703623, 256: 0.2386647260455426 },
+  },
+  square: {
+    "0.2": { 128: 0.1583213795907444, 256: 0.1526997661246174 },
+    "0.3": { 128: 0.22438565141908118, 256: 0.2219747433239634 },
+    "0.4": { 128: 0.29876611110829565, 256: 0.29791872266675873 },
+  },
 };
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
-const CASES: [Lattice, string][] = [["bcc", "0.2"], ["bcc", "0.3"], ["bcc", "0.4"], ["fcc", "0.2"], ["fcc", "0.3"], ["fcc", "0.4"]];
+const HIGH: [Lattice, string][] = [["bcc", "0.2"], ["bcc", "0.3"], ["bcc", "0.4"], ["fcc", "0.2"], ["fcc", "0.3"], ["fcc", "0.4"]];
+const LOW: [Lattice, string][] = [
+  ["chain", "0.1"], ["chain", "0.2"], ["chain", "0.3"], ["chain", "0.4"],
+  ["square", "0.1"], ["square", "0.2"], ["square", "0.3"], ["square", "0.4"],
+];
+const CASES = [...HIGH, ...LOW];
+const ALL: readonly Lattice[] = ["bcc", "fcc", "chain", "square"];
 
-describe("sphere-neck element on bcc and fcc arrays: graph model vs resolved continuum", () => {
+describe("sphere-neck element on chain, square, bcc and fcc arrays: graph model vs resolved continuum", () => {
   it("the 1/8 piece gives the full cell's sigma_eff (exact symmetry of the discrete network)", () => {
-    // reference: the full N^3 cell; agreement to the solver tolerance (residual 1e-10)
-    for (const lat of ["bcc", "fcc"] as const) expect(rel(voxelRatio(lat, 32, 0.3), voxelRatio(lat, 32, 0.3, true))).toBeLessThan(1e-8);
+    // reference: the full cell; agreement to the solver tolerance (residual 1e-10)
+    for (const lat of ALL) expect(rel(voxelRatio(lat, 32, 0.3), voxelRatio(lat, 32, 0.3, true))).toBeLessThan(1e-8);
   });
 
-  it("the graph has Z nearest neighbours per site and gives Z G d^2 / (6 v)", () => {
-    // reference: the affine solution of a Bravais lattice (u = 0 by inversion symmetry)
-    for (const lat of ["bcc", "fcc"] as const) {
-      const g = latticeGraph(lat), { cell, basis, z } = LAT[lat];
-      expect(2 * g.bondI.length).toBe(z * basis.length);
-      const a = 0.3, G = 2 * a * finiteSphereFactor(a).q, v = cell ** 3 / basis.length;
-      expect(rel(graphRatio(lat, a).s, (z * G * 4) / (6 * v))).toBeLessThan(1e-9);
+  it("the graph has Z nearest neighbours per site and gives G sum(d_x^2) / (2 v)", () => {
+    // reference: the affine solution of a Bravais lattice (u = 0 by inversion symmetry); cubic
+    // lattices: sum(d_x^2) = Z d^2 / 3, i.e. Z G d^2 / (6 v); chain and square: 2 d^2 (x bonds only)
+    for (const lat of ALL) {
+      const g = latticeGraph(lat), { cell, basis, z, sumDx2, rep } = LAT[lat];
+      expect(2 * g.bondI.length).toBe(z * g.nodeCount);
+      expect(g.nodeCount).toBe(basis.length * rep[0] * rep[1] * rep[2]);
+      const a = 0.3, G = 2 * a * finiteSphereFactor(a).q, v = (cell[0] * cell[1] * cell[2]) / basis.length;
+      expect(rel(graphRatio(lat, a).s, (G * sumDx2) / (2 * v))).toBeLessThan(1e-9);
     }
   });
 
@@ -204,8 +251,12 @@ describe("sphere-neck element on bcc and fcc arrays: graph model vs resolved con
     // lattice, a/R, observed three-point orders (ratio-2 triples of the offline runs) min..max
     ["bcc", "0.2", 1.01, 1.52], // from above; triples (96,192,384) 1.52, (128,256,512) 1.01
     ["fcc", "0.4", 0.63, 1.71], // from below; (64,128,256) 1.71, (96,192,384) 1.15, (128,256,512) 0.63
+    ["chain", "0.2", 0.79, 1.14], // from above; (64,128,256) 1.14, (96,192,384) 0.89, (128,256,512) 0.79
+    ["square", "0.3", 1.26, 1.96], // from above; (64,128,256) 1.34, (96,192,384) 1.96, (128,256,512) 1.26
   ] as const)("%s, a/R = %s: re-run N = 256 lies between N = 128 and the reference, at about first order", (lat, a, pMin, pMax) => {
     const s128 = AT[lat][a]![128]!, s256 = voxelRatio(lat, 256, Number(a)), { s: sRef, err } = REF[lat][a]!;
+    // the re-run is the offline script's solve (same grid, same solver)
+    expect(rel(s256, AT[lat][a]![256]!)).toBeLessThan(1e-9);
     // monotone approach: N = 256 is strictly between N = 128 and the reference band
     const sign = Math.sign(s128 - sRef);
     expect(sign * (s128 - s256)).toBeGreaterThan(0);
@@ -221,15 +272,37 @@ describe("sphere-neck element on bcc and fcc arrays: graph model vs resolved con
     for (const [lat, a] of CASES) expect(REF[lat][a]!.s + REF[lat][a]!.err).toBeLessThan(solidFraction(lat, Number(a)));
   });
 
-  it("the graph model's excess over the continuum follows c |Z - 6| (a/R), one c for bcc and fcc", () => {
-    // measured coefficients c = ((graph - S) / S) / (|Z - 6| a/R) for the six arrays: positive
-    // (the graph over-predicts) and equal within 25 % (0.14 .. 0.165 measured)
-    const c = CASES.map(([lat, a]) => {
+  it("oblique necks: the graph model's excess per a/R is k = 0.28-0.30 on bcc and 0.92-0.98 on fcc", () => {
+    // measured k = ((graph - S) / S) / (a/R) for each array: positive (the graph over-predicts),
+    // nearly constant in a/R for each lattice, and inside the measured ranges widened by the
+    // references' extrapolation errors
+    const k = (lat: Lattice, a: string): { v: number; e: number } => {
       const g = graphRatio(lat, Number(a)), ref = REF[lat][a]!;
-      return (g.s - ref.s) / ref.s / (Math.abs(LAT[lat].z - 6) * Number(a));
-    });
-    for (const v of c) expect(v).toBeGreaterThan(0);
-    expect(Math.max(...c) / Math.min(...c)).toBeLessThan(1.25);
+      return { v: (g.s - ref.s) / ref.s / Number(a), e: (g.s * ref.err) / ref.s ** 2 / Number(a) };
+    };
+    for (const [lat, lo, hi] of [["bcc", 0.28, 0.3], ["fcc", 0.92, 0.98]] as const) {
+      for (const a of ["0.2", "0.3", "0.4"]) {
+        const { v, e } = k(lat, a);
+        expect(v + e).toBeGreaterThanOrEqual(lo - 0.005);
+        expect(v - e).toBeLessThanOrEqual(hi + 0.005);
+      }
+    }
+  });
+
+  it("necks on the axes (chain Z = 2, square layers Z = 4): no excess", () => {
+    // measured: (graph - S) / S = -0.00, -0.04, -0.20 % (chain) and +0.00, -0.00, -0.06 % (square) at
+    // a/R = 0.2, 0.3, 0.4, where a law c (0.14 .. 0.165) |Z - 6| a/R fitted to bcc and fcc would
+    // give +11 .. +26 % (chain) and +5.6 .. +13 % (square). Asserted: the graph matches the continuum within q's stated error plus
+    // the extrapolation error, and for a/R >= 0.2 even at the ends of those errors |c| < 0.05 (a
+    // third of the smallest bcc/fcc c; the measured c are -0.0013 .. +0.0001, the bound is reached
+    // by square at a/R = 0.2, 0.044, where q's error is 1.1 %). a/R = 0.1 (-0.4 %
+    // +- 3.9 %) only agrees within its larger errors; it does not pin c down.
+    for (const [lat, a] of LOW) {
+      const g = graphRatio(lat, Number(a)), ref = REF[lat][a]!;
+      expect(Math.abs(g.s - ref.s)).toBeLessThanOrEqual(g.err + ref.err);
+      if (Number(a) < 0.2) continue;
+      expect((Math.abs(g.s - ref.s) + g.err + ref.err) / ref.s / (Math.abs(LAT[lat].z - 6) * Number(a))).toBeLessThan(0.05);
+    }
   });
 
   it.each(CASES)("%s, a/R = %s: the element's reported error (q error + transfer error) covers the measured excess", (lat, a) => {
