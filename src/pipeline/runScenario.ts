@@ -233,7 +233,8 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
         if (r === 0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
           kmcErr = Math.abs(solvePressedPowder(p, m, sigma + k.totalConductivityStdErr, rb).conductivitySPerCm - res.conductivitySPerCm) / res.conductivitySPerCm;
         }
-        discretisation[ti] = p.stats.contactModelRelativeError;
+        // the contact element's error, averaged over the realisations
+        discretisation[ti] = (discretisation[ti] ?? 0) + p.stats.contactModelRelativeError / R;
         results[ti]!.push({
           sigma: res.conductivitySPerCm,
           tau: res.conductivitySPerCm > 0 ? (m.solidFraction * sigma) / res.conductivitySPerCm : Infinity,
