@@ -75,6 +75,11 @@ describe("mofhop run", () => {
     expect(r.stderr).toContain("morphology.pressureMPa: 500 MPa presses the median particle's contacts to a/R = 0.93; the contact element covers a/R <= 0.6");
     expect(r.stdout).toBe(""); // nothing computed: the check runs before the KMC (runScenario's first call)
   });
+  it("a negative hop barrier is an input error (conductivity would fall with temperature)", () => {
+    const r = mofhop("validate", scenarioFile({ ...tiny, species: [{ ...tiny.species[0], hopBarrierEV: -0.1 }] }, "neg.json"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("species.0.hopBarrierEV: got -0.1; Too small: expected number to be >=0");
+  });
   it("unknown keys are errors", () => {
     const r = mofhop("validate", scenarioFile({ ...tiny, temperature: 300 }, "unk.json"));
     expect(r.code).toBe(2);

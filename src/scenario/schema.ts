@@ -12,6 +12,8 @@ const cells3 = z.tuple([posInt.min(2), posInt.min(2), posInt.min(2)]);
 
 /** An energy per named type, eV; null closes that type (a site the ion never enters). */
 const energyByType = z.record(z.string(), z.number().finite().nullable());
+/** A hop barrier per named hop type, eV, >= 0 (a negative barrier would make hops slower when warmer); null closes it. */
+const barrierByType = z.record(z.string(), z.number().finite().nonnegative().nullable());
 
 export const LATTICE_KINDS = ["simple-cubic", "bcc", "fcc", "uio67-so3"] as const;
 
@@ -36,7 +38,7 @@ export const speciesSchema = z.strictObject({
   /** Cations on uio67-so3: share of the framework's negative charge this species balances (default 1). */
   neutralizingShare: z.number().gt(0).max(1).optional(),
   /** One barrier for every hop type, or a barrier per hop type (null closes it). */
-  hopBarrierEV: z.union([z.number().finite(), energyByType]).optional(),
+  hopBarrierEV: z.union([z.number().finite().nonnegative(), barrierByType]).optional(),
   attemptFrequencyHz: positive.optional(),
   /** Site energy per site type (missing types: 0 on generic lattices, presets on uio67-so3). */
   siteEnergiesEV: energyByType.optional(),
