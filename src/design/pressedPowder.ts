@@ -97,6 +97,12 @@ export function pressedPowder(o: PressedPowderOptions, stream: RandomStream): Pr
   let solid = 0;
   for (let i = 0; i < n; i++) solid += (Math.PI / 6) * diameters[i]! ** 3;
   const L = Math.cbrt(solid / phi);
+  let dMax = 0;
+  for (let i = 0; i < n; i++) dMax = Math.max(dMax, diameters[i]!);
+  if (L < 2 * dMax) {
+    // pairs are found by the minimum image: the box must hold twice the largest particle
+    throw new InputError(`design.particleCount: ${count} particles make a box of ${L.toFixed(0)} nm, less than twice the largest particle (${dMax.toFixed(0)} nm at sd(ln d) ${o.diameterLogSd}); use more particles`);
+  }
   const radii = new Float64Array(n);
   for (let i = 0; i < n; i++) radii[i] = diameters[i]! / 2;
   const start = new Float64Array(3 * n);

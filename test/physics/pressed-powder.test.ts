@@ -204,4 +204,10 @@ describe("pressed powder: bad input", () => {
     expect(f).toThrowError(InputError);
     expect(f).toThrowError(/pressureMPa: 300 MPa presses contacts to a\/R = 0\.\d\d/);
   });
+  it("refuses a box too small for its largest particle, naming particleCount", () => {
+    // 50 particles with sd(ln d) = 1: the +3 sd particle (20 x the median) is wider than half the box
+    const f = (): PressedPowder => build({ particleCount: 50, diameterLogSd: 1 }, 3, "few");
+    expect(f).toThrowError(InputError);
+    expect(f).toThrowError(/particleCount: 50 particles make a box of \d+ nm, less than twice the largest particle/);
+  });
 });
