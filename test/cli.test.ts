@@ -59,6 +59,16 @@ describe("mofhop run", () => {
     expect(readFileSync(join(out, "current-map.svg"), "utf8")).toMatch(/^<svg/);
     expect(readdirSync(out)).toContain("effective.csv");
   });
+  it("--out with a pressed powder adds a histogram of its contact spots", () => {
+    const pellet = JSON.parse(readFileSync("scenarios/paper/pellet.json", "utf8")) as Record<string, unknown> & { morphology: Record<string, unknown> };
+    const quick = { ...pellet, temperaturesK: [298.15], cell: undefined, kmc: tiny.kmc, morphology: { ...pellet.morphology, particleCount: 200, realizations: 2 } };
+    const out = join(dir, "out-powder");
+    const r = mofhop("run", scenarioFile(quick, "powder.json"), "--out", out);
+    expect(r.code).toBe(0);
+    const svg = readFileSync(join(out, "contact-spots.svg"), "utf8");
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain("contact spot radii (nm)");
+  });
   it("bad input: exit 2, the message names field, value and what is allowed; nothing written", () => {
     const bad = { ...tiny, species: [{ ...tiny.species[0], occupancy: 1.5 }] };
     const out = join(dir, "never");

@@ -10,10 +10,11 @@ import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { buildLattice } from "../pipeline/kmcModel.js";
 import { checkMorphologyUpFront, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
+import { buildPressedPowder } from "../pipeline/design.js";
 import type { Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
-import { currentMapPlot } from "../report/plots.js";
+import { barPlot, currentMapPlot } from "../report/plots.js";
 import { currentSlice } from "../pipeline/morphology.js";
 import type { Results } from "../pipeline/results.js";
 import { calibrateScenario } from "../pipeline/calibrate.js";
@@ -138,6 +139,19 @@ async function runPlots(scenario: Scenario, results: Results, baseDir: string): 
   const files = await compareReport([results]);
   const out: Record<string, string> = {};
   for (const [name, text] of Object.entries(files)) if (name.endsWith(".svg")) out[name] = text;
+  if (scenario.morphology?.kind === "pressed-powder") {
+    // the contact spots of realisation 0: what the pressing pressure made of the contacts
+    const p = buildPressedPowder(scenario.morphology, scenario.seed, 0);
+    const spots = Array.from(p.spotRadiusCm, (a) => a * 1e7);
+    const width = 5;
+    const top = Math.ceil(Math.max(...spots) / width) * width;
+    const bars = [];
+    for (let lo = 0; lo < top; lo += width) bars.push({ label: `${lo}-${lo + width}`, value: spots.filter((a) => a >= lo && a < lo + width).length });
+    out["contact-spots.svg"] = await barPlot(bars, {
+      valueTitle: "contacts",
+      title: `${scenario.name}: contact spot radii (nm), realisation 0: ${spots.length} contacts, ${p.stats.coordination.toFixed(2)} per particle, mean ${p.stats.meanSpotRadiusNm.toFixed(1)} nm`,
+    });
+  }
   if (scenario.morphology !== undefined && scenario.morphology.kind !== "pressed-powder") {
     const T = results.effective.find((e) => Math.abs(e.temperatureK - 298.15) < 1e-9)?.temperatureK ?? scenario.temperaturesK[0]!;
     const mof = results.kmc.find((k) => k.temperatureK === T)?.totalConductivitySPerCm;
