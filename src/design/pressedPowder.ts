@@ -85,9 +85,9 @@ export function checkPressedPowder(o: PressedPowderOptions, path: string): void 
   if (!(Number.isInteger(n) && n >= 50 && n <= 200_000)) throw new InputError(`${path}.particleCount: got ${n}; must be an integer in [50, 200000]`);
 }
 
-/** Build one realisation. Lengths inside are nm; the graph is in cm. */
-export function pressedPowder(o: PressedPowderOptions, stream: RandomStream): PressedPowder {
-  checkPressedPowder(o, "design");
+/** Build one realisation. Lengths inside are nm; the graph is in cm. `path` prefixes the fields named in errors. */
+export function pressedPowder(o: PressedPowderOptions, stream: RandomStream, path = "design"): PressedPowder {
+  checkPressedPowder(o, path);
   const count = o.particleCount ?? 2000;
   const phi = o.solidFraction;
   // diameters first (their total volume fixes the box), then uniform centres
@@ -101,7 +101,7 @@ export function pressedPowder(o: PressedPowderOptions, stream: RandomStream): Pr
   for (let i = 0; i < n; i++) dMax = Math.max(dMax, diameters[i]!);
   if (L < 2 * dMax) {
     // pairs are found by the minimum image: the box must hold twice the largest particle
-    throw new InputError(`design.particleCount: ${count} particles make a box of ${L.toFixed(0)} nm, less than twice the largest particle (${dMax.toFixed(0)} nm at sd(ln d) ${o.diameterLogSd}); use more particles`);
+    throw new InputError(`${path}.particleCount: ${count} particles make a box of ${L.toFixed(0)} nm, less than twice the largest particle (${dMax.toFixed(0)} nm at sd(ln d) ${o.diameterLogSd}); use more particles`);
   }
   const radii = new Float64Array(n);
   for (let i = 0; i < n; i++) radii[i] = diameters[i]! / 2;
@@ -161,7 +161,7 @@ export function pressedPowder(o: PressedPowderOptions, stream: RandomStream): Pr
     for (const r of [radii[cand.i[p]!]!, radii[cand.j[p]!]!]) {
       const ratio = spotNm[p]! / r;
       if (ratio > MAX_NECK_RATIO) {
-        throw new InputError(`design.pressureMPa: ${o.pressurePa / 1e6} MPa presses contacts to a/R = ${ratio.toFixed(2)}; the contact element covers a/R <= ${MAX_NECK_RATIO} (beyond it particles deform in bulk)`);
+        throw new InputError(`${path}.pressureMPa: ${o.pressurePa / 1e6} MPa presses contacts to a/R = ${ratio.toFixed(2)}; the contact element covers a/R <= ${MAX_NECK_RATIO} (beyond it particles deform in bulk)`);
       }
       const f = finiteSphereFactor(ratio);
       sumModelErr += f.error / f.q / 2;

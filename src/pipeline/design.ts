@@ -50,6 +50,7 @@ export function buildPressedPowder(m: PressedPowderSettings, seed: number, reali
       particleCount: m.particleCount,
     },
     morphologyStream(seed, realization),
+    "morphology",
   );
 }
 
