@@ -27,7 +27,17 @@ export function resultTables(results: Results): Record<string, string> {
       }),
     );
   }
-  if (results.transferenceNumber.length > 0) out["transference.csv"] = toCsv(results.transferenceNumber as unknown as Record<string, unknown>[]);
+  if (results.transferenceNumber.length > 0) {
+    // the Evans experiment's numbers as columns of their own (evans_I0, evans_tPlus, ...)
+    out["transference.csv"] = toCsv(
+      results.transferenceNumber.map((r) => {
+        const { evans, ...rest } = r;
+        const extra: Record<string, unknown> = {};
+        if (evans !== undefined) for (const [k, v] of Object.entries(evans)) extra[`evans_${k}`] = v;
+        return { ...rest, ...extra };
+      }),
+    );
+  }
   if (results.effective.length > 0) {
     out["effective.csv"] = toCsv(
       results.effective.map((r) => {
