@@ -12,7 +12,6 @@ import type { ArrheniusRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilit
 import { solveNetwork } from "../transport/network/solve.js";
 import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
 import { buildPressedPowder, checkPressedPowderUpFront, homogenisedMembrane, particleConductivity, pressedBoundaryOhmCm2, solvePressedPowder } from "./design.js";
-import type { PressedPowder } from "../design/pressedPowder.js";
 import { runCellExperiments } from "./electrochem.js";
 import { ScenarioError } from "../core/errors.js";
 import { estimate } from "../core/stats.js";
@@ -209,7 +208,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
  * (first-order convergence: the error of the fine solve is about the difference);
  * particle networks report their contact element's error (design/contacts.ts).
  */
-function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options: RunOptions): { rows: EffectiveRow[]; built: BuiltMorphology | null; pressed: PressedPowder | null } {
+function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options: RunOptions): { rows: EffectiveRow[]; built: BuiltMorphology | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
   const R = m.realizations;
@@ -217,12 +216,10 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
   const results: { sigma: number; tau: number; percolates: boolean; iterations: number; residual: number; phases: EffectiveRow["phases"]; kmcErr: number }[][] = temps.map(() => []);
   const discretisation: (number | null)[] = temps.map(() => null);
   let first: BuiltMorphology | null = null;
-  let firstPressed: PressedPowder | null = null;
   const progress = (r: number, ti: number) => options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network realisation ${r + 1}/${R}, ${temps[ti]} K`);
   for (let r = 0; r < R; r++) {
     if (m.kind === "pressed-powder") {
       const p = buildPressedPowder(m, scenario.seed, r);
-      firstPressed ??= p;
       temps.forEach((temperatureK, ti) => {
         progress(r, ti);
         const k = kmcRows.find((row) => row.temperatureK === temperatureK);
@@ -315,5 +312,5 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
       })),
     };
   });
-  return { rows, built: first, pressed: firstPressed };
+  return { rows, built: first };
 }
