@@ -20,7 +20,6 @@ import type { CellSettings, PressedPowderSettings, VoxelMorphologySettings } fro
 import { createVoxelGrid } from "../structure/voxel/grid.js";
 import type { Carrier, BuiltMorphology } from "./morphology.js";
 import { morphologyStream } from "./morphology.js";
-import { MOF_SULFONATE_MOL_PER_L } from "./electrochem.js";
 
 /**
  * Checks that need no packing, run before any KMC: the median particle's contact under the
@@ -107,6 +106,7 @@ export function homogenisedMembrane(
   cell: CellSettings,
   effectiveSPerCm: number,
   cationShare: number,
+  mofFixedChargeMolPerL: number,
 ): { morphology: VoxelMorphologySettings; built: BuiltMorphology; cell: CellSettings } {
   const n = 4, f = m.solidFraction;
   const phase = new Uint8Array(n * n * n).fill(1);
@@ -127,7 +127,7 @@ export function homogenisedMembrane(
       ...cell,
       chargeTransferOhmCm2: cell.chargeTransferOhmCm2 / f,
       doubleLayerFPerCm2: cell.doubleLayerFPerCm2 * f,
-      fixedChargeMolPerL: cell.fixedChargeMolPerL ?? MOF_SULFONATE_MOL_PER_L * f,
+      fixedChargeMolPerL: cell.fixedChargeMolPerL ?? mofFixedChargeMolPerL * f,
     },
   };
 }

@@ -17,7 +17,7 @@
  * 4. Rate capability of Li | SE | LiFePO4 with the membrane's conductivity, t+ and
  *    interfaces; the conductivity's standard error gives a capacity band.
  */
-import { FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from "../core/constants.js";
+import { AVOGADRO_PER_MOL, FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from "../core/constants.js";
 import { fitCellSpectrum } from "../analysis/impedance.js";
 import { linKK } from "../analysis/kramersKronig.js";
 import { summarizeEvans } from "../analysis/transference.js";
@@ -30,8 +30,17 @@ import type { CellSettings, VoxelMorphologySettings } from "../scenario/schema.j
 import { networkOptions, type BuiltMorphology } from "./morphology.js";
 import type { EvansRow, ImpedanceRow, RateCapabilityRow } from "./results.js";
 
-/** Sulfonate concentration of the MOF crystal: 48 per (26.8 A)^3 cell = 4.14 mol/L (physics.md). */
-export const MOF_SULFONATE_MOL_PER_L = 4.14;
+/**
+ * Fixed (framework) charge of the MOF crystal, mol/L of elementary charges, from its mobile
+ * ions: electroneutrality makes the framework carry the charge of the ions that compensate
+ * it, sum_i z_i n_i / N_A over the KMC species (one Li+ per sulfonate: 48 per (26.9 A)^3 cell,
+ * 4.10 mol/L; the sulfonates of the lattice, whatever its constant).
+ */
+export function fixedChargeMolPerL(species: readonly { readonly charge: number; readonly carrierDensityPerCm3: number }[]): number {
+  let perCm3 = 0;
+  for (const sp of species) perCm3 += sp.charge * sp.carrierDensityPerCm3;
+  return (perCm3 / AVOGADRO_PER_MOL) * 1000;
+}
 const MOF_LABEL_NAMES = ["mof", "MOF"];
 
 export interface CellInputs {
@@ -39,8 +48,8 @@ export interface CellInputs {
   readonly built: BuiltMorphology;
   readonly cell: CellSettings;
   readonly temperatureK: number;
-  /** KMC conductivity and cation share of the MOF phase at this temperature (if the scenario has a KMC part). */
-  readonly mof?: { readonly conductivitySPerCm: number; readonly cationShare: number };
+  /** KMC conductivity, cation share and fixed charge (mol/L) of the MOF phase at this temperature (if the scenario has a KMC part). */
+  readonly mof?: { readonly conductivitySPerCm: number; readonly cationShare: number; readonly fixedChargeMolPerL: number };
   /** Effective conductivity and its standard error at this temperature (from the network stage). */
   readonly effectiveSPerCm: number;
   readonly effectiveStdErr: number;
@@ -126,7 +135,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   const mofFraction = built.phases
     .filter((p) => MOF_LABEL_NAMES.includes(p.name) || p.conductivitySPerCm === undefined)
     .reduce((a, p) => a + countLabel(built, p.label), 0) / built.grid.phase.length;
-  const fixed = cell.fixedChargeMolPerL ?? MOF_SULFONATE_MOL_PER_L * mofFraction;
+  const fixed = cell.fixedChargeMolPerL ?? (x.mof?.fixedChargeMolPerL ?? 0) * mofFraction;
   if (cation > 0) {
     const F = FARADAY_C_PER_MOL, RT = GAS_CONSTANT_J_PER_MOL_K * T;
     const salt = cell.saltMolPerL;

@@ -12,7 +12,7 @@ import type { ArrheniusRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilit
 import { solveNetwork } from "../transport/network/solve.js";
 import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
 import { buildPressedPowder, checkPressedPowderUpFront, homogenisedMembrane, particleConductivity, pressedBoundaryOhmCm2, solvePressedPowder } from "./design.js";
-import { runCellExperiments } from "./electrochem.js";
+import { fixedChargeMolPerL, runCellExperiments } from "./electrochem.js";
 import { ScenarioError } from "../core/errors.js";
 import { estimate } from "../core/stats.js";
 
@@ -163,13 +163,15 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     const k = kmcRows.find((r) => r.temperatureK === T);
     const share = transferenceNumber.find((t) => t.temperatureK === T);
     const m = scenario.morphology!;
-    const slab = m.kind === "pressed-powder" ? homogenisedMembrane(m, scenario.cell, eff.conductivitySPerCm, share?.cation ?? 1) : null;
+    // the framework's fixed charge balances the mobile ions of the KMC at this temperature
+    const mofFixedCharge = k === undefined ? undefined : fixedChargeMolPerL(transport.filter((row) => row.temperatureK === T).map((row) => ({ charge: scenario.species!.find((sp) => sp.name === row.species)!.charge, carrierDensityPerCm3: row.carrierDensityPerCm3 })));
+    const slab = m.kind === "pressed-powder" ? homogenisedMembrane(m, scenario.cell, eff.conductivitySPerCm, share?.cation ?? 1, mofFixedCharge ?? 0) : null;
     const out = runCellExperiments({
       morphology: slab?.morphology ?? (m as Exclude<typeof m, { kind: "pressed-powder" }>),
       built: slab?.built ?? networks.built!,
       cell: slab?.cell ?? scenario.cell,
       temperatureK: T,
-      ...(k !== undefined ? { mof: { conductivitySPerCm: k.totalConductivitySPerCm, cationShare: share?.cation ?? 1 } } : {}),
+      ...(k !== undefined ? { mof: { conductivitySPerCm: k.totalConductivitySPerCm, cationShare: share?.cation ?? 1, fixedChargeMolPerL: mofFixedCharge! } } : {}),
       effectiveSPerCm: eff.conductivitySPerCm,
       effectiveStdErr: eff.conductivityStdErr ?? 0,
     });
