@@ -127,7 +127,7 @@ function forwardMap(scenario: Scenario, options: RunOptions): (sigmaMof: number,
   if (m.kind === "pressed-powder") {
     const nets = Array.from({ length: m.realizations }, (_, r) => buildPressedPowder(m, scenario.seed, r));
     return (sigmaMof, temperatureK) => {
-      const sigma = particleConductivity(m, temperatureK, sigmaMof, "total", 1);
+      const sigma = particleConductivity(m, temperatureK, sigmaMof);
       const rb = pressedBoundaryOhmCm2(m, temperatureK);
       return nets.reduce((a, p) => a + solvePressedPowder(p, m, sigma, rb).conductivitySPerCm, 0) / nets.length;
     };

@@ -10,16 +10,18 @@
  * Underwood, Quantitative Stereology, 1970), so the area-specific charge transfer of the
  * true contact is divided by that fraction and the double layer multiplied by it.
  */
-import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
-import { ScenarioError } from "../core/errors.js";
+import { InputError, ScenarioError } from "../core/errors.js";
 import { graphConductivity } from "../design/graph.js";
-import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN } from "../design/contacts.js";
-import { InputError } from "../core/errors.js";
+import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN, type ContactMaterial } from "../design/contacts.js";
 import { pressedPowder, pressedPowderConductances, type PressedPowder } from "../design/pressedPowder.js";
 import type { CellSettings, PressedPowderSettings, VoxelMorphologySettings } from "../scenario/schema.js";
 import { createVoxelGrid } from "../structure/voxel/grid.js";
-import type { Carrier, BuiltMorphology } from "./morphology.js";
-import { morphologyStream } from "./morphology.js";
+import { arrhenius, morphologyStream, type BuiltMorphology } from "./morphology.js";
+
+/** The scenario's material in SI. */
+function materialOf(m: PressedPowderSettings): ContactMaterial {
+  return { youngsModulusPa: m.material.youngsModulusGPa * 1e9, poissonRatio: m.material.poissonRatio, hardnessPa: m.material.hardnessGPa * 1e9 };
+}
 
 /**
  * Checks that need no packing, run before any KMC: the median particle's contact under the
@@ -29,9 +31,8 @@ import { morphologyStream } from "./morphology.js";
  */
 export function checkPressedPowderUpFront(m: PressedPowderSettings): void {
   const rM = (m.particleDiameterNm / 2) * 1e-9;
-  const material = { youngsModulusPa: m.material.youngsModulusGPa * 1e9, poissonRatio: m.material.poissonRatio, hardnessPa: m.material.hardnessGPa * 1e9 };
   const force = rumpfContactForceN(m.pressureMPa * 1e6, 2 * rM, 4, m.solidFraction);
-  const ratio = contactSpot(force, rM / 2, material).radiusM / rM;
+  const ratio = contactSpot(force, rM / 2, materialOf(m)).radiusM / rM;
   if (ratio > MAX_NECK_RATIO) {
     throw new InputError(`morphology.pressureMPa: ${m.pressureMPa} MPa presses the median particle's contacts to a/R = ${ratio.toFixed(2)}; the contact element covers a/R <= ${MAX_NECK_RATIO} (beyond it particles deform in bulk)`);
   }
@@ -45,7 +46,7 @@ export function buildPressedPowder(m: PressedPowderSettings, seed: number, reali
       diameterLogSd: m.diameterLogSd,
       solidFraction: m.solidFraction,
       pressurePa: m.pressureMPa * 1e6,
-      material: { youngsModulusPa: m.material.youngsModulusGPa * 1e9, poissonRatio: m.material.poissonRatio, hardnessPa: m.material.hardnessGPa * 1e9 },
+      material: materialOf(m),
       particleCount: m.particleCount,
     },
     morphologyStream(seed, realization),
@@ -53,30 +54,19 @@ export function buildPressedPowder(m: PressedPowderSettings, seed: number, reali
   );
 }
 
-function arrheniusFactor(activationEnergyEV: number | undefined, referenceK: number | undefined, temperatureK: number): number {
-  if (activationEnergyEV === undefined || activationEnergyEV === 0) return 1;
-  return Math.exp((activationEnergyEV / BOLTZMANN_EV_PER_K) * (1 / (referenceK ?? 298.15) - 1 / temperatureK));
-}
-
-/** Conductivity of the particles at T (given, with its Arrhenius law, or the KMC's) for one carrier. */
-export function particleConductivity(m: PressedPowderSettings, temperatureK: number, mofSPerCm: number | undefined, carrier: Carrier, mofCationShare: number): number {
+/** Conductivity of the particles at T: given (with its Arrhenius law) or the KMC's. */
+export function particleConductivity(m: PressedPowderSettings, temperatureK: number, mofSPerCm: number | undefined): number {
   const p = m.phases[0];
-  let sigma: number, share: number;
-  if (p.conductivitySPerCm !== undefined) {
-    sigma = p.conductivitySPerCm * arrheniusFactor(p.activationEnergyEV, p.referenceTemperatureK, temperatureK);
-    share = p.transferenceNumber ?? 1;
-  } else if (mofSPerCm !== undefined) {
-    sigma = mofSPerCm;
-    share = mofCationShare;
-  } else throw new ScenarioError("morphology.phases.0.conductivitySPerCm", "no value, and no KMC part to compute it");
-  return carrier === "cation" ? sigma * share : carrier === "anion" ? sigma * (1 - share) : sigma;
+  if (p.conductivitySPerCm !== undefined) return arrhenius(p.conductivitySPerCm, p.activationEnergyEV, p.referenceTemperatureK, temperatureK, 1);
+  if (mofSPerCm !== undefined) return mofSPerCm;
+  throw new ScenarioError("morphology.phases.0.conductivitySPerCm", "no value, and no KMC part to compute it");
 }
 
 /** Boundary resistance across a pressed contact at T, ohm cm^2 (0 without one). */
 export function pressedBoundaryOhmCm2(m: PressedPowderSettings, temperatureK: number): number {
   const e = m.contacts?.pressed;
   if (e === undefined) return 0;
-  return e.resistanceOhmCm2 / arrheniusFactor(e.activationEnergyEV, e.referenceTemperatureK, temperatureK);
+  return arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1);
 }
 
 export interface DesignSolve {

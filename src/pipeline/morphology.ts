@@ -132,7 +132,8 @@ function strip<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefine
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
-function arrhenius(valueAtRef: number, activationEnergyEV: number | undefined, referenceK: number | undefined, temperatureK: number, sign: 1 | -1): number {
+/** A value at T from its value at T_ref and an activation energy: sign +1 for a conductivity, -1 for a resistance. */
+export function arrhenius(valueAtRef: number, activationEnergyEV: number | undefined, referenceK: number | undefined, temperatureK: number, sign: 1 | -1): number {
   if (activationEnergyEV === undefined || activationEnergyEV === 0) return valueAtRef;
   const tRef = referenceK ?? 298.15;
   return valueAtRef * Math.exp(((sign * activationEnergyEV) / BOLTZMANN_EV_PER_K) * (1 / tRef - 1 / temperatureK));

@@ -225,7 +225,7 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
       temps.forEach((temperatureK, ti) => {
         progress(r, ti);
         const k = kmcRows.find((row) => row.temperatureK === temperatureK);
-        const sigma = particleConductivity(m, temperatureK, k?.totalConductivitySPerCm, "total", 1);
+        const sigma = particleConductivity(m, temperatureK, k?.totalConductivitySPerCm);
         const rb = pressedBoundaryOhmCm2(m, temperatureK);
         const res = solvePressedPowder(p, m, sigma, rb);
         let kmcErr = 0;
