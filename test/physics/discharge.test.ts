@@ -127,3 +127,21 @@ describe("purely ohmic limit", () => {
     expect(worst(10, rTotal)).toBeGreaterThan(3e-4); // the 1/(2 N^2) term is resolved
   });
 });
+
+describe("a cell that reaches the cut-off in the first instant", () => {
+  // A single-ion membrane (3e-4 S/cm) with 300 ohm cm2 at each interface at 5 C: the voltage
+  // the instant the current is on is 20 mV above the 2.5 V cut-off, and the solid-diffusion
+  // polarisation of the first instant takes it below. The discharge ends at the cut-off with
+  // (almost) no capacity instead of throwing; the capacity is continuous in the interface
+  // resistance (a slightly better interface gives a little more, never less).
+  const cell = (r: number): CellOptions => ({ separator: { conductivitySPerCm: 3e-4, transferenceNumber: 1 }, interfaces: { anodeResistanceOhmCm2: r, cathodeResistanceOhmCm2: r } });
+  it("ends at the cut-off with a capacity continuous in the interface resistance", () => {
+    const d = simulateDischarge(cell(300), { cRate: 5 });
+    expect(d.initialVoltageV).toBeGreaterThan(2.5);
+    expect(d.endReason).toBe("cutoff");
+    expect(d.lithium.fromAnodeMolPerCm2).toBeCloseTo(d.lithium.intoParticlesMolPerCm2, 15);
+    const better = simulateDischarge(cell(290), { cRate: 5 }).dischargeCapacityMAhPerG;
+    expect(d.dischargeCapacityMAhPerG).toBeGreaterThanOrEqual(0);
+    expect(d.dischargeCapacityMAhPerG).toBeLessThanOrEqual(better);
+  });
+});

@@ -151,7 +151,7 @@ export function dischargeResolved(cell: ResolvedCell, options: DischargeOptions)
   const maxTime = (3600 / cRate) * 1.5;
 
   // Illinois method for the last step: g(tau) = V(tau) - V_cut, g(0) > 0 > g(dt).
-  const locate = (dtHigh: number, gHigh: number): void => {
+  const locate = (dtHigh: number, gHigh: number): boolean => {
     let a = 0;
     let ga = vPrev - cutoff;
     let b = dtHigh;
@@ -176,11 +176,15 @@ export function dischargeResolved(cell: ResolvedCell, options: DischargeOptions)
         side = -1;
       }
       if (b - a < 1e-13 * dtHigh) {
-        tau = a;
-        if (!sys.solveStep(tau)) throw new NotConvergedError("cell Newton (cut-off location)", it, NaN, 1e-10);
+        // the bracket has closed: the cut-off lies at a (to 1e-13 of the step). When a = 0 the
+        // voltage crosses it within the first instant of this step (the cell was already at the
+        // cut-off when the last step ended): nothing more to take.
+        if (a === 0) return false;
+        if (!sys.solveStep(a)) throw new NotConvergedError("cell Newton (cut-off location)", it, NaN, 1e-10);
         break;
       }
     }
+    return true;
   };
 
   for (;;) {
@@ -194,12 +198,13 @@ export function dischargeResolved(cell: ResolvedCell, options: DischargeOptions)
     }
     const v = sys.voltage();
     if (v <= cutoff) {
-      locate(dt, v - cutoff);
-      sys.commit();
-      steps++;
-      capacity.push(sys.time * capacityPerSecond);
-      voltage.push(sys.voltage());
-      lithiation.push(sys.averageLithiation());
+      if (locate(dt, v - cutoff)) {
+        sys.commit();
+        steps++;
+        capacity.push(sys.time * capacityPerSecond);
+        voltage.push(sys.voltage());
+        lithiation.push(sys.averageLithiation());
+      }
       break;
     }
     sys.commit();
