@@ -3,6 +3,9 @@
  * at its shipped (default) settings, and 8 realisations one after another.
  * - design-pellet: scenarios/paper/pellet.json, the pressed-powder particle network
  *   (packing, contact mechanics, graph solve along x, y and z).
+ * - design-pvdf: scenarios/paper/mof-pvdf.json, particles in a gel binder as a particle network
+ *   (packing with films, gel placement by sampling, lens bonds, graph solves of the initial and
+ *   the steady state along x, y and z).
  * - design-interconnected: scenarios/paper/interconnected.json, the MOF-on-fibre voxel
  *   morphology and its network solve with the intergrown junctions.
  * The MOF conductivity is fixed at 1e-3 S/cm (the KMC stage is benchmarked separately);
@@ -13,7 +16,8 @@ import { performance } from "node:perf_hooks";
 import { resourceUsage } from "node:process";
 import type { BenchCase } from "./case.js";
 import { loadScenario } from "../src/scenario/load.js";
-import { buildPressedPowder, pressedBoundaryOhmCm2, solvePressedPowder } from "../src/pipeline/design.js";
+import { isNetworkDesign } from "../src/scenario/schema.js";
+import { buildNetworkDesign } from "../src/pipeline/design.js";
 import { buildMorphology, morphologyStream, networkOptions } from "../src/pipeline/morphology.js";
 import { solveNetwork } from "../src/transport/network/solve.js";
 
@@ -24,23 +28,23 @@ function memory(): { rssPeakMB: number; heapUsedMB: number } {
   return { rssPeakMB: Math.round(resourceUsage().maxRSS / 1024), heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) };
 }
 
-export const designCases: BenchCase[] = [
-  {
-    name: "design-pellet",
-    description: "pressed-powder particle network of scenarios/paper/pellet.json: build + solve one realisation, and 8 in a row",
+/** A particle-network design: build + solve one realisation, and 8 in a row. */
+function networkCase(name: string, file: string, what: string): BenchCase {
+  return {
+    name,
+    description: `${what} of ${file}: build + solve one realisation, and 8 in a row`,
     async run({ log }) {
-      const { scenario } = loadScenario("scenarios/paper/pellet.json");
+      const { scenario } = loadScenario(file);
       const m = scenario.morphology;
-      if (m?.kind !== "pressed-powder") throw new Error("scenarios/paper/pellet.json is not a pressed powder");
+      if (m === undefined || !isNetworkDesign(m)) throw new Error(`${file} is not a particle-network design`);
       const times: number[] = [];
       let sigma = 0;
       for (let r = 0; r < 8; r++) {
         const t0 = performance.now();
-        const p = buildPressedPowder(m, scenario.seed, r);
-        const res = solvePressedPowder(p, m, SIGMA_MOF, pressedBoundaryOhmCm2(m, T));
+        const res = buildNetworkDesign(scenario, m, r).solve(T, SIGMA_MOF);
         times.push((performance.now() - t0) / 1000);
         if (r === 0) sigma = res.conductivitySPerCm;
-        log(`realisation ${r}: ${times[r]!.toFixed(2)} s, ${p.stats.particleCount} particles, Z ${p.stats.coordination.toFixed(2)}`);
+        log(`realisation ${r}: ${times[r]!.toFixed(2)} s`);
       }
       return {
         seconds: times[0],
@@ -50,14 +54,19 @@ export const designCases: BenchCase[] = [
         ...memory(),
       };
     },
-  },
+  };
+}
+
+export const designCases: BenchCase[] = [
+  networkCase("design-pellet", "scenarios/paper/pellet.json", "pressed-powder particle network"),
+  networkCase("design-pvdf", "scenarios/paper/mof-pvdf.json", "particles-in-gel network"),
   {
     name: "design-interconnected",
     description: "MOF-on-fibre voxel morphology of scenarios/paper/interconnected.json: build + solve one realisation",
     async run({ log }) {
       const { scenario, baseDir } = loadScenario("scenarios/paper/interconnected.json");
       const m = scenario.morphology;
-      if (m === undefined || m.kind === "pressed-powder") throw new Error("scenarios/paper/interconnected.json has no voxel morphology");
+      if (m === undefined || isNetworkDesign(m)) throw new Error("scenarios/paper/interconnected.json has no voxel morphology");
       const t0 = performance.now();
       const built = buildMorphology(m, morphologyStream(scenario.seed, 0), baseDir);
       const t1 = performance.now();

@@ -85,6 +85,22 @@ describe("mofhop run", () => {
     expect(r.stderr).toContain("morphology.pressureMPa: 500 MPa presses the median particle's contacts to a/R = 0.93; the contact element covers a/R <= 0.6");
     expect(r.stdout).toBe(""); // nothing computed: the check runs before the KMC (runScenario's first call)
   });
+  it("particles in a gel: too little porosity for the coated particles is refused before any KMC, naming the field", () => {
+    // the paper's MOF/PVDF-HFP at porosity 0.1: the MOF alone fills 0.687 of the membrane
+    const pvdf = JSON.parse(readFileSync("scenarios/paper/mof-pvdf.json", "utf8")) as { morphology: Record<string, unknown> };
+    const r = mofhop("run", scenarioFile({ ...pvdf, morphology: { ...pvdf.morphology, porosity: 0.1 } }, "dense.json"), "--json");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/morphology.porosity: MOF volume fraction 0.687 with 5 nm films packs the coated particles to 0.7\d\d, above 0.6 \(random close packing\): use a larger porosity or a thinner film/);
+    expect(r.stdout).toBe("");
+  });
+  it("--out with particles in a gel adds a histogram of its gel bridges", () => {
+    const pvdf = JSON.parse(readFileSync("scenarios/paper/mof-pvdf.json", "utf8")) as Record<string, unknown> & { morphology: Record<string, unknown> };
+    const quick = { ...pvdf, temperaturesK: [298.15], cell: undefined, kmc: tiny.kmc, morphology: { ...pvdf.morphology, particleCount: 200, binderSamples: 20000, realizations: 2 } };
+    const out = join(dir, "out-gel");
+    const r = mofhop("run", scenarioFile(quick, "gel.json"), "--out", out);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, "gel-bridges.svg"), "utf8")).toContain("gel bridge radii (nm)");
+  });
   it("a negative hop barrier is an input error (conductivity would fall with temperature)", () => {
     const r = mofhop("validate", scenarioFile({ ...tiny, species: [{ ...tiny.species[0], hopBarrierEV: -0.1 }] }, "neg.json"));
     expect(r.code).toBe(2);

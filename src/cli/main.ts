@@ -10,8 +10,8 @@ import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { buildLattice } from "../pipeline/kmcModel.js";
 import { checkMorphologyUpFront, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
-import { buildPressedPowder } from "../pipeline/design.js";
-import type { Scenario } from "../scenario/schema.js";
+import { buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
+import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
 import { barPlot, currentMapPlot } from "../report/plots.js";
@@ -125,13 +125,21 @@ function validate(cmd: ParsedCommand): number {
     parts.push(`${scenario.lattice.kind} ${scenario.lattice.cells.join("x")} cells (${lattice.siteCount} sites), ${scenario.species!.map((s) => s.name).join(", ")}`);
   }
   if (scenario.morphology !== undefined) {
-    checkMorphologyUpFront(scenario.morphology);
+    checkMorphologyUpFront(scenario.morphology, scenario);
     const m = scenario.morphology;
-    parts.push(m.kind === "pressed-powder" ? `pressed-powder network of ${m.particleCount} particles x ${m.realizations} realisations` : `${m.kind} ${m.shape.join("x")} voxels of ${m.voxelNm} nm`);
+    parts.push(isNetworkDesign(m) ? `${m.kind} network of ${m.particleCount} particles x ${m.realizations} realisations` : `${m.kind} ${m.shape.join("x")} voxels of ${m.voxelNm} nm`);
   }
   parts.push(`${scenario.temperaturesK.length} temperature${scenario.temperaturesK.length > 1 ? "s" : ""}`);
   process.stdout.write(`ok: ${scenario.name}: ${parts.join("; ")}\n`);
   return 0;
+}
+
+/** Counts of `values` in bins of `width` from 0, labelled "lo-hi". */
+function histogram(values: readonly number[], width: number): { label: string; value: number }[] {
+  const top = Math.ceil(Math.max(...values) / width) * width;
+  const bars = [];
+  for (let lo = 0; lo < top; lo += width) bars.push({ label: `${lo}-${lo + width}`, value: values.filter((a) => a >= lo && a < lo + width).length });
+  return bars;
 }
 
 /** The plots of one run: Arrhenius, a current map of the microstructure, Nyquist, rate capability. */
@@ -143,16 +151,22 @@ async function runPlots(scenario: Scenario, results: Results, baseDir: string): 
     // the contact spots of realisation 0: what the pressing pressure made of the contacts
     const p = buildPressedPowder(scenario.morphology, scenario.seed, 0);
     const spots = Array.from(p.spotRadiusCm, (a) => a * 1e7);
-    const width = 5;
-    const top = Math.ceil(Math.max(...spots) / width) * width;
-    const bars = [];
-    for (let lo = 0; lo < top; lo += width) bars.push({ label: `${lo}-${lo + width}`, value: spots.filter((a) => a >= lo && a < lo + width).length });
-    out["contact-spots.svg"] = await barPlot(bars, {
+    out["contact-spots.svg"] = await barPlot(histogram(spots, 5), {
       valueTitle: "contacts",
       title: `${scenario.name}: contact spot radii (nm), realisation 0: ${spots.length} contacts, ${p.stats.coordination.toFixed(2)} per particle, mean ${p.stats.meanSpotRadiusNm.toFixed(1)} nm`,
     });
   }
-  if (scenario.morphology !== undefined && scenario.morphology.kind !== "pressed-powder") {
+  if (scenario.morphology?.kind === "particles-in-gel") {
+    // the gel bridges of realisation 0: how far the binder reaches between particles
+    const m = scenario.morphology;
+    const net = buildParticlesInGel(m, gelComposition(m, mofDensityOf(scenario, m.composition.mofDensityGPerCm3)), scenario.seed, 0);
+    const radii = Array.from(net.wetRadiusCm, (a) => a * 1e7);
+    out["gel-bridges.svg"] = await barPlot(histogram(radii, 25), {
+      valueTitle: "gel bridges",
+      title: `${scenario.name}: gel bridge radii (nm), realisation 0: ${radii.length} bridges, ${net.stats.coordination.toFixed(2)} per particle, gel fills gaps up to ${net.stats.fillGapNm.toFixed(0)} nm`,
+    });
+  }
+  if (scenario.morphology !== undefined && !isNetworkDesign(scenario.morphology)) {
     const T = results.effective.find((e) => Math.abs(e.temperatureK - 298.15) < 1e-9)?.temperatureK ?? scenario.temperaturesK[0]!;
     const mof = results.kmc.find((k) => k.temperatureK === T)?.totalConductivitySPerCm;
     const slice = currentSlice(scenario.morphology, scenario.seed, baseDir, T, mof);

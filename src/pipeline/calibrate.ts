@@ -9,11 +9,11 @@
 import { InputError } from "../core/errors.js";
 import { arrheniusLine, fitAttemptAndBarrierShift, type ScalingFit } from "../analysis/calibration.js";
 import { solveNetwork } from "../transport/network/solve.js";
-import type { Scenario } from "../scenario/schema.js";
+import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import { buildMorphology, morphologyStream, networkOptions } from "./morphology.js";
 import { runScenario, type RunOptions } from "./runScenario.js";
-import { buildPressedPowder, particleConductivity, pressedBoundaryOhmCm2, solvePressedPowder } from "./design.js";
+import { buildNetworkDesign } from "./design.js";
 
 export interface MeasuredArrhenius {
   /** Conductivity at the reference temperature, S/cm. */
@@ -124,13 +124,9 @@ function tabulatedForward(solve: (sigma: number, temperatureK: number) => number
 function forwardMap(scenario: Scenario, options: RunOptions): (sigmaMof: number, temperatureK: number) => number {
   const m = scenario.morphology;
   if (m === undefined) return (sigmaMof) => sigmaMof;
-  if (m.kind === "pressed-powder") {
-    const nets = Array.from({ length: m.realizations }, (_, r) => buildPressedPowder(m, scenario.seed, r));
-    return (sigmaMof, temperatureK) => {
-      const sigma = particleConductivity(m, temperatureK, sigmaMof);
-      const rb = pressedBoundaryOhmCm2(m, temperatureK);
-      return nets.reduce((a, p) => a + solvePressedPowder(p, m, sigma, rb).conductivitySPerCm, 0) / nets.length;
-    };
+  if (isNetworkDesign(m)) {
+    const nets = Array.from({ length: m.realizations }, (_, r) => buildNetworkDesign(scenario, m, r));
+    return (sigmaMof, temperatureK) => nets.reduce((a, net) => a + net.solve(temperatureK, sigmaMof).conductivitySPerCm, 0) / nets.length;
   }
   const built = buildMorphology(m, morphologyStream(scenario.seed, 0), options.baseDir ?? process.cwd());
   return (sigmaMof, temperatureK) => solveNetwork(built.grid, networkOptions(m, built.phases, temperatureK, sigmaMof)).conductivitySPerCm;

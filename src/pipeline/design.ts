@@ -2,19 +2,24 @@
  * Scenario -> particle-network design (design/) -> effective conductivity at one
  * temperature, and the homogenised membrane the cell experiments see.
  *
- * A pressed powder has no voxel grid: its transport is the graph of particles and
- * contacts (design/pressedPowder.ts). The cell experiments (pipeline/electrochem.ts) act
- * on a membrane of the graph's effective conductivity, as a uniform slab whose faces offer
- * the solid fraction of their area to the electrode (a plane section of a random packing
- * cuts solid with area fraction equal to its volume fraction: Delesse's principle,
- * Underwood, Quantitative Stereology, 1970), so the area-specific charge transfer of the
- * true contact is divided by that fraction and the double layer multiplied by it.
+ * A pressed powder (design/pressedPowder.ts) and particles in a gel binder
+ * (design/gelBinder.ts) have no voxel grid: their transport is the graph of particles and
+ * contacts or gel bridges. The cell experiments (pipeline/electrochem.ts) act on a membrane
+ * of the graph's effective conductivity, as a uniform slab whose faces offer the solid
+ * fraction of their area to the electrode (a plane section of a random structure cuts each
+ * phase with area fraction equal to its volume fraction: Delesse's principle, Underwood,
+ * Quantitative Stereology, 1970), so the area-specific charge transfer of the true contact
+ * is divided by that fraction and the double layer multiplied by it.
  */
 import { InputError, ScenarioError } from "../core/errors.js";
 import { graphConductivity } from "../design/graph.js";
 import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN, type ContactMaterial } from "../design/contacts.js";
 import { pressedPowder, pressedPowderConductances, type PressedPowder } from "../design/pressedPowder.js";
-import type { CellSettings, PressedPowderSettings, VoxelMorphologySettings } from "../scenario/schema.js";
+import { checkGelBinder, gelBinder, gelBinderConductances, type GelBinder } from "../design/gelBinder.js";
+import { LITFSI_DISSOLVED_DENSITY_G_PER_CM3, phaseFractions, PVDF_HFP_DENSITY_G_PER_CM3, SOLVENT_DENSITY_G_PER_CM3, type Constituent, type PhaseFractions } from "../design/composition.js";
+import type { CellSettings, NetworkDesignSettings, ParticlesInGelSettings, PressedPowderSettings, Scenario, VoxelMorphologySettings } from "../scenario/schema.js";
+import { mofCrystalDensityGPerCm3, type CounterIon } from "../structure/morphology/densities.js";
+import type { EffectiveRow } from "./results.js";
 import { createVoxelGrid } from "../structure/voxel/grid.js";
 import { arrhenius, morphologyStream, type BuiltMorphology } from "./morphology.js";
 
@@ -55,7 +60,7 @@ export function buildPressedPowder(m: PressedPowderSettings, seed: number, reali
 }
 
 /** Conductivity of the particles at T: given (with its Arrhenius law) or the KMC's. */
-export function particleConductivity(m: PressedPowderSettings, temperatureK: number, mofSPerCm: number | undefined): number {
+export function particleConductivity(m: NetworkDesignSettings, temperatureK: number, mofSPerCm: number | undefined): number {
   const p = m.phases[0];
   if (p.conductivitySPerCm !== undefined) return arrhenius(p.conductivitySPerCm, p.activationEnergyEV, p.referenceTemperatureK, temperatureK, 1);
   if (mofSPerCm !== undefined) return mofSPerCm;
@@ -80,25 +85,19 @@ export interface DesignSolve {
 
 /** Effective conductivity of one realisation at particle conductivity sigma and boundary r_b. */
 export function solvePressedPowder(p: PressedPowder, m: PressedPowderSettings, sigmaSPerCm: number, boundaryOhmCm2: number): DesignSolve {
-  const axes = graphConductivity(p.graph, pressedPowderConductances(p, sigmaSPerCm, boundaryOhmCm2), [0, 1, 2], { tolerance: m.tolerance });
-  return {
-    conductivitySPerCm: axes.reduce((a, x) => a + x.conductivitySPerCm, 0) / 3,
-    percolates: axes.every((x) => x.percolates),
-    carryingFraction: axes.reduce((a, x) => a + x.carryingFraction, 0) / 3,
-    iterations: Math.max(...axes.map((x) => x.iterations)),
-    relativeResidual: Math.max(...axes.map((x) => x.relativeResidual)),
-  };
+  return meanOfAxes(graphConductivity(p.graph, pressedPowderConductances(p, sigmaSPerCm, boundaryOhmCm2), [0, 1, 2], { tolerance: m.tolerance }));
 }
 
 /** The membrane the cell experiments see: a uniform slab of the effective conductivity (see the file comment). */
 export function homogenisedMembrane(
-  m: PressedPowderSettings,
+  m: NetworkDesignSettings,
   cell: CellSettings,
   effectiveSPerCm: number,
   cationShare: number,
   mofFixedChargeMolPerL: number,
+  fractions: { readonly contactArea: number; readonly mofVolume: number },
 ): { morphology: VoxelMorphologySettings; built: BuiltMorphology; cell: CellSettings } {
-  const n = 4, f = m.solidFraction;
+  const n = 4, f = fractions.contactArea;
   const phase = new Uint8Array(n * n * n).fill(1);
   const props = { name: "mof", conductivitySPerCm: effectiveSPerCm, transferenceNumber: Math.min(1, Math.max(0, cationShare)) };
   const iface = m.electrodes?.interface;
@@ -117,7 +116,146 @@ export function homogenisedMembrane(
       ...cell,
       chargeTransferOhmCm2: cell.chargeTransferOhmCm2 / f,
       doubleLayerFPerCm2: cell.doubleLayerFPerCm2 * f,
-      fixedChargeMolPerL: cell.fixedChargeMolPerL ?? mofFixedChargeMolPerL * f,
+      fixedChargeMolPerL: cell.fixedChargeMolPerL ?? mofFixedChargeMolPerL * fractions.mofVolume,
     },
   };
+}
+
+/** MOF crystal density: given, or from the lattice constant and the first species as counter-ion. */
+export function mofDensityOf(scenario: Pick<Scenario, "lattice" | "species">, given: number | undefined): number {
+  if (given !== undefined) return given;
+  const ion = scenario.species?.[0]?.name;
+  const counterIon: CounterIon = ion === "Li+" || ion === "Na+" || ion === "K+" || ion === "Zn2+" || ion === "H+" ? ion : "Li+";
+  return mofCrystalDensityGPerCm3({ counterIon, ...(scenario.lattice?.latticeConstantAngstrom !== undefined ? { latticeConstantAngstrom: scenario.lattice.latticeConstantAngstrom } : {}) });
+}
+
+/** Phase volumes of a particles-in-gel membrane from its composition (design/composition.ts): mof, gel, pore. */
+export function gelComposition(m: ParticlesInGelSettings, mofDensityGPerCm3: number): PhaseFractions {
+  const c = m.composition, path = "morphology.composition";
+  const dry = c.mofMg + c.polymerMg + c.saltMg;
+  const parts: Constituent[] = [
+    { field: `${path}.mofMg`, massMg: c.mofMg, densityGPerCm3: mofDensityGPerCm3, phase: "mof" },
+    { field: `${path}.polymerMg`, massMg: c.polymerMg, densityGPerCm3: PVDF_HFP_DENSITY_G_PER_CM3, phase: "gel" },
+    { field: `${path}.saltMg`, massMg: c.saltMg, densityGPerCm3: LITFSI_DISSOLVED_DENSITY_G_PER_CM3, phase: "gel" },
+  ];
+  if (c.solvent !== undefined) {
+    // wt% of the whole membrane: m_s = w / (1 - w) x dry mass
+    const w = c.solvent.wtPct / 100;
+    parts.push({ field: `${path}.solvent.wtPct`, massMg: (w / (1 - w)) * dry, densityGPerCm3: SOLVENT_DENSITY_G_PER_CM3[c.solvent.name], phase: "gel" });
+  }
+  if (!(c.polymerMg + c.saltMg > 0) && c.solvent === undefined) throw new InputError(`${path}.polymerMg: the gel has no polymer, salt or solvent; a particles-in-gel membrane needs a binder`);
+  return phaseFractions(parts, m.porosity, "morphology.porosity");
+}
+
+/** One realisation of a particle-network design, solvable at any temperature. */
+export interface NetworkRealisation {
+  solve(temperatureK: number, mofSPerCm: number | undefined): NetworkDesignSolve;
+  /** Volume fractions of the phases the network holds. */
+  readonly volumeFraction: Readonly<Record<string, number>>;
+  /** Share of the faces that offer the electrode solid to touch (Delesse: the solid volume fraction). */
+  readonly contactAreaFraction: number;
+  readonly mofVolumeFraction: number;
+}
+
+export interface NetworkDesignSolve extends DesignSolve {
+  /** The particle-level model's own relative error (its element and what it leaves out). */
+  readonly modelRelativeError: number;
+  readonly tortuosityFactor: number;
+  readonly phases: EffectiveRow["phases"];
+  /**
+   * The membrane bulk's cation share, as the ratio of its steady (anions stopped at the MOF
+   * faces) to its initial conductivity (Bruce and Vincent, J. Electroanal. Chem. 225, 1,
+   * 1987: I_ss / I_0 = t+ between cation-reversible walls); null when the MOF's own share applies.
+   */
+  readonly steadyCationShare: number | null;
+}
+
+/** Build realisation r of a particle-network design. */
+export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings, realization: number): NetworkRealisation {
+  if (m.kind === "pressed-powder") {
+    const p = buildPressedPowder(m, scenario.seed, realization);
+    return {
+      volumeFraction: { mof: p.stats.solidFraction },
+      contactAreaFraction: m.solidFraction,
+      mofVolumeFraction: m.solidFraction,
+      solve(temperatureK, mofSPerCm) {
+        const sigma = particleConductivity(m, temperatureK, mofSPerCm);
+        const res = solvePressedPowder(p, m, sigma, pressedBoundaryOhmCm2(m, temperatureK));
+        return {
+          ...res,
+          modelRelativeError: p.stats.contactModelRelativeError,
+          tortuosityFactor: res.conductivitySPerCm > 0 ? (p.stats.solidFraction * sigma) / res.conductivitySPerCm : Infinity,
+          phases: [{ name: "mof", volumeFraction: p.stats.solidFraction, spanningFraction: res.carryingFraction, percolates: res.percolates }],
+          steadyCationShare: null,
+        };
+      },
+    };
+  }
+  const fractions = gelComposition(m, mofDensityOf(scenario, m.composition.mofDensityGPerCm3));
+  const net = buildParticlesInGel(m, fractions, scenario.seed, realization);
+  const phiGel = net.stats.gelVolumeFraction, phiMof = net.stats.mofVolumeFraction;
+  return {
+    volumeFraction: { mof: phiMof, gel: phiGel },
+    contactAreaFraction: 1 - m.porosity,
+    mofVolumeFraction: phiMof,
+    solve(temperatureK, mofSPerCm) {
+      const sigma = particleConductivity(m, temperatureK, mofSPerCm);
+      const g = m.phases[1];
+      const gel = arrhenius(g.conductivitySPerCm, g.activationEnergyEV, g.referenceTemperatureK, temperatureK, 1);
+      const e = m.interfaces?.mofGel;
+      const rmg = e === undefined ? 0 : arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1);
+      const initial = gelBinderConductances(net, sigma, gel, rmg);
+      const axes = graphConductivity(net.graph, initial.conductanceS, [0, 1, 2], { tolerance: m.tolerance });
+      const res = meanOfAxes(axes);
+      // the steady state: only Li+ crosses the MOF faces, so the gel carries its cation share
+      const steady = meanOfAxes(graphConductivity(net.graph, gelBinderConductances(net, sigma, gel * g.transferenceNumber, rmg).conductanceS, [0, 1, 2], { tolerance: m.tolerance }));
+      // what the network leaves out: half the particles' spreading terms (their footprint
+      // radius is a proxy) and any path through the gel alone (at most sigma_g phi_g)
+      const bypass = res.conductivitySPerCm > 0 ? (gel * phiGel) / res.conductivitySPerCm : Infinity;
+      return {
+        ...res,
+        modelRelativeError: 0.5 * initial.spreadingShare + bypass + net.stats.lensElementRelativeError,
+        tortuosityFactor: res.conductivitySPerCm > 0 ? (phiMof * sigma) / res.conductivitySPerCm : Infinity,
+        // the MOF particles are the network's nodes; whether the gel connects on its own is not computed
+        phases: [{ name: "mof", volumeFraction: phiMof, spanningFraction: res.carryingFraction, percolates: res.percolates }],
+        steadyCationShare: res.conductivitySPerCm > 0 ? steady.conductivitySPerCm / res.conductivitySPerCm : null,
+      };
+    },
+  };
+}
+
+function meanOfAxes(axes: readonly { conductivitySPerCm: number; percolates: boolean; carryingFraction: number; iterations: number; relativeResidual: number }[]): DesignSolve {
+  return {
+    conductivitySPerCm: axes.reduce((a, x) => a + x.conductivitySPerCm, 0) / axes.length,
+    percolates: axes.every((x) => x.percolates),
+    carryingFraction: axes.reduce((a, x) => a + x.carryingFraction, 0) / axes.length,
+    iterations: Math.max(...axes.map((x) => x.iterations)),
+    relativeResidual: Math.max(...axes.map((x) => x.relativeResidual)),
+  };
+}
+
+/** Checks that need no packing, run before any KMC: the composition adds up and the coated particles pack. */
+export function checkParticlesInGelUpFront(scenario: Pick<Scenario, "lattice" | "species">, m: ParticlesInGelSettings): void {
+  const f = gelComposition(m, mofDensityOf(scenario, m.composition.mofDensityGPerCm3));
+  checkGelBinder(
+    { particleDiameterNm: m.particleDiameterNm, diameterLogSd: m.diameterLogSd, mofVolumeFraction: f.volumeFraction.mof!, gelVolumeFraction: f.volumeFraction.gel!, filmThicknessNm: m.filmThicknessNm, particleCount: m.particleCount, binderSamples: m.binderSamples },
+    "morphology",
+  );
+}
+
+/** Build realisation r of a particles-in-gel design from its phase volumes. */
+export function buildParticlesInGel(m: ParticlesInGelSettings, fractions: PhaseFractions, seed: number, realization: number): GelBinder {
+  return gelBinder(
+    {
+      particleDiameterNm: m.particleDiameterNm,
+      diameterLogSd: m.diameterLogSd,
+      mofVolumeFraction: fractions.volumeFraction.mof!,
+      gelVolumeFraction: fractions.volumeFraction.gel!,
+      filmThicknessNm: m.filmThicknessNm,
+      particleCount: m.particleCount,
+      binderSamples: m.binderSamples,
+    },
+    morphologyStream(seed, realization),
+    "morphology",
+  );
 }

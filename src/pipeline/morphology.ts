@@ -21,7 +21,7 @@ import type { MorphologyStats } from "../structure/morphology/index.js";
 import type { AreaElement, ElectrodeModel, NetworkOptions, NetworkPhase } from "../transport/network/options.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import { fieldSlice } from "../transport/network/fields.js";
-import type { MorphologySettings, VoxelMorphologySettings } from "../scenario/schema.js";
+import { isNetworkDesign, type MorphologySettings, type VoxelMorphologySettings } from "../scenario/schema.js";
 
 export interface PhaseSpec {
   readonly label: number;
@@ -72,7 +72,7 @@ export const NETWORK_BYTES_PER_VOXEL = 250;
 
 /** Refuse, before allocating, a voxel grid whose solve would not fit in memory. */
 export function checkMorphologyMemory(m: MorphologySettings, workers = 1): void {
-  if (m.kind === "pressed-powder") return; // a particle network: a few MB
+  if (isNetworkDesign(m)) return; // a particle network: a few MB
   const voxels = m.shape[0] * m.shape[1] * m.shape[2];
   const need = voxels * NETWORK_BYTES_PER_VOXEL;
   const have = (0.8 * totalmem()) / workers;

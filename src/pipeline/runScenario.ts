@@ -6,12 +6,12 @@ import { createStream } from "../core/rng.js";
 import { fitArrhenius } from "../analysis/arrhenius.js";
 import { runKmc, type KmcRunState } from "../transport/kmc/run.js";
 import type { Scheme } from "../transport/kmc/engine.js";
-import type { Scenario } from "../scenario/schema.js";
+import { isNetworkDesign, type Scenario, type VoxelMorphologySettings } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
-import { buildPressedPowder, checkPressedPowderUpFront, homogenisedMembrane, particleConductivity, pressedBoundaryOhmCm2, solvePressedPowder } from "./design.js";
+import { buildNetworkDesign, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
 import { fixedChargeMolPerL, runCellExperiments } from "./electrochem.js";
 import { ScenarioError } from "../core/errors.js";
 import { estimate } from "../core/stats.js";
@@ -43,14 +43,15 @@ export interface RunOptions {
 }
 
 /** Checks of the morphology that need no heavy work, before the KMC starts. */
-export function checkMorphologyUpFront(m: Scenario["morphology"]): void {
+export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick<Scenario, "lattice" | "species"> = {}): void {
   if (m === undefined) return;
   checkMorphologyMemory(m);
   if (m.kind === "pressed-powder") checkPressedPowderUpFront(m);
+  if (m.kind === "particles-in-gel") checkParticlesInGelUpFront(scenario, m);
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
-  checkMorphologyUpFront(scenario.morphology);
+  checkMorphologyUpFront(scenario.morphology, scenario);
   const transport: TransportRow[] = [];
   const transferenceNumber: TransferenceRow[] = [];
   const kmcRows: KmcRunRow[] = [];
@@ -165,9 +166,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     const m = scenario.morphology!;
     // the framework's fixed charge balances the mobile ions of the KMC at this temperature
     const mofFixedCharge = k === undefined ? undefined : fixedChargeMolPerL(transport.filter((row) => row.temperatureK === T).map((row) => ({ charge: scenario.species!.find((sp) => sp.name === row.species)!.charge, carrierDensityPerCm3: row.carrierDensityPerCm3 })));
-    const slab = m.kind === "pressed-powder" ? homogenisedMembrane(m, scenario.cell, eff.conductivitySPerCm, share?.cation ?? 1, mofFixedCharge ?? 0) : null;
+    const slab = isNetworkDesign(m)
+      ? homogenisedMembrane(m, scenario.cell, eff.conductivitySPerCm, networks.steadyCationShare ?? share?.cation ?? 1, mofFixedCharge ?? 0, networks.fractions!)
+      : null;
     const out = runCellExperiments({
-      morphology: slab?.morphology ?? (m as Exclude<typeof m, { kind: "pressed-powder" }>),
+      morphology: slab?.morphology ?? (m as VoxelMorphologySettings),
       built: slab?.built ?? networks.built!,
       cell: slab?.cell ?? scenario.cell,
       temperatureK: T,
@@ -210,7 +213,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
  * (first-order convergence: the error of the fine solve is about the difference);
  * particle networks report their contact element's error (design/contacts.ts).
  */
-function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options: RunOptions): { rows: EffectiveRow[]; built: BuiltMorphology | null } {
+function runNetworks(
+  scenario: Scenario,
+  kmcRows: readonly KmcRunRow[],
+  options: RunOptions,
+): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: { contactArea: number; mofVolume: number } | null; steadyCationShare: number | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
   const R = m.realizations;
@@ -218,29 +225,31 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
   const results: { sigma: number; tau: number; percolates: boolean; iterations: number; residual: number; phases: EffectiveRow["phases"]; kmcErr: number }[][] = temps.map(() => []);
   const discretisation: (number | null)[] = temps.map(() => null);
   let first: BuiltMorphology | null = null;
+  let fractions: { contactArea: number; mofVolume: number } | null = null;
+  const steadyShares: number[][] = temps.map(() => []);
   const progress = (r: number, ti: number) => options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network realisation ${r + 1}/${R}, ${temps[ti]} K`);
   for (let r = 0; r < R; r++) {
-    if (m.kind === "pressed-powder") {
-      const p = buildPressedPowder(m, scenario.seed, r);
+    if (isNetworkDesign(m)) {
+      const net = buildNetworkDesign(scenario, m, r);
+      if (r === 0) fractions = { contactArea: net.contactAreaFraction, mofVolume: net.mofVolumeFraction };
       temps.forEach((temperatureK, ti) => {
         progress(r, ti);
         const k = kmcRows.find((row) => row.temperatureK === temperatureK);
-        const sigma = particleConductivity(m, temperatureK, k?.totalConductivitySPerCm);
-        const rb = pressedBoundaryOhmCm2(m, temperatureK);
-        const res = solvePressedPowder(p, m, sigma, rb);
+        const res = net.solve(temperatureK, k?.totalConductivitySPerCm);
         let kmcErr = 0;
         if (r === 0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
-          kmcErr = Math.abs(solvePressedPowder(p, m, sigma + k.totalConductivityStdErr, rb).conductivitySPerCm - res.conductivitySPerCm) / res.conductivitySPerCm;
+          kmcErr = Math.abs(net.solve(temperatureK, k.totalConductivitySPerCm + k.totalConductivityStdErr).conductivitySPerCm - res.conductivitySPerCm) / res.conductivitySPerCm;
         }
-        // the contact element's error, averaged over the realisations
-        discretisation[ti] = (discretisation[ti] ?? 0) + p.stats.contactModelRelativeError / R;
+        // the particle-level model's error, averaged over the realisations
+        discretisation[ti] = (discretisation[ti] ?? 0) + res.modelRelativeError / R;
+        if (res.steadyCationShare !== null) steadyShares[ti]!.push(res.steadyCationShare);
         results[ti]!.push({
           sigma: res.conductivitySPerCm,
-          tau: res.conductivitySPerCm > 0 ? (m.solidFraction * sigma) / res.conductivitySPerCm : Infinity,
+          tau: res.tortuosityFactor,
           percolates: res.percolates,
           iterations: res.iterations,
           residual: res.relativeResidual,
-          phases: [{ name: "mof", volumeFraction: p.stats.solidFraction, spanningFraction: res.carryingFraction, percolates: res.percolates }],
+          phases: res.phases,
           kmcErr,
         });
       });
@@ -314,5 +323,8 @@ function runNetworks(scenario: Scenario, kmcRows: readonly KmcRunRow[], options:
       })),
     };
   });
-  return { rows, built: first };
+  // the membrane's cation share at the cell temperature, mean over the realisations
+  const tCell = scenario.cell?.temperatureK ?? temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
+  const shares = steadyShares[temps.indexOf(tCell)] ?? [];
+  return { rows, built: first, fractions, steadyCationShare: shares.length > 0 ? shares.reduce((a, b) => a + b, 0) / shares.length : null };
 }

@@ -132,6 +132,43 @@ export const pressedPowderSchema = z.strictObject({
   phases: z.tuple([z.strictObject({ ...phaseProps, name: z.literal("mof") })]),
 });
 
+/**
+ * MOF particles in a cast gel binder as a particle network (design/gelBinder.ts): the
+ * composition (masses, as the methods section gives them) and the porosity fix the phase
+ * volumes (design/composition.ts); the gel bridges the narrowest gaps between particles.
+ */
+export const particlesInGelSchema = z.strictObject({
+  kind: z.literal("particles-in-gel"),
+  particleDiameterNm: positive,
+  diameterLogSd: z.number().min(0).max(1),
+  composition: z.strictObject({
+    mofMg: positive,
+    polymerMg: z.number().finite().nonnegative(),
+    /** LiTFSI dissolved in the gel. */
+    saltMg: z.number().finite().nonnegative(),
+    /** Residual solvent held by the gel, wt% of the whole membrane. */
+    solvent: z.strictObject({ name: z.enum(["DMF", "PC"]), wtPct: z.number().min(0).lt(100) }).optional(),
+    /** MOF crystal density; default: from the lattice and the first species (structure/morphology/densities.ts). */
+    mofDensityGPerCm3: positive.optional(),
+  }),
+  /** Volume fraction of the membrane that nothing fills. */
+  porosity: z.number().gt(0).lt(1),
+  /** Binder film kept between particle surfaces, nm. */
+  filmThicknessNm: positive,
+  particleCount: posInt.min(50).max(200_000).default(1000),
+  /** Points sampled to place the gel. */
+  binderSamples: posInt.min(1000).max(10_000_000).default(100_000),
+  /** Area-specific Li+ transfer resistance across every MOF|gel face. */
+  interfaces: z.strictObject({ mofGel: areaElement }).optional(),
+  electrodes: z.strictObject({ interface: areaElement.optional() }).optional(),
+  realizations: posInt.max(64).default(8),
+  tolerance: z.number().gt(0).lt(1e-2).default(1e-10),
+  phases: z.tuple([
+    z.strictObject({ ...phaseProps, name: z.literal("mof") }),
+    z.strictObject({ ...phaseProps, name: z.literal("gel"), conductivitySPerCm: positive, transferenceNumber: z.number().gt(0).max(1) }),
+  ]),
+});
+
 export const morphologySchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("pellet"),
@@ -185,6 +222,7 @@ export const morphologySchema = z.discriminatedUnion("kind", [
     phases: z.array(z.strictObject({ ...phaseProps, label: z.number().int().min(0).max(255) })).min(1).max(256),
   }),
   pressedPowderSchema,
+  particlesInGelSchema,
 ]);
 
 /** The electrochemical cell experiments on top of the membrane (issue 4). */
@@ -251,7 +289,7 @@ export const scenarioSchema = z
     if (s.cell !== undefined && s.cell.impedance.minHz >= s.cell.impedance.maxHz) {
       ctx.addIssue({ code: "custom", path: ["cell", "impedance", "minHz"], message: "must be below maxHz" });
     }
-    if (s.morphology?.kind === "pressed-powder" && (s.morphology.electrodes?.interface?.capacitanceFPerCm2 ?? 0) > 0 && s.cell === undefined) {
+    if ((s.morphology?.kind === "pressed-powder" || s.morphology?.kind === "particles-in-gel") && (s.morphology.electrodes?.interface?.capacitanceFPerCm2 ?? 0) > 0 && s.cell === undefined) {
       ctx.addIssue({ code: "custom", path: ["morphology", "electrodes"], message: "an interface capacitance only enters the cell's spectra; add a cell block" });
     }
     if (s.morphology?.kind === "random-voxels") {
@@ -287,6 +325,13 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type SpeciesInput = z.output<typeof speciesSchema>;
 export type KmcSettings = z.output<typeof kmcSchema>;
 export type MorphologySettings = z.output<typeof morphologySchema>;
-export type VoxelMorphologySettings = Exclude<MorphologySettings, { kind: "pressed-powder" }>;
+/** The particle-network designs (design/): no voxel grid. */
+export type NetworkDesignSettings = Extract<MorphologySettings, { kind: "pressed-powder" | "particles-in-gel" }>;
+export type VoxelMorphologySettings = Exclude<MorphologySettings, NetworkDesignSettings>;
+export type ParticlesInGelSettings = z.output<typeof particlesInGelSchema>;
+/** A particle-network design (no voxel grid)? */
+export function isNetworkDesign(m: MorphologySettings): m is NetworkDesignSettings {
+  return m.kind === "pressed-powder" || m.kind === "particles-in-gel";
+}
 export type PressedPowderSettings = z.output<typeof pressedPowderSchema>;
 export type CellSettings = z.output<typeof cellSchema>;

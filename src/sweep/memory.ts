@@ -15,7 +15,7 @@
  */
 import { ResourceError } from "../core/errors.js";
 import { NETWORK_BYTES_PER_VOXEL } from "../pipeline/morphology.js";
-import type { Scenario } from "../scenario/schema.js";
+import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 
 export const SITES_PER_CELL: Readonly<Record<string, number>> = { "simple-cubic": 1, bcc: 2, fcc: 4, "uio67-so3": 60 };
 export const BYTES_PER_SITE = 40;
@@ -36,7 +36,7 @@ export function estimateJobMemory(scenario: Scenario): JobMemory {
   let ions = 0;
   for (const sp of scenario.species ?? []) ions += sp.count ?? (sp.occupancy !== undefined ? Math.ceil(sp.occupancy * sites) : sites);
   const m = scenario.morphology;
-  const shape = m === undefined || m.kind === "pressed-powder" ? undefined : m.shape;
+  const shape = m === undefined || isNetworkDesign(m) ? undefined : m.shape;
   const voxels = shape === undefined ? 0 : shape[0] * shape[1] * shape[2];
   return { sites, ions, voxels, bytes: WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION + voxels * NETWORK_BYTES_PER_VOXEL };
 }
@@ -63,7 +63,7 @@ export function checkSweepMemory(jobs: readonly { readonly job: number; readonly
     const s = jobs.find((j) => j.job === worst.job)!.scenario;
     const parts: string[] = [];
     if (s.lattice !== undefined) parts.push(`${s.lattice.kind} ${s.lattice.cells.join("x")} cells: ${worst.m.sites} sites, ${worst.m.ions} ions`);
-    const voxels = s.morphology !== undefined && s.morphology.kind !== "pressed-powder" ? s.morphology : undefined;
+    const voxels = s.morphology !== undefined && !isNetworkDesign(s.morphology) ? s.morphology : undefined;
     if (voxels !== undefined) parts.push(`morphology ${voxels.shape.join("x")}: ${worst.m.voxels} voxels`);
     const fields = [...(s.lattice !== undefined ? ["lattice.cells"] : []), ...(voxels !== undefined ? ["morphology.shape"] : [])].join(" or ");
     throw new ResourceError(

@@ -29,7 +29,7 @@ import { badValue } from "../../core/errors.js";
 
 /** Standard atomic weights, g/mol (IUPAC/CIAAW abridged values, 2021). */
 export const ATOMIC_WEIGHT_G_PER_MOL = {
-  H: 1.008, Li: 6.94, C: 12.011, O: 15.999, Na: 22.99, S: 32.06, K: 39.098, Zn: 65.38, Zr: 91.224,
+  H: 1.008, Li: 6.94, C: 12.011, N: 14.007, O: 15.999, F: 18.998, Na: 22.99, S: 32.06, K: 39.098, Zn: 65.38, Zr: 91.224,
 } as const;
 
 export type CounterIon = "H+" | "Li+" | "Na+" | "K+" | "Zn2+";

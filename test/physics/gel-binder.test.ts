@@ -1,0 +1,134 @@
+/**
+ * The gel-lens bond of particles in a gel binder (src/design/gelBinder.ts) against exact
+ * results, and one realisation of the network against its own construction rules.
+ *
+ * 1. Parabolic gap (spheres much larger than the lens): with H = g + rho^2 / (2 R*) the
+ *    lens integral is 2 pi R* sigma ln(1 + r_w^2 / s0), s0 = 2 R* (g + 2 sigma r_mg) (exact).
+ * 2. Near contact: between two equal spheres of radius R in a medium sigma at gap h -> 0, the
+ *    conductance grows as pi sigma R ln(R / h) + O(1) (Jeffrey, Proc. R. Soc. A 335, 355,
+ *    1973; Batchelor and O'Brien, Proc. R. Soc. A 355, 313, 1977): the slope dG / d ln(1/h)
+ *    -> pi sigma R whatever the O(1) term.
+ * 3. Interface-limited: when 2 r_mg >> H / sigma the lens is a uniform film of area
+ *    pi r_w^2 behind two interfaces, G -> pi r_w^2 / (2 r_mg), and half the current flows
+ *    inside r_w / sqrt(2).
+ * 4. Resolved continuum: simple-cubic arrays of spheres (radius 1, gap g) with the gel out to
+ *    d1 + d2 = H*, solved by mofhop's voxel network at up to 512-768 voxels per cell side and
+ *    extrapolated to zero voxel size (scripts/gel-lens-reference.mjs; S = sigma_eff / sigma_gel,
+ *    +- the spread of the extrapolations). The network of lens bonds (a 2 x 2 x 2 periodic
+ *    graph) must agree within the element's stated error, GEL_LENS_ERROR_PER_WET_RATIO x r_w/R,
+ *    plus the reference's own error.
+ */
+import { describe, expect, it } from "vitest";
+import { GEL_LENS_ERROR_PER_WET_RATIO, gelBinder, gelBinderConductances, gelLens, inflatedFraction, lensWetRadius, type GelBinder } from "../../src/design/gelBinder.js";
+import { graphConductivity } from "../../src/design/graph.js";
+import { RandomStream, streamState } from "../../src/core/rng.js";
+
+describe("gel lens", () => {
+  it("parabolic limit: 2 pi R* sigma ln(1 + r_w^2 / s0)", () => {
+    const R = 1e3, g = 1e-3, rw = 0.05, sigma = 2e-5, rmg = 3;
+    const s0 = 2 * (R / 2) * (g + 2 * sigma * rmg);
+    const exact = 2 * Math.PI * (R / 2) * sigma * Math.log(1 + (rw * rw) / s0);
+    const { conductanceS } = gelLens(g, R, R, rw, sigma, rmg);
+    // the spherical gap differs from the parabola by O(rho^4 / R^3): 1e-9 relative here
+    expect(Math.abs(conductanceS / exact - 1)).toBeLessThan(1e-8);
+  });
+
+  it("near contact: slope pi sigma R per decade of 1/h (Jeffrey; Batchelor and O'Brien)", () => {
+    const R = 1, sigma = 1;
+    const G = (h: number): number => gelLens(h, R, R, 0.9 * R, sigma, 0).conductanceS;
+    const slope = (G(1e-8) - G(1e-7)) / Math.log(10);
+    // the next term is O(h / R), 1e-7 here; the 16-point rule integrates each G to about
+    // 5e-7 (checked against composite Simpson with 2e5 panels), which in a difference of two
+    // G of about 50 over pi ln 10 = 7.2 can reach 1e-5
+    expect(Math.abs(slope / (Math.PI * sigma * R) - 1)).toBeLessThan(1e-5);
+  });
+
+  it("interface-limited: pi r_w^2 / (2 r_mg), half the current inside r_w / sqrt(2)", () => {
+    const R = 1e-5, rw = 2e-6, sigma = 1e-3, rmg = 1e6;
+    const l = gelLens(1e-7, R, R, rw, sigma, rmg);
+    const film = Math.PI * rw * rw / (2 * rmg);
+    // the film resistance H / sigma is about 2e-4 of 2 r_mg here
+    expect(Math.abs(l.conductanceS / film - 1)).toBeLessThan(1e-3);
+    expect(Math.abs(l.halfCurrentRadiusCm / (rw / Math.SQRT2) - 1)).toBeLessThan(1e-3);
+  });
+});
+
+// [sigma_M / sigma_gel, g / R, H* / R, S, error of S]: scripts/gel-lens-reference.mjs, N up to 512 (768 for g = 0.02)
+const RESOLVED = [
+  [440, 0.08, 0.1, 0.3456, 0.0050],
+  [440, 0.08, 0.3, 2.0951, 0.0130],
+  [440, 0.08, 0.6, 3.2525, 0.0180],
+  [440, 0.04, 0.1, 1.4643, 0.0371],
+  [440, 0.04, 0.3, 3.2247, 0.0431],
+  [440, 0.04, 0.6, 4.3895, 0.0412],
+  [440, 0.02, 0.1, 2.4375, 0.0790],
+  [440, 0.02, 0.3, 4.1801, 0.0734],
+  [440, 0.02, 0.6, 5.3537, 0.0729],
+  [1e6, 0.08, 0.1, 0.3480, 0.0051],
+  [1e6, 0.08, 0.3, 2.1266, 0.0139],
+  [1e6, 0.08, 0.6, 3.3050, 0.0197],
+  [1e6, 0.04, 0.1, 1.4924, 0.0392],
+  [1e6, 0.04, 0.3, 3.2988, 0.0460],
+  [1e6, 0.04, 0.6, 4.4897, 0.0443],
+  [1e6, 0.02, 0.1, 2.5071, 0.0856],
+] as const;
+
+/** A 2 x 2 x 2 simple-cubic periodic graph of unit spheres at spacing 2 + g, gel lenses out to H*. */
+function scArray(g: number, hStar: number): GelBinder {
+  const A = 2 + g, n = 8, rw = lensWetRadius(g, 1, 1, hStar);
+  const pos = new Float64Array(3 * n), I: number[] = [], J: number[] = [], V: number[] = [];
+  const id = (x: number, y: number, z: number): number => (x % 2) + 2 * ((y % 2) + 2 * (z % 2));
+  for (let z = 0; z < 2; z++) for (let y = 0; y < 2; y++) for (let x = 0; x < 2; x++) {
+    const i = id(x, y, z);
+    pos.set([x * A, y * A, z * A], 3 * i);
+    for (const [dx, dy, dz] of [[1, 0, 0], [0, 1, 0], [0, 0, 1]] as const) {
+      I.push(i);
+      J.push(id(x + dx, y + dy, z + dz));
+      V.push(dx * A, dy * A, dz * A);
+    }
+  }
+  const nb = I.length;
+  return {
+    graph: { nodeCount: n, boxCm: [2 * A, 2 * A, 2 * A], positionCm: pos, bondI: Int32Array.from(I), bondJ: Int32Array.from(J), bondVectorCm: Float64Array.from(V) },
+    radiusCm: new Float64Array(n).fill(1),
+    gapCm: new Float64Array(nb).fill(g),
+    wetRadiusCm: new Float64Array(nb).fill(rw),
+    stats: {} as GelBinder["stats"],
+  };
+}
+
+describe("lens bonds against the resolved simple-cubic arrays", () => {
+  for (const [sigmaM, g, hStar, S, err] of RESOLVED) {
+    it(`sigma_M/sigma_gel ${sigmaM}, g ${g} R, gel out to d1 + d2 = ${hStar} R: S = ${S} +- ${err}`, () => {
+      const net = scArray(g, hStar);
+      const G = gelBinderConductances(net, sigmaM, 1, 0).conductanceS;
+      const s = graphConductivity(net.graph, G, [0], { tolerance: 1e-12 })[0]!.conductivitySPerCm;
+      const rw = lensWetRadius(g, 1, 1, hStar);
+      expect(Math.abs(s / S - 1)).toBeLessThanOrEqual(GEL_LENS_ERROR_PER_WET_RATIO * rw + err / S);
+    });
+  }
+});
+
+describe("a particles-in-gel realisation", () => {
+  const o = { particleDiameterNm: 500, diameterLogSd: 0.25, mofVolumeFraction: 0.5, gelVolumeFraction: 0.15, filmThicknessNm: 5, particleCount: 300, binderSamples: 50_000 };
+  const net = gelBinder(o, new RandomStream(streamState(7, "gel")));
+
+  it("places the gel's volume (within 4 standard errors of its sampling) and keeps every gap at least the film", () => {
+    expect(Math.abs(net.stats.gelVolumeFraction - o.gelVolumeFraction)).toBeLessThan(4 * net.stats.gelVolumeFractionStdErr + 1 / o.binderSamples);
+    expect(Math.abs(net.stats.mofVolumeFraction - o.mofVolumeFraction)).toBeLessThan(1e-12);
+    for (const g of net.gapCm) expect(g * 1e7).toBeGreaterThanOrEqual(o.filmThicknessNm * (1 - 1e-12));
+    for (const g of net.gapCm) expect(g * 1e7).toBeLessThan(net.stats.fillGapNm);
+  });
+
+  it("reproduces from its seed", () => {
+    const again = gelBinder(o, new RandomStream(streamState(7, "gel")));
+    expect(again.stats).toEqual(net.stats);
+    expect(Array.from(again.wetRadiusCm)).toEqual(Array.from(net.wetRadiusCm));
+  });
+
+  it("refuses coated particles packed beyond 0.6, naming the field", () => {
+    const dense = { ...o, mofVolumeFraction: 0.6 };
+    expect(inflatedFraction(dense)).toBeGreaterThan(0.6);
+    expect(() => gelBinder(dense, new RandomStream(streamState(7, "gel")), "morphology")).toThrow(/morphology.porosity: MOF volume fraction 0.600 with 5 nm films packs the coated particles to 0.6\d\d, above 0.6/);
+  });
+});
