@@ -50,6 +50,8 @@ export interface CellInputs {
   readonly temperatureK: number;
   /** KMC conductivity, cation share and fixed charge (mol/L) of the MOF phase at this temperature (if the scenario has a KMC part). */
   readonly mof?: { readonly conductivitySPerCm: number; readonly cationShare: number; readonly fixedChargeMolPerL: number };
+  /** Charge number of the mobile cation (Li+ 1, Zn2+ 2; default 1). */
+  readonly cationCharge?: number;
   /** Effective conductivity and its standard error at this temperature (from the network stage). */
   readonly effectiveSPerCm: number;
   readonly effectiveStdErr: number;
@@ -138,17 +140,19 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   const fixed = cell.fixedChargeMolPerL ?? (x.mof?.fixedChargeMolPerL ?? 0) * mofFraction;
   if (cation > 0) {
     const F = FARADAY_C_PER_MOL, RT = GAS_CONSTANT_J_PER_MOL_K * T;
-    const salt = cell.saltMolPerL;
-    const cPlus = (fixed + salt) * 1e-3; // mol/cm3
+    const salt = cell.saltMolPerL, z = x.cationCharge ?? 1;
+    // electroneutrality z c+ = X + c- (X in mol/L of elementary charges; salt = the anion's concentration)
+    const cPlus = ((fixed + salt) / z) * 1e-3; // mol/cm3
     const cMinus = salt * 1e-3;
     // Nernst-Einstein: sigma_i = F^2 z_i^2 D_i c_i / RT
-    const dPlus = (cation * RT) / (F * F * cPlus);
+    const dPlus = (cation * RT) / (F * F * z * z * cPlus);
     const dMinus = cMinus > 0 ? (anion * RT) / (F * F * cMinus) : 0;
     const result = runEvansExperiment({
       thicknessUm: cell.membraneThicknessUm,
       areaCm2,
       fixedChargeMolPerL: fixed,
       saltMolPerL: salt,
+      cationCharge: z,
       cationDiffusivityCm2PerS: dPlus,
       anionDiffusivityCm2PerS: dMinus,
       interfaceResistanceOhmCm2: rIntOhmCm2 ?? 0,

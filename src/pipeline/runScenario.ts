@@ -175,6 +175,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       cell: slab?.cell ?? scenario.cell,
       temperatureK: T,
       ...(k !== undefined ? { mof: { conductivitySPerCm: k.totalConductivitySPerCm, cationShare: share?.cation ?? 1, fixedChargeMolPerL: mofFixedCharge! } } : {}),
+      // the mobile cation's charge number (the first positive species), kept through the Evans stage
+      cationCharge: scenario.species?.find((sp) => sp.charge > 0)?.charge ?? 1,
       effectiveSPerCm: eff.conductivitySPerCm,
       effectiveStdErr: eff.conductivityStdErr ?? 0,
     });
