@@ -23,6 +23,7 @@ import { linKK } from "../analysis/kramersKronig.js";
 import { summarizeEvans } from "../analysis/transference.js";
 import { runRateCapability } from "../analysis/rateCapability.js";
 import { runEvansExperiment } from "../transport/cell/membrane.js";
+import { nernstEinsteinSaltDiffusivity } from "../transport/cell/electrodeOptions.js";
 import { solveImpedance } from "../transport/network/impedance.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import type { NetworkOptions } from "../transport/network/options.js";
@@ -168,12 +169,35 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   const rate: RateCapabilityRow[] = [];
   if (cell.rateCapability !== undefined && x.effectiveSPerCm > 0) {
     const rc = cell.rateCapability;
+    const liquid = rc.cathodeElectrolyte;
+    const tSep = Math.max(1e-6, Math.min(1, share));
+    // the concentration in the cathode's liquid sets the LiFePO4 kinetics and the diffusion
+    // potential; a membrane with a mobile salt keeps its own salt diffusivity (Nernst-Einstein
+    // at its own concentration), a single-ion membrane has none
+    const sepSalt = cell.saltMolPerL > 0 ? cell.saltMolPerL : liquid.saltMolPerL;
+    // the Li | SE interface, counted once: the resistance read off the Li|SE|Li spectrum enters
+    // as a symmetric Butler-Volmer element with that linear resistance, i0 = R T / (F R_int)
+    const RT_F = (GAS_CONSTANT_J_PER_MOL_K * T) / FARADAY_C_PER_MOL;
+    const rLi = rIntOhmCm2 ?? 0;
     const run = (sigma: number) =>
       runRateCapability(
         {
-          separator: { conductivitySPerCm: sigma, transferenceNumber: Math.max(1e-6, Math.min(1, share)), thicknessUm: cell.membraneThicknessUm, saltConcentrationMolPerL: Math.max(cell.saltMolPerL, 1e-3) },
-          cathode: { loadingMgPerCm2: rc.loadingMgPerCm2 },
-          interfaces: { anodeResistanceOhmCm2: rIntOhmCm2 ?? 0, cathodeResistanceOhmCm2: rIntOhmCm2 ?? 0 },
+          separator: {
+            conductivitySPerCm: sigma,
+            transferenceNumber: tSep,
+            thicknessUm: cell.membraneThicknessUm,
+            saltConcentrationMolPerL: liquid.saltMolPerL,
+            saltDiffusivityCm2PerS: tSep < 1 ? nernstEinsteinSaltDiffusivity(sigma, tSep, sepSalt * 1e-3, T) : 0,
+          },
+          cathode: {
+            loadingMgPerCm2: rc.loadingMgPerCm2,
+            poreElectrolyte: { conductivitySPerCm: liquid.conductivitySPerCm, transferenceNumber: liquid.transferenceNumber, saltDiffusivityCm2PerS: liquid.saltDiffusivityCm2PerS },
+          },
+          interfaces: {
+            anodeResistanceOhmCm2: 0,
+            ...(rLi > 0 ? { lithiumExchangeCurrentDensityMAPerCm2: (RT_F / rLi) * 1e3 } : {}),
+            cathodeResistanceOhmCm2: rc.cathodeInterfaceOhmCm2,
+          },
           temperatureK: T,
         },
         { cRates: rc.cRates, cutoffVoltageV: rc.cutoffVoltageV, curvePoints: 41 },

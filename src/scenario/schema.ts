@@ -248,6 +248,16 @@ export const cellSchema = z.strictObject({
       cRates: z.array(positive).min(1).max(20).default([0.2, 0.5, 1, 2, 3, 5]),
       cutoffVoltageV: positive.default(2.5),
       loadingMgPerCm2: positive.default(1.75),
+      /**
+       * The liquid in the cathode's pores (the LiFePO4/carbon/PVDF cathode holds no MOF): bulk
+       * conductivity, t+, salt diffusivity and concentration. Default 1 M LiTFSI in PC
+       * (transport/cell/electrodeOptions.ts, PC_LITFSI_1M_ELECTROLYTE).
+       */
+      cathodeElectrolyte: z
+        .strictObject({ conductivitySPerCm: positive, transferenceNumber: z.number().gt(0).max(1), saltDiffusivityCm2PerS: positive, saltMolPerL: positive })
+        .default({ conductivitySPerCm: 5.62e-3, transferenceNumber: 0.38, saltDiffusivityCm2PerS: 3e-6, saltMolPerL: 1 }),
+      /** Ion-transfer resistance between the membrane and the cathode's liquid, ohm cm2. */
+      cathodeInterfaceOhmCm2: z.number().finite().nonnegative().default(0),
     })
     .optional(),
 });

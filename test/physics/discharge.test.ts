@@ -145,3 +145,23 @@ describe("a cell that reaches the cut-off in the first instant", () => {
     expect(d.dischargeCapacityMAhPerG).toBeLessThanOrEqual(better);
   });
 });
+
+describe("the discharge never throws", () => {
+  // Over interface resistances 0-1000 ohm cm2 and 0.1-10 C, single-ion and salt membranes:
+  // every discharge returns a capacity in [0, theoretical] with its end reason, and Li is
+  // conserved (stripped from the foil = into the particles + change in the electrolyte).
+  for (const tPlus of [1, 0.4]) {
+    for (const r of [0, 30, 300, 1000]) {
+      it(`t+ ${tPlus}, ${r} ohm cm2 per interface: 0.1, 1 and 10 C`, () => {
+        for (const cRate of [0.1, 1, 10]) {
+          const d = simulateDischarge({ separator: { conductivitySPerCm: 3e-4, transferenceNumber: tPlus }, interfaces: { anodeResistanceOhmCm2: r, cathodeResistanceOhmCm2: r } }, { cRate });
+          expect(d.dischargeCapacityMAhPerG).toBeGreaterThanOrEqual(0);
+          expect(d.dischargeCapacityMAhPerG).toBeLessThanOrEqual(LFP_THEORETICAL_CAPACITY_MAH_PER_G);
+          expect(["cutoff", "below-cutoff-at-start"]).toContain(d.endReason);
+          const { fromAnodeMolPerCm2: a, intoParticlesMolPerCm2: p, electrolyteChangeMolPerCm2: e } = d.lithium;
+          expect(Math.abs(a - p - e)).toBeLessThanOrEqual(1e-9 * Math.max(a, 1e-12));
+        }
+      });
+    }
+  }
+});

@@ -12,7 +12,7 @@
  *    pi r_w^2 behind two interfaces, G -> pi r_w^2 / (2 r_mg), and half the current flows
  *    inside r_w / sqrt(2).
  * 4. Resolved continuum: simple-cubic arrays of spheres (radius 1, gap g) with the gel out to
- *    d1 + d2 = H*, solved by mofhop's voxel network at up to 512-768 voxels per cell side and
+ *    d1 + d2 = H*, solved by mofhop's voxel network at up to 520-808 voxels per cell side and
  *    extrapolated to zero voxel size (scripts/gel-lens-reference.mjs; S = sigma_eff / sigma_gel,
  *    +- the spread of the extrapolations). The network of lens bonds (a 2 x 2 x 2 periodic
  *    graph) must agree within the element's stated error, GEL_LENS_ERROR_PER_WET_RATIO x r_w/R,
@@ -53,24 +53,29 @@ describe("gel lens", () => {
   });
 });
 
-// [sigma_M / sigma_gel, g / R, H* / R, S, error of S]: scripts/gel-lens-reference.mjs, N up to 512 (768 for g = 0.02)
+// [sigma_M / sigma_gel, g / R, H* / R, S, error of S]: scripts/gel-lens-reference.mjs at N with N / (2 + g)
+// an integer (the contact point on a voxel face, so the gap is exact at every N): 104-520
+// for g = 0.08, 102-612 for 0.04, 202-808 for 0.02; S extrapolated, +- half the spread of five
+// extrapolations
 const RESOLVED = [
-  [440, 0.08, 0.1, 0.3456, 0.0050],
-  [440, 0.08, 0.3, 2.0951, 0.0130],
-  [440, 0.08, 0.6, 3.2525, 0.0180],
-  [440, 0.04, 0.1, 1.4643, 0.0371],
-  [440, 0.04, 0.3, 3.2247, 0.0431],
-  [440, 0.04, 0.6, 4.3895, 0.0412],
-  [440, 0.02, 0.1, 2.4375, 0.0790],
-  [440, 0.02, 0.3, 4.1801, 0.0734],
-  [440, 0.02, 0.6, 5.3537, 0.0729],
-  [1e6, 0.08, 0.1, 0.3480, 0.0051],
-  [1e6, 0.08, 0.3, 2.1266, 0.0139],
-  [1e6, 0.08, 0.6, 3.3050, 0.0197],
-  [1e6, 0.04, 0.1, 1.4924, 0.0392],
-  [1e6, 0.04, 0.3, 3.2988, 0.0460],
-  [1e6, 0.04, 0.6, 4.4897, 0.0443],
-  [1e6, 0.02, 0.1, 2.5071, 0.0856],
+  [440, 0.02, 0.1, 2.4800, 0.0101],
+  [440, 0.02, 0.3, 4.2178, 0.0100],
+  [440, 0.02, 0.6, 5.3914, 0.0100],
+  [440, 0.04, 0.1, 1.4235, 0.0077],
+  [440, 0.04, 0.3, 3.1684, 0.0035],
+  [440, 0.04, 0.6, 4.3362, 0.0064],
+  [440, 0.08, 0.1, 0.3491, 0.0035],
+  [440, 0.08, 0.3, 2.0855, 0.0050],
+  [440, 0.08, 0.6, 3.2263, 0.0161],
+  [1e6, 0.02, 0.1, 2.5530, 0.0110],
+  [1e6, 0.02, 0.3, 4.3503, 0.0111],
+  [1e6, 0.02, 0.6, 5.5551, 0.0111],
+  [1e6, 0.04, 0.1, 1.4491, 0.0078],
+  [1e6, 0.04, 0.3, 3.2386, 0.0036],
+  [1e6, 0.04, 0.6, 4.4324, 0.0067],
+  [1e6, 0.08, 0.1, 0.3515, 0.0036],
+  [1e6, 0.08, 0.3, 2.1162, 0.0051],
+  [1e6, 0.08, 0.6, 3.2782, 0.0153],
 ] as const;
 
 /** A 2 x 2 x 2 simple-cubic periodic graph of unit spheres at spacing 2 + g, gel lenses out to H*. */
