@@ -23,7 +23,7 @@ import { linKK } from "../analysis/kramersKronig.js";
 import { summarizeEvans } from "../analysis/transference.js";
 import { runRateCapability } from "../analysis/rateCapability.js";
 import { runEvansExperiment } from "../transport/cell/membrane.js";
-import { nernstEinsteinSaltDiffusivity } from "../transport/cell/electrodeOptions.js";
+import { LFP_SOLID_DIFFUSIVITY_CM2_PER_S, LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2, nernstEinsteinSaltDiffusivity } from "../transport/cell/electrodeOptions.js";
 import { solveImpedance } from "../transport/network/impedance.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import type { NetworkOptions } from "../transport/network/options.js";
@@ -179,39 +179,53 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
     // as a symmetric Butler-Volmer element with that linear resistance, i0 = R T / (F R_int)
     const RT_F = (GAS_CONSTANT_J_PER_MOL_K * T) / FARADAY_C_PER_MOL;
     const rLi = rIntOhmCm2 ?? 0;
-    const run = (sigma: number) =>
-      runRateCapability(
+    // `ideal` removes one loss (its resistance or diffusion time 1000 times smaller)
+    const IDEAL = 1e3;
+    type Loss = "membrane" | "interfaces" | "cathodeElectrolyte" | "solidDiffusion";
+    const run = (sigma: number, ideal?: Loss) => {
+      const s = ideal === "membrane" ? sigma * IDEAL : sigma;
+      const i0 = rLi > 0 ? (RT_F / rLi) * 1e3 : LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2;
+      return runRateCapability(
         {
           separator: {
-            conductivitySPerCm: sigma,
+            conductivitySPerCm: s,
             transferenceNumber: tSep,
             thicknessUm: cell.membraneThicknessUm,
             saltConcentrationMolPerL: liquid.saltMolPerL,
-            saltDiffusivityCm2PerS: tSep < 1 ? nernstEinsteinSaltDiffusivity(sigma, tSep, sepSalt * 1e-3, T) : 0,
+            saltDiffusivityCm2PerS: tSep < 1 ? nernstEinsteinSaltDiffusivity(s, tSep, sepSalt * 1e-3, T) : 0,
           },
           cathode: {
             loadingMgPerCm2: rc.loadingMgPerCm2,
-            poreElectrolyte: { conductivitySPerCm: liquid.conductivitySPerCm, transferenceNumber: liquid.transferenceNumber, saltDiffusivityCm2PerS: liquid.saltDiffusivityCm2PerS },
+            poreElectrolyte: {
+              conductivitySPerCm: liquid.conductivitySPerCm * (ideal === "cathodeElectrolyte" ? IDEAL : 1),
+              transferenceNumber: liquid.transferenceNumber,
+              saltDiffusivityCm2PerS: liquid.saltDiffusivityCm2PerS * (ideal === "cathodeElectrolyte" ? IDEAL : 1),
+            },
+            ...(ideal === "solidDiffusion" ? { solidDiffusivityCm2PerS: LFP_SOLID_DIFFUSIVITY_CM2_PER_S * IDEAL } : {}),
           },
           interfaces: {
             anodeResistanceOhmCm2: 0,
-            ...(rLi > 0 ? { lithiumExchangeCurrentDensityMAPerCm2: (RT_F / rLi) * 1e3 } : {}),
-            cathodeResistanceOhmCm2: rc.cathodeInterfaceOhmCm2,
+            lithiumExchangeCurrentDensityMAPerCm2: ideal === "interfaces" ? i0 * IDEAL : i0,
+            cathodeResistanceOhmCm2: ideal === "interfaces" ? 0 : rc.cathodeInterfaceOhmCm2,
           },
           temperatureK: T,
         },
         { cRates: rc.cRates, cutoffVoltageV: rc.cutoffVoltageV, curvePoints: 41 },
       );
+    };
     const mid = run(x.effectiveSPerCm);
     const se = x.effectiveStdErr;
     const lo = se > 0 ? run(Math.max(x.effectiveSPerCm - se, x.effectiveSPerCm * 0.05)) : null;
     const hi = se > 0 ? run(x.effectiveSPerCm + se) : null;
+    // what limits the design: the capacity with each loss removed in turn
+    const without = (["membrane", "interfaces", "cathodeElectrolyte", "solidDiffusion"] as const).map((loss) => [loss, run(x.effectiveSPerCm, loss)] as const);
     mid.rows.forEach((row, i) => {
       const band = lo !== null && hi !== null ? Math.abs(hi.rows[i]!.dischargeCapacityMAhPerG - lo.rows[i]!.dischargeCapacityMAhPerG) / 2 : undefined;
       rate.push({
         cRate: row.cRate,
         dischargeCapacityMAhPerG: row.dischargeCapacityMAhPerG,
         ...(band !== undefined ? { dischargeCapacityStdErr: band } : {}),
+        capacityWithoutLossMAhPerG: Object.fromEntries(without.map(([loss, r]) => [loss, r.rows[i]!.dischargeCapacityMAhPerG])) as RateCapabilityRow["capacityWithoutLossMAhPerG"] & object,
         capacityMAhPerG: Array.from(mid.curves[i]!.capacityMAhPerG),
         voltageV: Array.from(mid.curves[i]!.voltageV),
       });

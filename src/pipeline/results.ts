@@ -64,6 +64,13 @@ export interface RateCapabilityRow {
   readonly cRate: number;
   readonly dischargeCapacityMAhPerG: number;
   readonly dischargeCapacityStdErr?: number;
+  /**
+   * The capacity at this rate with one loss removed at a time (its resistance, or its
+   * diffusion time, made 1000 times smaller): the membrane's ohmic and salt polarisation, the
+   * interfaces (Li | SE and SE | cathode), the cathode's pore electrolyte, LiFePO4's solid
+   * diffusion. The loss whose removal gains most limits the design at this rate.
+   */
+  readonly capacityWithoutLossMAhPerG?: { readonly membrane: number; readonly interfaces: number; readonly cathodeElectrolyte: number; readonly solidDiffusion: number };
   /** The discharge curve (downsampled). */
   readonly capacityMAhPerG?: readonly number[];
   readonly voltageV?: readonly number[];

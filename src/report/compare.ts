@@ -109,12 +109,67 @@ export function compareMarkdown(rows: readonly CompareRow[]): string {
   return lines.join("\n") + "\n";
 }
 
+/** One design at one C-rate: its capacity, and with each loss removed in turn. */
+export interface LimitRow {
+  readonly scenario: string;
+  readonly cRate: number;
+  readonly capacityMAhPerG: number;
+  readonly withoutMembraneLossMAhPerG: number;
+  readonly withoutInterfaceLossMAhPerG: number;
+  readonly withoutCathodeElectrolyteLossMAhPerG: number;
+  readonly withoutSolidDiffusionLossMAhPerG: number;
+  /** The loss whose removal gains most (more than 0.5 mAh/g), or "none". */
+  readonly limitedBy: string;
+}
+
+const LOSS_NAMES = { membrane: "membrane", interfaces: "interfaces", cathodeElectrolyte: "cathode electrolyte", solidDiffusion: "LiFePO4 solid diffusion" } as const;
+
+export function limitRows(all: readonly Results[]): LimitRow[] {
+  const out: LimitRow[] = [];
+  for (const r of all) {
+    for (const x of r.rateCapability ?? []) {
+      const w = x.capacityWithoutLossMAhPerG;
+      if (w === undefined) continue;
+      let best = "none", gain = 0.5;
+      for (const [k, name] of Object.entries(LOSS_NAMES)) {
+        const g = w[k as keyof typeof w] - x.dischargeCapacityMAhPerG;
+        if (g > gain) { gain = g; best = name; }
+      }
+      out.push({
+        scenario: r.scenario,
+        cRate: x.cRate,
+        capacityMAhPerG: x.dischargeCapacityMAhPerG,
+        withoutMembraneLossMAhPerG: w.membrane,
+        withoutInterfaceLossMAhPerG: w.interfaces,
+        withoutCathodeElectrolyteLossMAhPerG: w.cathodeElectrolyte,
+        withoutSolidDiffusionLossMAhPerG: w.solidDiffusion,
+        limitedBy: best,
+      });
+    }
+  }
+  return out;
+}
+
+/** What limits each design at one C-rate, in Markdown. */
+export function limitsMarkdown(rows: readonly LimitRow[], cRate: number): string {
+  const head = ["design", "C-rate", "capacity (mAh/g)", "without membrane loss", "without interfaces", "without cathode electrolyte", "without solid diffusion", "limited by"];
+  const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
+  for (const r of rows.filter((x) => x.cRate === cRate)) {
+    lines.push(`| ${[r.scenario, `${r.cRate}C`, fmt(r.capacityMAhPerG, 4), fmt(r.withoutMembraneLossMAhPerG, 4), fmt(r.withoutInterfaceLossMAhPerG, 4), fmt(r.withoutCathodeElectrolyteLossMAhPerG, 4), fmt(r.withoutSolidDiffusionLossMAhPerG, 4), r.limitedBy].join(" | ")} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
 /** All files of a comparison, by name. */
 export async function compareReport(all: readonly Results[]): Promise<Record<string, string>> {
   const rows = compareRows(all);
   const files: Record<string, string> = {};
   files["compare.csv"] = toCsv(rows.map(flat));
-  files["compare.md"] = compareMarkdown(rows);
+  const limits = limitRows(all);
+  // the loss breakdown at 3 C (or the nearest rate computed)
+  const limitRate = limits.length === 0 ? null : limits.map((l) => l.cRate).reduce((a, b) => (Math.abs(b - 3) < Math.abs(a - 3) ? b : a));
+  files["compare.md"] = compareMarkdown(rows) + (limitRate === null ? "" : `\nWhat limits the capacity at ${limitRate} C (capacity with each loss removed in turn, mAh/g):\n\n${limitsMarkdown(limits, limitRate)}`);
+  if (limits.length > 0) files["limits.csv"] = toCsv(limits.map((l) => ({ ...l })));
   const figures: { caption: string; svg: string; file: string }[] = [];
 
   const arrhenius: ArrheniusPlotSeries[] = [];
@@ -164,6 +219,13 @@ export async function compareReport(all: readonly Results[]): Promise<Record<str
           r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
         ]),
       },
+      ...(limits.length > 0
+        ? [{
+            caption: "What limits the capacity: the capacity (mAh/g) at each C-rate with each loss removed in turn (its resistance or diffusion time 1000 times smaller)",
+            columns: ["design", "C-rate", "capacity", "without membrane loss", "without interfaces", "without cathode electrolyte", "without solid diffusion", "limited by"],
+            rows: limits.map((l): Cell[] => [l.scenario, l.cRate, l.capacityMAhPerG, l.withoutMembraneLossMAhPerG, l.withoutInterfaceLossMAhPerG, l.withoutCathodeElectrolyteLossMAhPerG, l.withoutSolidDiffusionLossMAhPerG, l.limitedBy]),
+          }]
+        : []),
     ],
     figures: figures.map((f) => ({ caption: f.caption, svg: f.svg })),
   });

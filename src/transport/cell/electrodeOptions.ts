@@ -66,6 +66,11 @@ export const PC_LITFSI_1M_ELECTROLYTE: PoreElectrolyteOptions = {
   saltDiffusivityCm2PerS: 3e-6,
 };
 
+/** Li diffusivity in LiFePO4 by GITT, cm2/s (Prosini et al. 2002; see CathodeOptions). */
+export const LFP_SOLID_DIFFUSIVITY_CM2_PER_S = 1.8e-14;
+/** Li stripping exchange current density, mA/cm2 (Xu et al. 2019; see InterfaceOptions). */
+export const LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2 = 7.06;
+
 export interface CathodeOptions {
   /** LiFePO4 mass per cathode area, mg/cm2. Default 1.75 (experiment: 1.5-2). */
   readonly loadingMgPerCm2?: number;
@@ -260,7 +265,7 @@ export function resolveCell(options: CellOptions): ResolvedCell {
 
   const radiusNm = cat.particleRadiusNm ?? 100;
   positive("cathode.particleRadiusNm", radiusNm);
-  const ds = cat.solidDiffusivityCm2PerS ?? 1.8e-14;
+  const ds = cat.solidDiffusivityCm2PerS ?? LFP_SOLID_DIFFUSIVITY_CM2_PER_S;
   positive("cathode.solidDiffusivityCm2PerS", ds);
   const sigma = cat.electronicConductivitySPerCm ?? 0.1;
   positive("cathode.electronicConductivitySPerCm", sigma);
@@ -273,7 +278,7 @@ export function resolveCell(options: CellOptions): ResolvedCell {
 
   const ra = itf.anodeResistanceOhmCm2 ?? 0;
   const rc = itf.cathodeResistanceOhmCm2 ?? 0;
-  const i0Li = itf.lithiumExchangeCurrentDensityMAPerCm2 ?? 7.06;
+  const i0Li = itf.lithiumExchangeCurrentDensityMAPerCm2 ?? LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2;
   nonNegative("interfaces.anodeResistanceOhmCm2", ra);
   nonNegative("interfaces.cathodeResistanceOhmCm2", rc);
   positive("interfaces.lithiumExchangeCurrentDensityMAPerCm2", i0Li);
