@@ -21,6 +21,7 @@
 import { describe, expect, it } from "vitest";
 import { GEL_LENS_ERROR_PER_WET_RATIO, gelBinder, gelBinderConductances, gelLens, inflatedFraction, lensWetRadius, type GelBinder } from "../../src/design/gelBinder.js";
 import { graphConductivity } from "../../src/design/graph.js";
+import { expectWithinErrors } from "../stats-tolerance.js";
 import { RandomStream, streamState } from "../../src/core/rng.js";
 
 describe("gel lens", () => {
@@ -135,5 +136,28 @@ describe("a particles-in-gel realisation", () => {
     const dense = { ...o, mofVolumeFraction: 0.6 };
     expect(inflatedFraction(dense)).toBeGreaterThan(0.6);
     expect(() => gelBinder(dense, new RandomStream(streamState(7, "gel")), "morphology")).toThrow(/morphology.porosity: MOF volume fraction 0.600 with 5 nm films packs the coated particles to 0.6\d\d, above 0.6/);
+  });
+});
+
+describe("particles in a gel: box-size convergence", () => {
+  it("sigma_eff at ~300 and ~1200 particles agrees within 4 combined standard errors", () => {
+    // The paper design's phase volumes (MOF 0.497, gel 0.154), sigma_M 4.4e-3, gel 1e-5 S/cm,
+    // r_mg 1 ohm cm2; mean of the three axes per realisation, mean and standard error over
+    // seeds (10 at 300 particles, 4 at 1200). A finite-size bias of the small box larger than
+    // the tolerance (about 4 % here) would fail it.
+    const o = { particleDiameterNm: 500, diameterLogSd: 0.25, mofVolumeFraction: 0.497, gelVolumeFraction: 0.154, filmThicknessNm: 5, binderSamples: 40_000 };
+    const stats = (count: number, seeds: number): { mean: number; se: number } => {
+      const v: number[] = [];
+      for (let s = 0; s < seeds; s++) {
+        const net = gelBinder({ ...o, particleCount: count }, new RandomStream(streamState(s, `gel-size-${count}`)));
+        const G = gelBinderConductances(net, 4.4e-3, 1e-5, 1).conductanceS;
+        const ax = graphConductivity(net.graph, G, [0, 1, 2], { tolerance: 1e-10 });
+        v.push(ax.reduce((a, x) => a + x.conductivitySPerCm, 0) / 3);
+      }
+      const mean = v.reduce((x, y) => x + y, 0) / seeds;
+      return { mean, se: Math.sqrt(v.reduce((x, y) => x + (y - mean) ** 2, 0) / (seeds - 1) / seeds) };
+    };
+    const small = stats(300, 10), large = stats(1200, 4);
+    expectWithinErrors(small.mean, large.mean, Math.hypot(small.se, large.se));
   });
 });
