@@ -10,8 +10,9 @@
  * Ionics 7, 177, 1982), lengths in cm, times in s:
  *  - tracer D* = <|r_i(t) - r_i(0)|^2> / (6 t) over the whole measured run;
  *    standard error over replicas (or over ions when there is one replica);
- *  - charge (collective) D_sigma = sum_b |dR_b - N v dt_b|^2 / (6 N sum_b dt_b), the
- *    drift v subtracted; ratio estimator over all blocks of all replicas, with its
+ *  - charge (collective) D_sigma = sum_b |dR_b|^2 / (6 N sum_b dt_b) at zero field; under a
+ *    field the drift v is subtracted, |dR_b - N v dt_b|^2, with the sum scaled for the degree
+ *    of freedom v takes (see summarize); ratio estimator over all blocks of all replicas, with its
  *    delta-method standard error (blocks are independent for a martingale like the
  *    exclusion-only lattice gas, and nearly so when they are long against the collective
  *    correlation time);
@@ -283,17 +284,29 @@ export function summarize(model: KmcModel, records: readonly ReplicaRecord[]): T
       drift[s * 3 + a] = N > 0 ? sum / (N * totalTime) : 0;
     }
   }
-  // drift-free collective displacement per block
+  // drift-free collective displacement per block. At zero field the mean drift is zero by
+  // symmetry and the displacement itself is used (subtracting a drift estimated from the same
+  // blocks would bias D_sigma low by about 1 / blocks). Under a field the drift is subtracted
+  // and its degree of freedom accounted for: with dR_b of variance proportional to dt_b and
+  // v = sum dR_b / T (T = sum dt_b), E[sum_b |dR_b - v dt_b|^2] is the variance rate times
+  // T - sum dt_b^2 / T, so the sums are scaled by T / (T - sum dt_b^2 / T) (n_b / (n_b - 1)
+  // for equal blocks).
+  const fieldE = model.fieldVPerCm;
+  const fieldMag2 = fieldE[0] ** 2 + fieldE[1] ** 2 + fieldE[2] ** 2;
+  const biased = fieldMag2 > 0;
+  let sumDt2 = 0;
+  for (let b = 0; b < nBlocks; b++) sumDt2 += dt[b]! * dt[b]!;
+  const dofScale = biased && nBlocks > 1 ? totalTime / (totalTime - sumDt2 / totalTime) : 1;
   const fluct = new Float64Array(disp.length);
   for (let b = 0; b < nBlocks; b++)
     for (let s = 0; s < nS; s++)
       for (let a = 0; a < 3; a++) {
         const i = (b * nS + s) * 3 + a;
-        fluct[i] = disp[i]! - species[s]!.count * drift[s * 3 + a]! * dt[b]!;
+        fluct[i] = biased ? disp[i]! - species[s]!.count * drift[s * 3 + a]! * dt[b]! : disp[i]!;
       }
   const dot = (b: number, s: number, t: number): number => {
     const i = (b * nS + s) * 3, j = (b * nS + t) * 3;
-    return fluct[i]! * fluct[j]! + fluct[i + 1]! * fluct[j + 1]! + fluct[i + 2]! * fluct[j + 2]!;
+    return dofScale * (fluct[i]! * fluct[j]! + fluct[i + 1]! * fluct[j + 1]! + fluct[i + 2]! * fluct[j + 2]!);
   };
   // total current term: |sum_s q_s dR_s|^2 e^2 / (6 V kT dt)
   const xTot = new Float64Array(nBlocks);
@@ -316,9 +329,6 @@ export function summarize(model: KmcModel, records: readonly ReplicaRecord[]): T
     yCat[b] = y * e * e;
   }
   const share = nS === 1 ? { mean: species[0]!.charge > 0 ? 1 : 0, stdErr: 0 } : ratioEstimate(yTot, yCat);
-
-  const fieldE = model.fieldVPerCm;
-  const fieldMag2 = fieldE[0] ** 2 + fieldE[1] ** 2 + fieldE[2] ** 2;
 
   const rows: SpeciesTransport[] = species.map((sp, s) => {
     const N = sp.count;
