@@ -29,7 +29,7 @@ import { solveNetwork } from "../transport/network/solve.js";
 import type { NetworkOptions } from "../transport/network/options.js";
 import type { CellSettings, VoxelMorphologySettings } from "../scenario/schema.js";
 import { networkOptions, type BuiltMorphology } from "./morphology.js";
-import type { EvansRow, ImpedanceRow, RateCapabilityRow } from "./results.js";
+import type { CriticalCurrentRow, EvansRow, ImpedanceRow, RateCapabilityRow } from "./results.js";
 
 /**
  * Fixed (framework) charge of the MOF crystal, mol/L of elementary charges, from its mobile
@@ -53,6 +53,8 @@ export interface CellInputs {
   readonly mof?: { readonly conductivitySPerCm: number; readonly cationShare: number; readonly fixedChargeMolPerL: number };
   /** Charge number of the mobile cation (Li+ 1, Zn2+ 2; default 1). */
   readonly cationCharge?: number;
+  /** Share of the membrane's face that touches the electrode, for a homogenised membrane (particle networks: Delesse); absent, the voxel face is used. */
+  readonly contactAreaFraction?: number;
   /** Effective conductivity and its standard error at this temperature (from the network stage). */
   readonly effectiveSPerCm: number;
   readonly effectiveStdErr: number;
@@ -64,6 +66,7 @@ export interface CellOutputs {
   readonly evans: EvansRow | null;
   readonly rateCapability: RateCapabilityRow[];
   readonly interfacialResistanceOhmCm2: number | null;
+  readonly criticalCurrent: CriticalCurrentRow | null;
 }
 
 function frequencies(c: CellSettings["impedance"]): number[] {
@@ -165,6 +168,20 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
     evans = { stepVoltageV: s.stepVoltageV, I0: s.I0, Iss: s.Iss, R0: s.R0, Rss: s.Rss, tPlus: s.tPlus, polarizationS: result.timeS[result.timeS.length - 1]! };
   }
 
+  // --- critical current density: the current focuses on the true contacts of the Li face
+  let critical: CriticalCurrentRow | null = null;
+  const iCrit = cell.criticalLocalCurrentDensityMAPerCm2;
+  if (iCrit !== undefined) {
+    let focusing: number;
+    if (x.contactAreaFraction !== undefined) {
+      focusing = 1 / x.contactAreaFraction;
+    } else {
+      const dc = solveNetwork(built.grid, { ...withElectrodes(base, { resistanceOhmCm2: cell.chargeTransferOhmCm2, capacitanceFPerCm2: 0 }), currentDensity: true, phaseConnectivity: false });
+      focusing = faceFocusing(dc.currentDensityACm2!, built.grid.shape);
+    }
+    critical = { temperatureK: T, focusingFactor: focusing, criticalLocalCurrentDensityMAPerCm2: iCrit, criticalCurrentDensityMAPerCm2: Number.isFinite(focusing) ? iCrit / focusing : 0 };
+  }
+
   // --- rate capability, with a band from the conductivity's standard error
   const rate: RateCapabilityRow[] = [];
   if (cell.rateCapability !== undefined && x.effectiveSPerCm > 0) {
@@ -226,12 +243,32 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
         dischargeCapacityMAhPerG: row.dischargeCapacityMAhPerG,
         ...(band !== undefined ? { dischargeCapacityStdErr: band } : {}),
         capacityWithoutLossMAhPerG: Object.fromEntries(without.map(([loss, r]) => [loss, r.rows[i]!.dischargeCapacityMAhPerG])) as RateCapabilityRow["capacityWithoutLossMAhPerG"] & object,
+        currentDensityMAPerCm2: mid.discharges[i]!.currentDensityMAPerCm2,
+        ...(critical !== null ? { exceedsCriticalCurrent: mid.discharges[i]!.currentDensityMAPerCm2 > critical.criticalCurrentDensityMAPerCm2 } : {}),
         capacityMAhPerG: Array.from(mid.curves[i]!.capacityMAhPerG),
         voltageV: Array.from(mid.curves[i]!.voltageV),
       });
     });
   }
-  return { impedance: spectra, membraneCationShare: share, evans, rateCapability: rate, interfacialResistanceOhmCm2: rIntOhmCm2 };
+  return { impedance: spectra, membraneCationShare: share, evans, rateCapability: rate, interfacialResistanceOhmCm2: rIntOhmCm2, criticalCurrent: critical };
+}
+
+/**
+ * Current focusing on the x = 0 face: F = N sum j_v^2 / (sum j_v)^2 over its N voxels (the
+ * current-weighted mean of the local current density over its geometric mean; 1/f when a
+ * fraction f of the face carries the current uniformly). Infinity when no current flows.
+ */
+export function faceFocusing(currentDensity: Float32Array, shape: readonly [number, number, number]): number {
+  const [nx, ny, nz] = shape;
+  let s1 = 0, s2 = 0;
+  for (let z = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      const j = currentDensity[nx * (y + ny * z)]!;
+      s1 += j;
+      s2 += j * j;
+    }
+  }
+  return s1 > 0 ? (ny * nz * s2) / (s1 * s1) : Infinity;
 }
 
 function countLabel(built: BuiltMorphology, label: number): number {

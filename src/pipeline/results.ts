@@ -71,6 +71,9 @@ export interface RateCapabilityRow {
    * diffusion. The loss whose removal gains most limits the design at this rate.
    */
   readonly capacityWithoutLossMAhPerG?: { readonly membrane: number; readonly interfaces: number; readonly cathodeElectrolyte: number; readonly solidDiffusion: number };
+  /** Current density of this rate, mA/cm2 (cathode area), and whether it exceeds the critical current density (when the scenario gives one). */
+  readonly currentDensityMAPerCm2?: number;
+  readonly exceedsCriticalCurrent?: boolean;
   /** The discharge curve (downsampled). */
   readonly capacityMAhPerG?: readonly number[];
   readonly voltageV?: readonly number[];
@@ -133,6 +136,20 @@ export interface EffectiveRow {
   readonly phases: readonly EffectivePhaseRow[];
 }
 
+/**
+ * The virtual critical-current-density test of Li|SE|Li: the current focuses on the true
+ * contacts, by the factor F = N sum j_v^2 / (sum j_v)^2 over the face's voxels (the
+ * current-weighted mean local current density over the geometric one; 1/f for a uniform
+ * contact fraction f), and the interface fails where the local current density reaches the
+ * critical one: CCD = i_crit / F.
+ */
+export interface CriticalCurrentRow {
+  readonly temperatureK: number;
+  readonly focusingFactor: number;
+  readonly criticalLocalCurrentDensityMAPerCm2: number;
+  readonly criticalCurrentDensityMAPerCm2: number;
+}
+
 export interface Results {
   readonly scenario: string;
   readonly transport: readonly TransportRow[];
@@ -142,4 +159,5 @@ export interface Results {
   readonly effective: readonly EffectiveRow[];
   readonly impedance?: readonly ImpedanceRow[];
   readonly rateCapability?: readonly RateCapabilityRow[];
+  readonly criticalCurrent?: CriticalCurrentRow;
 }

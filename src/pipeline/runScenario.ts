@@ -8,7 +8,7 @@ import { runKmc, type KmcRunState } from "../transport/kmc/run.js";
 import type { Scheme } from "../transport/kmc/engine.js";
 import { isNetworkDesign, type Scenario, type VoxelMorphologySettings } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
-import type { ArrheniusRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
+import type { ArrheniusRow, CriticalCurrentRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
 import { buildNetworkDesign, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
@@ -155,6 +155,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   }
   let impedance: ImpedanceRow[] | undefined;
   let rateCapability: RateCapabilityRow[] | undefined;
+  let criticalCurrent: CriticalCurrentRow | undefined;
   if (scenario.cell !== undefined && networks !== null) {
     const temps = scenario.temperaturesK;
     const T = scenario.cell.temperatureK ?? temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
@@ -177,9 +178,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       ...(k !== undefined ? { mof: { conductivitySPerCm: k.totalConductivitySPerCm, cationShare: share?.cation ?? 1, fixedChargeMolPerL: mofFixedCharge! } } : {}),
       // the mobile cation's charge number (the first positive species), kept through the Evans stage
       cationCharge: scenario.species?.find((sp) => sp.charge > 0)?.charge ?? 1,
+      ...(slab !== null ? { contactAreaFraction: networks.fractions!.contactArea } : {}),
       effectiveSPerCm: eff.conductivitySPerCm,
       effectiveStdErr: eff.conductivityStdErr ?? 0,
     });
+    if (out.criticalCurrent !== null) criticalCurrent = out.criticalCurrent;
     impedance = out.impedance;
     if (out.rateCapability.length > 0) rateCapability = out.rateCapability;
     const row: TransferenceRow = {
@@ -203,6 +206,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     effective,
     ...(impedance !== undefined ? { impedance } : {}),
     ...(rateCapability !== undefined ? { rateCapability } : {}),
+    ...(criticalCurrent !== undefined ? { criticalCurrent } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export interface CompareRow {
   readonly tPlusOf: string;
   readonly bulkResistanceOhm: number | null;
   readonly interfacialResistanceOhm: number | null;
+  /** Critical current density of Li|SE|Li, mA/cm2 (when the scenario gives a critical local current density). */
+  readonly criticalCurrentDensityMAPerCm2: number | null;
   readonly capacityMAhPerG: Readonly<Record<string, number | null>>;
 }
 
@@ -69,6 +71,7 @@ export function compareRows(all: readonly Results[]): CompareRow[] {
       tPlusOf: evans?.evans !== undefined ? "Bruce-Vincent" : evans !== undefined ? "KMC current share" : "",
       bulkResistanceOhm: imp?.bulkResistanceOhm ?? null,
       interfacialResistanceOhm: imp?.interfacialResistanceOhm ?? null,
+      criticalCurrentDensityMAPerCm2: r.criticalCurrent?.criticalCurrentDensityMAPerCm2 ?? null,
       capacityMAhPerG: capacity,
     };
   });
@@ -90,7 +93,7 @@ function fmt(v: number | null, digits = 3): string {
 /** The comparison table in Markdown. */
 export function compareMarkdown(rows: readonly CompareRow[]): string {
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
-  const head = ["design", "T (K)", "sigma (S/cm)", "discretisation", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c} (mAh/g)`)];
+  const head = ["design", "T (K)", "sigma (S/cm)", "discretisation", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`)];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
   for (const r of rows) {
     const cells = [
@@ -102,6 +105,7 @@ export function compareMarkdown(rows: readonly CompareRow[]): string {
       fmt(r.tPlus),
       fmt(r.bulkResistanceOhm),
       fmt(r.interfacialResistanceOhm),
+      fmt(r.criticalCurrentDensityMAPerCm2),
       ...rates.map((c) => fmt(r.capacityMAhPerG[c] ?? null, 4)),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
@@ -213,10 +217,10 @@ export async function compareReport(all: readonly Results[]): Promise<Record<str
     tables: [
       {
         caption: "Designs side by side",
-        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", ...rates.map((c) => `${c} (mAh/g)`)],
+        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`)],
         rows: rows.map((r): Cell[] => [
           r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.discretisationRelativeError, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
-          r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
+          r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
         ]),
       },
       ...(limits.length > 0

@@ -243,6 +243,12 @@ export const cellSchema = z.strictObject({
     .strictObject({ minHz: positive.default(0.1), maxHz: positive.default(1e7), pointsPerDecade: posInt.max(50).default(6) })
     .default({ minHz: 0.1, maxHz: 1e7, pointsPerDecade: 6 }),
   evans: z.strictObject({ stepVoltageV: positive.max(0.2).default(0.01), durationS: positive.default(3600) }).default({ stepVoltageV: 0.01, durationS: 3600 }),
+  /**
+   * Critical local current density of the Li | SE contact, mA/cm2 of true contact area: above
+   * it the Li interface fails (voids on stripping, filaments on plating). With it the cell
+   * stage reports the critical current density the stepped Li|SE|Li test would find.
+   */
+  criticalLocalCurrentDensityMAPerCm2: positive.optional(),
   rateCapability: z
     .strictObject({
       cRates: z.array(positive).min(1).max(20).default([0.2, 0.5, 1, 2, 3, 5]),
