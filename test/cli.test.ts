@@ -101,6 +101,17 @@ describe("mofhop run", () => {
     expect(r.code).toBe(0);
     expect(readFileSync(join(out, "gel-bridges.svg"), "utf8")).toContain("gel bridge radii (nm)");
   });
+  it("Celsius typed as kelvin and a cut-off above the cathode's open-circuit voltage are input errors", () => {
+    const c = mofhop("validate", scenarioFile({ ...tiny, temperaturesK: [25] }, "celsius.json"));
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain("temperaturesK.0: got 25; must be >= 150 K (temperatures are in kelvin: 25 C is 298.15 K)");
+    const pellet = JSON.parse(readFileSync("scenarios/paper/pellet.json", "utf8")) as { cell: { rateCapability: Record<string, unknown> } & Record<string, unknown> };
+    const bad = { ...pellet, cell: { ...pellet.cell, rateCapability: { ...pellet.cell.rateCapability, cutoffVoltageV: 3.6 } } };
+    const r = mofhop("run", scenarioFile(bad, "cutoff.json"), "--json");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("cell.rateCapability.cutoffVoltageV: got 3.6 V; must be below the charged cathode's open-circuit voltage, 3.519 V");
+    expect(r.stdout).toBe(""); // refused before the KMC
+  });
   it("a negative hop barrier is an input error (conductivity would fall with temperature)", () => {
     const r = mofhop("validate", scenarioFile({ ...tiny, species: [{ ...tiny.species[0], hopBarrierEV: -0.1 }] }, "neg.json"));
     expect(r.code).toBe(2);

@@ -9,7 +9,7 @@ import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { buildLattice } from "../pipeline/kmcModel.js";
-import { checkMorphologyUpFront, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
+import { checkCellUpFront, checkMorphologyUpFront, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import { buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
@@ -129,6 +129,7 @@ function validate(cmd: ParsedCommand): number {
     const m = scenario.morphology;
     parts.push(isNetworkDesign(m) ? `${m.kind} network of ${m.particleCount} particles x ${m.realizations} realisations` : `${m.kind} ${m.shape.join("x")} voxels of ${m.voxelNm} nm`);
   }
+  checkCellUpFront(scenario.cell);
   parts.push(`${scenario.temperaturesK.length} temperature${scenario.temperaturesK.length > 1 ? "s" : ""}`);
   process.stdout.write(`ok: ${scenario.name}: ${parts.join("; ")}\n`);
   return 0;

@@ -13,7 +13,9 @@ import { solveNetwork } from "../transport/network/solve.js";
 import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
 import { buildNetworkDesign, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
 import { fixedChargeMolPerL, runCellExperiments } from "./electrochem.js";
-import { ScenarioError } from "../core/errors.js";
+import { InputError, ScenarioError } from "../core/errors.js";
+import { lfpOpenCircuitVoltageV } from "../transport/cell/lfpMaterial.js";
+import { DEFAULT_INITIAL_LITHIATION as CHARGED_LITHIATION } from "../transport/cell/electrodeOptions.js";
 import { estimate } from "../core/stats.js";
 
 /** Progress of a scenario run: finished temperatures and the KMC state of the current one. */
@@ -50,8 +52,19 @@ export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick
   if (m.kind === "particles-in-gel") checkParticlesInGelUpFront(scenario, m);
 }
 
+/** Checks of the cell experiments that need no heavy work, before the KMC starts. */
+export function checkCellUpFront(cell: Scenario["cell"]): void {
+  const rc = cell?.rateCapability;
+  if (rc === undefined) return;
+  const ocv = lfpOpenCircuitVoltageV(CHARGED_LITHIATION);
+  if (rc.cutoffVoltageV >= ocv) {
+    throw new InputError(`cell.rateCapability.cutoffVoltageV: got ${rc.cutoffVoltageV} V; must be below the charged cathode's open-circuit voltage, ${ocv.toFixed(3)} V (LiFePO4 at x = ${CHARGED_LITHIATION}); LiFePO4 cells are usually cut off at 2.5 V`);
+  }
+}
+
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
   checkMorphologyUpFront(scenario.morphology, scenario);
+  checkCellUpFront(scenario.cell);
   const transport: TransportRow[] = [];
   const transferenceNumber: TransferenceRow[] = [];
   const kmcRows: KmcRunRow[] = [];

@@ -277,7 +277,8 @@ export const scenarioSchema = z
     name: z.string().min(1).regex(/^[A-Za-z0-9._+-]+$/, "use letters, digits, '.', '_', '+' or '-'"),
     description: z.string().optional(),
     seed: nonNegInt.max(2 ** 32 - 1).default(1),
-    temperaturesK: z.array(positive.max(5000)).min(1).max(200),
+    /** Kelvin; at least 150 K, so that Celsius typed as kelvin (25 for 298.15) is caught. */
+    temperaturesK: z.array(z.number().finite().min(150, "must be >= 150 K (temperatures are in kelvin: 25 C is 298.15 K)").max(5000)).min(1).max(200),
     lattice: latticeSchema.optional(),
     species: z.array(speciesSchema).min(1).max(16).optional(),
     kmc: kmcSchema.optional(),

@@ -152,8 +152,8 @@ describe("errors name the field", () => {
     const msg = message(() => parseSweep({ name: "x", base, grid: { temperaturesK: [[300], [-1]], "species.0.occupancy": [0.5, 1.5] } }));
     expect(msg.split("\n")).toEqual([
       "job 1 (temperaturesK=[300], species.0.occupancy=1.5): species.0.occupancy: got 1.5; Too big: expected number to be <1",
-      "job 2 (temperaturesK=[-1], species.0.occupancy=0.5): temperaturesK.0: got -1; Too small: expected number to be >0",
-      "job 3 (temperaturesK=[-1], species.0.occupancy=1.5): temperaturesK.0: got -1; Too small: expected number to be >0",
+      "job 2 (temperaturesK=[-1], species.0.occupancy=0.5): temperaturesK.0: got -1; must be >= 150 K (temperatures are in kelvin: 25 C is 298.15 K)",
+      "job 3 (temperaturesK=[-1], species.0.occupancy=1.5): temperaturesK.0: got -1; must be >= 150 K (temperatures are in kelvin: 25 C is 298.15 K)",
       "job 3 (temperaturesK=[-1], species.0.occupancy=1.5): species.0.occupancy: got 1.5; Too big: expected number to be <1",
     ]);
   });

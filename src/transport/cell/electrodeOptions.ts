@@ -66,6 +66,8 @@ export const PC_LITFSI_1M_ELECTROLYTE: PoreElectrolyteOptions = {
   saltDiffusivityCm2PerS: 3e-6,
 };
 
+/** Li fraction of the charged cathode at the start of discharge (see CathodeOptions). */
+export const DEFAULT_INITIAL_LITHIATION = 0.01;
 /** Li diffusivity in LiFePO4 by GITT, cm2/s (Prosini et al. 2002; see CathodeOptions). */
 export const LFP_SOLID_DIFFUSIVITY_CM2_PER_S = 1.8e-14;
 /** Li stripping exchange current density, mA/cm2 (Xu et al. 2019; see InterfaceOptions). */
@@ -273,7 +275,7 @@ export function resolveCell(options: CellOptions): ResolvedCell {
   positive("cathode.rateConstantCm2p5PerMol0p5PerS", k298);
   const ea = cat.rateActivationEnergyJPerMol ?? LFP_RATE_ACTIVATION_ENERGY_J_PER_MOL;
   nonNegative("cathode.rateActivationEnergyJPerMol", ea);
-  const x0 = cat.initialLithiation ?? 0.01;
+  const x0 = cat.initialLithiation ?? DEFAULT_INITIAL_LITHIATION;
   check("cathode.initialLithiation", x0, x0 > 0 && x0 < 0.5, "allowed: 0 < x0 < 0.5 (a charged cathode)");
 
   const ra = itf.anodeResistanceOhmCm2 ?? 0;
