@@ -36,6 +36,8 @@ export interface TransferenceRow {
   readonly cationStdErr: number;
   /** The membrane's cation share of the current, from the network with partial conductivities. */
   readonly membraneCation?: number;
+  /** Lower bound on the membrane's t+ when an anion path the model leaves out could carry up to its bound (particles in a gel). */
+  readonly membraneCationLowerBound?: number;
   readonly evans?: EvansRow;
 }
 
@@ -132,6 +134,14 @@ export interface EffectiveRow {
   readonly relativeResidual: number;
   /** Conductivity of the MOF phase used (KMC), S/cm, when the morphology takes it from the KMC. */
   readonly mofConductivitySPerCm?: number;
+  /**
+   * Particles in a gel: the conductivity once the gel lenses between particles have polarised
+   * (their anions held at the MOF faces; within about a millisecond), mean over realisations,
+   * S/cm. What DC experiments and the cell see; conductivitySPerCm is the high-frequency value.
+   */
+  readonly lowFrequencyConductivitySPerCm?: number;
+  /** Upper bound on the anion conductivity through paths in the gel alone, which the particle network leaves out, S/cm. */
+  readonly anionBypassBoundSPerCm?: number;
   readonly realizations: number;
   readonly phases: readonly EffectivePhaseRow[];
 }

@@ -180,9 +180,10 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     const m = scenario.morphology!;
     // the framework's fixed charge balances the mobile ions of the KMC at this temperature
     const mofFixedCharge = k === undefined ? undefined : fixedChargeMolPerL(transport.filter((row) => row.temperatureK === T).map((row) => ({ charge: scenario.species!.find((sp) => sp.name === row.species)!.charge, carrierDensityPerCm3: row.carrierDensityPerCm3 })));
-    const slab = isNetworkDesign(m)
-      ? homogenisedMembrane(m, scenario.cell, eff.conductivitySPerCm, networks.steadyCationShare ?? share?.cation ?? 1, mofFixedCharge ?? 0, networks.fractions!)
-      : null;
+    // a particle network's membrane, as DC experiments see it: the polarised-lens conductivity
+    // of a gel design (no anion path through the network), else the network's
+    const dcSPerCm = eff.lowFrequencyConductivitySPerCm ?? eff.conductivitySPerCm;
+    const slab = isNetworkDesign(m) ? homogenisedMembrane(m, scenario.cell, dcSPerCm, share?.cation ?? 1, mofFixedCharge ?? 0, networks.fractions!) : null;
     const out = runCellExperiments({
       morphology: slab?.morphology ?? (m as VoxelMorphologySettings),
       built: slab?.built ?? networks.built!,
@@ -192,8 +193,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       // the mobile cation's charge number (the first positive species), kept through the Evans stage
       cationCharge: scenario.species?.find((sp) => sp.charge > 0)?.charge ?? 1,
       ...(slab !== null ? { contactAreaFraction: networks.fractions!.contactArea } : {}),
-      effectiveSPerCm: eff.conductivitySPerCm,
-      effectiveStdErr: eff.conductivityStdErr ?? 0,
+      effectiveSPerCm: slab !== null ? dcSPerCm : eff.conductivitySPerCm,
+      effectiveStdErr: (eff.conductivityStdErr ?? 0) * (slab !== null ? dcSPerCm / eff.conductivitySPerCm : 1),
     });
     if (out.criticalCurrent !== null) criticalCurrent = out.criticalCurrent;
     impedance = out.impedance;
@@ -203,6 +204,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       cation: share?.cation ?? out.membraneCationShare,
       cationStdErr: share?.cationStdErr ?? 0,
       membraneCation: out.membraneCationShare,
+      ...(eff.anionBypassBoundSPerCm !== undefined && eff.anionBypassBoundSPerCm > 0 ? { membraneCationLowerBound: (dcSPerCm * out.membraneCationShare) / (dcSPerCm + eff.anionBypassBoundSPerCm) } : {}),
       ...(out.evans !== null ? { evans: out.evans } : {}),
     };
     const i = transferenceNumber.findIndex((t) => t.temperatureK === T);
@@ -236,7 +238,7 @@ function runNetworks(
   scenario: Scenario,
   kmcRows: readonly KmcRunRow[],
   options: RunOptions,
-): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: { contactArea: number; mofVolume: number } | null; steadyCationShare: number | null } {
+): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: { contactArea: number; mofVolume: number } | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
   const R = m.realizations;
@@ -245,7 +247,8 @@ function runNetworks(
   const discretisation: (number | null)[] = temps.map(() => null);
   let first: BuiltMorphology | null = null;
   let fractions: { contactArea: number; mofVolume: number } | null = null;
-  const steadyShares: number[][] = temps.map(() => []);
+  const lowFrequency: number[][] = temps.map(() => []);
+  const bypass: number[][] = temps.map(() => []);
   const progress = (r: number, ti: number) => options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network realisation ${r + 1}/${R}, ${temps[ti]} K`);
   for (let r = 0; r < R; r++) {
     if (isNetworkDesign(m)) {
@@ -261,7 +264,8 @@ function runNetworks(
         }
         // the particle-level model's error, averaged over the realisations
         discretisation[ti] = (discretisation[ti] ?? 0) + res.modelRelativeError / R;
-        if (res.steadyCationShare !== null) steadyShares[ti]!.push(res.steadyCationShare);
+        if (res.lowFrequencyConductivitySPerCm !== null) lowFrequency[ti]!.push(res.lowFrequencyConductivitySPerCm);
+        bypass[ti]!.push(res.anionBypassBoundSPerCm);
         results[ti]!.push({
           sigma: res.conductivitySPerCm,
           tau: res.tortuosityFactor,
@@ -333,6 +337,8 @@ function runNetworks(
       solverIterations: Math.max(...rs.map((x) => x.iterations)),
       relativeResidual: Math.max(...rs.map((x) => x.residual)),
       ...(takesKmc && k !== undefined ? { mofConductivitySPerCm: k.totalConductivitySPerCm } : {}),
+      ...(lowFrequency[ti]!.length > 0 ? { lowFrequencyConductivitySPerCm: lowFrequency[ti]!.reduce((a, b) => a + b, 0) / lowFrequency[ti]!.length } : {}),
+      ...(bypass[ti]!.some((b) => b > 0) ? { anionBypassBoundSPerCm: bypass[ti]!.reduce((a, b) => a + b, 0) / bypass[ti]!.length } : {}),
       realizations: R,
       phases: names.map((name) => ({
         name,
@@ -342,8 +348,5 @@ function runNetworks(
       })),
     };
   });
-  // the membrane's cation share at the cell temperature, mean over the realisations
-  const tCell = scenario.cell?.temperatureK ?? temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
-  const shares = steadyShares[temps.indexOf(tCell)] ?? [];
-  return { rows, built: first, fractions, steadyCationShare: shares.length > 0 ? shares.reduce((a, b) => a + b, 0) / shares.length : null };
+  return { rows, built: first, fractions };
 }
