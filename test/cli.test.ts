@@ -112,6 +112,14 @@ describe("mofhop run", () => {
     expect(r.stderr).toContain("cell.rateCapability.cutoffVoltageV: got 3.6 V; must be below the charged cathode's open-circuit voltage, 3.519 V");
     expect(r.stdout).toBe(""); // refused before the KMC
   });
+  it("COMMAND --help shows that command, its required options and examples", () => {
+    const r = mofhop("compare", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--quiet]");
+    expect(r.stdout).toContain("(required)");
+    expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
+    expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
+  });
   it("a negative hop barrier is an input error (conductivity would fall with temperature)", () => {
     const r = mofhop("validate", scenarioFile({ ...tiny, species: [{ ...tiny.species[0], hopBarrierEV: -0.1 }] }, "neg.json"));
     expect(r.code).toBe(2);

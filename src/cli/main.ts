@@ -39,6 +39,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(version() + "\n");
     return 0;
   }
+  if ("help" in parsed) {
+    process.stdout.write(helpText(version(), parsed.help) + "\n");
+    return 0;
+  }
   switch (parsed.command.name) {
     case "run":
       return run(parsed);

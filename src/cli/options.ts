@@ -9,6 +9,8 @@ export interface OptionSpec {
   readonly name: string;
   readonly value?: string;
   readonly description: string;
+  /** The command refuses to run without it. */
+  readonly required?: boolean;
 }
 
 export interface CommandSpec {
@@ -20,6 +22,8 @@ export interface CommandSpec {
   readonly minArgs: number;
   /** At most this many (Infinity for a list). */
   readonly maxArgs: number;
+  /** Example command lines for `mofhop COMMAND --help`. */
+  readonly examples?: readonly string[];
 }
 
 const CORE_COMMANDS: readonly CommandSpec[] = [
@@ -36,6 +40,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "checkpoint", value: "FILE", description: "save progress to FILE and continue from it if it exists" },
       { name: "every", value: "SECONDS", description: "seconds between checkpoints (default 60)" },
     ],
+    examples: ["mofhop run scenarios/paper/pellet.json", "mofhop run scenarios/paper/mof-pvdf.json --out results/mof-pvdf", "mofhop run scenarios/paper/interconnected.json --json > interconnected.json"],
   },
   {
     name: "compare",
@@ -44,10 +49,11 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     minArgs: 1,
     maxArgs: Infinity,
     options: [
-      { name: "out", value: "DIR", description: "write compare.csv, compare.md, *.svg, index.html and each results.json into DIR" },
+      { name: "out", value: "DIR", description: "write compare.csv, compare.md, limits.csv, *.svg, index.html and each results.json into DIR", required: true },
       { name: "workers", value: "N", description: "scenarios run side by side in worker threads (default: available CPUs)" },
       { name: "quiet", description: "no progress bar on stderr" },
     ],
+    examples: ["mofhop compare scenarios/paper/*.json --out results/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --out two/ --workers 1"],
   },
   {
     name: "calibrate",
@@ -56,8 +62,8 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     options: [
-      { name: "sigma", value: "S/CM", description: "measured conductivity at the reference temperature (required)" },
-      { name: "ea", value: "EV", description: "measured activation energy (required)" },
+      { name: "sigma", value: "S/CM", description: "measured conductivity at the reference temperature", required: true },
+      { name: "ea", value: "EV", description: "measured activation energy", required: true },
       { name: "reference-temperature", value: "K", description: "temperature of --sigma (default 298.15)" },
       { name: "form", value: "sigma|sigmaT", description: "form the measured Ea was fitted in (default sigma: sigma = A exp(-Ea/kT))" },
       { name: "relative-error", value: "X", description: "relative uncertainty of the measured points (default 0.05)" },
@@ -65,6 +71,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "out", value: "FILE", description: "write the fitted parameters as JSON" },
       { name: "quiet", description: "no progress bar on stderr" },
     ],
+    examples: ["mofhop calibrate scenarios/paper/pellet.json --sigma 2.65e-4 --ea 0.16 --out pellet-li.json"],
   },
   {
     name: "validate",
@@ -73,6 +80,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     options: [],
+    examples: ["mofhop validate scenarios/paper/mof-pvdf.json"],
   },
 ];
 
@@ -84,7 +92,7 @@ export interface ParsedCommand {
   readonly options: Readonly<Record<string, string | true>>;
 }
 
-export function parseArgs(argv: readonly string[]): ParsedCommand | "help" | "version" {
+export function parseArgs(argv: readonly string[]): ParsedCommand | "help" | "version" | { readonly help: CommandSpec } {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") return "help";
   if (argv[0] === "--version" || argv[0] === "-v") return "version";
   const command = COMMANDS.find((c) => c.name === argv[0]);
@@ -93,7 +101,7 @@ export function parseArgs(argv: readonly string[]): ParsedCommand | "help" | "ve
   const options: Record<string, string | true> = {};
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === "--help" || a === "-h") return "help";
+    if (a === "--help" || a === "-h") return { help: command };
     if (a.startsWith("--")) {
       const [key, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
       const spec = command.options.find((o) => o.name === key);
@@ -116,13 +124,29 @@ export function parseArgs(argv: readonly string[]): ParsedCommand | "help" | "ve
   return { command, args, options };
 }
 
-export function helpText(version: string): string {
+function usage(c: CommandSpec): string {
+  return `mofhop ${c.name} ${c.args}${c.options.map((o) => (o.required === true ? ` --${o.name} ${o.value ?? ""}`.trimEnd() : ` [--${o.name}${o.value ? " " + o.value : ""}]`)).join("")}`;
+}
+
+function optionLines(c: CommandSpec, indent: string): string[] {
+  return c.options.map((o) => `${indent}--${o.name}${o.value ? " " + o.value : ""}`.padEnd(indent.length + 26) + o.description + (o.required === true ? " (required)" : ""));
+}
+
+/** The global help, or one command's (with its examples) when `command` is given. */
+export function helpText(version: string, command?: CommandSpec): string {
+  if (command !== undefined) {
+    const lines = [`mofhop ${version}`, "", `Usage: ${usage(command)}`, "", command.summary];
+    if (command.options.length > 0) lines.push("", "Options:", ...optionLines(command, "  "));
+    if (command.examples !== undefined && command.examples.length > 0) lines.push("", "Examples:", ...command.examples.map((e) => `  ${e}`));
+    lines.push("", "Exit codes: 0 ok, 2 bad input (the message names the field and value), 1 other failure.");
+    return lines.join("\n");
+  }
   const lines = [`mofhop ${version}: ion transport in MOF solid electrolytes`, "", "Usage:"];
   for (const c of COMMANDS) {
-    lines.push(`  mofhop ${c.name} ${c.args}${c.options.map((o) => ` [--${o.name}${o.value ? " " + o.value : ""}]`).join("")}`);
+    lines.push(`  ${usage(c)}`);
     lines.push(`      ${c.summary}`);
-    for (const o of c.options) lines.push(`      --${o.name}${o.value ? " " + o.value : ""}`.padEnd(28) + o.description);
+    lines.push(...optionLines(c, "      "));
   }
-  lines.push("", "Exit codes: 0 ok, 2 bad input (the message names the field and value), 1 other failure.");
+  lines.push("", "`mofhop COMMAND --help` shows one command with examples.", "Exit codes: 0 ok, 2 bad input (the message names the field and value), 1 other failure.");
   return lines.join("\n");
 }

@@ -23,7 +23,7 @@ export const SWEEP_COMMANDS: readonly CommandSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     options: [
-      { name: "out", value: "DIR", description: "sweep directory: results.jsonl, failures.jsonl, sweep.json (required)" },
+      { name: "out", value: "DIR", description: "sweep directory: results.jsonl, failures.jsonl, sweep.json", required: true },
       { name: "workers", value: "N", description: "worker threads (default: available CPUs)" },
       { name: "shard", value: "K/N", description: "run only the jobs with number % N == K (0 <= K < N)" },
       { name: "quiet", description: "no progress bar or notes on stderr" },
@@ -35,7 +35,7 @@ export const SWEEP_COMMANDS: readonly CommandSpec[] = [
     summary: "join shard directories into --out DIR; refuses gaps, duplicates and different sweeps",
     minArgs: 1,
     maxArgs: Infinity,
-    options: [{ name: "out", value: "DIR", description: "directory for the merged results.jsonl (required)" }],
+    options: [{ name: "out", value: "DIR", description: "directory for the merged results.jsonl", required: true }],
   },
 ];
 
