@@ -105,6 +105,12 @@ describe("mofhop run", () => {
     const c = mofhop("validate", scenarioFile({ ...tiny, temperaturesK: [25] }, "celsius.json"));
     expect(c.code).toBe(2);
     expect(c.stderr).toContain("temperaturesK.0: got 25; must be >= 150 K (temperatures are in kelvin: 25 C is 298.15 K)");
+    // compare names the file the error is in, and runs nothing
+    const celsius = scenarioFile({ ...tiny, name: "celsius", temperaturesK: [25] }, "celsius2.json");
+    const k = mofhop("compare", scenarioFile(tiny, "fine.json"), celsius, "--out", join(dir, "never-compared"));
+    expect(k.code).toBe(2);
+    expect(k.stderr).toContain(`${celsius}: temperaturesK.0: got 25`);
+    expect(existsSync(join(dir, "never-compared"))).toBe(false);
     const pellet = JSON.parse(readFileSync("scenarios/paper/pellet.json", "utf8")) as { cell: { rateCapability: Record<string, unknown> } & Record<string, unknown> };
     const bad = { ...pellet, cell: { ...pellet.cell, rateCapability: { ...pellet.cell.rateCapability, cutoffVoltageV: 3.6 } } };
     const r = mofhop("run", scenarioFile(bad, "cutoff.json"), "--json");

@@ -239,8 +239,19 @@ function fileCheckpoint(file: string, scenario: Scenario, every: string | true |
 async function compare(cmd: ParsedCommand): Promise<number> {
   const out = cmd.options.out;
   if (typeof out !== "string") throw new InputError("compare: --out DIR is required");
-  // validate every file before running any
-  const loaded = cmd.args.map((f) => loadScenario(f));
+  // validate every file, with the checks that need no heavy work, before running any; an
+  // error names the file it is in
+  const loaded = cmd.args.map((f) => {
+    try {
+      const l = loadScenario(f);
+      if (l.scenario.morphology !== undefined) checkMorphologyUpFront(l.scenario.morphology, l.scenario);
+      checkCellUpFront(l.scenario.cell);
+      return l;
+    } catch (e) {
+      if (e instanceof InputError && !e.message.includes(f)) throw new InputError(`${f}: ${e.message}`);
+      throw e;
+    }
+  });
   const names = loaded.map((l) => l.scenario.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new InputError(`compare: two scenarios are named '${dup}'; names must differ`);
