@@ -303,7 +303,7 @@ function summaryText(results: ReturnType<typeof runScenario>): string {
   for (const r of results.transport) {
     lines.push(
       `  ${r.temperatureK} K ${r.species}: sigma = ${r.conductivitySPerCm.toExponential(3)} +- ${r.conductivityStdErr.toExponential(1)} S/cm, ` +
-        `D* = ${r.tracerDiffusivityCm2PerS.toExponential(3)} cm2/s, Haven = ${r.havenRatio.toFixed(3)}`,
+        `D* = ${r.tracerDiffusivityCm2PerS.toExponential(3)} cm2/s, Haven = ${r.havenRatio.toFixed(3)} +- ${r.havenRatioStdErr.toFixed(3)}`,
     );
   }
   for (const t of results.transferenceNumber) lines.push(`  ${t.temperatureK} K cation share of the current: ${t.cation.toFixed(3)}`);
@@ -311,10 +311,25 @@ function summaryText(results: ReturnType<typeof runScenario>): string {
     lines.push(
       `  ${e.temperatureK} K effective: sigma = ${e.conductivitySPerCm.toExponential(3)}${e.conductivityStdErr === null ? "" : ` +- ${e.conductivityStdErr.toExponential(1)}`} S/cm ` +
         `(${e.realizations} realisation${e.realizations > 1 ? "s" : ""}; discretisation ${e.discretisationRelativeError === null ? "not estimated" : `${(100 * e.discretisationRelativeError).toFixed(1)} %`}), ` +
-        `tortuosity factor ${e.tortuosityFactor.toFixed(3)}, ${e.percolates ? "percolates" : "does not percolate"} (${e.solverIterations} iterations, residual ${e.relativeResidual.toExponential(1)})`,
+        `tortuosity factor ${e.tortuosityFactor.toFixed(3)}, ${e.percolates ? "percolates" : "does not percolate"} (${e.solverIterations} iterations, residual ${e.relativeResidual.toExponential(1)})` +
+        (e.lowFrequencyConductivitySPerCm !== undefined ? `; ${e.lowFrequencyConductivitySPerCm.toExponential(3)} S/cm once the gel lenses polarise (DC)` : ""),
     );
   }
   for (const a of results.arrhenius) lines.push(`  Ea (${a.of}) = ${a.activationEnergyEV.toFixed(4)} +- ${a.activationEnergyStdErr.toFixed(4)} eV`);
+  // the cell stage
+  for (const z of results.impedance ?? []) {
+    if (z.cell !== "Li|SE|Li") continue;
+    lines.push(`  ${z.temperatureK} K Li|SE|Li: R_bulk = ${z.bulkResistanceOhm.toPrecision(3)} ohm, R_int = ${z.interfacialResistanceOhm === null ? "not resolved" : `${z.interfacialResistanceOhm.toPrecision(3)} ohm`}`);
+  }
+  for (const t of results.transferenceNumber) {
+    if (t.evans === undefined) continue;
+    lines.push(`  ${t.temperatureK} K Evans/Bruce-Vincent: t+ = ${t.evans.tPlus.toFixed(3)}${t.membraneCationLowerBound !== undefined ? ` (>= ${t.membraneCationLowerBound.toFixed(3)} with paths the model leaves out)` : ""}, I0 = ${(t.evans.I0 * 1e6).toPrecision(3)} uA, Iss = ${(t.evans.Iss * 1e6).toPrecision(3)} uA`);
+  }
+  const cc = results.criticalCurrent;
+  if (cc !== undefined) lines.push(`  ${cc.temperatureK} K critical current density ${cc.criticalCurrentDensityMAPerCm2.toPrecision(3)} mA/cm2 (focusing ${cc.focusingFactor.toFixed(2)}, critical local ${cc.criticalLocalCurrentDensityMAPerCm2} mA/cm2)`);
+  if (results.rateCapability !== undefined && results.rateCapability.length > 0) {
+    lines.push(`  capacity (mAh/g): ${results.rateCapability.map((r) => `${r.cRate} C ${r.dischargeCapacityMAhPerG.toFixed(1)}${r.exceedsCriticalCurrent === true ? " (above the CCD)" : ""}`).join(", ")}`);
+  }
   return lines.join("\n");
 }
 
