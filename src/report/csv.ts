@@ -52,5 +52,22 @@ export function resultTables(results: Results): Record<string, string> {
     );
   }
   if (results.arrhenius.length > 0) out["arrhenius.csv"] = toCsv(results.arrhenius as unknown as Record<string, unknown>[]);
+  // spectra, one row per frequency and cell
+  const spectra = (results.impedance ?? []).flatMap((z) => z.frequenciesHz.map((f, i) => ({ temperatureK: z.temperatureK, cell: z.cell, frequencyHz: f, realOhm: z.realOhm[i], imagOhm: z.imagOhm[i] })));
+  if (spectra.length > 0) out["impedance.csv"] = toCsv(spectra);
+  // rate capability: one row per rate (with the loss breakdown), and the discharge curves
+  const rates = results.rateCapability ?? [];
+  if (rates.length > 0) {
+    out["rate-capability.csv"] = toCsv(
+      rates.map((r) => {
+        const { capacityMAhPerG: _c, voltageV: _v, capacityWithoutLossMAhPerG: w, ...rest } = r;
+        const extra: Record<string, unknown> = {};
+        if (w !== undefined) for (const [k, v] of Object.entries(w)) extra[`capacityWithout_${k}_MAhPerG`] = v;
+        return { ...rest, ...extra };
+      }),
+    );
+    const curves = rates.flatMap((r) => (r.capacityMAhPerG ?? []).map((q, i) => ({ cRate: r.cRate, capacityMAhPerG: q, voltageV: r.voltageV?.[i] })));
+    if (curves.length > 0) out["discharge-curves.csv"] = toCsv(curves);
+  }
   return out;
 }

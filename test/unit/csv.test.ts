@@ -24,4 +24,16 @@ describe("resultTables", () => {
     expect(first).toBe("273.15,1,0,,,,,,,,");
     expect(second).toBe("298.15,0.9,0.01,0.8,0.01,0.0002,0.0001,30,35,0.5,3600");
   });
+
+  it("writes the spectra, the rate table with its loss breakdown and the discharge curves as rows", () => {
+    const results = {
+      scenario: "t", transport: [], kmc: [], arrhenius: [], effective: [], transferenceNumber: [],
+      impedance: [{ temperatureK: 298.15, cell: "Li|SE|Li", frequenciesHz: [1e3, 1], realOhm: [10, 40], imagOhm: [-5, -1], bulkResistanceOhm: 10, interfacialResistanceOhm: 30 }],
+      rateCapability: [{ cRate: 1, dischargeCapacityMAhPerG: 150, capacityWithoutLossMAhPerG: { membrane: 151, interfaces: 150, cathodeElectrolyte: 150, solidDiffusion: 165 }, capacityMAhPerG: [0, 150], voltageV: [3.4, 2.5] }],
+    } as unknown as Results;
+    const t = resultTables(results);
+    expect(t["impedance.csv"]).toBe("temperatureK,cell,frequencyHz,realOhm,imagOhm\n298.15,Li|SE|Li,1000,10,-5\n298.15,Li|SE|Li,1,40,-1\n");
+    expect(t["rate-capability.csv"]).toBe("cRate,dischargeCapacityMAhPerG,capacityWithout_membrane_MAhPerG,capacityWithout_interfaces_MAhPerG,capacityWithout_cathodeElectrolyte_MAhPerG,capacityWithout_solidDiffusion_MAhPerG\n1,150,151,150,150,165\n");
+    expect(t["discharge-curves.csv"]).toBe("cRate,capacityMAhPerG,voltageV\n1,0,3.4\n1,150,2.5\n");
+  });
 });
