@@ -246,6 +246,11 @@ describe("mofhop compare", () => {
     expect(mofhop("compare", a, b, "--out", two, "--workers", "2").code).toBe(0);
     expect(readFileSync(join(two, "compare.csv"), "utf8")).toBe(readFileSync(join(one, "compare.csv"), "utf8"));
     for (const f of ["compare.md", "arrhenius.svg", "index.html", join("cmp-a", "results.json")]) expect(existsSync(join(one, f))).toBe(true);
+    // where it came from: files, names, seeds, version and date, on the page and in provenance.json
+    const prov = JSON.parse(readFileSync(join(one, "provenance.json"), "utf8")) as { mofhopVersion: string; date: string; scenarios: { file: string; name: string; seed: number }[] };
+    expect(prov.scenarios).toEqual([{ file: a, name: "cmp-a", seed: tiny.seed }, { file: b, name: "cmp-b", seed: tiny.seed }]);
+    expect(Number.isNaN(Date.parse(prov.date))).toBe(false);
+    expect(readFileSync(join(one, "index.html"), "utf8")).toContain(`Produced by mofhop ${prov.mofhopVersion}`);
   });
   it("refuses two scenarios of one name", () => {
     const a = scenarioFile({ ...tiny, name: "same" }, "same-1.json");

@@ -290,7 +290,11 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     }
   }
   bar.done();
-  const files = await compareReport(all);
+  const files = await compareReport(all, {
+    mofhopVersion: version(),
+    date: new Date().toISOString(),
+    scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
+  });
   for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), JSON.stringify(r, null, 2) + "\n");
   for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
   process.stdout.write(files["compare.md"]!);

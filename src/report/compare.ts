@@ -164,8 +164,16 @@ export function limitsMarkdown(rows: readonly LimitRow[], cRate: number): string
   return lines.join("\n") + "\n";
 }
 
+/** Where a comparison came from: written to provenance.json and stated on the HTML page. */
+export interface Provenance {
+  readonly mofhopVersion: string;
+  /** ISO 8601 time the comparison finished. */
+  readonly date: string;
+  readonly scenarios: readonly { readonly file: string; readonly name: string; readonly seed: number }[];
+}
+
 /** All files of a comparison, by name. */
-export async function compareReport(all: readonly Results[]): Promise<Record<string, string>> {
+export async function compareReport(all: readonly Results[], provenance?: Provenance): Promise<Record<string, string>> {
   const rows = compareRows(all);
   const files: Record<string, string> = {};
   files["compare.csv"] = toCsv(rows.map(flat));
@@ -208,9 +216,13 @@ export async function compareReport(all: readonly Results[]): Promise<Record<str
   for (const f of figures) files[f.file] = f.svg;
 
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
+  if (provenance !== undefined) files["provenance.json"] = JSON.stringify(provenance, null, 2) + "\n";
   files["index.html"] = htmlReport({
     title: "mofhop: designs compared",
     notes: [
+      ...(provenance !== undefined
+        ? [`Produced by mofhop ${provenance.mofhopVersion} on ${provenance.date} from ${provenance.scenarios.map((x) => `${x.file} (${x.name}, seed ${x.seed})`).join(", ")}; the same files and seeds give the same numbers.`]
+        : []),
       "Every number below was computed by mofhop from the scenario files listed; standard errors come from KMC replicas and morphology realisations; the discretisation column is the estimated relative error of sigma from the grid (voxel designs: a solve on voxels twice as large) or from the contact element (particle networks).",
       "sigma: the membrane's effective conductivity from the resistor network where the scenario has a morphology, else the MOF's intrinsic (KMC) conductivity.",
     ],
