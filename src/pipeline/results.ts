@@ -135,6 +135,12 @@ export interface EffectiveRow {
   /** Conductivity of the MOF phase used (KMC), S/cm, when the morphology takes it from the KMC. */
   readonly mofConductivitySPerCm?: number;
   /**
+   * Cation and anion conductivities, S/cm, adding up to conductivitySPerCm: present when every
+   * conducting phase splits its current alike (then exact by linearity); absent otherwise.
+   */
+  readonly cationConductivitySPerCm?: number;
+  readonly anionConductivitySPerCm?: number;
+  /**
    * Particles in a gel: the conductivity once the gel lenses between particles have polarised
    * (their anions held at the MOF faces; within about a millisecond), mean over realisations,
    * S/cm. What DC experiments and the cell see; conductivitySPerCm is the high-frequency value.

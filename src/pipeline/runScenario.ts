@@ -52,6 +52,27 @@ export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick
   if (m.kind === "particles-in-gel") checkParticlesInGelUpFront(scenario, m);
 }
 
+/**
+ * The cation and anion conductivities of a membrane whose conducting phases all split their
+ * current alike (one transference number t for every phase, the MOF's from the KMC): then
+ * every element of the network, grain boundaries and interfaces included, carries each carrier
+ * in that proportion, and by linearity sigma_+ = t sigma, sigma_- = (1 - t) sigma exactly.
+ * Otherwise (phases with different t, or the gel lenses of particles in a gel, whose two
+ * carriers cannot convert at the MOF faces) the per-carrier networks do not add up to the
+ * one-network sigma, and no partials are reported.
+ */
+function partialConductivities(m: NonNullable<Scenario["morphology"]>, sigma: number, mofShare: number | undefined): { cationConductivitySPerCm?: number; anionConductivitySPerCm?: number } {
+  if (m.kind === "particles-in-gel") return {};
+  const shares: number[] = [];
+  for (const p of m.phases) {
+    if (p.conductivitySPerCm === 0) continue;
+    shares.push(p.conductivitySPerCm !== undefined ? (p.transferenceNumber ?? 1) : (mofShare ?? 1));
+  }
+  if (shares.length === 0 || shares.some((t) => Math.abs(t - shares[0]!) > 1e-12)) return {};
+  const t = shares[0]!;
+  return { cationConductivitySPerCm: t * sigma, anionConductivitySPerCm: (1 - t) * sigma };
+}
+
 /** Checks of the cell experiments that need no heavy work, before the KMC starts. */
 export function checkCellUpFront(cell: Scenario["cell"]): void {
   const rc = cell?.rateCapability;
@@ -159,7 +180,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       }
     }
   }
-  const networks = scenario.morphology === undefined ? null : runNetworks(scenario, kmcRows, options);
+  const networks = scenario.morphology === undefined ? null : runNetworks(scenario, kmcRows, options, transferenceNumber);
   const effective = networks?.rows ?? [];
   if (effective.length >= 2 && effective.filter((r) => r.conductivitySPerCm > 0).length >= 2) {
     const form = scenario.arrhenius?.form ?? "sigmaT";
@@ -238,6 +259,7 @@ function runNetworks(
   scenario: Scenario,
   kmcRows: readonly KmcRunRow[],
   options: RunOptions,
+  kmcShares: readonly TransferenceRow[],
 ): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: { contactArea: number; mofVolume: number } | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
@@ -337,6 +359,7 @@ function runNetworks(
       solverIterations: Math.max(...rs.map((x) => x.iterations)),
       relativeResidual: Math.max(...rs.map((x) => x.residual)),
       ...(takesKmc && k !== undefined ? { mofConductivitySPerCm: k.totalConductivitySPerCm } : {}),
+      ...partialConductivities(m, sig.mean, kmcShares.find((t) => t.temperatureK === temperatureK)?.cation),
       ...(lowFrequency[ti]!.length > 0 ? { lowFrequencyConductivitySPerCm: lowFrequency[ti]!.reduce((a, b) => a + b, 0) / lowFrequency[ti]!.length } : {}),
       ...(bypass[ti]!.some((b) => b > 0) ? { anionBypassBoundSPerCm: bypass[ti]!.reduce((a, b) => a + b, 0) / bypass[ti]!.length } : {}),
       realizations: R,
