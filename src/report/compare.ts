@@ -207,6 +207,11 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
   }
   const nyquist = all.flatMap((r) => (r.impedance ?? []).filter((z) => z.cell === "Li|SE|Li").map((z) => ({ name: r.scenario, realOhm: z.realOhm, imagOhm: z.imagOhm })));
   if (nyquist.length > 0) figures.push({ file: "nyquist.svg", caption: "Impedance of Li|SE|Li cells (Nyquist)", svg: await nyquistPlot(nyquist) });
+  // one plot per design as well, each on its own (equal-axis) scale: designs whose resistances
+  // differ by orders of magnitude are dots at the origin of the shared plot
+  if (nyquist.length > 1) {
+    for (const z of nyquist) figures.push({ file: `nyquist-${z.name}.svg`, caption: `Impedance of Li|SE|Li, ${z.name} (Nyquist, own scale)`, svg: await nyquistPlot([z], { title: z.name }) });
+  }
   const rate = all.filter((r) => (r.rateCapability ?? []).length > 0).map((r) => ({ name: r.scenario, points: r.rateCapability!.map((x) => ({ cRate: x.cRate, dischargeCapacityMAhPerG: x.dischargeCapacityMAhPerG, ...(x.dischargeCapacityStdErr !== undefined ? { stdErr: x.dischargeCapacityStdErr } : {}) })) }));
   if (rate.length > 0) figures.push({ file: "rate-capability.svg", caption: "Discharge capacity of Li | SE | LiFePO4 against C-rate", svg: await rateCapabilityPlot(rate) });
   for (const r of all) {
