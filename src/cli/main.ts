@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
-import { buildLattice } from "../pipeline/kmcModel.js";
+import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import { buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
@@ -126,6 +126,7 @@ function validate(cmd: ParsedCommand): number {
   const parts: string[] = [];
   if (scenario.lattice !== undefined) {
     const lattice = buildLattice(scenario); // geometry errors are input errors too
+    buildKmcModel(scenario, lattice, scenario.temperaturesK[0]!); // ion counts, effective barriers
     parts.push(`${scenario.lattice.kind} ${scenario.lattice.cells.join("x")} cells (${lattice.siteCount} sites), ${scenario.species!.map((s) => s.name).join(", ")}`);
   }
   if (scenario.morphology !== undefined) {

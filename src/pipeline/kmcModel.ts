@@ -9,7 +9,7 @@ import { InputError, ResourceError, ScenarioError } from "../core/errors.js";
 import { cubicLattice } from "../structure/lattice/cubic.js";
 import { siteCountOfType, type PeriodicLattice } from "../structure/lattice/lattice.js";
 import { uio67So3Lattice } from "../structure/lattice/uio67.js";
-import { openSiteCount, type KmcModel, type SpeciesModel } from "../transport/kmc/model.js";
+import { checkModel, openSiteCount, type KmcModel, type SpeciesModel } from "../transport/kmc/model.js";
 import { UIO67_ION_PRESETS } from "../scenario/presets.js";
 import type { Scenario } from "../scenario/schema.js";
 
@@ -109,11 +109,13 @@ export function buildKmcModel(scenario: Scenario, lattice: PeriodicLattice, temp
   const species = partial.map((sp) => ({ ...sp, count: sp.count! }));
   const field = kmc?.fieldVPerCm ?? 0;
   const J = kmc?.interactionEV ?? 0;
-  return {
+  const model: KmcModel = {
     lattice,
     species,
     temperatureK,
     fieldVPerCm: typeof field === "number" ? [field, 0, 0] : field,
     ...(J !== 0 ? { interactionEV: species.flatMap(() => species.map(() => J)) } : {}),
   };
+  checkModel(model); // counts, closed sites, effective barriers: before any KMC work
+  return model;
 }

@@ -89,7 +89,9 @@ describe("detailed balance", () => {
     const J = -0.03; // attractive, eV
     const model: KmcModel = {
       lattice: cubicLattice({ kind: "simple-cubic", cells: [4, 4, 4], latticeConstantAngstrom: 1 }),
-      species: [{ name: "ion", charge: 1, attemptFrequencyHz: 1, hopBarrierEV: [0], siteEnergyEV: [0], count: 2 }],
+      // the barrier keeps every effective barrier >= 0 (0.1 - 5 x 0.03 / 2 at worst); the
+      // fraction of time adjacent does not depend on it
+      species: [{ name: "ion", charge: 1, attemptFrequencyHz: 1, hopBarrierEV: [0.1], siteEnergyEV: [0], count: 2 }],
       temperatureK: T,
       fieldVPerCm: [0, 0, 0],
       interactionEV: [J],

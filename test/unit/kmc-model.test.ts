@@ -40,3 +40,23 @@ describe("ion counts from charge neutrality on uio67-so3 (48 sulfonates per cell
     );
   });
 });
+
+describe("effective barriers never go below zero", () => {
+  // Ea + dE/2 with the largest drop of pair energy: on the simple-cubic lattice (6 neighbours)
+  // a repulsion J lowers a hop's barrier by at most 5 J / 2 (the other 5 neighbours of the
+  // origin occupied, none of the target's).
+  const cubic = (J: number, barrier: number) =>
+    parseScenario({
+      name: "t", temperaturesK: [298.15], lattice: { kind: "simple-cubic", cells: [4, 4, 4], latticeConstantAngstrom: 3 },
+      species: [{ name: "Li+", charge: 1, occupancy: 0.5, hopBarrierEV: barrier, attemptFrequencyHz: 1e13 }],
+      kmc: { interactionEV: J },
+    });
+  it("refuses a repulsion that can push a barrier below zero, naming the hop and the configuration", () => {
+    const s = cubic(0.1, 0.2); // 0.2 - 5 x 0.1 / 2 = -0.05
+    expect(() => buildKmcModel(s, buildLattice(s), 298.15)).toThrow(/species.0.hopBarrierEV: Li\+'s nn hop \(site -> site, barrier 0.2 eV\) reaches an effective barrier of -0.050 eV when the other 5 neighbours of its origin repel it/);
+  });
+  it("accepts it at the limit", () => {
+    const s = cubic(0.08, 0.2); // 0.2 - 0.2 = 0
+    expect(() => buildKmcModel(s, buildLattice(s), 298.15)).not.toThrow();
+  });
+});

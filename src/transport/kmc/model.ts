@@ -97,4 +97,46 @@ export function checkModel(model: KmcModel): void {
   if (total === 0) throw new InputError("species: no ions in the box (occupancy or count gives 0 ions)");
   if (model.interactionEV !== undefined && model.interactionEV.length !== species.length * species.length)
     throw new InputError(`interactionEV: needs ${species.length}x${species.length} values, got ${model.interactionEV.length}`);
+  checkEffectiveBarriers(model);
+}
+
+/**
+ * No hop may have a negative effective barrier Ea + dE/2 in any configuration (the rate would
+ * exceed the attempt frequency and, worse, fall as the temperature rises). The lowest one a hop
+ * can reach: its site-energy and field terms, and the largest drop of pair energy, when the
+ * other z_i - 1 neighbours of the origin all hold ions that repel it (J > 0) and the other
+ * z_j - 1 neighbours of the target all hold ions that attract it (J < 0).
+ */
+function checkEffectiveBarriers(model: KmcModel): void {
+  const { lattice, species, fieldVPerCm } = model;
+  const J = model.interactionEV;
+  const nS = species.length;
+  for (let s = 0; s < nS; s++) {
+    const sp = species[s]!;
+    let jMin = 0, jMax = 0;
+    if (J !== undefined) for (let t = 0; t < nS; t++) { jMin = Math.min(jMin, J[s * nS + t]!); jMax = Math.max(jMax, J[s * nS + t]!); }
+    for (let b = 0; b < lattice.basisCount; b++) {
+      const ei = sp.siteEnergyEV[lattice.basisSiteType[b]!]!;
+      const zi = lattice.bondStart[b + 1]! - lattice.bondStart[b]!;
+      for (let k = lattice.bondStart[b]!; k < lattice.bondStart[b + 1]!; k++) {
+        const tb = lattice.bondTarget[k]!;
+        const ej = sp.siteEnergyEV[lattice.basisSiteType[tb]!]!;
+        const ea = sp.hopBarrierEV[lattice.bondHopType[k]!]!;
+        if (!Number.isFinite(ei) || !Number.isFinite(ej) || !Number.isFinite(ea)) continue;
+        const zj = lattice.bondStart[tb + 1]! - lattice.bondStart[tb]!;
+        const work = sp.charge * (fieldVPerCm[0] * lattice.bondVectorAngstrom[3 * k]! + fieldVPerCm[1] * lattice.bondVectorAngstrom[3 * k + 1]! + fieldVPerCm[2] * lattice.bondVectorAngstrom[3 * k + 2]!) * CM_PER_ANGSTROM;
+        const pairDrop = (zj - 1) * jMin - (zi - 1) * jMax; // <= 0
+        const lowest = ea + 0.5 * (ej - ei - work + pairDrop);
+        if (lowest < 0) {
+          const hop = lattice.hopTypeNames[lattice.bondHopType[k]!], from = lattice.siteTypeNames[lattice.basisSiteType[b]!], to = lattice.siteTypeNames[lattice.basisSiteType[tb]!];
+          throw new InputError(
+            `species.${s}.hopBarrierEV: ${sp.name}'s ${hop} hop (${from} -> ${to}, barrier ${ea} eV) reaches an effective barrier of ${lowest.toFixed(3)} eV` +
+              (pairDrop < 0 ? ` when the other ${zi - 1} neighbours of its origin repel it and the other ${zj - 1} of its target attract it (interactionEV)` : "") +
+              (work !== 0 ? ` under the field (${(work).toFixed(3)} eV per hop)` : "") +
+              "; effective barriers must stay >= 0: raise the barrier or lower the site-energy difference, field or interaction",
+          );
+        }
+      }
+    }
+  }
 }
