@@ -27,4 +27,19 @@ describe("compareReport", () => {
     expect(files["nyquist-small.svg"]).not.toContain("40,000");
     expect(files["index.html"]).toContain("Nyquist, own scale");
   });
+
+  it("draws discharge curves only for rates that gave capacity, and names the others", async () => {
+    const r = design("cell", 1);
+    const withRates = {
+      ...r,
+      rateCapability: [
+        { cRate: 0.2, dischargeCapacityMAhPerG: 150, capacityMAhPerG: [0, 75, 150], voltageV: [3.4, 3.3, 2.5] },
+        { cRate: 5, dischargeCapacityMAhPerG: 0, capacityMAhPerG: [0], voltageV: [-14.6] },
+      ],
+    } as Results;
+    const files = await compareReport([withRates]);
+    const svg = files["discharge-cell.svg"]!;
+    expect(svg).toContain("no capacity at 5 C");
+    expect(svg).not.toContain("−14"); // the axis does not reach the lone point far below the cut-off
+  });
 });
