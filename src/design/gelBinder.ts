@@ -31,25 +31,18 @@
  */
 import { InputError } from "../core/errors.js";
 import type { RandomStream } from "../core/rng.js";
-import { packSpheres } from "../structure/morphology/pack.js";
-import { lognormalDiameters } from "../structure/morphology/sampling.js";
 import { MAX_NECK_RATIO, sphereNeckResistanceOhm } from "./contacts.js";
 import type { PeriodicGraph } from "./graph.js";
-import { nearPairs } from "./pairs.js";
+import { checkParticleSizes, nearPairs, packParticles, type ParticleSizes } from "./pairs.js";
 
-export interface GelBinderOptions {
-  /** Median particle diameter, nm. */
-  readonly particleDiameterNm: number;
-  /** Standard deviation of ln(diameter) (truncated at 3 sd). */
-  readonly diameterLogSd: number;
+/** Particle sizes (pairs.ts; particleCount default 1000) and the composition's phase volumes. */
+export interface GelBinderOptions extends ParticleSizes {
   /** Volume fraction of MOF in the membrane. */
   readonly mofVolumeFraction: number;
   /** Volume fraction of gel in the membrane. */
   readonly gelVolumeFraction: number;
   /** Binder film kept between particle surfaces, nm (> 0). */
   readonly filmThicknessNm: number;
-  /** Particles in the periodic box (about). Default 1000. */
-  readonly particleCount?: number;
   /** Points sampled to place the gel. Default 100000. */
   readonly binderSamples?: number;
 }
@@ -87,8 +80,7 @@ export interface GelBinder {
 }
 
 export function checkGelBinder(o: GelBinderOptions, path: string): void {
-  if (!(o.particleDiameterNm > 0 && Number.isFinite(o.particleDiameterNm))) throw new InputError(`${path}.particleDiameterNm: got ${o.particleDiameterNm}; must be > 0`);
-  if (!(o.diameterLogSd >= 0 && o.diameterLogSd <= 1)) throw new InputError(`${path}.diameterLogSd: got ${o.diameterLogSd}; must be in [0, 1]`);
+  checkParticleSizes(o, 1000, path);
   if (!(o.filmThicknessNm > 0 && Number.isFinite(o.filmThicknessNm))) throw new InputError(`${path}.filmThicknessNm: got ${o.filmThicknessNm}; must be > 0`);
   if (!(o.mofVolumeFraction > 0 && o.gelVolumeFraction > 0 && o.mofVolumeFraction + o.gelVolumeFraction < 1)) {
     throw new InputError(`${path}.porosity: MOF ${o.mofVolumeFraction} and gel ${o.gelVolumeFraction} by volume leave no pore space; the particle network needs porosity > 0`);
@@ -99,8 +91,6 @@ export function checkGelBinder(o: GelBinderOptions, path: string): void {
       `${path}.porosity: MOF volume fraction ${o.mofVolumeFraction.toFixed(3)} with ${o.filmThicknessNm} nm films packs the coated particles to ${inflated.toFixed(3)}, above ${MAX_INFLATED_FRACTION} (random close packing): use a larger porosity or a thinner film`,
     );
   }
-  const n = o.particleCount ?? 1000;
-  if (!(Number.isInteger(n) && n >= 50 && n <= 200_000)) throw new InputError(`${path}.particleCount: got ${n}; must be an integer in [50, 200000]`);
   const k = o.binderSamples ?? 100_000;
   if (!(Number.isInteger(k) && k >= 1000)) throw new InputError(`${path}.binderSamples: got ${k}; must be an integer >= 1000`);
 }
@@ -115,28 +105,8 @@ export function inflatedFraction(o: Pick<GelBinderOptions, "particleDiameterNm" 
 /** Build one realisation. Lengths inside are nm; the graph is in cm. */
 export function gelBinder(o: GelBinderOptions, stream: RandomStream, path = "design"): GelBinder {
   checkGelBinder(o, path);
-  const count = o.particleCount ?? 1000;
-  const phi = o.mofVolumeFraction, hf = o.filmThicknessNm;
-  const meanVolume = (Math.PI / 6) * o.particleDiameterNm ** 3 * Math.exp(4.5 * o.diameterLogSd ** 2);
-  const diameters = lognormalDiameters(stream, o.particleDiameterNm, o.diameterLogSd, count * meanVolume);
-  const n = diameters.length;
-  let solid = 0, dMax = 0;
-  for (let i = 0; i < n; i++) {
-    solid += (Math.PI / 6) * diameters[i]! ** 3;
-    dMax = Math.max(dMax, diameters[i]!);
-  }
-  const L = Math.cbrt(solid / phi);
-  if (L < 2 * (dMax + hf)) {
-    throw new InputError(`${path}.particleCount: ${count} particles make a box of ${L.toFixed(0)} nm, less than twice the largest coated particle (${(dMax + hf).toFixed(0)} nm); use more particles`);
-  }
-  const radii = new Float64Array(n), inflated = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    radii[i] = diameters[i]! / 2;
-    inflated[i] = radii[i]! + hf / 2;
-  }
-  const start = new Float64Array(3 * n);
-  for (let k = 0; k < 3 * n; k++) start[k] = stream.nextFloat() * L;
-  const pos = packSpheres(start, inflated, [L, L, L], { tolerance: 1e-4 }).positions;
+  const { radii, positions: pos, boxNm: L, solidNm3: solid } = packParticles(o, 1000, o.mofVolumeFraction, o.filmThicknessNm, stream, path);
+  const n = radii.length, hf = o.filmThicknessNm;
 
   // the gel: the sampled points with the smallest two-surface gap d1 + d2
   const samples = o.binderSamples ?? 100_000;

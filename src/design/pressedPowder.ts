@@ -23,24 +23,17 @@
  */
 import { InputError } from "../core/errors.js";
 import type { RandomStream } from "../core/rng.js";
-import { packSpheres } from "../structure/morphology/pack.js";
-import { lognormalDiameters } from "../structure/morphology/sampling.js";
 import { checkMaterial, contactSpot, contactTransferError, finiteSphereFactor, MAX_NECK_RATIO, rumpfContactForceN, sphereNeckResistanceOhm, type ContactMaterial } from "./contacts.js";
 import type { PeriodicGraph } from "./graph.js";
-import { nearPairs } from "./pairs.js";
+import { checkParticleSizes, nearPairs, packParticles, type ParticleSizes } from "./pairs.js";
 
-export interface PressedPowderOptions {
-  /** Median particle diameter, nm. */
-  readonly particleDiameterNm: number;
-  /** Standard deviation of ln(diameter) (truncated at 3 sd). */
-  readonly diameterLogSd: number;
+/** Particle sizes (pairs.ts; particleCount default 2000) and the pressing. */
+export interface PressedPowderOptions extends ParticleSizes {
   /** Solid volume fraction of the particle skeleton, (0, 0.6]. */
   readonly solidFraction: number;
   /** Pressing pressure, Pa. */
   readonly pressurePa: number;
   readonly material: ContactMaterial;
-  /** Particles in the periodic box (about; the box holds whole particles). Default 2000. */
-  readonly particleCount?: number;
 }
 
 /** Highest solid fraction the packer reaches reliably without overlaps. */
@@ -75,41 +68,20 @@ export interface PressedPowder {
 }
 
 export function checkPressedPowder(o: PressedPowderOptions, path: string): void {
-  if (!(o.particleDiameterNm > 0 && Number.isFinite(o.particleDiameterNm))) throw new InputError(`${path}.particleDiameterNm: got ${o.particleDiameterNm}; must be > 0`);
-  if (!(o.diameterLogSd >= 0 && o.diameterLogSd <= 1)) throw new InputError(`${path}.diameterLogSd: got ${o.diameterLogSd}; must be in [0, 1]`);
+  checkParticleSizes(o, 2000, path);
   if (!(o.solidFraction > 0 && o.solidFraction <= MAX_PACKED_FRACTION)) {
     throw new InputError(`${path}.solidFraction: got ${o.solidFraction}; must be in (0, ${MAX_PACKED_FRACTION}] (denser powders deform plastically in bulk, which the particle network does not model)`);
   }
   if (!(o.pressurePa > 0 && Number.isFinite(o.pressurePa))) throw new InputError(`${path}.pressureMPa: got ${o.pressurePa / 1e6}; must be > 0`);
   checkMaterial(o.material, `${path}.material`);
-  const n = o.particleCount ?? 2000;
-  if (!(Number.isInteger(n) && n >= 50 && n <= 200_000)) throw new InputError(`${path}.particleCount: got ${n}; must be an integer in [50, 200000]`);
 }
 
 /** Build one realisation. Lengths inside are nm; the graph is in cm. `path` prefixes the fields named in errors. */
 export function pressedPowder(o: PressedPowderOptions, stream: RandomStream, path = "design"): PressedPowder {
   checkPressedPowder(o, path);
-  const count = o.particleCount ?? 2000;
   const phi = o.solidFraction;
-  // diameters first (their total volume fixes the box), then uniform centres
-  const meanVolume = (Math.PI / 6) * o.particleDiameterNm ** 3 * Math.exp(4.5 * o.diameterLogSd ** 2);
-  const diameters = lognormalDiameters(stream, o.particleDiameterNm, o.diameterLogSd, count * meanVolume);
-  const n = diameters.length;
-  let solid = 0;
-  for (let i = 0; i < n; i++) solid += (Math.PI / 6) * diameters[i]! ** 3;
-  const L = Math.cbrt(solid / phi);
-  let dMax = 0;
-  for (let i = 0; i < n; i++) dMax = Math.max(dMax, diameters[i]!);
-  if (L < 2 * dMax) {
-    // pairs are found by the minimum image: the box must hold twice the largest particle
-    throw new InputError(`${path}.particleCount: ${count} particles make a box of ${L.toFixed(0)} nm, less than twice the largest particle (${dMax.toFixed(0)} nm at sd(ln d) ${o.diameterLogSd}); use more particles`);
-  }
-  const radii = new Float64Array(n);
-  for (let i = 0; i < n; i++) radii[i] = diameters[i]! / 2;
-  const start = new Float64Array(3 * n);
-  for (let k = 0; k < 3 * n; k++) start[k] = stream.nextFloat() * L;
-  const pack = packSpheres(start, radii, [L, L, L], { tolerance: 1e-4 });
-  const pos = pack.positions;
+  const { radii, positions: pos, boxNm: L, solidNm3: solid } = packParticles(o, 2000, phi, 0, stream, path);
+  const n = radii.length;
 
   // every pair an approach could close: the plastic approach a^2 / (2 R*) at the largest
   // accepted a/R (0.6) is 0.18 (r_i + r_j) for equal spheres
