@@ -20,10 +20,9 @@
  * and the solver's sigma for the piece, G_piece (d/2)/(d/2)^2 with G_piece = G/2, equals G/d.
  */
 import { describe, expect, it } from "vitest";
+import { conductorRatio } from "../conductor-ratio.js";
 import { createVoxelGrid, type VoxelGrid } from "../../src/structure/voxel/grid.js";
-import { solveNetwork } from "../../src/transport/network/solve.js";
 
-const TOL = 1e-10;
 
 /** N^3 voxels of the full cell (full = true) or its (N/2)^3 corner piece. */
 function neckGrid(n: number, aOverR: number, full: boolean): VoxelGrid {
@@ -36,16 +35,9 @@ function neckGrid(n: number, aOverR: number, full: boolean): VoxelGrid {
   return createVoxelGrid([m, m, m], phase, new Int32Array(m * m * m));
 }
 
-/** sigma_eff / sigma (phase 1 at 1 S/cm, phase 0 insulating; sigma_eff is scale-free). */
+/** sigma_eff / sigma of the necked-sphere cell (test/conductor-ratio.ts). */
 function ratio(n: number, aOverR: number, full = false): number {
-  const r = solveNetwork(neckGrid(n, aOverR, full), {
-    phases: [{ label: 0, conductivitySPerCm: 0 }, { label: 1, conductivitySPerCm: 1 }],
-    voxelNm: 1,
-    tolerance: TOL,
-    currentDensity: false,
-    phaseConnectivity: false,
-  });
-  return r.conductivitySPerCm;
+  return conductorRatio(neckGrid(n, aOverR, full));
 }
 
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);

@@ -66,10 +66,10 @@
  * asserts what was measured.
  */
 import { describe, expect, it } from "vitest";
+import { conductorRatio } from "../conductor-ratio.js";
 import { contactTransferError, finiteSphereFactor, sphereNeckResistanceOhm } from "../../src/design/contacts.js";
 import { graphConductivity, type PeriodicGraph } from "../../src/design/graph.js";
 import { createVoxelGrid, type VoxelGrid } from "../../src/structure/voxel/grid.js";
-import { solveNetwork } from "../../src/transport/network/solve.js";
 
 type Lattice = "bcc" | "fcc" | "chain" | "square";
 type Vec3 = readonly [number, number, number];
@@ -91,7 +91,6 @@ const LAT: Record<Lattice, { cell: Vec3; basis: readonly Vec3[]; z: number; sumD
   chain: { cell: [2, 2.5, 2.5], basis: [[0, 0, 0]], z: 2, sumDx2: 8, rep: [2, 1, 1] },
   square: { cell: [2, 2, 2.5], basis: [[0, 0, 0]], z: 4, sumDx2: 8, rep: [2, 2, 1] },
 };
-const TOL = 1e-10;
 
 /** The full cell (full = true) or its corner eighth; N = voxels along the cell's x side (cubic voxels). */
 function latticeGrid(lat: Lattice, n: number, aOverR: number, full: boolean): VoxelGrid {
@@ -122,16 +121,9 @@ function latticeGrid(lat: Lattice, n: number, aOverR: number, full: boolean): Vo
   return createVoxelGrid([mx, my, mz], phase, new Int32Array(phase.length));
 }
 
-/** Voxel sigma_eff / sigma (phase 1 at 1 S/cm, phase 0 insulating). */
+/** Voxel sigma_eff / sigma of a lattice cell (test/conductor-ratio.ts). */
 function voxelRatio(lat: Lattice, n: number, aOverR: number, full = false): number {
-  const r = solveNetwork(latticeGrid(lat, n, aOverR, full), {
-    phases: [{ label: 0, conductivitySPerCm: 0 }, { label: 1, conductivitySPerCm: 1 }],
-    voxelNm: 1,
-    tolerance: TOL,
-    currentDensity: false,
-    phaseConnectivity: false,
-  });
-  return r.conductivitySPerCm;
+  return conductorRatio(latticeGrid(lat, n, aOverR, full));
 }
 
 /** Periodic nearest-neighbour graph of rep copies of the conventional cell (cm; R = 1 cm). */

@@ -22,6 +22,7 @@ import { describe, expect, it } from "vitest";
 import { GEL_LENS_ERROR_PER_WET_RATIO, gelBinder, gelBinderConductances, gelLens, inflatedFraction, lensWetRadius, type GelBinder } from "../../src/design/gelBinder.js";
 import { graphConductivity } from "../../src/design/graph.js";
 import { expectWithinErrors } from "../stats-tolerance.js";
+import { estimate } from "../../src/core/stats.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { buildNetworkDesign } from "../../src/pipeline/design.js";
 import type { ParticlesInGelSettings } from "../../src/scenario/schema.js";
@@ -156,8 +157,8 @@ describe("particles in a gel: box-size convergence", () => {
         const ax = graphConductivity(net.graph, G, [0, 1, 2], { tolerance: 1e-10 });
         v.push(ax.reduce((a, x) => a + x.conductivitySPerCm, 0) / 3);
       }
-      const mean = v.reduce((x, y) => x + y, 0) / seeds;
-      return { mean, se: Math.sqrt(v.reduce((x, y) => x + (y - mean) ** 2, 0) / (seeds - 1) / seeds) };
+      const e = estimate(v);
+      return { mean: e.mean, se: e.stdErr };
     };
     const small = stats(300, 10), large = stats(1200, 4);
     expectWithinErrors(small.mean, large.mean, Math.hypot(small.se, large.se));

@@ -15,6 +15,7 @@ import type { KmcModel } from "../../src/transport/kmc/model.js";
 import type { Scheme } from "../../src/transport/kmc/engine.js";
 import { BOLTZMANN_EV_PER_K, BOLTZMANN_J_PER_K, ELEMENTARY_CHARGE_C } from "../../src/core/constants.js";
 import { expectWithinErrors } from "../stats-tolerance.js";
+import { estimate } from "../../src/core/stats.js";
 
 const T = 300;
 const NU = 1e13;
@@ -79,21 +80,25 @@ describe("exclusion-only lattice gas: D_sigma = D0 (M - N) / (M - 1)", () => {
   }
 });
 
+/** D_sigma over independent one-replica runs of 2 blocks each: mean and standard error. */
+function twoBlockRuns(m: KmcModel, runs: number, equilibrationHops: number, hops: number, seed: number, label: string) {
+  const v: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const { summary } = runKmc(m, { replicas: 1, equilibrationHops, hops, blocks: 2 }, (r) => createStream(seed, label, k, r));
+    v.push(summary.species[0]!.chargeDiffusivityCm2PerS);
+  }
+  return estimate(v);
+}
+
 describe("the charge diffusivity estimator is unbiased with few blocks", () => {
   it("zero field, 2 blocks per run: the mean over 300 runs matches D0 (M - N) / (M - 1)", () => {
     // Each run is one replica of 2 blocks, so a drift estimated from the run's own blocks and
     // subtracted would bias D_sigma low by a factor 1/2 (the old estimator). The mean over
     // independent runs must match the exact value (Kutner 1981) within its standard error.
-    const m = model("simple-cubic", 8, 256), N = 256, M = 512;
-    const v: number[] = [];
-    for (let k = 0; k < 300; k++) {
-      const { summary } = runKmc(m, { replicas: 1, equilibrationHops: 2000, hops: 4000, blocks: 2 }, (r) => createStream(11, "few-blocks", k, r));
-      v.push(summary.species[0]!.chargeDiffusivityCm2PerS);
-    }
-    const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    const se = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1) / v.length);
-    expectWithinErrors(mean, (d0 * (M - N)) / (M - 1), se);
-    expect(se / mean).toBeLessThan(0.1); // power against the old factor-2 bias
+    const N = 256, M = 512;
+    const { mean, stdErr } = twoBlockRuns(model("simple-cubic", 8, N), 300, 2000, 4000, 11, "few-blocks");
+    expectWithinErrors(mean, (d0 * (M - N)) / (M - 1), stdErr);
+    expect(stdErr / mean).toBeLessThan(0.1); // power against the old factor-2 bias
   });
 });
 
@@ -104,16 +109,9 @@ describe("the charge diffusivity estimator is unbiased under a field", () => {
     // D_sigma (drift removed) = D0 (2 cosh b + 4) / 6 exactly. The drift is estimated from the
     // run's own 2 blocks; without the degree-of-freedom correction the mean would be about half.
     const b = 0.5, kT = BOLTZMANN_EV_PER_K * T;
-    const m = model("simple-cubic", 16, 1, (2 * b * kT) / (A_ANGSTROM * 1e-8));
-    const v: number[] = [];
-    for (let k = 0; k < 400; k++) {
-      const { summary } = runKmc(m, { replicas: 1, equilibrationHops: 0, hops: 400, blocks: 2 }, (r) => createStream(13, "field-blocks", k, r));
-      v.push(summary.species[0]!.chargeDiffusivityCm2PerS);
-    }
-    const mean = v.reduce((a, x) => a + x, 0) / v.length;
-    const se = Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1) / v.length);
-    expectWithinErrors(mean, (d0 * (2 * Math.cosh(b) + 4)) / 6, se);
-    expect(se / mean).toBeLessThan(0.1);
+    const { mean, stdErr } = twoBlockRuns(model("simple-cubic", 16, 1, (2 * b * kT) / (A_ANGSTROM * 1e-8)), 400, 0, 400, 13, "field-blocks");
+    expectWithinErrors(mean, (d0 * (2 * Math.cosh(b) + 4)) / 6, stdErr);
+    expect(stdErr / mean).toBeLessThan(0.1);
   });
 });
 

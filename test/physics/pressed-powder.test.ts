@@ -14,6 +14,7 @@ import { contactSpot, rumpfContactForceN, type ContactMaterial } from "../../src
 import { checkGraph, graphConductivity } from "../../src/design/graph.js";
 import { pressedPowder, pressedPowderConductances, type PressedPowder, type PressedPowderOptions } from "../../src/design/pressedPowder.js";
 import { expectWithinErrors } from "../stats-tolerance.js";
+import { estimate } from "../../src/core/stats.js";
 
 const MOF: ContactMaterial = { youngsModulusPa: 30e9, poissonRatio: 0.3, hardnessPa: 1e9 };
 const BASE: PressedPowderOptions = { particleDiameterNm: 500, diameterLogSd: 0.25, solidFraction: 0.58, pressurePa: 6e6, material: MOF, particleCount: 300 };
@@ -98,9 +99,8 @@ describe("pressed powder: conductivity", () => {
         const r = ratios(build({ particleCount: count }, s, `size-${count}`));
         v.push((r[0]! + r[1]! + r[2]!) / 3);
       }
-      const mean = v.reduce((x, y) => x + y, 0) / seeds;
-      const variance = v.reduce((x, y) => x + (y - mean) ** 2, 0) / (seeds - 1);
-      return { mean, se: Math.sqrt(variance / seeds) };
+      const e = estimate(v);
+      return { mean: e.mean, se: e.stdErr };
     };
     const small = stats(300, 12), large = stats(1500, 6);
     expectWithinErrors(small.mean, large.mean, Math.hypot(small.se, large.se));
