@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
+import { describeInput } from "../scenario/uncertain.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import { buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
@@ -122,7 +123,7 @@ function parseWorkers(text: string): number {
 }
 
 function validate(cmd: ParsedCommand): number {
-  const { scenario } = loadScenario(cmd.args[0]!);
+  const { scenario, inputs } = loadScenario(cmd.args[0]!);
   const parts: string[] = [];
   if (scenario.lattice !== undefined) {
     const lattice = buildLattice(scenario); // geometry errors are input errors too
@@ -136,7 +137,9 @@ function validate(cmd: ParsedCommand): number {
   }
   checkCellUpFront(scenario.cell);
   parts.push(`${scenario.temperaturesK.length} temperature${scenario.temperaturesK.length > 1 ? "s" : ""}`);
+  if (inputs.length > 0) parts.push(`${inputs.length} uncertain input${inputs.length > 1 ? "s" : ""} (at their nominal values without --uncertainty)`);
   process.stdout.write(`ok: ${scenario.name}: ${parts.join("; ")}\n`);
+  for (const input of inputs) process.stdout.write(`  ${describeInput(input)}\n`);
   return 0;
 }
 

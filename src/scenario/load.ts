@@ -8,11 +8,17 @@ import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import { InputError, ScenarioError, describe } from "../core/errors.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
+import { checkInputFields, checkInputReach, extractDistributions, type UncertainInput } from "./uncertain.js";
 
 export interface LoadedScenario {
+  /** The scenario, every distribution at its nominal value. */
   readonly scenario: Scenario;
   /** Directory of the file, for paths inside the scenario (raw voxel maps). */
   readonly baseDir: string;
+  /** The distributions the file gives instead of numbers (scenario/uncertain.ts), in file order. */
+  readonly inputs: readonly UncertainInput[];
+  /** The file's JSON with every distribution replaced by its nominal value (to set draws on). */
+  readonly plain: unknown;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -43,11 +49,35 @@ export function formatIssues(input: unknown, issues: readonly z.core.$ZodIssue[]
 
 /** Validate a parsed JSON value as a scenario. Throws InputError listing every problem. */
 export function parseScenario(input: unknown): Scenario {
-  const result = scenarioSchema.safeParse(input);
-  if (result.success) return result.data;
-  const errors = formatIssues(input, result.error.issues);
-  const err = new InputError(errors.map((e) => e.message).join("\n"));
-  (err as InputError & { issues?: ScenarioError[] }).issues = errors;
+  return parseScenarioInputs(input).scenario;
+}
+
+/**
+ * Validate a parsed JSON value as a scenario whose numbers may be distributions: the
+ * scenario at the nominal values, the inputs, and the plain JSON. Every problem (of the
+ * distributions, of the scenario, of the scenario at either end of a distribution) is
+ * listed in one InputError.
+ */
+export function parseScenarioInputs(input: unknown): { scenario: Scenario; inputs: UncertainInput[]; plain: unknown } {
+  const { plain, inputs, problems, failed } = extractDistributions(input);
+  const result = scenarioSchema.safeParse(plain);
+  const nominalAt = new Set(inputs.map((i) => i.path));
+  // a failed distribution's stand-in value is not the user's: its problems are already listed
+  const errors = (result.success ? [] : formatIssues(plain, result.error.issues))
+    .filter((e) => !failed.includes(e.path))
+    .map((e) => (nominalAt.has(e.path) ? new ScenarioError(e.path, `the distribution's nominal value: ${e.problem}`) : e));
+  const typeProblems = checkInputFields(scenarioSchema, inputs);
+  const all = [...problems, ...typeProblems, ...errors.filter((e) => !typeProblems.some((t) => t.startsWith(`${e.path}:`))).map((e) => e.message)];
+  if (all.length === 0 && inputs.length > 0) {
+    const validate = (p: unknown): string[] => {
+      const r = scenarioSchema.safeParse(p);
+      return r.success ? [] : formatIssues(p, r.error.issues).map((e) => e.message);
+    };
+    all.push(...checkInputReach(plain, inputs, validate));
+  }
+  if (all.length === 0 && result.success) return { scenario: result.data, inputs, plain };
+  const err = new InputError(all.join("\n"));
+  (err as InputError & { issues?: ScenarioError[] }).issues = [...problems.map((m) => new ScenarioError(m.slice(0, m.indexOf(":")), m.slice(m.indexOf(":") + 2))), ...errors];
   throw err;
 }
 
@@ -67,5 +97,6 @@ export function readJsonFile(file: string): unknown {
 }
 
 export function loadScenario(file: string): LoadedScenario {
-  return { scenario: parseScenario(readJsonFile(file)), baseDir: dirname(resolve(file)) };
+  const { scenario, inputs, plain } = parseScenarioInputs(readJsonFile(file));
+  return { scenario, baseDir: dirname(resolve(file)), inputs, plain };
 }
