@@ -9,6 +9,8 @@ import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
+import { checkSampleCount, propagateUncertainty } from "../sweep/uncertainty.js";
+import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import { buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
@@ -17,7 +19,7 @@ import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
 import { barPlot, currentMapPlot } from "../report/plots.js";
 import { currentSlice } from "../pipeline/morphology.js";
-import type { Results } from "../pipeline/results.js";
+import type { Results, UncertaintyBlock } from "../pipeline/results.js";
 import { calibrateScenario } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { JobPool } from "../sweep/index.js";
@@ -188,13 +190,40 @@ async function runPlots(scenario: Scenario, results: Results, baseDir: string): 
 }
 
 async function run(cmd: ParsedCommand): Promise<number> {
-  const { scenario, baseDir } = loadScenario(cmd.args[0]!);
+  const loaded = loadScenario(cmd.args[0]!);
+  const { scenario, baseDir } = loaded;
+  const out = cmd.options.out;
+  const samples = cmd.options.uncertainty === undefined ? undefined : checkSampleCount(numberOption(cmd, "uncertainty", undefined, () => true, "must be a number of samples"));
+  if (samples !== undefined && typeof out !== "string") throw new InputError("run: --uncertainty needs --out DIR (the samples' journal lives there, so a killed run resumes)");
+  if (samples === undefined && (cmd.options.shard !== undefined || cmd.options.workers !== undefined)) throw new InputError("run: --workers and --shard apply to the samples of --uncertainty N");
+  const workers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
+  const shard = typeof cmd.options.shard === "string" ? cmd.options.shard : undefined;
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const file = cmd.options.checkpoint;
   const checkpoint = typeof file === "string" ? fileCheckpoint(file, scenario, cmd.options.every) : undefined;
-  const results = runScenario(scenario, { baseDir, onProgress: (f, stage) => bar.update(f, stage), ...(checkpoint ? { checkpoint } : {}) });
+  const kmcCache = new Map<string, KmcCacheEntry>();
+  let results: Results = runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update(samples === undefined ? f : 0.1 * f, stage), ...(checkpoint ? { checkpoint } : {}) });
+  if (samples !== undefined) {
+    const { block, summary } = await withSignals((signal) =>
+      propagateUncertainty(loaded, results, [...kmcCache.entries()], {
+        samples,
+        dir: join(out as string, "uncertainty-samples"),
+        ...(workers !== undefined ? { workers } : {}),
+        ...(shard !== undefined ? { shard } : {}),
+        signal,
+        onNotice: (m) => process.stderr.write(`mofhop: ${m}\n`),
+        onProgress: (f, text) => bar.update(0.1 + 0.9 * f, text),
+      }),
+    );
+    bar.done();
+    if (block === null) {
+      const why = summary.interrupted !== undefined ? `interrupted (${summary.interrupted}); run the same command again to resume` : `shard ${summary.shard} done; merge the shards' uncertainty-samples directories (mofhop merge) into one DIR/uncertainty-samples and run without --shard to summarise`;
+      process.stderr.write(`mofhop: ${summary.done + summary.skipped} of ${summary.jobs} samples in ${summary.dir}: ${why}\n`);
+      return summary.interrupted !== undefined ? 130 : 0;
+    }
+    results = { ...results, uncertainty: block };
+  }
   bar.done();
-  const out = cmd.options.out;
   if (typeof out === "string") {
     // results are complete before anything is written; each file appears whole (rename)
     writeFileAtomic(join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
@@ -204,8 +233,40 @@ async function run(cmd: ParsedCommand): Promise<number> {
   if (typeof file === "string") rmSync(file, { force: true }); // the run is complete
   if (cmd.options.json === true) process.stdout.write(JSON.stringify(results) + "\n");
   else if (typeof out !== "string") process.stdout.write(summaryText(results) + "\n");
-  else process.stderr.write(`wrote ${out}/results.json\n`);
+  else {
+    if (results.uncertainty !== undefined) process.stdout.write(uncertaintyText(results.uncertainty) + "\n");
+    process.stderr.write(`wrote ${out}/results.json\n`);
+  }
   return 0;
+}
+
+/** Run `f` with SIGINT/SIGTERM turned into an abort: finished samples stay, the rest resume. */
+async function withSignals<T>(f: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!controller.signal.aborted) process.stderr.write(`\nmofhop: ${signal}: stopping; finished samples are saved, the others run when you resume\n`);
+    controller.abort(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await f(controller.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+/** Bands of the headline outputs and what to measure next, as text. */
+function uncertaintyText(u: UncertaintyBlock): string {
+  const fmt = (x: number): string => (Math.abs(x) >= 1e-2 && Math.abs(x) < 1e4 ? x.toPrecision(3) : x.toExponential(2));
+  const lines = [`uncertainty: ${u.samples} samples (seed ${u.seed}), ${u.inputs.length} uncertain inputs${u.failedSamples.length > 0 ? `, ${u.failedSamples.length} samples failed` : ""}`];
+  for (const o of u.outputs) {
+    lines.push(`  ${o.label}${o.fitted ? " [fitted]" : ""}: median ${fmt(o.median)}, 68 % ${fmt(o.band68[0])} to ${fmt(o.band68[1])}, 90 % ${fmt(o.band90[0])} to ${fmt(o.band90[1])}${o.nominal !== null ? ` (nominal ${fmt(o.nominal)})` : ""}`);
+  }
+  if (u.measureNext.length > 0) lines.push("what to measure next:", ...u.measureNext.map((m) => `  - ${m.text}`));
+  if (u.sensitivityNote !== undefined) lines.push(`  (${u.sensitivityNote})`);
+  return lines.join("\n");
 }
 
 /** Checkpoints in a JSON file, written atomically, tied to the scenario by a digest. */

@@ -39,8 +39,11 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "quiet", description: "no progress bar on stderr" },
       { name: "checkpoint", value: "FILE", description: "save progress to FILE and continue from it if it exists" },
       { name: "every", value: "SECONDS", description: "seconds between checkpoints (default 60)" },
+      { name: "uncertainty", value: "N", description: "draw the scenario's distributions N times (Latin hypercube) and report every output with bands, sensitivities and what to measure next (needs --out; resumable)" },
+      { name: "workers", value: "N", description: "with --uncertainty: samples run side by side in N worker threads (default: available CPUs)" },
+      { name: "shard", value: "K/N", description: "with --uncertainty: run only samples s with s % N == K (a cluster's job array; merge the shards' DIR/uncertainty-samples, then run without --shard)" },
     ],
-    examples: ["mofhop run scenarios/paper/pellet.json", "mofhop run scenarios/paper/mof-pvdf.json --out results/mof-pvdf", "mofhop run scenarios/paper/interconnected.json --json > interconnected.json"],
+    examples: ["mofhop run scenarios/paper/pellet.json", "mofhop run scenarios/paper/pellet.json --uncertainty 64 --out results/pellet-bands", "mofhop run scenarios/paper/mof-pvdf.json --out results/mof-pvdf", "mofhop run scenarios/paper/interconnected.json --json > interconnected.json"],
   },
   {
     name: "compare",

@@ -176,4 +176,69 @@ export interface Results {
   readonly impedance?: readonly ImpedanceRow[];
   readonly rateCapability?: readonly RateCapabilityRow[];
   readonly criticalCurrent?: CriticalCurrentRow;
+  /** Bands, sensitivities and what to measure next, from a run with --uncertainty (sweep/uncertainty.ts). */
+  readonly uncertainty?: UncertaintyBlock;
 }
+
+// --- uncertainty (DESIGN.md, "Uncertainty") ---
+
+export interface OutputBand {
+  readonly path: string;
+  readonly label: string;
+  /** The value of the nominal run (every input at its nominal value, all realisations). */
+  readonly nominal: number | null;
+  readonly median: number;
+  readonly band68: readonly [number, number];
+  readonly band90: readonly [number, number];
+  /** Samples that gave this output. */
+  readonly samples: number;
+  /** The output was a calibration target (its agreement with the measurement is not a prediction). */
+  readonly fitted: boolean;
+}
+
+export interface SensitivityRow {
+  readonly path: string;
+  readonly input: string;
+  readonly firstOrder: number;
+  readonly total: number;
+  readonly firstOrderBand90?: readonly [number, number];
+  readonly totalBand90?: readonly [number, number];
+  /** "log": indices of ln(output) (outputs spanning decades); "linear" otherwise. */
+  readonly scale: "log" | "linear";
+  /** Fraction of the output's variance the inputs' expansion does not predict (leave-one-out): realisation scatter and the emulator's error. */
+  readonly unexplained: number;
+}
+
+export interface MeasureNext {
+  readonly path: string;
+  readonly label: string;
+  /** hi / lo of the 90 % band (positive outputs), or its width. */
+  readonly bandRatio90: number | null;
+  readonly input: string;
+  readonly share: number;
+  readonly measurement: string;
+  readonly text: string;
+}
+
+export interface UncertaintyBlock {
+  readonly samples: number;
+  readonly seed: number;
+  /** Samples whose run failed (left out of the bands). */
+  readonly failedSamples: readonly number[];
+  readonly inputs: readonly { readonly path: string; readonly basis: string; readonly distribution: string; readonly nominal: number; readonly source?: string; readonly reason?: string }[];
+  readonly outputs: readonly OutputBand[];
+  readonly sensitivity: readonly SensitivityRow[];
+  readonly measureNext: readonly MeasureNext[];
+  /** Why there are no indices, when there are none. */
+  readonly sensitivityNote?: string;
+}
+
+export interface PairwiseRow {
+  readonly path: string;
+  readonly a: string;
+  readonly b: string;
+  /** P(output of a > output of b), over samples paired by number (ties count half). */
+  readonly probabilityAGreater: number;
+  readonly samples: number;
+}
+

@@ -42,6 +42,11 @@ export interface RunOptions {
    * with the same ion, seed and KMC settings share one KMC run per temperature.
    */
   readonly kmcCache?: Map<string, ScenarioRunState["done"][number]>;
+  /**
+   * Number of the first morphology realisation (default 0): the samples of an uncertainty
+   * run each build their own realisation, so the realisations' scatter enters the bands.
+   */
+  readonly firstRealization?: number;
 }
 
 /** Checks of the morphology that need no heavy work, before the KMC starts. */
@@ -264,6 +269,7 @@ function runNetworks(
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
   const R = m.realizations;
+  const r0 = options.firstRealization ?? 0;
   const takesKmc = m.phases.some((p) => p.conductivitySPerCm === undefined);
   const results: { sigma: number; tau: number; percolates: boolean; iterations: number; residual: number; phases: EffectiveRow["phases"]; kmcErr: number }[][] = temps.map(() => []);
   const discretisation: (number | null)[] = temps.map(() => null);
@@ -272,16 +278,17 @@ function runNetworks(
   const lowFrequency: number[][] = temps.map(() => []);
   const bypass: number[][] = temps.map(() => []);
   const progress = (r: number, ti: number) => options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network realisation ${r + 1}/${R}, ${temps[ti]} K`);
-  for (let r = 0; r < R; r++) {
+  for (let i = 0; i < R; i++) {
+    const r = r0 + i;
     if (isNetworkDesign(m)) {
       const net = buildNetworkDesign(scenario, m, r);
-      if (r === 0) fractions = { contactArea: net.contactAreaFraction, mofVolume: net.mofVolumeFraction };
+      if (r === r0) fractions = { contactArea: net.contactAreaFraction, mofVolume: net.mofVolumeFraction };
       temps.forEach((temperatureK, ti) => {
-        progress(r, ti);
+        progress(i, ti);
         const k = kmcRows.find((row) => row.temperatureK === temperatureK);
         const res = net.solve(temperatureK, k?.totalConductivitySPerCm);
         let kmcErr = 0;
-        if (r === 0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
+        if (r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
           kmcErr = Math.abs(net.solve(temperatureK, k.totalConductivitySPerCm + k.totalConductivityStdErr).conductivitySPerCm - res.conductivitySPerCm) / res.conductivitySPerCm;
         }
         // the particle-level model's error, averaged over the realisations
@@ -302,8 +309,8 @@ function runNetworks(
     }
     const built = buildMorphology(m, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
     first ??= built;
-    // the refinement estimate: realisation 0 on voxels twice as large, when they still resolve the design
-    let coarse = r === 0 ? coarsened(m) : null;
+    // the refinement estimate: the first realisation on voxels twice as large, when they still resolve the design
+    let coarse = r === r0 ? coarsened(m) : null;
     let coarseBuilt: BuiltMorphology | null = null;
     if (coarse !== null) {
       try {
@@ -315,13 +322,13 @@ function runNetworks(
     }
     let phasesOfRealization: EffectiveRow["phases"] = [];
     temps.forEach((temperatureK, ti) => {
-      progress(r, ti);
+      progress(i, ti);
       const k = kmcRows.find((row) => row.temperatureK === temperatureK);
       const mof = k?.totalConductivitySPerCm;
       // per-phase connectivity (a labelling per phase) only once per realisation
       const result = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: ti === 0 });
       let kmcErr = 0;
-      if (r === 0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
+      if (r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
         const bumped = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mof! + k.totalConductivityStdErr), currentDensity: false, phaseConnectivity: false });
         kmcErr = Math.abs(bumped.conductivitySPerCm - result.conductivitySPerCm) / result.conductivitySPerCm;
       }

@@ -18,6 +18,10 @@ import { InputError, ScenarioError, describe } from "../core/errors.js";
 import { streamState } from "../core/rng.js";
 import { parseScenario, readJsonFile } from "../scenario/load.js";
 import { scenarioSchema, type Scenario } from "../scenario/schema.js";
+import type { ScenarioRunState } from "../pipeline/runScenario.js";
+
+/** One temperature's KMC results, as runScenario caches them. */
+export type KmcCacheEntry = ScenarioRunState["done"][number];
 import { checkSchemaPath, pathsOverlap, setAtPath, splitPath } from "./paths.js";
 
 /** More jobs than this in one sweep file is almost surely a mistake (and would take hours to validate). */
@@ -62,6 +66,8 @@ export interface SweepJob {
   readonly params: Readonly<Record<string, unknown>>;
   /** The validated scenario the job runs, with its derived seed. */
   readonly scenario: Scenario;
+  /** The morphology realisation the job builds first (uncertainty samples: one each). */
+  readonly realization?: number;
 }
 
 export interface Sweep {
@@ -75,6 +81,8 @@ export interface Sweep {
   readonly jobs: readonly SweepJob[];
   /** sha256 of the expanded job list (each job's number and scenario): the sweep's identity. */
   readonly hash: string;
+  /** KMC results every job may reuse (keyed as runScenario's cache): an uncertainty run's nominal KMC. */
+  readonly kmc?: readonly (readonly [string, KmcCacheEntry])[];
 }
 
 export interface ParseSweepOptions {

@@ -209,7 +209,19 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
         running.set(
           n,
           pool
-            .run({ job: n, attempt: item.attempt, scenario: item.job.scenario, baseDir: sweep.baseDir, ...(fault !== undefined ? { fault } : {}) }, onJobProgress, stop.signal)
+            .run(
+              {
+                job: n,
+                attempt: item.attempt,
+                scenario: item.job.scenario,
+                baseDir: sweep.baseDir,
+                ...(fault !== undefined ? { fault } : {}),
+                ...(item.job.realization !== undefined ? { realization: item.job.realization } : {}),
+                ...(sweep.kmc !== undefined ? { kmc: sweep.kmc } : {}),
+              },
+              onJobProgress,
+              stop.signal,
+            )
             .then((outcome) => ({ item, outcome })),
         );
       }

@@ -31,6 +31,8 @@ function runJob(message: MainMessage): JobReply {
     let last = start;
     const results = runScenario(message.scenario, {
       baseDir: message.baseDir,
+      ...(message.realization !== undefined ? { firstRealization: message.realization } : {}),
+      ...(message.kmc !== undefined ? { kmcCache: new Map(message.kmc) } : {}),
       onProgress: (fraction) => {
         const now = performance.now();
         if (port === undefined || now - last < PROGRESS_INTERVAL_MS) return;

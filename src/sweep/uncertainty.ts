@@ -1,0 +1,369 @@
+/**
+ * Predictions with bands (DESIGN.md, "Uncertainty"): the scenario's distributions drawn
+ * by a Latin hypercube, each draw run through the whole chain as one sweep job (workers,
+ * resume, shards), and every output reported as a median with 68 % and 90 % bands, with
+ * Sobol indices of each output for each input (analysis/sobol.ts) and, for a comparison,
+ * the probability that one design beats another.
+ *
+ * What varies between samples, and so enters the bands:
+ * - the inputs' draws: input j of sample s is Q_j(u_sj), u from the stream named by the
+ *   input's path under the seed, so two designs that share an input (the same path and
+ *   distribution) share its draws sample by sample (common random numbers: their
+ *   difference is not blurred by draws of a quantity that is physically the same);
+ * - the microstructure: sample s builds morphology realisation s (one per sample), so the
+ *   realisations' scatter is inside the bands instead of beside them.
+ * What does not: the KMC, run once at the nominal values and shared by every sample whose
+ * KMC inputs are nominal (a sample that changes them runs its own KMC). Its statistical
+ * error and the network's model error are reported with the nominal results.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../core/errors.js";
+import { createStream } from "../core/rng.js";
+import { latinHypercube, quantile } from "../analysis/distributions.js";
+import { pceSobol } from "../analysis/sobol.js";
+import type { MeasureNext, OutputBand, PairwiseRow, Results, SensitivityRow, UncertaintyBlock } from "../pipeline/results.js";
+import { parseScenario } from "../scenario/load.js";
+import type { Scenario } from "../scenario/schema.js";
+import { setPlain, type UncertainInput } from "../scenario/uncertain.js";
+import { canonicalJson, type KmcCacheEntry, type Sweep, type SweepJob } from "./definition.js";
+import { RESULTS_FILE, scanResults } from "./journal.js";
+import { runSweepToEnd, type SweepSummary } from "./run.js";
+
+/** Fewer samples than this give bands too coarse to mean anything. */
+export const MIN_SAMPLES = 8;
+export const MAX_SAMPLES = 100_000;
+
+/** A scenario with its distributions, as loadScenario returns it. */
+export interface UncertainScenario {
+  readonly scenario: Scenario;
+  readonly plain: unknown;
+  readonly inputs: readonly UncertainInput[];
+  readonly baseDir: string;
+}
+
+export function checkSampleCount(n: number): number {
+  if (!Number.isInteger(n) || n < MIN_SAMPLES || n > MAX_SAMPLES) {
+    throw new InputError(`--uncertainty: got ${n}; the number of samples must be a whole number from ${MIN_SAMPLES} to ${MAX_SAMPLES} (64-256 is usual)`);
+  }
+  return n;
+}
+
+/** The uniform scores of `n` samples: row s, column j = input j (its own stream). */
+export function sampleScores(inputs: readonly UncertainInput[], n: number, seed: number): Float64Array[] {
+  return latinHypercube(n, inputs.map((input) => createStream(seed, "uncertainty", input.path)));
+}
+
+/**
+ * The sweep whose jobs are the samples: job s runs the scenario with input j at
+ * Q_j(u_sj), one morphology realisation (number s), the scenario's own seed (so the
+ * nominal KMC is shared), and the KMC results `kmc` to reuse.
+ */
+export function samplesSweep(design: UncertainScenario, n: number, seed: number, kmc: readonly (readonly [string, KmcCacheEntry])[]): { sweep: Sweep; scores: Float64Array[] } {
+  const scores = sampleScores(design.inputs, n, seed);
+  const jobs: SweepJob[] = scores.map((u, s) => {
+    const copy = structuredClone(design.plain) as Record<string, unknown>;
+    const params: Record<string, number> = {};
+    design.inputs.forEach((input, j) => {
+      const x = quantile(input.spec, u[j]!);
+      params[input.path] = x;
+      setPlain(copy, input.path.split("."), x);
+    });
+    const morphology = copy.morphology as Record<string, unknown> | undefined;
+    if (morphology !== undefined) morphology.realizations = 1;
+    return { job: s, params, scenario: parseScenario(copy), realization: s };
+  });
+  const hash = createHash("sha256")
+    .update(canonicalJson({ seed, jobs: jobs.map((j) => ({ job: j.job, scenario: j.scenario, realization: j.realization })) }))
+    .digest("hex");
+  return {
+    sweep: { name: `${design.scenario.name}-uncertainty`, base: design.plain as Record<string, unknown>, baseDir: design.baseDir, axes: [], jobs, hash, kmc },
+    scores,
+  };
+}
+
+/** The finished samples in a samples directory: results by job number. */
+export function readSamples(dir: string): Map<number, Results> {
+  const file = join(dir, RESULTS_FILE);
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const scan = scanResults(text, () => undefined);
+  return new Map(scan.kept.map((k) => [k.line.job, k.line.results as unknown as Results]));
+}
+
+/** One scalar output of a run: its JSON path in the results object and a label. */
+export interface OutputValue {
+  readonly path: string;
+  readonly label: string;
+  readonly value: number;
+}
+
+/**
+ * The outputs that get bands: effective conductivities (and the DC one of gel designs),
+ * activation energies, transference numbers, R_bulk and R_int, the critical current
+ * density and the capacity at each C-rate.
+ */
+export function bandedOutputs(r: Results): OutputValue[] {
+  const out: OutputValue[] = [];
+  const push = (path: string, label: string, v: number | null | undefined): void => {
+    if (typeof v === "number" && Number.isFinite(v)) out.push({ path, label, value: v });
+  };
+  r.effective.forEach((e, i) => {
+    push(`effective[${i}].conductivitySPerCm`, `sigma_eff ${e.temperatureK} K (S/cm)`, e.conductivitySPerCm);
+    push(`effective[${i}].lowFrequencyConductivitySPerCm`, `sigma_eff DC ${e.temperatureK} K (S/cm)`, e.lowFrequencyConductivitySPerCm);
+  });
+  r.arrhenius.forEach((a, i) => push(`arrhenius[${i}].activationEnergyEV`, `Ea ${a.of} (eV)`, a.activationEnergyEV));
+  r.transferenceNumber.forEach((t, i) => push(`transferenceNumber[${i}].membraneCation`, `t+ membrane ${t.temperatureK} K`, t.membraneCation));
+  (r.impedance ?? []).forEach((z, i) => {
+    if (z.cell !== "Li|SE|Li") return;
+    push(`impedance[${i}].bulkResistanceOhm`, `R_bulk ${z.temperatureK} K (ohm)`, z.bulkResistanceOhm);
+    push(`impedance[${i}].interfacialResistanceOhm`, `R_int ${z.temperatureK} K (ohm)`, z.interfacialResistanceOhm);
+  });
+  if (r.criticalCurrent !== undefined) push("criticalCurrent.criticalCurrentDensityMAPerCm2", `CCD ${r.criticalCurrent.temperatureK} K (mA/cm2)`, r.criticalCurrent.criticalCurrentDensityMAPerCm2);
+  (r.rateCapability ?? []).forEach((c, i) => push(`rateCapability[${i}].dischargeCapacityMAhPerG`, `capacity ${c.cRate} C (mAh/g)`, c.dischargeCapacityMAhPerG));
+  return out;
+}
+
+
+
+
+
+/** Linear-interpolated quantile of sorted values. */
+function q(sorted: readonly number[], f: number): number {
+  const x = f * (sorted.length - 1);
+  const i = Math.floor(x);
+  return i + 1 < sorted.length ? sorted[i]! + (x - i) * (sorted[i + 1]! - sorted[i]!) : sorted[i]!;
+}
+
+/**
+ * What a measurement of each kind of input would be, by the input's path (the first
+ * pattern that matches). A suggestion for the reader, never used in a computation.
+ */
+const MEASUREMENTS: readonly (readonly [RegExp, string])[] = [
+  [/contacts\.pressed\.resistanceOhmCm2$/, "a pressure series of pellets (conductivity against pressing pressure) or pellets of two particle sizes separates the contacts' boundary from the MOF's own conductivity"],
+  [/contacts\..*\.activationEnergyEV$/, "the pellet's impedance arc of the grain boundaries against temperature"],
+  [/solidFraction$|porosity/i, "the membrane's density from its mass and dimensions (or mercury porosimetry)"],
+  [/pressureMPa$/, "the die pressure as set on the press"],
+  [/(youngsModulusGPa|hardnessGPa|poissonRatio)$/, "nanoindentation of single MOF crystals"],
+  [/diameter|particle/i, "the particle size distribution (SEM image analysis or laser diffraction)"],
+  [/chargeTransferOhmCm2$|doubleLayer/, "Li|SE|Li impedance at two membrane thicknesses (separates the interface arc from the bulk)"],
+  [/gel|binder|film/i, "the conductivity and thickness of a cast binder film without MOF"],
+  [/cathodeElectrolyte|cathodeInterface/, "impedance of the full cell against a Li|SE|Li cell of the same membrane"],
+  [/criticalLocalCurrentDensity/, "a galvanostatic step test of Li|SE|Li cells (critical current density)"],
+  [/attemptFrequencyHz|hopBarrierEV|siteEnergiesEV/, "conductivity of the pellet over a wider temperature range, or of single crystals"],
+  [/conductivitySPerCm$/, "the conductivity of that phase alone"],
+];
+
+export function measurementFor(path: string): string {
+  return MEASUREMENTS.find(([re]) => re.test(path))?.[1] ?? `a direct measurement of ${path}`;
+}
+
+/**
+ * The design's headline outputs, for "what to measure next": the effective conductivity
+ * (and the DC one) at the temperature nearest 25 C, t+, the critical current density and
+ * the capacity at the highest C-rate.
+ */
+function headlinePaths(r: Results): Set<string> {
+  const paths = new Set<string>(["criticalCurrent.criticalCurrentDensityMAPerCm2"]);
+  const near = (rows: readonly { readonly temperatureK: number }[]): number =>
+    rows.reduce((best, row, i) => (Math.abs(row.temperatureK - 298.15) < Math.abs(rows[best]!.temperatureK - 298.15) ? i : best), 0);
+  if (r.effective.length > 0) {
+    const i = near(r.effective);
+    paths.add(`effective[${i}].conductivitySPerCm`).add(`effective[${i}].lowFrequencyConductivitySPerCm`);
+  }
+  r.transferenceNumber.forEach((t, i) => t.membraneCation !== undefined && paths.add(`transferenceNumber[${i}].membraneCation`));
+  const rc = r.rateCapability ?? [];
+  if (rc.length > 0) paths.add(`rateCapability[${rc.reduce((best, c, i) => (c.cRate > rc[best]!.cRate ? i : best), 0)}].dischargeCapacityMAhPerG`);
+  return paths;
+}
+
+/** A band narrower than this fraction of its median is not worth a measurement. */
+const NARROW_BAND = 0.05;
+
+/**
+ * The block of a design: bands of every output over the finished samples, the Sobol
+ * indices (when the samples support an expansion), and per headline output the input that
+ * most of its variance comes from and what would measure it.
+ */
+export function summariseSamples(
+  design: UncertainScenario,
+  scores: readonly Float64Array[],
+  samples: ReadonlyMap<number, Results>,
+  seed: number,
+  nominal: Results | null,
+  options: { readonly fittedPaths?: readonly RegExp[]; readonly bootstrap?: number } = {},
+): UncertaintyBlock {
+  const n = scores.length;
+  const done = [...samples.keys()].filter((s) => s < n).sort((a, b) => a - b);
+  const failedSamples = Array.from({ length: n }, (_, s) => s).filter((s) => !samples.has(s));
+  const perSample = new Map(done.map((s) => [s, bandedOutputs(samples.get(s)!)]));
+  const nominalValues = new Map((nominal === null ? [] : bandedOutputs(nominal)).map((o) => [o.path, o.value]));
+  // output paths in the order of the first sample
+  const first = perSample.get(done[0]!) ?? [];
+  const headline = done.length > 0 ? headlinePaths(samples.get(done[0]!)!) : new Set<string>();
+  const outputs: OutputBand[] = [];
+  const sensitivity: SensitivityRow[] = [];
+  const measureNext: MeasureNext[] = [];
+  const k = design.inputs.length;
+  let sensitivityNote: string | undefined = k === 0 ? "the scenario has no distributions: the bands hold the realisations' scatter only" : undefined;
+  for (const { path, label } of first) {
+    const rows: number[] = [];
+    const ys: number[] = [];
+    for (const s of done) {
+      const v = perSample.get(s)!.find((o) => o.path === path)?.value;
+      if (v === undefined) continue;
+      rows.push(s);
+      ys.push(v);
+    }
+    if (ys.length === 0) continue;
+    const sorted = [...ys].sort((a, b) => a - b);
+    const band68: [number, number] = [q(sorted, 0.16), q(sorted, 0.84)];
+    const band90: [number, number] = [q(sorted, 0.05), q(sorted, 0.95)];
+    outputs.push({
+      path,
+      label,
+      nominal: nominalValues.get(path) ?? null,
+      median: q(sorted, 0.5),
+      band68,
+      band90,
+      samples: ys.length,
+      fitted: (options.fittedPaths ?? []).some((re) => re.test(path)),
+    });
+    if (k === 0 || sorted[0] === sorted[sorted.length - 1]) continue;
+    const log = sorted[0]! > 0 && sorted[sorted.length - 1]! / sorted[0]! > 1.5;
+    const y = log ? ys.map(Math.log) : ys;
+    let fit: ReturnType<typeof pceSobol>;
+    try {
+      fit = pceSobol(
+        rows.map((s) => scores[s]!),
+        y,
+        { maxDegree: 4, bootstrap: options.bootstrap ?? 200, stream: createStream(seed, "uncertainty-bootstrap", path) },
+      );
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      sensitivityNote = `no sensitivity indices: ${e.message}`;
+      continue;
+    }
+    design.inputs.forEach((input, j) =>
+      sensitivity.push({
+        path,
+        input: input.path,
+        firstOrder: fit.firstOrder[j]!,
+        total: fit.total[j]!,
+        ...(fit.firstOrderBand90 !== undefined ? { firstOrderBand90: fit.firstOrderBand90[j]!, totalBand90: fit.totalBand90![j]! } : {}),
+        scale: log ? "log" : "linear",
+        unexplained: Math.min(1, fit.looRelativeError),
+      }),
+    );
+    const narrow = band90[1] - band90[0] < NARROW_BAND * Math.abs(q(sorted, 0.5));
+    if (headline.has(path) && !narrow) {
+      const j = fit.total.indexOf(Math.max(...fit.total));
+      const input = design.inputs[j]!;
+      // share of the variance: the first-order index (the part an exact value of this input removes)
+      const share = fit.firstOrder[j]!;
+      const ratio = band90[0] > 0 ? band90[1] / band90[0] : null;
+      const width = ratio !== null ? `${ratio.toFixed(ratio < 10 ? 2 : 0)}x wide` : `${(band90[1] - band90[0]).toPrecision(2)} wide`;
+      measureNext.push({
+        path,
+        label,
+        bandRatio90: ratio,
+        input: input.path,
+        share,
+        measurement: measurementFor(input.path),
+        text: `the 90 % band of ${label} is ${width}; ${(100 * share).toFixed(0)} % of its variance${log ? " (of ln)" : ""} comes from ${input.path} alone (${(100 * fit.total[j]!).toFixed(0)} % with its interactions); ${measurementFor(input.path)}`,
+      });
+    }
+  }
+  return {
+    samples: n,
+    seed,
+    failedSamples,
+    inputs: design.inputs.map((i) => ({
+      path: i.path,
+      basis: i.spec.basis,
+      distribution: i.spec.distribution,
+      nominal: i.nominal,
+      ...(i.spec.source !== undefined ? { source: i.spec.source } : {}),
+      ...(i.spec.reason !== undefined ? { reason: i.spec.reason } : {}),
+    })),
+    outputs,
+    sensitivity,
+    measureNext: measureNext.sort((a, b) => (b.bandRatio90 ?? 0) - (a.bandRatio90 ?? 0)),
+    ...(sensitivityNote !== undefined ? { sensitivityNote } : {}),
+  };
+}
+
+
+/** For each pair of designs and each output both have: the probability that a's is the larger. */
+export function pairwiseProbabilities(designs: readonly { readonly name: string; readonly samples: ReadonlyMap<number, Results> }[]): PairwiseRow[] {
+  const rows: PairwiseRow[] = [];
+  const values = designs.map((d) => {
+    // keyed by path and label: the same index of two designs' lists may be another temperature
+    const byPath = new Map<string, Map<number, number>>();
+    for (const [s, r] of d.samples) for (const o of bandedOutputs(r)) (byPath.get(`${o.path}|${o.label}`) ?? byPath.set(`${o.path}|${o.label}`, new Map()).get(`${o.path}|${o.label}`)!).set(s, o.value);
+    return byPath;
+  });
+  for (let i = 0; i < designs.length; i++) {
+    for (let j = i + 1; j < designs.length; j++) {
+      for (const [key, a] of values[i]!) {
+        const path = key.slice(0, key.indexOf("|"));
+        const b = values[j]!.get(key);
+        if (b === undefined) continue;
+        let wins = 0;
+        let count = 0;
+        for (const [s, va] of a) {
+          const vb = b.get(s);
+          if (vb === undefined) continue;
+          wins += va > vb ? 1 : va === vb ? 0.5 : 0;
+          count++;
+        }
+        if (count > 0) rows.push({ path, a: designs[i]!.name, b: designs[j]!.name, probabilityAGreater: wins / count, samples: count });
+      }
+    }
+  }
+  return rows;
+}
+
+export interface PropagateOptions {
+  readonly samples: number;
+  /** Seed of the draws (default the scenario's). */
+  readonly seed?: number;
+  /** Directory of the samples' journal (resumable; one sweep directory). */
+  readonly dir: string;
+  readonly workers?: number;
+  readonly shard?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (fraction: number, text: string) => void;
+  readonly onNotice?: (message: string) => void;
+  /** Outputs that were calibration targets (marked fitted). */
+  readonly fittedPaths?: readonly RegExp[];
+}
+
+/**
+ * Run the samples of one design (resuming a journal in `options.dir`) and summarise them.
+ * `nominal` is the design's nominal run and `kmc` the KMC results it computed (reused by
+ * every sample). Returns null for the block when a shard or an interruption leaves samples
+ * unfinished (the summary says so).
+ */
+export async function propagateUncertainty(
+  design: UncertainScenario,
+  nominal: Results,
+  kmc: readonly (readonly [string, KmcCacheEntry])[],
+  options: PropagateOptions,
+): Promise<{ block: UncertaintyBlock | null; samples: Map<number, Results>; summary: SweepSummary }> {
+  const n = checkSampleCount(options.samples);
+  const seed = options.seed ?? design.scenario.seed;
+  const { sweep, scores } = samplesSweep(design, n, seed, kmc);
+  const summary = await runSweepToEnd(sweep, {
+    out: options.dir,
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.shard !== undefined ? { shard: options.shard } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.onNotice !== undefined ? { onNotice: options.onNotice } : {}),
+    onProgress: (p) => options.onProgress?.(p.fraction, `${design.scenario.name}: ${p.done + p.skipped}/${p.todo + p.skipped} samples`),
+  });
+  const samples = readSamples(options.dir);
+  const unfinished = summary.interrupted !== undefined || options.shard !== undefined;
+  const block = unfinished ? null : summariseSamples(design, scores, samples, seed, nominal, options.fittedPaths !== undefined ? { fittedPaths: options.fittedPaths } : {});
+  return { block, samples, summary };
+}

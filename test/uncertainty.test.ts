@@ -1,0 +1,91 @@
+/**
+ * Predictions with bands, end to end through the sweep engine, on a design whose answer is
+ * exact: a homogeneous block of one phase has sigma_eff = sigma_phase, so the bands of
+ * sigma_eff are the quantiles of the phase's distribution. A Latin hypercube puts exactly
+ * one sample in each 1/n stratum of u, so the empirical quantile at f lies within 2/n of
+ * f in u (a deterministic bound, not a statistical one). The voxel size does not change
+ * a homogeneous block's conductivity: its Sobol indices must vanish.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cdf } from "../src/analysis/distributions.js";
+import { runScenario } from "../src/pipeline/runScenario.js";
+import { parseScenarioInputs } from "../src/scenario/load.js";
+import { pairwiseProbabilities, propagateUncertainty, type UncertainScenario } from "../src/sweep/uncertainty.js";
+import type { KmcCacheEntry } from "../src/sweep/definition.js";
+
+const root = mkdtempSync(join(tmpdir(), "mofhop-uncertainty-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const block = (name: string, min: number, max: number): UncertainScenario => {
+  const { scenario, inputs, plain } = parseScenarioInputs({
+    name,
+    seed: 5,
+    temperaturesK: [298.15],
+    morphology: {
+      kind: "random-voxels",
+      shape: [6, 6, 6],
+      voxelNm: { distribution: "uniform", min: 20, max: 80, reason: "has no effect on a homogeneous block" },
+      phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min, max, reason: "test" } }],
+    },
+  });
+  return { scenario, inputs, plain, baseDir: root };
+};
+
+async function bands(design: UncertainScenario, samples: number, workers: number, dir: string) {
+  const kmc = new Map<string, KmcCacheEntry>();
+  const nominal = runScenario(design.scenario, { kmcCache: kmc });
+  return propagateUncertainty(design, nominal, [...kmc.entries()], { samples, dir: join(root, dir), workers });
+}
+
+describe("uncertainty propagation", () => {
+  it("bands of sigma_eff are the phase distribution's quantiles (to the Latin hypercube's 2/n); the voxel size has no share", async () => {
+    const n = 24;
+    const design = block("homogeneous", 1e-4, 1e-2);
+    const { block: u } = await bands(design, n, 2, "a");
+    const phase = design.inputs.find((i) => i.path === "morphology.phases.0.conductivitySPerCm")!;
+    const out = u!.outputs.find((o) => o.path === "effective[0].conductivitySPerCm")!;
+    expect(out.samples).toBe(n);
+    for (const [value, f] of [
+      [out.band90[0], 0.05],
+      [out.band68[0], 0.16],
+      [out.median, 0.5],
+      [out.band68[1], 0.84],
+      [out.band90[1], 0.95],
+    ] as const) {
+      expect(Math.abs(cdf(phase.spec, value) - f), `quantile ${f}: ${value}`).toBeLessThan(2 / n);
+    }
+    const s = u!.sensitivity.filter((r) => r.path === out.path);
+    const ofPhase = s.find((r) => r.input === phase.path)!;
+    const ofVoxel = s.find((r) => r.input === "morphology.voxelNm")!;
+    expect(ofPhase.firstOrder).toBeCloseTo(1, 8);
+    expect(ofVoxel.total).toBeLessThan(1e-8);
+    expect(u!.measureNext[0]!.input).toBe(phase.path);
+  });
+
+  it("seeded samples give the same bands with one worker or two", async () => {
+    const design = block("homogeneous", 1e-4, 1e-2);
+    const one = await bands(design, 12, 1, "w1");
+    const two = await bands(design, 12, 2, "w2");
+    expect(JSON.stringify(two.block)).toBe(JSON.stringify(one.block));
+  });
+
+  it("designs that share an input share its draws: twice the conductivity wins in every sample", async () => {
+    const a = block("a", 1e-4, 1e-2);
+    const b = block("b", 2e-4, 2e-2);
+    const ra = await bands(a, 12, 2, "pa");
+    const rb = await bands(b, 12, 2, "pb");
+    const rows = pairwiseProbabilities([
+      { name: "a", samples: ra.samples },
+      { name: "b", samples: rb.samples },
+    ]).filter((r) => r.path === "effective[0].conductivitySPerCm");
+    expect(rows).toEqual([{ path: "effective[0].conductivitySPerCm", a: "a", b: "b", probabilityAGreater: 0, samples: 12 }]);
+  });
+
+  it("refuses too few samples before anything runs", async () => {
+    const design = block("homogeneous", 1e-4, 1e-2);
+    await expect(bands(design, 3, 1, "bad")).rejects.toThrow(/--uncertainty: got 3; the number of samples must be a whole number from 8/);
+  });
+});
