@@ -260,3 +260,41 @@ describe("mofhop compare", () => {
     expect(r.stderr).toContain("two scenarios are named 'same'");
   });
 });
+
+describe("mofhop run and compare --uncertainty", () => {
+  const block = (name: string, min: number, max: number) => ({
+    name,
+    seed: 3,
+    temperaturesK: [298.15],
+    morphology: { kind: "random-voxels", shape: [5, 5, 5], voxelNm: 50, phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min, max, reason: "test" } }] },
+  });
+  it("refuses a sample count below 8, --uncertainty without --out, and --workers without --uncertainty, before running", () => {
+    const f = scenarioFile(block("u", 1e-4, 1e-2), "u.json");
+    const few = mofhop("run", f, "--uncertainty", "3", "--out", join(dir, "u3"));
+    expect(few.code).toBe(2);
+    expect(few.stderr).toContain("--uncertainty: got 3; the number of samples must be a whole number from 8");
+    const noOut = mofhop("run", f, "--uncertainty", "16");
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain("--uncertainty needs --out DIR");
+    const workers = mofhop("run", f, "--workers", "2");
+    expect(workers.code).toBe(2);
+    expect(workers.stderr).toContain("--workers and --shard apply to the samples of --uncertainty N");
+  });
+  it("validate lists the uncertain inputs", () => {
+    const r = mofhop("validate", scenarioFile(block("u", 1e-4, 1e-2), "u.json"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("1 uncertain input");
+    expect(r.stdout).toContain("morphology.phases.0.conductivitySPerCm: assumed, log-uniform 0.0001 to 0.01; nominal 0.001000");
+  });
+  it("compare writes the bands, the pairwise probabilities and the sensitivities", () => {
+    const out = join(dir, "cmp-u");
+    const r = mofhop("compare", scenarioFile(block("low", 1e-4, 1e-2), "lo.json"), scenarioFile(block("high", 2e-4, 2e-2), "hi.json"), "--uncertainty", "8", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ["uncertainty.csv", "sensitivity.csv", "pairwise.csv"]) expect(readdirSync(out)).toContain(f);
+    expect(r.stdout).toContain("Predicted with bands (8 samples");
+    // the same draws, twice the conductivity: "high" wins every sample
+    expect(r.stdout).toMatch(/\| sigma_eff 298\.15 K \(S\/cm\) \| low \| high \| 0\.00 \|/);
+    const results = JSON.parse(readFileSync(join(out, "high", "results.json"), "utf8")) as { uncertainty: { samples: number } };
+    expect(results.uncertainty.samples).toBe(8);
+  });
+});

@@ -11,10 +11,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cdf } from "../src/analysis/distributions.js";
-import { runScenario } from "../src/pipeline/runScenario.js";
+import { kmcEntriesOf, runScenario } from "../src/pipeline/runScenario.js";
 import { parseScenarioInputs } from "../src/scenario/load.js";
 import { pairwiseProbabilities, propagateUncertainty, type UncertainScenario } from "../src/sweep/uncertainty.js";
 import type { KmcCacheEntry } from "../src/sweep/definition.js";
+
+const tinyKmc = {
+  name: "tiny-kmc",
+  seed: 5,
+  lattice: { kind: "simple-cubic", cells: [6, 6, 6], latticeConstantAngstrom: 3 },
+  species: [{ name: "Li+", charge: 1, occupancy: 0.2, hopBarrierEV: 0.2, attemptFrequencyHz: 1e13 }],
+  kmc: { equilibrationHops: 1000, hops: 10000, replicas: 2, blocks: 5 },
+  morphology: { kind: "random-voxels", shape: [6, 6, 6], voxelNm: 50, phases: [{ name: "mof", fraction: 1 }] },
+};
 
 const root = mkdtempSync(join(tmpdir(), "mofhop-uncertainty-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -81,7 +90,16 @@ describe("uncertainty propagation", () => {
       { name: "a", samples: ra.samples },
       { name: "b", samples: rb.samples },
     ]).filter((r) => r.path === "effective[0].conductivitySPerCm");
-    expect(rows).toEqual([{ path: "effective[0].conductivitySPerCm", a: "a", b: "b", probabilityAGreater: 0, samples: 12 }]);
+    expect(rows).toEqual([{ path: "effective[0].conductivitySPerCm", label: "sigma_eff 298.15 K (S/cm)", a: "a", b: "b", probabilityAGreater: 0, samples: 12 }]);
+  });
+
+  it("the KMC entries rebuilt from a run's results are the ones the run cached (a sample reuses them exactly)", () => {
+    const { scenario } = parseScenarioInputs({ ...tinyKmc, temperaturesK: [280, 320] });
+    const kmc = new Map<string, KmcCacheEntry>();
+    const results = runScenario(scenario, { kmcCache: kmc });
+    expect(kmcEntriesOf(scenario, results)).toEqual([...kmc.entries()]);
+    // and a run handed them reproduces the results without running the KMC
+    expect(runScenario(scenario, { kmcCache: new Map(kmcEntriesOf(scenario, results)) })).toEqual(results);
   });
 
   it("refuses too few samples before anything runs", async () => {

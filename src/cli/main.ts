@@ -9,17 +9,17 @@ import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
-import { checkSampleCount, propagateUncertainty } from "../sweep/uncertainty.js";
+import { checkSampleCount, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
-import { checkCellUpFront, checkMorphologyUpFront, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
+import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import { buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
 import { barPlot, currentMapPlot } from "../report/plots.js";
 import { currentSlice } from "../pipeline/morphology.js";
-import type { Results, UncertaintyBlock } from "../pipeline/results.js";
+import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
 import { calibrateScenario } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { JobPool } from "../sweep/index.js";
@@ -304,6 +304,7 @@ function fileCheckpoint(file: string, scenario: Scenario, every: string | true |
 async function compare(cmd: ParsedCommand): Promise<number> {
   const out = cmd.options.out;
   if (typeof out !== "string") throw new InputError("compare: --out DIR is required");
+  const samples = cmd.options.uncertainty === undefined ? undefined : checkSampleCount(numberOption(cmd, "uncertainty", undefined, () => true, "must be a number of samples"));
   // validate every file, with the checks that need no heavy work, before running any; an
   // error names the file it is in
   const loaded = cmd.args.map((f) => {
@@ -327,7 +328,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     // one thread: designs of the same MOF share their KMC runs
     const kmcCache = new Map();
     all = loaded.map(({ scenario, baseDir }, i) =>
-      runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update((i + f) / loaded.length, `${scenario.name}: ${stage}`) }),
+      runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update(((samples === undefined ? 1 : 0.2) * (i + f)) / loaded.length, `${scenario.name}: ${stage}`) }),
     );
   } else {
     // scenarios side by side in worker threads (the sweep pool); each result depends only
@@ -340,7 +341,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
         loaded.map(({ scenario, baseDir }, job) =>
           pool.run({ job, attempt: 1, scenario, baseDir }, (f) => {
             fractions[job] = f;
-            bar.update(fractions.reduce((a, b) => a + b, 0) / loaded.length, `${workers} workers`);
+            bar.update(((samples === undefined ? 1 : 0.2) * fractions.reduce((a, b) => a + b, 0)) / loaded.length, `${workers} workers`);
           }, controller.signal),
         ),
       );
@@ -354,12 +355,43 @@ async function compare(cmd: ParsedCommand): Promise<number> {
       await pool.destroy();
     }
   }
+  let pairwise: PairwiseRow[] = [];
+  if (samples !== undefined) {
+    // each design's samples in turn, every worker on one design's samples; each design's
+    // journal in DIR/NAME/uncertainty-samples (a killed comparison resumes there)
+    const sampled: { name: string; samples: Map<number, Results> }[] = [];
+    for (let i = 0; i < loaded.length; i++) {
+      const l = loaded[i]!;
+      const { block, samples: got, summary } = await withSignals((signal) =>
+        propagateUncertainty(l, all[i]!, kmcEntriesOf(l.scenario, all[i]!), {
+          samples,
+          dir: join(out, l.scenario.name, "uncertainty-samples"),
+          ...(typeof cmd.options.workers === "string" ? { workers: parseWorkers(cmd.options.workers) } : {}),
+          signal,
+          onNotice: (m) => process.stderr.write(`mofhop: ${m}\n`),
+          onProgress: (f, text) => bar.update(0.2 + (0.8 * (i + f)) / loaded.length, text),
+        }),
+      );
+      if (block === null) {
+        bar.done();
+        process.stderr.write(`mofhop: ${l.scenario.name}: ${summary.done + summary.skipped} of ${summary.jobs} samples in ${summary.dir}; interrupted (${summary.interrupted}): run the same command again to resume\n`);
+        return 130;
+      }
+      all[i] = { ...all[i]!, uncertainty: block };
+      sampled.push({ name: l.scenario.name, samples: got });
+    }
+    pairwise = pairwiseProbabilities(sampled);
+  }
   bar.done();
-  const files = await compareReport(all, {
-    mofhopVersion: version(),
-    date: new Date().toISOString(),
-    scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
-  });
+  const files = await compareReport(
+    all,
+    {
+      mofhopVersion: version(),
+      date: new Date().toISOString(),
+      scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
+    },
+    pairwise,
+  );
   for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), JSON.stringify(r, null, 2) + "\n");
   for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
   process.stdout.write(files["compare.md"]!);

@@ -53,10 +53,11 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     maxArgs: Infinity,
     options: [
       { name: "out", value: "DIR", description: "write compare.csv, compare.md, limits.csv, *.svg, index.html and each results.json into DIR", required: true },
-      { name: "workers", value: "N", description: "scenarios run side by side in worker threads (default: available CPUs)" },
+      { name: "workers", value: "N", description: "scenarios (and with --uncertainty, samples) run side by side in worker threads (default: available CPUs)" },
+      { name: "uncertainty", value: "N", description: "draw each scenario's distributions N times: bands of every output, which design beats which, and what to measure next (resumable in DIR/NAME/uncertainty-samples)" },
       { name: "quiet", description: "no progress bar on stderr" },
     ],
-    examples: ["mofhop compare scenarios/paper/*.json --out results/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --out two/ --workers 1"],
+    examples: ["mofhop compare scenarios/paper/*.json --out results/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --uncertainty 64 --out bands/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --out two/ --workers 1"],
   },
   {
     name: "calibrate",

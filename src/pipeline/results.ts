@@ -235,6 +235,7 @@ export interface UncertaintyBlock {
 
 export interface PairwiseRow {
   readonly path: string;
+  readonly label: string;
   readonly a: string;
   readonly b: string;
   /** P(output of a > output of b), over samples paired by number (ties count half). */

@@ -88,6 +88,23 @@ export function checkCellUpFront(cell: Scenario["cell"]): void {
   }
 }
 
+/** The key of one temperature's KMC in a shared cache: everything the KMC depends on. */
+export function kmcCacheKey(scenario: Scenario, temperatureK: number): string {
+  return JSON.stringify([scenario.seed, scenario.lattice, scenario.species, scenario.kmc, temperatureK]);
+}
+
+/**
+ * The KMC cache entries of a finished run, rebuilt from its results (a run in a worker
+ * thread returns no cache): what a later run of the same KMC settings reuses.
+ */
+export function kmcEntriesOf(scenario: Scenario, results: Results): [string, ScenarioRunState["done"][number]][] {
+  return results.kmc.map((kmc) => {
+    const T = kmc.temperatureK;
+    const share = results.transferenceNumber.find((t) => t.temperatureK === T)!;
+    return [kmcCacheKey(scenario, T), { temperatureK: T, transport: results.transport.filter((r) => r.temperatureK === T), transference: { temperatureK: T, cation: share.cation, cationStdErr: share.cationStdErr }, kmc }];
+  });
+}
+
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
   checkMorphologyUpFront(scenario.morphology, scenario);
   checkCellUpFront(scenario.cell);
@@ -102,7 +119,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     const cp = options.checkpoint;
     const done: ScenarioRunState["done"][number][] = [...(cp?.initial?.done ?? [])];
     temps.forEach((temperatureK, ti) => {
-      const cacheKey = JSON.stringify([scenario.seed, scenario.lattice, scenario.species, scenario.kmc, temperatureK]);
+      const cacheKey = kmcCacheKey(scenario, temperatureK);
       const finished = done.find((d) => d.temperatureK === temperatureK) ?? options.kmcCache?.get(cacheKey);
       if (finished !== undefined) {
         transport.push(...finished.transport);

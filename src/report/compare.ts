@@ -3,7 +3,7 @@
  * overlaid SVG plots, and an HTML page holding them. Every number comes from a results
  * object; a section a scenario did not compute stays empty, never guessed.
  */
-import type { Results } from "../pipeline/results.js";
+import type { OutputBand, PairwiseRow, Results } from "../pipeline/results.js";
 import { toCsv } from "./csv.js";
 import { htmlReport, type Cell } from "./html.js";
 import { arrheniusPlot, barPlot, dischargeCurvesPlot, nyquistPlot, rateCapabilityPlot, type ArrheniusPlotSeries } from "./plots.js";
@@ -173,7 +173,7 @@ export interface Provenance {
 }
 
 /** All files of a comparison, by name. */
-export async function compareReport(all: readonly Results[], provenance?: Provenance): Promise<Record<string, string>> {
+export async function compareReport(all: readonly Results[], provenance?: Provenance, pairwise: readonly PairwiseRow[] = []): Promise<Record<string, string>> {
   const rows = compareRows(all);
   const files: Record<string, string> = {};
   files["compare.csv"] = toCsv(rows.map(flat));
@@ -182,20 +182,25 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
   const limitRate = limits.length === 0 ? null : limits.map((l) => l.cRate).reduce((a, b) => (Math.abs(b - 3) < Math.abs(a - 3) ? b : a));
   files["compare.md"] = compareMarkdown(rows) + (limitRate === null ? "" : `\nWhat limits the capacity at ${limitRate} C (capacity with each loss removed in turn, mAh/g):\n\n${limitsMarkdown(limits, limitRate)}`);
   if (limits.length > 0) files["limits.csv"] = toCsv(limits.map((l) => ({ ...l })));
+  const uq = uncertaintyTables(all, pairwise);
+  Object.assign(files, uq.files);
+  files["compare.md"] += uq.markdown;
   const figures: { caption: string; svg: string; file: string }[] = [];
 
   const arrhenius: ArrheniusPlotSeries[] = [];
   for (const r of all) {
     const effective = r.effective.length > 0;
     const points = effective
-      ? r.effective.map((e) => ({ temperatureK: e.temperatureK, conductivitySPerCm: e.conductivitySPerCm, ...(e.conductivityStdErr !== null ? { conductivityStdErr: e.conductivityStdErr } : {}) }))
+      ? r.effective.map((e, i) => ({ temperatureK: e.temperatureK, conductivitySPerCm: e.conductivitySPerCm, ...(e.conductivityStdErr !== null ? { conductivityStdErr: e.conductivityStdErr } : {}), ...bandsOf(r, `effective[${i}].conductivitySPerCm`) }))
       : r.kmc.map((k) => ({ temperatureK: k.temperatureK, conductivitySPerCm: k.totalConductivitySPerCm, conductivityStdErr: k.totalConductivityStdErr }));
     const usable = points.filter((p) => p.conductivitySPerCm > 0);
     if (usable.length === 0) continue;
     const fit = r.arrhenius.find((a) => a.of === (effective ? "effective" : "total")) ?? r.arrhenius[0];
     arrhenius.push({ name: r.scenario, points: usable, ...(fit !== undefined ? { fit: { activationEnergyEV: fit.activationEnergyEV, lnPrefactor: fit.lnPrefactor, form: fit.form } } : {}) });
   }
-  if (arrhenius.length > 0) figures.push({ file: "arrhenius.svg", caption: "Conductivity against inverse temperature, with Arrhenius fits", svg: await arrheniusPlot(arrhenius) });
+  const banded = all.some((r) => r.uncertainty !== undefined);
+  const bandNote = banded ? "; shaded: the 68 % and 90 % prediction bands of --uncertainty" : "";
+  if (arrhenius.length > 0) figures.push({ file: "arrhenius.svg", caption: `Conductivity against inverse temperature, with Arrhenius fits${bandNote}`, svg: await arrheniusPlot(arrhenius) });
 
   const withSigma = rows.filter((r) => r.conductivitySPerCm !== null && r.conductivitySPerCm > 0);
   if (withSigma.length > 0) {
@@ -212,8 +217,8 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
   if (nyquist.length > 1) {
     for (const z of nyquist) figures.push({ file: `nyquist-${z.name}.svg`, caption: `Impedance of Li|SE|Li, ${z.name} (Nyquist, own scale)`, svg: await nyquistPlot([z], { title: z.name }) });
   }
-  const rate = all.filter((r) => (r.rateCapability ?? []).length > 0).map((r) => ({ name: r.scenario, points: r.rateCapability!.map((x) => ({ cRate: x.cRate, dischargeCapacityMAhPerG: x.dischargeCapacityMAhPerG, ...(x.dischargeCapacityStdErr !== undefined ? { stdErr: x.dischargeCapacityStdErr } : {}) })) }));
-  if (rate.length > 0) figures.push({ file: "rate-capability.svg", caption: "Discharge capacity of Li | SE | LiFePO4 against C-rate", svg: await rateCapabilityPlot(rate) });
+  const rate = all.filter((r) => (r.rateCapability ?? []).length > 0).map((r) => ({ name: r.scenario, points: r.rateCapability!.map((x, i) => ({ cRate: x.cRate, dischargeCapacityMAhPerG: x.dischargeCapacityMAhPerG, ...(x.dischargeCapacityStdErr !== undefined ? { stdErr: x.dischargeCapacityStdErr } : {}), ...bandsOf(r, `rateCapability[${i}].dischargeCapacityMAhPerG`) })) }));
+  if (rate.length > 0) figures.push({ file: "rate-capability.svg", caption: `Discharge capacity of Li | SE | LiFePO4 against C-rate${bandNote}`, svg: await rateCapabilityPlot(rate) });
   for (const r of all) {
     // a rate that gives no capacity has no curve (its one point, the voltage the instant the
     // current is on, can lie far below the cut-off): it is named in the title instead
@@ -245,6 +250,7 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
           r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
         ]),
       },
+      ...uq.html,
       ...(limits.length > 0
         ? [{
             caption: "What limits the capacity: the capacity (mAh/g) at each C-rate with each loss removed in turn (its resistance or diffusion time 1000 times smaller)",
@@ -256,4 +262,97 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
     figures: figures.map((f) => ({ caption: f.caption, svg: f.svg })),
   });
   return files;
+}
+
+// ---------------------------------------------------------------------------------------
+// Prediction bands (--uncertainty)
+
+/** The bands of one output of a results object, for a plot point. */
+function bandsOf(r: Results, path: string): { band68?: readonly [number, number]; band90?: readonly [number, number] } {
+  const o = r.uncertainty?.outputs.find((x) => x.path === path);
+  return o === undefined ? {} : { band68: o.band68, band90: o.band90 };
+}
+
+function bandText(o: OutputBand): string {
+  return `${fmt(o.median)} [${fmt(o.band90[0])}, ${fmt(o.band90[1])}]${o.fitted ? " (fitted)" : ""}`;
+}
+
+/** The headline outputs of a banded design, by column name: sigma at 25 C, Ea, t+, R_bulk, R_int, CCD, capacity per C-rate. */
+function headlineBands(r: Results): Record<string, OutputBand | undefined> {
+  const u = r.uncertainty!;
+  const find = (re: RegExp): OutputBand | undefined => u.outputs.find((o) => re.test(o.path));
+  const temps = r.effective.map((e) => e.temperatureK);
+  const T = roomTemperature(temps);
+  const i = temps.indexOf(T ?? NaN);
+  const out: Record<string, OutputBand | undefined> = {
+    "sigma (S/cm)": find(new RegExp(`^effective\\[${i}\\]\\.conductivitySPerCm$`)),
+    "sigma DC (S/cm)": find(new RegExp(`^effective\\[${i}\\]\\.lowFrequencyConductivitySPerCm$`)),
+    "Ea (eV)": u.outputs.find((o) => /^arrhenius/.test(o.path) && o.label.startsWith("Ea effective")),
+    "t+": find(/membraneCation$/),
+    "R_bulk (ohm)": find(/bulkResistanceOhm$/),
+    "R_int (ohm)": find(/interfacialResistanceOhm$/),
+    "CCD (mA/cm2)": find(/^criticalCurrent/),
+  };
+  (r.rateCapability ?? []).forEach((c, k) => (out[`${c.cRate}C (mAh/g)`] = find(new RegExp(`^rateCapability\\[${k}\\]`))));
+  return out;
+}
+
+/** uncertainty.csv, sensitivity.csv, pairwise.csv, and the Markdown and HTML sections. */
+function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseRow[]): { files: Record<string, string>; markdown: string; html: { caption: string; columns: string[]; rows: Cell[][] }[] } {
+  const banded = all.filter((r) => r.uncertainty !== undefined);
+  if (banded.length === 0) return { files: {}, markdown: "", html: [] };
+  const files: Record<string, string> = {};
+  files["uncertainty.csv"] = toCsv(
+    banded.flatMap((r) =>
+      r.uncertainty!.outputs.map((o) => ({
+        scenario: r.scenario, path: o.path, label: o.label, nominal: o.nominal, median: o.median,
+        band68Low: o.band68[0], band68High: o.band68[1], band90Low: o.band90[0], band90High: o.band90[1], samples: o.samples, fitted: o.fitted,
+      })),
+    ),
+  );
+  files["sensitivity.csv"] = toCsv(
+    banded.flatMap((r) =>
+      r.uncertainty!.sensitivity.map((x) => ({
+        scenario: r.scenario, path: x.path, input: x.input, firstOrder: x.firstOrder, firstOrderLow: x.firstOrderBand90?.[0] ?? null, firstOrderHigh: x.firstOrderBand90?.[1] ?? null,
+        total: x.total, totalLow: x.totalBand90?.[0] ?? null, totalHigh: x.totalBand90?.[1] ?? null, scale: x.scale, unexplained: x.unexplained,
+      })),
+    ),
+  );
+  if (pairwise.length > 0) files["pairwise.csv"] = toCsv(pairwise.map((p) => ({ ...p })));
+  const heads = banded.map(headlineBands);
+  const columns = [...new Set(heads.flatMap((h) => Object.entries(h).filter(([, v]) => v !== undefined).map(([k]) => k)))];
+  const samples = [...new Set(banded.map((r) => r.uncertainty!.samples))].join("/");
+  let md = `\nPredicted with bands (${samples} samples of every assumed input; median [90 % band]):\n\n`;
+  md += `| ${["design", ...columns].join(" | ")} |\n| ${["design", ...columns].map(() => "---").join(" | ")} |\n`;
+  banded.forEach((r, k) => (md += `| ${[r.scenario, ...columns.map((c) => (heads[k]![c] !== undefined ? bandText(heads[k]![c]!) : ""))].join(" | ")} |\n`));
+  // which design beats which, on the room-temperature conductivity (DC too) and the top-rate capacity
+  const keyPaths = (r: Results): Set<string> => {
+    const h = headlineBands(r);
+    const caps = Object.keys(h).filter((c) => /C \(mAh\/g\)$/.test(c));
+    const top = caps.length > 0 ? h[caps[caps.length - 1]!] : undefined;
+    return new Set([h["sigma (S/cm)"]?.path, h["sigma DC (S/cm)"]?.path, top?.path].filter((x): x is string => x !== undefined));
+  };
+  const pairs = pairwise.filter((p) => {
+    const r = banded.find((x) => x.scenario === p.a);
+    return r !== undefined && keyPaths(r).has(p.path);
+  });
+  if (pairs.length > 0) {
+    md += `\nProbability that the first design's value is the larger (samples paired, shared inputs drawn alike):\n\n| output | a | b | P(a > b) |\n| --- | --- | --- | --- |\n`;
+    for (const p of pairs) md += `| ${p.label} | ${p.a} | ${p.b} | ${p.probabilityAGreater.toFixed(2)} |\n`;
+  }
+  const next = banded.filter((r) => r.uncertainty!.measureNext.length > 0);
+  if (next.length > 0) {
+    md += `\nWhat to measure next (the input most of each band's variance comes from):\n\n`;
+    for (const r of next) for (const m of r.uncertainty!.measureNext.slice(0, 3)) md += `- ${r.scenario}: ${m.text}\n`;
+  }
+  const html = [
+    {
+      caption: `Predicted with bands: median [90 % band] over ${samples} samples of the assumed inputs (fitted: a calibration target, not a prediction)`,
+      columns: ["design", ...columns],
+      rows: banded.map((r, k): Cell[] => [r.scenario, ...columns.map((c) => (heads[k]![c] !== undefined ? bandText(heads[k]![c]!) : null))]),
+    },
+    ...(pairs.length > 0 ? [{ caption: "Probability that design a's value is the larger", columns: ["output", "a", "b", "P(a > b)"], rows: pairs.map((p): Cell[] => [p.label, p.a, p.b, p.probabilityAGreater]) }] : []),
+    ...(next.length > 0 ? [{ caption: "What to measure next", columns: ["design", "output", "90 % band (hi/lo)", "input", "share of variance", "measurement"], rows: next.flatMap((r) => r.uncertainty!.measureNext.slice(0, 3).map((m): Cell[] => [r.scenario, m.label, m.bandRatio90, m.input, m.share, m.measurement])) }] : []),
+  ];
+  return { files, markdown: md, html };
 }

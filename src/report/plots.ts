@@ -114,6 +114,28 @@ export interface ArrheniusPlotPoint {
   readonly temperatureK: number;
   readonly conductivitySPerCm: number;
   readonly conductivityStdErr?: number;
+  /** Prediction bands (an uncertainty run): 68 % and 90 %, drawn as shaded areas. */
+  readonly band68?: readonly [number, number];
+  readonly band90?: readonly [number, number];
+}
+
+/** Shaded 90 % (light) and 68 % (darker) bands, rows {series, x, lo, hi, level}, for an area layer. */
+function bandRows(name: string, x: number, p: { readonly band68?: readonly [number, number]; readonly band90?: readonly [number, number] }, map: (v: number) => number): object[] {
+  const out: object[] = [];
+  for (const [level, band] of [["90 %", p.band90], ["68 %", p.band68]] as const) {
+    if (band !== undefined && Number.isFinite(map(band[0])) && Number.isFinite(map(band[1]))) out.push({ series: name, x, lo: map(band[0]), hi: map(band[1]), level });
+  }
+  return out;
+}
+
+/** The area layer of prediction bands (empty data draws nothing). */
+function bandLayer(rows: readonly object[], x: object, color: object): object {
+  return {
+    name: "bands",
+    data: { values: rows },
+    mark: { type: "area", opacity: 0.18 },
+    encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color, detail: { field: "level" } },
+  };
 }
 
 export interface ArrheniusPlotSeries {
@@ -130,7 +152,7 @@ export interface ArrheniusPlotSeries {
  */
 export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], options: PlotOptions = {}): Promise<string> {
   nonEmpty("series", series);
-  const points: object[] = [], bars: object[] = [], lines: object[] = [];
+  const points: object[] = [], bars: object[] = [], lines: object[] = [], bands: object[] = [];
   series.forEach((s, k) => {
     nonEmpty(`series[${k}].points`, s.points);
     let tMin = Infinity, tMax = -Infinity;
@@ -143,6 +165,7 @@ export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], opti
       points.push({ series: s.name, x: 1000 / T, y: Math.log10(sigma), temperatureK: T });
       const se = p.conductivityStdErr;
       if (se !== undefined && se > 0) bars.push({ series: s.name, x: 1000 / T, lo: Math.log10(Math.max(sigma - se, sigma / 10)), hi: Math.log10(sigma + se) });
+      bands.push(...bandRows(s.name, 1000 / T, p, (v) => (v > 0 ? Math.log10(v) : NaN)));
     });
     if (s.fit !== undefined) {
       const { activationEnergyEV: ea, lnPrefactor: lnA, form } = s.fit;
@@ -164,6 +187,7 @@ export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], opti
     ...titled(options),
     ...size(options, 420, 300),
     layer: [
+      bandLayer(bands, x, color),
       { name: "fitlines", data: { values: lines }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y: { field: "y", type: "quantitative" }, color, detail: { field: "series" } } },
       { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
       {
@@ -237,13 +261,13 @@ export async function nyquistPlot(series: readonly NyquistSeries[], options: Plo
 
 export interface RateCapabilitySeries {
   readonly name: string;
-  readonly points: readonly { readonly cRate: number; readonly dischargeCapacityMAhPerG: number; readonly stdErr?: number }[];
+  readonly points: readonly { readonly cRate: number; readonly dischargeCapacityMAhPerG: number; readonly stdErr?: number; readonly band68?: readonly [number, number]; readonly band90?: readonly [number, number] }[];
 }
 
 /** Discharge capacity against C-rate (log axis), one line per series. */
 export async function rateCapabilityPlot(series: readonly RateCapabilitySeries[], options: PlotOptions = {}): Promise<string> {
   nonEmpty("series", series);
-  const rows: object[] = [], bars: object[] = [];
+  const rows: object[] = [], bars: object[] = [], bands: object[] = [];
   series.forEach((s, k) => {
     nonEmpty(`series[${k}].points`, s.points);
     s.points.forEach((p, i) => {
@@ -252,6 +276,7 @@ export async function rateCapabilityPlot(series: readonly RateCapabilitySeries[]
       const q = finite(`series[${k}].points[${i}].dischargeCapacityMAhPerG`, p.dischargeCapacityMAhPerG);
       rows.push({ series: s.name, x: c, y: q });
       if (p.stdErr !== undefined && p.stdErr > 0) bars.push({ series: s.name, x: c, lo: q - p.stdErr, hi: q + p.stdErr });
+      bands.push(...bandRows(s.name, c, p, (v) => v));
     });
   });
   const names = series.map((s) => s.name);
@@ -262,6 +287,7 @@ export async function rateCapabilityPlot(series: readonly RateCapabilitySeries[]
     ...titled(options),
     ...size(options, 420, 300),
     layer: [
+      bandLayer(bands, x, color),
       { name: "lines", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color, detail: { field: "series" } } },
       { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
       { name: "points", data: { values: rows }, mark: { type: "point", filled: true, size: 45 }, encoding: { x, y, color } },

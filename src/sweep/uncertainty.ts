@@ -307,6 +307,7 @@ export function pairwiseProbabilities(designs: readonly { readonly name: string;
     for (let j = i + 1; j < designs.length; j++) {
       for (const [key, a] of values[i]!) {
         const path = key.slice(0, key.indexOf("|"));
+        const label = key.slice(key.indexOf("|") + 1);
         const b = values[j]!.get(key);
         if (b === undefined) continue;
         let wins = 0;
@@ -317,7 +318,7 @@ export function pairwiseProbabilities(designs: readonly { readonly name: string;
           wins += va > vb ? 1 : va === vb ? 0.5 : 0;
           count++;
         }
-        if (count > 0) rows.push({ path, a: designs[i]!.name, b: designs[j]!.name, probabilityAGreater: wins / count, samples: count });
+        if (count > 0) rows.push({ path, label, a: designs[i]!.name, b: designs[j]!.name, probabilityAGreater: wins / count, samples: count });
       }
     }
   }
