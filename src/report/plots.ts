@@ -128,14 +128,15 @@ function bandRows(name: string, x: number, p: { readonly band68?: readonly [numb
   return out;
 }
 
-/** The area layer of prediction bands (empty data draws nothing). */
-function bandLayer(rows: readonly object[], x: object, color: object): object {
-  return {
+/** The area layer of prediction bands, as a list: none without bands. */
+function bandLayer(rows: readonly object[], x: object, color: object): object[] {
+  if (rows.length === 0) return [];
+  return [{
     name: "bands",
     data: { values: rows },
     mark: { type: "area", opacity: 0.18 },
     encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color, detail: { field: "level" } },
-  };
+  }];
 }
 
 export interface ArrheniusPlotSeries {
@@ -187,7 +188,7 @@ export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], opti
     ...titled(options),
     ...size(options, 420, 300),
     layer: [
-      bandLayer(bands, x, color),
+      ...bandLayer(bands, x, color),
       { name: "fitlines", data: { values: lines }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y: { field: "y", type: "quantitative" }, color, detail: { field: "series" } } },
       { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
       {
@@ -287,7 +288,7 @@ export async function rateCapabilityPlot(series: readonly RateCapabilitySeries[]
     ...titled(options),
     ...size(options, 420, 300),
     layer: [
-      bandLayer(bands, x, color),
+      ...bandLayer(bands, x, color),
       { name: "lines", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color, detail: { field: "series" } } },
       { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
       { name: "points", data: { values: rows }, mark: { type: "point", filled: true, size: 45 }, encoding: { x, y, color } },

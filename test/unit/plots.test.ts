@@ -22,8 +22,8 @@ function wellFormed(svg: string): void {
   expect(svg.startsWith("<svg")).toBe(true);
   expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
   expect(svg).toMatch(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-  // balanced <g> groups
-  expect((svg.match(/<g[\s>]/g) ?? []).length).toBe((svg.match(/<\/g>/g) ?? []).length);
+  // balanced <g> groups (an empty group is written self-closing, <g .../>, and needs no end tag)
+  expect((svg.match(/<g[\s>]/g) ?? []).length - (svg.match(/<g[^>]*\/>/g) ?? []).length).toBe((svg.match(/<\/g>/g) ?? []).length);
   expect(svg).not.toMatch(/NaN|undefined/);
 }
 
@@ -52,6 +52,14 @@ describe("plots", () => {
     expect(elements(svg, "mark-rule role-mark errorbars_marks", "line")).toBe(15);
     for (const s of ["Li+", "Na+", "K+"]) expect(svg).toContain(`>${s}</text>`);
     expect(await arrheniusPlot(arrheniusSeries, { title: "pellets" })).toBe(svg);
+  });
+
+  it("arrheniusPlot: prediction bands as one shaded area per series and level, none without bands", async () => {
+    const points = [300, 320, 340].map((T, i) => ({ temperatureK: T, conductivitySPerCm: 1e-3 * (i + 1), band68: [0.8e-3 * (i + 1), 1.2e-3 * (i + 1)] as const, band90: [0.6e-3 * (i + 1), 1.5e-3 * (i + 1)] as const }));
+    const svg = await arrheniusPlot([{ name: "a", points }, { name: "b", points: points.map((p) => ({ ...p, conductivitySPerCm: p.conductivitySPerCm * 3, band68: [p.band68[0] * 3, p.band68[1] * 3] as const, band90: [p.band90[0] * 3, p.band90[1] * 3] as const })) }]);
+    wellFormed(svg);
+    expect(pathsPerGroup(svg, "mark-area role-mark bands_marks")).toEqual([1, 1, 1, 1]);
+    expect(await arrheniusPlot(arrheniusSeries)).not.toContain("bands_marks");
   });
 
   it("nyquistPlot: -Z'' against Z' on equal scales, a curve per series", async () => {
