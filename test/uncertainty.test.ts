@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { cdf } from "../src/analysis/distributions.js";
 import { kmcEntriesOf, runScenario } from "../src/pipeline/runScenario.js";
 import { parseScenarioInputs } from "../src/scenario/load.js";
-import { pairwiseProbabilities, propagateUncertainty, type UncertainScenario } from "../src/sweep/uncertainty.js";
+import { pairwiseProbabilities, propagateUncertainty, samplesSweep, type UncertainScenario } from "../src/sweep/uncertainty.js";
 import type { KmcCacheEntry } from "../src/sweep/definition.js";
 
 const tinyKmc = {
@@ -100,6 +100,20 @@ describe("uncertainty propagation", () => {
     expect(kmcEntriesOf(scenario, results)).toEqual([...kmc.entries()]);
     // and a run handed them reproduces the results without running the KMC
     expect(runScenario(scenario, { kmcCache: new Map(kmcEntriesOf(scenario, results)) })).toEqual(results);
+  });
+
+  it("one named quantity in two places gets one draw per sample; the sensitivity has one row for it", () => {
+    const liquid = { distribution: "log-uniform", min: 1e-6, max: 1e-4, name: "liquid", reason: "one liquid in both phases" };
+    const { scenario, inputs, plain } = parseScenarioInputs({
+      name: "two-phase",
+      seed: 2,
+      temperaturesK: [298.15],
+      morphology: { kind: "random-voxels", shape: [6, 6, 6], voxelNm: 50, phases: [{ name: "A", fraction: 0.5, conductivitySPerCm: liquid }, { name: "B", fraction: 0.5, conductivitySPerCm: liquid }] },
+    });
+    const { sweep, scores } = samplesSweep({ scenario, inputs, plain, baseDir: root }, 10, 2, []);
+    expect(scores[0]).toHaveLength(1);
+    for (const job of sweep.jobs) expect(job.params["morphology.phases.0.conductivitySPerCm"]).toBe(job.params["morphology.phases.1.conductivitySPerCm"]);
+    expect(new Set(sweep.jobs.map((j) => j.params["morphology.phases.0.conductivitySPerCm"])).size).toBe(10);
   });
 
   it("refuses too few samples before anything runs", async () => {

@@ -47,6 +47,11 @@ export interface RunOptions {
    * run each build their own realisation, so the realisations' scatter enters the bands.
    */
   readonly firstRealization?: number;
+  /**
+   * False: skip the extra solves that estimate the KMC error's effect on the network and the
+   * grid's discretisation error (uncertainty samples: the nominal run reports both). Default true.
+   */
+  readonly errorEstimates?: boolean;
 }
 
 /** Checks of the morphology that need no heavy work, before the KMC starts. */
@@ -287,6 +292,7 @@ function runNetworks(
   const temps = scenario.temperaturesK;
   const R = m.realizations;
   const r0 = options.firstRealization ?? 0;
+  const estimates = options.errorEstimates ?? true;
   const takesKmc = m.phases.some((p) => p.conductivitySPerCm === undefined);
   const results: { sigma: number; tau: number; percolates: boolean; iterations: number; residual: number; phases: EffectiveRow["phases"]; kmcErr: number }[][] = temps.map(() => []);
   const discretisation: (number | null)[] = temps.map(() => null);
@@ -305,7 +311,7 @@ function runNetworks(
         const k = kmcRows.find((row) => row.temperatureK === temperatureK);
         const res = net.solve(temperatureK, k?.totalConductivitySPerCm);
         let kmcErr = 0;
-        if (r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
+        if (estimates && r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
           kmcErr = Math.abs(net.solve(temperatureK, k.totalConductivitySPerCm + k.totalConductivityStdErr).conductivitySPerCm - res.conductivitySPerCm) / res.conductivitySPerCm;
         }
         // the particle-level model's error, averaged over the realisations
@@ -327,7 +333,7 @@ function runNetworks(
     const built = buildMorphology(m, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
     first ??= built;
     // the refinement estimate: the first realisation on voxels twice as large, when they still resolve the design
-    let coarse = r === r0 ? coarsened(m) : null;
+    let coarse = estimates && r === r0 ? coarsened(m) : null;
     let coarseBuilt: BuiltMorphology | null = null;
     if (coarse !== null) {
       try {
@@ -345,7 +351,7 @@ function runNetworks(
       // per-phase connectivity (a labelling per phase) only once per realisation
       const result = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: ti === 0 });
       let kmcErr = 0;
-      if (r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
+      if (estimates && r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
         const bumped = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mof! + k.totalConductivityStdErr), currentDensity: false, phaseConnectivity: false });
         kmcErr = Math.abs(bumped.conductivitySPerCm - result.conductivitySPerCm) / result.conductivitySPerCm;
       }

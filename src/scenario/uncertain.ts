@@ -31,6 +31,12 @@ const meta = {
   reason: z.string().min(1).optional(),
   /** The value a run without --uncertainty uses (default: the median); inside the range. */
   nominal: finite.optional(),
+  /**
+   * One quantity that appears in several places (the same liquid in two phases, the same
+   * fibres in two designs): distributions with the same name are one input, drawn once per
+   * sample, and must be identical.
+   */
+  name: z.string().min(1).regex(/^[A-Za-z0-9._+-]+$/, "use letters, digits, '.', '_', '+' or '-'").optional(),
 };
 
 export const distributionSchema = z.discriminatedUnion(
@@ -65,6 +71,8 @@ export interface UncertainInput {
   readonly spec: DistributionSpec & Distribution;
   /** The value used without --uncertainty. */
   readonly nominal: number;
+  /** What it is drawn as: its `name`, else its path. Inputs of one key share every draw. */
+  readonly key: string;
 }
 
 /** True for a JSON object that is a distribution (it has a "distribution" key). */
@@ -105,7 +113,14 @@ export function extractDistributions(input: unknown): { plain: unknown; inputs: 
         return 0;
       }
       const nominal = spec.nominal ?? median(spec);
-      inputs.push({ path: at, spec, nominal });
+      const key = spec.name ?? at;
+      const twin = inputs.find((i) => i.key === key);
+      if (twin !== undefined && canonical(twin.spec) !== canonical(spec)) {
+        problems.push(new ScenarioError(at, `the distribution named '${key}' is also at ${twin.path}, with other numbers; one name is one quantity: give both the same distribution`).message);
+        failed.push(at);
+        return 0;
+      }
+      inputs.push({ path: at, spec, nominal, key });
       return nominal;
     }
     if (Array.isArray(v)) return v.map((x, i) => visit(x, [...path, String(i)]));
@@ -118,6 +133,12 @@ export function extractDistributions(input: unknown): { plain: unknown; inputs: 
   };
   const plain = visit(input, []);
   return { plain, inputs, problems, failed };
+}
+
+/** The numbers of a distribution (not its reason or source) as sorted JSON, to compare two. */
+function canonical(spec: DistributionSpec): string {
+  const numbers = ["distribution", "basis", "min", "max", "mean", "sd", "median", "sdLog", "nominal"];
+  return JSON.stringify(Object.entries(spec).filter(([k]) => numbers.includes(k)).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Problems of a distribution that zod's shape checks do not see. */
@@ -192,7 +213,7 @@ export function describeInput(input: UncertainInput): string {
         ? `normal ${s.mean} +- ${s.sd}`
         : `log-normal median ${s.median}, sd(ln) ${s.sdLog}`;
   const bounds = (s.distribution === "normal" || s.distribution === "log-normal") && (s.min !== undefined || s.max !== undefined) ? ` within [${s.min ?? "-inf"}, ${s.max ?? "inf"}]` : "";
-  return `${input.path}: ${s.basis}, ${range}${bounds}; nominal ${input.nominal.toPrecision(4)}`;
+  return `${input.path}${input.key !== input.path ? ` ('${input.key}')` : ""}: ${s.basis}, ${range}${bounds}; nominal ${input.nominal.toPrecision(4)}`;
 }
 
 /** Throw one InputError listing every problem, if any. */

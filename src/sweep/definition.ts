@@ -20,6 +20,14 @@ import { parseScenario, readJsonFile } from "../scenario/load.js";
 import { scenarioSchema, type Scenario } from "../scenario/schema.js";
 import type { ScenarioRunState } from "../pipeline/runScenario.js";
 
+/** The part of runScenario's options a sweep job may set. */
+export interface JobRunOptions {
+  /** The morphology realisation the job builds first. */
+  readonly firstRealization?: number;
+  /** False: no extra solves for the KMC error's effect and the refinement estimate. */
+  readonly errorEstimates?: boolean;
+}
+
 /** One temperature's KMC results, as runScenario caches them. */
 export type KmcCacheEntry = ScenarioRunState["done"][number];
 import { checkSchemaPath, pathsOverlap, setAtPath, splitPath } from "./paths.js";
@@ -66,8 +74,8 @@ export interface SweepJob {
   readonly params: Readonly<Record<string, unknown>>;
   /** The validated scenario the job runs, with its derived seed. */
   readonly scenario: Scenario;
-  /** The morphology realisation the job builds first (uncertainty samples: one each). */
-  readonly realization?: number;
+  /** Options of the job's run beyond its scenario (uncertainty samples: their realisation, no error estimates). */
+  readonly runOptions?: JobRunOptions;
 }
 
 export interface Sweep {

@@ -6,7 +6,7 @@
 import type { MessagePort } from "node:worker_threads";
 import type { Results } from "../pipeline/results.js";
 import type { Scenario } from "../scenario/schema.js";
-import type { KmcCacheEntry } from "./definition.js";
+import type { JobRunOptions, KmcCacheEntry } from "./definition.js";
 
 /** A fault to inject into one attempt (tests of the retry path only). */
 export type InjectedFault = "throw" | "exit";
@@ -22,8 +22,8 @@ export interface RunJobMessage {
   /** Progress messages come back on this port (transferred to the worker). */
   readonly port?: MessagePort;
   readonly fault?: InjectedFault;
-  /** The first morphology realisation to build (default 0). */
-  readonly realization?: number;
+  /** Options of the run beyond the scenario (default none). */
+  readonly runOptions?: JobRunOptions;
   /** KMC results to reuse instead of running them again (same keys as runScenario's cache). */
   readonly kmc?: readonly (readonly [string, KmcCacheEntry])[];
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { Scenario } from "../scenario/schema.js";
-import type { KmcCacheEntry } from "./definition.js";
+import type { JobRunOptions, KmcCacheEntry } from "./definition.js";
 import { serializeError, type InjectedFault, type JobReply, type MainMessage, type SerializedError, type WorkerMessage } from "./messages.js";
 
 /** file: URL of the built worker; a clear error when it has not been built. */
@@ -34,7 +34,7 @@ export interface AttemptRequest {
   readonly scenario: Scenario;
   readonly baseDir: string;
   readonly fault?: InjectedFault;
-  readonly realization?: number;
+  readonly runOptions?: JobRunOptions;
   readonly kmc?: readonly (readonly [string, KmcCacheEntry])[];
 }
 

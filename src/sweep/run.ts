@@ -216,7 +216,7 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
                 scenario: item.job.scenario,
                 baseDir: sweep.baseDir,
                 ...(fault !== undefined ? { fault } : {}),
-                ...(item.job.realization !== undefined ? { realization: item.job.realization } : {}),
+                ...(item.job.runOptions !== undefined ? { runOptions: item.job.runOptions } : {}),
                 ...(sweep.kmc !== undefined ? { kmc: sweep.kmc } : {}),
               },
               onJobProgress,

@@ -7,8 +7,8 @@
  *
  * What varies between samples, and so enters the bands:
  * - the inputs' draws: input j of sample s is Q_j(u_sj), u from the stream named by the
- *   input's path under the seed, so two designs that share an input (the same path and
- *   distribution) share its draws sample by sample (common random numbers: their
+ *   input's key (its `name`, else its path) under the seed, so two designs that share an
+ *   input (the same key) share its draws sample by sample (common random numbers: their
  *   difference is not blurred by draws of a quantity that is physically the same);
  * - the microstructure: sample s builds morphology realisation s (one per sample), so the
  *   realisations' scatter is inside the bands instead of beside them.
@@ -50,9 +50,14 @@ export function checkSampleCount(n: number): number {
   return n;
 }
 
-/** The uniform scores of `n` samples: row s, column j = input j (its own stream). */
-export function sampleScores(inputs: readonly UncertainInput[], n: number, seed: number): Float64Array[] {
-  return latinHypercube(n, inputs.map((input) => createStream(seed, "uncertainty", input.path)));
+/** The distinct inputs by key (a named distribution used in several places is one), in file order. */
+export function inputKeys(inputs: readonly UncertainInput[]): string[] {
+  return [...new Set(inputs.map((i) => i.key))];
+}
+
+/** The uniform scores of `n` samples: row s, column j = key j (each from its own stream). */
+export function sampleScores(keys: readonly string[], n: number, seed: number): Float64Array[] {
+  return latinHypercube(n, keys.map((key) => createStream(seed, "uncertainty", key)));
 }
 
 /**
@@ -61,21 +66,23 @@ export function sampleScores(inputs: readonly UncertainInput[], n: number, seed:
  * nominal KMC is shared), and the KMC results `kmc` to reuse.
  */
 export function samplesSweep(design: UncertainScenario, n: number, seed: number, kmc: readonly (readonly [string, KmcCacheEntry])[]): { sweep: Sweep; scores: Float64Array[] } {
-  const scores = sampleScores(design.inputs, n, seed);
+  const keys = inputKeys(design.inputs);
+  const scores = sampleScores(keys, n, seed);
   const jobs: SweepJob[] = scores.map((u, s) => {
     const copy = structuredClone(design.plain) as Record<string, unknown>;
     const params: Record<string, number> = {};
-    design.inputs.forEach((input, j) => {
-      const x = quantile(input.spec, u[j]!);
+    design.inputs.forEach((input) => {
+      const x = quantile(input.spec, u[keys.indexOf(input.key)]!);
       params[input.path] = x;
       setPlain(copy, input.path.split("."), x);
     });
     const morphology = copy.morphology as Record<string, unknown> | undefined;
     if (morphology !== undefined) morphology.realizations = 1;
-    return { job: s, params, scenario: parseScenario(copy), realization: s };
+    // the nominal run reports the KMC error's effect and the refinement estimate; a sample repeats neither
+    return { job: s, params, scenario: parseScenario(copy), runOptions: { firstRealization: s, errorEstimates: false } };
   });
   const hash = createHash("sha256")
-    .update(canonicalJson({ seed, jobs: jobs.map((j) => ({ job: j.job, scenario: j.scenario, realization: j.realization })) }))
+    .update(canonicalJson({ seed, jobs: jobs.map((j) => ({ job: j.job, scenario: j.scenario, runOptions: j.runOptions })) }))
     .digest("hex");
   return {
     sweep: { name: `${design.scenario.name}-uncertainty`, base: design.plain as Record<string, unknown>, baseDir: design.baseDir, axes: [], jobs, hash, kmc },
@@ -204,7 +211,8 @@ export function summariseSamples(
   const outputs: OutputBand[] = [];
   const sensitivity: SensitivityRow[] = [];
   const measureNext: MeasureNext[] = [];
-  const k = design.inputs.length;
+  const keys = inputKeys(design.inputs);
+  const k = keys.length;
   let sensitivityNote: string | undefined = k === 0 ? "the scenario has no distributions: the bands hold the realisations' scatter only" : undefined;
   for (const { path, label } of first) {
     const rows: number[] = [];
@@ -244,10 +252,10 @@ export function summariseSamples(
       sensitivityNote = `no sensitivity indices: ${e.message}`;
       continue;
     }
-    design.inputs.forEach((input, j) =>
+    keys.forEach((key, j) =>
       sensitivity.push({
         path,
-        input: input.path,
+        input: key,
         firstOrder: fit.firstOrder[j]!,
         total: fit.total[j]!,
         ...(fit.firstOrderBand90 !== undefined ? { firstOrderBand90: fit.firstOrderBand90[j]!, totalBand90: fit.totalBand90![j]! } : {}),
@@ -258,7 +266,7 @@ export function summariseSamples(
     const narrow = band90[1] - band90[0] < NARROW_BAND * Math.abs(q(sorted, 0.5));
     if (headline.has(path) && !narrow) {
       const j = fit.total.indexOf(Math.max(...fit.total));
-      const input = design.inputs[j]!;
+      const input = design.inputs.find((x) => x.key === keys[j])!;
       // share of the variance: the first-order index (the part an exact value of this input removes)
       const share = fit.firstOrder[j]!;
       const ratio = band90[0] > 0 ? band90[1] / band90[0] : null;
@@ -267,10 +275,10 @@ export function summariseSamples(
         path,
         label,
         bandRatio90: ratio,
-        input: input.path,
+        input: input.key,
         share,
         measurement: measurementFor(input.path),
-        text: `the 90 % band of ${label} is ${width}; ${(100 * share).toFixed(0)} % of its variance${log ? " (of ln)" : ""} comes from ${input.path} alone (${(100 * fit.total[j]!).toFixed(0)} % with its interactions); ${measurementFor(input.path)}`,
+        text: `the 90 % band of ${label} is ${width}; ${(100 * share).toFixed(0)} % of its variance${log ? " (of ln)" : ""} comes from ${input.key}${input.key !== input.path ? ` (${input.path})` : ""} alone (${(100 * fit.total[j]!).toFixed(0)} % with its interactions); ${measurementFor(input.path)}`,
       });
     }
   }
@@ -280,6 +288,7 @@ export function summariseSamples(
     failedSamples,
     inputs: design.inputs.map((i) => ({
       path: i.path,
+      key: i.key,
       basis: i.spec.basis,
       distribution: i.spec.distribution,
       nominal: i.nominal,

@@ -31,7 +31,7 @@ function runJob(message: MainMessage): JobReply {
     let last = start;
     const results = runScenario(message.scenario, {
       baseDir: message.baseDir,
-      ...(message.realization !== undefined ? { firstRealization: message.realization } : {}),
+      ...message.runOptions,
       ...(message.kmc !== undefined ? { kmcCache: new Map(message.kmc) } : {}),
       onProgress: (fraction) => {
         const now = performance.now();

@@ -97,6 +97,19 @@ describe("distributions in a scenario", () => {
       ["cell.chargeTransferOhmCm2", "measured"],
     ]);
   });
+  it("distributions with one name are one input; a name given two different distributions is refused", () => {
+    const s = base();
+    const liquid = { distribution: "log-uniform", min: 1e-8, max: 1e-5, name: "pc-liquid", reason: "r" };
+    s.morphology.contacts.pressed.resistanceOhmCm2 = { ...liquid, min: 1e-5, max: 1e-3, name: "boundary" };
+    s.cell.chargeTransferOhmCm2 = { distribution: "uniform", min: 10, max: 30, name: "boundary-2", reason: "r" };
+    s.cell.doubleLayerFPerCm2 = { distribution: "log-uniform", min: 1e-6, max: 1e-4, name: "dl", reason: "one" };
+    s.morphology.contacts.pressed.capacitanceFPerCm2 = { distribution: "log-uniform", min: 1e-6, max: 1e-4, name: "dl", reason: "the same quantity, another reason text" };
+    const { inputs } = parseScenarioInputs(s);
+    expect(inputs.map((i) => i.key)).toEqual(["boundary", "dl", "boundary-2", "dl"]);
+    s.morphology.contacts.pressed.capacitanceFPerCm2 = { distribution: "log-uniform", min: 1e-6, max: 1e-3, name: "dl", reason: "r" };
+    expect(problemsOf((t) => Object.assign(t, s))).toMatch(/the distribution named 'dl' is also at .*, with other numbers/);
+  });
+
   it("bounds out of order, negative scales, log-distributions reaching zero: named", () => {
     expect(problemsOf((s) => (s.morphology.pressureMPa = { distribution: "uniform", min: 7, max: 5, reason: "r" }))).toMatch(/^morphology\.pressureMPa: min \(7\) must be below max \(5\)/);
     expect(problemsOf((s) => (s.morphology.pressureMPa = { distribution: "normal", mean: 6, sd: -1, min: 1, reason: "r" }))).toMatch(/^morphology\.pressureMPa\.sd: got -1; the standard deviation must be > 0/);
