@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { cdf } from "../src/analysis/distributions.js";
 import { kmcEntriesOf, runScenario } from "../src/pipeline/runScenario.js";
 import { parseScenarioInputs } from "../src/scenario/load.js";
-import { pairwiseProbabilities, propagateUncertainty, samplesSweep, type UncertainScenario } from "../src/sweep/uncertainty.js";
+import { checkReachUpFront, pairwiseProbabilities, propagateUncertainty, samplesSweep, type UncertainScenario } from "../src/sweep/uncertainty.js";
 import type { KmcCacheEntry } from "../src/sweep/definition.js";
 
 const tinyKmc = {
@@ -114,6 +114,22 @@ describe("uncertainty propagation", () => {
     expect(scores[0]).toHaveLength(1);
     for (const job of sweep.jobs) expect(job.params["morphology.phases.0.conductivitySPerCm"]).toBe(job.params["morphology.phases.1.conductivitySPerCm"]);
     expect(new Set(sweep.jobs.map((j) => j.params["morphology.phases.0.conductivitySPerCm"])).size).toBe(10);
+  });
+
+  it("refuses a distribution whose end the microstructure generator cannot build, before any sample runs", () => {
+    const { scenario, inputs, plain } = parseScenarioInputs({
+      name: "fibres",
+      seed: 2,
+      temperaturesK: [298.15],
+      morphology: {
+        kind: "grown-on-fibres",
+        shape: [16, 16, 16],
+        voxelNm: 25,
+        fibreDiameterNm: { distribution: "uniform", min: 20, max: 100, reason: "BC fibre widths" },
+        phases: [{ name: "pore", conductivitySPerCm: 1e-6 }, { name: "mof", conductivitySPerCm: 1e-6 }, { name: "fibre", conductivitySPerCm: 0 }],
+      },
+    });
+    expect(() => checkReachUpFront({ scenario, inputs, plain, baseDir: root })).toThrow(/morphology\.fibreDiameterNm: at the lower end of its distribution \(20\.00\) the run would fail: .*0\.800 voxels/);
   });
 
   it("refuses too few samples before anything runs", async () => {

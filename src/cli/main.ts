@@ -9,7 +9,7 @@ import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
-import { checkSampleCount, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
+import { checkReachUpFront, checkSampleCount, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
@@ -195,6 +195,7 @@ async function run(cmd: ParsedCommand): Promise<number> {
   const out = cmd.options.out;
   const samples = cmd.options.uncertainty === undefined ? undefined : checkSampleCount(numberOption(cmd, "uncertainty", undefined, () => true, "must be a number of samples"));
   if (samples !== undefined && typeof out !== "string") throw new InputError("run: --uncertainty needs --out DIR (the samples' journal lives there, so a killed run resumes)");
+  if (samples !== undefined) checkReachUpFront(loaded);
   if (samples === undefined && (cmd.options.shard !== undefined || cmd.options.workers !== undefined)) throw new InputError("run: --workers and --shard apply to the samples of --uncertainty N");
   const workers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
   const shard = typeof cmd.options.shard === "string" ? cmd.options.shard : undefined;
@@ -312,6 +313,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
       const l = loadScenario(f);
       if (l.scenario.morphology !== undefined) checkMorphologyUpFront(l.scenario.morphology, l.scenario);
       checkCellUpFront(l.scenario.cell);
+      if (samples !== undefined) checkReachUpFront(l);
       return l;
     } catch (e) {
       if (e instanceof InputError && !e.message.includes(f)) throw new InputError(`${f}: ${e.message}`);

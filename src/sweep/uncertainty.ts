@@ -21,7 +21,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../core/errors.js";
 import { createStream } from "../core/rng.js";
-import { latinHypercube, quantile } from "../analysis/distributions.js";
+import { latinHypercube, quantile, reach } from "../analysis/distributions.js";
+import { buildMorphology, morphologyStream } from "../pipeline/morphology.js";
+import { checkCellUpFront, checkMorphologyUpFront } from "../pipeline/runScenario.js";
+import { isNetworkDesign } from "../scenario/schema.js";
 import { pceSobol } from "../analysis/sobol.js";
 import type { MeasureNext, OutputBand, PairwiseRow, Results, SensitivityRow, UncertaintyBlock } from "../pipeline/results.js";
 import { parseScenario } from "../scenario/load.js";
@@ -88,6 +91,34 @@ export function samplesSweep(design: UncertainScenario, n: number, seed: number,
     sweep: { name: `${design.scenario.name}-uncertainty`, base: design.plain as Record<string, unknown>, baseDir: design.baseDir, axes: [], jobs, hash, kmc },
     scores,
   };
+}
+
+/**
+ * Every input at both ends of its reach (the others nominal) must pass the checks a run
+ * makes before its heavy work, and a voxel microstructure must build there (its
+ * generator's resolution rules): a sample that would fail is found before any runs.
+ * Throws one InputError listing each failing end.
+ */
+export function checkReachUpFront(design: UncertainScenario): void {
+  const problems: string[] = [];
+  for (const key of inputKeys(design.inputs)) {
+    const twins = design.inputs.filter((i) => i.key === key);
+    for (const [end, x] of reach(twins[0]!.spec).map((v, i) => [i === 0 ? "lower" : "upper", v] as const)) {
+      const copy = structuredClone(design.plain) as Record<string, unknown>;
+      for (const t of twins) setPlain(copy, t.path.split("."), x);
+      try {
+        const s = parseScenario(copy);
+        checkMorphologyUpFront(s.morphology, s);
+        checkCellUpFront(s.cell);
+        const m = s.morphology;
+        if (m !== undefined && !isNetworkDesign(m) && twins.some((t) => t.path.startsWith("morphology."))) buildMorphology(m, morphologyStream(s.seed, 0), design.baseDir);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        problems.push(`${twins.map((t) => t.path).join(", ")}: at the ${end} end of its distribution (${x.toPrecision(4)}) the run would fail: ${e.message}; narrow the distribution`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems.join("\n"));
 }
 
 /** The finished samples in a samples directory: results by job number. */
@@ -362,6 +393,7 @@ export async function propagateUncertainty(
   options: PropagateOptions,
 ): Promise<{ block: UncertaintyBlock | null; samples: Map<number, Results>; summary: SweepSummary }> {
   const n = checkSampleCount(options.samples);
+  checkReachUpFront(design);
   const seed = options.seed ?? design.scenario.seed;
   const { sweep, scores } = samplesSweep(design, n, seed, kmc);
   const summary = await runSweepToEnd(sweep, {
