@@ -74,7 +74,8 @@ describe("quantile functions", () => {
 });
 
 describe("distributions in a scenario", () => {
-  const base = (): Record<string, any> => JSON.parse(readFileSync("scenarios/paper/pellet.json", "utf8"));
+  // the pellet with every distribution at its nominal value: a plain scenario to add distributions to
+  const base = (): Record<string, any> => parseScenarioInputs(JSON.parse(readFileSync("scenarios/paper/pellet.json", "utf8"))).plain as Record<string, any>;
   const problemsOf = (edit: (s: Record<string, any>) => void): string => {
     const s = base();
     edit(s);
