@@ -78,7 +78,8 @@ export function buildKmcModel(scenario: Scenario, lattice: PeriodicLattice, temp
     // an anion is repelled by the sulfonates: by default it lives in the cages only
     const anionDefaults = { sulfonate: Infinity, tet: 0, oct: 0 };
     const site = byType(lattice.siteTypeNames, sp.siteEnergiesEV, anionOnUio ? anionDefaults : preset?.siteEnergiesEV, `species.${i}.siteEnergiesEV`, uio ? undefined : 0);
-    const base = { name: sp.name, charge: sp.charge, attemptFrequencyHz: attempt, hopBarrierEV: hop, siteEnergyEV: site };
+    const shift = sp.barrierShiftEV ?? 0;
+    const base = { name: sp.name, charge: sp.charge, attemptFrequencyHz: attempt, hopBarrierEV: shift === 0 ? hop : hop.map((b) => b + shift), siteEnergyEV: site };
     if (sp.count !== undefined) return { ...base, count: sp.count };
     if (sp.occupancy !== undefined) {
       const open = openSiteCount(lattice, { ...base, count: 0 });

@@ -17,10 +17,72 @@ import { InputError, ScenarioError } from "../core/errors.js";
 import { lfpOpenCircuitVoltageV } from "../transport/cell/lfpMaterial.js";
 import { DEFAULT_INITIAL_LITHIATION as CHARGED_LITHIATION } from "../transport/cell/electrodeOptions.js";
 import { estimate } from "../core/stats.js";
+import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
+
+/** One temperature's KMC results (also what the KMC cache holds). */
+export interface KmcTemperatureResult {
+  readonly temperatureK: number;
+  readonly transport: readonly TransportRow[];
+  readonly transference: TransferenceRow;
+  readonly kmc: KmcRunRow;
+  /** The rate parameters it was run with, per species: a cached result is rescaled exactly to others. */
+  readonly rates?: readonly RateParameters[];
+}
+
+/** The two parameters that rescale every rate of a species alike. */
+export interface RateParameters {
+  /** As the scenario gives it; null: the lattice's preset. */
+  readonly attemptFrequencyHz: number | null;
+  readonly barrierShiftEV: number;
+}
+
+function rateParameters(scenario: Scenario): RateParameters[] {
+  return (scenario.species ?? []).map((sp) => ({ attemptFrequencyHz: sp.attemptFrequencyHz ?? null, barrierShiftEV: sp.barrierShiftEV ?? 0 }));
+}
+
+/**
+ * A cached KMC result at other rate parameters, rescaled to this scenario's: when every
+ * species' rates change by one common factor f = (nu / nu_0) exp(-(delta - delta_0) / kT),
+ * the trajectory is the same in a time scaled by 1/f (site energies, and so every
+ * equilibrium quantity, unchanged): diffusivities, conductivities and their errors scale by
+ * f, the simulated time by 1/f, shares and Haven ratios not at all. Exact, not an
+ * approximation. Returns undefined when the factors differ between species.
+ */
+function rescaled(entry: KmcTemperatureResult, scenario: Scenario): KmcTemperatureResult | undefined {
+  const now = rateParameters(scenario);
+  const was = entry.rates ?? now;
+  const kT = BOLTZMANN_EV_PER_K * entry.temperatureK;
+  const factors = now.map((r, i) => {
+    const w = was[i]!;
+    if ((r.attemptFrequencyHz === null) !== (w.attemptFrequencyHz === null)) return NaN;
+    const nu = r.attemptFrequencyHz === null ? 1 : r.attemptFrequencyHz / w.attemptFrequencyHz!;
+    return nu * Math.exp(-(r.barrierShiftEV - w.barrierShiftEV) / kT);
+  });
+  const f = factors[0] ?? 1;
+  if (!factors.every((x) => Math.abs(x / f - 1) < 1e-12)) return undefined;
+  if (f === 1) return entry;
+  return {
+    temperatureK: entry.temperatureK,
+    transport: entry.transport.map((t) => ({
+      ...t,
+      tracerDiffusivityCm2PerS: f * t.tracerDiffusivityCm2PerS,
+      tracerDiffusivityStdErr: f * t.tracerDiffusivityStdErr,
+      chargeDiffusivityCm2PerS: f * t.chargeDiffusivityCm2PerS,
+      chargeDiffusivityStdErr: f * t.chargeDiffusivityStdErr,
+      conductivitySPerCm: f * t.conductivitySPerCm,
+      conductivityStdErr: f * t.conductivityStdErr,
+      partialConductivitySPerCm: f * t.partialConductivitySPerCm,
+      ...(t.driftConductivitySPerCm !== undefined ? { driftConductivitySPerCm: f * t.driftConductivitySPerCm, driftConductivityStdErr: f * t.driftConductivityStdErr! } : {}),
+    })),
+    transference: entry.transference,
+    kmc: { ...entry.kmc, simulatedTimeS: entry.kmc.simulatedTimeS / f, totalConductivitySPerCm: f * entry.kmc.totalConductivitySPerCm, totalConductivityStdErr: f * entry.kmc.totalConductivityStdErr },
+    rates: now,
+  };
+}
 
 /** Progress of a scenario run: finished temperatures and the KMC state of the current one. */
 export interface ScenarioRunState {
-  readonly done: readonly { readonly temperatureK: number; readonly transport: readonly TransportRow[]; readonly transference: TransferenceRow; readonly kmc: KmcRunRow }[];
+  readonly done: readonly KmcTemperatureResult[];
   readonly current: { readonly temperatureK: number; readonly kmc: KmcRunState } | null;
 }
 
@@ -41,7 +103,7 @@ export interface RunOptions {
    * KMC results shared between scenarios of one comparison: designs made of the same MOF
    * with the same ion, seed and KMC settings share one KMC run per temperature.
    */
-  readonly kmcCache?: Map<string, ScenarioRunState["done"][number]>;
+  readonly kmcCache?: Map<string, KmcTemperatureResult>;
   /**
    * Number of the first morphology realisation (default 0): the samples of an uncertainty
    * run each build their own realisation, so the realisations' scatter enters the bands.
@@ -93,20 +155,25 @@ export function checkCellUpFront(cell: Scenario["cell"]): void {
   }
 }
 
-/** The key of one temperature's KMC in a shared cache: everything the KMC depends on. */
+/**
+ * The key of one temperature's KMC in a shared cache: everything the KMC trajectory depends
+ * on. The attempt frequencies and barrier shifts are left out (only whether a frequency is
+ * given): they rescale time, and a cached result is rescaled to them exactly.
+ */
 export function kmcCacheKey(scenario: Scenario, temperatureK: number): string {
-  return JSON.stringify([scenario.seed, scenario.lattice, scenario.species, scenario.kmc, temperatureK]);
+  const species = scenario.species?.map((sp) => ({ ...sp, attemptFrequencyHz: sp.attemptFrequencyHz === undefined ? undefined : "given", barrierShiftEV: undefined }));
+  return JSON.stringify([scenario.seed, scenario.lattice, species, scenario.kmc, temperatureK]);
 }
 
 /**
  * The KMC cache entries of a finished run, rebuilt from its results (a run in a worker
  * thread returns no cache): what a later run of the same KMC settings reuses.
  */
-export function kmcEntriesOf(scenario: Scenario, results: Results): [string, ScenarioRunState["done"][number]][] {
+export function kmcEntriesOf(scenario: Scenario, results: Results): [string, KmcTemperatureResult][] {
   return results.kmc.map((kmc) => {
     const T = kmc.temperatureK;
     const share = results.transferenceNumber.find((t) => t.temperatureK === T)!;
-    return [kmcCacheKey(scenario, T), { temperatureK: T, transport: results.transport.filter((r) => r.temperatureK === T), transference: { temperatureK: T, cation: share.cation, cationStdErr: share.cationStdErr }, kmc }];
+    return [kmcCacheKey(scenario, T), { temperatureK: T, transport: results.transport.filter((r) => r.temperatureK === T), transference: { temperatureK: T, cation: share.cation, cationStdErr: share.cationStdErr }, kmc, rates: rateParameters(scenario) }];
   });
 }
 
@@ -125,7 +192,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     const done: ScenarioRunState["done"][number][] = [...(cp?.initial?.done ?? [])];
     temps.forEach((temperatureK, ti) => {
       const cacheKey = kmcCacheKey(scenario, temperatureK);
-      const finished = done.find((d) => d.temperatureK === temperatureK) ?? options.kmcCache?.get(cacheKey);
+      const cached = options.kmcCache?.get(cacheKey);
+      const finished = done.find((d) => d.temperatureK === temperatureK) ?? (cached !== undefined ? rescaled(cached, scenario) : undefined);
       if (finished !== undefined) {
         transport.push(...finished.transport);
         transferenceNumber.push(finished.transference);
@@ -190,7 +258,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       transferenceNumber.push(transference);
       kmcRows.push(kmcRow);
       done.push({ temperatureK, transport: rows, transference, kmc: kmcRow });
-      options.kmcCache?.set(cacheKey, { temperatureK, transport: rows, transference, kmc: kmcRow });
+      options.kmcCache?.set(cacheKey, { temperatureK, transport: rows, transference, kmc: kmcRow, rates: rateParameters(scenario) });
       cp?.save({ done: [...done], current: null });
     });
     if (temps.length >= 2) {

@@ -40,6 +40,12 @@ export const speciesSchema = z.strictObject({
   /** One barrier for every hop type, or a barrier per hop type (null closes it). */
   hopBarrierEV: z.union([z.number().finite().nonnegative(), barrierByType]).optional(),
   attemptFrequencyHz: positive.optional(),
+  /**
+   * Added to every hop barrier of this species, eV (default 0): with the attempt frequency,
+   * the two parameters a calibration fits. Both rescale every rate alike, so a run that differs
+   * from another only in them reuses its KMC exactly (runScenario's KMC cache).
+   */
+  barrierShiftEV: z.number().finite().optional(),
   /** Site energy per site type (missing types: 0 on generic lattices, presets on uio67-so3). */
   siteEnergiesEV: energyByType.optional(),
 });
