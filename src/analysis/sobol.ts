@@ -31,19 +31,29 @@ export interface Expansion {
 
 /** The expansion's value at uniform scores `u` (one point). */
 export function predict(e: Expansion, u: ArrayLike<number>): number {
-  const k = u.length;
-  const col = new Float64Array(e.degree + 1);
-  const table = new Float64Array(k * (e.degree + 1));
-  for (let j = 0; j < k; j++) {
-    legendre(2 * u[j]! - 1, e.degree, col);
-    table.set(col, j * (e.degree + 1));
-  }
+  const table = new Float64Array(u.length * (e.degree + 1));
+  legendreTable(u, e.degree, table);
+  return evaluate(e, table, e.degree);
+}
+
+/**
+ * Orthonormal Legendre values of every input up to degree p, row j at j (p + 1): for
+ * evaluating several expansions at one point without allocating (`evaluate`).
+ */
+export function legendreTable(u: ArrayLike<number>, p: number, table: Float64Array): void {
+  for (let j = 0; j < u.length; j++) legendre(2 * u[j]! - 1, p, table, j * (p + 1));
+}
+
+/** An expansion's value from a table of `legendreTable` built to degree p >= its degree. */
+export function evaluate(e: Expansion, table: Float64Array, p: number): number {
   let y = 0;
-  e.basis.forEach((alpha, t) => {
+  const k = e.basis[0]!.length;
+  for (let t = 0; t < e.basis.length; t++) {
+    const alpha = e.basis[t]!;
     let v = e.coefficients[t]!;
-    for (let j = 0; j < k; j++) if (alpha[j]! > 0) v *= table[j * (e.degree + 1) + alpha[j]!]!;
+    for (let j = 0; j < k; j++) if (alpha[j]! > 0) v *= table[j * (p + 1) + alpha[j]!]!;
     y += v;
-  });
+  }
   return y;
 }
 
@@ -88,17 +98,17 @@ export function multiIndices(k: number, p: number, q = 1): Int32Array[] {
   return out.sort((x, y) => x.reduce((s, v) => s + v, 0) - y.reduce((s, v) => s + v, 0));
 }
 
-/** Orthonormal Legendre values sqrt(2d+1) P_d(xi) for d = 0..p, into `out`. */
-function legendre(xi: number, p: number, out: Float64Array): void {
+/** Orthonormal Legendre values sqrt(2d+1) P_d(xi) for d = 0..p, into `out` from `offset`. */
+function legendre(xi: number, p: number, out: Float64Array, offset = 0): void {
   let pm = 1;
   let pc = xi;
-  out[0] = 1;
-  if (p >= 1) out[1] = Math.sqrt(3) * xi;
+  out[offset] = 1;
+  if (p >= 1) out[offset + 1] = Math.sqrt(3) * xi;
   for (let d = 1; d < p; d++) {
     const pn = ((2 * d + 1) * xi * pc - d * pm) / (d + 1);
     pm = pc;
     pc = pn;
-    out[d + 1] = Math.sqrt(2 * d + 3) * pn;
+    out[offset + d + 1] = Math.sqrt(2 * d + 3) * pn;
   }
 }
 
