@@ -10,6 +10,7 @@ import { writeFileAtomic } from "../core/files.js";
 import { loadScenario } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
 import { checkReachUpFront, checkSampleCount, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
+import { calibrateDesign, loadMeasurements, measurementsOf } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
@@ -89,7 +90,51 @@ function numberOption(cmd: ParsedCommand, name: string, fallback: number | undef
   return n;
 }
 
-function calibrate(cmd: ParsedCommand): number {
+/** Bayesian calibration: the scenario's distributions as priors, conditioned on measurements. */
+async function calibrateBayes(cmd: ParsedCommand): Promise<number> {
+  const loaded = loadScenario(cmd.args[0]!);
+  const out = cmd.options.out;
+  if (typeof out !== "string") throw new InputError("calibrate --measurements: --out DIR is required (posterior.json and the samples' journal go there)");
+  if (cmd.options.sigma !== undefined || cmd.options.ea !== undefined) throw new InputError("calibrate: give either --measurements FILE (Bayesian) or --sigma and --ea (point fit), not both");
+  const measurements = measurementsOf(loaded, loadMeasurements(cmd.options.measurements as string));
+  const samples = checkSampleCount(numberOption(cmd, "uncertainty", 128, () => true, "must be a number of samples"));
+  checkMorphologyUpFront(loaded.scenario.morphology, loaded.scenario);
+  checkCellUpFront(loaded.scenario.cell);
+  checkReachUpFront(loaded);
+  const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
+  // the measurements are of the membrane: the cell stage is not needed
+  const design = { ...loaded, scenario: { ...loaded.scenario, cell: undefined } as Scenario, plain: { ...(loaded.plain as Record<string, unknown>), cell: undefined } };
+  const kmcCache = new Map<string, KmcCacheEntry>();
+  const nominal = runScenario(design.scenario, { baseDir: loaded.baseDir, kmcCache, onProgress: (f, stage) => bar.update(0.1 * f, stage) });
+  const posterior = await withSignals((signal) =>
+    calibrateDesign(design, measurements, nominal, [...kmcCache.entries()], {
+      samples,
+      dir: join(out, "uncertainty-samples"),
+      ...(typeof cmd.options.workers === "string" ? { workers: parseWorkers(cmd.options.workers) } : {}),
+      signal,
+      onProgress: (f, text) => bar.update(0.1 + 0.85 * f, text),
+    }),
+  );
+  bar.done();
+  if (posterior === null) {
+    process.stderr.write("mofhop: interrupted; run the same command again to resume the samples\n");
+    return 130;
+  }
+  writeFileAtomic(join(out, "posterior.json"), JSON.stringify(posterior, null, 2) + "\n");
+  const fmt = (x: number): string => (Math.abs(x) >= 1e-2 && Math.abs(x) < 1e4 ? x.toPrecision(3) : x.toExponential(2));
+  const lines = [
+    `posterior of ${posterior.scenario} from ${posterior.samples} samples (${measurements.length} measurements):`,
+    ...posterior.fit.map((f) => `  ${f.name}: measured ${fmt(f.measured)} +- ${fmt(f.error)}, posterior predictive ${fmt(f.predicted)} +- ${fmt(f.predictedSd)}`),
+    ...posterior.inputs.map((i) => `  ${i.key}: median ${fmt(i.posteriorMedian)}, 90 % ${fmt(i.posterior90[0])} to ${fmt(i.posterior90[1])} (prior ${fmt(i.prior90[0])} to ${fmt(i.prior90[1])}); R-hat ${i.rhat.toFixed(3)}, ESS ${i.ess.toFixed(0)}`),
+    `  emulators (ln sigma per temperature): leave-one-out error ${posterior.emulators.map((e) => e.looSd.toExponential(1)).join(", ")}`,
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+  process.stderr.write(`wrote ${join(out, "posterior.json")}\n`);
+  return 0;
+}
+
+async function calibrate(cmd: ParsedCommand): Promise<number> {
+  if (cmd.options.measurements !== undefined) return calibrateBayes(cmd);
   const { scenario, baseDir } = loadScenario(cmd.args[0]!);
   const form = cmd.options.form ?? "sigma";
   if (form !== "sigma" && form !== "sigmaT") throw new InputError(`--form: got ${JSON.stringify(form)}; allowed: sigma, sigmaT`);
