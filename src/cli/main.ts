@@ -7,10 +7,10 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
-import { loadScenario } from "../scenario/load.js";
+import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
 import { checkReachUpFront, checkSampleCount, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
-import { calibrateDesign, loadMeasurements, measurementsOf } from "../sweep/calibrate.js";
+import { calibrateDesign, calibratePressedPowder, loadMeasurements, measurementsOf, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
@@ -103,18 +103,29 @@ async function calibrateBayes(cmd: ParsedCommand): Promise<number> {
   checkReachUpFront(loaded);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   // the measurements are of the membrane: the cell stage is not needed
-  const design = { ...loaded, scenario: { ...loaded.scenario, cell: undefined } as Scenario, plain: { ...(loaded.plain as Record<string, unknown>), cell: undefined } };
+  const design = {
+    ...loaded,
+    scenario: { ...loaded.scenario, cell: undefined } as Scenario,
+    plain: { ...(loaded.plain as Record<string, unknown>), cell: undefined },
+    inputs: loaded.inputs.filter((i) => !i.path.startsWith("cell.")),
+  };
   const kmcCache = new Map<string, KmcCacheEntry>();
   const nominal = runScenario(design.scenario, { baseDir: loaded.baseDir, kmcCache, onProgress: (f, stage) => bar.update(0.1 * f, stage) });
-  const posterior = await withSignals((signal) =>
-    calibrateDesign(design, measurements, nominal, [...kmcCache.entries()], {
-      samples,
-      dir: join(out, "uncertainty-samples"),
-      ...(typeof cmd.options.workers === "string" ? { workers: parseWorkers(cmd.options.workers) } : {}),
-      signal,
-      onProgress: (f, text) => bar.update(0.1 + 0.85 * f, text),
-    }),
-  );
+  let posterior: PosteriorFile | null;
+  if (design.scenario.morphology?.kind === "pressed-powder" && rateKeys(design) !== null) {
+    // exact structure: no emulator (sweep/calibrate.ts)
+    posterior = calibratePressedPowder(design, measurements, nominal, { samples, onProgress: (f, text) => bar.update(0.1 + 0.9 * f, text) });
+  } else {
+    posterior = await withSignals((signal) =>
+      calibrateDesign(design, measurements, nominal, [...kmcCache.entries()], {
+        samples,
+        dir: join(out, "uncertainty-samples"),
+        ...(typeof cmd.options.workers === "string" ? { workers: parseWorkers(cmd.options.workers) } : {}),
+        signal,
+        onProgress: (f, text) => bar.update(0.1 + 0.85 * f, text),
+      }),
+    );
+  }
   bar.done();
   if (posterior === null) {
     process.stderr.write("mofhop: interrupted; run the same command again to resume the samples\n");
@@ -125,8 +136,10 @@ async function calibrateBayes(cmd: ParsedCommand): Promise<number> {
   const lines = [
     `posterior of ${posterior.scenario} from ${posterior.samples} samples (${measurements.length} measurements):`,
     ...posterior.fit.map((f) => `  ${f.name}: measured ${fmt(f.measured)} +- ${fmt(f.error)}, posterior predictive ${fmt(f.predicted)} +- ${fmt(f.predictedSd)}`),
-    ...posterior.inputs.map((i) => `  ${i.key}: median ${fmt(i.posteriorMedian)}, 90 % ${fmt(i.posterior90[0])} to ${fmt(i.posterior90[1])} (prior ${fmt(i.prior90[0])} to ${fmt(i.prior90[1])}); R-hat ${i.rhat.toFixed(3)}, ESS ${i.ess.toFixed(0)}`),
-    `  emulators (ln sigma per temperature): leave-one-out error ${posterior.emulators.map((e) => e.looSd.toExponential(1)).join(", ")}`,
+    ...posterior.inputs.map((i) => `  ${i.key}: median ${fmt(i.posteriorMedian)}, 90 % ${fmt(i.posterior90[0])} to ${fmt(i.posterior90[1])} (prior ${fmt(i.prior90[0])} to ${fmt(i.prior90[1])})${i.rhat !== undefined ? `; R-hat ${i.rhat.toFixed(3)}, ESS ${i.ess!.toFixed(0)}` : ""}`),
+    `  method: ${posterior.method}`,
+    `  diagnostics: ${Object.entries(posterior.diagnostics).map(([k, v]) => `${k} ${Array.isArray(v) ? v.map((x: number) => x.toFixed(2)).join("/") : (v as number).toFixed(1)}`).join(", ")}`,
+    ...(posterior.emulators !== undefined ? [`  emulators (ln sigma per temperature): leave-one-out error ${posterior.emulators.map((e) => e.looSd.toExponential(1)).join(", ")}`] : []),
   ];
   process.stdout.write(lines.join("\n") + "\n");
   process.stderr.write(`wrote ${join(out, "posterior.json")}\n`);
@@ -244,6 +257,7 @@ async function run(cmd: ParsedCommand): Promise<number> {
   if (samples === undefined && (cmd.options.shard !== undefined || cmd.options.workers !== undefined)) throw new InputError("run: --workers and --shard apply to the samples of --uncertainty N");
   const workers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
   const shard = typeof cmd.options.shard === "string" ? cmd.options.shard : undefined;
+  const posteriors = posteriorOption(cmd, samples);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const file = cmd.options.checkpoint;
   const checkpoint = typeof file === "string" ? fileCheckpoint(file, scenario, cmd.options.every) : undefined;
@@ -256,6 +270,7 @@ async function run(cmd: ParsedCommand): Promise<number> {
         dir: join(out as string, "uncertainty-samples"),
         ...(workers !== undefined ? { workers } : {}),
         ...(shard !== undefined ? { shard } : {}),
+        posteriors,
         signal,
         onNotice: (m) => process.stderr.write(`mofhop: ${m}\n`),
         onProgress: (f, text) => bar.update(0.1 + 0.9 * f, text),
@@ -284,6 +299,21 @@ async function run(cmd: ParsedCommand): Promise<number> {
     process.stderr.write(`wrote ${out}/results.json\n`);
   }
   return 0;
+}
+
+/** --posterior FILE[,FILE...]: posteriors of `calibrate --measurements`, only with --uncertainty. */
+function posteriorOption(cmd: ParsedCommand, samples: number | undefined): PosteriorFile[] {
+  const v = cmd.options.posterior;
+  if (v === undefined) return [];
+  if (typeof v !== "string" || v === "") throw new InputError("--posterior: give FILE or FILE,FILE,... (posterior.json from calibrate --measurements)");
+  if (samples === undefined) throw new InputError("--posterior applies to the samples of --uncertainty N");
+  return v.split(",").map((f) => {
+    const json = readJsonFile(f) as Partial<PosteriorFile> | null;
+    if (json === null || typeof json !== "object" || !Array.isArray(json.inputs) || !Array.isArray(json.draws) || json.draws.length === 0 || typeof json.scenario !== "string") {
+      throw new InputError(`--posterior: '${f}' is not a posterior.json of mofhop calibrate --measurements (it needs scenario, inputs and draws)`);
+    }
+    return json as PosteriorFile;
+  });
 }
 
 /** Run `f` with SIGINT/SIGTERM turned into an abort: finished samples stay, the rest resume. */
@@ -351,6 +381,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   const out = cmd.options.out;
   if (typeof out !== "string") throw new InputError("compare: --out DIR is required");
   const samples = cmd.options.uncertainty === undefined ? undefined : checkSampleCount(numberOption(cmd, "uncertainty", undefined, () => true, "must be a number of samples"));
+  const posteriors = posteriorOption(cmd, samples);
   // validate every file, with the checks that need no heavy work, before running any; an
   // error names the file it is in
   const loaded = cmd.args.map((f) => {
@@ -413,6 +444,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
         propagateUncertainty(l, all[i]!, kmcEntriesOf(l.scenario, all[i]!), {
           samples,
           dir: join(out, l.scenario.name, "uncertainty-samples"),
+          posteriors,
           ...(typeof cmd.options.workers === "string" ? { workers: parseWorkers(cmd.options.workers) } : {}),
           signal,
           onNotice: (m) => process.stderr.write(`mofhop: ${m}\n`),

@@ -225,7 +225,7 @@ export interface UncertaintyBlock {
   readonly seed: number;
   /** Samples whose run failed (left out of the bands). */
   readonly failedSamples: readonly number[];
-  readonly inputs: readonly { readonly path: string; readonly key: string; readonly basis: string; readonly distribution: string; readonly nominal: number; readonly source?: string; readonly reason?: string }[];
+  readonly inputs: readonly { readonly path: string; readonly key: string; readonly calibrated: boolean; readonly basis: string; readonly distribution: string; readonly nominal: number; readonly source?: string; readonly reason?: string }[];
   readonly outputs: readonly OutputBand[];
   readonly sensitivity: readonly SensitivityRow[];
   readonly measureNext: readonly MeasureNext[];

@@ -33,6 +33,7 @@ import { setPlain, type UncertainInput } from "../scenario/uncertain.js";
 import { canonicalJson, type KmcCacheEntry, type Sweep, type SweepJob } from "./definition.js";
 import { RESULTS_FILE, scanResults } from "./journal.js";
 import { runSweepToEnd, type SweepSummary } from "./run.js";
+import type { PosteriorFile } from "./calibrate.js";
 
 /** Fewer samples than this give bands too coarse to mean anything. */
 export const MIN_SAMPLES = 8;
@@ -68,9 +69,15 @@ export function sampleScores(keys: readonly string[], n: number, seed: number): 
  * Q_j(u_sj), one morphology realisation (number s), the scenario's own seed (so the
  * nominal KMC is shared), and the KMC results `kmc` to reuse.
  */
-export function samplesSweep(design: UncertainScenario, n: number, seed: number, kmc: readonly (readonly [string, KmcCacheEntry])[]): { sweep: Sweep; scores: Float64Array[] } {
+export function samplesSweep(
+  design: UncertainScenario,
+  n: number,
+  seed: number,
+  kmc: readonly (readonly [string, KmcCacheEntry])[],
+  posteriors: readonly PosteriorFile[] = [],
+): { sweep: Sweep; scores: Float64Array[]; calibrated: string[] } {
   const keys = inputKeys(design.inputs);
-  const scores = sampleScores(keys, n, seed);
+  const { scores, calibrated } = drawScores(design, keys, n, seed, posteriors);
   const jobs: SweepJob[] = scores.map((u, s) => {
     const copy = structuredClone(design.plain) as Record<string, unknown>;
     const params: Record<string, number> = {};
@@ -90,7 +97,41 @@ export function samplesSweep(design: UncertainScenario, n: number, seed: number,
   return {
     sweep: { name: `${design.scenario.name}-uncertainty`, base: design.plain as Record<string, unknown>, baseDir: design.baseDir, axes: [], jobs, hash, kmc },
     scores,
+    calibrated,
   };
+}
+
+/**
+ * The uniform scores of the samples: a Latin hypercube for every key, except the keys a
+ * posterior file calibrated, which take its draws (sample s: draw floor(s D / n), so the
+ * draws spread over the whole posterior; keys calibrated together keep their correlation,
+ * and designs sharing a key share its draw). A posterior computed for another prior of a
+ * key is refused.
+ */
+export function drawScores(design: UncertainScenario, keys: readonly string[], n: number, seed: number, posteriors: readonly PosteriorFile[]): { scores: Float64Array[]; calibrated: string[] } {
+  const scores = sampleScores(keys, n, seed);
+  const calibrated: string[] = [];
+  const owner = new Map<string, string>();
+  for (const post of posteriors) {
+    post.inputs.forEach((pi, col) => {
+      const j = keys.indexOf(pi.key);
+      if (j < 0) return;
+      if (owner.has(pi.key)) throw new InputError(`--posterior: '${pi.key}' is calibrated by two posteriors (${owner.get(pi.key)} and ${post.scenario}); give one`);
+      owner.set(pi.key, post.scenario);
+      const spec = design.inputs.find((i) => i.key === pi.key)!.spec;
+      if (canonicalJson(numbersOf(spec)) !== canonicalJson(numbersOf(pi.prior as Record<string, unknown>))) {
+        throw new InputError(`--posterior: '${pi.key}' in ${design.scenario.name} has another prior than the one ${post.scenario}'s posterior was computed from; calibrate again with this prior`);
+      }
+      const D = post.draws.length;
+      for (let s = 0; s < n; s++) scores[s]![j] = post.draws[Math.floor((s * D) / n)]!.u[col]!;
+      calibrated.push(pi.key);
+    });
+  }
+  return { scores, calibrated };
+}
+
+function numbersOf(spec: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(spec).filter(([k]) => ["distribution", "min", "max", "mean", "sd", "median", "sdLog"].includes(k)));
 }
 
 /**
@@ -229,7 +270,7 @@ export function summariseSamples(
   samples: ReadonlyMap<number, Results>,
   seed: number,
   nominal: Results | null,
-  options: { readonly fittedPaths?: readonly RegExp[]; readonly bootstrap?: number } = {},
+  options: { readonly fittedPaths?: readonly RegExp[]; readonly bootstrap?: number; readonly calibrated?: readonly string[] } = {},
 ): UncertaintyBlock {
   const n = scores.length;
   const done = [...samples.keys()].filter((s) => s < n).sort((a, b) => a - b);
@@ -242,9 +283,14 @@ export function summariseSamples(
   const outputs: OutputBand[] = [];
   const sensitivity: SensitivityRow[] = [];
   const measureNext: MeasureNext[] = [];
-  const keys = inputKeys(design.inputs);
+  // Sobol indices need independent inputs: the calibrated ones (posterior draws, correlated) are left out, their share in `unexplained`
+  const allKeys = inputKeys(design.inputs);
+  const calibrated = options.calibrated ?? [];
+  const columns = allKeys.map((key, j) => [key, j] as const).filter(([key]) => !calibrated.includes(key));
+  const keys = columns.map(([key]) => key);
   const k = keys.length;
-  let sensitivityNote: string | undefined = k === 0 ? "the scenario has no distributions: the bands hold the realisations' scatter only" : undefined;
+  let sensitivityNote: string | undefined =
+    allKeys.length === 0 ? "the scenario has no distributions: the bands hold the realisations' scatter only" : k === 0 ? "every input was drawn from a posterior: no independent inputs to attribute the variance to" : undefined;
   for (const { path, label } of first) {
     const rows: number[] = [];
     const ys: number[] = [];
@@ -274,7 +320,7 @@ export function summariseSamples(
     let fit: ReturnType<typeof pceSobol>;
     try {
       fit = pceSobol(
-        rows.map((s) => scores[s]!),
+        rows.map((s) => Float64Array.from(columns, ([, j]) => scores[s]![j]!)),
         y,
         { maxDegree: 4, bootstrap: options.bootstrap ?? 200, stream: createStream(seed, "uncertainty-bootstrap", path) },
       );
@@ -320,6 +366,7 @@ export function summariseSamples(
     inputs: design.inputs.map((i) => ({
       path: i.path,
       key: i.key,
+      calibrated: calibrated.includes(i.key),
       basis: i.spec.basis,
       distribution: i.spec.distribution,
       nominal: i.nominal,
@@ -378,6 +425,8 @@ export interface PropagateOptions {
   readonly onNotice?: (message: string) => void;
   /** Outputs that were calibration targets (marked fitted). */
   readonly fittedPaths?: readonly RegExp[];
+  /** Posteriors (calibrate --measurements) whose draws the calibrated inputs take. */
+  readonly posteriors?: readonly PosteriorFile[];
 }
 
 /**
@@ -395,7 +444,10 @@ export async function propagateUncertainty(
   const n = checkSampleCount(options.samples);
   checkReachUpFront(design);
   const seed = options.seed ?? design.scenario.seed;
-  const { sweep, scores } = samplesSweep(design, n, seed, kmc);
+  const posteriors = options.posteriors ?? [];
+  const { sweep, scores, calibrated } = samplesSweep(design, n, seed, kmc, posteriors);
+  // a design calibrated on its own measurements: its conductivities and Ea were fitted, not predicted
+  const fittedPaths = [...(options.fittedPaths ?? []), ...(posteriors.some((p) => p.scenario === design.scenario.name) ? [/^effective\[\d+\]\.conductivitySPerCm$/, /^arrhenius\[\d+\]\.activationEnergyEV$/] : [])];
   const summary = await runSweepToEnd(sweep, {
     out: options.dir,
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
@@ -406,6 +458,6 @@ export async function propagateUncertainty(
   });
   const samples = readSamples(options.dir);
   const unfinished = summary.interrupted !== undefined || options.shard !== undefined;
-  const block = unfinished ? null : summariseSamples(design, scores, samples, seed, nominal, options.fittedPaths !== undefined ? { fittedPaths: options.fittedPaths } : {});
+  const block = unfinished ? null : summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated });
   return { block, samples, summary };
 }
