@@ -9,7 +9,8 @@
  * error is the emulator's variance, added to the measurement's and the model's own in the
  * likelihood:
  *   ln L(u) = -sum_j (w_j . y(u) + c_j - o_j)^2 / (2 (e_j^2 + sum_i w_ji^2 (s_emu,i^2 + s_model,i^2))),
- * with the prior uniform in u (the inputs' own priors). The posterior is sampled by
+ * (plus a systematic model error common to all outputs, (sum_i w_i c_i)^2), with the prior
+ * uniform in u (the inputs' own priors). The posterior is sampled by
  * Metropolis chains (analysis/mcmc.ts) with their diagnostics.
  */
 import type { RandomStream } from "../core/rng.js";
@@ -32,8 +33,14 @@ export interface EmulatedCalibrationInput {
   /** Model outputs of the samples: n rows of m. */
   readonly outputs: readonly (readonly number[])[];
   readonly observables: readonly Observable[];
-  /** The model's own error per output (discretisation, statistics not in the samples), sd in output units. */
+  /** The model's own independent error per output (statistics not in the samples), sd in output units. */
   readonly modelError?: readonly number[];
+  /**
+   * The model's own systematic error per output, fully correlated between outputs (a
+   * discretisation or contact-element error that moves every temperature alike): it enters
+   * an observable as (sum_i w_i c_i)^2, so it shifts ln sigma but not an Arrhenius slope.
+   */
+  readonly commonModelError?: readonly number[];
   readonly chains?: number;
   readonly warmup?: number;
   readonly draws?: number;
@@ -86,7 +93,8 @@ export function calibrateEmulated(input: EmulatedCalibrationInput): EmulatedPost
   }
   const ems = input.emulators ?? emulators(input.u, input.outputs, input.maxDegree ?? 4);
   const modelErr = input.modelError ?? new Array<number>(m).fill(0);
-  const variances = input.observables.map((o) => o.error ** 2 + o.weights.reduce((a, w, i) => a + w * w * (ems[i]!.looSd ** 2 + modelErr[i]! ** 2), 0));
+  const common = input.commonModelError ?? new Array<number>(m).fill(0);
+  const variances = input.observables.map((o) => o.error ** 2 + o.weights.reduce((a, w, i) => a + w * w * (ems[i]!.looSd ** 2 + modelErr[i]! ** 2), 0) + o.weights.reduce((a, w, i) => a + w * common[i]!, 0) ** 2);
   const y = new Float64Array(m);
   const pMax = Math.max(...ems.map((e) => e.degree));
   const table = new Float64Array(k * (pMax + 1));

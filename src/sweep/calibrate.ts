@@ -146,11 +146,13 @@ export async function calibrateDesign(
   if (rows.length < 3 * (keys.length + 1)) throw new InputError(`calibrate: ${rows.length} usable samples are too few to emulate ${keys.length} inputs; give --uncertainty ${3 * (keys.length + 1)} or more`);
   const u = rows.map(([s]) => scores[s]!);
   const outputs = rows.map(([, r]) => r.effective.map((e) => Math.log(e.conductivitySPerCm)));
-  // the model's own error per temperature, in ln sigma: the network's discretisation or contact-element error and the KMC's statistics
+  // the model's own error in ln sigma: the KMC's statistics (independent per temperature) and
+  // the network's discretisation or contact-element error (systematic: alike at every temperature)
   const modelError = nominal.effective.map((e) => {
     const k = nominal.kmc.find((x) => x.temperatureK === e.temperatureK);
-    return Math.hypot(e.discretisationRelativeError ?? 0, k !== undefined && k.totalConductivitySPerCm > 0 ? k.totalConductivityStdErr / k.totalConductivitySPerCm : 0);
+    return k !== undefined && k.totalConductivitySPerCm > 0 ? k.totalConductivityStdErr / k.totalConductivitySPerCm : 0;
   });
+  const commonModelError = nominal.effective.map((e) => e.discretisationRelativeError ?? 0);
   const observables: Observable[] = measurements.map((m) => {
     if (m.observable === "conductivity") {
       const i = temps.findIndex((T) => Math.abs(T - m.temperatureK) < 1e-9);
@@ -165,6 +167,7 @@ export async function calibrateDesign(
     outputs,
     observables,
     modelError,
+    commonModelError,
     chains,
     warmup: 3000,
     draws: 5000,
@@ -291,16 +294,19 @@ export function calibratePressedPowder(
     }
     return table;
   });
-  // observables on ln sigma_eff(T_i), with the model's own error (contact element, KMC statistics)
-  const modelVar = nominal.effective.map((e, i) => (e.discretisationRelativeError ?? 0) ** 2 + (nominal.kmc[i]!.totalConductivityStdErr / sigmaNom[i]!) ** 2);
+  // observables on ln sigma_eff(T_i), with the model's own error: the KMC's statistics
+  // (independent per temperature) and the contact element's (systematic, alike at every temperature)
+  const kmcVar = nominal.kmc.map((k, i) => (k.totalConductivityStdErr / sigmaNom[i]!) ** 2);
+  const common = nominal.effective.map((e) => e.discretisationRelativeError ?? 0);
+  const modelVarOf = (weights: readonly number[]): number => weights.reduce((a, w, i) => a + w * w * kmcVar[i]!, 0) + weights.reduce((a, w, i) => a + w * common[i]!, 0) ** 2;
   const obs = measurements.map((mm) => {
     if (mm.observable === "conductivity") {
       const i = temps.findIndex((T) => Math.abs(T - mm.temperatureK) < 1e-9);
       const w = temps.map((_, j) => (j === i ? 1 : 0));
-      return { name: `ln sigma ${mm.temperatureK} K`, weights: w, offset: 0, value: Math.log(mm.valueSPerCm), variance: mm.relativeError ** 2 + modelVar[i]! };
+      return { name: `ln sigma ${mm.temperatureK} K`, weights: w, offset: 0, value: Math.log(mm.valueSPerCm), variance: mm.relativeError ** 2 + modelVarOf(w) };
     }
     const { weights, offset } = activationEnergyWeights(temps, BOLTZMANN_EV_PER_K, mm.form);
-    return { name: `Ea (${mm.form} form)`, weights, offset, value: mm.valueEV, variance: mm.errorEV ** 2 + weights.reduce((a, w, i) => a + w * w * modelVar[i]!, 0) };
+    return { name: `Ea (${mm.form} form)`, weights, offset, value: mm.valueEV, variance: mm.errorEV ** 2 + modelVarOf(weights) };
   });
   options.onProgress?.(0.95, "posterior on the grid");
   const lnSigma = (s: number, uA: number, uS: number, out: Float64Array): void => {

@@ -1,0 +1,76 @@
+/**
+ * The identity the pressed-powder calibration rests on: every conductance of the network
+ * is the MOF's constriction (proportional to sigma_MOF) or a contact boundary (proportional
+ * to 1 / R_b), so sigma_eff / sigma_MOF depends on sigma_MOF R_b alone. Two solves at
+ * different temperatures (R_b activated) and MOF conductivities with the same product must
+ * give the same ratio, to the solver's tolerance. And the calibration, handed data made by
+ * the model itself at known rate parameters, puts them inside its 90 % posterior bands and
+ * passes a posterior predictive check (each measurement within 3 sd of its prediction).
+ */
+import { describe, expect, it } from "vitest";
+import { buildNetworkDesign, pressedBoundaryOhmCm2 } from "../../src/pipeline/design.js";
+import { runScenario } from "../../src/pipeline/runScenario.js";
+import { parseScenarioInputs } from "../../src/scenario/load.js";
+import type { PressedPowderSettings } from "../../src/scenario/schema.js";
+import { calibratePressedPowder, type Measurement } from "../../src/sweep/calibrate.js";
+import { activationEnergyWeights } from "../../src/analysis/bayes.js";
+import { BOLTZMANN_EV_PER_K } from "../../src/core/constants.js";
+
+const scenario = {
+  name: "small-pellet",
+  seed: 4,
+  temperaturesK: [260, 298.15, 330],
+  lattice: { kind: "simple-cubic", cells: [6, 6, 6], latticeConstantAngstrom: 3 },
+  species: [{
+    name: "Li+", charge: 1, occupancy: 0.2, hopBarrierEV: 0.2,
+    attemptFrequencyHz: { distribution: "log-uniform", min: 1e11, max: 1e14, nominal: 1e13, basis: "fitted", source: "test data", name: "nu" },
+    barrierShiftEV: { distribution: "uniform", min: -0.05, max: 0.05, nominal: 0, basis: "fitted", source: "test data", name: "shift" },
+  }],
+  kmc: { equilibrationHops: 2000, hops: 20000, replicas: 2, blocks: 5 },
+  morphology: {
+    kind: "pressed-powder", particleDiameterNm: 500, diameterLogSd: 0.2, solidFraction: 0.58, pressureMPa: 6,
+    material: { youngsModulusGPa: 30, poissonRatio: 0.3, hardnessGPa: 1 },
+    particleCount: 150, realizations: 1, tolerance: 1e-10, phases: [{ name: "mof" }],
+    contacts: { pressed: { resistanceOhmCm2: { distribution: "log-uniform", min: 3e-5, max: 1e-3, reason: "test prior" }, activationEnergyEV: 0.16 } },
+  },
+};
+
+describe("pressed powders: sigma_eff / sigma_MOF is a function of sigma_MOF R_b", () => {
+  it("equal products at two temperatures give equal ratios, to the solver tolerance", () => {
+    const { scenario: s } = parseScenarioInputs(scenario);
+    const m = s.morphology as PressedPowderSettings;
+    const net = buildNetworkDesign(s, m, 0);
+    for (const sigma of [1e-5, 1e-3, 1e-1]) {
+      const a = net.solve(260, sigma).conductivitySPerCm / sigma;
+      // at 330 K the boundary is smaller: the same product needs a larger sigma
+      const sigma2 = (sigma * pressedBoundaryOhmCm2(m, 260)) / pressedBoundaryOhmCm2(m, 330);
+      const b = net.solve(330, sigma2).conductivitySPerCm / sigma2;
+      expect(Math.abs(b / a - 1)).toBeLessThan(1e-8);
+    }
+  });
+
+  it("data made by the model at known rate parameters: the truth inside the 90 % bands, the data reproduced", () => {
+    const loaded = parseScenarioInputs(scenario);
+    const design = { ...loaded, baseDir: "." };
+    const nominal = runScenario(loaded.scenario);
+    // the truth: nu 3e12 Hz, shift +0.02 eV, the nominal boundary (the prior's median) and microstructure
+    const truthNu = 3e12, truthShift = 0.02;
+    const truth = runScenario(parseScenarioInputs({ ...scenario, species: [{ ...scenario.species[0], attemptFrequencyHz: truthNu, barrierShiftEV: truthShift }] }).scenario);
+    const T = truth.effective.map((e) => e.temperatureK);
+    const lnSigma = truth.effective.map((e) => Math.log(e.conductivitySPerCm));
+    const ea = activationEnergyWeights(T, BOLTZMANN_EV_PER_K, "sigma");
+    const measurements: Measurement[] = [
+      { scenario: "small-pellet", observable: "conductivity", temperatureK: 298.15, valueSPerCm: Math.exp(lnSigma[1]!), relativeError: 0.05, source: "the model" },
+      { scenario: "small-pellet", observable: "activationEnergy", form: "sigma", valueEV: ea.weights.reduce((a, w, i) => a + w * lnSigma[i]!, 0), errorEV: 0.01, source: "the model" },
+    ];
+    const post = calibratePressedPowder(design, measurements, nominal, { samples: 12, grid: 80, points: 48 });
+    const band = (key: string) => post.inputs.find((i) => i.key === key)!.posterior90;
+    expect(band("nu")[0]).toBeLessThan(truthNu);
+    expect(band("nu")[1]).toBeGreaterThan(truthNu);
+    expect(band("shift")[0]).toBeLessThan(truthShift);
+    expect(band("shift")[1]).toBeGreaterThan(truthShift);
+    // a posterior predictive check: each measurement inside the predictive distribution
+    // (the posterior's spread of the prediction plus the measurement's error), |z| < 3
+    for (const f of post.fit) expect(Math.abs(f.predicted - f.measured) / Math.hypot(f.error, f.predictedSd), f.name).toBeLessThan(3);
+  });
+});
