@@ -301,3 +301,24 @@ describe("mofhop run and compare --uncertainty", () => {
     expect(results.uncertainty.samples).toBe(8);
   });
 });
+
+describe("mofhop calibrate --measurements", () => {
+  const write = (obj: unknown, name: string) => scenarioFile(obj, name);
+  const m = (over: Record<string, unknown>) => ({ measurements: [{ scenario: "pellet", observable: "conductivity", temperatureK: 298.15, valueSPerCm: 2.65e-4, relativeError: 0.1, source: "test", ...over }] });
+  it("refuses a measurement without an error, of a temperature the scenario does not run, or of another scenario, before running", () => {
+    const noError = mofhop("calibrate", "scenarios/paper/pellet.json", "--measurements", write(m({ relativeError: 0 }), "m1.json"), "--out", join(dir, "c1"));
+    expect(noError.code).toBe(2);
+    expect(noError.stderr).toContain("measurements.0.relativeError: got 0; a measurement needs its error (> 0)");
+    const badT = mofhop("calibrate", "scenarios/paper/pellet.json", "--measurements", write(m({ temperatureK: 300 }), "m2.json"), "--out", join(dir, "c2"));
+    expect(badT.code).toBe(2);
+    expect(badT.stderr).toContain("measurements[0].temperatureK: got 300; scenario 'pellet' runs at 253.15, 273.15, 298.15, 313.15, 333.15 K");
+    const other = mofhop("calibrate", "scenarios/paper/pellet.json", "--measurements", write(m({ scenario: "pellet-na" }), "m3.json"), "--out", join(dir, "c3"));
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("no measurement names scenario 'pellet'");
+  });
+  it("--posterior needs --uncertainty and a posterior file", () => {
+    const r = mofhop("run", "scenarios/paper/pellet.json", "--posterior", write({ a: 1 }, "p.json"), "--uncertainty", "8", "--out", join(dir, "p1"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is not a posterior.json of mofhop calibrate --measurements");
+  });
+});
