@@ -121,7 +121,7 @@ describe("mofhop run", () => {
   it("COMMAND --help shows that command, its required options and examples", () => {
     const r = mofhop("compare", "--help");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--uncertainty N] [--quiet]");
+    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--quiet]");
     expect(r.stdout).toContain("(required)");
     expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
     expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
@@ -160,9 +160,9 @@ describe("mofhop validate", () => {
     const r = mofhop("validate", "scenarios/paper/pellet.json");
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toBe("ok: pellet: uio67-so3 3x3x3 cells (1620 sites), Li+; pressed-powder network of 1000 particles x 8 realisations; 5 temperatures; 9 uncertain inputs (at their nominal values without --uncertainty)");
+    expect(lines[0]).toBe("ok: pellet: uio67-so3 3x3x3 cells (1620 sites), Li+; pressed-powder network of 1000 particles x 8 realisations; 5 temperatures; 11 uncertain inputs (at their nominal values without --uncertainty)");
     expect(lines).toContain("  morphology.contacts.pressed.resistanceOhmCm2 ('pressed-contact-boundary'): assumed, log-uniform 0.00003 to 0.001; nominal 0.0002000");
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(12);
   });
 });
 
