@@ -355,7 +355,10 @@ export function summariseSamples(
         input: input.key,
         share,
         measurement: measurementFor(input.path),
-        text: `the 90 % band of ${label} is ${width}; ${(100 * share).toFixed(0)} % of its variance${log ? " (of ln)" : ""} comes from ${input.key}${input.key !== input.path ? ` (${input.path})` : ""} alone (${(100 * fit.total[j]!).toFixed(0)} % with its interactions); ${measurementFor(input.path)}`,
+        text:
+          `the 90 % band of ${label} is ${width}; ${(100 * share).toFixed(0)} % of its variance${log ? " (of ln)" : ""} comes from ${input.key}${input.key !== input.path ? ` (${input.path})` : ""} alone (${(100 * fit.total[j]!).toFixed(0)} % with its interactions)` +
+          (fit.looRelativeError > 0.1 ? `, ${(100 * Math.min(1, fit.looRelativeError)).toFixed(0)} % is not attributed (${calibrated.length > 0 ? "the calibrated inputs, " : ""}realisation scatter)` : "") +
+          `; ${measurementFor(input.path)}`,
       });
     }
   }
