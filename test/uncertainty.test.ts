@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { cdf } from "../src/analysis/distributions.js";
 import { kmcEntriesOf, runScenario } from "../src/pipeline/runScenario.js";
 import { parseScenarioInputs } from "../src/scenario/load.js";
-import { checkReachUpFront, pairwiseProbabilities, propagateUncertainty, samplesSweep, type UncertainScenario } from "../src/sweep/uncertainty.js";
+import { checkReachUpFront, drawScores, pairwiseProbabilities, propagateUncertainty, sampleScores, samplesSweep, type UncertainScenario } from "../src/sweep/uncertainty.js";
 import type { KmcCacheEntry } from "../src/sweep/definition.js";
 
 const tinyKmc = {
@@ -130,6 +130,37 @@ describe("uncertainty propagation", () => {
       },
     });
     expect(() => checkReachUpFront({ scenario, inputs, plain, baseDir: root })).toThrow(/morphology\.fibreDiameterNm: at the lower end of its distribution \(20\.00\) the run would fail: .*0\.800 voxels/);
+  });
+
+  it("a posterior lends its design all its inputs, another design only its fitted ones", () => {
+    const make = (name: string) => {
+      const { scenario, inputs, plain } = parseScenarioInputs({
+        name,
+        seed: 1,
+        temperaturesK: [298.15],
+        morphology: {
+          kind: "random-voxels",
+          shape: [4, 4, 4],
+          voxelNm: { distribution: "uniform", min: 20, max: 80, reason: "nuisance", name: "nuisance" },
+          phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min: 1e-4, max: 1e-2, basis: "fitted", source: "a calibration", name: "rate" } }],
+        },
+      });
+      return { scenario, inputs, plain, baseDir: root };
+    };
+    const a = make("a"), b = make("b");
+    const keys = ["nuisance", "rate"];
+    const posterior = {
+      scenario: "a", method: "test", samples: 4, seed: 1, diagnostics: {}, fit: [], measurements: [],
+      inputs: keys.map((key) => ({ key, paths: [], prior: a.inputs.find((i) => i.key === key)!.spec, posteriorMedian: 0, posterior90: [0, 0] as const, prior90: [0, 0] as const })),
+      draws: [{ u: [0.11, 0.22], x: [] }, { u: [0.33, 0.44], x: [] }],
+    };
+    const own = drawScores(a, keys, 4, 1, [posterior]);
+    expect(own.calibrated).toEqual(["nuisance", "rate"]);
+    expect(own.scores.map((r) => Array.from(r))).toEqual([[0.11, 0.22], [0.11, 0.22], [0.33, 0.44], [0.33, 0.44]]);
+    const other = drawScores(b, keys, 4, 1, [posterior]);
+    expect(other.calibrated).toEqual(["rate"]);
+    expect(other.scores.map((r) => r[1])).toEqual([0.22, 0.22, 0.44, 0.44]);
+    expect(other.scores.map((r) => r[0])).toEqual(sampleScores(keys, 4, 1).map((r) => r[0]));
   });
 
   it("refuses too few samples before anything runs", async () => {

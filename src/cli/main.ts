@@ -9,7 +9,7 @@ import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
-import { checkReachUpFront, checkSampleCount, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
+import { checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
 import { calibrateDesign, calibratePressedPowder, loadMeasurements, measurementsOf, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
@@ -253,11 +253,14 @@ async function run(cmd: ParsedCommand): Promise<number> {
   const out = cmd.options.out;
   const samples = cmd.options.uncertainty === undefined ? undefined : checkSampleCount(numberOption(cmd, "uncertainty", undefined, () => true, "must be a number of samples"));
   if (samples !== undefined && typeof out !== "string") throw new InputError("run: --uncertainty needs --out DIR (the samples' journal lives there, so a killed run resumes)");
-  if (samples !== undefined) checkReachUpFront(loaded);
+  const posteriors = posteriorOption(cmd, samples);
+  if (samples !== undefined) {
+    checkReachUpFront(loaded);
+    drawScores(loaded, inputKeys(loaded.inputs), samples, scenario.seed, posteriors); // a posterior that does not fit is refused now
+  }
   if (samples === undefined && (cmd.options.shard !== undefined || cmd.options.workers !== undefined)) throw new InputError("run: --workers and --shard apply to the samples of --uncertainty N");
   const workers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
   const shard = typeof cmd.options.shard === "string" ? cmd.options.shard : undefined;
-  const posteriors = posteriorOption(cmd, samples);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const file = cmd.options.checkpoint;
   const checkpoint = typeof file === "string" ? fileCheckpoint(file, scenario, cmd.options.every) : undefined;
@@ -389,7 +392,10 @@ async function compare(cmd: ParsedCommand): Promise<number> {
       const l = loadScenario(f);
       if (l.scenario.morphology !== undefined) checkMorphologyUpFront(l.scenario.morphology, l.scenario);
       checkCellUpFront(l.scenario.cell);
-      if (samples !== undefined) checkReachUpFront(l);
+      if (samples !== undefined) {
+        checkReachUpFront(l);
+        drawScores(l, inputKeys(l.inputs), samples, l.scenario.seed, posteriors);
+      }
       return l;
     } catch (e) {
       if (e instanceof InputError && !e.message.includes(f)) throw new InputError(`${f}: ${e.message}`);

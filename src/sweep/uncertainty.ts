@@ -103,7 +103,8 @@ export function samplesSweep(
 
 /**
  * The uniform scores of the samples: a Latin hypercube for every key, except the keys a
- * posterior file calibrated, which take its draws (sample s: draw floor(s D / n), so the
+ * posterior file calibrated (all of them for the design it was computed on; for another
+ * design only its `fitted` inputs, the rate parameters), which take its draws (sample s: draw floor(s D / n), so the
  * draws spread over the whole posterior; keys calibrated together keep their correlation,
  * and designs sharing a key share its draw). A posterior computed for another prior of a
  * key is refused.
@@ -113,12 +114,16 @@ export function drawScores(design: UncertainScenario, keys: readonly string[], n
   const calibrated: string[] = [];
   const owner = new Map<string, string>();
   for (const post of posteriors) {
+    const own = post.scenario === design.scenario.name;
     post.inputs.forEach((pi, col) => {
       const j = keys.indexOf(pi.key);
       if (j < 0) return;
+      // another design's posterior lends only what it fitted (its rate parameters); its
+      // nuisance inputs (assumed: geometry, contacts) were conditioned on that design's data
+      const spec = design.inputs.find((i) => i.key === pi.key)!.spec;
+      if (!own && spec.basis !== "fitted") return;
       if (owner.has(pi.key)) throw new InputError(`--posterior: '${pi.key}' is calibrated by two posteriors (${owner.get(pi.key)} and ${post.scenario}); give one`);
       owner.set(pi.key, post.scenario);
-      const spec = design.inputs.find((i) => i.key === pi.key)!.spec;
       if (canonicalJson(numbersOf(spec)) !== canonicalJson(numbersOf(pi.prior as Record<string, unknown>))) {
         throw new InputError(`--posterior: '${pi.key}' in ${design.scenario.name} has another prior than the one ${post.scenario}'s posterior was computed from; calibrate again with this prior`);
       }
