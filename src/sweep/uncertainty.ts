@@ -347,12 +347,30 @@ export function summariseSamples(
     );
     const narrow = band90[1] - band90[0] < NARROW_BAND * Math.abs(q(sorted, 0.5));
     if (headline.has(path) && !narrow) {
+      const ratio = band90[0] > 0 ? band90[1] / band90[0] : null;
+      const width = ratio !== null ? `${ratio.toFixed(ratio < 10 ? 2 : 0)}x wide` : `${(band90[1] - band90[0]).toPrecision(2)} wide`;
+      const unattributed = Math.min(1, fit.looRelativeError);
+      if (unattributed > 0.5) {
+        // the independent inputs explain less than half of it: their indices say nothing; the
+        // rest is the calibrated inputs' (posterior) spread and the realisations' scatter
+        const cal = design.inputs.find((x) => calibrated.includes(x.key));
+        measureNext.push({
+          path,
+          label,
+          bandRatio90: ratio,
+          input: cal?.key ?? "realisations",
+          share: unattributed,
+          measurement: cal !== undefined ? measurementFor(cal.path) : "more microstructure realisations per sample",
+          text:
+            `the 90 % band of ${label} is ${width}; ${(100 * unattributed).toFixed(0)} % of its variance${log ? " (of ln)" : ""} is not from the independent inputs but from ` +
+            (cal !== undefined ? `the calibrated ones (${calibrated.join(", ")}) and the realisations' scatter; ${measurementFor(cal.path)}` : "the realisations' scatter"),
+        });
+        continue;
+      }
       const j = fit.total.indexOf(Math.max(...fit.total));
       const input = design.inputs.find((x) => x.key === keys[j])!;
       // share of the variance: the first-order index (the part an exact value of this input removes)
       const share = fit.firstOrder[j]!;
-      const ratio = band90[0] > 0 ? band90[1] / band90[0] : null;
-      const width = ratio !== null ? `${ratio.toFixed(ratio < 10 ? 2 : 0)}x wide` : `${(band90[1] - band90[0]).toPrecision(2)} wide`;
       measureNext.push({
         path,
         label,
@@ -362,7 +380,7 @@ export function summariseSamples(
         measurement: measurementFor(input.path),
         text:
           `the 90 % band of ${label} is ${width}; ${(100 * share).toFixed(0)} % of its variance${log ? " (of ln)" : ""} comes from ${input.key}${input.key !== input.path ? ` (${input.path})` : ""} alone (${(100 * fit.total[j]!).toFixed(0)} % with its interactions)` +
-          (fit.looRelativeError > 0.1 ? `, ${(100 * Math.min(1, fit.looRelativeError)).toFixed(0)} % is not attributed (${calibrated.length > 0 ? "the calibrated inputs, " : ""}realisation scatter)` : "") +
+          (unattributed > 0.1 ? `, ${(100 * unattributed).toFixed(0)} % is not attributed (${calibrated.length > 0 ? "the calibrated inputs, " : ""}realisation scatter)` : "") +
           `; ${measurementFor(input.path)}`,
       });
     }
