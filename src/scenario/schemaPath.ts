@@ -25,6 +25,45 @@ export function unwrap(schema: Schema): Schema {
 }
 
 /**
+ * One segment down from an unwrapped schema: the schemas the segment leads to (several
+ * where a union offers several shapes), or why it leads nowhere (`at` names the parent).
+ */
+function step(s: Schema, seg: string, at: string): { next: Schema[] } | { problem: string } {
+  const def = s._zod.def as {
+    type: string;
+    shape?: Record<string, Schema>;
+    element?: Schema;
+    items?: readonly Schema[];
+    rest?: Schema | null;
+    valueType?: Schema;
+    options?: readonly Schema[];
+  };
+  switch (def.type) {
+    case "object":
+      return Object.hasOwn(def.shape!, seg) ? { next: [def.shape![seg]!] } : { problem: `'${seg}' is not a field of ${at}; valid: ${Object.keys(def.shape!).join(", ")}` };
+    case "array":
+      return INDEX.test(seg) ? { next: [def.element!] } : { problem: `${at} is a list; expected an index (0, 1, ...), got '${seg}'` };
+    case "tuple": {
+      if (!INDEX.test(seg)) return { problem: `${at} is a list; expected an index (0, 1, ...), got '${seg}'` };
+      const k = Number(seg);
+      const items = def.items!;
+      if (k < items.length) return { next: [items[k]!] };
+      if (def.rest !== undefined && def.rest !== null) return { next: [def.rest] };
+      return { problem: `${at} has ${items.length} entries; index ${k} is out of range` };
+    }
+    case "record":
+      return { next: [def.valueType!] };
+    case "union": {
+      const steps = def.options!.map((o) => step(unwrap(o), seg, at));
+      const next = steps.flatMap((r) => ("next" in r ? r.next : []));
+      return next.length > 0 ? { next } : steps[0]!;
+    }
+    default:
+      return { problem: `${at} is a single value (${def.type}); it has no field '${seg}'` };
+  }
+}
+
+/**
  * Check `segments` against `schema`. Returns undefined when the path names a field of
  * the format, or the problem: which segment is not a field there and what is valid.
  */
@@ -38,47 +77,11 @@ function walk(schema: Schema, segs: readonly string[], i: number): string | unde
   const at = i === 0 ? "the scenario" : `'${segs.slice(0, i).join(".")}'`;
   if (seg === "") return `empty segment after ${at}`;
   if (FORBIDDEN.has(seg)) return `'${seg}' is not allowed in a path`;
-  const s = unwrap(schema);
-  const def = s._zod.def as {
-    type: string;
-    shape?: Record<string, Schema>;
-    element?: Schema;
-    items?: readonly Schema[];
-    rest?: Schema | null;
-    valueType?: Schema;
-    options?: readonly Schema[];
-  };
-  switch (def.type) {
-    case "object": {
-      const child = def.shape![seg];
-      if (child === undefined || !Object.hasOwn(def.shape!, seg)) {
-        return `'${seg}' is not a field of ${at}; valid: ${Object.keys(def.shape!).join(", ")}`;
-      }
-      return walk(child, segs, i + 1);
-    }
-    case "array":
-      if (!INDEX.test(seg)) return `${at} is a list; expected an index (0, 1, ...), got '${seg}'`;
-      return walk(def.element!, segs, i + 1);
-    case "tuple": {
-      if (!INDEX.test(seg)) return `${at} is a list; expected an index (0, 1, ...), got '${seg}'`;
-      const k = Number(seg);
-      const items = def.items!;
-      if (k < items.length) return walk(items[k]!, segs, i + 1);
-      if (def.rest !== undefined && def.rest !== null) return walk(def.rest, segs, i + 1);
-      return `${at} has ${items.length} entries; index ${k} is out of range`;
-    }
-    case "record":
-      return walk(def.valueType!, segs, i + 1);
-    case "union": {
-      const problems = def.options!.map((o) => walk(o, segs, i));
-      if (problems.some((p) => p === undefined)) return undefined;
-      return problems[0];
-    }
-    default:
-      return `${at} is a single value (${def.type}); it has no field '${seg}'`;
-  }
+  const r = step(unwrap(schema), seg, at);
+  if ("problem" in r) return r.problem;
+  const problems = r.next.map((n) => walk(n, segs, i + 1));
+  return problems.some((p) => p === undefined) ? undefined : problems[0];
 }
-
 
 /**
  * The schemas a valid path ends at (several where a union offers several shapes), each
@@ -91,33 +94,9 @@ export function leafSchemas(schema: Schema, segments: readonly string[]): Schema
     return def.type === "union" ? def.options!.flatMap((o) => leafSchemas(o, segments)) : [s];
   }
   const [seg, ...rest] = segments as [string, ...string[]];
-  const def = s._zod.def as {
-    type: string;
-    shape?: Record<string, Schema>;
-    element?: Schema;
-    items?: readonly Schema[];
-    rest?: Schema | null;
-    valueType?: Schema;
-    options?: readonly Schema[];
-  };
-  switch (def.type) {
-    case "object":
-      return Object.hasOwn(def.shape!, seg) ? leafSchemas(def.shape![seg]!, rest) : [];
-    case "array":
-      return INDEX.test(seg) ? leafSchemas(def.element!, rest) : [];
-    case "tuple": {
-      if (!INDEX.test(seg)) return [];
-      const k = Number(seg);
-      const item = k < def.items!.length ? def.items![k] : (def.rest ?? undefined);
-      return item === undefined ? [] : leafSchemas(item, rest);
-    }
-    case "record":
-      return FORBIDDEN.has(seg) ? [] : leafSchemas(def.valueType!, rest);
-    case "union":
-      return def.options!.flatMap((o) => leafSchemas(o, segments));
-    default:
-      return [];
-  }
+  if (seg === "" || FORBIDDEN.has(seg)) return [];
+  const r = step(s, seg, "");
+  return "next" in r ? r.next.flatMap((n) => leafSchemas(n, rest)) : [];
 }
 
 /** True for a number field that takes non-integer values (not a count, seed or index). */
