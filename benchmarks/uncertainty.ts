@@ -14,9 +14,8 @@ import { resourceUsage } from "node:process";
 import type { BenchCase } from "./case.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { runScenario, type KmcTemperatureResult } from "../src/pipeline/runScenario.js";
-import { calibratePressedPowder, loadMeasurements, measurementsOf } from "../src/sweep/calibrate.js";
+import { calibratePressedPowder, loadMeasurements, measurementsOf, membraneOnly } from "../src/sweep/calibrate.js";
 import { propagateUncertainty } from "../src/sweep/uncertainty.js";
-import type { Scenario } from "../src/scenario/schema.js";
 
 const SAMPLES = Number(process.env.MOFHOP_UQ_SAMPLES ?? 64);
 
@@ -33,7 +32,7 @@ export const uncertaintyCases: BenchCase[] = [
         const nominal = runScenario(loaded.scenario, { baseDir: loaded.baseDir, kmcCache: kmc });
         const t1 = performance.now();
         log(`nominal run ${((t1 - t0) / 1000).toFixed(1)} s`);
-        const membrane = { ...loaded, scenario: { ...loaded.scenario, cell: undefined } as Scenario, plain: { ...(loaded.plain as Record<string, unknown>), cell: undefined }, inputs: loaded.inputs.filter((i) => !i.path.startsWith("cell.")) };
+        const membrane = membraneOnly(loaded);
         const measurements = measurementsOf(membrane, loadMeasurements("scenarios/paper/calibration/measurements.json"));
         const posterior = calibratePressedPowder(membrane, measurements, nominal, { samples: SAMPLES });
         const t2 = performance.now();

@@ -76,10 +76,8 @@ export function median(d: Distribution): number {
  * quantile at 1e-7 (a draw beyond it has odds below one in ten million).
  */
 export function reach(d: Distribution): [number, number] {
-  return [quantile(d, 1e-7), quantile(d, 1 - 1e-7)].map((x, i) => {
-    if (d.distribution === "uniform" || d.distribution === "log-uniform") return i === 0 ? d.min : d.max;
-    return x;
-  }) as [number, number];
+  if (d.distribution === "uniform" || d.distribution === "log-uniform") return [d.min, d.max];
+  return [quantile(d, 1e-7), quantile(d, 1 - 1e-7)];
 }
 
 /**

@@ -12,6 +12,7 @@
  * a poor emulator shows. Intervals: the bootstrap over samples (B refits, percentiles).
  */
 import type { RandomStream } from "../core/rng.js";
+import { sortedQuantile } from "../core/stats.js";
 import { backSubstitute, choleskyFactor, forwardSubstitute } from "../linalg/cholesky.js";
 
 export interface SobolOptions {
@@ -211,12 +212,6 @@ function looError(a: Float64Array, P: number, y: readonly number[], fit: Fit): n
   return ss > 0 ? loo / ss : 0;
 }
 
-function percentile(sorted: readonly number[], f: number): number {
-  const x = f * (sorted.length - 1);
-  const i = Math.floor(x);
-  return i + 1 < sorted.length ? sorted[i]! + (x - i) * (sorted[i + 1]! - sorted[i]!) : sorted[i]!;
-}
-
 /**
  * Sobol indices of y over inputs whose uniform scores are the rows of `u` (n rows of k
  * values in (0, 1)). Throws RangeError with fewer than 4 samples or a constant output.
@@ -274,7 +269,7 @@ export function pceSobol(u: readonly Float64Array[], y: readonly number[], optio
   }
   const band = (xs: number[]): [number, number] => {
     const sorted = xs.sort((x, y2) => x - y2);
-    return [percentile(sorted, 0.05), percentile(sorted, 0.95)];
+    return [sortedQuantile(sorted, 0.05), sortedQuantile(sorted, 0.95)];
   };
   return { ...out, firstOrderBand90: firsts.map(band), totalBand90: totals.map(band) };
 }

@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
 import { checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
-import { calibrateDesign, calibratePressedPowder, loadMeasurements, measurementsOf, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
+import { calibrateDesign, calibratePressedPowder, loadMeasurements, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
@@ -103,12 +103,7 @@ async function calibrateBayes(cmd: ParsedCommand): Promise<number> {
   checkReachUpFront(loaded);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   // the measurements are of the membrane: the cell stage is not needed
-  const design = {
-    ...loaded,
-    scenario: { ...loaded.scenario, cell: undefined } as Scenario,
-    plain: { ...(loaded.plain as Record<string, unknown>), cell: undefined },
-    inputs: loaded.inputs.filter((i) => !i.path.startsWith("cell.")),
-  };
+  const design = membraneOnly(loaded);
   const kmcCache = new Map<string, KmcCacheEntry>();
   const nominal = runScenario(design.scenario, { baseDir: loaded.baseDir, kmcCache, onProgress: (f, stage) => bar.update(0.1 * f, stage) });
   let posterior: PosteriorFile | null;

@@ -58,6 +58,13 @@ export function ratioEstimate(x: ArrayLike<number>, y: ArrayLike<number>): Estim
   return { mean: r, stdErr: Math.sqrt(s / (n * (n - 1))) / Math.abs(xbar), samples: n };
 }
 
+/** The quantile at fraction f of values sorted ascending, interpolated linearly between order statistics. */
+export function sortedQuantile(sorted: ArrayLike<number>, f: number): number {
+  const x = Math.min(1, Math.max(0, f)) * (sorted.length - 1);
+  const i = Math.floor(x);
+  return i + 1 < sorted.length ? sorted[i]! + (x - i) * (sorted[i + 1]! - sorted[i]!) : sorted[i]!;
+}
+
 /** Streaming mean and variance. */
 export class RunningStats {
   private n = 0;

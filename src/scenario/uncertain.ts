@@ -115,7 +115,7 @@ export function extractDistributions(input: unknown): { plain: unknown; inputs: 
       const nominal = spec.nominal ?? median(spec);
       const key = spec.name ?? at;
       const twin = inputs.find((i) => i.key === key);
-      if (twin !== undefined && canonical(twin.spec) !== canonical(spec)) {
+      if (twin !== undefined && (distributionShape(twin.spec) !== distributionShape(spec) || twin.spec.basis !== spec.basis || twin.spec.nominal !== spec.nominal)) {
         problems.push(new ScenarioError(at, `the distribution named '${key}' is also at ${twin.path}, with other numbers; one name is one quantity: give both the same distribution`).message);
         failed.push(at);
         return 0;
@@ -135,9 +135,9 @@ export function extractDistributions(input: unknown): { plain: unknown; inputs: 
   return { plain, inputs, problems, failed };
 }
 
-/** The numbers of a distribution (not its reason or source) as sorted JSON, to compare two. */
-function canonical(spec: DistributionSpec): string {
-  const numbers = ["distribution", "basis", "min", "max", "mean", "sd", "median", "sdLog", "nominal"];
+/** The shape of a distribution (its kind and parameters, not its basis, reason or nominal) as sorted JSON, to compare two. */
+export function distributionShape(spec: Readonly<Record<string, unknown>>): string {
+  const numbers = ["distribution", "min", "max", "mean", "sd", "median", "sdLog"];
   return JSON.stringify(Object.entries(spec).filter(([k]) => numbers.includes(k)).sort(([a], [b]) => a.localeCompare(b)));
 }
 

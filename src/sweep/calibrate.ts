@@ -15,12 +15,13 @@ import { z } from "zod";
 import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
 import { InputError, ScenarioError, describe } from "../core/errors.js";
 import { createStream } from "../core/rng.js";
+import { sortedQuantile } from "../core/stats.js";
 import { quantile } from "../analysis/distributions.js";
 import { activationEnergyWeights, calibrateEmulated, type Observable } from "../analysis/bayes.js";
 import type { Results } from "../pipeline/results.js";
 import { readJsonFile } from "../scenario/load.js";
 import type { KmcCacheEntry } from "./definition.js";
-import { inputKeys, propagateUncertainty, sampleScores, samplesSweep, type UncertainScenario } from "./uncertainty.js";
+import { inputKeys, propagateUncertainty, samplesSweep, type UncertainScenario } from "./uncertainty.js";
 import type { UncertainInput } from "../scenario/uncertain.js";
 import { buildNetworkDesign, pressedBoundaryOhmCm2 } from "../pipeline/design.js";
 import type { PressedPowderSettings } from "../scenario/schema.js";
@@ -57,6 +58,19 @@ export const measurementsSchema = z.strictObject({
 });
 
 export type Measurement = z.output<typeof measurementSchema>;
+
+/**
+ * The design without its cell: the measurements calibrated on are the membrane's, so the
+ * cell stage and its inputs are left out.
+ */
+export function membraneOnly(design: UncertainScenario): UncertainScenario {
+  return {
+    ...design,
+    scenario: { ...design.scenario, cell: undefined },
+    plain: { ...(design.plain as Record<string, unknown>), cell: undefined },
+    inputs: design.inputs.filter((i) => !i.path.startsWith("cell.")),
+  };
+}
 
 /** Read and check a measurements file; every problem named by its field. */
 export function loadMeasurements(file: string): Measurement[] {
@@ -115,10 +129,6 @@ export interface PosteriorFile {
   readonly measurements: readonly Measurement[];
 }
 
-function q(sorted: readonly number[], f: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(f * (sorted.length - 1))))]!;
-}
-
 /**
  * Calibrate one design: nominal run, N samples (journal in `dir`), emulators of ln sigma
  * at each temperature, the posterior. `nominal` and `kmc` as propagateUncertainty takes them.
@@ -131,7 +141,7 @@ export async function calibrateDesign(
   options: { readonly samples: number; readonly dir: string; readonly workers?: number; readonly signal?: AbortSignal; readonly onProgress?: (f: number, text: string) => void; readonly keepDraws?: number },
 ): Promise<PosteriorFile | null> {
   const seed = design.scenario.seed;
-  const { samples, summary } = await propagateUncertainty(design, nominal, kmc, {
+  const { samples, summary, scores } = await propagateUncertainty(design, nominal, kmc, {
     samples: options.samples,
     dir: options.dir,
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
@@ -140,7 +150,6 @@ export async function calibrateDesign(
   });
   if (summary.interrupted !== undefined) return null;
   const keys = inputKeys(design.inputs);
-  const scores = sampleScores(keys, options.samples, seed);
   const temps = nominal.effective.map((e) => e.temperatureK);
   const rows = [...samples.entries()].filter(([, r]) => r.effective.length === temps.length && r.effective.every((e) => e.conductivitySPerCm > 0));
   if (rows.length < 3 * (keys.length + 1)) throw new InputError(`calibrate: ${rows.length} usable samples are too few to emulate ${keys.length} inputs; give --uncertainty ${3 * (keys.length + 1)} or more`);
@@ -191,8 +200,8 @@ export async function calibrateDesign(
         key,
         paths: design.inputs.filter((i) => i.key === key).map((i) => i.path),
         prior: spec,
-        posteriorMedian: q(xs, 0.5),
-        posterior90: [q(xs, 0.05), q(xs, 0.95)] as const,
+        posteriorMedian: sortedQuantile(xs, 0.5),
+        posterior90: [sortedQuantile(xs, 0.05), sortedQuantile(xs, 0.95)] as const,
         prior90: [quantile(spec, 0.05), quantile(spec, 0.95)] as const,
         rhat: post.rhat[j]!,
         ess: post.ess[j]!,
@@ -342,6 +351,7 @@ export function calibratePressedPowder(
   const keep = options.keepDraws ?? 2000;
   const rng = createStream(seed, "calibration-draws");
   const draws: { u: number[]; x: number[] }[] = [];
+  const drawOf: number[] = [];
   let acc = 0, idx = 0;
   const start = rng.nextFloat() / keep;
   const specOf = (key: string) => design.inputs.find((i) => i.key === key)!.spec;
@@ -354,12 +364,12 @@ export function calibratePressedPowder(
     u[jA] = (a + rng.nextFloat()) / G;
     u[jS] = (b + rng.nextFloat()) / G;
     draws.push({ u, x: keys.map((key, j) => quantile(specOf(key), u[j]!)) });
+    drawOf.push(s);
   }
   // the fit: posterior predictive of each observable
   const fit = obs.map((o, j) => {
-    const vals = draws.map((d) => {
-      const s = scores.findIndex((row) => keys.every((_, c) => c === jA || c === jS || row[c] === d.u[c]));
-      lnSigma(s, d.u[jA]!, d.u[jS]!, y);
+    const vals = draws.map((d, t) => {
+      lnSigma(drawOf[t]!, d.u[jA]!, d.u[jS]!, y);
       return y.reduce((acc2, v, i) => acc2 + o.weights[i]! * v, o.offset);
     });
     const mean = vals.reduce((x, v) => x + v, 0) / vals.length;
@@ -376,7 +386,7 @@ export function calibratePressedPowder(
     inputs: keys.map((key, j) => {
       const xs = draws.map((d) => d.x[j]!).sort((p, q2) => p - q2);
       const spec = specOf(key);
-      return { key, paths: design.inputs.filter((i) => i.key === key).map((i) => i.path), prior: spec, posteriorMedian: q(xs, 0.5), posterior90: [q(xs, 0.05), q(xs, 0.95)] as const, prior90: [quantile(spec, 0.05), quantile(spec, 0.95)] as const };
+      return { key, paths: design.inputs.filter((i) => i.key === key).map((i) => i.path), prior: spec, posteriorMedian: sortedQuantile(xs, 0.5), posterior90: [sortedQuantile(xs, 0.05), sortedQuantile(xs, 0.95)] as const, prior90: [quantile(spec, 0.05), quantile(spec, 0.95)] as const };
     }),
     draws,
     fit,

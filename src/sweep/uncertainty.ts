@@ -21,6 +21,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../core/errors.js";
 import { createStream } from "../core/rng.js";
+import { sortedQuantile } from "../core/stats.js";
 import { latinHypercube, quantile, reach } from "../analysis/distributions.js";
 import { buildMorphology, morphologyStream } from "../pipeline/morphology.js";
 import { checkCellUpFront, checkMorphologyUpFront } from "../pipeline/runScenario.js";
@@ -29,7 +30,7 @@ import { pceSobol } from "../analysis/sobol.js";
 import type { MeasureNext, OutputBand, PairwiseRow, Results, SensitivityRow, UncertaintyBlock } from "../pipeline/results.js";
 import { parseScenario } from "../scenario/load.js";
 import type { Scenario } from "../scenario/schema.js";
-import { setPlain, type UncertainInput } from "../scenario/uncertain.js";
+import { distributionShape, setPlain, type UncertainInput } from "../scenario/uncertain.js";
 import { canonicalJson, type KmcCacheEntry, type Sweep, type SweepJob } from "./definition.js";
 import { RESULTS_FILE, scanResults } from "./journal.js";
 import { runSweepToEnd, type SweepSummary } from "./run.js";
@@ -124,7 +125,7 @@ export function drawScores(design: UncertainScenario, keys: readonly string[], n
       if (!own && spec.basis !== "fitted") return;
       if (owner.has(pi.key)) throw new InputError(`--posterior: '${pi.key}' is calibrated by two posteriors (${owner.get(pi.key)} and ${post.scenario}); give one`);
       owner.set(pi.key, post.scenario);
-      if (canonicalJson(numbersOf(spec)) !== canonicalJson(numbersOf(pi.prior as Record<string, unknown>))) {
+      if (distributionShape(spec) !== distributionShape(pi.prior as Record<string, unknown>)) {
         throw new InputError(`--posterior: '${pi.key}' in ${design.scenario.name} has another prior than the one ${post.scenario}'s posterior was computed from; calibrate again with this prior`);
       }
       const D = post.draws.length;
@@ -135,9 +136,7 @@ export function drawScores(design: UncertainScenario, keys: readonly string[], n
   return { scores, calibrated };
 }
 
-function numbersOf(spec: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(spec).filter(([k]) => ["distribution", "min", "max", "mean", "sd", "median", "sdLog"].includes(k)));
-}
+
 
 /**
  * Every input at both ends of its reach (the others nominal) must pass the checks a run
@@ -211,13 +210,6 @@ export function bandedOutputs(r: Results): OutputValue[] {
 
 
 
-
-/** Linear-interpolated quantile of sorted values. */
-function q(sorted: readonly number[], f: number): number {
-  const x = f * (sorted.length - 1);
-  const i = Math.floor(x);
-  return i + 1 < sorted.length ? sorted[i]! + (x - i) * (sorted[i + 1]! - sorted[i]!) : sorted[i]!;
-}
 
 /**
  * What a measurement of each kind of input would be, by the input's path (the first
@@ -307,13 +299,13 @@ export function summariseSamples(
     }
     if (ys.length === 0) continue;
     const sorted = [...ys].sort((a, b) => a - b);
-    const band68: [number, number] = [q(sorted, 0.16), q(sorted, 0.84)];
-    const band90: [number, number] = [q(sorted, 0.05), q(sorted, 0.95)];
+    const band68: [number, number] = [sortedQuantile(sorted, 0.16), sortedQuantile(sorted, 0.84)];
+    const band90: [number, number] = [sortedQuantile(sorted, 0.05), sortedQuantile(sorted, 0.95)];
     outputs.push({
       path,
       label,
       nominal: nominalValues.get(path) ?? null,
-      median: q(sorted, 0.5),
+      median: sortedQuantile(sorted, 0.5),
       band68,
       band90,
       samples: ys.length,
@@ -345,7 +337,7 @@ export function summariseSamples(
         unexplained: Math.min(1, fit.looRelativeError),
       }),
     );
-    const narrow = band90[1] - band90[0] < NARROW_BAND * Math.abs(q(sorted, 0.5));
+    const narrow = band90[1] - band90[0] < NARROW_BAND * Math.abs(sortedQuantile(sorted, 0.5));
     if (headline.has(path) && !narrow) {
       const ratio = band90[0] > 0 ? band90[1] / band90[0] : null;
       const width = ratio !== null ? `${ratio.toFixed(ratio < 10 ? 2 : 0)}x wide` : `${(band90[1] - band90[0]).toPrecision(2)} wide`;
@@ -466,7 +458,7 @@ export async function propagateUncertainty(
   nominal: Results,
   kmc: readonly (readonly [string, KmcCacheEntry])[],
   options: PropagateOptions,
-): Promise<{ block: UncertaintyBlock | null; samples: Map<number, Results>; summary: SweepSummary }> {
+): Promise<{ block: UncertaintyBlock | null; samples: Map<number, Results>; summary: SweepSummary; scores: Float64Array[] }> {
   const n = checkSampleCount(options.samples);
   checkReachUpFront(design);
   const seed = options.seed ?? design.scenario.seed;
@@ -485,5 +477,5 @@ export async function propagateUncertainty(
   const samples = readSamples(options.dir);
   const unfinished = summary.interrupted !== undefined || options.shard !== undefined;
   const block = unfinished ? null : summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated });
-  return { block, samples, summary };
+  return { block, samples, summary, scores };
 }
