@@ -14,7 +14,7 @@ import { calibrateDesign, calibratePressedPowder, loadMeasurements, measurements
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
-import { buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
+import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
@@ -211,13 +211,16 @@ async function runPlots(scenario: Scenario, results: Results, baseDir: string): 
   const files = await compareReport([results]);
   const out: Record<string, string> = {};
   for (const [name, text] of Object.entries(files)) if (name.endsWith(".svg")) out[name] = text;
-  if (scenario.morphology?.kind === "pressed-powder") {
-    // the contact spots of realisation 0: what the pressing pressure made of the contacts
-    const p = buildPressedPowder(scenario.morphology, scenario.seed, 0);
+  const m = scenario.morphology;
+  if (m?.kind === "pressed-powder" || m?.kind === "particles-among-fibres") {
+    // the contact spots of realisation 0: what the pressing (or adhesion) made of the contacts
+    const mix = m.kind === "particles-among-fibres" ? buildParticlesAmongFibres(scenario, m, 0) : null;
+    const p = mix ?? buildPressedPowder(m as Extract<typeof m, { kind: "pressed-powder" }>, scenario.seed, 0);
     const spots = Array.from(p.spotRadiusCm, (a) => a * 1e7);
-    out["contact-spots.svg"] = await barPlot(histogram(spots, 5), {
+    const blocked = mix !== null ? `, ${(100 * mix.mix.blockedShare).toFixed(0)} % of touching pairs kept apart by fibres` : "";
+    out["contact-spots.svg"] = await barPlot(histogram(spots, m.kind === "pressed-powder" ? 5 : 2), {
       valueTitle: "contacts",
-      title: `${scenario.name}: contact spot radii (nm), realisation 0: ${spots.length} contacts, ${p.stats.coordination.toFixed(2)} per particle, mean ${p.stats.meanSpotRadiusNm.toFixed(1)} nm`,
+      title: `${scenario.name}: contact spot radii (nm), realisation 0: ${spots.length} contacts, ${p.stats.coordination.toFixed(2)} per particle, mean ${p.stats.meanSpotRadiusNm.toFixed(1)} nm${blocked}`,
     });
   }
   if (scenario.morphology?.kind === "particles-in-gel") {

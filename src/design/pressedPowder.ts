@@ -116,26 +116,102 @@ export function pressedPowder(o: PressedPowderOptions, stream: RandomStream, pat
     }
     return contacts;
   };
+  const forceCoordination = selfConsistentCoordination(n, contactsAt);
+  return contactPowder({ radii, positions: pos, boxNm: L, solidNm3: solid }, cand, { inContact, spotNm, forceN, plastic }, forceCoordination, (ratio) =>
+    `${path}.pressureMPa: ${o.pressurePa / 1e6} MPa presses contacts to a/R = ${ratio.toFixed(2)}; the contact element covers a/R <= ${MAX_NECK_RATIO} (beyond it particles deform in bulk)`);
+}
+
+/**
+ * The coordination Z whose Rumpf force closes as many contacts as Z says, by bisection on
+ * g(Z) = 2 count(Z) / n - Z over [0.1, 24] to 1e-9 (`contactsAt(Z)` sets the contacts for Z
+ * and returns their number, non-increasing in Z). Leaves the contacts set for the Z returned.
+ */
+export function selfConsistentCoordination(n: number, contactsAt: (Z: number) => number): number {
   let zLo = 0.1, zHi = 24;
   for (let k = 0; k < 64 && zHi - zLo > 1e-9; k++) {
     const z = 0.5 * (zLo + zHi);
     if ((2 * contactsAt(z)) / n - z > 0) zLo = z;
     else zHi = z;
   }
-  const forceCoordination = zHi;
-  contactsAt(forceCoordination);
-  // the graph: one bond per contact
+  contactsAt(zHi);
+  return zHi;
+}
+
+/** Per candidate pair: in contact (1), its spot radius (nm), its load (N) and whether it yielded (1). */
+export interface PairContacts {
+  readonly inContact: Uint8Array;
+  readonly spotNm: Float64Array;
+  readonly forceN: Float64Array;
+  readonly plastic: Uint8Array;
+}
+
+/** A packed powder with its contacts as a PressedPowder (graph, spots and statistics). */
+export function contactPowder(
+  packed: { readonly radii: Float64Array; readonly positions: Float64Array; readonly boxNm: number; readonly solidNm3: number },
+  cand: Parameters<typeof contactNetwork>[3],
+  pairs: PairContacts,
+  forceCoordination: number,
+  tooLarge: (ratio: number) => string,
+): PressedPowder {
+  const { radii, positions, boxNm: L } = packed;
+  const net = contactNetwork(radii, positions, L, cand, pairs.inContact, pairs.spotNm, tooLarge);
+  let sumForce = 0, plasticCount = 0;
+  for (let p = 0; p < cand.i.length; p++) if (pairs.inContact[p] === 1) { sumForce += pairs.forceN[p]!; plasticCount += pairs.plastic[p]!; }
+  const nb = net.graph.bondI.length;
+  return {
+    graph: net.graph,
+    radiusCm: net.radiusCm,
+    spotRadiusCm: net.spotRadiusCm,
+    stats: {
+      particleCount: radii.length,
+      boxNm: L,
+      solidFraction: packed.solidNm3 / (L * L * L),
+      ...net.stats,
+      meanForceN: nb > 0 ? sumForce / nb : 0,
+      plasticShare: nb > 0 ? plasticCount / nb : 0,
+      forceCoordination,
+    },
+  };
+}
+
+/** The contact graph's geometry and the contact element's error (shared by the particle-contact designs). */
+export interface ContactNetwork {
+  readonly graph: PeriodicGraph;
+  readonly radiusCm: Float64Array;
+  readonly spotRadiusCm: Float64Array;
+  readonly stats: {
+    readonly coordination: number;
+    readonly meanSpotRadiusNm: number;
+    readonly meanSpotToParticleRadius: number;
+    readonly contactModelRelativeError: number;
+  };
+}
+
+/**
+ * The graph of particles (radii and centres in nm, periodic box L) joined by the candidate
+ * pairs `cand` whose `inContact` flag is 1, with spot radii `spotNm` (per candidate pair).
+ * Every spot must lie inside the contact element's range (a/R <= MAX_NECK_RATIO on both
+ * particles); `tooLarge(a/R)` words the error otherwise. Lengths out are cm.
+ */
+export function contactNetwork(
+  radii: Float64Array,
+  pos: Float64Array,
+  L: number,
+  cand: { readonly i: Int32Array; readonly j: Int32Array; readonly dx: Float64Array; readonly dy: Float64Array; readonly dz: Float64Array },
+  inContact: Uint8Array,
+  spotNm: Float64Array,
+  tooLarge: (ratio: number) => string,
+): ContactNetwork {
+  const n = radii.length, m = cand.i.length;
   const bonds: number[] = [];
   for (let p = 0; p < m; p++) if (inContact[p] === 1) bonds.push(p);
   const nb = bonds.length;
   const bondI = new Int32Array(nb), bondJ = new Int32Array(nb), vec = new Float64Array(3 * nb), spotCm = new Float64Array(nb);
-  let sumSpot = 0, sumForce = 0, plasticCount = 0, sumR = 0, sumModelErr = 0;
+  let sumSpot = 0, sumR = 0, sumModelErr = 0;
   bonds.forEach((p, b) => {
     for (const r of [radii[cand.i[p]!]!, radii[cand.j[p]!]!]) {
       const ratio = spotNm[p]! / r;
-      if (ratio > MAX_NECK_RATIO) {
-        throw new InputError(`${path}.pressureMPa: ${o.pressurePa / 1e6} MPa presses contacts to a/R = ${ratio.toFixed(2)}; the contact element covers a/R <= ${MAX_NECK_RATIO} (beyond it particles deform in bulk)`);
-      }
+      if (ratio > MAX_NECK_RATIO) throw new InputError(tooLarge(ratio));
       const f = finiteSphereFactor(ratio);
       sumModelErr += f.error / f.q / 2;
     }
@@ -146,8 +222,6 @@ export function pressedPowder(o: PressedPowderOptions, stream: RandomStream, pat
     vec[3 * b + 2] = cand.dz[p]! * 1e-7;
     spotCm[b] = spotNm[p]! * 1e-7;
     sumSpot += spotNm[p]!;
-    sumForce += forceN[p]!;
-    plasticCount += plastic[p]!;
   });
   for (let i = 0; i < n; i++) sumR += radii[i]!;
   const positionCm = new Float64Array(3 * n);
@@ -155,21 +229,16 @@ export function pressedPowder(o: PressedPowderOptions, stream: RandomStream, pat
   const radiusCm = new Float64Array(n);
   for (let i = 0; i < n; i++) radiusCm[i] = radii[i]! * 1e-7;
   const boxCm = L * 1e-7;
+  const coordination = (2 * nb) / n, spotRatio = nb > 0 ? sumSpot / nb / (sumR / n) : 0;
   return {
     graph: { nodeCount: n, boxCm: [boxCm, boxCm, boxCm], positionCm, bondI, bondJ, bondVectorCm: vec },
     radiusCm,
     spotRadiusCm: spotCm,
     stats: {
-      particleCount: n,
-      boxNm: L,
-      solidFraction: solid / (L * L * L),
-      coordination: (2 * nb) / n,
+      coordination,
       meanSpotRadiusNm: nb > 0 ? sumSpot / nb : 0,
-      meanSpotToParticleRadius: nb > 0 ? sumSpot / nb / (sumR / n) : 0,
-      meanForceN: nb > 0 ? sumForce / nb : 0,
-      plasticShare: nb > 0 ? plasticCount / nb : 0,
-      forceCoordination,
-      contactModelRelativeError: nb > 0 ? sumModelErr / nb + contactTransferError((2 * nb) / n, sumSpot / nb / (sumR / n)) : 0,
+      meanSpotToParticleRadius: spotRatio,
+      contactModelRelativeError: nb > 0 ? sumModelErr / nb + contactTransferError(coordination, spotRatio) : 0,
     },
   };
 }
@@ -178,7 +247,7 @@ export function pressedPowder(o: PressedPowderOptions, stream: RandomStream, pat
  * Bond conductances (S) of a pressed powder for particle conductivity sigma (S/cm) and a
  * boundary of area-specific resistance r_b (ohm cm^2) across every contact spot.
  */
-export function pressedPowderConductances(p: PressedPowder, conductivitySPerCm: number, boundaryOhmCm2: number): Float64Array {
+export function pressedPowderConductances(p: Pick<PressedPowder, "graph" | "radiusCm" | "spotRadiusCm">, conductivitySPerCm: number, boundaryOhmCm2: number): Float64Array {
   const { graph, radiusCm, spotRadiusCm } = p;
   const nb = graph.bondI.length;
   const out = new Float64Array(nb);

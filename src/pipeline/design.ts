@@ -17,14 +17,15 @@ import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN, type ContactMaterial }
 import { pressedPowder, pressedPowderConductances, type PressedPowder } from "../design/pressedPowder.js";
 import { checkGelBinder, gelBinder, gelBinderConductances, type GelBinder } from "../design/gelBinder.js";
 import { LITFSI_DISSOLVED_DENSITY_G_PER_CM3, phaseFractions, PVDF_HFP_DENSITY_G_PER_CM3, SOLVENT_DENSITY_G_PER_CM3, type Constituent, type PhaseFractions } from "../design/composition.js";
-import type { CellSettings, NetworkDesignSettings, ParticlesInGelSettings, PressedPowderSettings, Scenario, VoxelMorphologySettings } from "../scenario/schema.js";
-import { mofCrystalDensityGPerCm3, type CounterIon } from "../structure/morphology/densities.js";
+import { checkFibreMix, fibreMix, mixSpotNm, type FibreMix, type FibreMixOptions } from "../design/fibreMix.js";
+import type { CellSettings, NetworkDesignSettings, ParticlesAmongFibresSettings, ParticlesInGelSettings, PressedPowderSettings, Scenario, VoxelMorphologySettings } from "../scenario/schema.js";
+import { BC_DENSITY_G_PER_CM3, mofCrystalDensityGPerCm3, type CounterIon } from "../structure/morphology/densities.js";
 import type { EffectiveRow } from "./results.js";
 import { createVoxelGrid } from "../structure/voxel/grid.js";
 import { arrhenius, morphologyStream, type BuiltMorphology } from "./morphology.js";
 
 /** The scenario's material in SI. */
-function materialOf(m: PressedPowderSettings): ContactMaterial {
+function materialOf(m: PressedPowderSettings | ParticlesAmongFibresSettings): ContactMaterial {
   return { youngsModulusPa: m.material.youngsModulusGPa * 1e9, poissonRatio: m.material.poissonRatio, hardnessPa: m.material.hardnessGPa * 1e9 };
 }
 
@@ -67,9 +68,9 @@ export function particleConductivity(m: NetworkDesignSettings, temperatureK: num
   throw new ScenarioError("morphology.phases.0.conductivitySPerCm", "no value, and no KMC part to compute it");
 }
 
-/** Boundary resistance across a pressed contact at T, ohm cm^2 (0 without one). */
-export function pressedBoundaryOhmCm2(m: PressedPowderSettings, temperatureK: number): number {
-  const e = m.contacts?.pressed;
+/** Boundary resistance across a particle contact at T, ohm cm^2 (0 without one). */
+export function pressedBoundaryOhmCm2(m: PressedPowderSettings | ParticlesAmongFibresSettings, temperatureK: number): number {
+  const e = m.kind === "pressed-powder" ? m.contacts?.pressed : m.contacts?.particle;
   if (e === undefined) return 0;
   return arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1);
 }
@@ -84,7 +85,7 @@ export interface DesignSolve {
 }
 
 /** Effective conductivity of one realisation at particle conductivity sigma and boundary r_b. */
-export function solvePressedPowder(p: PressedPowder, m: PressedPowderSettings, sigmaSPerCm: number, boundaryOhmCm2: number): DesignSolve {
+export function solvePressedPowder(p: PressedPowder, m: { readonly tolerance: number }, sigmaSPerCm: number, boundaryOhmCm2: number): DesignSolve {
   return meanOfAxes(graphConductivity(p.graph, pressedPowderConductances(p, sigmaSPerCm, boundaryOhmCm2), [0, 1, 2], { tolerance: m.tolerance }));
 }
 
@@ -178,10 +179,12 @@ export interface NetworkDesignSolve extends DesignSolve {
 
 /** Build realisation r of a particle-network design. */
 export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings, realization: number): NetworkRealisation {
-  if (m.kind === "pressed-powder") {
-    const p = buildPressedPowder(m, scenario.seed, realization);
+  if (m.kind === "pressed-powder" || m.kind === "particles-among-fibres") {
+    const mix = m.kind === "particles-among-fibres" ? buildParticlesAmongFibres(scenario, m, realization) : null;
+    const p = mix ?? buildPressedPowder(m as PressedPowderSettings, scenario.seed, realization);
+    const fibre = mix?.mix.fibreVolumeFraction ?? 0;
     return {
-      volumeFraction: { mof: p.stats.solidFraction },
+      volumeFraction: fibre > 0 ? { mof: p.stats.solidFraction, fibre } : { mof: p.stats.solidFraction },
       contactAreaFraction: m.solidFraction,
       mofVolumeFraction: m.solidFraction,
       solve(temperatureK, mofSPerCm) {
@@ -266,4 +269,45 @@ export function buildParticlesInGel(m: ParticlesInGelSettings, fractions: PhaseF
     morphologyStream(seed, realization),
     "morphology",
   );
+}
+
+/** The fibre-mix options of a particles-among-fibres scenario (volumes from its composition; no packing). */
+export function fibreMixOptions(scenario: Pick<Scenario, "lattice" | "species">, m: ParticlesAmongFibresSettings): FibreMixOptions {
+  const c = m.composition;
+  const mofCm3 = c.mofMg / mofDensityOf(scenario, c.mofDensityGPerCm3);
+  const fibreCm3 = c.fibreMg / (c.fibreDensityGPerCm3 ?? BC_DENSITY_G_PER_CM3);
+  return {
+    particleDiameterNm: m.particleDiameterNm,
+    diameterLogSd: m.diameterLogSd,
+    particleCount: m.particleCount,
+    solidFraction: m.solidFraction,
+    fibreToParticleVolumeRatio: fibreCm3 / mofCm3,
+    fibreDiameterNm: m.fibreDiameterNm,
+    fibreOnParticleShare: m.fibreOnParticleShare,
+    consolidationPressurePa: m.consolidationPressureMPa * 1e6,
+    material: materialOf(m),
+    workOfAdhesionJPerM2: m.adhesion.workOfAdhesionJPerM2,
+    equilibriumSeparationNm: m.adhesion.equilibriumSeparationNm,
+  };
+}
+
+/**
+ * Checks that need no packing, run before any KMC: the fibres fit in the skeleton's pores,
+ * every option is in range, and the median pair's spot under a loose packing's load
+ * (4 contacts) stays inside the contact element's range.
+ */
+export function checkParticlesAmongFibresUpFront(scenario: Pick<Scenario, "lattice" | "species">, m: ParticlesAmongFibresSettings): void {
+  const o = fibreMixOptions(scenario, m);
+  checkFibreMix(o, "morphology");
+  const rNm = m.particleDiameterNm / 2;
+  const force = rumpfContactForceN(o.consolidationPressurePa, 2 * rNm * 1e-9, 4, m.solidFraction);
+  const ratio = mixSpotNm(force, rNm / 2, o).radiusNm / rNm;
+  if (ratio > MAX_NECK_RATIO) {
+    throw new InputError(`morphology.consolidationPressureMPa: ${m.consolidationPressureMPa} MPa with adhesion ${m.adhesion.workOfAdhesionJPerM2} J/m2 makes the median particle's contacts a/R = ${ratio.toFixed(2)}; the contact element covers a/R <= ${MAX_NECK_RATIO}`);
+  }
+}
+
+/** Build realisation r of a particles-among-fibres design. */
+export function buildParticlesAmongFibres(scenario: Pick<Scenario, "lattice" | "species" | "seed">, m: ParticlesAmongFibresSettings, realization: number): FibreMix {
+  return fibreMix(fibreMixOptions(scenario, m), morphologyStream(scenario.seed, realization), "morphology");
 }

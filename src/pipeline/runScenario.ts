@@ -11,7 +11,7 @@ import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, CriticalCurrentRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
-import { buildNetworkDesign, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
+import { buildNetworkDesign, checkParticlesAmongFibresUpFront, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
 import { fixedChargeMolPerL, runCellExperiments } from "./electrochem.js";
 import { InputError, ScenarioError } from "../core/errors.js";
 import { lfpOpenCircuitVoltageV } from "../transport/cell/lfpMaterial.js";
@@ -122,6 +122,7 @@ export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick
   checkMorphologyMemory(m);
   if (m.kind === "pressed-powder") checkPressedPowderUpFront(m);
   if (m.kind === "particles-in-gel") checkParticlesInGelUpFront(scenario, m);
+  if (m.kind === "particles-among-fibres") checkParticlesAmongFibresUpFront(scenario, m);
 }
 
 /**

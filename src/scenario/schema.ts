@@ -175,6 +175,46 @@ export const particlesInGelSchema = z.strictObject({
   ]),
 });
 
+/**
+ * Particles mixed with fibres, filtered and dried, as a particle network (design/fibreMix.ts):
+ * the particles' own packing and the composition fix the volumes (the fibres lie in the
+ * skeleton's pores); contacts are adhesive (Maugis-Dugdale) under the consolidation pressure;
+ * fibres lying where particles meet keep them apart. Fibres and pores do not conduct.
+ */
+export const particlesAmongFibresSchema = z.strictObject({
+  kind: z.literal("particles-among-fibres"),
+  particleDiameterNm: positive,
+  diameterLogSd: z.number().min(0).max(1),
+  composition: z.strictObject({
+    mofMg: positive,
+    fibreMg: z.number().finite().nonnegative(),
+    /** MOF crystal density; default: from the lattice and the first species (structure/morphology/densities.ts). */
+    mofDensityGPerCm3: positive.optional(),
+    /** Fibre density; default: bacterial cellulose, 1.567 g/cm3 (structure/morphology/densities.ts). */
+    fibreDensityGPerCm3: positive.optional(),
+  }),
+  /** Solid fraction of the particles' own skeleton; the fibres fill part of its pores. */
+  solidFraction: z.number().gt(0).max(0.6),
+  fibreDiameterNm: positive,
+  /** Share of the fibres' length lying on particle surfaces (1: particles and fibres mixed at random). */
+  fibreOnParticleShare: z.number().min(0).max(1),
+  /** Pressure that consolidated the cake (filtration, drying), MPa. */
+  consolidationPressureMPa: z.number().finite().nonnegative(),
+  material: contactMaterialSchema,
+  adhesion: z.strictObject({
+    workOfAdhesionJPerM2: positive,
+    /** Equilibrium separation of the surfaces (Lennard-Jones z0), nm. */
+    equilibriumSeparationNm: z.number().gt(0).lt(5).default(0.3),
+  }),
+  particleCount: posInt.min(50).max(200_000).default(1000),
+  /** Area-specific boundary across every particle contact spot. */
+  contacts: z.strictObject({ particle: areaElement }).optional(),
+  electrodes: z.strictObject({ interface: areaElement.optional() }).optional(),
+  realizations: posInt.max(64).default(8),
+  tolerance: z.number().gt(0).lt(1e-2).default(1e-10),
+  phases: z.tuple([z.strictObject({ ...phaseProps, name: z.literal("mof") })]),
+});
+
 export const morphologySchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("pellet"),
@@ -229,6 +269,7 @@ export const morphologySchema = z.discriminatedUnion("kind", [
   }),
   pressedPowderSchema,
   particlesInGelSchema,
+  particlesAmongFibresSchema,
 ]);
 
 /** The electrochemical cell experiments on top of the membrane (issue 4). */
@@ -312,7 +353,7 @@ export const scenarioSchema = z
     if (s.cell !== undefined && s.cell.impedance.minHz >= s.cell.impedance.maxHz) {
       ctx.addIssue({ code: "custom", path: ["cell", "impedance", "minHz"], message: "must be below maxHz" });
     }
-    if ((s.morphology?.kind === "pressed-powder" || s.morphology?.kind === "particles-in-gel") && (s.morphology.electrodes?.interface?.capacitanceFPerCm2 ?? 0) > 0 && s.cell === undefined) {
+    if (s.morphology !== undefined && isNetworkDesign(s.morphology) && (s.morphology.electrodes?.interface?.capacitanceFPerCm2 ?? 0) > 0 && s.cell === undefined) {
       ctx.addIssue({ code: "custom", path: ["morphology", "electrodes"], message: "an interface capacitance only enters the cell's spectra; add a cell block" });
     }
     if (s.morphology?.kind === "random-voxels") {
@@ -349,12 +390,13 @@ export type SpeciesInput = z.output<typeof speciesSchema>;
 export type KmcSettings = z.output<typeof kmcSchema>;
 export type MorphologySettings = z.output<typeof morphologySchema>;
 /** The particle-network designs (design/): no voxel grid. */
-export type NetworkDesignSettings = Extract<MorphologySettings, { kind: "pressed-powder" | "particles-in-gel" }>;
+export type NetworkDesignSettings = Extract<MorphologySettings, { kind: "pressed-powder" | "particles-in-gel" | "particles-among-fibres" }>;
 export type VoxelMorphologySettings = Exclude<MorphologySettings, NetworkDesignSettings>;
 export type ParticlesInGelSettings = z.output<typeof particlesInGelSchema>;
 /** A particle-network design (no voxel grid)? */
 export function isNetworkDesign(m: MorphologySettings): m is NetworkDesignSettings {
-  return m.kind === "pressed-powder" || m.kind === "particles-in-gel";
+  return m.kind === "pressed-powder" || m.kind === "particles-in-gel" || m.kind === "particles-among-fibres";
 }
+export type ParticlesAmongFibresSettings = z.output<typeof particlesAmongFibresSchema>;
 export type PressedPowderSettings = z.output<typeof pressedPowderSchema>;
 export type CellSettings = z.output<typeof cellSchema>;
