@@ -58,7 +58,126 @@ export interface CellInputs {
   /** Effective conductivity and its standard error at this temperature (from the network stage). */
   readonly effectiveSPerCm: number;
   readonly effectiveStdErr: number;
+  /**
+   * "reduced": build the spectra from a few solves where that is exact to REDUCED_TOLERANCE
+   * (reducedSpectra; checked, else the full grid); "full-grid" (default): one AC solve per
+   * frequency and electrode.
+   */
+  readonly impedance?: "full-grid" | "reduced";
 }
+
+/** Largest relative difference from the full-grid spectrum a reduced spectrum may have (checked where it is largest). */
+export const REDUCED_TOLERANCE = 1e-3;
+
+/** Per-RVE bulk and interface impedances (ohm) at each frequency, from either method. */
+interface RveSpectra {
+  readonly lengthCm: number;
+  readonly areaCm2: number;
+  readonly bulk: { readonly re: number[]; readonly im: number[] };
+  /** One interface's impedance, (Z_with - Z_bulk) / 2. */
+  interface(kind: "Li|SE|Li" | "SS|SE|SS"): { re: number[]; im: number[] };
+  readonly method: "full-grid" | "reduced";
+  /** Reduced: the largest relative difference from the full-grid solve at the checked frequency. */
+  readonly checkedRelativeError: number | null;
+}
+
+/** Area-specific impedance (ohm cm^2) of an electrode interface element at f: R || C, R = Infinity for a blocking electrode. */
+function elementImpedance(resistanceOhmCm2: number, capacitanceFPerCm2: number, f: number): [number, number] {
+  const w = 2 * Math.PI * f;
+  if (!Number.isFinite(resistanceOhmCm2)) return [0, -1 / (w * capacitanceFPerCm2)];
+  const d = 1 + (w * resistanceOhmCm2 * capacitanceFPerCm2) ** 2;
+  return [resistanceOhmCm2 / d, (-w * resistanceOhmCm2 * resistanceOhmCm2 * capacitanceFPerCm2) / d];
+}
+
+function interfaceElement(cell: CellSettings, kind: "Li|SE|Li" | "SS|SE|SS"): { resistanceOhmCm2: number; capacitanceFPerCm2: number } {
+  return kind === "Li|SE|Li"
+    ? { resistanceOhmCm2: cell.chargeTransferOhmCm2, capacitanceFPerCm2: cell.doubleLayerFPerCm2 }
+    : { resistanceOhmCm2: Infinity, capacitanceFPerCm2: cell.doubleLayerFPerCm2 };
+}
+
+/** One AC solve per frequency: bulk with ideal contacts, and with each electrode's element. */
+function fullGridSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: readonly number[], cell: CellSettings): RveSpectra {
+  const bulk = solveImpedance(built.grid, withElectrodes(base, null), freqs);
+  const re = Array.from(bulk.realOhm), im = Array.from(bulk.imagOhm);
+  return {
+    lengthCm: bulk.lengthCm,
+    areaCm2: bulk.areaCm2,
+    bulk: { re, im },
+    interface(kind) {
+      const full = solveImpedance(built.grid, withElectrodes(base, interfaceElement(cell, kind)), freqs);
+      return { re: freqs.map((_, i) => (full.realOhm[i]! - re[i]!) / 2), im: freqs.map((_, i) => (full.imagOhm[i]! - im[i]!) / 2) };
+    },
+    method: "full-grid",
+    checkedRelativeError: null,
+  };
+}
+
+/**
+ * Spectra from a handful of solves, for the uncertainty samples, where they are exact to
+ * REDUCED_TOLERANCE; null where a check fails (the caller then solves the full grid).
+ * - Bulk. The impedance of an RC network is analytic in w, Z(w) = R0 - i w A - w^2 B + ...,
+ *   its departure from R0 growing with w. One AC solve at the top frequency fmax: if it is
+ *   within REDUCED_TOLERANCE of the DC resistance R0, every relaxation of the bulk lies far
+ *   above the window, and Re Z = R0 + (Re Z(fmax) - R0)(f/fmax)^2, Im Z = Im Z(fmax) f/fmax
+ *   (the expansion to second order) holds to a small fraction of that tolerance.
+ * - Interfaces. With a resistive bulk, every electrode face carries the same area-specific
+ *   element z(w), and one interface's impedance is a function of z alone (eliminating the
+ *   bulk leaves the admittance sum_k c_k / (p_k + z), c_k > 0, poles on the negative real
+ *   axis at the contacts' spreading resistances). Where z is large against those, it is
+ *   affine: Z_int(z) = z / A_c + R_sp (A_c the contact area the current uses, R_sp the
+ *   spreading into it). Two DC solves with real elements z1 = max|z|
+ *   and z1 / 1000 give A_c and R_sp; the full AC solve at fmax (where |z| is least for both
+ *   electrodes, so the affine form is worst) checks it for each electrode.
+ */
+function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: readonly number[], cell: CellSettings, thicknessCm: number): RveSpectra | null {
+  const dc = solveNetwork(built.grid, { ...withElectrodes(base, null), currentDensity: false, phaseConnectivity: false });
+  const r0 = dc.resistanceOhm;
+  if (!(Number.isFinite(r0) && r0 > 0)) return null;
+  const fMax = Math.max(...freqs);
+  const top = solveImpedance(built.grid, withElectrodes(base, null), [fMax]);
+  const topRe = top.realOhm[0]!, topIm = top.imagOhm[0]!;
+  if (Math.hypot(topRe - r0, topIm) > REDUCED_TOLERANCE * r0) return null;
+  const re = freqs.map((f) => r0 + (topRe - r0) * (f / fMax) ** 2), im = freqs.map((f) => topIm * (f / fMax));
+  // the affine map of the interface from two real elements
+  const kinds = ["Li|SE|Li", "SS|SE|SS"] as const;
+  let zMax = 0;
+  for (const kind of kinds) {
+    const e = interfaceElement(cell, kind);
+    for (const f of freqs) zMax = Math.max(zMax, Math.hypot(...elementImpedance(e.resistanceOhmCm2, e.capacitanceFPerCm2, f)));
+  }
+  const zi = (z: number): number => (solveNetwork(built.grid, { ...withElectrodes(base, { resistanceOhmCm2: z, capacitanceFPerCm2: 0 }), currentDensity: false, phaseConnectivity: false }).resistanceOhm - r0) / 2;
+  const z1 = zMax, z2 = zMax / 1000;
+  const zi1 = zi(z1), zi2 = zi(z2);
+  const slope = (zi1 - zi2) / (z1 - z2), spreading = zi2 - slope * z2;
+  const affine = (kind: (typeof kinds)[number], f: number): [number, number] => {
+    const e = interfaceElement(cell, kind);
+    const [zr, zim] = elementImpedance(e.resistanceOhmCm2, e.capacitanceFPerCm2, f);
+    return [spreading + slope * zr, slope * zim];
+  };
+  // the check at fmax, on the whole cell's impedance (bulk scaled to the thickness, two interfaces)
+  const scale = thicknessCm / dc.lengthCm;
+  let worst = 0;
+  for (const kind of kinds) {
+    const full = solveImpedance(built.grid, withElectrodes(base, interfaceElement(cell, kind)), [fMax]);
+    const exact: [number, number] = [(full.realOhm[0]! - topRe) / 2, (full.imagOhm[0]! - topIm) / 2];
+    const approx = affine(kind, fMax);
+    const cellRe = topRe * scale + 2 * exact[0], cellIm = topIm * scale + 2 * exact[1];
+    worst = Math.max(worst, (2 * Math.hypot(approx[0] - exact[0], approx[1] - exact[1])) / Math.hypot(cellRe, cellIm));
+  }
+  if (!(worst <= REDUCED_TOLERANCE)) return null;
+  return {
+    lengthCm: dc.lengthCm,
+    areaCm2: dc.areaCm2,
+    bulk: { re, im },
+    interface(kind) {
+      const parts = freqs.map((f) => affine(kind, f));
+      return { re: parts.map((p) => p[0]), im: parts.map((p) => p[1]) };
+    },
+    method: "reduced",
+    checkedRelativeError: worst,
+  };
+}
+
 
 export interface CellOutputs {
   readonly impedance: ImpedanceRow[];
@@ -88,21 +207,16 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   const thicknessCm = cell.membraneThicknessUm * 1e-4;
 
   // --- impedance: bulk (ideal contacts) and with interfaces
-  const bulk = solveImpedance(built.grid, withElectrodes(base, null), freqs);
-  const lengthScale = thicknessCm / bulk.lengthCm;
-  const areaScale = bulk.areaCm2 / areaCm2;
+  const rve = (x.impedance === "reduced" ? reducedSpectra(built, base, freqs, cell, thicknessCm) : null) ?? fullGridSpectra(built, base, freqs, cell);
+  const lengthScale = thicknessCm / rve.lengthCm;
+  const areaScale = rve.areaCm2 / areaCm2;
   const spectra: ImpedanceRow[] = [];
   for (const kind of ["Li|SE|Li", "SS|SE|SS"] as const) {
-    const iface = kind === "Li|SE|Li"
-      ? { resistanceOhmCm2: cell.chargeTransferOhmCm2, capacitanceFPerCm2: cell.doubleLayerFPerCm2 }
-      : { resistanceOhmCm2: Infinity, capacitanceFPerCm2: cell.doubleLayerFPerCm2 };
-    const full = solveImpedance(built.grid, withElectrodes(base, iface), freqs);
+    const iface = rve.interface(kind);
     const re: number[] = [], im: number[] = [];
     for (let i = 0; i < freqs.length; i++) {
-      const bRe = bulk.realOhm[i]!, bIm = bulk.imagOhm[i]!;
-      const iRe = (full.realOhm[i]! - bRe) / 2, iIm = (full.imagOhm[i]! - bIm) / 2;
-      re.push(areaScale * (bRe * lengthScale + 2 * iRe));
-      im.push(areaScale * (bIm * lengthScale + 2 * iIm));
+      re.push(areaScale * (rve.bulk.re[i]! * lengthScale + 2 * iface.re[i]!));
+      im.push(areaScale * (rve.bulk.im[i]! * lengthScale + 2 * iface.im[i]!));
     }
     const spectrum = { frequenciesHz: freqs, realOhm: re, imagOhm: im };
     const fit = fitCellSpectrum(spectrum, kind);
@@ -125,6 +239,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       interfacialResistanceStdErr: fit.interfacialResistanceStdErr,
       circuit: fit.fit.circuit,
       kramersKronig: { pass: kk.pass, maxResidual: kk.maxAbsResidual },
+      ...(rve.method === "reduced" ? { spectrumMethod: rve.method, reducedCheckRelativeError: rve.checkedRelativeError! } : {}),
     });
   }
   const li = spectra[0]!;

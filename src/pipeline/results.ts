@@ -60,6 +60,13 @@ export interface ImpedanceRow {
   readonly circuit: string;
   /** Linear Kramers-Kronig test of the predicted spectrum (Schoenleber et al. 2014). */
   readonly kramersKronig: { readonly pass: boolean; readonly maxResidual: number };
+  /**
+   * Present when the spectrum was built from a few solves instead of one per frequency (the
+   * uncertainty samples; pipeline/electrochem.ts, reducedSpectra), with its relative
+   * difference from the full-grid solve where that difference is largest (the top frequency).
+   */
+  readonly spectrumMethod?: "reduced";
+  readonly reducedCheckRelativeError?: number;
 }
 
 export interface RateCapabilityRow {

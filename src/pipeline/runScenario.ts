@@ -114,6 +114,12 @@ export interface RunOptions {
    * grid's discretisation error (uncertainty samples: the nominal run reports both). Default true.
    */
   readonly errorEstimates?: boolean;
+  /**
+   * How voxel designs' spectra are computed: "full-grid" (default: one AC solve per frequency
+   * and electrode) or "reduced" (uncertainty samples: a few solves, exact to 1e-3 where checked,
+   * else the full grid; pipeline/electrochem.ts).
+   */
+  readonly impedance?: "full-grid" | "reduced";
 }
 
 /** Checks of the morphology that need no heavy work, before the KMC starts. */
@@ -312,6 +318,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       ...(slab !== null ? { contactAreaFraction: networks.fractions!.contactArea } : {}),
       effectiveSPerCm: slab !== null ? dcSPerCm : eff.conductivitySPerCm,
       effectiveStdErr: (eff.conductivityStdErr ?? 0) * (slab !== null ? dcSPerCm / eff.conductivitySPerCm : 1),
+      ...(options.impedance !== undefined ? { impedance: options.impedance } : {}),
     });
     if (out.criticalCurrent !== null) criticalCurrent = out.criticalCurrent;
     impedance = out.impedance;

@@ -26,6 +26,8 @@ export interface JobRunOptions {
   readonly firstRealization?: number;
   /** False: no extra solves for the KMC error's effect and the refinement estimate. */
   readonly errorEstimates?: boolean;
+  /** "reduced": spectra from a few checked solves instead of one per frequency (RunOptions.impedance). */
+  readonly impedance?: "full-grid" | "reduced";
 }
 
 /** One temperature's KMC results, as runScenario caches them. */

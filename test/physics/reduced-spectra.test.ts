@@ -1,0 +1,57 @@
+/**
+ * Reduced spectra (src/pipeline/electrochem.ts, reducedSpectra) against the full-grid AC
+ * solve they replace in the uncertainty samples: one AC solve per frequency and electrode
+ * (COCG on the complex network, itself validated against exact RC networks in
+ * test/physics/impedance*.test.ts). The claim tested is the one the results carry: every
+ * point of both spectra within REDUCED_TOLERANCE of the full grid, the largest difference at
+ * the checked (top) frequency; and where a relaxation of the bulk falls inside the window,
+ * no reduction.
+ *
+ * Microstructure: the interconnected design of scenarios/paper/interconnected.json on a
+ * 32^3 grid of 5 nm voxels (its junctions carry R_b || C_b), MOF at 4.4e-3 S/cm.
+ */
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "../../src/scenario/load.js";
+import { buildMorphology, morphologyStream } from "../../src/pipeline/morphology.js";
+import { REDUCED_TOLERANCE, runCellExperiments, type CellInputs } from "../../src/pipeline/electrochem.js";
+import type { VoxelMorphologySettings } from "../../src/scenario/schema.js";
+
+const { scenario, baseDir } = loadScenario("scenarios/paper/interconnected.json");
+const base = { ...(scenario.morphology as Extract<VoxelMorphologySettings, { kind: "grown-on-fibres" }>), shape: [32, 32, 32] as [number, number, number] };
+
+function inputs(m: VoxelMorphologySettings): CellInputs {
+  const built = buildMorphology(m, morphologyStream(scenario.seed, 0), baseDir);
+  const { rateCapability: _r, criticalLocalCurrentDensityMAPerCm2: _c, ...cell } = scenario.cell!;
+  // 2 frequencies per decade over 1 Hz - 1 MHz (the scenario has 4) to keep the full-grid reference short
+  return { morphology: m, built, cell: { ...cell, impedance: { ...cell.impedance, pointsPerDecade: 2 }, evans: { ...cell.evans, durationS: 10 } }, temperatureK: 298.15, mof: { conductivitySPerCm: 4.4e-3, cationShare: 1, fixedChargeMolPerL: 2 }, effectiveSPerCm: 1e-3, effectiveStdErr: 0 };
+}
+
+describe("reduced spectra", () => {
+  it("match the full-grid spectra within the tolerance at every frequency, worst at the checked one", () => {
+    const x = inputs(base);
+    const reduced = runCellExperiments({ ...x, impedance: "reduced" }).impedance;
+    const full = runCellExperiments({ ...x, impedance: "full-grid" }).impedance;
+    let worst = 0;
+    for (let k = 0; k < 2; k++) {
+      const a = reduced[k]!, b = full[k]!;
+      expect(a.spectrumMethod).toBe("reduced");
+      expect(b.spectrumMethod).toBeUndefined();
+      for (let i = 0; i < a.realOhm.length; i++) {
+        worst = Math.max(worst, Math.hypot(a.realOhm[i]! - b.realOhm[i]!, a.imagOhm[i]! - b.imagOhm[i]!) / Math.hypot(b.realOhm[i]!, b.imagOhm[i]!));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(REDUCED_TOLERANCE);
+    // the check reports the largest difference (to the CG tolerance of the solves, 1e-6 relative)
+    expect(worst).toBeLessThanOrEqual(reduced[0]!.reducedCheckRelativeError! * (1 + 1e-3) + 1e-6);
+    // and the fitted resistances follow
+    expect(Math.abs(reduced[0]!.bulkResistanceOhm / full[0]!.bulkResistanceOhm - 1)).toBeLessThan(REDUCED_TOLERANCE);
+    expect(Math.abs(reduced[0]!.interfacialResistanceOhm! / full[0]!.interfacialResistanceOhm! - 1)).toBeLessThan(REDUCED_TOLERANCE);
+  });
+
+  it("fall back to the full grid where the junctions relax inside the window", () => {
+    // R_b C_b = 1 ohm cm2 x 1e-4 F/cm2 = 1e-4 s: a junction arc near 1.6 kHz
+    const m = { ...base, grainBoundary: { resistanceOhmCm2: 1, activationEnergyEV: 0.16, capacitanceFPerCm2: 1e-4 } };
+    const spectra = runCellExperiments({ ...inputs(m), impedance: "reduced" }).impedance;
+    for (const s of spectra) expect(s.spectrumMethod).toBeUndefined();
+  });
+});
