@@ -43,10 +43,14 @@
  * decade of its own is a shoulder of that peak and merges into it: a single relaxation's
  * -Z'' is 1.14 decades wide at half height, so noise at the percent level splits a sharp
  * peak into a main node group and satellites a node or two away, which the data cannot tell
- * from a separate process. A peak holding less than minPeakFraction (default 1 %) of the
- * polarisation resistance R_pol = sum_k g_k that is no shoulder is left out of the list
- * (noise, or resistance pushed beyond the measured window); its share stays in R_pol, so
- * the listed areas add up to R_pol less those. A peak's tau is the area-weighted geometric
+ * from a separate process. A peak that is no shoulder and whose imaginary part
+ * sum_k g_k omega tau_k / (1 + (omega tau_k)^2) never reaches minPeakShare (default 1 %) of
+ * |Z|, or 4 times the fit's residual rms if that is larger, at any measured frequency is not
+ * listed: the data do not see it as a relaxation (noise, or resistance at tau far below
+ * 1/omega_max, which acts as a resistor and trades with R_inf). Its resistance stays in
+ * R_pol = sum_k g_k, so the listed areas add up to R_pol less those. (A share of |Z| rather
+ * than of R_pol: a blocking electrode's CPE spike puts megohms at long tau, and a bulk arc of
+ * kilohms must still count.) A peak's tau is the area-weighted geometric
  * mean of tau over its basin (exact for a symmetric peak, and for a delta function split
  * between two grid nodes).
  */
@@ -73,8 +77,8 @@ export interface DrtOptions {
   readonly capacitance?: boolean;
   /** Add a series inductance (cables; default false). */
   readonly inductance?: boolean;
-  /** Peaks smaller than this share of R_pol merge into a neighbour (default 0.01). */
-  readonly minPeakFraction?: number;
+  /** A peak is listed when its imaginary part reaches this share of |Z| at some measured frequency, or 4 times the fit's residual rms if larger (default 0.01). */
+  readonly minPeakShare?: number;
 }
 
 export interface DrtPeak {
@@ -275,9 +279,16 @@ function refine(sys: System, lo: number, hi: number, best: Solution): Solution {
 const SHOULDER_SHARE = 0.05;
 const SHOULDER_LN_TAU = Math.LN10;
 
-/** Peaks of gamma (see the file comment), from short to long tau. */
-export function drtPeaks(tauS: ArrayLike<number>, gammaOhm: ArrayLike<number>, lnTauSpacing: number, window: readonly [number, number], minPeakFraction = 0.01): DrtPeak[] {
+/**
+ * Peaks of gamma (see the file comment), from short to long tau. `data` gives the measured
+ * frequencies and |Z| there: a peak whose imaginary part stays below minShare |Z| at every
+ * measured frequency and that is no shoulder is left out.
+ */
+export function drtPeaks(tauS: ArrayLike<number>, gammaOhm: ArrayLike<number>, lnTauSpacing: number, data: { readonly frequenciesHz: ArrayLike<number>; readonly modulusOhm: ArrayLike<number> }, minShare = 0.01): DrtPeak[] {
   const m = gammaOhm.length;
+  let fMin = Infinity, fMax = 0;
+  for (let i = 0; i < data.frequenciesHz.length; i++) (fMin = Math.min(fMin, data.frequenciesHz[i]!)), (fMax = Math.max(fMax, data.frequenciesHz[i]!));
+  const window = [1 / (2 * Math.PI * fMax), 1 / (2 * Math.PI * fMin)] as const;
   const total = Array.from(gammaOhm).reduce((s, v) => s + v, 0) * lnTauSpacing;
   if (!(total > 0)) return [];
   // local maxima (a plateau counts once, at its first node)
@@ -301,6 +312,20 @@ export function drtPeaks(tauS: ArrayLike<number>, gammaOhm: ArrayLike<number>, l
     return s * lnTauSpacing;
   };
   const lnTop = (b: Basin): number => Math.log(tauS[b.top]!);
+  /** max over the data of |Im Z_peak(omega_i)| / |Z_i|. */
+  const share = (b: Basin): number => {
+    let best = 0;
+    for (let i = 0; i < data.frequenciesHz.length; i++) {
+      const w = 2 * Math.PI * data.frequenciesHz[i]!;
+      let im = 0;
+      for (let k = b.start; k < b.end; k++) {
+        const x = w * tauS[k]!;
+        im += (gammaOhm[k]! * lnTauSpacing * x) / (1 + x * x);
+      }
+      best = Math.max(best, im / data.modulusOhm[i]!);
+    }
+    return best;
+  };
   // shoulders merge into their peak; crumbs leave the list (see the file comment)
   for (;;) {
     let pick = -1, into = -1;
@@ -314,7 +339,7 @@ export function drtPeaks(tauS: ArrayLike<number>, gammaOhm: ArrayLike<number>, l
         if (nb === undefined || Math.abs(lnTop(nb) - lnTop(b)) > SHOULDER_LN_TAU || area(b) >= SHOULDER_SHARE * area(nb)) continue;
         if (host < 0 || Math.abs(lnTop(nb) - lnTop(b)) < Math.abs(lnTop(live[host]!) - lnTop(b))) host = j;
       }
-      if (host >= 0 || area(b) < minPeakFraction * total) (pick = i), (into = host);
+      if (host >= 0 || share(b) < minShare) (pick = i), (into = host);
     }
     if (pick < 0) break;
     const b = live[pick]!;
@@ -351,8 +376,8 @@ export function distributionOfRelaxationTimes(spectrum: ImpedanceSpectrum, optio
   const range = options.lambdaRange ?? [1e-10, 1];
   if (!(range[0] > 0 && range[1] > range[0] && Number.isFinite(range[1]))) throw new InputError(`lambdaRange: got ${describe(range)}; must be [lo, hi] with 0 < lo < hi`);
   if (options.lambda !== undefined && !(options.lambda >= 0 && Number.isFinite(options.lambda))) throw new InputError(`lambda: got ${describe(options.lambda)}; must be finite and >= 0`);
-  const minPeak = options.minPeakFraction ?? 0.01;
-  if (!(minPeak >= 0 && minPeak < 1)) throw new InputError(`minPeakFraction: got ${describe(minPeak)}; must be in [0, 1)`);
+  const minPeak = options.minPeakShare ?? 0.01;
+  if (!(minPeak >= 0 && minPeak < 1)) throw new InputError(`minPeakShare: got ${describe(minPeak)}; must be in [0, 1)`);
   const withL = options.inductance ?? false, withC = options.capacitance ?? false;
 
   const window: [number, number] = [1 / s.w[n - 1]!, 1 / s.w[0]!];
@@ -417,7 +442,7 @@ export function distributionOfRelaxationTimes(spectrum: ImpedanceSpectrum, optio
     polarizationResistanceOhm: rPol,
     inductanceH: inductance,
     capacitanceF: invC === null ? null : invC > 0 ? 1 / invC : Infinity,
-    peaks: drtPeaks(tau, gamma, delta, window, minPeak),
+    peaks: drtPeaks(tau, gamma, delta, { frequenciesHz: s.f, modulusOhm: Float64Array.from(s.re, (r, i) => Math.hypot(r, s.im[i]!)) }, Math.max(minPeak, 4 * Math.sqrt(ss / (2 * n)))),
     penalty,
     lambda: best.lambda,
     criterion: options.lambda !== undefined ? "given" : "gcv",
