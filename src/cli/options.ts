@@ -93,6 +93,10 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     options: [],
     examples: ["mofhop validate scenarios/paper/mof-pvdf.json"],
   },
+];
+
+/** Measured data: impedance spectra. */
+const DATA_COMMANDS: readonly CommandSpec[] = [
   {
     name: "eis",
     args: "FILE.csv",
@@ -117,7 +121,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-export const COMMANDS: readonly CommandSpec[] = [...CORE_COMMANDS, ...SWEEP_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [...CORE_COMMANDS, ...SWEEP_COMMANDS, ...DATA_COMMANDS];
 
 export interface ParsedCommand {
   readonly command: CommandSpec;
