@@ -28,6 +28,7 @@ export { runRateCapability } from "./analysis/rateCapability.js";
 export { bruceVincentTransference } from "./analysis/transference.js";
 export { fitCellSpectrum, fitCircuit } from "./analysis/impedance.js";
 export { linKK } from "./analysis/kramersKronig.js";
+export { distributionOfRelaxationTimes } from "./analysis/drt.js";
 export { fitAttemptAndBarrierShift } from "./analysis/calibration.js";
 export { calibrateScenario } from "./pipeline/calibrate.js";
 export { runSweep, runSweepToEnd, parseSweep, loadSweep, mergeSweepDirs } from "./sweep/index.js";

@@ -322,3 +322,83 @@ describe("mofhop calibrate --measurements", () => {
     expect(r.stderr).toContain("is not a posterior.json of mofhop calibrate --measurements");
   });
 });
+
+describe("mofhop eis", () => {
+  /** Two R||C elements (R_inf 20, 100 ohm at tau 1e-4 s, 300 ohm at 0.1 s), 61 frequencies 1 MHz to 10 mHz, -Z'' column. */
+  function twoRcCsv(name: string, header = "freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm"): string {
+    const rows = [header];
+    for (let i = 0; i <= 60; i++) {
+      const f = 1e6 * Math.pow(1e-8, i / 60), w = 2 * Math.PI * f;
+      let re = 20, im = 0;
+      for (const [r, tau] of [[100, 1e-4], [300, 0.1]] as const) {
+        const x = w * tau;
+        re += r / (1 + x * x);
+        im -= (r * x) / (1 + x * x);
+      }
+      rows.push(`${f},${re},${-im}`);
+    }
+    const file = join(dir, name);
+    writeFileSync(file, rows.join("\n") + "\n");
+    return file;
+  }
+  it("a two-RC spectrum: KK passes, the fit and the DRT find both arcs; --json is one object; --out writes eis.json, drt.csv, drt.svg", () => {
+    const file = twoRcCsv("two-rc.csv");
+    const text = mofhop("eis", file);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("columns freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm: -Z'' negated");
+    expect(text.stdout).toMatch(/Kramers-Kronig .*: pass/);
+    expect(text.stdout).toContain("peak 1: tau 1.00e-4 s (1.59 kHz), 100.0 ohm");
+    expect(text.stdout).toContain("peak 2: tau 0.100 s (1.59 Hz), 300.0 ohm");
+    const out = join(dir, "eis-out");
+    const r = mofhop("eis", file, "--json", "--out", out);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { kramersKronig: { pass: boolean }; circuitFit: { circuit: string; parameters: Record<string, number> }; drt: { peaks: { tauS: number; areaOhm: number }[]; highFrequencyResistanceOhm: number; criterion: string } };
+    expect(report.kramersKronig.pass).toBe(true);
+    expect(report.circuitFit.circuit).toBe("R_bulk-p(R_gb,Q_gb)-p(R_int,Q_int)");
+    expect(report.circuitFit.parameters["R_int"]).toBeCloseTo(300, 6);
+    expect(report.drt.criterion).toBe("gcv");
+    expect(report.drt.peaks.map((p) => Math.round(p.areaOhm))).toEqual([100, 300]);
+    expect(readdirSync(out).sort()).toEqual(["drt.csv", "drt.svg", "eis.json"]);
+    expect(readFileSync(join(out, "drt.csv"), "utf8").split("\n")[0]).toBe("tauS,gammaOhm");
+    expect(readFileSync(join(out, "drt.svg"), "utf8")).toMatch(/^<svg/);
+    expect(JSON.parse(readFileSync(join(out, "eis.json"), "utf8"))).toEqual(report);
+  });
+  it("--circuit: the given circuit is fitted from automatic initial guesses", () => {
+    const given = mofhop("eis", twoRcCsv("two-rc-plain.csv", "frequency_Hz,Zreal,-Zimag"), "--circuit", "R0-p(R1,C1)-p(R2,C2)", "--json");
+    expect(given.code).toBe(0);
+    const g = JSON.parse(given.stdout) as { circuitFit: { parameters: Record<string, number>; chosenBy: string } };
+    expect(g.circuitFit.chosenBy).toBe("--circuit");
+    expect(g.circuitFit.parameters["C2"]! * g.circuitFit.parameters["R2"]!).toBeCloseTo(0.1, 6);
+  });
+  it("bad files: exit 2 naming the file, row and column; too few rows, a zero frequency, duplicates, unknown headers", () => {
+    const write = (name: string, text: string): string => {
+      const f = join(dir, name);
+      writeFileSync(f, text);
+      return f;
+    };
+    const good = "1000,20,-5\n100,25,-10\n10,40,-20\n1,60,-10\n0.1,70,-2\n";
+    const nan = mofhop("eis", write("nan.csv", "freq,Zreal,Zimag\n1000,20,-5\n100,25,x\n10,40,-20\n1,60,-10\n0.1,70,-2\n"));
+    expect(nan.code).toBe(2);
+    expect(nan.stderr).toContain(`nan.csv: row 2 (line 3), column "Zimag": got "x"; Z'' (ohm) must be a finite number`);
+    const few = mofhop("eis", write("few.csv", "freq,Zreal,Zimag\n1000,20,-5\n100,25,-10\n"));
+    expect(few.code).toBe(2);
+    expect(few.stderr).toContain("few.csv: 2 data rows; need at least 5 frequencies");
+    const zero = mofhop("eis", write("zero.csv", "freq,Zreal,Zimag\n" + good.replace("0.1,", "0,")));
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain(`zero.csv: row 5 (line 6), column "freq": got 0; frequencies must be > 0 (Hz)`);
+    const dup = mofhop("eis", write("dup.csv", "freq,Zreal,Zimag\n" + good.replace("0.1,", "100,")));
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain(`dup.csv: rows 2 and 5 (lines 3 and 6), column "freq": both 100 Hz; frequencies must be distinct`);
+    const header = mofhop("eis", write("header.csv", "omega,a,b\n" + good));
+    expect(header.code).toBe(2);
+    expect(header.stderr).toContain(`header.csv: line 1: the header "omega,a,b" has no frequency, no Z' (real part), no Z'' (imaginary part) column; accepted`);
+    expect(mofhop("eis", join(dir, "missing.csv")).code).toBe(2);
+  });
+  it("--help lists the accepted columns and an example", () => {
+    const r = mofhop("eis", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Usage: mofhop eis FILE.csv [--circuit STR] [--json] [--out DIR]");
+    expect(r.stdout).toContain("with a leading '-' (-Z'', -Im(Z), -Zimag): the column is minus the imaginary part");
+    expect(r.stdout).toContain("Examples:\n  mofhop eis measured/li-se-li.csv");
+  });
+});

@@ -23,6 +23,7 @@ import { currentSlice } from "../pipeline/morphology.js";
 import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
 import { calibrateScenario } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
+import { eisCommand } from "./eis.js";
 import { JobPool } from "../sweep/index.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
@@ -56,6 +57,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return compare(parsed);
     case "calibrate":
       return calibrate(parsed);
+    case "eis": {
+      const { circuit, out } = parsed.options;
+      return eisCommand(parsed.args[0]!, { ...(typeof circuit === "string" ? { circuit } : {}), ...(typeof out === "string" ? { out } : {}), json: parsed.options.json === true });
+    }
     case "sweep": {
       const out = parsed.options.out;
       if (typeof out !== "string") throw new InputError("sweep: --out DIR is required");

@@ -24,6 +24,8 @@ export interface CommandSpec {
   readonly maxArgs: number;
   /** Example command lines for `mofhop COMMAND --help`. */
   readonly examples?: readonly string[];
+  /** Further lines for `mofhop COMMAND --help` (input formats). */
+  readonly notes?: readonly string[];
 }
 
 const CORE_COMMANDS: readonly CommandSpec[] = [
@@ -93,7 +95,33 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-export const COMMANDS: readonly CommandSpec[] = [...CORE_COMMANDS, ...SWEEP_COMMANDS];
+/** Measured data: impedance spectra. */
+const DATA_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "eis",
+    args: "FILE.csv",
+    summary: "analyse a measured impedance spectrum: Kramers-Kronig check (Lin-KK), equivalent-circuit fit with automatic initial guesses, distribution of relaxation times (Tikhonov + NNLS, lambda by generalised cross-validation)",
+    minArgs: 1,
+    maxArgs: 1,
+    options: [
+      { name: "circuit", value: "STR", description: "circuit to fit, e.g. 'R0-p(R1,Q1)-p(R2,Q2)' (default: as the predicted cells: R_bulk-p(R_int,Q_int) or with a grain-boundary arc by BIC; p(R_bulk,Q_bulk)-Q_el for a capacitive tail)" },
+      { name: "json", description: "print one JSON object (the KK test, the fit and the DRT) and nothing else on stdout" },
+      { name: "out", value: "DIR", description: "write eis.json, drt.csv (tau, gamma) and drt.svg into DIR" },
+    ],
+    examples: ["mofhop eis measured/li-se-li.csv", "mofhop eis cell.csv --circuit 'R0-p(R1,Q1)-p(R2,Q2)' --out eis-cell/", "mofhop eis cell.csv --json > eis.json"],
+    notes: [
+      "FILE.csv: a header row, then one row per frequency; comma-, semicolon- or tab-separated; '#' lines skipped.",
+      "Columns by header (any case, spaces and a unit such as /Hz, (ohm), _Ohm ignored; other columns ignored):",
+      "  frequency in Hz: freq, frequency, f",
+      "  Z' in ohm:       Zreal, Z_real, Zre, Z', Re, Re(Z), real",
+      "  Z'' in ohm:      Zimag, Z_imag, Zim, Z'', Im, Im(Z), imag (negative for a capacitive arc),",
+      "                   or the same with a leading '-' (-Z'', -Im(Z), -Zimag): the column is minus the imaginary part",
+      "  e.g. freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm   or   frequency_Hz,Zreal,Zimag",
+    ],
+  },
+];
+
+export const COMMANDS: readonly CommandSpec[] = [...CORE_COMMANDS, ...SWEEP_COMMANDS, ...DATA_COMMANDS];
 
 export interface ParsedCommand {
   readonly command: CommandSpec;
@@ -146,6 +174,7 @@ export function helpText(version: string, command?: CommandSpec): string {
   if (command !== undefined) {
     const lines = [`mofhop ${version}`, "", `Usage: ${usage(command)}`, "", command.summary];
     if (command.options.length > 0) lines.push("", "Options:", ...optionLines(command, "  "));
+    if (command.notes !== undefined && command.notes.length > 0) lines.push("", ...command.notes);
     if (command.examples !== undefined && command.examples.length > 0) lines.push("", "Examples:", ...command.examples.map((e) => `  ${e}`));
     lines.push("", "Exit codes: 0 ok, 2 bad input (the message names the field and value), 1 other failure.");
     return lines.join("\n");

@@ -8,7 +8,8 @@
  *    RVE area; the bulk part scales with thickness. For the whole membrane (thickness L,
  *    area A): Z = Z_bulk,RVE (L / L_RVE)(A_RVE / A) + 2 Z_int,RVE (A_RVE / A).
  *    The spectrum is then read as an experimentalist would: an equivalent-circuit fit gives
- *    R_bulk and R_int, and a linear Kramers-Kronig test checks it.
+ *    R_bulk and R_int, and a linear Kramers-Kronig test checks it; the distribution of
+ *    relaxation times (analysis/drt.ts) is reported beside it.
  * 2. The membrane's cation transference number from two more DC solves with the partial
  *    (cation-only, anion-only) conductivities of each phase.
  * 3. The virtual Evans / Bruce-Vincent experiment: 1D Nernst-Planck through the membrane
@@ -20,6 +21,7 @@
 import { AVOGADRO_PER_MOL, FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from "../core/constants.js";
 import { fitCellSpectrum } from "../analysis/impedance.js";
 import { linKK } from "../analysis/kramersKronig.js";
+import { distributionOfRelaxationTimes } from "../analysis/drt.js";
 import { summarizeEvans } from "../analysis/transference.js";
 import { runRateCapability } from "../analysis/rateCapability.js";
 import { runEvansExperiment } from "../transport/cell/membrane.js";
@@ -224,6 +226,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
     // not needed: M = the number of frequencies, the tau range one decade wider than the
     // window at each end so relaxations just outside it are followed.
     const kk = linKK(spectrum, { elements: freqs.length, extendDecades: 1, capacitance: kind === "SS|SE|SS" });
+    const drt = distributionOfRelaxationTimes(spectrum, { capacitance: kind === "SS|SE|SS" });
     spectra.push({
       temperatureK: T,
       cell: kind,
@@ -240,6 +243,16 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       circuit: fit.fit.circuit,
       kramersKronig: { pass: kk.pass, maxResidual: kk.maxAbsResidual },
       ...(rve.method === "reduced" ? { spectrumMethod: rve.method, reducedCheckRelativeError: rve.checkedRelativeError! } : {}),
+      drt: {
+        tauS: Array.from(drt.tauS),
+        gammaOhm: Array.from(drt.gammaOhm),
+        highFrequencyResistanceOhm: drt.highFrequencyResistanceOhm,
+        polarizationResistanceOhm: drt.polarizationResistanceOhm,
+        peaks: drt.peaks,
+        lambda: drt.lambda,
+        criterion: drt.criterion,
+        residualRms: drt.residualRms,
+      },
     });
   }
   const li = spectra[0]!;

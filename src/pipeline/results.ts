@@ -67,6 +67,27 @@ export interface ImpedanceRow {
    */
   readonly spectrumMethod?: "reduced";
   readonly reducedCheckRelativeError?: number;
+  /** Distribution of relaxation times of the spectrum (analysis/drt.ts). */
+  readonly drt?: ImpedanceDrt;
+}
+
+/**
+ * A spectrum's distribution of relaxation times: gamma(ln tau) in ohm per unit ln tau by
+ * Tikhonov-regularised NNLS (second-derivative penalty), lambda by generalised
+ * cross-validation; a series capacitance for SS|SE|SS. Model spectra carry no noise, so
+ * lambda sits at the lower end of its range (1e-10).
+ */
+export interface ImpedanceDrt {
+  readonly tauS: readonly number[];
+  readonly gammaOhm: readonly number[];
+  readonly highFrequencyResistanceOhm: number;
+  /** R_pol = integral gamma d ln tau. */
+  readonly polarizationResistanceOhm: number;
+  readonly peaks: readonly { readonly tauS: number; readonly frequencyHz: number; readonly areaOhm: number; readonly gammaMaxOhm: number; readonly inWindow: boolean }[];
+  readonly lambda: number;
+  readonly criterion: "gcv" | "given";
+  /** Relative residual of the DRT's fit to the spectrum (rms over both parts). */
+  readonly residualRms: number;
 }
 
 export interface RateCapabilityRow {

@@ -453,3 +453,47 @@ export async function barPlot(bars: readonly Bar[], options: BarPlotOptions): Pr
   } as unknown as TopLevelSpec;
   return renderVegaLite(spec);
 }
+
+// ---------------------------------------------------------------------------------------
+// Distribution of relaxation times
+
+export interface DrtPlotSeries {
+  readonly name: string;
+  readonly tauS: ArrayLike<number>;
+  /** gamma(ln tau), ohm per unit ln tau. */
+  readonly gammaOhm: ArrayLike<number>;
+  /** Peaks to mark: a rule at each tau, labelled with its area. */
+  readonly peaks?: readonly { readonly tauS: number; readonly areaOhm: number }[];
+}
+
+/** gamma against tau (log axis), one line per series, peaks as labelled rules; the measured window shaded when given. */
+export async function drtPlot(series: readonly DrtPlotSeries[], options: PlotOptions & { readonly windowS?: readonly [number, number] } = {}): Promise<string> {
+  nonEmpty("series", series);
+  const rows: object[] = [], peaks: object[] = [];
+  series.forEach((s, k) => {
+    if (s.tauS.length !== s.gammaOhm.length) throw new InputError(`series[${k}]: tauS has ${s.tauS.length} points, gammaOhm ${s.gammaOhm.length}; they must match`);
+    nonEmpty(`series[${k}].tauS`, Array.from(s.tauS));
+    for (let i = 0; i < s.tauS.length; i++) {
+      const t = finite(`series[${k}].tauS[${i}]`, s.tauS[i]!);
+      if (!(t > 0)) throw new InputError(`series[${k}].tauS[${i}]: got ${t}; must be > 0 on a log axis`);
+      rows.push({ series: s.name, x: t, y: finite(`series[${k}].gammaOhm[${i}]`, s.gammaOhm[i]!), i });
+    }
+    for (const p of s.peaks ?? []) peaks.push({ series: s.name, x: p.tauS, label: `${p.areaOhm.toPrecision(3)} Ω` });
+  });
+  const names = series.map((s) => s.name);
+  // one series needs no legend
+  const color = names.length > 1 ? seriesColor(names, null) : { ...seriesColor(names, null), legend: null };
+  const x = { field: "x", type: "quantitative", title: "τ (s)", scale: { type: "log" }, axis: { format: "~e" } };
+  const win = options.windowS;
+  const spec = {
+    ...titled(options),
+    ...size(options, 420, 280),
+    layer: [
+      ...(win === undefined ? [] : [{ name: "window", data: { values: [{ x: win[0], x2: win[1] }] }, mark: { type: "rect", color: "#f2f2f2" }, encoding: { x, x2: { field: "x2" } } }]),
+      { name: "curves", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5, interpolate: "linear" }, encoding: { x, y: { field: "y", type: "quantitative", title: "γ (Ω per unit ln τ)" }, color, order: { field: "i" }, detail: { field: "series" } } },
+      { name: "peaks", data: { values: peaks }, mark: { type: "rule", strokeDash: [3, 3] }, encoding: { x, color } },
+      { name: "peaklabels", data: { values: peaks }, mark: { type: "text", align: "left", dx: 3, baseline: "top", y: 4, fontSize: 10 }, encoding: { x, text: { field: "label" }, color } },
+    ],
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}

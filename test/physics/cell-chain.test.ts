@@ -6,6 +6,7 @@
  *   Z(Li|SE|Li) -> R_DC,bulk (L/L_RVE)(A_RVE/A) + 2 R_DC,int (A_RVE/A), with
  *   R_DC,int = (R_DC with interfaces - R_DC ideal) / 2 from DC network solves.
  * - Each interface costs at least R_ct / A (constriction only adds).
+ * - The distribution of relaxation times fits each spectrum; R_inf + R_pol = Z(0).
  * - Evans: I_ss <= I_0; t+ (Bruce-Vincent) is within [membrane share, 1] up to the
  *   second-order dV effects (and equals 1 for a single-ion membrane).
  * - Rate capability does not increase with C-rate.
@@ -28,6 +29,23 @@ describe("cell experiments on a random composite membrane", () => {
   it("spectra pass the Kramers-Kronig test", () => {
     expect(li.kramersKronig.pass).toBe(true);
     expect(ss.kramersKronig.pass).toBe(true);
+  });
+
+  it("the DRT of each spectrum fits it (a sum of relaxations: KK-consistent); R_inf + R_pol is the DC limit; the interface is the Li|SE|Li peak in the window", () => {
+    for (const z of [li, ss]) {
+      const d = z.drt!;
+      expect(d.tauS).toHaveLength(d.gammaOhm.length);
+      expect(d.criterion).toBe("gcv");
+      expect(d.residualRms).toBeLessThan(1e-3);
+      // the model's Z(0) = R_inf + R_pol; both spectra reach their DC plateau at the lowest
+      // frequency (omega R C ~ 1e-4), so the two agree to the fit's residual (< 1e-3)
+      const i = z.frequenciesHz.indexOf(Math.min(...z.frequenciesHz));
+      expect(Math.abs((d.highFrequencyResistanceOhm + d.polarizationResistanceOhm) / z.realOhm[i]! - 1)).toBeLessThan(1e-3);
+    }
+    // two readings of one interface: the DRT's in-window peak and the R||CPE fit's R_int (5 %)
+    const inside = li.drt!.peaks.filter((p) => p.inWindow);
+    expect(inside).toHaveLength(1);
+    expect(Math.abs(inside[0]!.areaOhm / li.interfacialResistanceOhm! - 1)).toBeLessThan(0.05);
   });
 
   it("the low-frequency limit equals the DC network resistance", () => {

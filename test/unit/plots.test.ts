@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fitArrhenius } from "../../src/analysis/arrhenius.js";
 import { CIRCUITS, circuitImpedance, logFrequencies } from "../../src/analysis/circuits.js";
 import { BOLTZMANN_EV_PER_K } from "../../src/core/constants.js";
-import { arrheniusPlot, barPlot, currentMapPlot, dischargeCurvesPlot, nyquistPlot, rateCapabilityPlot } from "../../src/report/plots.js";
+import { arrheniusPlot, barPlot, currentMapPlot, dischargeCurvesPlot, drtPlot, nyquistPlot, rateCapabilityPlot } from "../../src/report/plots.js";
 
 /** Count of <tag> elements in each mark group of the given class (one group per line series). */
 function perGroup(svg: string, markClass: string, tag: "path" | "line"): number[] {
@@ -152,5 +152,21 @@ describe("plots", () => {
     );
     await expect(currentMapPlot({ values: new Float32Array(5), nx: 2, ny: 2 })).rejects.toThrowErrorMatchingInlineSnapshot(`[InputError: values: got 5 entries; nx * ny = 4]`);
     await expect(barPlot([], { valueTitle: "x" })).rejects.toThrowErrorMatchingInlineSnapshot(`[InputError: bars: got an empty list; give at least one]`);
+  });
+});
+
+describe("drtPlot", () => {
+  it("a line per series on a log tau axis, a dashed rule and an area label per peak, the window shaded; refuses tau <= 0", async () => {
+    const tau = Array.from({ length: 41 }, (_, i) => 1e-6 * 10 ** (i / 5));
+    const gamma = tau.map((t) => 100 * Math.exp(-((Math.log10(t / 1e-3)) ** 2)));
+    const svg = await drtPlot([{ name: "measured", tauS: tau, gammaOhm: gamma, peaks: [{ tauS: 1e-3, areaOhm: 408.1 }] }], { title: "DRT", windowS: [1e-5, 1e1] });
+    wellFormed(svg);
+    expect(svg).toContain("τ (s)");
+    expect(svg).toContain("γ (Ω per unit ln τ)");
+    expect(pathsPerGroup(svg, "mark-line role-mark curves_marks")).toEqual([1]);
+    expect(elements(svg, "mark-rule role-mark peaks_marks", "line")).toBe(1);
+    expect(svg).toContain("408 Ω");
+    expect(await drtPlot([{ name: "measured", tauS: tau, gammaOhm: gamma, peaks: [{ tauS: 1e-3, areaOhm: 408.1 }] }], { title: "DRT", windowS: [1e-5, 1e1] })).toBe(svg);
+    await expect(drtPlot([{ name: "x", tauS: [0, 1], gammaOhm: [1, 2] }])).rejects.toThrow("series[0].tauS[0]: got 0; must be > 0 on a log axis");
   });
 });
