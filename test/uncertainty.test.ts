@@ -132,7 +132,7 @@ describe("uncertainty propagation", () => {
     expect(() => checkReachUpFront({ scenario, inputs, plain, baseDir: root })).toThrow(/morphology\.fibreDiameterNm: at the lower end of its distribution \(20\.00\) the run would fail: .*0\.800 voxels/);
   });
 
-  it("a posterior lends its design all its inputs, another design only its fitted ones", () => {
+  it("a posterior lends its design all its inputs; another design its fitted ones and, as their partner, the named ones they share", () => {
     const make = (name: string) => {
       const { scenario, inputs, plain } = parseScenarioInputs({
         name,
@@ -157,10 +157,17 @@ describe("uncertainty propagation", () => {
     const own = drawScores(a, keys, 4, 1, [posterior]);
     expect(own.calibrated).toEqual(["nuisance", "rate"]);
     expect(own.scores.map((r) => Array.from(r))).toEqual([[0.11, 0.22], [0.11, 0.22], [0.33, 0.44], [0.33, 0.44]]);
+    // b shares the fitted rate and the named nuisance: both come from a's posterior, jointly
     const other = drawScores(b, keys, 4, 1, [posterior]);
-    expect(other.calibrated).toEqual(["rate"]);
-    expect(other.scores.map((r) => r[1])).toEqual([0.22, 0.22, 0.44, 0.44]);
-    expect(other.scores.map((r) => r[0])).toEqual(sampleScores(keys, 4, 1).map((r) => r[0]));
+    expect(other.calibrated).toEqual(["nuisance", "rate"]);
+    expect(other.scores.map((r) => Array.from(r))).toEqual(own.scores.map((r) => Array.from(r)));
+    // a posterior that fitted none of d's keys (here: one that calibrated only the nuisance)
+    // lends it nothing, not even the named key they share
+    const unrelated = { ...posterior, scenario: "e", inputs: [posterior.inputs[0]!], draws: posterior.draws.map((dr) => ({ ...dr, u: [dr.u[0]!] })) };
+    const d = make("d");
+    const onlyNuisance = drawScores(d, ["nuisance", "rate"], 4, 1, [unrelated]);
+    expect(onlyNuisance.calibrated).toEqual([]);
+    expect(onlyNuisance.scores.map((r) => r[0])).toEqual(sampleScores(["nuisance", "rate"], 4, 1).map((r) => r[0]));
   });
 
   it("refuses too few samples before anything runs", async () => {

@@ -104,25 +104,33 @@ export function samplesSweep(
 
 /**
  * The uniform scores of the samples: a Latin hypercube for every key, except the keys a
- * posterior file calibrated (all of them for the design it was computed on; for another
- * design only its `fitted` inputs, the rate parameters), which take its draws (sample s: draw floor(s D / n), so the
- * draws spread over the whole posterior; keys calibrated together keep their correlation,
- * and designs sharing a key share its draw). A posterior computed for another prior of a
- * key is refused.
+ * posterior file calibrated, which take its draws (sample s: draw floor(s D / n), so the draws
+ * spread over the whole posterior; keys calibrated together keep their correlation, and
+ * designs sharing a key share its draw). What a posterior lends:
+ * - to the design it was computed on: every key;
+ * - to another design: the `fitted` keys it shares (the rate parameters of the same ion), and,
+ *   if it lends any of those (a partner: the calibration of this design's own rate
+ *   parameters), also every other key the two share by name (the same quantity by the
+ *   scenario's say-so, such as the boundary across a MOF contact): drawing those from their
+ *   priors would break the correlation the data put between them and the rate parameters. A
+ *   posterior that fitted none of this design's keys lends it nothing else: its nuisance
+ *   inputs were conditioned on another ion's data.
+ * A key two posteriors would lend is refused, as is a posterior computed for another prior
+ * of a key.
  */
 export function drawScores(design: UncertainScenario, keys: readonly string[], n: number, seed: number, posteriors: readonly PosteriorFile[]): { scores: Float64Array[]; calibrated: string[] } {
   const scores = sampleScores(keys, n, seed);
   const calibrated: string[] = [];
   const owner = new Map<string, string>();
+  const specOf = (key: string) => design.inputs.find((i) => i.key === key)!.spec;
   for (const post of posteriors) {
     const own = post.scenario === design.scenario.name;
+    const partner = own || post.inputs.some((pi) => keys.includes(pi.key) && specOf(pi.key).basis === "fitted");
     post.inputs.forEach((pi, col) => {
       const j = keys.indexOf(pi.key);
       if (j < 0) return;
-      // another design's posterior lends only what it fitted (its rate parameters); its
-      // nuisance inputs (assumed: geometry, contacts) were conditioned on that design's data
-      const spec = design.inputs.find((i) => i.key === pi.key)!.spec;
-      if (!own && spec.basis !== "fitted") return;
+      const spec = specOf(pi.key);
+      if (!own && spec.basis !== "fitted" && !(partner && spec.name !== undefined)) return;
       if (owner.has(pi.key)) throw new InputError(`--posterior: '${pi.key}' is calibrated by two posteriors (${owner.get(pi.key)} and ${post.scenario}); give one`);
       owner.set(pi.key, post.scenario);
       if (distributionShape(spec) !== distributionShape(pi.prior as Record<string, unknown>)) {
