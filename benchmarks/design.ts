@@ -6,6 +6,8 @@
  * - design-pvdf: scenarios/paper/mof-pvdf.json, particles in a gel binder as a particle network
  *   (packing with films, gel placement by sampling, lens bonds, graph solves of the initial and
  *   the steady state along x, y and z).
+ * - design-mix: scenarios/paper/mof-bc-mix.json, particles among fibres as a particle network
+ *   (packing, adhesive contacts under the consolidation pressure, fibre blocking, graph solve).
  * - design-interconnected: scenarios/paper/interconnected.json, the MOF-on-fibre voxel
  *   morphology and its network solve with the intergrown junctions.
  * The MOF conductivity is fixed at 1e-3 S/cm (the KMC stage is benchmarked separately);
@@ -60,6 +62,7 @@ function networkCase(name: string, file: string, what: string): BenchCase {
 export const designCases: BenchCase[] = [
   networkCase("design-pellet", "scenarios/paper/pellet.json", "pressed-powder particle network"),
   networkCase("design-pvdf", "scenarios/paper/mof-pvdf.json", "particles-in-gel network"),
+  networkCase("design-mix", "scenarios/paper/mof-bc-mix.json", "particles-among-fibres network"),
   {
     name: "design-interconnected",
     description: "MOF-on-fibre voxel morphology of scenarios/paper/interconnected.json: build + solve one realisation",
