@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
 import { checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
-import { calibrateDesign, calibratePressedPowder, loadMeasurements, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
+import { calibrateDesign, calibratePressedPowders, loadMeasurements, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
@@ -95,29 +95,43 @@ function numberOption(cmd: ParsedCommand, name: string, fallback: number | undef
   return n;
 }
 
-/** Bayesian calibration: the scenario's distributions as priors, conditioned on measurements. */
+/**
+ * Bayesian calibration: the scenarios' distributions as priors, conditioned on measurements.
+ * Several scenarios: pressed powders of one powder (the pellets of several ions), calibrated
+ * jointly by their exact structure.
+ */
 async function calibrateBayes(cmd: ParsedCommand): Promise<number> {
-  const loaded = loadScenario(cmd.args[0]!);
   const out = cmd.options.out;
   if (typeof out !== "string") throw new InputError("calibrate --measurements: --out DIR is required (posterior.json and the samples' journal go there)");
   if (cmd.options.sigma !== undefined || cmd.options.ea !== undefined) throw new InputError("calibrate: give either --measurements FILE (Bayesian) or --sigma and --ea (point fit), not both");
-  const measurements = measurementsOf(loaded, loadMeasurements(cmd.options.measurements as string));
+  const all = loadMeasurements(cmd.options.measurements as string);
+  const loadedAll = cmd.args.map((file) => loadScenario(file));
+  const measured = loadedAll.map((loaded) => measurementsOf(loaded, all));
   const samples = checkSampleCount(numberOption(cmd, "uncertainty", 128, () => true, "must be a number of samples"));
-  checkMorphologyUpFront(loaded.scenario.morphology, loaded.scenario);
-  checkCellUpFront(loaded.scenario.cell);
-  checkReachUpFront(loaded);
-  const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
+  for (const loaded of loadedAll) {
+    checkMorphologyUpFront(loaded.scenario.morphology, loaded.scenario);
+    checkCellUpFront(loaded.scenario.cell);
+    checkReachUpFront(loaded);
+  }
   // the measurements are of the membrane: the cell stage is not needed
-  const design = membraneOnly(loaded);
+  const designs = loadedAll.map((loaded) => membraneOnly(loaded));
+  const exact = designs.every((d) => d.scenario.morphology?.kind === "pressed-powder" && rateKeys(d) !== null);
+  if (designs.length > 1 && !exact) {
+    throw new InputError(`calibrate: several scenarios are calibrated jointly only as pressed powders with distributions on their attempt frequency and barrier shift; ${designs.filter((d) => !(d.scenario.morphology?.kind === "pressed-powder" && rateKeys(d) !== null)).map((d) => `'${d.scenario.name}'`).join(", ")} is not`);
+  }
+  const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const kmcCache = new Map<string, KmcCacheEntry>();
-  const nominal = runScenario(design.scenario, { baseDir: loaded.baseDir, kmcCache, onProgress: (f, stage) => bar.update(0.1 * f, stage) });
+  const nominals = designs.map((design, d) =>
+    runScenario(design.scenario, { baseDir: loadedAll[d]!.baseDir, kmcCache, onProgress: (f, stage) => bar.update((0.1 * (d + f)) / designs.length, `${design.scenario.name}: ${stage}`) }));
+  const measurements = measured.flat();
   let posterior: PosteriorFile | null;
-  if (design.scenario.morphology?.kind === "pressed-powder" && rateKeys(design) !== null) {
+  if (exact) {
     // exact structure: no emulator (sweep/calibrate.ts)
-    posterior = calibratePressedPowder(design, measurements, nominal, { samples, onProgress: (f, text) => bar.update(0.1 + 0.9 * f, text) });
+    posterior = calibratePressedPowders(designs.map((design, d) => ({ design, measurements: measured[d]!, nominal: nominals[d]! })), { samples, onProgress: (f, text) => bar.update(0.1 + 0.9 * f, text) });
   } else {
+    const design = designs[0]!;
     posterior = await withSignals((signal) =>
-      calibrateDesign(design, measurements, nominal, [...kmcCache.entries()], {
+      calibrateDesign(design, measurements, nominals[0]!, [...kmcCache.entries()], {
         samples,
         dir: join(out, "uncertainty-samples"),
         ...(typeof cmd.options.workers === "string" ? { workers: parseWorkers(cmd.options.workers) } : {}),
@@ -148,6 +162,7 @@ async function calibrateBayes(cmd: ParsedCommand): Promise<number> {
 
 async function calibrate(cmd: ParsedCommand): Promise<number> {
   if (cmd.options.measurements !== undefined) return calibrateBayes(cmd);
+  if (cmd.args.length > 1) throw new InputError(`calibrate: the point fit (--sigma, --ea) takes one scenario; got ${cmd.args.length} (several pressed powders are calibrated jointly with --measurements)`);
   const { scenario, baseDir } = loadScenario(cmd.args[0]!);
   const form = cmd.options.form ?? "sigma";
   if (form !== "sigma" && form !== "sigmaT") throw new InputError(`--form: got ${JSON.stringify(form)}; allowed: sigma, sigmaT`);

@@ -65,10 +65,10 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "calibrate",
-    args: "SCENARIO.json",
-    summary: "point fit: the ion's attempt frequency and a barrier shift that reproduce a measured Arrhenius line (--sigma, --ea); Bayesian: the posterior of the scenario's distributions given measurements (--measurements)",
+    args: "SCENARIO.json...",
+    summary: "point fit: the ion's attempt frequency and a barrier shift that reproduce a measured Arrhenius line (--sigma, --ea; one scenario); Bayesian: the posterior of the scenarios' distributions given measurements (--measurements; several pressed powders of one powder: jointly)",
     minArgs: 1,
-    maxArgs: 1,
+    maxArgs: Infinity,
     options: [
       { name: "sigma", value: "S/CM", description: "point fit: measured conductivity at the reference temperature" },
       { name: "ea", value: "EV", description: "point fit: measured activation energy" },
@@ -82,7 +82,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "out", value: "FILE|DIR", description: "point fit: write the fitted parameters as JSON to FILE; Bayesian (required): DIR for posterior.json and the samples' journal" },
       { name: "quiet", description: "no progress bar on stderr" },
     ],
-    examples: ["mofhop calibrate scenarios/paper/pellet.json --sigma 2.65e-4 --ea 0.16 --out pellet-li.json", "mofhop calibrate scenarios/paper/pellet.json --measurements scenarios/paper/measurements.json --uncertainty 128 --out posterior/pellet"],
+    examples: ["mofhop calibrate scenarios/paper/pellet.json --sigma 2.65e-4 --ea 0.16 --out pellet-li.json", "mofhop calibrate scenarios/paper/pellet.json --measurements scenarios/paper/calibration/measurements.json --uncertainty 64 --out posterior/pellet", "mofhop calibrate scenarios/paper/pellet*.json --measurements scenarios/paper/calibration/measurements.json --uncertainty 64 --out posterior/pellets"],
   },
   {
     name: "validate",

@@ -114,7 +114,10 @@ export function measurementsOf(design: UncertainScenario, all: readonly Measurem
 }
 
 export interface PosteriorFile {
+  /** The design calibrated (several joined by "+" for a joint calibration). */
   readonly scenario: string;
+  /** A joint calibration: every design whose measurements conditioned it (each is "own" for its inputs). */
+  readonly scenarios?: readonly string[];
   /** How the posterior was computed. */
   readonly method: string;
   readonly samples: number;
@@ -237,8 +240,15 @@ function hermite(y: Float64Array, x0: number, dx: number, x: number): number {
   return (2 * f3 - 3 * f2 + 1) * y0 + (f3 - 2 * f2 + f) * m0 + (-2 * f3 + 3 * f2) * y1 + (f3 - f2) * m1;
 }
 
+/** One design of a joint calibration: its scenario with distributions, its measurements and its nominal run. */
+export interface CalibrationPart {
+  readonly design: UncertainScenario;
+  readonly measurements: readonly Measurement[];
+  readonly nominal: Results;
+}
+
 /**
- * Calibration of a pressed powder by its exact structure, no emulator: every conductance of
+ * Calibration of pressed powders by their exact structure, no emulator: every conductance of
  * the network is either the MOF's constriction (proportional to sigma_MOF) or a contact's
  * boundary (proportional to 1 / R_b), so sigma_eff = sigma_MOF Phi(sigma_MOF R_b) for a
  * given microstructure, with Phi a function of one variable. And the two rate parameters
@@ -248,44 +258,94 @@ function hermite(y: Float64Array, x0: number, dx: number, x: number): number {
  * a grid of `points`, cubic interpolation), and the posterior over (nu, delta, draw) is
  * computed on a `grid` x `grid` lattice of the rate parameters' scores: exact up to the grid
  * and the finite number of nuisance draws, whose effective number (Kish) is reported.
- * Posterior draws: (draw, cell) in proportion to the posterior mass, uniform within a cell.
+ *
+ * Several designs at once (the pellets of several ions): they must be one powder pressed
+ * alike (the same morphology block, distributions and seed: then draw s is one microstructure
+ * for all of them, and Phi is tabulated once), each with its own rate parameters. Given draw
+ * s the ions' likelihoods are independent, so the joint posterior is
+ *   p(s, theta_1, ..., theta_D | data) ~ prod_d L_d(s, theta_d) p(theta_d):
+ * draw s weighs prod_d Z_d(s) (Z_d its evidence over the rate grid of design d), and given s
+ * each design's rate parameters follow their own grid posterior. The shared inputs (the
+ * contact boundary, the powder's geometry and mechanics) are then conditioned on every
+ * design's data.
+ * Posterior draws: s by systematic resampling, then a cell per design in proportion to its
+ * mass, uniform within the cell.
  */
-export function calibratePressedPowder(
-  design: UncertainScenario,
-  measurements: readonly Measurement[],
-  nominal: Results,
+export function calibratePressedPowders(
+  parts: readonly CalibrationPart[],
   options: { readonly samples: number; readonly grid?: number; readonly points?: number; readonly keepDraws?: number; readonly onProgress?: (f: number, text: string) => void },
 ): PosteriorFile {
-  const m0 = design.scenario.morphology;
-  if (m0?.kind !== "pressed-powder") throw new InputError(`calibrate: the exact-structure calibration is for pressed-powder designs; '${design.scenario.name}' is ${m0?.kind ?? "without a morphology"}`);
-  const rates = rateKeys(design);
-  if (rates === null) throw new InputError(`calibrate: '${design.scenario.name}' needs distributions on species.0.attemptFrequencyHz and species.0.barrierShiftEV (the parameters the measurements calibrate)`);
-  const seed = design.scenario.seed;
+  if (parts.length === 0) throw new InputError("calibrate: no design given");
+  const first = parts[0]!.design;
+  const names = parts.map((p) => p.design.scenario.name);
+  const rates = parts.map(({ design }) => {
+    const m = design.scenario.morphology;
+    if (m?.kind !== "pressed-powder") throw new InputError(`calibrate: the exact-structure calibration is for pressed-powder designs; '${design.scenario.name}' is ${m?.kind ?? "without a morphology"}`);
+    const r = rateKeys(design);
+    if (r === null) throw new InputError(`calibrate: '${design.scenario.name}' needs distributions on species.0.attemptFrequencyHz and species.0.barrierShiftEV (the parameters the measurements calibrate)`);
+    return r;
+  });
+  if (new Set(names).size !== names.length) throw new InputError(`calibrate: scenario names must differ (got ${names.join(", ")})`);
+  const rateKeySet = new Set<string>();
+  rates.forEach((r, d) => {
+    for (const k of [r.attempt.key, r.shift.key]) {
+      if (rateKeySet.has(k)) throw new InputError(`calibrate: '${names[d]}' shares its rate parameter '${k}' with another design; a joint calibration gives each design (each ion) its own`);
+      rateKeySet.add(k);
+    }
+  });
+  const sharedKeys = inputKeys(first.inputs).filter((k) => !rateKeySet.has(k));
+  for (const [d, { design }] of parts.entries()) {
+    if (d === 0) continue;
+    const same = JSON.stringify((design.plain as Record<string, unknown>).morphology) === JSON.stringify((first.plain as Record<string, unknown>).morphology);
+    if (!same || design.scenario.seed !== first.scenario.seed) {
+      throw new InputError(`calibrate: '${names[d]}' is not the same powder as '${names[0]}' (a joint calibration needs one morphology block, distributions included, and one seed)`);
+    }
+    const keys = inputKeys(design.inputs).filter((k) => !rateKeySet.has(k));
+    if (keys.join() !== sharedKeys.join()) throw new InputError(`calibrate: '${names[d]}' has other uncertain inputs (${keys.join(", ")}) than '${names[0]}' (${sharedKeys.join(", ")}) besides its rate parameters`);
+  }
+  const seed = first.scenario.seed;
   const n = options.samples;
   const G = options.grid ?? 160;
   const P = options.points ?? 64;
-  const keys = inputKeys(design.inputs);
-  const jA = keys.indexOf(rates.attempt.key), jS = keys.indexOf(rates.shift.key);
-  const { sweep, scores } = samplesSweep(design, n, seed, []);
-  const temps = nominal.kmc.map((k) => k.temperatureK);
-  const sigmaNom = nominal.kmc.map((k) => k.totalConductivitySPerCm);
-  const nu0 = design.scenario.species![0]!.attemptFrequencyHz!;
-  const delta0 = design.scenario.species![0]!.barrierShiftEV ?? 0;
-  const kT = temps.map((T) => BOLTZMANN_EV_PER_K * T);
-  const nuOf = (u: number): number => quantile(rates.attempt.spec, u);
-  const deltaOf = (u: number): number => quantile(rates.shift.spec, u);
-  // ln sigma_MOF over the rate priors and temperatures, and ln R_b over the draws: the grid of ln lambda
-  const lnMof = (i: number, uA: number, uS: number): number => Math.log(sigmaNom[i]!) + Math.log(nuOf(uA) / nu0) - (deltaOf(uS) - delta0) / kT[i]!;
-  const lnRb = sweep.jobs.map((job) => temps.map((T) => Math.log(pressedBoundaryOhmCm2(job.scenario.morphology as PressedPowderSettings, T))));
-  let lo = Infinity, hi = -Infinity;
-  temps.forEach((_, i) => {
-    for (const [uA, uS] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
-      for (const r of lnRb) {
-        lo = Math.min(lo, lnMof(i, uA, uS) + r[i]!);
-        hi = Math.max(hi, lnMof(i, uA, uS) + r[i]!);
+  const { sweep, scores } = samplesSweep(first, n, seed, []);
+  const firstKeys = inputKeys(first.inputs);
+  // per design: its rate law, its boundary over the draws, its observables
+  const models = parts.map(({ design, measurements, nominal }, d) => {
+    const temps = nominal.kmc.map((k) => k.temperatureK);
+    const sigmaNom = nominal.kmc.map((k) => k.totalConductivitySPerCm);
+    const nu0 = design.scenario.species![0]!.attemptFrequencyHz!;
+    const delta0 = design.scenario.species![0]!.barrierShiftEV ?? 0;
+    const kT = temps.map((T) => BOLTZMANN_EV_PER_K * T);
+    const r = rates[d]!;
+    const lnMof = (i: number, uA: number, uS: number): number => Math.log(sigmaNom[i]!) + Math.log(quantile(r.attempt.spec, uA) / nu0) - (quantile(r.shift.spec, uS) - delta0) / kT[i]!;
+    const lnRb = sweep.jobs.map((job) => temps.map((T) => Math.log(pressedBoundaryOhmCm2(job.scenario.morphology as PressedPowderSettings, T))));
+    // the model's own error: the KMC's statistics (independent per temperature) and the
+    // contact element's (systematic, alike at every temperature)
+    const kmcVar = nominal.kmc.map((k, i) => (k.totalConductivityStdErr / sigmaNom[i]!) ** 2);
+    const common = nominal.effective.map((e) => e.discretisationRelativeError ?? 0);
+    const modelVarOf = (weights: readonly number[]): number => weights.reduce((a, w, i) => a + w * w * kmcVar[i]!, 0) + weights.reduce((a, w, i) => a + w * common[i]!, 0) ** 2;
+    const obs = measurements.map((mm) => {
+      if (mm.observable === "conductivity") {
+        const i = temps.findIndex((T) => Math.abs(T - mm.temperatureK) < 1e-9);
+        const w = temps.map((_, j) => (j === i ? 1 : 0));
+        return { name: `${names[d]}: ln sigma ${mm.temperatureK} K`, weights: w, offset: 0, value: Math.log(mm.valueSPerCm), variance: mm.relativeError ** 2 + modelVarOf(w) };
       }
-    }
+      const { weights, offset } = activationEnergyWeights(temps, BOLTZMANN_EV_PER_K, mm.form);
+      return { name: `${names[d]}: Ea (${mm.form} form)`, weights, offset, value: mm.valueEV, variance: mm.errorEV ** 2 + modelVarOf(weights) };
+    });
+    return { temps, lnMof, lnRb, obs, measurements };
   });
+  let lo = Infinity, hi = -Infinity;
+  for (const md of models) {
+    md.temps.forEach((_, i) => {
+      for (const [uA, uS] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+        for (const r of md.lnRb) {
+          lo = Math.min(lo, md.lnMof(i, uA, uS) + r[i]!);
+          hi = Math.max(hi, md.lnMof(i, uA, uS) + r[i]!);
+        }
+      }
+    });
+  }
   lo -= 0.5;
   hi += 0.5;
   const dx = (hi - lo) / (P - 1);
@@ -303,93 +363,129 @@ export function calibratePressedPowder(
     }
     return table;
   });
-  // observables on ln sigma_eff(T_i), with the model's own error: the KMC's statistics
-  // (independent per temperature) and the contact element's (systematic, alike at every temperature)
-  const kmcVar = nominal.kmc.map((k, i) => (k.totalConductivityStdErr / sigmaNom[i]!) ** 2);
-  const common = nominal.effective.map((e) => e.discretisationRelativeError ?? 0);
-  const modelVarOf = (weights: readonly number[]): number => weights.reduce((a, w, i) => a + w * w * kmcVar[i]!, 0) + weights.reduce((a, w, i) => a + w * common[i]!, 0) ** 2;
-  const obs = measurements.map((mm) => {
-    if (mm.observable === "conductivity") {
-      const i = temps.findIndex((T) => Math.abs(T - mm.temperatureK) < 1e-9);
-      const w = temps.map((_, j) => (j === i ? 1 : 0));
-      return { name: `ln sigma ${mm.temperatureK} K`, weights: w, offset: 0, value: Math.log(mm.valueSPerCm), variance: mm.relativeError ** 2 + modelVarOf(w) };
-    }
-    const { weights, offset } = activationEnergyWeights(temps, BOLTZMANN_EV_PER_K, mm.form);
-    return { name: `Ea (${mm.form} form)`, weights, offset, value: mm.valueEV, variance: mm.errorEV ** 2 + modelVarOf(weights) };
-  });
   options.onProgress?.(0.95, "posterior on the grid");
-  const lnSigma = (s: number, uA: number, uS: number, out: Float64Array): void => {
-    for (let i = 0; i < temps.length; i++) {
-      const lm = lnMof(i, uA, uS);
-      out[i] = lm + hermite(phi[s]!, lo, dx, lm + lnRb[s]![i]!);
+  const lnSigma = (md: (typeof models)[number], s: number, uA: number, uS: number, out: Float64Array): void => {
+    for (let i = 0; i < md.temps.length; i++) {
+      const lm = md.lnMof(i, uA, uS);
+      out[i] = lm + hermite(phi[s]!, lo, dx, lm + md.lnRb[s]![i]!);
     }
   };
-  const y = new Float64Array(temps.length);
-  const logw = new Float64Array(n * G * G);
-  let maxLog = -Infinity;
-  for (let s = 0; s < n; s++) {
+  /** Log-likelihood of design d at draw s over its rate grid. */
+  const gridLog = (d: number, s: number): Float64Array => {
+    const md = models[d]!;
+    const y = new Float64Array(md.temps.length);
+    const out = new Float64Array(G * G);
     for (let a = 0; a < G; a++) {
       for (let b = 0; b < G; b++) {
-        lnSigma(s, (a + 0.5) / G, (b + 0.5) / G, y);
+        lnSigma(md, s, (a + 0.5) / G, (b + 0.5) / G, y);
         let lp = 0;
-        for (const o of obs) {
+        for (const o of md.obs) {
           let v = o.offset;
           for (let i = 0; i < y.length; i++) v += o.weights[i]! * y[i]!;
           lp -= (v - o.value) ** 2 / (2 * o.variance);
         }
-        logw[(s * G + a) * G + b] = lp;
-        if (lp > maxLog) maxLog = lp;
+        out[a * G + b] = lp;
       }
     }
-  }
-  const w = Float64Array.from(logw, (v) => Math.exp(v - maxLog));
-  const total = w.reduce((x, v) => x + v, 0);
-  const perDraw = Array.from({ length: n }, (_, s) => w.subarray(s * G * G, (s + 1) * G * G).reduce((x, v) => x + v, 0) / total);
-  const drawEss = 1 / perDraw.reduce((x, v) => x + v * v, 0);
-  const cellEss = (total * total) / w.reduce((x, v) => x + v * v, 0);
-  // posterior draws: systematic resampling of (draw, cell), jittered within the cell
+    return out;
+  };
+  // ln Z_d(s) for every design and draw; the draw's joint weight is their sum
+  const logZ = models.map((_, d) => Array.from({ length: n }, (_, s) => {
+    const g = gridLog(d, s);
+    let max = -Infinity;
+    for (const v of g) max = Math.max(max, v);
+    let sum = 0;
+    for (const v of g) sum += Math.exp(v - max);
+    return max + Math.log(sum);
+  }));
+  const logW = Array.from({ length: n }, (_, s) => logZ.reduce((a, z) => a + z[s]!, 0));
+  const maxW = Math.max(...logW);
+  const W = logW.map((v) => Math.exp(v - maxW));
+  const totalW = W.reduce((a, v) => a + v, 0);
+  const drawEss = (totalW * totalW) / W.reduce((a, v) => a + v * v, 0);
+  // posterior draws: systematic resampling of s, then a cell per design (its grid posterior at s)
   const keep = options.keepDraws ?? 2000;
   const rng = createStream(seed, "calibration-draws");
+  const keys = [...sharedKeys, ...rates.flatMap((r) => [r.attempt.key, r.shift.key])];
+  const specOf = (key: string) => parts.map((p) => p.design.inputs.find((i) => i.key === key)).find((i) => i !== undefined)!.spec;
+  const cumulative = new Map<string, Float64Array>();
+  const cellCdf = (d: number, s: number): Float64Array => {
+    const key = `${d}:${s}`;
+    let c = cumulative.get(key);
+    if (c === undefined) {
+      const g = gridLog(d, s);
+      let max = -Infinity;
+      for (const v of g) max = Math.max(max, v);
+      c = new Float64Array(g.length);
+      let acc = 0;
+      for (let k = 0; k < g.length; k++) c[k] = acc += Math.exp(g[k]! - max);
+      cumulative.set(key, c);
+    }
+    return c;
+  };
   const draws: { u: number[]; x: number[] }[] = [];
   const drawOf: number[] = [];
   let acc = 0, idx = 0;
   const start = rng.nextFloat() / keep;
-  const specOf = (key: string) => design.inputs.find((i) => i.key === key)!.spec;
   for (let t = 0; t < keep; t++) {
-    const target = (start + t / keep) * total;
-    while (idx < w.length - 1 && acc + w[idx]! < target) acc += w[idx++]!;
-    const s = Math.floor(idx / (G * G));
-    const a = Math.floor((idx % (G * G)) / G), b = idx % G;
-    const u = Array.from(scores[s]!);
-    u[jA] = (a + rng.nextFloat()) / G;
-    u[jS] = (b + rng.nextFloat()) / G;
+    const target = (start + t / keep) * totalW;
+    while (idx < n - 1 && acc + W[idx]! < target) acc += W[idx++]!;
+    const s = idx;
+    const u = sharedKeys.map((k) => scores[s]![firstKeys.indexOf(k)]!);
+    models.forEach((_, d) => {
+      const c = cellCdf(d, s);
+      const v = rng.nextFloat() * c[c.length - 1]!;
+      let lo2 = 0, hi2 = c.length - 1;
+      while (lo2 < hi2) {
+        const mid = (lo2 + hi2) >> 1;
+        if (c[mid]! < v) lo2 = mid + 1;
+        else hi2 = mid;
+      }
+      u.push((Math.floor(lo2 / G) + rng.nextFloat()) / G, ((lo2 % G) + rng.nextFloat()) / G);
+    });
     draws.push({ u, x: keys.map((key, j) => quantile(specOf(key), u[j]!)) });
     drawOf.push(s);
   }
   // the fit: posterior predictive of each observable
-  const fit = obs.map((o, j) => {
-    const vals = draws.map((d, t) => {
-      lnSigma(drawOf[t]!, d.u[jA]!, d.u[jS]!, y);
-      return y.reduce((acc2, v, i) => acc2 + o.weights[i]! * v, o.offset);
+  const fit = models.flatMap((md, d) => {
+    const y = new Float64Array(md.temps.length);
+    const jA = sharedKeys.length + 2 * d;
+    return md.obs.map((o, j) => {
+      const vals = draws.map((dr, t) => {
+        lnSigma(md, drawOf[t]!, dr.u[jA]!, dr.u[jA + 1]!, y);
+        return y.reduce((a2, v, i) => a2 + o.weights[i]! * v, o.offset);
+      });
+      const mean = vals.reduce((a2, v) => a2 + v, 0) / vals.length;
+      const sd = Math.sqrt(vals.reduce((a2, v) => a2 + (v - mean) ** 2, 0) / (vals.length - 1));
+      const mm = md.measurements[j]!;
+      return { name: o.name, measured: o.value, error: mm.observable === "conductivity" ? mm.relativeError : mm.errorEV, predicted: mean, predictedSd: sd };
     });
-    const mean = vals.reduce((x, v) => x + v, 0) / vals.length;
-    const sd = Math.sqrt(vals.reduce((x, v) => x + (v - mean) ** 2, 0) / (vals.length - 1));
-    const mm = measurements[j]!;
-    return { name: o.name, measured: o.value, error: mm.observable === "conductivity" ? mm.relativeError : mm.errorEV, predicted: mean, predictedSd: sd };
   });
   return {
-    scenario: design.scenario.name,
-    method: `exact structure: sigma_eff = sigma_MOF Phi(sigma_MOF R_b), Phi tabulated for ${n} prior draws of the microstructure (${P} network solves each), the rate parameters on a ${G} x ${G} grid`,
+    scenario: names.join("+"),
+    ...(parts.length > 1 ? { scenarios: names } : {}),
+    method: `exact structure: sigma_eff = sigma_MOF Phi(sigma_MOF R_b), Phi tabulated for ${n} prior draws of the microstructure (${P} network solves each), the rate parameters on a ${G} x ${G} grid${parts.length > 1 ? ` per design; ${parts.length} designs sharing the microstructure draws (joint)` : ""}`,
     samples: n,
     seed,
-    diagnostics: { effectiveMicrostructureDraws: drawEss, effectiveGridCells: cellEss },
+    diagnostics: { effectiveMicrostructureDraws: drawEss },
     inputs: keys.map((key, j) => {
-      const xs = draws.map((d) => d.x[j]!).sort((p, q2) => p - q2);
+      const xs = draws.map((dr) => dr.x[j]!).sort((p2, q2) => p2 - q2);
       const spec = specOf(key);
-      return { key, paths: design.inputs.filter((i) => i.key === key).map((i) => i.path), prior: spec, posteriorMedian: sortedQuantile(xs, 0.5), posterior90: [sortedQuantile(xs, 0.05), sortedQuantile(xs, 0.95)] as const, prior90: [quantile(spec, 0.05), quantile(spec, 0.95)] as const };
+      const paths = [...new Set(parts.flatMap((p) => p.design.inputs.filter((i) => i.key === key).map((i) => i.path)))];
+      return { key, paths, prior: spec, posteriorMedian: sortedQuantile(xs, 0.5), posterior90: [sortedQuantile(xs, 0.05), sortedQuantile(xs, 0.95)] as const, prior90: [quantile(spec, 0.05), quantile(spec, 0.95)] as const };
     }),
     draws,
     fit,
-    measurements,
+    measurements: parts.flatMap((p) => p.measurements),
   };
+}
+
+/** One pressed powder calibrated alone (calibratePressedPowders with one design). */
+export function calibratePressedPowder(
+  design: UncertainScenario,
+  measurements: readonly Measurement[],
+  nominal: Results,
+  options: Parameters<typeof calibratePressedPowders>[1],
+): PosteriorFile {
+  return calibratePressedPowders([{ design, measurements, nominal }], options);
 }

@@ -124,7 +124,7 @@ export function drawScores(design: UncertainScenario, keys: readonly string[], n
   const owner = new Map<string, string>();
   const specOf = (key: string) => design.inputs.find((i) => i.key === key)!.spec;
   for (const post of posteriors) {
-    const own = post.scenario === design.scenario.name;
+    const own = post.scenario === design.scenario.name || (post.scenarios ?? []).includes(design.scenario.name);
     const partner = own || post.inputs.some((pi) => keys.includes(pi.key) && specOf(pi.key).basis === "fitted");
     post.inputs.forEach((pi, col) => {
       const j = keys.indexOf(pi.key);
@@ -473,7 +473,7 @@ export async function propagateUncertainty(
   const posteriors = options.posteriors ?? [];
   const { sweep, scores, calibrated } = samplesSweep(design, n, seed, kmc, posteriors);
   // a design calibrated on its own measurements: its conductivities and Ea were fitted, not predicted
-  const fittedPaths = [...(options.fittedPaths ?? []), ...(posteriors.some((p) => p.scenario === design.scenario.name) ? [/^effective\[\d+\]\.conductivitySPerCm$/, /^arrhenius\[\d+\]\.activationEnergyEV$/] : [])];
+  const fittedPaths = [...(options.fittedPaths ?? []), ...(posteriors.some((p) => p.scenario === design.scenario.name || (p.scenarios ?? []).includes(design.scenario.name)) ? [/^effective\[\d+\]\.conductivitySPerCm$/, /^arrhenius\[\d+\]\.activationEnergyEV$/] : [])];
   const summary = await runSweepToEnd(sweep, {
     out: options.dir,
     ...(options.workers !== undefined ? { workers: options.workers } : {}),

@@ -12,7 +12,7 @@ import { buildNetworkDesign, pressedBoundaryOhmCm2 } from "../../src/pipeline/de
 import { runScenario } from "../../src/pipeline/runScenario.js";
 import { parseScenarioInputs } from "../../src/scenario/load.js";
 import type { PressedPowderSettings } from "../../src/scenario/schema.js";
-import { calibratePressedPowder, type Measurement } from "../../src/sweep/calibrate.js";
+import { calibratePressedPowder, calibratePressedPowders, type Measurement } from "../../src/sweep/calibrate.js";
 import { activationEnergyWeights } from "../../src/analysis/bayes.js";
 import { BOLTZMANN_EV_PER_K } from "../../src/core/constants.js";
 
@@ -72,5 +72,61 @@ describe("pressed powders: sigma_eff / sigma_MOF is a function of sigma_MOF R_b"
     // a posterior predictive check: each measurement inside the predictive distribution
     // (the posterior's spread of the prediction plus the measurement's error), |z| < 3
     for (const f of post.fit) expect(Math.abs(f.predicted - f.measured) / Math.hypot(f.error, f.predictedSd), f.name).toBeLessThan(3);
+  });
+});
+
+describe("pressed powders calibrated jointly (one powder, two ions)", () => {
+  // two ions in one powder: each its own rate parameters, the microstructure and the contact
+  // boundary shared (the same morphology block and seed); data made by the model at known truths
+  const ion = (name: string, label: string, barrier: number) => ({
+    ...scenario,
+    name,
+    species: [{
+      ...scenario.species[0],
+      name: label,
+      hopBarrierEV: barrier,
+      attemptFrequencyHz: { ...scenario.species[0].attemptFrequencyHz, name: `nu-${name}` },
+      barrierShiftEV: { ...scenario.species[0].barrierShiftEV, name: `shift-${name}` },
+    }],
+  });
+  const truths = { a: { nu: 3e12, shift: 0.02 }, b: { nu: 5e11, shift: -0.03 } };
+  const part = (name: "a" | "b", barrier: number) => {
+    const raw = ion(name, name === "a" ? "Li+" : "Na+", barrier);
+    const loaded = parseScenarioInputs(raw);
+    const nominal = runScenario(loaded.scenario);
+    const truth = runScenario(parseScenarioInputs({ ...raw, species: [{ ...raw.species[0], attemptFrequencyHz: truths[name].nu, barrierShiftEV: truths[name].shift }] }).scenario);
+    const T = truth.effective.map((e) => e.temperatureK);
+    const lnSigma = truth.effective.map((e) => Math.log(e.conductivitySPerCm));
+    const ea = activationEnergyWeights(T, BOLTZMANN_EV_PER_K, "sigma");
+    const measurements: Measurement[] = [
+      { scenario: name, observable: "conductivity", temperatureK: 298.15, valueSPerCm: Math.exp(lnSigma[1]!), relativeError: 0.05, source: "the model" },
+      { scenario: name, observable: "activationEnergy", form: "sigma", valueEV: ea.weights.reduce((acc, w, i) => acc + w * lnSigma[i]!, 0), errorEV: 0.01, source: "the model" },
+    ];
+    return { design: { ...loaded, baseDir: "." }, measurements, nominal };
+  };
+
+  it("puts each ion's truth inside its 90 % bands, reproduces both data sets, and names both designs", () => {
+    const parts = [part("a", 0.2), part("b", 0.25)];
+    const post = calibratePressedPowders(parts, { samples: 12, grid: 80, points: 48 });
+    expect(post.scenarios).toEqual(["a", "b"]);
+    // the shared boundary once, then each ion's two rate parameters
+    expect(post.inputs.map((i) => i.key).filter((k) => k.startsWith("nu") || k.startsWith("shift"))).toEqual(["nu-a", "shift-a", "nu-b", "shift-b"]);
+    expect(post.inputs.filter((i) => i.key === "morphology.contacts.pressed.resistanceOhmCm2")).toHaveLength(1);
+    for (const name of ["a", "b"] as const) {
+      const band = (key: string) => post.inputs.find((i) => i.key === key)!.posterior90;
+      expect(band(`nu-${name}`)[0]).toBeLessThan(truths[name].nu);
+      expect(band(`nu-${name}`)[1]).toBeGreaterThan(truths[name].nu);
+      expect(band(`shift-${name}`)[0]).toBeLessThan(truths[name].shift);
+      expect(band(`shift-${name}`)[1]).toBeGreaterThan(truths[name].shift);
+    }
+    expect(post.fit).toHaveLength(4);
+    for (const f of post.fit) expect(Math.abs(f.predicted - f.measured) / Math.hypot(f.error, f.predictedSd), f.name).toBeLessThan(3);
+  });
+
+  it("refuses designs that are not one powder, naming them", () => {
+    const a = part("a", 0.2);
+    const other = parseScenarioInputs({ ...ion("c", "K+", 0.3), morphology: { ...scenario.morphology, solidFraction: 0.55 } });
+    const c = { design: { ...other, baseDir: "." }, measurements: a.measurements.map((m) => ({ ...m, scenario: "c" })), nominal: a.nominal };
+    expect(() => calibratePressedPowders([a, c], { samples: 12, grid: 20, points: 16 })).toThrow(/'c' is not the same powder as 'a'/);
   });
 });
