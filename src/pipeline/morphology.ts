@@ -204,6 +204,16 @@ export function currentSlice(m: VoxelMorphologySettings, seed: number, baseDir: 
 }
 
 /** The same realisation on voxels twice as large (half the voxels along each side), for a refinement estimate. */
+/** Most voxels a refinement estimate builds (voxels half as large: 8 times as many). */
+export const REFINED_MAX_VOXELS = 4_194_304;
+
+/** The design on voxels half as large (twice as many per side), or null for a raw file or beyond REFINED_MAX_VOXELS. */
+export function refinedTwin(m: VoxelMorphologySettings): VoxelMorphologySettings | null {
+  const shape = m.shape.map((n) => 2 * n) as [number, number, number];
+  if (m.kind === "raw" || shape[0] * shape[1] * shape[2] > REFINED_MAX_VOXELS) return null;
+  return { ...m, shape, voxelNm: m.voxelNm / 2 };
+}
+
 export function coarsened(m: VoxelMorphologySettings): VoxelMorphologySettings | null {
   const shape = m.shape.map((n) => Math.floor(n / 2)) as [number, number, number];
   if (m.kind === "raw" || shape.some((n) => n < 4)) return null;

@@ -10,7 +10,7 @@ import { isNetworkDesign, type Scenario, type VoxelMorphologySettings } from "..
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, CriticalCurrentRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork } from "../transport/network/solve.js";
-import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, networkOptions, type BuiltMorphology } from "./morphology.js";
+import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, refinedTwin, networkOptions, type BuiltMorphology } from "./morphology.js";
 import { buildNetworkDesign, checkParticlesAmongFibresUpFront, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
 import { fixedChargeMolPerL, runCellExperiments } from "./electrochem.js";
 import { InputError, ScenarioError } from "../core/errors.js";
@@ -355,7 +355,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
  * the solve (a second solve of realisation 0 at sigma_MOF + se gives the relative
  * sensitivity), and estimate the
  * discretisation error: voxel designs solve realisation 0 again on voxels twice as large
- * (first-order convergence: the error of the fine solve is about the difference);
+ * (first-order convergence: the error of the fine solve is about the difference), or, where
+ * those no longer resolve the design, on voxels half as large at the temperature nearest
+ * 25 C (the difference again: an upper estimate of the shipped solve's error);
  * particle networks report their contact element's error (design/contacts.ts).
  */
 function runNetworks(
@@ -419,6 +421,10 @@ function runNetworks(
         coarse = null;
       }
     }
+    // where voxels twice as large no longer resolve the design, voxels half as large (if
+    // they fit in REFINED_MAX_VOXELS), at the temperature nearest 25 C only
+    const refined = estimates && r === r0 && coarse === null ? refinedTwin(m) : null;
+    const refineAt = temps.reduce((best, T, ti) => (Math.abs(T - 298.15) < Math.abs(temps[best]! - 298.15) ? ti : best), 0);
     let phasesOfRealization: EffectiveRow["phases"] = [];
     temps.forEach((temperatureK, ti) => {
       progress(i, ti);
@@ -434,6 +440,11 @@ function runNetworks(
       if (coarse !== null && coarseBuilt !== null && result.conductivitySPerCm > 0) {
         const c = solveNetwork(coarseBuilt.grid, { ...networkOptions(coarse, coarseBuilt.phases, temperatureK, mof), phaseConnectivity: false });
         discretisation[ti] = Math.abs(result.conductivitySPerCm - c.conductivitySPerCm) / result.conductivitySPerCm;
+      }
+      if (refined !== null && ti === refineAt && result.conductivitySPerCm > 0) {
+        const fine = buildMorphology(refined, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
+        const f = solveNetwork(fine.grid, { ...networkOptions(refined, fine.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: false });
+        if (f.conductivitySPerCm > 0) discretisation[ti] = Math.abs(result.conductivitySPerCm - f.conductivitySPerCm) / f.conductivitySPerCm;
       }
       results[ti]!.push({
         sigma: result.conductivitySPerCm,
