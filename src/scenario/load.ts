@@ -36,7 +36,7 @@ export function formatIssues(input: unknown, issues: readonly z.core.$ZodIssue[]
     const path = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
       const keys = issue.keys.map((k) => `'${k}'`).join(", ");
-      return new ScenarioError(path, `unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}; not part of the scenario format (DESIGN.md)`);
+      return new ScenarioError(path, `unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}; not part of the scenario format (docs/scenario-format.md)`);
     }
     if (issue.code === "invalid_value") {
       return new ScenarioError(path, `got ${describe(valueAt(input, issue.path))}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
