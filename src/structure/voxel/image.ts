@@ -8,10 +8,10 @@
  *    the decoder supports, BlackIsZero or palette photometry and the default orientation;
  *    a slice folder must number its files consecutively (no gaps).
  * 2. `readImageVolume` checks the crop against the header, then decodes the cropped pages a
- *    few at a time and maps each pixel's label through a label -> phase table into a uint8
- *    phase grid; labels missing from the table are counted over the whole crop and named
- *    together (`otherPhase` instead gives them one phase, as `mofhop image` does for the
- *    labels it was not told about).
+ *    few at a time and counts the labels; labels missing from the label -> phase table are
+ *    named together with their voxel counts, before the grid exists (`otherPhase` instead
+ *    gives them one phase, as `mofhop image` does for the labels it was not told about).
+ *    A second decoding pass maps each pixel's label to its phase in a uint8 grid.
  * Image axes: x = column, y = row, z = page (slice), so voxel (x, y, z) is pixel (x, y) of
  * page z, and the grid index is x + nx (y + ny z) as everywhere (grid.ts).
  *
@@ -196,47 +196,55 @@ export function readImageVolume(header: ImageHeader, options: ImageVolumeOptions
   }
   const table = new Int16Array(header.bitsPerSample === 8 ? 256 : 65536).fill(-1);
   for (const [label, phase] of options.phaseOfLabel) if (label >= 0 && label < table.length) table[label] = phase;
-  const other = options.otherPhase ?? -1;
   const shape: Shape3 = [to[0] - from[0], to[1] - from[1], to[2] - from[2]];
   const [nx, ny] = shape;
   const width = header.shape[0];
   const counts = new Float64Array(table.length);
-  const phase = new Uint8Array(voxelCount(shape));
-  let missing = 0;
   // z runs over pages: one file per page (slices) or consecutive pages of one file
   const BATCH = 16;
   const bytesOf = header.kind === "tiff" ? readBytes(header.files[0]!) : undefined;
-  for (let z0 = from[2]; z0 < to[2]; z0 += BATCH) {
-    const count = Math.min(BATCH, to[2] - z0);
-    const data =
-      bytesOf !== undefined
-        ? decodePages(bytesOf, header.files[0]!, z0, count)
-        : Array.from({ length: count }, (_, k) => decodePages(readBytes(header.files[z0 + k]!), header.files[z0 + k]!, 0, 1)[0]!);
-    for (let k = 0; k < count; k++) {
-      const page = data[k]!;
-      const z = z0 + k - from[2];
-      for (let y = 0; y < ny; y++) {
-        const src = width * (y + from[1]) + from[0];
-        const dst = nx * (y + ny * z);
-        for (let x = 0; x < nx; x++) {
-          const label = page[src + x]!;
-          counts[label]!++;
-          const p = table[label]!;
-          if (p >= 0) phase[dst + x] = p;
-          else if (other >= 0) phase[dst + x] = other;
-          else missing++;
-        }
+  /** Call `row(page, src, dst)` for every cropped row: page data, its first pixel, the grid index of its first voxel. */
+  const eachRow = (row: (page: Uint8Array | Uint16Array, src: number, dst: number) => void): void => {
+    for (let z0 = from[2]; z0 < to[2]; z0 += BATCH) {
+      const count = Math.min(BATCH, to[2] - z0);
+      const data =
+        bytesOf !== undefined
+          ? decodePages(bytesOf, header.files[0]!, z0, count)
+          : Array.from({ length: count }, (_, k) => decodePages(readBytes(header.files[z0 + k]!), header.files[z0 + k]!, 0, 1)[0]!);
+      for (let k = 0; k < count; k++) {
+        const z = z0 + k - from[2];
+        for (let y = 0; y < ny; y++) row(data[k]!, width * (y + from[1]) + from[0], nx * (y + ny * z));
       }
     }
+  };
+  // pass 1 (only when missing labels are errors): count the labels, so that a missing one
+  // is reported before the grid is allocated
+  const other = options.otherPhase ?? -1;
+  if (other < 0) {
+    eachRow((page, src) => {
+      for (let x = 0; x < nx; x++) counts[page[src + x]!]!++;
+    });
+    const absent: string[] = [];
+    counts.forEach((c, l) => {
+      if (c > 0 && table[l] === -1) absent.push(`${l} (${c} voxels)`);
+    });
+    if (absent.length > 0) {
+      const given = [...options.phaseOfLabel.keys()].sort((a, b) => a - b).join(", ");
+      throw new InputError(`image ${JSON.stringify(header.path)}: label${absent.length > 1 ? "s" : ""} ${absent.join(", ")} ${absent.length > 1 ? "have" : "has"} no phase; the phase table gives labels: ${given || "none"}`);
+    }
   }
+  const phase = new Uint8Array(voxelCount(shape));
+  eachRow((page, src, dst) => {
+    for (let x = 0; x < nx; x++) {
+      const label = page[src + x]!;
+      if (other >= 0) counts[label]!++;
+      const p = table[label]!;
+      phase[dst + x] = p >= 0 ? p : other;
+    }
+  });
   const labelCounts = new Map<number, number>();
   counts.forEach((c, label) => {
     if (c > 0) labelCounts.set(label, c);
   });
-  if (missing > 0) {
-    const absent = [...labelCounts].filter(([l]) => table[l] === -1).map(([l, c]) => `${l} (${c} voxels)`);
-    const given = [...options.phaseOfLabel.keys()].sort((a, b) => a - b).join(", ");
-    throw new InputError(`image ${JSON.stringify(header.path)}: label${absent.length > 1 ? "s" : ""} ${absent.join(", ")} ${absent.length > 1 ? "have" : "has"} no phase; the phase table gives labels: ${given || "none"}`);
-  }
   return { grid: createVoxelGrid(shape, phase), labelCounts };
 }
