@@ -17,14 +17,14 @@ import { morphologyStream, networkOptions, type BuiltMorphology } from "../../sr
 import { coatedFibres, grownOnFibres } from "../../src/structure/morphology/index.js";
 import type { VoxelGrid } from "../../src/structure/voxel/grid.js";
 import { solveNetwork } from "../../src/transport/network/solve.js";
-import type { VoxelMorphologySettings } from "../../src/scenario/schema.js";
+import type { ShapedVoxelSettings, VoxelMorphologySettings } from "../../src/scenario/schema.js";
 
 describe("interconnected design: grid refinement", () => {
   const { scenario } = loadScenario("scenarios/paper/interconnected.json");
   const shipped = scenario.morphology as VoxelMorphologySettings;
   // sigma_MOF 1e-3 S/cm: the boundary resistance of the scenario then weighs as it does at room temperature
   const gof = shipped as Extract<VoxelMorphologySettings, { kind: "grown-on-fibres" }>;
-  const m = { ...shipped, shape: [60, 60, 60] as [number, number, number], realizations: 1 } as VoxelMorphologySettings;
+  const m = { ...shipped, shape: [60, 60, 60] as [number, number, number], realizations: 1 } as ShapedVoxelSettings;
   const solve = (built: { grid: VoxelGrid; phases: BuiltMorphology["phases"] }, mm: VoxelMorphologySettings): number =>
     solveNetwork(built.grid, { ...networkOptions(mm, built.phases, 298.15, 1e-3), currentDensity: false, phaseConnectivity: false }).conductivitySPerCm;
   /** sigma_eff at the shipped voxel and at half of it, same geometry. */
