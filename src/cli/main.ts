@@ -25,6 +25,7 @@ import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results
 import { calibrateScenario } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { eisCommand } from "./eis.js";
+import { imageCommand } from "./image.js";
 import { JobPool } from "../sweep/index.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
@@ -62,6 +63,8 @@ async function main(argv: readonly string[]): Promise<number> {
       const { circuit, out } = parsed.options;
       return eisCommand(parsed.args[0]!, { ...(typeof circuit === "string" ? { circuit } : {}), ...(typeof out === "string" ? { out } : {}), json: parsed.options.json === true });
     }
+    case "image":
+      return imageCommand(parsed);
     case "sweep": {
       const out = parsed.options.out;
       if (typeof out !== "string") throw new InputError("sweep: --out DIR is required");
