@@ -21,8 +21,8 @@
  * Vectors use the same padded layout (length = n + 2 pad) and keep zeros in the padding.
  *
  * A stencil may carry a `ground`: per cell, a conductance to a node at potential 0 besides the
- * electrode shunts (the periodic network's preconditioner grounds the clusters that reach
- * the electrodes only across a periodic face, transport/network/periodic.ts); it enters the
+ * electrode shunts (the periodic network's preconditioner lays the wrap bonds' diagonal on the
+ * box stencil this way, transport/network/periodic.ts); it enters the
  * diagonal excess e_i and adds up over aggregates in the Galerkin coarsening like a shunt.
  *
  * A stencil created in a WebAssembly arena (arena.ts) carries its kernels (`wasm`), and

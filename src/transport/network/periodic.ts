@@ -6,15 +6,15 @@
  * shunts) and W the wrap bonds' Laplacian, applied in the stencil's difference form:
  *   (W x)_i = g (x_i - x_j), (W x)_j = g (x_j - x_i) for a wrap bond (i, j, g).
  * Preconditioner. The aggregation multigrid works on the stencil alone, so it gets
- * M = A_box + G, with G a ground (stencil.ts) on the clusters of A_box that touch no electrode
- * (they reach one only across a periodic face): each of their cells is grounded by the sum of
- * its wrap bonds (the diagonal of W there). Without G those clusters would make M singular;
- * elsewhere M = A_box, which agrees with A on modes that are smooth across the wrap (W u ~ 0
- * there), so the iteration count stays close to the no-flux solve's. A - M = W - G is a
- * boundary term; CG (A SPD, M SPD) converges to the periodic solution, and the true
- * residual it reports is that of A.
+ * M = A_box + D_W, D_W the diagonal of W laid on the stencil as a ground (stencil.ts): every
+ * cell with wrap bonds is grounded by their sum. Then diag(M) = diag(A), so the smoother
+ * divides by A's own diagonal; M is SPD (every cluster of A_box has an electrode shunt or a
+ * wrap cell); and 0 <= W <= 2 D_W gives A <= 2 M. A - M = W - D_W is a boundary term; CG
+ * (A and M SPD) converges to the periodic solution, and the residual it reports is A's.
+ * Measured against grounding only the clusters that reach an electrode across the wrap
+ * alone: 254 vs 455 iterations (48^3, 35 % conducting), 137 vs 240 (64^3, 40 %); the
+ * no-flux solves of the same samples take 127 and 71.
  */
-import { connectedComponents } from "../../structure/voxel/components.js";
 import type { LinearOperator } from "../../linalg/operator.js";
 import { stencilApply, type Stencil7 } from "../../linalg/stencil.js";
 import type { VoxelGrid } from "../../structure/voxel/grid.js";
@@ -78,40 +78,44 @@ function eachWrap(s: Stencil7, w: WrapBonds, visit: (i: number, j: number, g: nu
 }
 
 /**
- * Fill `s.ground` (the preconditioner's G, file header): cells of the clusters of the box
- * stencil that have no electrode shunt get the sum of their wrap bonds. Call before
- * `updateDiagonal(s)`. Returns the number of grounded cells.
+ * Fill `s.ground` with D_W, the diagonal of the wrap bonds' Laplacian (the preconditioner's
+ * ground, file header). Call `updateDiagonal(s)` afterwards.
  */
-export function groundFloatingClusters(s: Stencil7, w: WrapBonds, carrying: Uint8Array): number {
+export function groundWrapCells(s: Stencil7, w: WrapBonds): void {
   const ground = s.ground;
-  if (ground === undefined) throw new Error("groundFloatingClusters: the stencil was created without a ground");
-  const { nx: nb, ny, nz, pad } = s;
-  const comp = connectedComponents([nb, ny, nz], carrying);
-  const grounded = new Uint8Array(comp.count);
-  for (let k = 0; k < ny * nz; k++) {
-    if (s.shuntLow[k]! > 0) grounded[comp.labels[k * nb]!] = 1;
-    if (s.shuntHigh[k]! > 0) grounded[comp.labels[k * nb + nb - 1]!] = 1;
-  }
+  if (ground === undefined) throw new Error("groundWrapCells: the stencil was created without a ground");
   ground.fill(0);
-  let count = 0;
-  const add = (p: number, g: number): void => {
-    const l = comp.labels[p - pad]!;
-    if (l >= 0 && grounded[l] === 0) {
-      if (ground[p] === 0) count++;
-      ground[p]! += g;
-    }
-  };
   eachWrap(s, w, (i, j, g) => {
-    add(i, g);
-    add(j, g);
+    ground[i]! += g;
+    ground[j]! += g;
   });
-  return count;
+}
+
+/**
+ * The box stencil's own diagonal excess for the periodic operator, from `s` after its
+ * `updateDiagonal` and before any ground: the electrode shunts, and 1 on decoupled cells,
+ * except on cells bonded only across the wrap (no bond in the box, no shunt), whose
+ * placeholder 1 would be a false shunt: 0 there.
+ */
+export function boxSelf(s: Stencil7, w: WrapBonds, out: Float64Array): void {
+  out.set(s.self);
+  const { nx: nb, pad, cx, cy, cz } = s;
+  const sy = nb, sz = nb * s.ny;
+  const clear = (p: number): void => {
+    const c = p - pad, bx = c % nb, k = (c - bx) / nb;
+    const shunt = (bx === 0 ? s.shuntLow[k]! : 0) + (bx === nb - 1 ? s.shuntHigh[k]! : 0);
+    const bonds = cx[p]! + cx[p - 1]! + cy[p]! + cy[p - sy]! + cz[p]! + cz[p - sz]!;
+    if (bonds === 0 && shunt === 0) out[p] = 0;
+  };
+  eachWrap(s, w, (i, j) => {
+    clear(i);
+    clear(j);
+  });
 }
 
 /**
  * The periodic operator A = A_box + W as a LinearOperator on padded vectors. `selfA` is the
- * box stencil's diagonal excess without the ground (the shunts; 1 on decoupled cells);
- * the bonds are read from `s`.
+ * box stencil's diagonal excess without the ground (`boxSelf`); the bonds are read from `s`.
  */
 export function periodicOperator(s: Stencil7, w: WrapBonds, selfA: Float64Array): LinearOperator {
   const box: Stencil7 = { ...s, self: selfA };

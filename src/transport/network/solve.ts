@@ -14,7 +14,7 @@ import type { Shape3, VoxelGrid } from "../../structure/voxel/grid.js";
 import { assembleConductance, dcRightHandSide } from "./assemble.js";
 import { currentDensityField, electrodeCurrents, potentialField } from "./fields.js";
 import { resolveNetwork, type NetworkOptions, type ResolvedNetwork } from "./options.js";
-import { assembleWrapBonds, groundFloatingClusters, periodicOperator, wrapFaceCurrents } from "./periodic.js";
+import { assembleWrapBonds, boxSelf, groundWrapCells, periodicOperator, wrapFaceCurrents } from "./periodic.js";
 import { networkTopology } from "./topology.js";
 
 export interface PhaseSummary {
@@ -157,11 +157,11 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
   const wrap = periodic ? assembleWrapBonds(grid, r, topo) : undefined;
   let operator = stencilOperator(A);
   if (wrap !== undefined) {
-    // A becomes the preconditioner's M = A_box + G; the operator keeps A_box's own excess
-    groundFloatingClusters(A, wrap, topo.carrying);
-    updateDiagonal(A);
+    // A becomes the preconditioner's M = A_box + D_W; the operator keeps A_box's own excess
     const selfA = arena.alloc(A.length);
-    for (let i = A.pad; i < A.pad + A.n; i++) selfA[i] = A.self[i]! - A.ground![i]!;
+    boxSelf(A, wrap, selfA);
+    groundWrapCells(A, wrap);
+    updateDiagonal(A);
     operator = periodicOperator(A, wrap, selfA);
   }
   const b = dcRightHandSide(A, r.voltage, arena);
