@@ -24,13 +24,14 @@ describe("TIFF stack and slice folder against the same volume written raw", () =
     writeFileSync(join(dir, "v.raw"), Uint8Array.from(labels));
     writeFileSync(join(dir, "v.tif"), writeTiff(volumePages(shape, labels)));
     writeFileSync(join(dir, "vz.tif"), writeTiff(volumePages(shape, labels), { deflate: true }));
+    writeFileSync(join(dir, "vl.tif"), writeTiff(volumePages(shape, labels), { lzw: true }));
     const slices = join(dir, "slices");
     mkdirSync(slices);
     // numbered from 8 and written out of order: the order comes from the numbers
     volumePages(shape, labels).forEach((p, z) => writeFileSync(join(slices, `cut_${String(8 + z).padStart(4, "0")}.tiff`), writeTiff([p])));
     const raw = readRawVoxels(join(dir, "v.raw"), shape);
     const identity = new Map([0, 3, 200].map((l) => [l, l]));
-    for (const path of [join(dir, "v.tif"), join(dir, "vz.tif"), slices]) {
+    for (const path of [join(dir, "v.tif"), join(dir, "vz.tif"), join(dir, "vl.tif"), slices]) {
       const header = readImageHeader(path);
       expect(header.shape).toEqual(shape);
       expect(header.bitsPerSample).toBe(8);
@@ -62,6 +63,16 @@ describe("TIFF stack and slice folder against the same volume written raw", () =
         for (let x = 0; x < 5; x++) expect(cut.phase[x + 5 * (y + 3 * z)]).toBe(raw.phase[x + 1 + 7 * (y + 2 + 5 * (z + 1))]);
       }
     }
+  });
+
+  it("LZW pages long enough to widen the codes to 12 bits and clear the table decode to the same labels", () => {
+    const big: Shape3 = [256, 192, 2]; // ~12000 codes a page: three clears
+    const labels = volume(big, [0, 1, 2, 5, 9, 17, 33, 64, 128, 255], 14);
+    const dir = tmp();
+    writeFileSync(join(dir, "big.tif"), writeTiff(volumePages(big, labels), { lzw: true }));
+    writeFileSync(join(dir, "big.raw"), Uint8Array.from(labels));
+    const table = new Map([0, 1, 2, 5, 9, 17, 33, 64, 128, 255].map((l) => [l, l]));
+    expect(readImageVolume(readImageHeader(join(dir, "big.tif")), { phaseOfLabel: table }).grid.phase).toEqual(readRawVoxels(join(dir, "big.raw"), big).phase);
   });
 
   it("gives unlisted labels `otherPhase` and counts every label", () => {
