@@ -63,6 +63,13 @@ describe("image morphology", () => {
     }
   });
 
+  it("the bundled image-layers.json (a 16-bit Deflate TIFF) builds the grid of raw-layers.json and gives its conductivity bit for bit", () => {
+    const img = solve("scenarios/validation/image-layers.json");
+    const raw = solve("scenarios/validation/raw-layers.json");
+    expect(img.built.grid.phase).toEqual(raw.built.grid.phase);
+    expect(img.result.conductivitySPerCm).toBe(raw.result.conductivitySPerCm);
+  });
+
   it("crops before solving: a crop of one layer along x is a uniform sample", () => {
     const dir = laminate();
     const r = solve(scenarioFile(dir, { voxelNm: 40, crop: { from: [1, 0, 0], to: [2, 4, 5] }, phases: PHASES }));
