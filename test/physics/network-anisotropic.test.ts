@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { createStream } from "../../src/core/rng.js";
 import { createVoxelGrid, type Shape3, type VoxelGrid } from "../../src/structure/voxel/grid.js";
+import { solveImpedance } from "../../src/transport/network/impedance.js";
 import { solveNetwork } from "../../src/transport/network/solve.js";
 
 const TOL = 1e-12;
@@ -80,6 +81,13 @@ describe("anisotropic voxels: exact results", () => {
       tolerance: TOL,
     });
     expect(rel(r.resistanceOhm, ((nx * HX) / (s * AX) + ((nx - 1) * rgb) / AX) / (ny * nz))).toBeLessThan(1e-9);
+  });
+
+  it("AC solves refuse anisotropic voxels and periodic sides (DC only), naming the field", () => {
+    const grid = gridOf([3, 2, 2], () => 1);
+    const ph = [{ label: 1, conductivitySPerCm: 1 }];
+    expect(() => solveImpedance(grid, { phases: ph, voxelNm: NM }, [1e3])).toThrow("voxelNm: got [30,50,70]; impedance (AC) solves take cubic voxels (one number): anisotropic voxels are DC only");
+    expect(() => solveImpedance(grid, { phases: ph, voxelNm: 30, sides: "periodic" }, [1e3])).toThrow('sides: got "periodic"; impedance (AC) solves take no-flux sides: periodic sides are DC only');
   });
 
   it("cubic voxels given as [h, h, h] give the same bits as one number", () => {
