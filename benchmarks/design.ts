@@ -69,7 +69,7 @@ export const designCases: BenchCase[] = [
     async run({ log }) {
       const { scenario, baseDir } = loadScenario("scenarios/paper/interconnected.json");
       const m = scenario.morphology;
-      if (m === undefined || isNetworkDesign(m)) throw new Error("scenarios/paper/interconnected.json has no voxel morphology");
+      if (m === undefined || isNetworkDesign(m) || m.kind === "image") throw new Error("scenarios/paper/interconnected.json has no generated voxel morphology");
       const t0 = performance.now();
       const built = buildMorphology(m, morphologyStream(scenario.seed, 0), baseDir);
       const t1 = performance.now();

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
@@ -20,10 +20,12 @@ import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
 import { barPlot, currentMapPlot } from "../report/plots.js";
 import { currentSlice } from "../pipeline/morphology.js";
+import { checkCrop, readImageHeader } from "../structure/voxel/image.js";
 import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
 import { calibrateScenario } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { eisCommand } from "./eis.js";
+import { imageCommand } from "./image.js";
 import { JobPool } from "../sweep/index.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
@@ -61,6 +63,8 @@ async function main(argv: readonly string[]): Promise<number> {
       const { circuit, out } = parsed.options;
       return eisCommand(parsed.args[0]!, { ...(typeof circuit === "string" ? { circuit } : {}), ...(typeof out === "string" ? { out } : {}), json: parsed.options.json === true });
     }
+    case "image":
+      return imageCommand(parsed);
     case "sweep": {
       const out = parsed.options.out;
       if (typeof out !== "string") throw new InputError("sweep: --out DIR is required");
@@ -198,7 +202,7 @@ function parseWorkers(text: string): number {
 }
 
 function validate(cmd: ParsedCommand): number {
-  const { scenario, inputs } = loadScenario(cmd.args[0]!);
+  const { scenario, inputs, baseDir } = loadScenario(cmd.args[0]!);
   const parts: string[] = [];
   if (scenario.lattice !== undefined) {
     const lattice = buildLattice(scenario); // geometry errors are input errors too
@@ -208,7 +212,14 @@ function validate(cmd: ParsedCommand): number {
   if (scenario.morphology !== undefined) {
     checkMorphologyUpFront(scenario.morphology, scenario);
     const m = scenario.morphology;
-    parts.push(isNetworkDesign(m) ? `${m.kind} network of ${m.particleCount} particles x ${m.realizations} realisations` : `${m.kind} ${m.shape.join("x")} voxels of ${m.voxelNm} nm`);
+    if (isNetworkDesign(m)) parts.push(`${m.kind} network of ${m.particleCount} particles x ${m.realizations} realisations`);
+    else if (m.kind === "image") {
+      // the header and the crop are checked here; the labels when the run reads the pixels
+      const header = readImageHeader(resolve(baseDir, m.file));
+      const { from, to } = checkCrop(header.shape, m.crop, "morphology.crop");
+      const nm = typeof m.voxelNm === "number" ? `${m.voxelNm} nm` : `${m.voxelNm.join(" x ")} nm`;
+      parts.push(`image ${to.map((t, d) => t - from[d]!).join("x")} voxels of ${nm}${m.crop !== undefined ? ` (cropped from ${header.shape.join("x")})` : ""}, current along ${m.axis}, ${m.sides} sides`);
+    } else parts.push(`${m.kind} ${m.shape.join("x")} voxels of ${m.voxelNm} nm`);
   }
   checkCellUpFront(scenario.cell);
   parts.push(`${scenario.temperaturesK.length} temperature${scenario.temperaturesK.length > 1 ? "s" : ""}`);
@@ -258,7 +269,7 @@ async function runPlots(scenario: Scenario, results: Results, baseDir: string): 
     const mof = results.kmc.find((k) => k.temperatureK === T)?.totalConductivitySPerCm;
     const slice = currentSlice(scenario.morphology, scenario.seed, baseDir, T, mof);
     out["current-map.svg"] = await currentMapPlot(
-      { values: slice.values, nx: slice.nx, ny: slice.ny, voxelNm: slice.voxelNm, logColor: true },
+      { values: slice.values, nx: slice.nx, ny: slice.ny, ...(slice.voxelNm !== undefined ? { voxelNm: slice.voxelNm } : {}), logColor: true },
       { title: `${scenario.name}: |j| on the middle z-slice at ${T} K, 1 V across (current flows along x)` },
     );
   }

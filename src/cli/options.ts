@@ -11,6 +11,8 @@ export interface OptionSpec {
   readonly description: string;
   /** The command refuses to run without it. */
   readonly required?: boolean;
+  /** May be given several times: the values are joined with commas (as one comma-separated list). */
+  readonly repeatable?: boolean;
 }
 
 export interface CommandSpec {
@@ -95,8 +97,34 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-/** Measured data: impedance spectra. */
+/** Measured data: impedance spectra, voxel images. */
 const DATA_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "image",
+    args: "FILE|DIR",
+    summary: "a label image (multi-page TIFF, or a folder of numbered TIFF slices; 8/16-bit): volume fraction of each label, and along x, y and z percolation, effective conductivity and tortuosity factor (one DC solve per direction)",
+    minArgs: 1,
+    maxArgs: 1,
+    options: [
+      { name: "phase", value: "LABEL[:SIGMA]", description: "a conducting label and its conductivity in S/cm (default 1); repeat, or a comma-separated list; all other labels insulate", required: true, repeatable: true },
+      { name: "voxel", value: "NM|NMx,NMy,NMz", description: "voxel edge in nm, or one per image axis (default 1: then conductances are per nm, the conductivity and tortuosity unchanged)" },
+      { name: "crop", value: "X0:X1,Y0:Y1,Z0:Z1", description: "keep voxels X0 <= x < X1 (columns), Y0 <= y < Y1 (rows), Z0 <= z < Z1 (pages)" },
+      { name: "sides", value: "no-flux|periodic", description: "the four faces parallel to the current: insulating (default) or periodic" },
+      { name: "axes", value: "x,y,z", description: "directions to solve (default all three)" },
+      { name: "tolerance", value: "X", description: "relative residual of each solve (default 1e-8)" },
+      { name: "json", description: "print one JSON object and nothing else on stdout" },
+    ],
+    examples: [
+      "mofhop image sample.tif --phase 1",
+      "mofhop image slices/ --phase 2:0.01 --phase 3:1e-4 --voxel 20,20,50 --crop 0:400,0:400,10:410",
+      "mofhop image sample.tif --phase 1 --sides periodic --json > sample-tau.json",
+    ],
+    notes: [
+      "Axes: x = column, y = row, z = page (multi-page TIFF) or slice (folder, ordered by the last number in each file name).",
+      "Pages: greyscale, one size, 8 or 16 bits unsigned; uncompressed, LZW or Deflate. PNG slices are not read.",
+      "Tortuosity factor: (sum of f_i sigma_i over the conducting labels) / sigma_eff; one conducting label: eps sigma / sigma_eff (TauFactor).",
+    ],
+  },
   {
     name: "eis",
     args: "FILE.csv",
@@ -148,7 +176,9 @@ export function parseArgs(argv: readonly string[]): ParsedCommand | "help" | "ve
       if (spec.value !== undefined) {
         const v = inline ?? argv[++i];
         if (v === undefined || v.startsWith("--")) throw new InputError(`${command.name}: option --${key} needs a value (${spec.value})`);
-        options[key] = v;
+        const prev = options[key];
+        if (typeof prev === "string" && spec.repeatable !== true) throw new InputError(`${command.name}: option --${key} given twice`);
+        options[key] = typeof prev === "string" ? `${prev},${v}` : v;
       } else {
         if (inline !== undefined) throw new InputError(`${command.name}: option --${key} takes no value`);
         options[key] = true;

@@ -103,12 +103,12 @@ export class AggregationMultigrid implements Preconditioner {
   }
 
   /** Arena bytes the hierarchy of a fine box needs (coarse stencils and level vectors). */
-  static arenaBytes(nx: number, ny: number, nz: number, options: MultigridOptions = {}): number {
+  static arenaBytes(nx: number, ny: number, nz: number, options: MultigridOptions = {}, ground = false): number {
     const cycle = options.cycle ?? "W";
     const vectors = cycle === "V" ? 2 : cycle === "W" ? 4 : 5;
     let total = 0;
     for (const [a, b, c] of AggregationMultigrid.coarseShapes(nx, ny, nz, options.coarsestCells)) {
-      total += stencilArenaBytes(a, b, c) + 8 * vectors * stencilLength(a, b, c);
+      total += stencilArenaBytes(a, b, c, ground) + 8 * vectors * stencilLength(a, b, c);
     }
     return total;
   }
@@ -142,7 +142,7 @@ export class AggregationMultigrid implements Preconditioner {
         shift,
       });
       if (last) break;
-      A = createStencil((A.nx + shift[0]) >> shift[0], (A.ny + shift[1]) >> shift[1], (A.nz + shift[2]) >> shift[2], arena);
+      A = createStencil((A.nx + shift[0]) >> shift[0], (A.ny + shift[1]) >> shift[1], (A.nz + shift[2]) >> shift[2], arena, fine.ground !== undefined);
     }
     this.update();
   }
@@ -275,7 +275,8 @@ export class AggregationMultigrid implements Preconditioner {
 
 /**
  * Galerkin coarse operator P^T A P for piecewise-constant aggregation: fine bonds that
- * cross an aggregate face add to the coarse bond, shunts add to the coarse shunts.
+ * cross an aggregate face add to the coarse bond, shunts add to the coarse shunts (and a
+ * ground, stencil.ts, to the coarse ground).
  */
 export function galerkinCoarsen(A: Stencil7, shift: readonly [number, number, number], C: Stencil7): void {
   const [sx, sy, sz] = shift;
@@ -285,6 +286,9 @@ export function galerkinCoarsen(A: Stencil7, shift: readonly [number, number, nu
   C.shuntLow.fill(0);
   C.shuntHigh.fill(0);
   const { nx, ny, nz } = A;
+  const gf = A.ground, gc = C.ground;
+  if (gf !== undefined && gc === undefined) throw new InputError("galerkinCoarsen: the fine stencil has a ground and the coarse one none");
+  gc?.fill(0);
   for (let z = 0; z < nz; z++) {
     const zc = z >> sz;
     const zCross = z + 1 < nz && (z + 1) >> sz !== zc;
@@ -298,6 +302,7 @@ export function galerkinCoarsen(A: Stencil7, shift: readonly [number, number, nu
         if (x + 1 < nx && (x + 1) >> sx !== x >> sx) C.cx[I]! += A.cx[i]!;
         if (yCross) C.cy[I]! += A.cy[i]!;
         if (zCross) C.cz[I]! += A.cz[i]!;
+        if (gf !== undefined) gc![I]! += gf[i]!;
       }
       C.shuntLow[yc + C.ny * zc]! += A.shuntLow[y + ny * z]!;
       C.shuntHigh[yc + C.ny * zc]! += A.shuntHigh[y + ny * z]!;

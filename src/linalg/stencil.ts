@@ -20,6 +20,11 @@
  * no boundary branches: a neighbour outside the box is read through a zero coefficient.
  * Vectors use the same padded layout (length = n + 2 pad) and keep zeros in the padding.
  *
+ * A stencil may carry a `ground`: per cell, a conductance to a node at potential 0 besides the
+ * electrode shunts (the periodic network's preconditioner lays the wrap bonds' diagonal on the
+ * box stencil this way, transport/network/periodic.ts); it enters the
+ * diagonal excess e_i and adds up over aggregates in the Galerkin coarsening like a shunt.
+ *
  * A stencil created in a WebAssembly arena (arena.ts) carries its kernels (`wasm`), and
  * the functions below hand over to them when their vectors live in the same arena.
  */
@@ -46,7 +51,9 @@ export interface Stencil7 {
   readonly shuntLow: Float64Array;
   /** Shunts of the x = nx-1 cells, indexed y + ny z (the high electrode). */
   readonly shuntHigh: Float64Array;
-  /** Diagonal excess e = d - sum of bonds: the shunt, or 1 for a decoupled cell (set by `updateDiagonal`). */
+  /** Conductance from each cell to potential 0 besides the shunts (padded layout), if any. */
+  readonly ground?: Float64Array;
+  /** Diagonal excess e = d - sum of bonds: the shunts plus the ground, or 1 for a decoupled cell (set by `updateDiagonal`). */
   readonly self: Float64Array;
   /** 1 / d (the smoother multiplies: a division in Gauss-Seidel's recurrence costs ~30 %). */
   readonly invDiag: Float64Array;
@@ -60,12 +67,12 @@ export function stencilLength(nx: number, ny: number, nz: number): number {
 }
 
 /** Arena bytes of a stencil's arrays (see createStencil). */
-export function stencilArenaBytes(nx: number, ny: number, nz: number): number {
-  return 8 * (5 * stencilLength(nx, ny, nz) + 2 * ny * nz);
+export function stencilArenaBytes(nx: number, ny: number, nz: number, ground = false): number {
+  return 8 * ((ground ? 6 : 5) * stencilLength(nx, ny, nz) + 2 * ny * nz);
 }
 
-/** A stencil with all bonds and shunts zero, its arrays from `arena` if given. */
-export function createStencil(nx: number, ny: number, nz: number, arena?: Float64Arena): Stencil7 {
+/** A stencil with all bonds and shunts zero (and a zero `ground` array if asked), its arrays from `arena` if given. */
+export function createStencil(nx: number, ny: number, nz: number, arena?: Float64Arena, ground = false): Stencil7 {
   for (const s of [nx, ny, nz]) if (!Number.isInteger(s) || s < 1) throw new InputError(`stencil box [${nx}, ${ny}, ${nz}]: sides must be positive integers`);
   const n = nx * ny * nz;
   const pad = nx * ny;
@@ -80,17 +87,18 @@ export function createStencil(nx: number, ny: number, nz: number, arena?: Float6
     shuntHigh: f(ny * nz),
     self: f(length),
     invDiag: f(length),
+    ...(ground ? { ground: f(length) } : {}),
   };
   return arena?.kernels === undefined ? s : { ...s, wasm: arena.kernels };
 }
 
 /** Bytes held by a stencil's arrays. */
 export function stencilBytes(s: Stencil7): number {
-  return s.cx.byteLength + s.cy.byteLength + s.cz.byteLength + s.self.byteLength + s.invDiag.byteLength + s.shuntLow.byteLength + s.shuntHigh.byteLength;
+  return s.cx.byteLength + s.cy.byteLength + s.cz.byteLength + s.self.byteLength + s.invDiag.byteLength + s.shuntLow.byteLength + s.shuntHigh.byteLength + (s.ground?.byteLength ?? 0);
 }
 
 /**
- * e_i = shunts of cell i (or 1 for a decoupled cell) and 1/d_i with d_i = e_i + sum of
+ * e_i = shunts (and ground) of cell i (or 1 for a decoupled cell) and 1/d_i with d_i = e_i + sum of
  * its six bonds. Also zeroes the forward bonds that would leave the box, so callers may
  * fill cx, cy, cz carelessly at the far faces.
  */
@@ -111,6 +119,8 @@ export function updateDiagonal(s: Stencil7): void {
     self[pad + k * nx]! += shuntLow[k]!;
     self[pad + k * nx + nx - 1]! += shuntHigh[k]!;
   }
+  const ground = s.ground;
+  if (ground !== undefined) for (let i = pad; i < end; i++) self[i]! += ground[i]!;
   for (let i = pad; i < end; i++) {
     const bonds = cx[i]! + cx[i - 1]! + cy[i]! + cy[i - sy]! + cz[i]! + cz[i - sz]!;
     if (bonds + self[i]! === 0) self[i] = 1;

@@ -16,6 +16,8 @@ export function morphologyStream(seed: number, realization: number): RandomStrea
 import { randomVoxels } from "../structure/voxel/generate.js";
 import type { VoxelGrid } from "../structure/voxel/grid.js";
 import { readRawVoxels } from "../structure/voxel/raw.js";
+import { checkCrop, readImageHeader, readImageVolume } from "../structure/voxel/image.js";
+import { turnEdges, turnToAxis } from "../structure/voxel/grid.js";
 import { coatedFibres, grownOnFibres, particlesInPolymer, particlesWithFibres, pellet, PHASE_NAMES } from "../structure/morphology/index.js";
 import type { MorphologyStats } from "../structure/morphology/index.js";
 import type { AreaElement, ElectrodeModel, NetworkOptions, NetworkPhase } from "../transport/network/options.js";
@@ -70,18 +72,51 @@ function designPhases(m: Extract<MorphologySettings, { kind: "pellet" | "particl
 /** Bytes per voxel the network stage may need at its peak (grid, stencil, multigrid, Krylov vectors). */
 export const NETWORK_BYTES_PER_VOXEL = 250;
 
-/** Refuse, before allocating, a voxel grid whose solve would not fit in memory. */
+/**
+ * Refuse, before allocating, a voxel grid whose solve would not fit in memory. An image's
+ * shape comes from its file: `buildMorphology` checks it from the header (checkVoxelMemory).
+ */
 export function checkMorphologyMemory(m: MorphologySettings, workers = 1): void {
-  if (isNetworkDesign(m)) return; // a particle network: a few MB
-  const voxels = m.shape[0] * m.shape[1] * m.shape[2];
+  if (isNetworkDesign(m) || m.kind === "image") return; // a particle network: a few MB
+  checkVoxelMemory(m.shape, "morphology.shape", workers);
+}
+
+/** Refuse a grid of `shape` whose solve would need more than 80 % of the memory (per worker). */
+export function checkVoxelMemory(shape: readonly [number, number, number], field: string, workers = 1): void {
+  const voxels = shape[0] * shape[1] * shape[2];
   const need = voxels * NETWORK_BYTES_PER_VOXEL;
   const have = (0.8 * totalmem()) / workers;
   if (need > have) {
     throw new ResourceError(
-      `morphology.shape: [${m.shape.join(", ")}] is ${voxels.toExponential(2)} voxels, about ${(need / 2 ** 30).toFixed(1)} GiB to solve; ` +
+      `${field}: [${shape.join(", ")}] is ${voxels.toExponential(2)} voxels, about ${(need / 2 ** 30).toFixed(1)} GiB to solve; ` +
         `this machine allows ${(have / 2 ** 30).toFixed(1)} GiB${workers > 1 ? ` per worker (${workers} workers)` : ""}`,
     );
   }
+}
+
+type ImageSettings = Extract<VoxelMorphologySettings, { kind: "image" }>;
+
+/** Voxel edges [x, y, z] of the grid the solver sees, nm (an image's turned to its transport axis). */
+export function voxelEdgesNm(m: VoxelMorphologySettings): number | [number, number, number] {
+  if (m.kind !== "image") return m.voxelNm;
+  return typeof m.voxelNm === "number" ? m.voxelNm : turnEdges(m.voxelNm, m.axis);
+}
+
+/**
+ * A label image as the solver's grid: header checks, crop, labels -> phases (phase i of the
+ * table is grid label i), the transport axis turned to x. Every check runs before the
+ * grid is allocated (structure/voxel/image.ts).
+ */
+export function buildImage(m: ImageSettings, baseDir: string): BuiltMorphology {
+  const header = readImageHeader(resolve(baseDir, m.file));
+  const crop = checkCrop(header.shape, m.crop, "morphology.crop");
+  checkVoxelMemory([crop.to[0] - crop.from[0], crop.to[1] - crop.from[1], crop.to[2] - crop.from[2]], `morphology.file (${header.shape.join(" x ")} voxels${m.crop !== undefined ? ", cropped" : ""})`);
+  const phaseOfLabel = new Map<number, number>();
+  m.phases.forEach((p, i) => {
+    for (const l of typeof p.label === "number" ? [p.label] : p.label) phaseOfLabel.set(l, i);
+  });
+  const { grid } = readImageVolume(header, { phaseOfLabel, crop, cropField: "morphology.crop" });
+  return { grid: turnToAxis(grid, m.axis), phases: m.phases.map((p, i) => ({ ...p, label: i })) };
 }
 
 /** Build realisation `realization` of the scenario's voxel morphology. */
@@ -96,6 +131,8 @@ export function buildMorphology(m: VoxelMorphologySettings, stream: RandomStream
       const grid = readRawVoxels(resolve(baseDir, m.file), m.shape);
       return { grid, phases: m.phases };
     }
+    case "image":
+      return buildImage(m, baseDir);
     case "pellet": {
       const g = pellet(strip(generatorOptions(m)), stream);
       return { grid: g.grid, phases: designPhases(m, g.phases), stats: g.stats };
@@ -139,7 +176,7 @@ export function arrhenius(valueAtRef: number, activationEnergyEV: number | undef
   return valueAtRef * Math.exp(((sign * activationEnergyEV) / BOLTZMANN_EV_PER_K) * (1 / tRef - 1 / temperatureK));
 }
 
-function element(e: VoxelMorphologySettings["grainBoundary"], temperatureK: number): AreaElement | undefined {
+function element(e: Exclude<VoxelMorphologySettings, ImageSettings>["grainBoundary"], temperatureK: number): AreaElement | undefined {
   if (e === undefined) return undefined;
   // a resistance grows on cooling: R(T) = R_ref exp(+Ea/kB (1/T - 1/T_ref))
   const r = arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1);
@@ -172,13 +209,14 @@ export function networkOptions(
     else if (carrier === "anion") sigma *= 1 - share;
     return { label: p.label, name: p.name, conductivitySPerCm: sigma, ...(p.relativePermittivity !== undefined ? { relativePermittivity: p.relativePermittivity } : {}) };
   });
-  const gb = element(m.grainBoundary, temperatureK);
+  const gb = element("grainBoundary" in m ? m.grainBoundary : undefined, temperatureK);
   const iface = element(m.electrodes?.interface, temperatureK);
   const electrodes: ElectrodeModel =
     m.electrodes?.kind === "voxel-layers" ? { kind: "voxel-layers" } : { kind: "planes", ...(iface !== undefined ? { interface: iface } : {}) };
   return {
     phases: net,
-    voxelNm: m.voxelNm,
+    voxelNm: voxelEdgesNm(m),
+    ...(m.kind === "image" ? { sides: m.sides } : {}),
     ...(gb !== undefined ? { grainBoundary: gb } : {}),
     electrodes,
     tolerance: m.tolerance,
@@ -192,7 +230,8 @@ export interface CurrentSlice {
   readonly values: Float32Array;
   readonly nx: number;
   readonly ny: number;
-  readonly voxelNm: number;
+  /** Voxel edge, nm, for the plot's scale (absent for anisotropic voxels: the plot counts voxels). */
+  readonly voxelNm?: number;
 }
 
 export function currentSlice(m: VoxelMorphologySettings, seed: number, baseDir: string, temperatureK: number, mofSPerCm: number | undefined): CurrentSlice {
@@ -200,22 +239,25 @@ export function currentSlice(m: VoxelMorphologySettings, seed: number, baseDir: 
   const result = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mofSPerCm), currentDensity: true });
   const [nx, ny, nz] = built.grid.shape;
   const values = result.currentDensityACm2 === undefined ? new Float32Array(nx * ny) : fieldSlice(result.currentDensityACm2, built.grid.shape, "z", Math.floor(nz / 2)).values;
-  return { temperatureK, values, nx, ny, voxelNm: m.voxelNm };
+  const edges = voxelEdgesNm(m);
+  return { temperatureK, values, nx, ny, ...(typeof edges === "number" ? { voxelNm: edges } : {}) };
 }
 
 /** The same realisation on voxels twice as large (half the voxels along each side), for a refinement estimate. */
 /** Most voxels a refinement estimate builds (voxels half as large: 8 times as many). */
 export const REFINED_MAX_VOXELS = 4_194_304;
 
-/** The design on voxels half as large (twice as many per side), or null for a raw file or beyond REFINED_MAX_VOXELS. */
+/** The design on voxels half as large (twice as many per side), or null for a raw file, an image or beyond REFINED_MAX_VOXELS. */
 export function refinedTwin(m: VoxelMorphologySettings): VoxelMorphologySettings | null {
+  if (m.kind === "raw" || m.kind === "image") return null;
   const shape = m.shape.map((n) => 2 * n) as [number, number, number];
-  if (m.kind === "raw" || shape[0] * shape[1] * shape[2] > REFINED_MAX_VOXELS) return null;
+  if (shape[0] * shape[1] * shape[2] > REFINED_MAX_VOXELS) return null;
   return { ...m, shape, voxelNm: m.voxelNm / 2 };
 }
 
 export function coarsened(m: VoxelMorphologySettings): VoxelMorphologySettings | null {
+  if (m.kind === "raw" || m.kind === "image") return null;
   const shape = m.shape.map((n) => Math.floor(n / 2)) as [number, number, number];
-  if (m.kind === "raw" || shape.some((n) => n < 4)) return null;
+  if (shape.some((n) => n < 4)) return null;
   return { ...m, shape, voxelNm: 2 * m.voxelNm };
 }

@@ -368,7 +368,7 @@ function runNetworks(
 ): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: { contactArea: number; mofVolume: number } | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
-  const R = m.realizations;
+  const R = m.kind === "image" ? 1 : m.realizations;
   const r0 = options.firstRealization ?? 0;
   const estimates = options.errorEstimates ?? true;
   const takesKmc = m.phases.some((p) => p.conductivitySPerCm === undefined);
@@ -469,7 +469,7 @@ function runNetworks(
       temperatureK,
       conductivitySPerCm: sig.mean,
       // one realisation of a random microstructure says nothing about its scatter: no error claimed
-      conductivityStdErr: R > 1 || m.kind === "raw" ? Math.hypot(realizationErr, kErr) : null,
+      conductivityStdErr: R > 1 || m.kind === "raw" || m.kind === "image" ? Math.hypot(realizationErr, kErr) : null,
       discretisationRelativeError: discretisation[ti]!,
       tortuosityFactor: estimate(rs.map((x) => x.tau)).mean,
       percolates: rs.every((x) => x.percolates),

@@ -215,6 +215,9 @@ export const particlesAmongFibresSchema = z.strictObject({
   phases: z.tuple([z.strictObject({ ...phaseProps, name: z.literal("mof") })]),
 });
 
+/** A label of a 16-bit (or 8-bit) image. */
+const imageLabel = z.number().int().min(0).max(65535);
+
 export const morphologySchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("pellet"),
@@ -266,6 +269,31 @@ export const morphologySchema = z.discriminatedUnion("kind", [
     /** Path of a uint8 voxel file, x fastest, relative to the scenario file. */
     file: z.string().min(1),
     phases: z.array(z.strictObject({ ...phaseProps, label: z.number().int().min(0).max(255) })).min(1).max(256),
+  }),
+  /**
+   * A user's label image (structure/voxel/image.ts): a multi-page TIFF or a folder of TIFF
+   * slices, 8- or 16-bit labels, each label given a phase; the transport axis is turned to
+   * the solver's x (grid.ts, `turnToAxis`). Image axes: x = column, y = row, z = page.
+   */
+  z.strictObject({
+    kind: z.literal("image"),
+    /** Multi-page TIFF file, or folder of numbered single-page TIFF slices, relative to the scenario file. */
+    file: z.string().min(1),
+    /** Voxel edge, nm: one number, or [x, y, z] along the image's axes (anisotropic voxels: DC only). */
+    voxelNm: positive.or(z.tuple([positive, positive, positive])),
+    /** Sub-box to keep, voxel indices along the image axes, half-open: from <= i < to. */
+    crop: z.strictObject({ from: z.tuple([nonNegInt, nonNegInt, nonNegInt]), to: z.tuple([posInt, posInt, posInt]) }).optional(),
+    /** Image axis the current flows along. */
+    axis: z.enum(["x", "y", "z"]).default("x"),
+    /** The four faces parallel to the current: insulating, or periodic (DC only). */
+    sides: z.enum(["no-flux", "periodic"]).default("no-flux"),
+    electrodes: morphologyCommon.electrodes,
+    tolerance: morphologyCommon.tolerance,
+    /** Every label in the (cropped) image needs a phase: one label or several per phase. */
+    phases: z
+      .array(z.strictObject({ ...phaseProps, label: z.union([imageLabel, z.array(imageLabel).min(1)]) }))
+      .min(1)
+      .max(256),
   }),
   pressedPowderSchema,
   particlesInGelSchema,
@@ -356,6 +384,27 @@ export const scenarioSchema = z
     if (s.morphology !== undefined && isNetworkDesign(s.morphology) && (s.morphology.electrodes?.interface?.capacitanceFPerCm2 ?? 0) > 0 && s.cell === undefined) {
       ctx.addIssue({ code: "custom", path: ["morphology", "electrodes"], message: "an interface capacitance only enters the cell's spectra; add a cell block" });
     }
+    if (s.morphology?.kind === "image") {
+      const m = s.morphology;
+      const seen = new Map<number, number>();
+      m.phases.forEach((ph, i) => {
+        for (const l of typeof ph.label === "number" ? [ph.label] : ph.label) {
+          if (seen.has(l)) ctx.addIssue({ code: "custom", path: ["morphology", "phases", i, "label"], message: `label ${l} is already given to phases.${seen.get(l)}` });
+          seen.set(l, i);
+        }
+      });
+      if (m.crop !== undefined) {
+        m.crop.from.forEach((a, d) => {
+          if (a >= m.crop!.to[d]!) ctx.addIssue({ code: "custom", path: ["morphology", "crop", "to", d], message: `must be above from[${d}] = ${a} (the crop is half-open: from <= i < to)` });
+        });
+      }
+      if (s.cell !== undefined && typeof m.voxelNm !== "number" && !(m.voxelNm[0] === m.voxelNm[1] && m.voxelNm[1] === m.voxelNm[2])) {
+        ctx.addIssue({ code: "custom", path: ["morphology", "voxelNm"], message: "the cell's impedance solves take cubic voxels (one number); anisotropic voxels are DC only" });
+      }
+      if (s.cell !== undefined && m.sides === "periodic") {
+        ctx.addIssue({ code: "custom", path: ["morphology", "sides"], message: "the cell's impedance solves take no-flux sides; periodic sides are DC only" });
+      }
+    }
     if (s.morphology?.kind === "random-voxels") {
       const total = s.morphology.phases.reduce((a, ph) => a + ph.fraction, 0);
       if (Math.abs(total - 1) > 1e-9) ctx.addIssue({ code: "custom", path: ["morphology", "phases"], message: `fractions sum to ${total}; they must sum to 1` });
@@ -392,6 +441,8 @@ export type MorphologySettings = z.output<typeof morphologySchema>;
 /** The particle-network designs (design/): no voxel grid. */
 export type NetworkDesignSettings = Extract<MorphologySettings, { kind: "pressed-powder" | "particles-in-gel" | "particles-among-fibres" }>;
 export type VoxelMorphologySettings = Exclude<MorphologySettings, NetworkDesignSettings>;
+/** The voxel morphologies whose shape the scenario gives (all but a user's image, whose file gives it). */
+export type ShapedVoxelSettings = Exclude<VoxelMorphologySettings, { kind: "image" }>;
 export type ParticlesInGelSettings = z.output<typeof particlesInGelSchema>;
 /** A particle-network design (no voxel grid)? */
 export function isNetworkDesign(m: MorphologySettings): m is NetworkDesignSettings {

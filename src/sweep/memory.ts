@@ -36,7 +36,8 @@ export function estimateJobMemory(scenario: Scenario): JobMemory {
   let ions = 0;
   for (const sp of scenario.species ?? []) ions += sp.count ?? (sp.occupancy !== undefined ? Math.ceil(sp.occupancy * sites) : sites);
   const m = scenario.morphology;
-  const shape = m === undefined || isNetworkDesign(m) ? undefined : m.shape;
+  // an image's shape is in its file: the run checks it from the header (pipeline/morphology.ts)
+  const shape = m === undefined || isNetworkDesign(m) || m.kind === "image" ? undefined : m.shape;
   const voxels = shape === undefined ? 0 : shape[0] * shape[1] * shape[2];
   return { sites, ions, voxels, bytes: WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION + voxels * NETWORK_BYTES_PER_VOXEL };
 }
@@ -63,7 +64,7 @@ export function checkSweepMemory(jobs: readonly { readonly job: number; readonly
     const s = jobs.find((j) => j.job === worst.job)!.scenario;
     const parts: string[] = [];
     if (s.lattice !== undefined) parts.push(`${s.lattice.kind} ${s.lattice.cells.join("x")} cells: ${worst.m.sites} sites, ${worst.m.ions} ions`);
-    const voxels = s.morphology !== undefined && !isNetworkDesign(s.morphology) ? s.morphology : undefined;
+    const voxels = s.morphology !== undefined && !isNetworkDesign(s.morphology) && s.morphology.kind !== "image" ? s.morphology : undefined;
     if (voxels !== undefined) parts.push(`morphology ${voxels.shape.join("x")}: ${worst.m.voxels} voxels`);
     const fields = [...(s.lattice !== undefined ? ["lattice.cells"] : []), ...(voxels !== undefined ? ["morphology.shape"] : [])].join(" or ");
     throw new ResourceError(

@@ -18,14 +18,14 @@ import { coatedFibres, grownOnFibres } from "../../src/structure/morphology/inde
 import type { VoxelGrid } from "../../src/structure/voxel/grid.js";
 import { solveNetwork } from "../../src/transport/network/solve.js";
 import { runScenario } from "../../src/pipeline/runScenario.js";
-import type { VoxelMorphologySettings } from "../../src/scenario/schema.js";
+import type { ShapedVoxelSettings, VoxelMorphologySettings } from "../../src/scenario/schema.js";
 
 describe("interconnected design: grid refinement", () => {
   const { scenario } = loadScenario("scenarios/paper/interconnected.json");
   const shipped = scenario.morphology as VoxelMorphologySettings;
   // sigma_MOF 1e-3 S/cm: the boundary resistance of the scenario then weighs as it does at room temperature
   const gof = shipped as Extract<VoxelMorphologySettings, { kind: "grown-on-fibres" }>;
-  const m = { ...shipped, shape: [60, 60, 60] as [number, number, number], realizations: 1 } as VoxelMorphologySettings;
+  const m = { ...shipped, shape: [60, 60, 60] as [number, number, number], realizations: 1 } as ShapedVoxelSettings;
   const solve = (built: { grid: VoxelGrid; phases: BuiltMorphology["phases"] }, mm: VoxelMorphologySettings): number =>
     solveNetwork(built.grid, { ...networkOptions(mm, built.phases, 298.15, 1e-3), currentDensity: false, phaseConnectivity: false }).conductivitySPerCm;
   /** sigma_eff at the shipped voxel and at half of it, same geometry. */
@@ -54,7 +54,7 @@ describe("bare BC design: grid refinement", () => {
   // coarsening). Same criterion as above; the box 0.8 um (shipped 1.6 um) to keep it short.
   const loaded = loadScenario("scenarios/paper/bc.json");
   const shipped = loaded.scenario.morphology as Extract<VoxelMorphologySettings, { kind: "grown-on-fibres" }>;
-  const m = { ...shipped, shape: [32, 32, 32] as [number, number, number], realizations: 2 } as VoxelMorphologySettings;
+  const m = { ...shipped, shape: [32, 32, 32] as [number, number, number], realizations: 2 } as ShapedVoxelSettings;
   const buildFrom = (g: { grid: VoxelGrid; phases: readonly { label: number; name: string }[] }) => ({
     grid: g.grid,
     phases: g.phases.map((p) => ({ ...shipped.phases.find((q) => q.name === p.name)!, label: p.label })),

@@ -34,8 +34,12 @@ function union(parent: Int32Array, a: number, b: number): void {
   else if (rb < ra) parent[ra] = rb;
 }
 
-/** Label the face-connected components of the voxels with mask[i] != 0. */
-export function connectedComponents(shape: Shape3, mask: Uint8Array): Components {
+/**
+ * Label the face-connected components of the voxels with mask[i] != 0. `wrap[d]` makes axis
+ * d periodic: the last layer along d is also a face neighbour of the first (a side of one
+ * voxel wraps onto itself and adds nothing).
+ */
+export function connectedComponents(shape: Shape3, mask: Uint8Array, wrap: readonly [boolean, boolean, boolean] = [false, false, false]): Components {
   const n = voxelCount(shape);
   if (mask.length !== n) throw new InputError(`component mask has ${mask.length} entries; shape needs ${n}`);
   const [nx, ny, nz] = shape;
@@ -53,6 +57,11 @@ export function connectedComponents(shape: Shape3, mask: Uint8Array): Components
         if (x > 0 && mask[i - 1] !== 0) union(parent, i, i - 1);
         if (y > 0 && mask[i - sy] !== 0) union(parent, i, i - sy);
         if (z > 0 && mask[i - sz] !== 0) union(parent, i, i - sz);
+        // periodic axes: the last layer meets the first (union keeps the smaller root, so
+        // the labelling pass below stays valid)
+        if (wrap[0] && x === nx - 1 && nx > 1 && mask[i - x] !== 0) union(parent, i, i - x);
+        if (wrap[1] && y === ny - 1 && ny > 1 && mask[i - y * sy] !== 0) union(parent, i, i - y * sy);
+        if (wrap[2] && z === nz - 1 && nz > 1 && mask[i - z * sz] !== 0) union(parent, i, i - z * sz);
       }
     }
   }

@@ -57,3 +57,36 @@ export function phaseCounts(grid: VoxelGrid): Float64Array {
   for (let i = 0; i < p.length; i++) counts[p[i]]++;
   return counts;
 }
+
+/** An axis of the grid by name. */
+export type Axis = "x" | "y" | "z";
+
+/**
+ * The grid turned so that `axis` becomes x (the solver's current direction), by a cyclic
+ * permutation of the axes (a rotation, so handedness is kept): "x" returns the grid itself,
+ * "y" maps (x, y, z) -> (y, z, x), "z" maps (x, y, z) -> (z, x, y). `turnEdges` turns
+ * per-axis values (voxel edges) the same way.
+ */
+export function turnToAxis(grid: VoxelGrid, axis: Axis): VoxelGrid {
+  if (axis === "x") return grid;
+  const [nx, ny, nz] = grid.shape;
+  const shape: Shape3 = axis === "y" ? [ny, nz, nx] : [nz, nx, ny];
+  const [mx, my] = shape;
+  const phase = new Uint8Array(grid.phase.length), grain = new Int32Array(grid.grain.length);
+  for (let z = 0, i = 0; z < nz; z++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++, i++) {
+        const j = axis === "y" ? y + mx * (z + my * x) : z + mx * (x + my * y);
+        phase[j] = grid.phase[i]!;
+        grain[j] = grid.grain[i]!;
+      }
+    }
+  }
+  return { shape, phase, grain };
+}
+
+/** Per-axis values [x, y, z] in the order of `turnToAxis(grid, axis)`'s axes. */
+export function turnEdges<T>(values: readonly [T, T, T], axis: Axis): [T, T, T] {
+  const [a, b, c] = values;
+  return axis === "x" ? [a, b, c] : axis === "y" ? [b, c, a] : [c, a, b];
+}

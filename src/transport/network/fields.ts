@@ -50,18 +50,30 @@ export function potentialField(
 
 /**
  * |J| at each voxel centre, A/cm^2: along each axis the mean of the currents through the
- * voxel's two faces, divided by the face area h^2. Face currents are g (phi_a - phi_b) on
- * bonds and g_shunt (V - phi) / g_shunt phi at the electrodes; outer faces are insulating.
- * An electrode layer voxel (voxel-layer electrodes) carries the current of its one bond
- * along x (the same through both of its x faces, by conservation) and none across.
+ * voxel's two faces, divided by that face's area (h^2 for cubic voxels; h_y h_z, h_z h_x,
+ * h_x h_y otherwise). Face currents are g (phi_a - phi_b) on bonds and g_shunt (V - phi) /
+ * g_shunt phi at the electrodes; outer side faces are insulating, or with periodic sides
+ * carry the wrap bonds' currents (`wrap`, periodic.ts). An electrode layer voxel
+ * (voxel-layer electrodes) carries the current of its one bond along x (the same through
+ * both of its x faces, by conservation) and none across.
  */
-export function currentDensityField(shape: Shape3, topo: NetworkTopology, s: Stencil7, phi: Float64Array, voltage: number, hCm: number): Float32Array {
+export function currentDensityField(
+  shape: Shape3,
+  topo: NetworkTopology,
+  s: Stencil7,
+  phi: Float64Array,
+  voltage: number,
+  faceAreaCm2: readonly [number, number, number],
+  wrap?: { readonly jy: ReadonlyMap<number, number>; readonly jz: ReadonlyMap<number, number> },
+): Float32Array {
   const [nx, ny, nz] = shape;
   const nb = s.nx;
   const out = new Float32Array(nx * ny * nz);
   const { cx, cy, cz, shuntLow, shuntHigh, pad } = s;
   const oy = nb, oz = nb * ny;
-  const half = 0.5 / (hCm * hCm);
+  const cubic = faceAreaCm2[0] === faceAreaCm2[1] && faceAreaCm2[1] === faceAreaCm2[2];
+  const half = 0.5 / faceAreaCm2[0];
+  const hx = 0.5 / faceAreaCm2[0], hy = 0.5 / faceAreaCm2[1], hz = 0.5 / faceAreaCm2[2];
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       const k = y + ny * z;
@@ -71,14 +83,18 @@ export function currentDensityField(shape: Shape3, topo: NetworkTopology, s: Ste
         const f = phi[p]!;
         const left = bx > 0 ? cx[p - 1]! * (phi[p - 1]! - f) : shuntLow[k]! * (voltage - f);
         const right = bx < nb - 1 ? cx[p]! * (f - phi[p + 1]!) : shuntHigh[k]! * f;
-        const jy = cy[p - oy]! * (phi[p - oy]! - f) + cy[p]! * (f - phi[p + oy]!);
-        const jz = cz[p - oz]! * (phi[p - oz]! - f) + cz[p]! * (f - phi[p + oz]!);
+        let jy = cy[p - oy]! * (phi[p - oy]! - f) + cy[p]! * (f - phi[p + oy]!);
+        let jz = cz[p - oz]! * (phi[p - oz]! - f) + cz[p]! * (f - phi[p + oz]!);
+        if (wrap !== undefined) {
+          jy += wrap.jy.get(p) ?? 0;
+          jz += wrap.jz.get(p) ?? 0;
+        }
         const jx = left + right;
-        out[v0 + bx] = half * Math.sqrt(jx * jx + jy * jy + jz * jz);
+        out[v0 + bx] = cubic ? half * Math.sqrt(jx * jx + jy * jy + jz * jz) : Math.hypot(hx * jx, hy * jy, hz * jz);
       }
       if (topo.x0 === 1) {
-        out[nx * k] = (Math.abs(shuntLow[k]! * (voltage - phi[c0]!)) * 2 * half);
-        out[nx * k + nx - 1] = Math.abs(shuntHigh[k]! * phi[c0 + nb - 1]!) * 2 * half;
+        out[nx * k] = (Math.abs(shuntLow[k]! * (voltage - phi[c0]!)) * 2 * hx);
+        out[nx * k + nx - 1] = Math.abs(shuntHigh[k]! * phi[c0 + nb - 1]!) * 2 * hx;
       }
     }
   }

@@ -186,6 +186,8 @@ export function assembleAdmittance(grid: VoxelGrid, r: ResolvedNetwork, topo: Ne
 export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequenciesHz: readonly number[]): ImpedanceResult {
   const t0 = performance.now();
   const r = resolveNetwork(grid, options);
+  if (!r.cubic) throw new InputError(`voxelNm: got ${JSON.stringify(options.voxelNm)}; impedance (AC) solves take cubic voxels (one number): anisotropic voxels are DC only`);
+  if (r.periodic) throw new InputError(`sides: got "periodic"; impedance (AC) solves take no-flux sides: periodic sides are DC only`);
   frequenciesHz.forEach((f, k) => {
     if (!(f > 0 && Number.isFinite(f))) throw new InputError(`frequenciesHz.${k}: got ${f}; must be finite and > 0`);
   });

@@ -3,22 +3,30 @@
  *
  * Conventions (all solves; units in names, SI-like electrochemistry units inside:
  * conductivity S/cm, lengths cm, conductance S, resistance ohm, capacitance F):
- * - Voxel edge h = voxelNm 1e-7 cm; a voxel is a node at its centre.
- * - Bond between face neighbours a, b: two half-voxels in series,
- *     1/g = 1/(2 s_a h) + 1/(2 s_b h)   (g = h 2 s_a s_b / (s_a + s_b), the harmonic mean),
- *   plus R_gb / h^2 in series when the voxels are of one phase but different grains (R_gb the
- *   area-specific grain-boundary resistance, ohm cm^2). AC: s -> s + i w eps0 eps_r and
- *   the grain boundary is R_gb || C_gb: Z_gb = 1 / (h^2 (1/R_gb + i w C_gb)).
+ * - Voxel edge h = voxelNm 1e-7 cm (one number), or edges h_x, h_y, h_z (voxelNm [x, y, z],
+ *   anisotropic voxels, DC only); a voxel is a node at its centre.
+ * - Bond between face neighbours a, b along axis d: two half-voxels in series through the
+ *   face of area A_d (A_x = h_y h_z, ...),
+ *     1/g = h_d/(2 s_a A_d) + h_d/(2 s_b A_d)   (g = (A_d/h_d) 2 s_a s_b / (s_a + s_b)),
+ *   plus R_gb / A_d in series when the voxels are of one phase but different grains (R_gb the
+ *   area-specific grain-boundary resistance, ohm cm^2). Cubic voxels: A_d/h_d = h, A_d = h^2.
+ *   AC: s -> s + i w eps0 eps_r and the grain boundary is R_gb || C_gb:
+ *   Z_gb = 1 / (h^2 (1/R_gb + i w C_gb)).
  * - Current flows along x. Electrodes (`electrodes.kind`):
  *   "planes" (default, the physical cell): equipotential planes on the outer faces of the
  *     x = 0 and x = nx-1 voxel layers, at V and 0. A boundary voxel connects to its plane
  *     through its half-voxel and the interface element in series:
  *       1/g = 1/(2 s h) + R_int / h^2     (AC: R_int || C_int, like the grain boundary).
- *     Sample length L = nx h.
+ *     Sample length L = nx h_x.
  *   "voxel-layers" (the benchmark, exactly as ../shared/bench-ref/network_ref.py): the x = 0
  *     and x = nx-1 voxel layers are themselves the electrodes (Dirichlet nodes at V and 0;
- *     their conductivities enter the bonds to their neighbours). L = (nx - 1) h.
- *   Cross-section A = ny nz h^2; effective conductivity sigma = I L / (V A).
+ *     their conductivities enter the bonds to their neighbours). L = (nx - 1) h_x.
+ *   Cross-section A = ny nz h_y h_z; effective conductivity sigma = I L / (V A).
+ * - Side faces (y and z), `sides`: "no-flux" (default, insulating) or "periodic" (DC only):
+ *   the y = ny-1 layer is bonded to the y = 0 layer across the boundary like any face
+ *   neighbours (likewise z), so the sample is one period of an infinite slab; clusters
+ *   connect across the wrap too. Needs ny, nz >= 2 along a wrapped axis to matter (a side of
+ *   1 voxel wraps onto itself and carries no side current).
  * - Only clusters of conducting voxels that touch both electrodes carry current; all other
  *   voxels are removed before the solve (so the system is SPD and a non-percolating
  *   sample gives sigma = 0 without a solve).
@@ -53,8 +61,10 @@ export type ElectrodeModel =
 export interface NetworkOptions {
   /** One entry per voxel label present in the grid. */
   readonly phases: readonly NetworkPhase[];
-  /** Voxel edge, nm. */
-  readonly voxelNm: number;
+  /** Voxel edge, nm: one number (cubic voxels) or [x, y, z] (anisotropic voxels; DC solves only). */
+  readonly voxelNm: number | readonly [number, number, number];
+  /** Boundary condition on the four side faces (y and z): "no-flux" (default) or "periodic" (DC solves only). */
+  readonly sides?: "no-flux" | "periodic";
   /** Element in series with every bond between voxels of different grains (default none). */
   readonly grainBoundary?: AreaElement;
   /** Default { kind: "planes" } with ideal contacts. */
@@ -79,7 +89,18 @@ export interface NetworkOptions {
 
 /** Checked options with defaults filled in and per-label lookup tables. */
 export interface ResolvedNetwork {
+  /** Voxel edge along x, cm (the only one for cubic voxels). */
   readonly hCm: number;
+  /** Voxel edges along x, y, z, cm. */
+  readonly edgesCm: readonly [number, number, number];
+  /** Face area over edge, A_d / h_d, along x, y, z, cm: a bond's conductance is this times the harmonic-mean conductivity. */
+  readonly bondLengthCm: readonly [number, number, number];
+  /** Face areas normal to x, y, z, cm^2 (h_y h_z, h_z h_x, h_x h_y). */
+  readonly faceAreaCm2: readonly [number, number, number];
+  /** All three edges equal. */
+  readonly cubic: boolean;
+  /** Periodic side faces (y and z). */
+  readonly periodic: boolean;
   /** Conductivity by label (0 for labels without voxels). */
   readonly sigma: Float64Array;
   /** Relative permittivity by label. */
@@ -111,8 +132,19 @@ function checkElement(field: string, e: AreaElement | undefined): [number, numbe
 
 /** Check options against the grid; fill defaults. */
 export function resolveNetwork(grid: VoxelGrid, options: NetworkOptions): ResolvedNetwork {
-  const h = options.voxelNm * 1e-7;
-  if (!(options.voxelNm > 0 && Number.isFinite(options.voxelNm))) throw new InputError(`voxelNm: got ${options.voxelNm}; must be finite and > 0`);
+  const nm = typeof options.voxelNm === "number" ? [options.voxelNm, options.voxelNm, options.voxelNm] : options.voxelNm;
+  if (nm.length !== 3 || !nm.every((v) => v > 0 && Number.isFinite(v))) {
+    throw new InputError(`voxelNm: got ${JSON.stringify(options.voxelNm)}; must be a finite number > 0 or three of them [x, y, z]`);
+  }
+  const cubic = nm[0] === nm[1] && nm[1] === nm[2];
+  const h = nm[0]! * 1e-7;
+  const edgesCm: [number, number, number] = [h, nm[1]! * 1e-7, nm[2]! * 1e-7];
+  const [hx, hy, hz] = edgesCm;
+  // cubic voxels: exactly h and h^2, as before anisotropy existed (bitwise the same bonds)
+  const faceAreaCm2: [number, number, number] = cubic ? [h * h, h * h, h * h] : [hy * hz, hz * hx, hx * hy];
+  const bondLengthCm: [number, number, number] = cubic ? [h, h, h] : [faceAreaCm2[0] / hx, faceAreaCm2[1] / hy, faceAreaCm2[2] / hz];
+  const sides = options.sides ?? "no-flux";
+  if (sides !== "no-flux" && sides !== "periodic") throw new InputError(`sides: got ${JSON.stringify(sides)}; valid: no-flux, periodic`);
   const sigma = new Float64Array(256), epsr = new Float64Array(256);
   const given = new Uint8Array(256);
   const names: string[] = new Array<string>(256).fill("");
@@ -154,5 +186,5 @@ export function resolveNetwork(grid: VoxelGrid, options: NetworkOptions): Resolv
   if (!(tolerance > 0 && tolerance < 1)) throw new InputError(`tolerance: got ${tolerance}; must be in (0, 1)`);
   const maxIterations = options.maxIterations ?? 2000;
   if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) throw new InputError(`maxIterations: got ${maxIterations}; must be an integer >= 1`);
-  return { hCm: h, sigma, epsr, counts, labels, names, gbR, gbC, layers, intR, intC, voltage, tolerance, maxIterations };
+  return { hCm: h, edgesCm, bondLengthCm, faceAreaCm2, cubic, periodic: sides === "periodic", sigma, epsr, counts, labels, names, gbR, gbC, layers, intR, intC, voltage, tolerance, maxIterations };
 }

@@ -8,12 +8,13 @@ import { InputError } from "../../core/errors.js";
 import { arenaVectorOps, createArena } from "../../linalg/arena.js";
 import { conjugateGradient } from "../../linalg/cg.js";
 import { AggregationMultigrid } from "../../linalg/multigrid.js";
-import { stencilArenaBytes, stencilLength, stencilOperator } from "../../linalg/stencil.js";
+import { stencilArenaBytes, stencilLength, stencilOperator, updateDiagonal } from "../../linalg/stencil.js";
 import { connectedComponents, spanningMask } from "../../structure/voxel/components.js";
 import type { Shape3, VoxelGrid } from "../../structure/voxel/grid.js";
 import { assembleConductance, dcRightHandSide } from "./assemble.js";
 import { currentDensityField, electrodeCurrents, potentialField } from "./fields.js";
 import { resolveNetwork, type NetworkOptions, type ResolvedNetwork } from "./options.js";
+import { assembleWrapBonds, boxSelf, groundWrapCells, periodicOperator, wrapFaceCurrents } from "./periodic.js";
 import { networkTopology } from "./topology.js";
 
 export interface PhaseSummary {
@@ -22,8 +23,9 @@ export interface PhaseSummary {
   readonly conductivitySPerCm: number;
   readonly volumeFraction: number;
   /**
-   * Fraction of this phase's voxels in clusters of this phase alone (face-connected)
-   * that touch both x faces of the grid (absent when phaseConnectivity is off).
+   * Fraction of this phase's voxels in clusters of this phase alone (face-connected, across
+   * the side faces too when they are periodic) that touch both x faces of the grid (absent
+   * when phaseConnectivity is off).
    */
   readonly spanningFraction?: number;
   /** Whether this phase alone spans from x = 0 to x = nx-1 (absent when phaseConnectivity is off). */
@@ -82,7 +84,7 @@ export function phaseSummaries(grid: VoxelGrid, r: ResolvedNetwork, connectivity
     if (!connectivity) return summary;
     const mask = new Uint8Array(n);
     for (let i = 0; i < n; i++) mask[i] = grid.phase[i] === label ? 1 : 0;
-    const span = spanningMask(grid.shape, connectedComponents(grid.shape, mask), 0);
+    const span = spanningMask(grid.shape, connectedComponents(grid.shape, mask, [false, r.periodic, r.periodic]), 0);
     let k = 0;
     for (let i = 0; i < n; i++) k += span[i]!;
     return { ...summary, spanningFraction: k / r.counts[label]!, percolates: k > 0 };
@@ -106,15 +108,15 @@ const now = (): number => Number(process.hrtime.bigint()) * 1e-9;
 export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkResult {
   const r = resolveNetwork(grid, options);
   const [nx, ny, nz] = grid.shape;
-  const h = r.hCm;
-  const lengthCm = (r.layers ? nx - 1 : nx) * h;
-  const areaCm2 = ny * nz * h * h;
+  const [hx, hy, hz] = r.edgesCm;
+  const lengthCm = (r.layers ? nx - 1 : nx) * hx;
+  const areaCm2 = ny * nz * hy * hz;
   const tauLabel = tortuosityLabel(r, options.tortuosityPhaseLabel);
   const phases = phaseSummaries(grid, r, options.phaseConnectivity ?? true);
   const t0 = now();
   const conducts = new Uint8Array(256);
   for (let l = 0; l < 256; l++) conducts[l] = r.sigma[l]! > 0 ? 1 : 0;
-  const topo = networkTopology(grid, conducts, r.layers, Number.isFinite(r.intR));
+  const topo = networkTopology(grid, conducts, r.layers, Number.isFinite(r.intR), r.periodic);
   const layerConducts = (v: number): boolean => conducts[grid.phase[v]!] === 1;
   const base = {
     shape: grid.shape,
@@ -142,23 +144,35 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
       stats: { unknowns: 0, multigridLevels: 0, assemblySeconds: now() - t0, setupSeconds: 0, solveSeconds: 0, solverBytes: topo.carrying.byteLength, webAssembly: false },
     };
   }
-  // one arena for the operator, the hierarchy and the 6 Krylov vectors (b, x, r, z, p, q)
+  // one arena for the operator, the hierarchy and the 6 Krylov vectors (b, x, r, z, p, q);
+  // periodic sides add a ground on every level and the operator's own diagonal excess
   const [nb] = topo.box;
   const mgOptions = options.multigrid ?? {};
+  const periodic = r.periodic;
   const arena = createArena(
-    stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mgOptions) + 8 * 6 * stencilLength(nb, ny, nz),
+    stencilArenaBytes(nb, ny, nz, periodic) + AggregationMultigrid.arenaBytes(nb, ny, nz, mgOptions, periodic) + 8 * (periodic ? 7 : 6) * stencilLength(nb, ny, nz),
     { wasm: options.webAssembly ?? true },
   );
-  const A = assembleConductance(grid, r, topo, arena);
+  const A = assembleConductance(grid, r, topo, arena, periodic);
+  const wrap = periodic ? assembleWrapBonds(grid, r, topo) : undefined;
+  let operator = stencilOperator(A);
+  if (wrap !== undefined) {
+    // A becomes the preconditioner's M = A_box + D_W; the operator keeps A_box's own excess
+    const selfA = arena.alloc(A.length);
+    boxSelf(A, wrap, selfA);
+    groundWrapCells(A, wrap);
+    updateDiagonal(A);
+    operator = periodicOperator(A, wrap, selfA);
+  }
   const b = dcRightHandSide(A, r.voltage, arena);
   const t1 = now();
   const mg = new AggregationMultigrid(A, mgOptions, arena);
   const t2 = now();
   const phi = arena.alloc(A.length);
-  const cg = conjugateGradient(stencilOperator(A), b, phi, mg, {
+  const cg = conjugateGradient(operator, b, phi, mg, {
     tolerance: r.tolerance,
     maxIterations: r.maxIterations,
-    name: `network CG + aggregation multigrid (${mg.cycle}-cycle)`,
+    name: `network CG + aggregation multigrid (${mg.cycle}-cycle${periodic ? ", periodic sides" : ""})`,
     vectors: arenaVectorOps(arena),
   });
   const t3 = now();
@@ -178,7 +192,7 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
     solverIterations: cg.iterations,
     relativeResidual: cg.relativeResidual,
     potentialV: potentialField(grid.shape, topo, A, phi, layerConducts, r.voltage),
-    ...(options.currentDensity ?? true ? { currentDensityACm2: currentDensityField(grid.shape, topo, A, phi, r.voltage, h) } : {}),
+    ...(options.currentDensity ?? true ? { currentDensityACm2: currentDensityField(grid.shape, topo, A, phi, r.voltage, r.faceAreaCm2, wrap === undefined ? undefined : wrapFaceCurrents(A, wrap, phi)) } : {}),
     stats: {
       unknowns: topo.carryingCount,
       multigridLevels: mg.depth,

@@ -25,8 +25,9 @@ export interface NetworkTopology {
  * `conducts[label]` = 1 for labels that conduct (in the solve at hand). With voxel-layer
  * electrodes a box cell at x = 1 touches the low electrode when the x = 0 voxel next to it
  * conducts (likewise at the high side); with planes it touches whenever `planeContact`.
+ * `periodicSides`: clusters also connect across the y and z faces (options.ts, `sides`).
  */
-export function networkTopology(grid: VoxelGrid, conducts: Uint8Array, layers: boolean, planeContact: boolean): NetworkTopology {
+export function networkTopology(grid: VoxelGrid, conducts: Uint8Array, layers: boolean, planeContact: boolean, periodicSides = false): NetworkTopology {
   const [nx, ny, nz] = grid.shape;
   const x0 = layers ? 1 : 0;
   const nb = layers ? nx - 2 : nx;
@@ -39,7 +40,7 @@ export function networkTopology(grid: VoxelGrid, conducts: Uint8Array, layers: b
       for (let bx = 0; bx < nb; bx++, c++) mask[c] = conducts[phase[v + bx]!]!;
     }
   }
-  const comp = connectedComponents(box, mask);
+  const comp = connectedComponents(box, mask, [false, periodicSides, periodicSides]);
   const low = new Uint8Array(comp.count), high = new Uint8Array(comp.count);
   const labels = comp.labels;
   for (let z = 0; z < nz; z++) {
