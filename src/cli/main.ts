@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
@@ -18,6 +18,7 @@ import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gel
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
+import { metaForScenario, runMeta, type RunMeta } from "../report/provenance.js";
 import { barPlot, currentMapPlot } from "../report/plots.js";
 import { currentSlice } from "../pipeline/morphology.js";
 import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
@@ -293,7 +294,17 @@ async function run(cmd: ParsedCommand): Promise<number> {
   bar.done();
   if (typeof out === "string") {
     // results are complete before anything is written; each file appears whole (rename)
-    writeFileAtomic(join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
+    const meta = metaForScenario(
+      runMeta({
+        mofhopVersion: version(),
+        argv: process.argv.slice(2),
+        scenarios: [{ file: cmd.args[0]!, name: scenario.name, seed: scenario.seed }],
+        otherFiles: [...dataFilesOf(loaded), ...posteriorFiles(cmd)],
+        ...(samples !== undefined ? { uncertaintySamples: samples } : {}),
+      }),
+      scenario.name,
+    );
+    writeFileAtomic(join(out, "results.json"), resultsJson(results, meta));
     for (const [name, text] of Object.entries(resultTables(results))) writeFileAtomic(join(out, name), text);
     for (const [name, svg] of Object.entries(await runPlots(scenario, results, baseDir))) writeFileAtomic(join(out, name), svg);
   }
@@ -305,6 +316,26 @@ async function run(cmd: ParsedCommand): Promise<number> {
     process.stderr.write(`wrote ${out}/results.json\n`);
   }
   return 0;
+}
+
+/**
+ * results.json: the physical results with the provenance beside them under `meta` (the
+ * results object itself holds nothing that depends on the time or the machine).
+ */
+function resultsJson(results: Results, meta: RunMeta): string {
+  return JSON.stringify({ ...results, meta }, null, 2) + "\n";
+}
+
+/** Data files a scenario reads besides itself (a raw voxel file), for the provenance. */
+function dataFilesOf(l: { readonly scenario: Scenario; readonly baseDir: string }): { file: string; role: string }[] {
+  const m = l.scenario.morphology;
+  return m?.kind === "raw" ? [{ file: resolve(l.baseDir, m.file), role: `voxels of ${l.scenario.name}` }] : [];
+}
+
+/** The --posterior files, for the provenance. */
+function posteriorFiles(cmd: ParsedCommand): { file: string; role: string }[] {
+  const v = cmd.options.posterior;
+  return typeof v === "string" && v !== "" ? v.split(",").map((file) => ({ file, role: "posterior" })) : [];
 }
 
 /** --posterior FILE[,FILE...]: posteriors of `calibrate --measurements`, only with --uncertainty. */
@@ -471,16 +502,15 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     pairwise = pairwiseProbabilities(sampled);
   }
   bar.done();
-  const files = await compareReport(
-    all,
-    {
-      mofhopVersion: version(),
-      date: new Date().toISOString(),
-      scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
-    },
-    pairwise,
-  );
-  for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), JSON.stringify(r, null, 2) + "\n");
+  const meta = runMeta({
+    mofhopVersion: version(),
+    argv: process.argv.slice(2),
+    scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
+    otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd)],
+    ...(samples !== undefined ? { uncertaintySamples: samples } : {}),
+  });
+  const files = await compareReport(all, { meta, pairwise });
+  for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), resultsJson(r, metaForScenario(meta, r.scenario)));
   for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
   process.stdout.write(files["compare.md"]!);
   process.stderr.write(`wrote ${join(out, "index.html")}\n`);

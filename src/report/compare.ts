@@ -5,6 +5,7 @@
  */
 import type { OutputBand, PairwiseRow, Results } from "../pipeline/results.js";
 import { toCsv } from "./csv.js";
+import { provenanceText, type RunMeta } from "./provenance.js";
 import { htmlReport, type Cell } from "./html.js";
 import { arrheniusPlot, barPlot, dischargeCurvesPlot, nyquistPlot, rateCapabilityPlot, type ArrheniusPlotSeries } from "./plots.js";
 
@@ -164,16 +165,16 @@ export function limitsMarkdown(rows: readonly LimitRow[], cRate: number): string
   return lines.join("\n") + "\n";
 }
 
-/** Where a comparison came from: written to provenance.json and stated on the HTML page. */
-export interface Provenance {
-  readonly mofhopVersion: string;
-  /** ISO 8601 time the comparison finished. */
-  readonly date: string;
-  readonly scenarios: readonly { readonly file: string; readonly name: string; readonly seed: number }[];
+export interface CompareReportOptions {
+  /** Where the comparison came from: provenance.json, the page's footer and compare.md's last paragraph. */
+  readonly meta?: RunMeta;
+  /** Which design beats which (--uncertainty). */
+  readonly pairwise?: readonly PairwiseRow[];
 }
 
 /** All files of a comparison, by name. */
-export async function compareReport(all: readonly Results[], provenance?: Provenance, pairwise: readonly PairwiseRow[] = []): Promise<Record<string, string>> {
+export async function compareReport(all: readonly Results[], options: CompareReportOptions = {}): Promise<Record<string, string>> {
+  const { meta, pairwise = [] } = options;
   const rows = compareRows(all);
   const files: Record<string, string> = {};
   files["compare.csv"] = toCsv(rows.map(flat));
@@ -231,13 +232,13 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
   for (const f of figures) files[f.file] = f.svg;
 
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
-  if (provenance !== undefined) files["provenance.json"] = JSON.stringify(provenance, null, 2) + "\n";
+  if (meta !== undefined) {
+    files["provenance.json"] = JSON.stringify(meta, null, 2) + "\n";
+    files["compare.md"] += `\n${provenanceText(meta)}\n`;
+  }
   files["index.html"] = htmlReport({
     title: "mofhop: designs compared",
     notes: [
-      ...(provenance !== undefined
-        ? [`Produced by mofhop ${provenance.mofhopVersion} on ${provenance.date} from ${provenance.scenarios.map((x) => `${x.file} (${x.name}, seed ${x.seed})`).join(", ")}; the same files and seeds give the same numbers.`]
-        : []),
       "Every number below was computed by mofhop from the scenario files listed; standard errors come from KMC replicas and morphology realisations; the discretisation column is the estimated relative error of sigma from the grid (voxel designs: a solve on voxels twice as large) or from the contact element (particle networks).",
       "sigma: the membrane's effective conductivity from the resistor network where the scenario has a morphology, else the MOF's intrinsic (KMC) conductivity.",
     ],
@@ -260,6 +261,7 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
         : []),
     ],
     figures: figures.map((f) => ({ caption: f.caption, svg: f.svg })),
+    ...(meta !== undefined ? { footer: [provenanceText(meta)] } : {}),
   });
   return files;
 }

@@ -25,6 +25,8 @@ export interface HtmlReport {
   readonly notes?: readonly string[];
   readonly tables?: readonly HtmlTable[];
   readonly figures?: readonly HtmlFigure[];
+  /** Paragraphs of plain text at the foot of the page (provenance). */
+  readonly footer?: readonly string[];
 }
 
 const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -60,6 +62,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1em 0 2em; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; color: #444; margin-top: 0.3em; }
+footer { border-top: 1px solid #ccc; margin-top: 2em; padding-top: 0.5em; font-size: 0.8em; color: #555; overflow-wrap: anywhere; }
 `.trim();
 
 function svgBody(svg: string, field: string): string {
@@ -97,6 +100,7 @@ export function htmlReport(report: HtmlReport): string {
     ...(report.notes ?? []).map((p) => `<p>${escapeHtml(p)}</p>`),
     ...(report.tables ?? []).map(table),
     ...(report.figures ?? []).map((f, k) => `<figure>\n${svgBody(f.svg, `figures[${k}].svg`)}\n<figcaption>${escapeHtml(f.caption)}</figcaption>\n</figure>`),
+    ...((report.footer ?? []).length > 0 ? ["<footer>", ...report.footer!.map((p) => `<p>${escapeHtml(p)}</p>`), "</footer>"] : []),
     "</body>",
     "</html>",
   ];
