@@ -3,11 +3,14 @@
  * overlaid SVG plots, and an HTML page holding them. Every number comes from a results
  * object; a section a scenario did not compute stays empty, never guessed.
  */
-import type { OutputBand, PairwiseRow, Results } from "../pipeline/results.js";
+import type { ImpedanceRow, OutputBand, PairwiseRow, Results } from "../pipeline/results.js";
+import { InputError } from "../core/errors.js";
 import { toCsv } from "./csv.js";
 import { provenanceText, type RunMeta } from "./provenance.js";
 import { htmlReport, type Cell } from "./html.js";
-import { arrheniusPlot, barPlot, dischargeCurvesPlot, nyquistPlot, rateCapabilityPlot, type ArrheniusPlotSeries } from "./plots.js";
+import { circuitImpedance, logFrequencies } from "../analysis/circuits.js";
+import { fitCircuit } from "../analysis/impedance.js";
+import { arrheniusPlot, barPlot, bodePlot, dischargeCurvesPlot, nyquistPanelsPlot, rateCapabilityPlot, type ArrheniusPlotSeries, type Spectrum } from "./plots.js";
 
 export interface CompareRow {
   readonly scenario: string;
@@ -211,12 +214,19 @@ export async function compareReport(all: readonly Results[], options: CompareRep
       svg: await barPlot(withSigma.map((r) => ({ label: r.scenario, value: r.conductivitySPerCm!, ...(r.conductivityStdErr !== null ? { stdErr: r.conductivityStdErr } : {}) })), { valueTitle: "conductivity (S/cm)", logScale: true }),
     });
   }
-  const nyquist = all.flatMap((r) => (r.impedance ?? []).filter((z) => z.cell === "Li|SE|Li").map((z) => ({ name: r.scenario, realOhm: z.realOhm, imagOhm: z.imagOhm })));
-  if (nyquist.length > 0) figures.push({ file: "nyquist.svg", caption: "Impedance of Li|SE|Li cells (Nyquist)", svg: await nyquistPlot(nyquist) });
-  // one plot per design as well, each on its own (equal-axis) scale: designs whose resistances
-  // differ by orders of magnitude are dots at the origin of the shared plot
-  if (nyquist.length > 1) {
-    for (const z of nyquist) figures.push({ file: `nyquist-${z.name}.svg`, caption: `Impedance of Li|SE|Li, ${z.name} (Nyquist, own scale)`, svg: await nyquistPlot([z], { title: z.name }) });
+  const spectra = all.flatMap((r) => (r.impedance ?? []).filter((z) => z.cell === "Li|SE|Li").map((z) => ({ name: r.scenario, z, fitted: fittedCurve(z) })));
+  if (spectra.length > 0) {
+    const temps = [...new Set(spectra.map((s) => s.z.temperatureK))].join(", ");
+    figures.push({
+      file: "nyquist.svg",
+      caption: `Impedance of Li|SE|Li cells at ${temps} K (Nyquist), one panel per design on its own equal-ohm scale: the predicted spectrum (points), the equivalent circuit fitted to it (line; circuit under each name) and each decade of frequency (diamonds)`,
+      svg: await nyquistPanelsPlot(spectra.map((s) => ({ name: s.name, frequenciesHz: s.z.frequenciesHz, realOhm: s.z.realOhm, imagOhm: s.z.imagOhm, ...(s.fitted !== null ? { fitted: { ...s.fitted, circuit: s.z.circuit } } : {}) }))),
+    });
+    figures.push({
+      file: "bode.svg",
+      caption: "Impedance of Li|SE|Li cells (Bode): modulus and phase against frequency, the predicted spectra (points) and the fitted circuits (lines)",
+      svg: await bodePlot(spectra.map((s) => ({ name: s.name, frequenciesHz: s.z.frequenciesHz, realOhm: s.z.realOhm, imagOhm: s.z.imagOhm, ...(s.fitted !== null ? { fitted: s.fitted } : {}) }))),
+    });
   }
   const rate = all.filter((r) => (r.rateCapability ?? []).length > 0).map((r) => ({ name: r.scenario, points: r.rateCapability!.map((x, i) => ({ cRate: x.cRate, dischargeCapacityMAhPerG: x.dischargeCapacityMAhPerG, ...(x.dischargeCapacityStdErr !== undefined ? { stdErr: x.dischargeCapacityStdErr } : {}), ...bandsOf(r, `rateCapability[${i}].dischargeCapacityMAhPerG`) })) }));
   if (rate.length > 0) figures.push({ file: "rate-capability.svg", caption: `Discharge capacity of Li | SE | LiFePO4 against C-rate${bandNote}`, svg: await rateCapabilityPlot(rate) });
@@ -264,6 +274,26 @@ export async function compareReport(all: readonly Results[], options: CompareRep
     ...(meta !== undefined ? { footer: [provenanceText(meta)] } : {}),
   });
   return files;
+}
+
+/**
+ * The fitted equivalent circuit of a spectrum on 40 points per decade over its range: from
+ * the parameters the pipeline fitted, or fitted again here to an older results file that
+ * has only the circuit's name. null when the circuit cannot be evaluated.
+ */
+function fittedCurve(z: ImpedanceRow): Spectrum | null {
+  const fs = z.frequenciesHz;
+  if (fs.length < 2) return null;
+  const lo = Math.min(...fs), hi = Math.max(...fs);
+  const grid = logFrequencies(lo, hi, Math.max(2, Math.round(40 * Math.log10(hi / lo)) + 1));
+  try {
+    const params = z.circuitParameters ?? fitCircuit({ frequenciesHz: fs, realOhm: z.realOhm, imagOhm: z.imagOhm }, z.circuit).parameters;
+    const c = circuitImpedance(z.circuit, params, grid);
+    return { frequenciesHz: grid, realOhm: c.re, imagOhm: c.im };
+  } catch (e) {
+    if (e instanceof InputError) return null; // an unparsable circuit or a failed refit: the spectrum is drawn without it
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------

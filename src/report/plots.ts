@@ -34,7 +34,7 @@ const CONFIG = {
   background: "white",
   font: "Helvetica, Arial, sans-serif",
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", grid: true, gridColor: "#e6e6e6" },
-  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal" },
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal", labelLimit: 320 },
   title: { fontSize: 13, fontWeight: "normal", anchor: "start" },
   view: { stroke: "#999" },
   // no per-datum ARIA labels: they would double the size of a heatmap's SVG
@@ -105,6 +105,23 @@ function titled(options: PlotOptions): { title?: string } {
 /** Shared colour scale so every layer gives a series the same colour. */
 function seriesColor(names: readonly string[], title: string | null): object {
   return { field: "series", type: "nominal", title, scale: { domain: [...names] }, sort: [...names] };
+}
+
+/** Stroke dash patterns for series that may coincide (solid first). */
+const DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [3, 5], [10, 2, 2, 2, 2, 2]];
+
+/**
+ * Colour, marker shape and stroke dash by series: lines take colour and dash, points colour
+ * and shape (a shape on a line layer would draw a symbol at every vertex); vega-lite merges
+ * the three into one legend, and curves that lie on top of each other stay apart.
+ */
+function seriesStyle(names: readonly string[]): { color: object; shape: object; strokeDash: object } {
+  const base = { field: "series", type: "nominal", title: null, sort: [...names] };
+  return {
+    color: { ...base, scale: { domain: [...names] } },
+    shape: { ...base, scale: { domain: [...names] } },
+    strokeDash: { ...base, scale: { domain: [...names], range: names.map((_, i) => DASHES[i % DASHES.length]) } },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -235,16 +252,11 @@ export async function nyquistPlot(series: readonly NyquistSeries[], options: Plo
     }
   });
   const { width } = size(options, 360, 360);
-  const span = Math.max(xMax - xMin, yMax - yMin, 1e-300) * 1.08;
-  // start Z' at the origin when the data come close to it, else just left of the data
-  const x0 = xMin >= 0 && xMin < 0.15 * span ? 0 : xMin - 0.04 * span;
-  const y0 = yMin < 0 ? yMin - 0.04 * span : 0;
-  const xSpan = Math.max(span, xMax - x0 + 0.04 * span);
-  const ySpan = xSpan; // same ohms per pixel: equal domains on a square plot
+  const d = equalDomains(xMin, xMax, yMin, yMax);
   const names = series.map((s) => s.name);
   const color = seriesColor(names, null);
-  const x = { field: "x", type: "quantitative", title: "Z′ (Ω)", scale: { domain: [x0, x0 + xSpan], nice: false, zero: false } };
-  const y = { field: "y", type: "quantitative", title: "−Z″ (Ω)", scale: { domain: [y0, y0 + ySpan], nice: false, zero: false } };
+  const x = { field: "x", type: "quantitative", title: "Z′ (Ω)", scale: { domain: d.x, nice: false, zero: false } };
+  const y = { field: "y", type: "quantitative", title: "−Z″ (Ω)", scale: { domain: d.y, nice: false, zero: false } };
   const spec = {
     ...titled(options),
     width,
@@ -253,6 +265,199 @@ export async function nyquistPlot(series: readonly NyquistSeries[], options: Plo
       { name: "curves", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color, order: { field: "i" }, detail: { field: "series" } } },
       { name: "points", data: { values: marked }, mark: { type: "point", size: 22, filled: true }, encoding: { x, y, color } },
     ],
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
+/** Equal-ohm square domains for -Z'' against Z': the span of the data, Z' from 0 when the data come close to it. */
+function equalDomains(xMin: number, xMax: number, yMin: number, yMax: number): { x: [number, number]; y: [number, number] } {
+  const span = Math.max(xMax - xMin, yMax - yMin, 1e-300) * 1.08;
+  const x0 = xMin >= 0 && xMin < 0.15 * span ? 0 : xMin - 0.04 * span;
+  const y0 = yMin < 0 ? yMin - 0.04 * span : 0;
+  const side = Math.max(span, xMax - x0 + 0.04 * span);
+  return { x: [x0, x0 + side], y: [y0, y0 + side] };
+}
+
+/** A frequency as text with an SI prefix: 1e-2 -> "10 mHz", 1e3 -> "1 kHz". */
+export function formatHz(f: number): string {
+  const prefixes: readonly [number, string][] = [[1e9, "G"], [1e6, "M"], [1e3, "k"], [1, ""], [1e-3, "m"], [1e-6, "µ"]];
+  for (const [scale, p] of prefixes) {
+    if (Math.abs(f) >= scale * (1 - 1e-9)) return `${Number((f / scale).toPrecision(3))} ${p}Hz`;
+  }
+  return `${f.toExponential(1)} Hz`;
+}
+
+/**
+ * The spectrum at each decade 10^k Hz inside its frequency range, by linear interpolation in
+ * log f between the two neighbouring frequencies (exact when the grid holds the decade).
+ */
+export function decadePoints(frequenciesHz: ArrayLike<number>, realOhm: ArrayLike<number>, imagOhm: ArrayLike<number>): { frequencyHz: number; realOhm: number; imagOhm: number }[] {
+  const idx = Array.from({ length: frequenciesHz.length }, (_, i) => i).sort((a, b) => frequenciesHz[a]! - frequenciesHz[b]!);
+  const lf = idx.map((i) => Math.log10(frequenciesHz[i]!));
+  const out: { frequencyHz: number; realOhm: number; imagOhm: number }[] = [];
+  if (idx.length === 0) return out;
+  for (let k = Math.ceil(lf[0]! - 1e-9); k <= lf[lf.length - 1]! + 1e-9; k++) {
+    let j = 0;
+    while (j < lf.length - 2 && lf[j + 1]! < k) j++;
+    const a = idx[j]!, b = idx[Math.min(j + 1, idx.length - 1)]!;
+    const span = lf[Math.min(j + 1, lf.length - 1)]! - lf[j]!;
+    const t = span > 0 ? Math.min(1, Math.max(0, (k - lf[j]!) / span)) : 0;
+    out.push({ frequencyHz: 10 ** k, realOhm: realOhm[a]! + t * (realOhm[b]! - realOhm[a]!), imagOhm: imagOhm[a]! + t * (imagOhm[b]! - imagOhm[a]!) });
+  }
+  return out;
+}
+
+/**
+ * Which decade markers of a square Nyquist panel get a text label: from the highest
+ * frequency down, a label is kept when its box (about 40 x 11 px) clears every label kept
+ * so far, so markers bunched near the origin do not print over each other; a label near the
+ * right edge is written to the left of its marker.
+ */
+function labelDecades(marks: readonly { frequencyHz: number; realOhm: number; imagOhm: number }[], d: { x: [number, number]; y: [number, number] }, side: number): { x: number; y: number; label: string; align: "left" | "right" }[] {
+  const placed: { px: number; py: number }[] = [];
+  const out: { x: number; y: number; label: string; align: "left" | "right" }[] = [];
+  for (const m of [...marks].sort((a, b) => b.frequencyHz - a.frequencyHz)) {
+    const x = m.realOhm, y = -m.imagOhm;
+    const px = ((x - d.x[0]) / (d.x[1] - d.x[0])) * side, py = ((y - d.y[0]) / (d.y[1] - d.y[0])) * side;
+    const free = placed.every((q) => Math.abs(q.px - px) > 44 || Math.abs(q.py - py) > 11);
+    if (free) placed.push({ px, py });
+    out.push({ x, y, label: free ? formatHz(m.frequencyHz) : "", align: px > side - 48 ? "right" : "left" });
+  }
+  return out;
+}
+
+/** A spectrum: frequencies with Z = Z' + i Z'' (Z'' negative for capacitive). */
+export interface Spectrum {
+  readonly frequenciesHz: ArrayLike<number>;
+  readonly realOhm: ArrayLike<number>;
+  readonly imagOhm: ArrayLike<number>;
+}
+
+function checkSpectrum(field: string, s: Spectrum): void {
+  if (s.realOhm.length !== s.frequenciesHz.length || s.imagOhm.length !== s.frequenciesHz.length) {
+    throw new InputError(`${field}: frequenciesHz has ${s.frequenciesHz.length} points, realOhm ${s.realOhm.length}, imagOhm ${s.imagOhm.length}; they must match`);
+  }
+  if (s.frequenciesHz.length === 0) throw new InputError(`${field}.frequenciesHz: empty; give at least one point`);
+  for (let i = 0; i < s.frequenciesHz.length; i++) {
+    const f = finite(`${field}.frequenciesHz[${i}]`, s.frequenciesHz[i]!);
+    if (!(f > 0)) throw new InputError(`${field}.frequenciesHz[${i}]: got ${f}; must be > 0 on a log axis`);
+    finite(`${field}.realOhm[${i}]`, s.realOhm[i]!);
+    finite(`${field}.imagOhm[${i}]`, s.imagOhm[i]!);
+  }
+}
+
+/** One design's panel: its spectrum (points) and the equivalent circuit fitted to it (a curve). */
+export interface NyquistPanel extends Spectrum {
+  readonly name: string;
+  /** The fitted circuit evaluated on a fine frequency grid, and its name (e.g. "R_bulk-p(R_int,Q_int)"). */
+  readonly fitted?: Spectrum & { readonly circuit: string };
+}
+
+export interface PanelOptions extends PlotOptions {
+  /** Panels per row (default 3). */
+  readonly columns?: number;
+}
+
+const PANEL_COLORS = { spectrum: "#4c78a8", fitted: "#e45756", decade: "#222" } as const;
+
+/**
+ * Small multiples: one Nyquist panel per design, each square on its own equal-ohm scale (a
+ * semicircle looks round, and designs whose resistances differ by orders of magnitude each
+ * fill their panel), the spectrum as points, the fitted circuit as a curve, and the spectrum
+ * at each decade of frequency marked and labelled.
+ */
+export async function nyquistPanelsPlot(panels: readonly NyquistPanel[], options: PanelOptions = {}): Promise<string> {
+  nonEmpty("panels", panels);
+  const side = options.width ?? 230;
+  if (!(side > 0)) throw new InputError(`width: got ${describe(side)}; must be > 0`);
+  const columns = options.columns ?? 3;
+  if (!(Number.isInteger(columns) && columns >= 1)) throw new InputError(`columns: got ${describe(columns)}; must be an integer >= 1`);
+  const legend = { spectrum: "predicted spectrum", fitted: "fitted circuit", decade: "decades of frequency" };
+  const color = { field: "kind", type: "nominal", title: null, scale: { domain: Object.values(legend), range: Object.values(PANEL_COLORS) }, legend: { orient: "top", direction: "horizontal", labelLimit: 0 } };
+  const specs = panels.map((p, k) => {
+    checkSpectrum(`panels[${k}]`, p);
+    if (p.fitted !== undefined) checkSpectrum(`panels[${k}].fitted`, p.fitted);
+    const pts = Array.from(p.realOhm, (x, i) => ({ kind: legend.spectrum, x, y: -p.imagOhm[i]!, i }));
+    const fit = p.fitted === undefined ? [] : Array.from(p.fitted.realOhm, (x, i) => ({ kind: legend.fitted, x, y: -p.fitted!.imagOhm[i]!, i }));
+    const all = [...pts, ...fit];
+    const d = equalDomains(Math.min(...all.map((r) => r.x)), Math.max(...all.map((r) => r.x)), Math.min(0, ...all.map((r) => r.y)), Math.max(...all.map((r) => r.y)));
+    const dec = labelDecades(decadePoints(p.frequenciesHz, p.realOhm, p.imagOhm), d, side).map((m) => ({ kind: legend.decade, ...m }));
+    const x = { field: "x", type: "quantitative", title: "Z′ (Ω)", scale: { domain: d.x, nice: false, zero: false }, axis: { tickCount: 4, format: "~s" } };
+    const y = { field: "y", type: "quantitative", title: "−Z″ (Ω)", scale: { domain: d.y, nice: false, zero: false }, axis: { tickCount: 4, format: "~s" } };
+    const labels = (align: "left" | "right"): object => ({
+      name: `decadelabels${align}${k}`,
+      data: { values: dec.filter((m) => m.align === align) },
+      mark: { type: "text", align, baseline: "bottom", dx: align === "left" ? 5 : -5, dy: -3, fontSize: 9, color: PANEL_COLORS.decade },
+      encoding: { x, y, text: { field: "label" } },
+    });
+    return {
+      title: { text: p.name, ...(p.fitted !== undefined ? { subtitle: p.fitted.circuit, subtitleFontSize: 10, subtitleColor: "#555" } : {}) },
+      width: side,
+      height: side,
+      layer: [
+        { name: `spectrum${k}`, data: { values: pts }, mark: { type: "point", size: 14, filled: true, clip: true }, encoding: { x, y, color } },
+        ...(fit.length > 0 ? [{ name: `fitted${k}`, data: { values: fit }, mark: { type: "line", strokeWidth: 1.3, clip: true }, encoding: { x, y, color, order: { field: "i" } } }] : []),
+        ...(dec.length > 0 ? [{ name: `decades${k}`, data: { values: dec }, mark: { type: "point", shape: "diamond", size: 40, filled: false, strokeWidth: 1.2, clip: true }, encoding: { x, y, color } }, labels("left"), labels("right")] : []),
+      ],
+    };
+  });
+  const spec = {
+    ...titled(options),
+    columns,
+    concat: specs,
+    spacing: { row: 24, column: 28 },
+    resolve: { scale: { color: "shared" } },
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
+/** One design in a Bode plot: its spectrum and optionally the fitted circuit's curve. */
+export interface BodeSeries extends Spectrum {
+  readonly name: string;
+  readonly fitted?: Spectrum;
+}
+
+/**
+ * Bode plot: |Z| (log) and the phase -theta = -atan2(Z'', Z') in degrees against frequency
+ * (log), one panel above the other on a shared frequency axis; spectra as points, fitted
+ * circuits as lines, each design with its own colour, marker and dash so curves that
+ * coincide stay apart.
+ */
+export async function bodePlot(series: readonly BodeSeries[], options: PlotOptions = {}): Promise<string> {
+  nonEmpty("series", series);
+  const pts: object[] = [], lines: object[] = [];
+  const rows = (name: string, s: Spectrum, into: object[]): void => {
+    for (let i = 0; i < s.frequenciesHz.length; i++) {
+      const re = s.realOhm[i]!, im = s.imagOhm[i]!;
+      const mag = Math.hypot(re, im);
+      if (!(mag > 0)) continue;
+      into.push({ series: name, f: s.frequenciesHz[i]!, mag, phase: (-Math.atan2(im, re) * 180) / Math.PI, i });
+    }
+  };
+  series.forEach((s, k) => {
+    checkSpectrum(`series[${k}]`, s);
+    rows(s.name, s, pts);
+    if (s.fitted !== undefined) {
+      checkSpectrum(`series[${k}].fitted`, s.fitted);
+      rows(s.name, s.fitted, lines);
+    }
+  });
+  const style = seriesStyle(series.map((s) => s.name));
+  const { width, height } = size(options, 460, 200);
+  const x = { field: "f", type: "quantitative", title: "frequency (Hz)", scale: { type: "log" }, axis: { format: "~s" } };
+  const panel = (field: "mag" | "phase", title: string, scale: object): object => ({
+    width,
+    height,
+    layer: [
+      { name: `${field}lines`, data: { values: lines }, mark: { type: "line", strokeWidth: 1.3 }, encoding: { x, y: { field, type: "quantitative", title, scale }, color: style.color, strokeDash: style.strokeDash, detail: { field: "series" }, order: { field: "i" } } },
+      { name: `${field}points`, data: { values: pts }, mark: { type: "point", size: 18, filled: true }, encoding: { x, y: { field, type: "quantitative", title, scale }, color: style.color, shape: style.shape } },
+    ],
+  });
+  const spec = {
+    ...titled(options),
+    vconcat: [panel("mag", "|Z| (Ω)", { type: "log" }), panel("phase", "−phase (°)", { zero: true })],
+    spacing: 14,
+    resolve: { scale: { color: "shared", shape: "shared", strokeDash: "shared" } },
   } as unknown as TopLevelSpec;
   return renderVegaLite(spec);
 }
