@@ -232,12 +232,13 @@ export async function compareReport(all: readonly Results[], options: CompareRep
   if (rate.length > 0) figures.push({ file: "rate-capability.svg", caption: `Discharge capacity of Li | SE | LiFePO4 against C-rate${bandNote}`, svg: await rateCapabilityPlot(rate) });
   for (const r of all) {
     // a rate that gives no capacity has no curve (its one point, the voltage the instant the
-    // current is on, can lie far below the cut-off): it is named in the title instead
+    // current is on, can lie far below the cut-off): it is named in the frame and caption instead
     const rows = (r.rateCapability ?? []).filter((x) => x.voltageV !== undefined && x.capacityMAhPerG !== undefined);
     const curves = rows.filter((x) => x.dischargeCapacityMAhPerG > 0).map((x) => ({ cRate: x.cRate, capacityMAhPerG: x.capacityMAhPerG!, voltageV: x.voltageV! }));
     const none = rows.filter((x) => !(x.dischargeCapacityMAhPerG > 0)).map((x) => `${x.cRate} C`);
-    const title = none.length > 0 ? `${r.scenario} (no capacity at ${none.join(", ")})` : r.scenario;
-    if (curves.length > 0) figures.push({ file: `discharge-${r.scenario}.svg`, caption: `Discharge curves, ${title}`, svg: await dischargeCurvesPlot(curves, { title }) });
+    const title = none.length > 0 ? `${r.scenario} (no capacity above the cut-off at ${none.join(", ")})` : r.scenario;
+    const noCapacityRates = rows.filter((x) => !(x.dischargeCapacityMAhPerG > 0)).map((x) => x.cRate);
+    if (rows.length > 0) figures.push({ file: `discharge-${r.scenario}.svg`, caption: `Discharge curves, ${title}`, svg: await dischargeCurvesPlot(curves, { title: r.scenario, noCapacityRates }) });
   }
   for (const f of figures) files[f.file] = f.svg;
 

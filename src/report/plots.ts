@@ -199,20 +199,21 @@ export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], opti
     }
   });
   const names = series.map((s) => s.name);
-  const color = seriesColor(names, null);
+  const style = seriesStyle(names);
+  const color = style.color;
   const x = { field: "x", type: "quantitative", title: "1000 / T (1/K)", scale: { zero: false } };
   const spec = {
     ...titled(options),
     ...size(options, 420, 300),
     layer: [
       ...bandLayer(bands, x, color),
-      { name: "fitlines", data: { values: lines }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y: { field: "y", type: "quantitative" }, color, detail: { field: "series" } } },
+      { name: "fitlines", data: { values: lines }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y: { field: "y", type: "quantitative" }, color, strokeDash: style.strokeDash, detail: { field: "series" } } },
       { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
       {
         name: "points",
         data: { values: points },
         mark: { type: "point", filled: true, size: 45, opacity: 1 },
-        encoding: { x, y: { field: "y", type: "quantitative", title: "log10 σ (S/cm)", scale: { zero: false } }, color, shape: { field: "series", type: "nominal", title: null, scale: { domain: names }, sort: names } },
+        encoding: { x, y: { field: "y", type: "quantitative", title: "log10 σ (S/cm)", scale: { zero: false } }, color, shape: style.shape },
       },
     ],
     resolve: { scale: { color: "shared" } },
@@ -465,41 +466,100 @@ export async function bodePlot(series: readonly BodeSeries[], options: PlotOptio
 // ---------------------------------------------------------------------------------------
 // Rate capability and discharge curves
 
+/** A measured value with its error, drawn as an open symbol with an error bar beside the prediction. */
+export interface MeasuredRatePoint {
+  readonly cRate: number;
+  readonly dischargeCapacityMAhPerG: number;
+  /** One standard error, mAh/g. */
+  readonly errorMAhPerG: number;
+}
+
 export interface RateCapabilitySeries {
   readonly name: string;
   readonly points: readonly { readonly cRate: number; readonly dischargeCapacityMAhPerG: number; readonly stdErr?: number; readonly band68?: readonly [number, number]; readonly band90?: readonly [number, number] }[];
+  /** Measured capacities of this design (an experiment), drawn beside the prediction. */
+  readonly measured?: readonly MeasuredRatePoint[];
 }
 
-/** Discharge capacity against C-rate (log axis), one line per series. */
+/** Theoretical capacity of LiFePO4, mAh/g (the C-rate axis's 1 C): the top of an empty capacity axis. */
+const LFP_THEORETICAL_MAH_PER_G = 169.9;
+
+/**
+ * Discharge capacity against C-rate (log axis): one line per series with its own colour,
+ * dash and marker, error bars of +-1 standard error and prediction bands where given,
+ * measured capacities as open symbols with their error bars. A series with no capacity at
+ * any rate is named in a note inside the frame ("no capacity above the cut-off") rather
+ * than left as a line hidden along the axis; the axis keeps 0 to 170 mAh/g when nothing
+ * has capacity.
+ */
 export async function rateCapabilityPlot(series: readonly RateCapabilitySeries[], options: PlotOptions = {}): Promise<string> {
   nonEmpty("series", series);
-  const rows: object[] = [], bars: object[] = [], bands: object[] = [];
+  const rows: object[] = [], bars: object[] = [], bands: object[] = [], measured: object[] = [], measuredBars: object[] = [];
+  const empty: string[] = [];
+  let top = 0;
   series.forEach((s, k) => {
     nonEmpty(`series[${k}].points`, s.points);
+    let any = false;
     s.points.forEach((p, i) => {
       const c = finite(`series[${k}].points[${i}].cRate`, p.cRate);
       if (!(c > 0)) throw new InputError(`series[${k}].points[${i}].cRate: got ${c}; must be > 0 on a log axis`);
       const q = finite(`series[${k}].points[${i}].dischargeCapacityMAhPerG`, p.dischargeCapacityMAhPerG);
+      if (q > 0) any = true;
+      top = Math.max(top, q + (p.stdErr ?? 0), p.band90?.[1] ?? 0);
       rows.push({ series: s.name, x: c, y: q });
       if (p.stdErr !== undefined && p.stdErr > 0) bars.push({ series: s.name, x: c, lo: q - p.stdErr, hi: q + p.stdErr });
       bands.push(...bandRows(s.name, c, p, (v) => v));
     });
+    (s.measured ?? []).forEach((m, i) => {
+      const c = finite(`series[${k}].measured[${i}].cRate`, m.cRate);
+      if (!(c > 0)) throw new InputError(`series[${k}].measured[${i}].cRate: got ${c}; must be > 0 on a log axis`);
+      const q = finite(`series[${k}].measured[${i}].dischargeCapacityMAhPerG`, m.dischargeCapacityMAhPerG);
+      const e = Math.max(0, finite(`series[${k}].measured[${i}].errorMAhPerG`, m.errorMAhPerG));
+      if (q > 0) any = true;
+      top = Math.max(top, q + e);
+      measured.push({ series: s.name, x: c, y: q, kind: "measured" });
+      if (e > 0) measuredBars.push({ series: s.name, x: c, lo: q - e, hi: q + e });
+    });
+    if (!any) empty.push(s.name);
   });
   const names = series.map((s) => s.name);
-  const color = seriesColor(names, null);
+  const style = seriesStyle(names);
   const x = { field: "x", type: "quantitative", title: "C-rate (1 C = 169.9 mA/g LiFePO₄)", scale: { type: "log" }, axis: { values: [0.1, 0.2, 0.5, 1, 2, 5, 10], format: "~g" } };
-  const y = { field: "y", type: "quantitative", title: "discharge capacity (mAh/g)", scale: { zero: true } };
+  const y = { field: "y", type: "quantitative", title: "discharge capacity (mAh/g)", scale: top > 0 ? { zero: true } : { domain: [0, LFP_THEORETICAL_MAH_PER_G] } };
+  const { width, height } = size(options, 420, 300);
+  const notes = empty.map((name, i) => ({ text: `${name}: no capacity above the cut-off at any rate`, i }));
   const spec = {
     ...titled(options),
-    ...size(options, 420, 300),
+    width,
+    height,
     layer: [
-      ...bandLayer(bands, x, color),
-      { name: "lines", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color, detail: { field: "series" } } },
-      { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
-      { name: "points", data: { values: rows }, mark: { type: "point", filled: true, size: 45 }, encoding: { x, y, color } },
+      ...bandLayer(bands, x, style.color),
+      { name: "lines", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color: style.color, strokeDash: style.strokeDash, detail: { field: "series" } } },
+      { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color: style.color } },
+      { name: "points", data: { values: rows }, mark: { type: "point", filled: true, size: 45, opacity: 1 }, encoding: { x, y, color: style.color, shape: style.shape } },
+      ...measuredLayers(measured, measuredBars, x, y, style.color),
+      // one note per design without capacity, top left in the frame (mark x/y in pixels)
+      ...notes.map((n) => ({ name: `nocapacity${n.i}`, data: { values: [n] }, mark: { type: "text", align: "left", baseline: "top", fontSize: 11, color: "#b00", x: 8, y: 8 + 16 * n.i }, encoding: { text: { field: "text" } } })),
     ],
   } as unknown as TopLevelSpec;
   return renderVegaLite(spec);
+}
+
+/**
+ * Measured values beside predictions: open black-edged symbols in the series' colour with
+ * error bars (rows {series, x, y}; bars {series, x, lo, hi}), drawn over the prediction.
+ */
+function measuredLayers(points: readonly object[], bars: readonly object[], x: object, y: object, color: object): object[] {
+  if (points.length === 0) return [];
+  return [
+    { name: "measuredbars", data: { values: bars }, mark: { type: "rule", strokeWidth: 1.5 }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+    {
+      name: "measured",
+      data: { values: points },
+      mark: { type: "point", shape: "square", size: 70, filled: false, strokeWidth: 2, opacity: 1 },
+      encoding: { x, y, color },
+    },
+  ];
 }
 
 export interface DischargeCurve {
@@ -508,9 +568,21 @@ export interface DischargeCurve {
   readonly voltageV: ArrayLike<number>;
 }
 
-/** Cell voltage against discharged capacity, one line per C-rate (one design per plot). */
-export async function dischargeCurvesPlot(curves: readonly DischargeCurve[], options: PlotOptions = {}): Promise<string> {
-  nonEmpty("curves", curves);
+export interface DischargePlotOptions extends PlotOptions {
+  /** C-rates that gave no capacity above the cut-off: named in the frame instead of drawn. */
+  readonly noCapacityRates?: readonly number[];
+}
+
+/**
+ * Cell voltage against discharged capacity, one line per C-rate (one design per plot). Rates
+ * that gave no capacity above the cut-off voltage are named in the frame; when no rate gave
+ * any, the frame keeps LiFePO4's capacity range and the cell's usual voltage window (2 to
+ * 3.8 V) with the note in its middle, instead of an empty frame or an axis fitted to the
+ * one point the cell reached the instant the current was on.
+ */
+export async function dischargeCurvesPlot(curves: readonly DischargeCurve[], options: DischargePlotOptions = {}): Promise<string> {
+  const none = [...(options.noCapacityRates ?? [])].sort((a, b) => a - b);
+  if (curves.length === 0 && none.length === 0) throw new InputError("curves: got an empty list and no noCapacityRates; give at least one curve or rate");
   const rows: object[] = [];
   const sorted = [...curves].sort((a, b) => a.cRate - b.cRate);
   for (const [k, c] of sorted.entries()) {
@@ -520,18 +592,34 @@ export async function dischargeCurvesPlot(curves: readonly DischargeCurve[], opt
     }
   }
   const names = [...new Set(sorted.map((c) => `${c.cRate} C`))];
+  const { width, height } = size(options, 420, 300);
+  const blank = rows.length === 0;
+  const x = { field: "x", type: "quantitative", title: "capacity (mAh/g LiFePO₄)", ...(blank ? { scale: { domain: [0, LFP_THEORETICAL_MAH_PER_G] } } : {}) };
+  const y = { field: "y", type: "quantitative", title: "cell voltage (V vs Li/Li⁺)", scale: blank ? { domain: [2, 3.8] } : { zero: false } };
+  const note = none.length === 0 ? [] : [{ text: `no capacity above the cut-off at ${none.map((c) => `${c} C`).join(", ")}` }];
   const spec = {
     ...titled(options),
-    ...size(options, 420, 300),
-    name: "curves",
-    data: { values: rows },
-    mark: { type: "line", strokeWidth: 1.5 },
-    encoding: {
-      x: { field: "x", type: "quantitative", title: "capacity (mAh/g LiFePO₄)" },
-      y: { field: "y", type: "quantitative", title: "cell voltage (V vs Li/Li⁺)", scale: { zero: false } },
-      color: { field: "series", type: "ordinal", title: "C-rate", scale: { domain: names, scheme: "viridis" }, sort: names },
-      order: { field: "i" },
-    },
+    width,
+    height,
+    layer: [
+      {
+        name: "curves",
+        data: { values: rows },
+        mark: { type: "line", strokeWidth: 1.5 },
+        encoding: {
+          x,
+          y,
+          color: { field: "series", type: "ordinal", title: "C-rate", scale: { domain: names, scheme: "viridis" }, sort: names, ...(blank ? { legend: null } : {}) },
+          order: { field: "i" },
+        },
+      },
+      ...note.map((n) => ({
+        name: "nocapacity",
+        data: { values: [n] },
+        mark: blank ? { type: "text", align: "center", baseline: "middle", fontSize: 13, color: "#b00", x: width / 2, y: height / 2 } : { type: "text", align: "left", baseline: "bottom", fontSize: 11, color: "#b00", x: 8, y: height - 8 },
+        encoding: { text: { field: "text" } },
+      })),
+    ],
   } as unknown as TopLevelSpec;
   return renderVegaLite(spec);
 }

@@ -54,7 +54,7 @@ describe("compareReport", () => {
     } as Results;
     const files = await compareReport([withRates]);
     const svg = files["discharge-cell.svg"]!;
-    expect(svg).toContain("no capacity at 5 C");
+    expect(svg).toContain("no capacity above the cut-off at 5 C");
     expect(svg).not.toContain("−14"); // the axis does not reach the lone point far below the cut-off
   });
 });

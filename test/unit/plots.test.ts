@@ -149,6 +149,34 @@ describe("plots", () => {
     expect(await rateCapabilityPlot(series)).toBe(svg);
   });
 
+  it("rateCapabilityPlot: a design with no capacity is named in the frame; coinciding curves differ in dash and marker", async () => {
+    const rates = [0.2, 1, 5];
+    const same = rates.map((c, i) => ({ cRate: c, dischargeCapacityMAhPerG: 150 - 20 * i }));
+    const svg = await rateCapabilityPlot([
+      { name: "a", points: same },
+      { name: "b", points: same },
+      { name: "dead", points: rates.map((c) => ({ cRate: c, dischargeCapacityMAhPerG: 0 })) },
+    ]);
+    wellFormed(svg);
+    expect(svg).toContain("dead: no capacity above the cut-off at any rate");
+    expect(svg).not.toContain("a: no capacity");
+    expect(svg).toMatch(/stroke-dasharray="6,3"/); // b's line is dashed over a's solid one
+    // nothing has capacity: the axis keeps LiFePO4's range instead of collapsing at 0
+    const none = await rateCapabilityPlot([{ name: "dead", points: rates.map((c) => ({ cRate: c, dischargeCapacityMAhPerG: 0 })) }]);
+    expect(none).toContain(">160<");
+    expect(none).toContain("no capacity above the cut-off at any rate");
+  });
+
+  it("dischargeCurvesPlot: no capacity at any rate gives a labelled frame on the usual axes, not an empty or absurd one", async () => {
+    const svg = await dischargeCurvesPlot([], { title: "dead", noCapacityRates: [1, 0.2] });
+    wellFormed(svg);
+    expect(svg).toContain("no capacity above the cut-off at 0.2 C, 1 C");
+    expect(svg).toContain(">3.8<");
+    expect(svg).toContain(">160<");
+    expect(svg).not.toContain("C-rate"); // no legend of nothing
+    await expect(dischargeCurvesPlot([])).rejects.toThrow(/give at least one curve or rate/);
+  });
+
   it("dischargeCurvesPlot: a line per C-rate", async () => {
     const curves = [5, 0.2, 1].map((c) => {
       const q = Array.from({ length: 50 }, (_, i) => (i * (160 - 10 * c)) / 49);
