@@ -271,6 +271,26 @@ describe("mofhop compare", () => {
     expect(Number.isNaN(Date.parse(prov.date))).toBe(false);
     expect(readFileSync(join(one, "index.html"), "utf8")).toContain(`Produced by mofhop ${prov.mofhopVersion}`);
   });
+  it("--measured draws and tabulates measurements beside the predictions; a bad file is refused before anything runs", () => {
+    const a = scenarioFile({ ...tiny, name: "cmp-m" }, "cmp-m.json");
+    const bad = scenarioFile({ measurements: [{ scenario: "cmp-m", observable: "dischargeCapacity", cRate: 1, valueMAhPerG: 140, source: "x" }] }, "bad-m.json");
+    const refused = mofhop("compare", a, "--measured", bad, "--out", join(dir, "cmp-m-bad"));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("measurements.0.errorMAhPerG");
+    expect(existsSync(join(dir, "cmp-m-bad"))).toBe(false);
+    const good = scenarioFile({ measurements: [
+      { scenario: "cmp-m", observable: "conductivity", temperatureK: 280, valueSPerCm: 1e-3, relativeError: 0.1, source: "test" },
+      { scenario: "elsewhere", observable: "transferenceNumber", method: "Evans", value: 0.5, error: 0.05, source: "test" },
+    ] }, "good-m.json");
+    const out = join(dir, "cmp-m");
+    const r = mofhop("compare", a, "--measured", good, "--out", out, "--workers", "1");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("--measured: measurements of elsewhere name no compared scenario");
+    expect(readFileSync(join(out, "measured.csv"), "utf8")).toContain("cmp-m,sigma 280 K (S/cm)");
+    expect(readFileSync(join(out, "arrhenius.svg"), "utf8")).toContain("measured_marks");
+    const prov = JSON.parse(readFileSync(join(out, "provenance.json"), "utf8")) as { files: { file: string; role: string }[] };
+    expect(prov.files.find((f) => f.role === "measurements")?.file).toBe(good);
+  });
   it("refuses two scenarios of one name", () => {
     const a = scenarioFile({ ...tiny, name: "same" }, "same-1.json");
     const b = scenarioFile({ ...tiny, name: "same" }, "same-2.json");

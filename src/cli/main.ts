@@ -10,7 +10,8 @@ import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
 import { checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
-import { calibrateDesign, calibratePressedPowder, loadMeasurements, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
+import { loadMeasurements } from "../scenario/measurements.js";
+import { calibrateDesign, calibratePressedPowder, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
@@ -419,6 +420,9 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   if (typeof out !== "string") throw new InputError("compare: --out DIR is required");
   const samples = cmd.options.uncertainty === undefined ? undefined : checkSampleCount(numberOption(cmd, "uncertainty", undefined, () => true, "must be a number of samples"));
   const posteriors = posteriorOption(cmd, samples);
+  const measuredFile = cmd.options.measured;
+  if (measuredFile !== undefined && (typeof measuredFile !== "string" || measuredFile === "")) throw new InputError("--measured: give FILE (measurements in the calibrate --measurements format)");
+  const measured = typeof measuredFile === "string" ? loadMeasurements(measuredFile) : [];
   // validate every file, with the checks that need no heavy work, before running any; an
   // error names the file it is in
   const loaded = cmd.args.map((f) => {
@@ -439,6 +443,8 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   const names = loaded.map((l) => l.scenario.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new InputError(`compare: two scenarios are named '${dup}'; names must differ`);
+  const unmatched = [...new Set(measured.map((m) => m.scenario).filter((n) => !names.includes(n)))];
+  if (unmatched.length > 0) process.stderr.write(`mofhop: --measured: measurements of ${unmatched.join(", ")} name no compared scenario (left out)\n`);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const workers = Math.min(loaded.length, typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : availableParallelism());
   let all: Results[];
@@ -506,10 +512,10 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     mofhopVersion: version(),
     argv: process.argv.slice(2),
     scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
-    otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd)],
+    otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd), ...(typeof measuredFile === "string" ? [{ file: measuredFile, role: "measurements" }] : [])],
     ...(samples !== undefined ? { uncertaintySamples: samples } : {}),
   });
-  const files = await compareReport(all, { meta, pairwise });
+  const files = await compareReport(all, { meta, pairwise, measured });
   for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), resultsJson(r, metaForScenario(meta, r.scenario)));
   for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
   process.stdout.write(files["compare.md"]!);

@@ -7,6 +7,8 @@ import type { ImpedanceRow, OutputBand, PairwiseRow, Results } from "../pipeline
 import { InputError } from "../core/errors.js";
 import { toCsv } from "./csv.js";
 import { provenanceText, type RunMeta } from "./provenance.js";
+import { measuredArrheniusLine, measuredVsPredicted, measurementsFor, type MeasuredVsPredicted } from "./measured.js";
+import type { MeasuredValue } from "../scenario/measurements.js";
 import { htmlReport, type Cell } from "./html.js";
 import { circuitImpedance, logFrequencies } from "../analysis/circuits.js";
 import { fitCircuit } from "../analysis/impedance.js";
@@ -95,9 +97,9 @@ function fmt(v: number | null, digits = 3): string {
 }
 
 /** The comparison table in Markdown. */
-export function compareMarkdown(rows: readonly CompareRow[]): string {
+export function compareMarkdown(rows: readonly CompareRow[], measured: { readonly heads: readonly string[]; readonly cells: readonly (readonly (string | null)[])[] } = { heads: [], cells: [] }): string {
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
-  const head = ["design", "T (K)", "sigma (S/cm)", "discretisation", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`)];
+  const head = ["design", "T (K)", "sigma (S/cm)", "discretisation", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...measured.heads];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
   for (const r of rows) {
     const cells = [
@@ -111,8 +113,20 @@ export function compareMarkdown(rows: readonly CompareRow[]): string {
       fmt(r.interfacialResistanceOhm),
       fmt(r.criticalCurrentDensityMAPerCm2),
       ...rates.map((c) => fmt(r.capacityMAhPerG[c] ?? null, 4)),
+      ...(measured.cells[rows.indexOf(r)] ?? []).map((v) => v ?? ""),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Each measured value beside its prediction, in Markdown ("" when nothing was measured). */
+export function measuredMarkdown(rows: readonly MeasuredVsPredicted[]): string {
+  if (rows.length === 0) return "";
+  const lines = ["", "Measured beside predicted (deviation: (predicted - measured) / the errors combined; conductivities on ln sigma):", "", "| design | quantity | predicted | measured | deviation (sigma) |", "| --- | --- | --- | --- | --- |"];
+  for (const v of rows) {
+    const pred = v.predicted === null ? "not computed" : v.predictedStdErr !== null && v.predictedStdErr > 0 ? `${fmt(v.predicted)} +- ${fmt(v.predictedStdErr, 2)}` : fmt(v.predicted);
+    lines.push(`| ${v.scenario} | ${v.quantity} | ${pred} | ${fmt(v.measured)} +- ${fmt(v.measuredError, 2)} | ${v.deviationSigmas === null ? "" : v.deviationSigmas.toFixed(1)} |`);
   }
   return lines.join("\n") + "\n";
 }
@@ -173,18 +187,62 @@ export interface CompareReportOptions {
   readonly meta?: RunMeta;
   /** Which design beats which (--uncertainty). */
   readonly pairwise?: readonly PairwiseRow[];
+  /** Measured values (--measured FILE): drawn beside the predictions and set against them in the tables. */
+  readonly measured?: readonly MeasuredValue[];
+}
+
+/**
+ * The main table's measured columns (CSV names and values, and Markdown/HTML headers with
+ * "value +- error" text), for the quantities any compared design has a measurement of.
+ */
+function measuredColumns(rows: readonly CompareRow[], measured: readonly MeasuredValue[]): { csv: Record<string, number | null>[]; heads: string[]; cells: (string | null)[][] } {
+  const per = rows.map((r) => measurementsFor(r.scenario, measured));
+  const rates = [...new Set(per.flatMap((m) => m.capacity.map((c) => c.cRate)))].sort((a, b) => a - b);
+  const sigmaAt = (k: number) => per[k]!.conductivity.find((c) => rows[k]!.temperatureK !== null && Math.abs(c.temperatureK - rows[k]!.temperatureK!) < 1e-6);
+  const any = { sigma: rows.some((_, k) => sigmaAt(k) !== undefined), ea: per.some((m) => m.activationEnergy !== undefined), tPlus: per.some((m) => m.transferenceNumber !== undefined) };
+  const heads = [...(any.sigma ? ["measured sigma (S/cm)"] : []), ...(any.ea ? ["measured Ea (eV)"] : []), ...(any.tPlus ? ["measured t+"] : []), ...rates.map((c) => `measured ${c}C (mAh/g)`)];
+  const pm = (v: number | undefined, e: number | undefined, digits = 3): string | null => (v === undefined || e === undefined ? null : `${fmt(v, digits)} +- ${fmt(e, 2)}`);
+  const csv = rows.map((_, k) => {
+    const m = per[k]!, sg = sigmaAt(k);
+    const out: Record<string, number | null> = {};
+    if (any.sigma) Object.assign(out, { measured_conductivitySPerCm: sg?.valueSPerCm ?? null, measured_conductivityRelativeError: sg?.relativeError ?? null });
+    if (any.ea) Object.assign(out, { measured_activationEnergyEV: m.activationEnergy?.valueEV ?? null, measured_activationEnergyErrorEV: m.activationEnergy?.errorEV ?? null });
+    if (any.tPlus) Object.assign(out, { measured_tPlus: m.transferenceNumber?.value ?? null, measured_tPlusError: m.transferenceNumber?.error ?? null });
+    for (const c of rates) {
+      const q = m.capacity.find((x) => x.cRate === c);
+      out[`measured_capacity_${c}C_mAhPerG`] = q?.valueMAhPerG ?? null;
+      out[`measured_capacity_${c}C_errorMAhPerG`] = q?.errorMAhPerG ?? null;
+    }
+    return out;
+  });
+  const cells = rows.map((_, k) => {
+    const m = per[k]!, sg = sigmaAt(k);
+    return [
+      ...(any.sigma ? [sg === undefined ? null : `${fmt(sg.valueSPerCm)} +- ${Math.round(100 * sg.relativeError)} %`] : []),
+      ...(any.ea ? [m.activationEnergy === undefined ? null : `${pm(m.activationEnergy.valueEV, m.activationEnergy.errorEV)} (${m.activationEnergy.form} form)`] : []),
+      ...(any.tPlus ? [pm(m.transferenceNumber?.value, m.transferenceNumber?.error)] : []),
+      ...rates.map((c) => {
+        const q = m.capacity.find((x) => x.cRate === c);
+        return pm(q?.valueMAhPerG, q?.errorMAhPerG, 4);
+      }),
+    ];
+  });
+  return { csv, heads, cells };
 }
 
 /** All files of a comparison, by name. */
 export async function compareReport(all: readonly Results[], options: CompareReportOptions = {}): Promise<Record<string, string>> {
-  const { meta, pairwise = [] } = options;
+  const { meta, pairwise = [], measured = [] } = options;
   const rows = compareRows(all);
   const files: Record<string, string> = {};
-  files["compare.csv"] = toCsv(rows.map(flat));
+  const mcols = measuredColumns(rows, measured);
+  const versus = measuredVsPredicted(all, measured);
+  files["compare.csv"] = toCsv(rows.map((r, k) => ({ ...flat(r), ...mcols.csv[k] })));
+  if (versus.length > 0) files["measured.csv"] = toCsv(versus.map((v) => ({ ...v })));
   const limits = limitRows(all);
   // the loss breakdown at 3 C (or the nearest rate computed)
   const limitRate = limits.length === 0 ? null : limits.map((l) => l.cRate).reduce((a, b) => (Math.abs(b - 3) < Math.abs(a - 3) ? b : a));
-  files["compare.md"] = compareMarkdown(rows) + (limitRate === null ? "" : `\nWhat limits the capacity at ${limitRate} C (capacity with each loss removed in turn, mAh/g):\n\n${limitsMarkdown(limits, limitRate)}`);
+  files["compare.md"] = compareMarkdown(rows, mcols) + measuredMarkdown(versus) + (limitRate === null ? "" : `\nWhat limits the capacity at ${limitRate} C (capacity with each loss removed in turn, mAh/g):\n\n${limitsMarkdown(limits, limitRate)}`);
   if (limits.length > 0) files["limits.csv"] = toCsv(limits.map((l) => ({ ...l })));
   const uq = uncertaintyTables(all, pairwise);
   Object.assign(files, uq.files);
@@ -200,11 +258,23 @@ export async function compareReport(all: readonly Results[], options: CompareRep
     const usable = points.filter((p) => p.conductivitySPerCm > 0);
     if (usable.length === 0) continue;
     const fit = r.arrhenius.find((a) => a.of === (effective ? "effective" : "total")) ?? r.arrhenius[0];
-    arrhenius.push({ name: r.scenario, points: usable, ...(fit !== undefined ? { fit: { activationEnergyEV: fit.activationEnergyEV, lnPrefactor: fit.lnPrefactor, form: fit.form } } : {}) });
+    const m = measurementsFor(r.scenario, measured);
+    const line = measuredArrheniusLine(m);
+    arrhenius.push({
+      name: r.scenario,
+      points: usable,
+      ...(fit !== undefined ? { fit: { activationEnergyEV: fit.activationEnergyEV, lnPrefactor: fit.lnPrefactor, form: fit.form } } : {}),
+      ...(m.conductivity.length > 0 ? { measured: m.conductivity.map((c) => ({ temperatureK: c.temperatureK, conductivitySPerCm: c.valueSPerCm, relativeError: c.relativeError })) } : {}),
+      ...(line !== null ? { measuredLine: line } : {}),
+    });
   }
   const banded = all.some((r) => r.uncertainty !== undefined);
   const bandNote = banded ? "; shaded: the 68 % and 90 % prediction bands of --uncertainty" : "";
-  if (arrhenius.length > 0) figures.push({ file: "arrhenius.svg", caption: `Conductivity against inverse temperature, with Arrhenius fits${bandNote}`, svg: await arrheniusPlot(arrhenius) });
+  const measuredNote = (what: string): string => (measured.length > 0 ? `; open squares with error bars: measured (${what})` : "");
+  if (arrhenius.length > 0) {
+    const lines = arrhenius.some((a) => a.measuredLine !== undefined) ? ", dotted lines: the measured activation energy through the measured point" : "";
+    figures.push({ file: "arrhenius.svg", caption: `Conductivity against inverse temperature: predicted points with +-1 standard error bars and their Arrhenius fits${bandNote}${measuredNote(`±1 standard error${lines}`)}`, svg: await arrheniusPlot(arrhenius) });
+  }
 
   const withSigma = rows.filter((r) => r.conductivitySPerCm !== null && r.conductivitySPerCm > 0);
   if (withSigma.length > 0) {
@@ -229,7 +299,13 @@ export async function compareReport(all: readonly Results[], options: CompareRep
     });
   }
   const rate = all.filter((r) => (r.rateCapability ?? []).length > 0).map((r) => ({ name: r.scenario, points: r.rateCapability!.map((x, i) => ({ cRate: x.cRate, dischargeCapacityMAhPerG: x.dischargeCapacityMAhPerG, ...(x.dischargeCapacityStdErr !== undefined ? { stdErr: x.dischargeCapacityStdErr } : {}), ...bandsOf(r, `rateCapability[${i}].dischargeCapacityMAhPerG`) })) }));
-  if (rate.length > 0) figures.push({ file: "rate-capability.svg", caption: `Discharge capacity of Li | SE | LiFePO4 against C-rate${bandNote}`, svg: await rateCapabilityPlot(rate) });
+  if (rate.length > 0) {
+    const withMeasured = rate.map((s) => {
+      const m = measurementsFor(s.name, measured).capacity;
+      return m.length > 0 ? { ...s, measured: m.map((c) => ({ cRate: c.cRate, dischargeCapacityMAhPerG: c.valueMAhPerG, errorMAhPerG: c.errorMAhPerG })) } : s;
+    });
+    figures.push({ file: "rate-capability.svg", caption: `Discharge capacity of Li | SE | LiFePO4 against C-rate, predicted (lines and filled markers, ±1 standard error bars where replicas give one)${bandNote}${measuredNote("±1 standard error")}`, svg: await rateCapabilityPlot(withMeasured) });
+  }
   for (const r of all) {
     // a rate that gives no capacity has no curve (its one point, the voltage the instant the
     // current is on, can lie far below the cut-off): it is named in the frame and caption instead
@@ -256,12 +332,20 @@ export async function compareReport(all: readonly Results[], options: CompareRep
     tables: [
       {
         caption: "Designs side by side",
-        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`)],
+        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...mcols.heads],
         rows: rows.map((r): Cell[] => [
           r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.discretisationRelativeError, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
           r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
+          ...(mcols.cells[rows.indexOf(r)] ?? []),
         ]),
       },
+      ...(versus.length > 0
+        ? [{
+            caption: "Measured beside predicted: deviation = (predicted - measured) / (the two standard errors combined), conductivities on ln sigma",
+            columns: ["design", "quantity", "predicted", "+-", "measured", "+-", "deviation (sigma)", "source"],
+            rows: versus.map((v): Cell[] => [v.scenario, v.quantity, v.predicted, v.predictedStdErr, v.measured, v.measuredError, v.deviationSigmas, v.source]),
+          }]
+        : []),
       ...uq.html,
       ...(limits.length > 0
         ? [{

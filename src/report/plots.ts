@@ -159,6 +159,10 @@ function bandLayer(rows: readonly object[], x: object, color: object): object[] 
 export interface ArrheniusPlotSeries {
   readonly name: string;
   readonly points: readonly ArrheniusPlotPoint[];
+  /** Measured conductivities (relativeError: the standard error of ln sigma), drawn as open squares with error bars. */
+  readonly measured?: readonly { readonly temperatureK: number; readonly conductivitySPerCm: number; readonly relativeError: number }[];
+  /** The measured Arrhenius line (a dotted line in the series' colour). */
+  readonly measuredLine?: readonly { readonly temperatureK: number; readonly conductivitySPerCm: number }[];
   /** A fit from analysis/arrhenius.ts: ln(sigma T) (form sigmaT) or ln(sigma) = lnPrefactor - Ea/(kB T). */
   readonly fit?: { readonly activationEnergyEV: number; readonly lnPrefactor: number; readonly form: "sigmaT" | "sigma" };
 }
@@ -170,8 +174,18 @@ export interface ArrheniusPlotSeries {
  */
 export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], options: PlotOptions = {}): Promise<string> {
   nonEmpty("series", series);
-  const points: object[] = [], bars: object[] = [], lines: object[] = [], bands: object[] = [];
+  const points: object[] = [], bars: object[] = [], lines: object[] = [], bands: object[] = [], measured: object[] = [], measuredBars: object[] = [], measuredLines: object[] = [];
   series.forEach((s, k) => {
+    (s.measured ?? []).forEach((m, i) => {
+      const T = finite(`series[${k}].measured[${i}].temperatureK`, m.temperatureK), sigma = finite(`series[${k}].measured[${i}].conductivitySPerCm`, m.conductivitySPerCm);
+      if (!(T > 0 && sigma > 0)) throw new InputError(`series[${k}].measured[${i}]: got T ${T} K, sigma ${sigma} S/cm; both must be > 0 on a log scale`);
+      const rel = Math.max(0, finite(`series[${k}].measured[${i}].relativeError`, m.relativeError));
+      measured.push({ series: s.name, x: 1000 / T, y: Math.log10(sigma) });
+      if (rel > 0) measuredBars.push({ series: s.name, x: 1000 / T, lo: Math.log10(sigma) - rel / Math.LN10, hi: Math.log10(sigma) + rel / Math.LN10 });
+    });
+    (s.measuredLine ?? []).forEach((m, i) => {
+      if (m.temperatureK > 0 && m.conductivitySPerCm > 0) measuredLines.push({ series: s.name, x: 1000 / m.temperatureK, y: Math.log10(m.conductivitySPerCm), i });
+    });
     nonEmpty(`series[${k}].points`, s.points);
     let tMin = Infinity, tMax = -Infinity;
     s.points.forEach((p, i) => {
@@ -209,6 +223,8 @@ export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], opti
       ...bandLayer(bands, x, color),
       { name: "fitlines", data: { values: lines }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y: { field: "y", type: "quantitative" }, color, strokeDash: style.strokeDash, detail: { field: "series" } } },
       { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+      ...(measuredLines.length > 0 ? [{ name: "measuredlines", data: { values: measuredLines }, mark: { type: "line", strokeWidth: 1.5, strokeDash: [1, 3] }, encoding: { x, y: { field: "y", type: "quantitative" }, color, detail: { field: "series" }, order: { field: "i" } } }] : []),
+      ...measuredLayers(measured, measuredBars, x, { field: "y", type: "quantitative" }, color),
       {
         name: "points",
         data: { values: points },

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { circuitImpedance } from "../../src/analysis/circuits.js";
 import { compareReport } from "../../src/report/compare.js";
 import type { Results } from "../../src/pipeline/results.js";
+import type { MeasuredValue } from "../../src/scenario/measurements.js";
 
 function design(name: string, scale: number): Results {
   const f = [1e5, 1e4, 1e3, 100, 10, 1, 0.1];
@@ -56,5 +57,55 @@ describe("compareReport", () => {
     const svg = files["discharge-cell.svg"]!;
     expect(svg).toContain("no capacity above the cut-off at 5 C");
     expect(svg).not.toContain("−14"); // the axis does not reach the lone point far below the cut-off
+  });
+});
+
+describe("compareReport with measurements", () => {
+  const cell = (name: string): Results => ({
+    ...design(name, 1),
+    effective: [298.15, 323.15].map((T, i) => ({ temperatureK: T, conductivitySPerCm: 1e-4 * (1 + i), conductivityStdErr: 1e-6, discretisationRelativeError: null, tortuosityFactor: 1, percolates: true, solverIterations: 1, relativeResidual: 0, realizations: 2, phases: [] })),
+    arrhenius: [{ of: "effective", activationEnergyEV: 0.3, activationEnergyStdErr: 0.01, form: "sigma", lnPrefactor: 2 }],
+    rateCapability: [0.2, 1].map((c, i) => ({ cRate: c, dischargeCapacityMAhPerG: 150 - 10 * i, dischargeCapacityStdErr: 2 })),
+  });
+  const measured: MeasuredValue[] = [
+    { scenario: "a", observable: "conductivity", temperatureK: 298.15, valueSPerCm: 2e-4, relativeError: 0.1, source: "paper" },
+    { scenario: "a", observable: "activationEnergy", form: "sigma", valueEV: 0.28, errorEV: 0.02, temperatureRangeK: [253.15, 333.15], source: "paper" },
+    { scenario: "b", observable: "dischargeCapacity", cRate: 1, valueMAhPerG: 143, errorMAhPerG: 5, source: "paper" },
+    { scenario: "b", observable: "transferenceNumber", method: "Evans", value: 0.86, error: 0.05, source: "paper" },
+  ];
+
+  it("adds measured columns, a measured-beside-predicted table, and measured points on the plots", async () => {
+    const files = await compareReport([cell("a"), cell("b")], { measured });
+    const csv = files["compare.csv"]!.split("\n");
+    const head = csv[0]!.split(",");
+    // the existing columns stay first and unchanged; measured ones follow
+    expect(head.slice(0, 2)).toEqual(["scenario", "temperatureK"]);
+    expect(head).toEqual(expect.arrayContaining(["measured_conductivitySPerCm", "measured_activationEnergyEV", "measured_tPlus", "measured_capacity_1C_mAhPerG", "measured_capacity_1C_errorMAhPerG"]));
+    const row = (name: string) => Object.fromEntries(head.map((h, i) => [h, csv.find((l) => l.startsWith(`${name},`))!.split(",")[i]]));
+    expect(row("a")["measured_conductivitySPerCm"]).toBe("0.0002");
+    expect(row("b")["measured_capacity_1C_mAhPerG"]).toBe("143");
+    expect(row("a")["measured_capacity_1C_mAhPerG"]).toBe("");
+    // each measured value beside its prediction; deviation (pred - meas) / hypot(errors)
+    const versus = files["measured.csv"]!.trim().split("\n");
+    expect(versus).toHaveLength(5);
+    const cap = versus.find((l) => l.startsWith("b,capacity 1 C"))!.split(",");
+    expect(Number(cap[6])).toBeCloseTo((140 - 143) / Math.hypot(5, 2), 12);
+    const sigma = versus.find((l) => l.startsWith("a,sigma 298.15 K"))!.split(",");
+    expect(Number(sigma[6])).toBeCloseTo(Math.log(1e-4 / 2e-4) / Math.hypot(0.1, 1e-6 / 1e-4), 12);
+    expect(files["compare.md"]).toContain("| measured sigma (S/cm) |");
+    expect(files["compare.md"]).toContain("0.280 +- 0.020 (sigma form)");
+    expect(files["compare.md"]).toContain("Measured beside predicted");
+    expect(files["index.html"]).toContain("<caption>Measured beside predicted");
+    expect(files["arrhenius.svg"]).toContain("measured_marks");
+    expect(files["arrhenius.svg"]).toContain("measuredlines_marks");
+    expect(files["rate-capability.svg"]).toContain("measured_marks");
+    expect(files["rate-capability.svg"]).toContain("measuredbars_marks");
+  });
+
+  it("without measurements the table and plots are as before", async () => {
+    const files = await compareReport([cell("a"), cell("b")]);
+    expect(files["compare.csv"]).not.toContain("measured");
+    expect(files["measured.csv"]).toBeUndefined();
+    expect(files["arrhenius.svg"]).not.toContain("measured_marks");
   });
 });
