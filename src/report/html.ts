@@ -54,7 +54,8 @@ export function formatCell(value: Cell): string {
 const CSS = `
 body { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 1100px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
 h1 { font-size: 1.5em; font-weight: normal; border-bottom: 1px solid #ccc; padding-bottom: 0.3em; }
-table { border-collapse: collapse; margin: 1em 0 2em; font-size: 0.9em; }
+div.table { overflow-x: auto; margin: 1em 0 2em; }
+table { border-collapse: collapse; font-size: 0.9em; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.4em; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; }
 th { background: #f2f2f2; text-align: left; }
@@ -80,7 +81,8 @@ function table(t: HtmlTable, k: number): string {
     if (row.length !== width) throw new InputError(`tables[${k}].rows[${i}]: got ${row.length} cells; the table has ${width} columns`);
     return `<tr>${row.map((v) => `<td${typeof v === "number" ? ' class="num"' : ""}>${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`;
   });
-  return [`<table>`, `<caption>${escapeHtml(t.caption)}</caption>`, `<thead><tr>${head}</tr></thead>`, `<tbody>`, ...body, `</tbody>`, `</table>`].join("\n");
+  // a wide table scrolls sideways inside its box instead of running off the page
+  return [`<div class="table">`, `<table>`, `<caption>${escapeHtml(t.caption)}</caption>`, `<thead><tr>${head}</tr></thead>`, `<tbody>`, ...body, `</tbody>`, `</table>`, `</div>`].join("\n");
 }
 
 /** The report as one HTML document. */
