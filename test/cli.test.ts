@@ -263,6 +263,9 @@ describe("mofhop compare", () => {
     const sha = (f: string): string => createHash("sha256").update(readFileSync(f)).digest("hex");
     expect(prov.scenarios).toEqual([{ file: a, name: "cmp-a", seed: tiny.seed, sha256: sha(a) }, { file: b, name: "cmp-b", seed: tiny.seed, sha256: sha(b) }]);
     expect(prov.files.map((x) => x.role)).toEqual(["scenario", "scenario"]);
+    // run from a git checkout (as here and in CI), the commit is recorded too
+    const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim();
+    if (existsSync(join(process.cwd(), ".git"))) expect((prov as { mofhopCommit?: string }).mofhopCommit).toBe(head);
     // each design's results.json carries the comparison's provenance, narrowed to its scenario
     const resultsA = JSON.parse(readFileSync(join(one, "cmp-a", "results.json"), "utf8")) as { meta: { scenario: { name: string }; files: unknown[] } };
     expect(resultsA.meta.scenario.name).toBe("cmp-a");

@@ -19,7 +19,8 @@ import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gel
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
-import { metaForScenario, runMeta, type RunMeta } from "../report/provenance.js";
+import { metaForScenario, runMeta, sourceRevision, type RunMeta } from "../report/provenance.js";
+import { fileURLToPath } from "node:url";
 import { barPlot, currentMapPlot } from "../report/plots.js";
 import { currentSlice } from "../pipeline/morphology.js";
 import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
@@ -30,6 +31,11 @@ import { JobPool } from "../sweep/index.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
 import { ProgressBar } from "./progress.js";
+
+/** The checkout mofhop runs from (dist/cli/../..): its git commit for the provenance. */
+function source(): { commit: string; dirty: boolean } | null {
+  return sourceRevision(fileURLToPath(new URL("../../", import.meta.url)));
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -298,6 +304,7 @@ async function run(cmd: ParsedCommand): Promise<number> {
     const meta = metaForScenario(
       runMeta({
         mofhopVersion: version(),
+        source: source(),
         argv: process.argv.slice(2),
         scenarios: [{ file: cmd.args[0]!, name: scenario.name, seed: scenario.seed }],
         otherFiles: [...dataFilesOf(loaded), ...posteriorFiles(cmd)],
@@ -510,6 +517,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   bar.done();
   const meta = runMeta({
     mofhopVersion: version(),
+    source: source(),
     argv: process.argv.slice(2),
     scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
     otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd), ...(typeof measuredFile === "string" ? [{ file: measuredFile, role: "measurements" }] : [])],

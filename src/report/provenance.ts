@@ -5,8 +5,9 @@
  * results themselves stay a pure function of the scenario: two runs of the same files
  * give equal results and differ only in their `meta`.
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { isAbsolute, relative, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
@@ -44,6 +45,9 @@ export interface MachineMeta {
 /** results.json `meta`, provenance.json and the page footer. */
 export interface RunMeta {
   readonly mofhopVersion: string;
+  /** The git commit of the mofhop checkout that ran, and whether it had uncommitted changes (absent outside a checkout). */
+  readonly mofhopCommit?: string;
+  readonly mofhopDirty?: boolean;
   /** ISO 8601 time the results were written. */
   readonly date: string;
   /** process.version, e.g. "v20.19.5". */
@@ -106,8 +110,27 @@ export function machineMeta(): MachineMeta {
   };
 }
 
+/**
+ * The commit of a git checkout at `root` and whether its tracked files differ from it; null
+ * when `root` is not itself a checkout (an installed package inside someone else's repository
+ * must not report that repository's commit) or git is not there.
+ */
+export function sourceRevision(root: string): { commit: string; dirty: boolean } | null {
+  if (!existsSync(resolve(root, ".git"))) return null;
+  const git = (...args: string[]): string | null => {
+    const r = spawnSync("git", ["-C", root, ...args], { encoding: "utf8", timeout: 10_000 });
+    return r.status === 0 ? r.stdout.trim() : null;
+  };
+  const commit = git("rev-parse", "HEAD");
+  if (commit === null || !/^[0-9a-f]{40,64}$/.test(commit)) return null;
+  const status = git("status", "--porcelain", "--untracked-files=no");
+  return { commit, dirty: status === null || status !== "" };
+}
+
 export interface RunMetaInput {
   readonly mofhopVersion: string;
+  /** The checkout's commit (sourceRevision), when mofhop runs from one. */
+  readonly source?: { readonly commit: string; readonly dirty: boolean } | null;
   readonly argv: readonly string[];
   readonly scenarios: readonly { readonly file: string; readonly name: string; readonly seed: number }[];
   /** Other input files besides the scenarios (voxel files, measurements, posteriors). */
@@ -129,6 +152,7 @@ export function runMeta(input: RunMetaInput): RunMeta {
   });
   return {
     mofhopVersion: input.mofhopVersion,
+    ...(input.source !== undefined && input.source !== null ? { mofhopCommit: input.source.commit, mofhopDirty: input.source.dirty } : {}),
     date: (input.date ?? new Date()).toISOString(),
     nodeVersion: process.version,
     machine: machineMeta(),
@@ -151,7 +175,7 @@ export function provenanceText(meta: RunMeta): string {
   const scen = meta.scenarios.map((s) => `${s.file} (${s.name}, seed ${s.seed}, sha256 ${s.sha256.slice(0, 12)})`).join(", ");
   const others = meta.files.filter((f) => f.role !== "scenario");
   return (
-    `Produced by mofhop ${meta.mofhopVersion} on ${meta.date} with Node ${meta.nodeVersion} on ${m.platform}/${m.arch} ` +
+    `Produced by mofhop ${meta.mofhopVersion}${meta.mofhopCommit !== undefined ? ` (commit ${meta.mofhopCommit.slice(0, 12)}${meta.mofhopDirty === true ? ", with uncommitted changes" : ""})` : ""} on ${meta.date} with Node ${meta.nodeVersion} on ${m.platform}/${m.arch} ` +
     `(${m.cpuCount} × ${m.cpuModel}, ${m.memoryGiB} GiB) from ${scen}` +
     (others.length > 0 ? `; other inputs: ${others.map((f) => `${f.file} (${f.role}, sha256 ${f.sha256.slice(0, 12)})`).join(", ")}` : "") +
     (meta.uncertaintySamples !== undefined ? `; --uncertainty ${meta.uncertaintySamples} (samples seeded by each scenario's seed)` : "") +
