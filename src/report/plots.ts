@@ -523,8 +523,9 @@ export async function rateCapabilityPlot(series: readonly RateCapabilitySeries[]
       if (q > 0) any = true;
       top = Math.max(top, q + (p.stdErr ?? 0), p.band90?.[1] ?? 0);
       rows.push({ series: s.name, x: c, y: q });
-      if (p.stdErr !== undefined && p.stdErr > 0) bars.push({ series: s.name, x: c, lo: q - p.stdErr, hi: q + p.stdErr });
-      bands.push(...bandRows(s.name, c, p, (v) => v));
+      // a capacity is never negative: a bar (or band) reaching below zero stops at the axis
+      if (p.stdErr !== undefined && p.stdErr > 0) bars.push({ series: s.name, x: c, lo: Math.max(0, q - p.stdErr), hi: q + p.stdErr });
+      bands.push(...bandRows(s.name, c, p, (v) => Math.max(0, v)));
     });
     (s.measured ?? []).forEach((m, i) => {
       const c = finite(`series[${k}].measured[${i}].cRate`, m.cRate);
@@ -534,7 +535,7 @@ export async function rateCapabilityPlot(series: readonly RateCapabilitySeries[]
       if (q > 0) any = true;
       top = Math.max(top, q + e);
       measured.push({ series: s.name, x: c, y: q, kind: "measured" });
-      if (e > 0) measuredBars.push({ series: s.name, x: c, lo: q - e, hi: q + e });
+      if (e > 0) measuredBars.push({ series: s.name, x: c, lo: Math.max(0, q - e), hi: q + e });
     });
     if (!any) empty.push(s.name);
   });

@@ -165,6 +165,9 @@ describe("plots", () => {
     const none = await rateCapabilityPlot([{ name: "dead", points: rates.map((c) => ({ cRate: c, dischargeCapacityMAhPerG: 0 })) }]);
     expect(none).toContain(">160<");
     expect(none).toContain("no capacity above the cut-off at any rate");
+    // an error bar larger than its capacity stops at zero: the axis does not run negative
+    const tiny = await rateCapabilityPlot([{ name: "edge", points: [{ cRate: 1, dischargeCapacityMAhPerG: 100 }, { cRate: 2, dischargeCapacityMAhPerG: 0.2, stdErr: 60 }] }]);
+    expect(tiny).not.toMatch(/>−\d/);
   });
 
   it("dischargeCurvesPlot: no capacity at any rate gives a labelled frame on the usual axes, not an empty or absurd one", async () => {
