@@ -123,10 +123,10 @@ export function compareMarkdown(rows: readonly CompareRow[], measured: { readonl
 /** Each measured value beside its prediction, in Markdown ("" when nothing was measured). */
 export function measuredMarkdown(rows: readonly MeasuredVsPredicted[]): string {
   if (rows.length === 0) return "";
-  const lines = ["", "Measured beside predicted (deviation: (predicted - measured) / the errors combined; conductivities on ln sigma):", "", "| design | quantity | predicted | measured | deviation (sigma) |", "| --- | --- | --- | --- | --- |"];
+  const lines = ["", "Measured beside predicted (deviation: (predicted - measured) / the errors combined; conductivities on ln sigma; a calibration target agrees by construction):", "", "| design | quantity | predicted | measured | deviation (sigma) | kind |", "| --- | --- | --- | --- | --- | --- |"];
   for (const v of rows) {
     const pred = v.predicted === null ? "not computed" : v.predictedStdErr !== null && v.predictedStdErr > 0 ? `${fmt(v.predicted)} +- ${fmt(v.predictedStdErr, 2)}` : fmt(v.predicted);
-    lines.push(`| ${v.scenario} | ${v.quantity} | ${pred} | ${fmt(v.measured)} +- ${fmt(v.measuredError, 2)} | ${v.deviationSigmas === null ? "" : v.deviationSigmas.toFixed(1)} |`);
+    lines.push(`| ${v.scenario} | ${v.quantity} | ${pred} | ${fmt(v.measured)} +- ${fmt(v.measuredError, 2)} | ${v.deviationSigmas === null ? "" : v.deviationSigmas.toFixed(1)} | ${v.calibrationTarget ? "calibration target" : "prediction"} |`);
   }
   return lines.join("\n") + "\n";
 }
@@ -341,9 +341,9 @@ export async function compareReport(all: readonly Results[], options: CompareRep
       },
       ...(versus.length > 0
         ? [{
-            caption: "Measured beside predicted: deviation = (predicted - measured) / (the two standard errors combined), conductivities on ln sigma",
-            columns: ["design", "quantity", "predicted", "+-", "measured", "+-", "deviation (sigma)", "source"],
-            rows: versus.map((v): Cell[] => [v.scenario, v.quantity, v.predicted, v.predictedStdErr, v.measured, v.measuredError, v.deviationSigmas, v.source]),
+            caption: "Measured beside predicted: deviation = (predicted - measured) / (the two standard errors combined), conductivities on ln sigma; a calibration target (the design's parameters were fitted to it) agrees by construction and is no test of the model",
+            columns: ["design", "quantity", "predicted", "+-", "measured", "+-", "deviation (sigma)", "kind", "source"],
+            rows: versus.map((v): Cell[] => [v.scenario, v.quantity, v.predicted, v.predictedStdErr, v.measured, v.measuredError, v.deviationSigmas, v.calibrationTarget ? "calibration target" : "prediction", v.source]),
           }]
         : []),
       ...uq.html,

@@ -2,8 +2,8 @@
  * Measured values beside predicted ones: the measurements of a `--measured FILE`
  * (scenario/measurements.ts) matched to the designs of a comparison by scenario name, and
  * each one set against the prediction it measures, with the deviation in units of the
- * measurement's error. Nothing here is fitted: a calibration target shows as such only in
- * the uncertainty tables ("fitted").
+ * measurement's error. A value the design was calibrated on (`calibrationTarget` in the
+ * file) is marked as such: its agreement is by construction, not a prediction.
  */
 import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
 import type { Results } from "../pipeline/results.js";
@@ -11,10 +11,10 @@ import type { MeasuredValue } from "../scenario/measurements.js";
 
 /** The measured values of one design, by quantity. */
 export interface DesignMeasurements {
-  readonly conductivity: readonly { readonly temperatureK: number; readonly valueSPerCm: number; readonly relativeError: number; readonly source: string }[];
-  readonly activationEnergy?: { readonly valueEV: number; readonly errorEV: number; readonly form: "sigma" | "sigmaT"; readonly temperatureRangeK?: readonly [number, number]; readonly source: string };
-  readonly capacity: readonly { readonly cRate: number; readonly valueMAhPerG: number; readonly errorMAhPerG: number; readonly source: string }[];
-  readonly transferenceNumber?: { readonly value: number; readonly error: number; readonly method: string; readonly source: string };
+  readonly conductivity: readonly { readonly temperatureK: number; readonly valueSPerCm: number; readonly relativeError: number; readonly source: string; readonly calibrationTarget: boolean }[];
+  readonly activationEnergy?: { readonly valueEV: number; readonly errorEV: number; readonly form: "sigma" | "sigmaT"; readonly temperatureRangeK?: readonly [number, number]; readonly source: string; readonly calibrationTarget: boolean };
+  readonly capacity: readonly { readonly cRate: number; readonly valueMAhPerG: number; readonly errorMAhPerG: number; readonly source: string; readonly calibrationTarget: boolean }[];
+  readonly transferenceNumber?: { readonly value: number; readonly error: number; readonly method: string; readonly source: string; readonly calibrationTarget: boolean };
 }
 
 /** The measurements that name `scenario` (the first of each kind wins where only one fits). */
@@ -23,18 +23,19 @@ export function measurementsFor(scenario: string, all: readonly MeasuredValue[])
   const conductivity = [], capacity = [];
   let activationEnergy: DesignMeasurements["activationEnergy"], transferenceNumber: DesignMeasurements["transferenceNumber"];
   for (const m of mine) {
+    const calibrationTarget = m.calibrationTarget === true;
     switch (m.observable) {
       case "conductivity":
-        conductivity.push({ temperatureK: m.temperatureK, valueSPerCm: m.valueSPerCm, relativeError: m.relativeError, source: m.source });
+        conductivity.push({ temperatureK: m.temperatureK, valueSPerCm: m.valueSPerCm, relativeError: m.relativeError, source: m.source, calibrationTarget });
         break;
       case "activationEnergy":
-        activationEnergy ??= { valueEV: m.valueEV, errorEV: m.errorEV, form: m.form, ...(m.temperatureRangeK !== undefined ? { temperatureRangeK: m.temperatureRangeK } : {}), source: m.source };
+        activationEnergy ??= { valueEV: m.valueEV, errorEV: m.errorEV, form: m.form, ...(m.temperatureRangeK !== undefined ? { temperatureRangeK: m.temperatureRangeK } : {}), source: m.source, calibrationTarget };
         break;
       case "dischargeCapacity":
-        capacity.push({ cRate: m.cRate, valueMAhPerG: m.valueMAhPerG, errorMAhPerG: m.errorMAhPerG, source: m.source });
+        capacity.push({ cRate: m.cRate, valueMAhPerG: m.valueMAhPerG, errorMAhPerG: m.errorMAhPerG, source: m.source, calibrationTarget });
         break;
       case "transferenceNumber":
-        transferenceNumber ??= { value: m.value, error: m.error, method: m.method, source: m.source };
+        transferenceNumber ??= { value: m.value, error: m.error, method: m.method, source: m.source, calibrationTarget };
         break;
     }
   }
@@ -79,6 +80,8 @@ export interface MeasuredVsPredicted {
    * relative). null without a prediction.
    */
   readonly deviationSigmas: number | null;
+  /** The design was calibrated on this value: agreement by construction, not a prediction. */
+  readonly calibrationTarget: boolean;
   readonly source: string;
 }
 
@@ -94,7 +97,7 @@ export function measuredVsPredicted(all: readonly Results[], measured: readonly 
       const p = e?.conductivitySPerCm ?? k?.totalConductivitySPerCm ?? null;
       const pe = e !== undefined ? e.conductivityStdErr : k?.totalConductivityStdErr ?? null;
       const lnDev = p !== null && p > 0 ? Math.log(p / c.valueSPerCm) / Math.hypot(c.relativeError, pe !== null ? pe / p : 0) : null;
-      out.push({ scenario: r.scenario, quantity: `sigma ${c.temperatureK} K (S/cm)`, predicted: p, predictedStdErr: pe, measured: c.valueSPerCm, measuredError: c.valueSPerCm * c.relativeError, deviationSigmas: lnDev, source: c.source });
+      out.push({ scenario: r.scenario, quantity: `sigma ${c.temperatureK} K (S/cm)`, predicted: p, predictedStdErr: pe, measured: c.valueSPerCm, measuredError: c.valueSPerCm * c.relativeError, deviationSigmas: lnDev, calibrationTarget: c.calibrationTarget, source: c.source });
     }
     if (m.activationEnergy !== undefined) {
       const a = m.activationEnergy;
@@ -102,20 +105,20 @@ export function measuredVsPredicted(all: readonly Results[], measured: readonly 
       // the two forms differ by kB T (Ea of sigma T = Ea of sigma + kB T, about 0.026 eV at
       // 298 K): a fit in the other form is converted at 298.15 K so like is compared with like
       const p = fit !== undefined ? fit.activationEnergyEV + (fit.form === a.form ? 0 : (a.form === "sigma" ? -1 : 1) * BOLTZMANN_EV_PER_K * 298.15) : null;
-      out.push({ scenario: r.scenario, quantity: `Ea, ${a.form} form (eV)`, predicted: p, predictedStdErr: fit?.activationEnergyStdErr ?? null, measured: a.valueEV, measuredError: a.errorEV, deviationSigmas: dev(p, fit?.activationEnergyStdErr ?? null, a.valueEV, a.errorEV), source: a.source });
+      out.push({ scenario: r.scenario, quantity: `Ea, ${a.form} form (eV)`, predicted: p, predictedStdErr: fit?.activationEnergyStdErr ?? null, measured: a.valueEV, measuredError: a.errorEV, deviationSigmas: dev(p, fit?.activationEnergyStdErr ?? null, a.valueEV, a.errorEV), calibrationTarget: a.calibrationTarget, source: a.source });
     }
     if (m.transferenceNumber !== undefined) {
       const t = m.transferenceNumber;
       const row = r.transferenceNumber.find((x) => Math.abs(x.temperatureK - 298.15) < 1e-6) ?? r.transferenceNumber[0];
       const p = row?.evans?.tPlus ?? row?.cation ?? null;
       const pe = row?.evans !== undefined ? (row.evans.tPlusStdErr ?? null) : row?.cationStdErr ?? null;
-      out.push({ scenario: r.scenario, quantity: `t+ (${t.method})`, predicted: p, predictedStdErr: pe, measured: t.value, measuredError: t.error, deviationSigmas: dev(p, pe, t.value, t.error), source: t.source });
+      out.push({ scenario: r.scenario, quantity: `t+ (${t.method})`, predicted: p, predictedStdErr: pe, measured: t.value, measuredError: t.error, deviationSigmas: dev(p, pe, t.value, t.error), calibrationTarget: t.calibrationTarget, source: t.source });
     }
     for (const c of m.capacity) {
       const row = r.rateCapability?.find((x) => Math.abs(x.cRate - c.cRate) < 1e-9);
       const p = row?.dischargeCapacityMAhPerG ?? null;
       const pe = row?.dischargeCapacityStdErr ?? null;
-      out.push({ scenario: r.scenario, quantity: `capacity ${c.cRate} C (mAh/g)`, predicted: p, predictedStdErr: pe, measured: c.valueMAhPerG, measuredError: c.errorMAhPerG, deviationSigmas: dev(p, pe, c.valueMAhPerG, c.errorMAhPerG), source: c.source });
+      out.push({ scenario: r.scenario, quantity: `capacity ${c.cRate} C (mAh/g)`, predicted: p, predictedStdErr: pe, measured: c.valueMAhPerG, measuredError: c.errorMAhPerG, deviationSigmas: dev(p, pe, c.valueMAhPerG, c.errorMAhPerG), calibrationTarget: c.calibrationTarget, source: c.source });
     }
   }
   return out;

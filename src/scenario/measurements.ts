@@ -25,6 +25,12 @@ const common = {
   scenario: z.string().min(1),
   source: z.string().min(1),
   errorReason: z.string().min(1).optional(),
+  /**
+   * The design's parameters were calibrated on this value (mofhop calibrate): its agreement
+   * with the prediction is by construction, and the report says so rather than count it as
+   * a prediction.
+   */
+  calibrationTarget: z.boolean().optional(),
 };
 
 const measurementSchema = z.discriminatedUnion(

@@ -68,7 +68,7 @@ describe("compareReport with measurements", () => {
     rateCapability: [0.2, 1].map((c, i) => ({ cRate: c, dischargeCapacityMAhPerG: 150 - 10 * i, dischargeCapacityStdErr: 2 })),
   });
   const measured: MeasuredValue[] = [
-    { scenario: "a", observable: "conductivity", temperatureK: 298.15, valueSPerCm: 2e-4, relativeError: 0.1, source: "paper" },
+    { scenario: "a", observable: "conductivity", temperatureK: 298.15, valueSPerCm: 2e-4, relativeError: 0.1, source: "paper", calibrationTarget: true },
     { scenario: "a", observable: "activationEnergy", form: "sigma", valueEV: 0.28, errorEV: 0.02, temperatureRangeK: [253.15, 333.15], source: "paper" },
     { scenario: "b", observable: "dischargeCapacity", cRate: 1, valueMAhPerG: 143, errorMAhPerG: 5, source: "paper" },
     { scenario: "b", observable: "transferenceNumber", method: "Evans", value: 0.86, error: 0.05, source: "paper" },
@@ -95,6 +95,9 @@ describe("compareReport with measurements", () => {
     expect(files["compare.md"]).toContain("| measured sigma (S/cm) |");
     expect(files["compare.md"]).toContain("0.280 +- 0.020 (sigma form)");
     expect(files["compare.md"]).toContain("Measured beside predicted");
+    // a value the design was fitted to is named as such, not counted as a prediction
+    expect(files["compare.md"]).toMatch(/\| a \| sigma 298\.15 K \(S\/cm\) \|.*\| calibration target \|/);
+    expect(files["compare.md"]).toMatch(/\| b \| capacity 1 C \(mAh\/g\) \|.*\| prediction \|/);
     expect(files["index.html"]).toContain("<caption>Measured beside predicted");
     expect(files["arrhenius.svg"]).toContain("measured_marks");
     expect(files["arrhenius.svg"]).toContain("measuredlines_marks");

@@ -15,6 +15,9 @@ describe("measurements", () => {
     expect(measurementsFor("mof-pvdf", all).transferenceNumber?.value).toBe(0.86);
     expect(measurementsFor("pellet", all).conductivity[0]?.valueSPerCm).toBe(2.65e-4);
     for (const m of all) expect(m.source.length).toBeGreaterThan(20);
+    // the pellets' values were calibrated on; the cell's capacities and t+ are predictions to judge
+    expect(all.filter((m) => m.calibrationTarget === true).every((m) => m.scenario.startsWith("pellet"))).toBe(true);
+    expect(all.filter((m) => m.calibrationTarget === true)).toHaveLength(8);
     // calibration conditions on conductivities and activation energies only
     expect(all.filter(isCalibrationMeasurement).map((m) => m.observable).sort()).toEqual([...Array(4).fill("activationEnergy"), ...Array(4).fill("conductivity")]);
   });
