@@ -1,5 +1,6 @@
 /** The mofhop command end to end (built CLI in dist/; `npm test` builds first). */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,6 +51,14 @@ describe("mofhop run", () => {
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(["arrhenius.csv", "arrhenius.svg", "conductivity.svg", "results.json", "transference.csv", "transport.csv"]);
     expect(readFileSync(join(out, "transport.csv"), "utf8").split("\n")[0]).toContain("conductivitySPerCm");
+    // provenance beside the results, never inside them: results.json less its meta is the --json object
+    const written = JSON.parse(readFileSync(join(out, "results.json"), "utf8")) as Record<string, unknown> & { meta: { mofhopVersion: string; date: string; nodeVersion: string; machine: { cpuCount: number }; scenario: { file: string; sha256: string; seed: number } } };
+    const { meta, ...results } = written;
+    expect(results).toEqual(JSON.parse(mofhop("run", f, "--json").stdout));
+    expect(meta.scenario).toEqual({ file: f, name: "tiny", seed: tiny.seed, sha256: createHash("sha256").update(readFileSync(f)).digest("hex") });
+    expect(meta.nodeVersion).toBe(process.version);
+    expect(meta.machine.cpuCount).toBeGreaterThan(0);
+    expect(Number.isNaN(Date.parse(meta.date))).toBe(false);
   });
   it("--out with a morphology adds a current map of the microstructure", () => {
     const out = join(dir, "out-raw");
@@ -121,7 +130,7 @@ describe("mofhop run", () => {
   it("COMMAND --help shows that command, its required options and examples", () => {
     const r = mofhop("compare", "--help");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--quiet]");
+    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--measured FILE] [--quiet]");
     expect(r.stdout).toContain("(required)");
     expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
     expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
@@ -250,10 +259,40 @@ describe("mofhop compare", () => {
     expect(readFileSync(join(two, "compare.csv"), "utf8")).toBe(readFileSync(join(one, "compare.csv"), "utf8"));
     for (const f of ["compare.md", "arrhenius.svg", "index.html", join("cmp-a", "results.json")]) expect(existsSync(join(one, f))).toBe(true);
     // where it came from: files, names, seeds, version and date, on the page and in provenance.json
-    const prov = JSON.parse(readFileSync(join(one, "provenance.json"), "utf8")) as { mofhopVersion: string; date: string; scenarios: { file: string; name: string; seed: number }[] };
-    expect(prov.scenarios).toEqual([{ file: a, name: "cmp-a", seed: tiny.seed }, { file: b, name: "cmp-b", seed: tiny.seed }]);
+    const prov = JSON.parse(readFileSync(join(one, "provenance.json"), "utf8")) as { mofhopVersion: string; date: string; scenarios: { file: string; name: string; seed: number }[]; files: { file: string; role: string; sha256: string }[] };
+    const sha = (f: string): string => createHash("sha256").update(readFileSync(f)).digest("hex");
+    expect(prov.scenarios).toEqual([{ file: a, name: "cmp-a", seed: tiny.seed, sha256: sha(a) }, { file: b, name: "cmp-b", seed: tiny.seed, sha256: sha(b) }]);
+    expect(prov.files.map((x) => x.role)).toEqual(["scenario", "scenario"]);
+    // run from a git checkout (as here and in CI), the commit is recorded too
+    const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout.trim();
+    if (existsSync(join(process.cwd(), ".git"))) expect((prov as { mofhopCommit?: string }).mofhopCommit).toBe(head);
+    // each design's results.json carries the comparison's provenance, narrowed to its scenario
+    const resultsA = JSON.parse(readFileSync(join(one, "cmp-a", "results.json"), "utf8")) as { meta: { scenario: { name: string }; files: unknown[] } };
+    expect(resultsA.meta.scenario.name).toBe("cmp-a");
+    expect(resultsA.meta.files).toEqual(prov.files);
+    expect(readFileSync(join(one, "compare.md"), "utf8")).toContain(`sha256 ${sha(a).slice(0, 12)}`);
     expect(Number.isNaN(Date.parse(prov.date))).toBe(false);
     expect(readFileSync(join(one, "index.html"), "utf8")).toContain(`Produced by mofhop ${prov.mofhopVersion}`);
+  });
+  it("--measured draws and tabulates measurements beside the predictions; a bad file is refused before anything runs", () => {
+    const a = scenarioFile({ ...tiny, name: "cmp-m" }, "cmp-m.json");
+    const bad = scenarioFile({ measurements: [{ scenario: "cmp-m", observable: "dischargeCapacity", cRate: 1, valueMAhPerG: 140, source: "x" }] }, "bad-m.json");
+    const refused = mofhop("compare", a, "--measured", bad, "--out", join(dir, "cmp-m-bad"));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("measurements.0.errorMAhPerG");
+    expect(existsSync(join(dir, "cmp-m-bad"))).toBe(false);
+    const good = scenarioFile({ measurements: [
+      { scenario: "cmp-m", observable: "conductivity", temperatureK: 280, valueSPerCm: 1e-3, relativeError: 0.1, source: "test" },
+      { scenario: "elsewhere", observable: "transferenceNumber", method: "Evans", value: 0.5, error: 0.05, source: "test" },
+    ] }, "good-m.json");
+    const out = join(dir, "cmp-m");
+    const r = mofhop("compare", a, "--measured", good, "--out", out, "--workers", "1");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("--measured: measurements of elsewhere name no compared scenario");
+    expect(readFileSync(join(out, "measured.csv"), "utf8")).toContain("cmp-m,sigma 280 K (S/cm)");
+    expect(readFileSync(join(out, "arrhenius.svg"), "utf8")).toContain("measured_marks");
+    const prov = JSON.parse(readFileSync(join(out, "provenance.json"), "utf8")) as { files: { file: string; role: string }[] };
+    expect(prov.files.find((f) => f.role === "measurements")?.file).toBe(good);
   });
   it("refuses two scenarios of one name", () => {
     const a = scenarioFile({ ...tiny, name: "same" }, "same-1.json");

@@ -10,7 +10,8 @@ import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
 import { checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
-import { calibrateDesign, calibratePressedPowders, loadMeasurements, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
+import { loadMeasurements } from "../scenario/measurements.js";
+import { calibrateDesign, calibratePressedPowders, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
@@ -18,6 +19,8 @@ import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gel
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
 import { compareReport } from "../report/compare.js";
+import { metaForScenario, runMeta, sourceRevision, type RunMeta } from "../report/provenance.js";
+import { fileURLToPath } from "node:url";
 import { barPlot, currentMapPlot } from "../report/plots.js";
 import { currentSlice } from "../pipeline/morphology.js";
 import { checkCrop, readImageHeader } from "../structure/voxel/image.js";
@@ -30,6 +33,11 @@ import { JobPool } from "../sweep/index.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
 import { ProgressBar } from "./progress.js";
+
+/** The checkout mofhop runs from (dist/cli/../..): its git commit for the provenance. */
+function source(): { commit: string; dirty: boolean } | null {
+  return sourceRevision(fileURLToPath(new URL("../../", import.meta.url)));
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -319,7 +327,18 @@ async function run(cmd: ParsedCommand): Promise<number> {
   bar.done();
   if (typeof out === "string") {
     // results are complete before anything is written; each file appears whole (rename)
-    writeFileAtomic(join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
+    const meta = metaForScenario(
+      runMeta({
+        mofhopVersion: version(),
+        source: source(),
+        argv: process.argv.slice(2),
+        scenarios: [{ file: cmd.args[0]!, name: scenario.name, seed: scenario.seed }],
+        otherFiles: [...dataFilesOf(loaded), ...posteriorFiles(cmd)],
+        ...(samples !== undefined ? { uncertaintySamples: samples } : {}),
+      }),
+      scenario.name,
+    );
+    writeFileAtomic(join(out, "results.json"), resultsJson(results, meta));
     for (const [name, text] of Object.entries(resultTables(results))) writeFileAtomic(join(out, name), text);
     for (const [name, svg] of Object.entries(await runPlots(scenario, results, baseDir))) writeFileAtomic(join(out, name), svg);
   }
@@ -331,6 +350,26 @@ async function run(cmd: ParsedCommand): Promise<number> {
     process.stderr.write(`wrote ${out}/results.json\n`);
   }
   return 0;
+}
+
+/**
+ * results.json: the physical results with the provenance beside them under `meta` (the
+ * results object itself holds nothing that depends on the time or the machine).
+ */
+function resultsJson(results: Results, meta: RunMeta): string {
+  return JSON.stringify({ ...results, meta }, null, 2) + "\n";
+}
+
+/** Data files a scenario reads besides itself (a raw voxel file), for the provenance. */
+function dataFilesOf(l: { readonly scenario: Scenario; readonly baseDir: string }): { file: string; role: string }[] {
+  const m = l.scenario.morphology;
+  return m?.kind === "raw" ? [{ file: resolve(l.baseDir, m.file), role: `voxels of ${l.scenario.name}` }] : [];
+}
+
+/** The --posterior files, for the provenance. */
+function posteriorFiles(cmd: ParsedCommand): { file: string; role: string }[] {
+  const v = cmd.options.posterior;
+  return typeof v === "string" && v !== "" ? v.split(",").map((file) => ({ file, role: "posterior" })) : [];
 }
 
 /** --posterior FILE[,FILE...]: posteriors of `calibrate --measurements`, only with --uncertainty. */
@@ -414,6 +453,9 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   if (typeof out !== "string") throw new InputError("compare: --out DIR is required");
   const samples = cmd.options.uncertainty === undefined ? undefined : checkSampleCount(numberOption(cmd, "uncertainty", undefined, () => true, "must be a number of samples"));
   const posteriors = posteriorOption(cmd, samples);
+  const measuredFile = cmd.options.measured;
+  if (measuredFile !== undefined && (typeof measuredFile !== "string" || measuredFile === "")) throw new InputError("--measured: give FILE (measurements in the calibrate --measurements format)");
+  const measured = typeof measuredFile === "string" ? loadMeasurements(measuredFile) : [];
   // validate every file, with the checks that need no heavy work, before running any; an
   // error names the file it is in
   const loaded = cmd.args.map((f) => {
@@ -434,6 +476,8 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   const names = loaded.map((l) => l.scenario.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new InputError(`compare: two scenarios are named '${dup}'; names must differ`);
+  const unmatched = [...new Set(measured.map((m) => m.scenario).filter((n) => !names.includes(n)))];
+  if (unmatched.length > 0) process.stderr.write(`mofhop: --measured: measurements of ${unmatched.join(", ")} name no compared scenario (left out)\n`);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const workers = Math.min(loaded.length, typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : availableParallelism());
   let all: Results[];
@@ -497,16 +541,16 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     pairwise = pairwiseProbabilities(sampled);
   }
   bar.done();
-  const files = await compareReport(
-    all,
-    {
-      mofhopVersion: version(),
-      date: new Date().toISOString(),
-      scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
-    },
-    pairwise,
-  );
-  for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), JSON.stringify(r, null, 2) + "\n");
+  const meta = runMeta({
+    mofhopVersion: version(),
+    source: source(),
+    argv: process.argv.slice(2),
+    scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
+    otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd), ...(typeof measuredFile === "string" ? [{ file: measuredFile, role: "measurements" }] : [])],
+    ...(samples !== undefined ? { uncertaintySamples: samples } : {}),
+  });
+  const files = await compareReport(all, { meta, pairwise, measured });
+  for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), resultsJson(r, metaForScenario(meta, r.scenario)));
   for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
   process.stdout.write(files["compare.md"]!);
   process.stderr.write(`wrote ${join(out, "index.html")}\n`);

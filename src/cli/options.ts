@@ -61,9 +61,10 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "workers", value: "N", description: "scenarios (and with --uncertainty, samples) run side by side in worker threads (default: available CPUs)" },
       { name: "uncertainty", value: "N", description: "draw each scenario's distributions N times: bands of every output, which design beats which, and what to measure next (resumable in DIR/NAME/uncertainty-samples)" },
       { name: "posterior", value: "FILE[,FILE]", description: "with --uncertainty: the inputs a posterior.json calibrated (calibrate --measurements) take its draws instead of their priors" },
+      { name: "measured", value: "FILE", description: "measurements (the calibrate --measurements format: conductivity, Ea, capacity at a C-rate, t+; each with its error and source) drawn beside the predictions and set against them in the tables (default: none)" },
       { name: "quiet", description: "no progress bar on stderr" },
     ],
-    examples: ["mofhop compare scenarios/paper/*.json --out results/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --uncertainty 64 --out bands/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --out two/ --workers 1"],
+    examples: ["mofhop compare scenarios/paper/*.json --out results/", "mofhop compare scenarios/paper/*.json --measured scenarios/paper/calibration/measurements.json --out results/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --uncertainty 64 --out bands/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --out two/ --workers 1"],
   },
   {
     name: "calibrate",

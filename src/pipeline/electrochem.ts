@@ -241,6 +241,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       interfacialResistanceOhm: fit.interfacialResistanceOhm,
       interfacialResistanceStdErr: fit.interfacialResistanceStdErr,
       circuit: fit.fit.circuit,
+      circuitParameters: { ...fit.fit.parameters },
       kramersKronig: { pass: kk.pass, maxResidual: kk.maxAbsResidual },
       ...(rve.method === "reduced" ? { spectrumMethod: rve.method, reducedCheckRelativeError: rve.checkedRelativeError! } : {}),
       drt: {

@@ -58,6 +58,8 @@ export interface ImpedanceRow {
   readonly interfacialResistanceOhm: number | null;
   readonly interfacialResistanceStdErr: number | null;
   readonly circuit: string;
+  /** The fitted circuit's parameters by name (ohm, S s^n, exponent), to draw its curve (analysis/circuits.ts). */
+  readonly circuitParameters?: Readonly<Record<string, number>>;
   /** Linear Kramers-Kronig test of the predicted spectrum (Schoenleber et al. 2014). */
   readonly kramersKronig: { readonly pass: boolean; readonly maxResidual: number };
   /**

@@ -3,10 +3,16 @@
  * overlaid SVG plots, and an HTML page holding them. Every number comes from a results
  * object; a section a scenario did not compute stays empty, never guessed.
  */
-import type { OutputBand, PairwiseRow, Results } from "../pipeline/results.js";
+import type { ImpedanceRow, OutputBand, PairwiseRow, Results } from "../pipeline/results.js";
+import { InputError } from "../core/errors.js";
 import { toCsv } from "./csv.js";
+import { provenanceText, type RunMeta } from "./provenance.js";
+import { measuredArrheniusLine, measuredVsPredicted, measurementsFor, type MeasuredVsPredicted } from "./measured.js";
+import type { MeasuredValue } from "../scenario/measurements.js";
 import { htmlReport, type Cell } from "./html.js";
-import { arrheniusPlot, barPlot, dischargeCurvesPlot, nyquistPlot, rateCapabilityPlot, type ArrheniusPlotSeries } from "./plots.js";
+import { circuitImpedance, logFrequencies } from "../analysis/circuits.js";
+import { fitCircuit } from "../analysis/impedance.js";
+import { arrheniusPlot, barPlot, bodePlot, dischargeCurvesPlot, nyquistPanelsPlot, rateCapabilityPlot, type ArrheniusPlotSeries, type Spectrum } from "./plots.js";
 
 export interface CompareRow {
   readonly scenario: string;
@@ -91,9 +97,9 @@ function fmt(v: number | null, digits = 3): string {
 }
 
 /** The comparison table in Markdown. */
-export function compareMarkdown(rows: readonly CompareRow[]): string {
+export function compareMarkdown(rows: readonly CompareRow[], measured: { readonly heads: readonly string[]; readonly cells: readonly (readonly (string | null)[])[] } = { heads: [], cells: [] }): string {
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
-  const head = ["design", "T (K)", "sigma (S/cm)", "discretisation", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`)];
+  const head = ["design", "T (K)", "sigma (S/cm)", "discretisation", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...measured.heads];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
   for (const r of rows) {
     const cells = [
@@ -107,8 +113,20 @@ export function compareMarkdown(rows: readonly CompareRow[]): string {
       fmt(r.interfacialResistanceOhm),
       fmt(r.criticalCurrentDensityMAPerCm2),
       ...rates.map((c) => fmt(r.capacityMAhPerG[c] ?? null, 4)),
+      ...(measured.cells[rows.indexOf(r)] ?? []).map((v) => v ?? ""),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Each measured value beside its prediction, in Markdown ("" when nothing was measured). */
+export function measuredMarkdown(rows: readonly MeasuredVsPredicted[]): string {
+  if (rows.length === 0) return "";
+  const lines = ["", "Measured beside predicted (deviation: (predicted - measured) / the errors combined; conductivities on ln sigma; a calibration target agrees by construction):", "", "| design | quantity | predicted | measured | deviation (sigma) | kind |", "| --- | --- | --- | --- | --- | --- |"];
+  for (const v of rows) {
+    const pred = v.predicted === null ? "not computed" : v.predictedStdErr !== null && v.predictedStdErr > 0 ? `${fmt(v.predicted)} +- ${fmt(v.predictedStdErr, 2)}` : fmt(v.predicted);
+    lines.push(`| ${v.scenario} | ${v.quantity} | ${pred} | ${fmt(v.measured)} +- ${fmt(v.measuredError, 2)} | ${v.deviationSigmas === null ? "" : v.deviationSigmas.toFixed(1)} | ${v.calibrationTarget ? "calibration target" : "prediction"} |`);
   }
   return lines.join("\n") + "\n";
 }
@@ -164,23 +182,67 @@ export function limitsMarkdown(rows: readonly LimitRow[], cRate: number): string
   return lines.join("\n") + "\n";
 }
 
-/** Where a comparison came from: written to provenance.json and stated on the HTML page. */
-export interface Provenance {
-  readonly mofhopVersion: string;
-  /** ISO 8601 time the comparison finished. */
-  readonly date: string;
-  readonly scenarios: readonly { readonly file: string; readonly name: string; readonly seed: number }[];
+export interface CompareReportOptions {
+  /** Where the comparison came from: provenance.json, the page's footer and compare.md's last paragraph. */
+  readonly meta?: RunMeta;
+  /** Which design beats which (--uncertainty). */
+  readonly pairwise?: readonly PairwiseRow[];
+  /** Measured values (--measured FILE): drawn beside the predictions and set against them in the tables. */
+  readonly measured?: readonly MeasuredValue[];
+}
+
+/**
+ * The main table's measured columns (CSV names and values, and Markdown/HTML headers with
+ * "value +- error" text), for the quantities any compared design has a measurement of.
+ */
+function measuredColumns(rows: readonly CompareRow[], measured: readonly MeasuredValue[]): { csv: Record<string, number | null>[]; heads: string[]; cells: (string | null)[][] } {
+  const per = rows.map((r) => measurementsFor(r.scenario, measured));
+  const rates = [...new Set(per.flatMap((m) => m.capacity.map((c) => c.cRate)))].sort((a, b) => a - b);
+  const sigmaAt = (k: number) => per[k]!.conductivity.find((c) => rows[k]!.temperatureK !== null && Math.abs(c.temperatureK - rows[k]!.temperatureK!) < 1e-6);
+  const any = { sigma: rows.some((_, k) => sigmaAt(k) !== undefined), ea: per.some((m) => m.activationEnergy !== undefined), tPlus: per.some((m) => m.transferenceNumber !== undefined) };
+  const heads = [...(any.sigma ? ["measured sigma (S/cm)"] : []), ...(any.ea ? ["measured Ea (eV)"] : []), ...(any.tPlus ? ["measured t+"] : []), ...rates.map((c) => `measured ${c}C (mAh/g)`)];
+  const pm = (v: number | undefined, e: number | undefined, digits = 3): string | null => (v === undefined || e === undefined ? null : `${fmt(v, digits)} +- ${fmt(e, 2)}`);
+  const csv = rows.map((_, k) => {
+    const m = per[k]!, sg = sigmaAt(k);
+    const out: Record<string, number | null> = {};
+    if (any.sigma) Object.assign(out, { measured_conductivitySPerCm: sg?.valueSPerCm ?? null, measured_conductivityRelativeError: sg?.relativeError ?? null });
+    if (any.ea) Object.assign(out, { measured_activationEnergyEV: m.activationEnergy?.valueEV ?? null, measured_activationEnergyErrorEV: m.activationEnergy?.errorEV ?? null });
+    if (any.tPlus) Object.assign(out, { measured_tPlus: m.transferenceNumber?.value ?? null, measured_tPlusError: m.transferenceNumber?.error ?? null });
+    for (const c of rates) {
+      const q = m.capacity.find((x) => x.cRate === c);
+      out[`measured_capacity_${c}C_mAhPerG`] = q?.valueMAhPerG ?? null;
+      out[`measured_capacity_${c}C_errorMAhPerG`] = q?.errorMAhPerG ?? null;
+    }
+    return out;
+  });
+  const cells = rows.map((_, k) => {
+    const m = per[k]!, sg = sigmaAt(k);
+    return [
+      ...(any.sigma ? [sg === undefined ? null : `${fmt(sg.valueSPerCm)} +- ${Math.round(100 * sg.relativeError)} %`] : []),
+      ...(any.ea ? [m.activationEnergy === undefined ? null : `${pm(m.activationEnergy.valueEV, m.activationEnergy.errorEV)} (${m.activationEnergy.form} form)`] : []),
+      ...(any.tPlus ? [pm(m.transferenceNumber?.value, m.transferenceNumber?.error)] : []),
+      ...rates.map((c) => {
+        const q = m.capacity.find((x) => x.cRate === c);
+        return pm(q?.valueMAhPerG, q?.errorMAhPerG, 4);
+      }),
+    ];
+  });
+  return { csv, heads, cells };
 }
 
 /** All files of a comparison, by name. */
-export async function compareReport(all: readonly Results[], provenance?: Provenance, pairwise: readonly PairwiseRow[] = []): Promise<Record<string, string>> {
+export async function compareReport(all: readonly Results[], options: CompareReportOptions = {}): Promise<Record<string, string>> {
+  const { meta, pairwise = [], measured = [] } = options;
   const rows = compareRows(all);
   const files: Record<string, string> = {};
-  files["compare.csv"] = toCsv(rows.map(flat));
+  const mcols = measuredColumns(rows, measured);
+  const versus = measuredVsPredicted(all, measured);
+  files["compare.csv"] = toCsv(rows.map((r, k) => ({ ...flat(r), ...mcols.csv[k] })));
+  if (versus.length > 0) files["measured.csv"] = toCsv(versus.map((v) => ({ ...v })));
   const limits = limitRows(all);
   // the loss breakdown at 3 C (or the nearest rate computed)
   const limitRate = limits.length === 0 ? null : limits.map((l) => l.cRate).reduce((a, b) => (Math.abs(b - 3) < Math.abs(a - 3) ? b : a));
-  files["compare.md"] = compareMarkdown(rows) + (limitRate === null ? "" : `\nWhat limits the capacity at ${limitRate} C (capacity with each loss removed in turn, mAh/g):\n\n${limitsMarkdown(limits, limitRate)}`);
+  files["compare.md"] = compareMarkdown(rows, mcols) + measuredMarkdown(versus) + (limitRate === null ? "" : `\nWhat limits the capacity at ${limitRate} C (capacity with each loss removed in turn, mAh/g):\n\n${limitsMarkdown(limits, limitRate)}`);
   if (limits.length > 0) files["limits.csv"] = toCsv(limits.map((l) => ({ ...l })));
   const uq = uncertaintyTables(all, pairwise);
   Object.assign(files, uq.files);
@@ -196,11 +258,23 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
     const usable = points.filter((p) => p.conductivitySPerCm > 0);
     if (usable.length === 0) continue;
     const fit = r.arrhenius.find((a) => a.of === (effective ? "effective" : "total")) ?? r.arrhenius[0];
-    arrhenius.push({ name: r.scenario, points: usable, ...(fit !== undefined ? { fit: { activationEnergyEV: fit.activationEnergyEV, lnPrefactor: fit.lnPrefactor, form: fit.form } } : {}) });
+    const m = measurementsFor(r.scenario, measured);
+    const line = measuredArrheniusLine(m);
+    arrhenius.push({
+      name: r.scenario,
+      points: usable,
+      ...(fit !== undefined ? { fit: { activationEnergyEV: fit.activationEnergyEV, lnPrefactor: fit.lnPrefactor, form: fit.form } } : {}),
+      ...(m.conductivity.length > 0 ? { measured: m.conductivity.map((c) => ({ temperatureK: c.temperatureK, conductivitySPerCm: c.valueSPerCm, relativeError: c.relativeError })) } : {}),
+      ...(line !== null ? { measuredLine: line } : {}),
+    });
   }
   const banded = all.some((r) => r.uncertainty !== undefined);
   const bandNote = banded ? "; shaded: the 68 % and 90 % prediction bands of --uncertainty" : "";
-  if (arrhenius.length > 0) figures.push({ file: "arrhenius.svg", caption: `Conductivity against inverse temperature, with Arrhenius fits${bandNote}`, svg: await arrheniusPlot(arrhenius) });
+  const measuredNote = (what: string): string => (measured.length > 0 ? `; open squares with error bars: measured (${what})` : "");
+  if (arrhenius.length > 0) {
+    const lines = arrhenius.some((a) => a.measuredLine !== undefined) ? ", dotted lines: the measured activation energy through the measured point" : "";
+    figures.push({ file: "arrhenius.svg", caption: `Conductivity against inverse temperature: predicted points with +-1 standard error bars and their Arrhenius fits${bandNote}${measuredNote(`±1 standard error${lines}`)}`, svg: await arrheniusPlot(arrhenius) });
+  }
 
   const withSigma = rows.filter((r) => r.conductivitySPerCm !== null && r.conductivitySPerCm > 0);
   if (withSigma.length > 0) {
@@ -210,46 +284,68 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
       svg: await barPlot(withSigma.map((r) => ({ label: r.scenario, value: r.conductivitySPerCm!, ...(r.conductivityStdErr !== null ? { stdErr: r.conductivityStdErr } : {}) })), { valueTitle: "conductivity (S/cm)", logScale: true }),
     });
   }
-  const nyquist = all.flatMap((r) => (r.impedance ?? []).filter((z) => z.cell === "Li|SE|Li").map((z) => ({ name: r.scenario, realOhm: z.realOhm, imagOhm: z.imagOhm })));
-  if (nyquist.length > 0) figures.push({ file: "nyquist.svg", caption: "Impedance of Li|SE|Li cells (Nyquist)", svg: await nyquistPlot(nyquist) });
-  // one plot per design as well, each on its own (equal-axis) scale: designs whose resistances
-  // differ by orders of magnitude are dots at the origin of the shared plot
-  if (nyquist.length > 1) {
-    for (const z of nyquist) figures.push({ file: `nyquist-${z.name}.svg`, caption: `Impedance of Li|SE|Li, ${z.name} (Nyquist, own scale)`, svg: await nyquistPlot([z], { title: z.name }) });
+  const spectra = all.flatMap((r) => (r.impedance ?? []).filter((z) => z.cell === "Li|SE|Li").map((z) => ({ name: r.scenario, z, fitted: fittedCurve(z) })));
+  if (spectra.length > 0) {
+    const temps = [...new Set(spectra.map((s) => s.z.temperatureK))].join(", ");
+    figures.push({
+      file: "nyquist.svg",
+      caption: `Impedance of Li|SE|Li cells at ${temps} K (Nyquist), one panel per design on its own equal-ohm scale: the predicted spectrum (points), the equivalent circuit fitted to it (line; circuit under each name) and each decade of frequency (diamonds)`,
+      svg: await nyquistPanelsPlot(spectra.map((s) => ({ name: s.name, frequenciesHz: s.z.frequenciesHz, realOhm: s.z.realOhm, imagOhm: s.z.imagOhm, ...(s.fitted !== null ? { fitted: { ...s.fitted, circuit: s.z.circuit } } : {}) }))),
+    });
+    figures.push({
+      file: "bode.svg",
+      caption: "Impedance of Li|SE|Li cells (Bode): modulus and phase against frequency, the predicted spectra (points) and the fitted circuits (lines)",
+      svg: await bodePlot(spectra.map((s) => ({ name: s.name, frequenciesHz: s.z.frequenciesHz, realOhm: s.z.realOhm, imagOhm: s.z.imagOhm, ...(s.fitted !== null ? { fitted: s.fitted } : {}) }))),
+    });
   }
   const rate = all.filter((r) => (r.rateCapability ?? []).length > 0).map((r) => ({ name: r.scenario, points: r.rateCapability!.map((x, i) => ({ cRate: x.cRate, dischargeCapacityMAhPerG: x.dischargeCapacityMAhPerG, ...(x.dischargeCapacityStdErr !== undefined ? { stdErr: x.dischargeCapacityStdErr } : {}), ...bandsOf(r, `rateCapability[${i}].dischargeCapacityMAhPerG`) })) }));
-  if (rate.length > 0) figures.push({ file: "rate-capability.svg", caption: `Discharge capacity of Li | SE | LiFePO4 against C-rate${bandNote}`, svg: await rateCapabilityPlot(rate) });
+  if (rate.length > 0) {
+    const withMeasured = rate.map((s) => {
+      const m = measurementsFor(s.name, measured).capacity;
+      return m.length > 0 ? { ...s, measured: m.map((c) => ({ cRate: c.cRate, dischargeCapacityMAhPerG: c.valueMAhPerG, errorMAhPerG: c.errorMAhPerG })) } : s;
+    });
+    figures.push({ file: "rate-capability.svg", caption: `Discharge capacity of Li | SE | LiFePO4 against C-rate, predicted (lines and filled markers, ±1 standard error bars where replicas give one)${bandNote}${measuredNote("±1 standard error")}`, svg: await rateCapabilityPlot(withMeasured) });
+  }
   for (const r of all) {
     // a rate that gives no capacity has no curve (its one point, the voltage the instant the
-    // current is on, can lie far below the cut-off): it is named in the title instead
+    // current is on, can lie far below the cut-off): it is named in the frame and caption instead
     const rows = (r.rateCapability ?? []).filter((x) => x.voltageV !== undefined && x.capacityMAhPerG !== undefined);
     const curves = rows.filter((x) => x.dischargeCapacityMAhPerG > 0).map((x) => ({ cRate: x.cRate, capacityMAhPerG: x.capacityMAhPerG!, voltageV: x.voltageV! }));
     const none = rows.filter((x) => !(x.dischargeCapacityMAhPerG > 0)).map((x) => `${x.cRate} C`);
-    const title = none.length > 0 ? `${r.scenario} (no capacity at ${none.join(", ")})` : r.scenario;
-    if (curves.length > 0) figures.push({ file: `discharge-${r.scenario}.svg`, caption: `Discharge curves, ${title}`, svg: await dischargeCurvesPlot(curves, { title }) });
+    const title = none.length > 0 ? `${r.scenario} (no capacity above the cut-off at ${none.join(", ")})` : r.scenario;
+    const noCapacityRates = rows.filter((x) => !(x.dischargeCapacityMAhPerG > 0)).map((x) => x.cRate);
+    if (rows.length > 0) figures.push({ file: `discharge-${r.scenario}.svg`, caption: `Discharge curves, ${title}`, svg: await dischargeCurvesPlot(curves, { title: r.scenario, noCapacityRates }) });
   }
   for (const f of figures) files[f.file] = f.svg;
 
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
-  if (provenance !== undefined) files["provenance.json"] = JSON.stringify(provenance, null, 2) + "\n";
+  if (meta !== undefined) {
+    files["provenance.json"] = JSON.stringify(meta, null, 2) + "\n";
+    files["compare.md"] += `\n${provenanceText(meta)}\n`;
+  }
   files["index.html"] = htmlReport({
     title: "mofhop: designs compared",
     notes: [
-      ...(provenance !== undefined
-        ? [`Produced by mofhop ${provenance.mofhopVersion} on ${provenance.date} from ${provenance.scenarios.map((x) => `${x.file} (${x.name}, seed ${x.seed})`).join(", ")}; the same files and seeds give the same numbers.`]
-        : []),
       "Every number below was computed by mofhop from the scenario files listed; standard errors come from KMC replicas and morphology realisations; the discretisation column is the estimated relative error of sigma from the grid (voxel designs: a solve on voxels twice as large) or from the contact element (particle networks).",
       "sigma: the membrane's effective conductivity from the resistor network where the scenario has a morphology, else the MOF's intrinsic (KMC) conductivity.",
     ],
     tables: [
       {
         caption: "Designs side by side",
-        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`)],
+        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...mcols.heads],
         rows: rows.map((r): Cell[] => [
           r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.discretisationRelativeError, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
           r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
+          ...(mcols.cells[rows.indexOf(r)] ?? []),
         ]),
       },
+      ...(versus.length > 0
+        ? [{
+            caption: "Measured beside predicted: deviation = (predicted - measured) / (the two standard errors combined), conductivities on ln sigma; a calibration target (the design's parameters were fitted to it) agrees by construction and is no test of the model",
+            columns: ["design", "quantity", "predicted", "+-", "measured", "+-", "deviation (sigma)", "kind", "source"],
+            rows: versus.map((v): Cell[] => [v.scenario, v.quantity, v.predicted, v.predictedStdErr, v.measured, v.measuredError, v.deviationSigmas, v.calibrationTarget ? "calibration target" : "prediction", v.source]),
+          }]
+        : []),
       ...uq.html,
       ...(limits.length > 0
         ? [{
@@ -260,8 +356,29 @@ export async function compareReport(all: readonly Results[], provenance?: Proven
         : []),
     ],
     figures: figures.map((f) => ({ caption: f.caption, svg: f.svg })),
+    ...(meta !== undefined ? { footer: [provenanceText(meta)] } : {}),
   });
   return files;
+}
+
+/**
+ * The fitted equivalent circuit of a spectrum on 40 points per decade over its range: from
+ * the parameters the pipeline fitted, or fitted again here to an older results file that
+ * has only the circuit's name. null when the circuit cannot be evaluated.
+ */
+function fittedCurve(z: ImpedanceRow): Spectrum | null {
+  const fs = z.frequenciesHz;
+  if (fs.length < 2) return null;
+  const lo = Math.min(...fs), hi = Math.max(...fs);
+  const grid = logFrequencies(lo, hi, Math.max(2, Math.round(40 * Math.log10(hi / lo)) + 1));
+  try {
+    const params = z.circuitParameters ?? fitCircuit({ frequenciesHz: fs, realOhm: z.realOhm, imagOhm: z.imagOhm }, z.circuit).parameters;
+    const c = circuitImpedance(z.circuit, params, grid);
+    return { frequenciesHz: grid, realOhm: c.re, imagOhm: c.im };
+  } catch (e) {
+    if (e instanceof InputError) return null; // an unparsable circuit or a failed refit: the spectrum is drawn without it
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------

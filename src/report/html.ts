@@ -25,6 +25,8 @@ export interface HtmlReport {
   readonly notes?: readonly string[];
   readonly tables?: readonly HtmlTable[];
   readonly figures?: readonly HtmlFigure[];
+  /** Paragraphs of plain text at the foot of the page (provenance). */
+  readonly footer?: readonly string[];
 }
 
 const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -52,7 +54,8 @@ export function formatCell(value: Cell): string {
 const CSS = `
 body { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 1100px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
 h1 { font-size: 1.5em; font-weight: normal; border-bottom: 1px solid #ccc; padding-bottom: 0.3em; }
-table { border-collapse: collapse; margin: 1em 0 2em; font-size: 0.9em; }
+div.table { overflow-x: auto; margin: 1em 0 2em; }
+table { border-collapse: collapse; font-size: 0.9em; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.4em; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; }
 th { background: #f2f2f2; text-align: left; }
@@ -60,6 +63,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1em 0 2em; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; color: #444; margin-top: 0.3em; }
+footer { border-top: 1px solid #ccc; margin-top: 2em; padding-top: 0.5em; font-size: 0.8em; color: #555; overflow-wrap: anywhere; }
 `.trim();
 
 function svgBody(svg: string, field: string): string {
@@ -77,7 +81,8 @@ function table(t: HtmlTable, k: number): string {
     if (row.length !== width) throw new InputError(`tables[${k}].rows[${i}]: got ${row.length} cells; the table has ${width} columns`);
     return `<tr>${row.map((v) => `<td${typeof v === "number" ? ' class="num"' : ""}>${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`;
   });
-  return [`<table>`, `<caption>${escapeHtml(t.caption)}</caption>`, `<thead><tr>${head}</tr></thead>`, `<tbody>`, ...body, `</tbody>`, `</table>`].join("\n");
+  // a wide table scrolls sideways inside its box instead of running off the page
+  return [`<div class="table">`, `<table>`, `<caption>${escapeHtml(t.caption)}</caption>`, `<thead><tr>${head}</tr></thead>`, `<tbody>`, ...body, `</tbody>`, `</table>`, `</div>`].join("\n");
 }
 
 /** The report as one HTML document. */
@@ -97,6 +102,7 @@ export function htmlReport(report: HtmlReport): string {
     ...(report.notes ?? []).map((p) => `<p>${escapeHtml(p)}</p>`),
     ...(report.tables ?? []).map(table),
     ...(report.figures ?? []).map((f, k) => `<figure>\n${svgBody(f.svg, `figures[${k}].svg`)}\n<figcaption>${escapeHtml(f.caption)}</figcaption>\n</figure>`),
+    ...((report.footer ?? []).length > 0 ? ["<footer>", ...report.footer!.map((p) => `<p>${escapeHtml(p)}</p>`), "</footer>"] : []),
     "</body>",
     "</html>",
   ];

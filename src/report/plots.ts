@@ -34,7 +34,7 @@ const CONFIG = {
   background: "white",
   font: "Helvetica, Arial, sans-serif",
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", grid: true, gridColor: "#e6e6e6" },
-  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal" },
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal", labelLimit: 320 },
   title: { fontSize: 13, fontWeight: "normal", anchor: "start" },
   view: { stroke: "#999" },
   // no per-datum ARIA labels: they would double the size of a heatmap's SVG
@@ -107,6 +107,23 @@ function seriesColor(names: readonly string[], title: string | null): object {
   return { field: "series", type: "nominal", title, scale: { domain: [...names] }, sort: [...names] };
 }
 
+/** Stroke dash patterns for series that may coincide (solid first). */
+const DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [3, 5], [10, 2, 2, 2, 2, 2]];
+
+/**
+ * Colour, marker shape and stroke dash by series: lines take colour and dash, points colour
+ * and shape (a shape on a line layer would draw a symbol at every vertex); vega-lite merges
+ * the three into one legend, and curves that lie on top of each other stay apart.
+ */
+function seriesStyle(names: readonly string[]): { color: object; shape: object; strokeDash: object } {
+  const base = { field: "series", type: "nominal", title: null, sort: [...names] };
+  return {
+    color: { ...base, scale: { domain: [...names] } },
+    shape: { ...base, scale: { domain: [...names] } },
+    strokeDash: { ...base, scale: { domain: [...names], range: names.map((_, i) => DASHES[i % DASHES.length]) } },
+  };
+}
+
 // ---------------------------------------------------------------------------------------
 // Arrhenius
 
@@ -142,6 +159,10 @@ function bandLayer(rows: readonly object[], x: object, color: object): object[] 
 export interface ArrheniusPlotSeries {
   readonly name: string;
   readonly points: readonly ArrheniusPlotPoint[];
+  /** Measured conductivities (relativeError: the standard error of ln sigma), drawn as open squares with error bars. */
+  readonly measured?: readonly { readonly temperatureK: number; readonly conductivitySPerCm: number; readonly relativeError: number }[];
+  /** The measured Arrhenius line (a dotted line in the series' colour). */
+  readonly measuredLine?: readonly { readonly temperatureK: number; readonly conductivitySPerCm: number }[];
   /** A fit from analysis/arrhenius.ts: ln(sigma T) (form sigmaT) or ln(sigma) = lnPrefactor - Ea/(kB T). */
   readonly fit?: { readonly activationEnergyEV: number; readonly lnPrefactor: number; readonly form: "sigmaT" | "sigma" };
 }
@@ -153,8 +174,18 @@ export interface ArrheniusPlotSeries {
  */
 export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], options: PlotOptions = {}): Promise<string> {
   nonEmpty("series", series);
-  const points: object[] = [], bars: object[] = [], lines: object[] = [], bands: object[] = [];
+  const points: object[] = [], bars: object[] = [], lines: object[] = [], bands: object[] = [], measured: object[] = [], measuredBars: object[] = [], measuredLines: object[] = [];
   series.forEach((s, k) => {
+    (s.measured ?? []).forEach((m, i) => {
+      const T = finite(`series[${k}].measured[${i}].temperatureK`, m.temperatureK), sigma = finite(`series[${k}].measured[${i}].conductivitySPerCm`, m.conductivitySPerCm);
+      if (!(T > 0 && sigma > 0)) throw new InputError(`series[${k}].measured[${i}]: got T ${T} K, sigma ${sigma} S/cm; both must be > 0 on a log scale`);
+      const rel = Math.max(0, finite(`series[${k}].measured[${i}].relativeError`, m.relativeError));
+      measured.push({ series: s.name, x: 1000 / T, y: Math.log10(sigma) });
+      if (rel > 0) measuredBars.push({ series: s.name, x: 1000 / T, lo: Math.log10(sigma) - rel / Math.LN10, hi: Math.log10(sigma) + rel / Math.LN10 });
+    });
+    (s.measuredLine ?? []).forEach((m, i) => {
+      if (m.temperatureK > 0 && m.conductivitySPerCm > 0) measuredLines.push({ series: s.name, x: 1000 / m.temperatureK, y: Math.log10(m.conductivitySPerCm), i });
+    });
     nonEmpty(`series[${k}].points`, s.points);
     let tMin = Infinity, tMax = -Infinity;
     s.points.forEach((p, i) => {
@@ -182,20 +213,23 @@ export async function arrheniusPlot(series: readonly ArrheniusPlotSeries[], opti
     }
   });
   const names = series.map((s) => s.name);
-  const color = seriesColor(names, null);
+  const style = seriesStyle(names);
+  const color = style.color;
   const x = { field: "x", type: "quantitative", title: "1000 / T (1/K)", scale: { zero: false } };
   const spec = {
     ...titled(options),
     ...size(options, 420, 300),
     layer: [
       ...bandLayer(bands, x, color),
-      { name: "fitlines", data: { values: lines }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y: { field: "y", type: "quantitative" }, color, detail: { field: "series" } } },
+      { name: "fitlines", data: { values: lines }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y: { field: "y", type: "quantitative" }, color, strokeDash: style.strokeDash, detail: { field: "series" } } },
       { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+      ...(measuredLines.length > 0 ? [{ name: "measuredlines", data: { values: measuredLines }, mark: { type: "line", strokeWidth: 1.5, strokeDash: [1, 3] }, encoding: { x, y: { field: "y", type: "quantitative" }, color, detail: { field: "series" }, order: { field: "i" } } }] : []),
+      ...measuredLayers(measured, measuredBars, x, { field: "y", type: "quantitative" }, color),
       {
         name: "points",
         data: { values: points },
         mark: { type: "point", filled: true, size: 45, opacity: 1 },
-        encoding: { x, y: { field: "y", type: "quantitative", title: "log10 σ (S/cm)", scale: { zero: false } }, color, shape: { field: "series", type: "nominal", title: null, scale: { domain: names }, sort: names } },
+        encoding: { x, y: { field: "y", type: "quantitative", title: "log10 σ (S/cm)", scale: { zero: false } }, color, shape: style.shape },
       },
     ],
     resolve: { scale: { color: "shared" } },
@@ -235,16 +269,11 @@ export async function nyquistPlot(series: readonly NyquistSeries[], options: Plo
     }
   });
   const { width } = size(options, 360, 360);
-  const span = Math.max(xMax - xMin, yMax - yMin, 1e-300) * 1.08;
-  // start Z' at the origin when the data come close to it, else just left of the data
-  const x0 = xMin >= 0 && xMin < 0.15 * span ? 0 : xMin - 0.04 * span;
-  const y0 = yMin < 0 ? yMin - 0.04 * span : 0;
-  const xSpan = Math.max(span, xMax - x0 + 0.04 * span);
-  const ySpan = xSpan; // same ohms per pixel: equal domains on a square plot
+  const d = equalDomains(xMin, xMax, yMin, yMax);
   const names = series.map((s) => s.name);
   const color = seriesColor(names, null);
-  const x = { field: "x", type: "quantitative", title: "Z′ (Ω)", scale: { domain: [x0, x0 + xSpan], nice: false, zero: false } };
-  const y = { field: "y", type: "quantitative", title: "−Z″ (Ω)", scale: { domain: [y0, y0 + ySpan], nice: false, zero: false } };
+  const x = { field: "x", type: "quantitative", title: "Z′ (Ω)", scale: { domain: d.x, nice: false, zero: false } };
+  const y = { field: "y", type: "quantitative", title: "−Z″ (Ω)", scale: { domain: d.y, nice: false, zero: false } };
   const spec = {
     ...titled(options),
     width,
@@ -257,44 +286,297 @@ export async function nyquistPlot(series: readonly NyquistSeries[], options: Plo
   return renderVegaLite(spec);
 }
 
+/** Equal-ohm square domains for -Z'' against Z': the span of the data, Z' from 0 when the data come close to it. */
+function equalDomains(xMin: number, xMax: number, yMin: number, yMax: number): { x: [number, number]; y: [number, number] } {
+  const span = Math.max(xMax - xMin, yMax - yMin, 1e-300) * 1.08;
+  const x0 = xMin >= 0 && xMin < 0.15 * span ? 0 : xMin - 0.04 * span;
+  const y0 = yMin < 0 ? yMin - 0.04 * span : 0;
+  const side = Math.max(span, xMax - x0 + 0.04 * span);
+  return { x: [x0, x0 + side], y: [y0, y0 + side] };
+}
+
+/** A frequency as text with an SI prefix: 1e-2 -> "10 mHz", 1e3 -> "1 kHz". */
+export function formatHz(f: number): string {
+  const prefixes: readonly [number, string][] = [[1e9, "G"], [1e6, "M"], [1e3, "k"], [1, ""], [1e-3, "m"], [1e-6, "µ"]];
+  for (const [scale, p] of prefixes) {
+    if (Math.abs(f) >= scale * (1 - 1e-9)) return `${Number((f / scale).toPrecision(3))} ${p}Hz`;
+  }
+  return `${f.toExponential(1)} Hz`;
+}
+
+/**
+ * The spectrum at each decade 10^k Hz inside its frequency range, by linear interpolation in
+ * log f between the two neighbouring frequencies (exact when the grid holds the decade).
+ */
+export function decadePoints(frequenciesHz: ArrayLike<number>, realOhm: ArrayLike<number>, imagOhm: ArrayLike<number>): { frequencyHz: number; realOhm: number; imagOhm: number }[] {
+  const idx = Array.from({ length: frequenciesHz.length }, (_, i) => i).sort((a, b) => frequenciesHz[a]! - frequenciesHz[b]!);
+  const lf = idx.map((i) => Math.log10(frequenciesHz[i]!));
+  const out: { frequencyHz: number; realOhm: number; imagOhm: number }[] = [];
+  if (idx.length === 0) return out;
+  for (let k = Math.ceil(lf[0]! - 1e-9); k <= lf[lf.length - 1]! + 1e-9; k++) {
+    let j = 0;
+    while (j < lf.length - 2 && lf[j + 1]! < k) j++;
+    const a = idx[j]!, b = idx[Math.min(j + 1, idx.length - 1)]!;
+    const span = lf[Math.min(j + 1, lf.length - 1)]! - lf[j]!;
+    const t = span > 0 ? Math.min(1, Math.max(0, (k - lf[j]!) / span)) : 0;
+    out.push({ frequencyHz: 10 ** k, realOhm: realOhm[a]! + t * (realOhm[b]! - realOhm[a]!), imagOhm: imagOhm[a]! + t * (imagOhm[b]! - imagOhm[a]!) });
+  }
+  return out;
+}
+
+/**
+ * Which decade markers of a square Nyquist panel get a text label: from the highest
+ * frequency down, a label is kept when its box (about 40 x 11 px) clears every label kept
+ * so far, so markers bunched near the origin do not print over each other; a label near the
+ * right edge is written to the left of its marker.
+ */
+function labelDecades(marks: readonly { frequencyHz: number; realOhm: number; imagOhm: number }[], d: { x: [number, number]; y: [number, number] }, side: number): { x: number; y: number; label: string; align: "left" | "right" }[] {
+  const placed: { px: number; py: number }[] = [];
+  const out: { x: number; y: number; label: string; align: "left" | "right" }[] = [];
+  for (const m of [...marks].sort((a, b) => b.frequencyHz - a.frequencyHz)) {
+    const x = m.realOhm, y = -m.imagOhm;
+    const px = ((x - d.x[0]) / (d.x[1] - d.x[0])) * side, py = ((y - d.y[0]) / (d.y[1] - d.y[0])) * side;
+    const free = placed.every((q) => Math.abs(q.px - px) > 44 || Math.abs(q.py - py) > 11);
+    if (free) placed.push({ px, py });
+    out.push({ x, y, label: free ? formatHz(m.frequencyHz) : "", align: px > side - 48 ? "right" : "left" });
+  }
+  return out;
+}
+
+/** A spectrum: frequencies with Z = Z' + i Z'' (Z'' negative for capacitive). */
+export interface Spectrum {
+  readonly frequenciesHz: ArrayLike<number>;
+  readonly realOhm: ArrayLike<number>;
+  readonly imagOhm: ArrayLike<number>;
+}
+
+function checkSpectrum(field: string, s: Spectrum): void {
+  if (s.realOhm.length !== s.frequenciesHz.length || s.imagOhm.length !== s.frequenciesHz.length) {
+    throw new InputError(`${field}: frequenciesHz has ${s.frequenciesHz.length} points, realOhm ${s.realOhm.length}, imagOhm ${s.imagOhm.length}; they must match`);
+  }
+  if (s.frequenciesHz.length === 0) throw new InputError(`${field}.frequenciesHz: empty; give at least one point`);
+  for (let i = 0; i < s.frequenciesHz.length; i++) {
+    const f = finite(`${field}.frequenciesHz[${i}]`, s.frequenciesHz[i]!);
+    if (!(f > 0)) throw new InputError(`${field}.frequenciesHz[${i}]: got ${f}; must be > 0 on a log axis`);
+    finite(`${field}.realOhm[${i}]`, s.realOhm[i]!);
+    finite(`${field}.imagOhm[${i}]`, s.imagOhm[i]!);
+  }
+}
+
+/** One design's panel: its spectrum (points) and the equivalent circuit fitted to it (a curve). */
+export interface NyquistPanel extends Spectrum {
+  readonly name: string;
+  /** The fitted circuit evaluated on a fine frequency grid, and its name (e.g. "R_bulk-p(R_int,Q_int)"). */
+  readonly fitted?: Spectrum & { readonly circuit: string };
+}
+
+export interface PanelOptions extends PlotOptions {
+  /** Panels per row (default 3). */
+  readonly columns?: number;
+}
+
+const PANEL_COLORS = { spectrum: "#4c78a8", fitted: "#e45756", decade: "#222" } as const;
+
+/**
+ * Small multiples: one Nyquist panel per design, each square on its own equal-ohm scale (a
+ * semicircle looks round, and designs whose resistances differ by orders of magnitude each
+ * fill their panel), the spectrum as points, the fitted circuit as a curve, and the spectrum
+ * at each decade of frequency marked and labelled.
+ */
+export async function nyquistPanelsPlot(panels: readonly NyquistPanel[], options: PanelOptions = {}): Promise<string> {
+  nonEmpty("panels", panels);
+  const side = options.width ?? 230;
+  if (!(side > 0)) throw new InputError(`width: got ${describe(side)}; must be > 0`);
+  const columns = options.columns ?? 3;
+  if (!(Number.isInteger(columns) && columns >= 1)) throw new InputError(`columns: got ${describe(columns)}; must be an integer >= 1`);
+  const legend = { spectrum: "predicted spectrum", fitted: "fitted circuit", decade: "decades of frequency" };
+  const color = { field: "kind", type: "nominal", title: null, scale: { domain: Object.values(legend), range: Object.values(PANEL_COLORS) }, legend: { orient: "top", direction: "horizontal", labelLimit: 0 } };
+  const specs = panels.map((p, k) => {
+    checkSpectrum(`panels[${k}]`, p);
+    if (p.fitted !== undefined) checkSpectrum(`panels[${k}].fitted`, p.fitted);
+    const pts = Array.from(p.realOhm, (x, i) => ({ kind: legend.spectrum, x, y: -p.imagOhm[i]!, i }));
+    const fit = p.fitted === undefined ? [] : Array.from(p.fitted.realOhm, (x, i) => ({ kind: legend.fitted, x, y: -p.fitted!.imagOhm[i]!, i }));
+    const all = [...pts, ...fit];
+    const d = equalDomains(Math.min(...all.map((r) => r.x)), Math.max(...all.map((r) => r.x)), Math.min(0, ...all.map((r) => r.y)), Math.max(...all.map((r) => r.y)));
+    const dec = labelDecades(decadePoints(p.frequenciesHz, p.realOhm, p.imagOhm), d, side).map((m) => ({ kind: legend.decade, ...m }));
+    const x = { field: "x", type: "quantitative", title: "Z′ (Ω)", scale: { domain: d.x, nice: false, zero: false }, axis: { tickCount: 4, format: "~s" } };
+    const y = { field: "y", type: "quantitative", title: "−Z″ (Ω)", scale: { domain: d.y, nice: false, zero: false }, axis: { tickCount: 4, format: "~s" } };
+    const labels = (align: "left" | "right"): object => ({
+      name: `decadelabels${align}${k}`,
+      data: { values: dec.filter((m) => m.align === align) },
+      mark: { type: "text", align, baseline: "bottom", dx: align === "left" ? 5 : -5, dy: -3, fontSize: 9, color: PANEL_COLORS.decade },
+      encoding: { x, y, text: { field: "label" } },
+    });
+    return {
+      title: { text: p.name, ...(p.fitted !== undefined ? { subtitle: p.fitted.circuit, subtitleFontSize: 10, subtitleColor: "#555" } : {}) },
+      width: side,
+      height: side,
+      layer: [
+        { name: `spectrum${k}`, data: { values: pts }, mark: { type: "point", size: 14, filled: true, clip: true }, encoding: { x, y, color } },
+        ...(fit.length > 0 ? [{ name: `fitted${k}`, data: { values: fit }, mark: { type: "line", strokeWidth: 1.3, clip: true }, encoding: { x, y, color, order: { field: "i" } } }] : []),
+        ...(dec.length > 0 ? [{ name: `decades${k}`, data: { values: dec }, mark: { type: "point", shape: "diamond", size: 40, filled: false, strokeWidth: 1.2, clip: true }, encoding: { x, y, color } }, labels("left"), labels("right")] : []),
+      ],
+    };
+  });
+  const spec = {
+    ...titled(options),
+    columns,
+    concat: specs,
+    spacing: { row: 24, column: 28 },
+    resolve: { scale: { color: "shared" } },
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
+/** One design in a Bode plot: its spectrum and optionally the fitted circuit's curve. */
+export interface BodeSeries extends Spectrum {
+  readonly name: string;
+  readonly fitted?: Spectrum;
+}
+
+/**
+ * Bode plot: |Z| (log) and the phase -theta = -atan2(Z'', Z') in degrees against frequency
+ * (log), one panel above the other on a shared frequency axis; spectra as points, fitted
+ * circuits as lines, each design with its own colour, marker and dash so curves that
+ * coincide stay apart.
+ */
+export async function bodePlot(series: readonly BodeSeries[], options: PlotOptions = {}): Promise<string> {
+  nonEmpty("series", series);
+  const pts: object[] = [], lines: object[] = [];
+  const rows = (name: string, s: Spectrum, into: object[]): void => {
+    for (let i = 0; i < s.frequenciesHz.length; i++) {
+      const re = s.realOhm[i]!, im = s.imagOhm[i]!;
+      const mag = Math.hypot(re, im);
+      if (!(mag > 0)) continue;
+      into.push({ series: name, f: s.frequenciesHz[i]!, mag, phase: (-Math.atan2(im, re) * 180) / Math.PI, i });
+    }
+  };
+  series.forEach((s, k) => {
+    checkSpectrum(`series[${k}]`, s);
+    rows(s.name, s, pts);
+    if (s.fitted !== undefined) {
+      checkSpectrum(`series[${k}].fitted`, s.fitted);
+      rows(s.name, s.fitted, lines);
+    }
+  });
+  const style = seriesStyle(series.map((s) => s.name));
+  const { width, height } = size(options, 460, 200);
+  const x = { field: "f", type: "quantitative", title: "frequency (Hz)", scale: { type: "log" }, axis: { format: "~s" } };
+  const panel = (field: "mag" | "phase", title: string, scale: object): object => ({
+    width,
+    height,
+    layer: [
+      { name: `${field}lines`, data: { values: lines }, mark: { type: "line", strokeWidth: 1.3 }, encoding: { x, y: { field, type: "quantitative", title, scale }, color: style.color, strokeDash: style.strokeDash, detail: { field: "series" }, order: { field: "i" } } },
+      { name: `${field}points`, data: { values: pts }, mark: { type: "point", size: 18, filled: true }, encoding: { x, y: { field, type: "quantitative", title, scale }, color: style.color, shape: style.shape } },
+    ],
+  });
+  const spec = {
+    ...titled(options),
+    vconcat: [panel("mag", "|Z| (Ω)", { type: "log" }), panel("phase", "−phase (°)", { zero: true })],
+    spacing: 14,
+    resolve: { scale: { color: "shared", shape: "shared", strokeDash: "shared" } },
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
 // ---------------------------------------------------------------------------------------
 // Rate capability and discharge curves
+
+/** A measured value with its error, drawn as an open symbol with an error bar beside the prediction. */
+export interface MeasuredRatePoint {
+  readonly cRate: number;
+  readonly dischargeCapacityMAhPerG: number;
+  /** One standard error, mAh/g. */
+  readonly errorMAhPerG: number;
+}
 
 export interface RateCapabilitySeries {
   readonly name: string;
   readonly points: readonly { readonly cRate: number; readonly dischargeCapacityMAhPerG: number; readonly stdErr?: number; readonly band68?: readonly [number, number]; readonly band90?: readonly [number, number] }[];
+  /** Measured capacities of this design (an experiment), drawn beside the prediction. */
+  readonly measured?: readonly MeasuredRatePoint[];
 }
 
-/** Discharge capacity against C-rate (log axis), one line per series. */
+/** Theoretical capacity of LiFePO4, mAh/g (the C-rate axis's 1 C): the top of an empty capacity axis. */
+const LFP_THEORETICAL_MAH_PER_G = 169.9;
+
+/**
+ * Discharge capacity against C-rate (log axis): one line per series with its own colour,
+ * dash and marker, error bars of +-1 standard error and prediction bands where given,
+ * measured capacities as open symbols with their error bars. A series with no capacity at
+ * any rate is named in a note inside the frame ("no capacity above the cut-off") rather
+ * than left as a line hidden along the axis; the axis keeps 0 to 170 mAh/g when nothing
+ * has capacity.
+ */
 export async function rateCapabilityPlot(series: readonly RateCapabilitySeries[], options: PlotOptions = {}): Promise<string> {
   nonEmpty("series", series);
-  const rows: object[] = [], bars: object[] = [], bands: object[] = [];
+  const rows: object[] = [], bars: object[] = [], bands: object[] = [], measured: object[] = [], measuredBars: object[] = [];
+  const empty: string[] = [];
+  let top = 0;
   series.forEach((s, k) => {
     nonEmpty(`series[${k}].points`, s.points);
+    let any = false;
     s.points.forEach((p, i) => {
       const c = finite(`series[${k}].points[${i}].cRate`, p.cRate);
       if (!(c > 0)) throw new InputError(`series[${k}].points[${i}].cRate: got ${c}; must be > 0 on a log axis`);
       const q = finite(`series[${k}].points[${i}].dischargeCapacityMAhPerG`, p.dischargeCapacityMAhPerG);
+      if (q > 0) any = true;
+      top = Math.max(top, q + (p.stdErr ?? 0), p.band90?.[1] ?? 0);
       rows.push({ series: s.name, x: c, y: q });
-      if (p.stdErr !== undefined && p.stdErr > 0) bars.push({ series: s.name, x: c, lo: q - p.stdErr, hi: q + p.stdErr });
-      bands.push(...bandRows(s.name, c, p, (v) => v));
+      // a capacity is never negative: a bar (or band) reaching below zero stops at the axis
+      if (p.stdErr !== undefined && p.stdErr > 0) bars.push({ series: s.name, x: c, lo: Math.max(0, q - p.stdErr), hi: q + p.stdErr });
+      bands.push(...bandRows(s.name, c, p, (v) => Math.max(0, v)));
     });
+    (s.measured ?? []).forEach((m, i) => {
+      const c = finite(`series[${k}].measured[${i}].cRate`, m.cRate);
+      if (!(c > 0)) throw new InputError(`series[${k}].measured[${i}].cRate: got ${c}; must be > 0 on a log axis`);
+      const q = finite(`series[${k}].measured[${i}].dischargeCapacityMAhPerG`, m.dischargeCapacityMAhPerG);
+      const e = Math.max(0, finite(`series[${k}].measured[${i}].errorMAhPerG`, m.errorMAhPerG));
+      if (q > 0) any = true;
+      top = Math.max(top, q + e);
+      measured.push({ series: s.name, x: c, y: q, kind: "measured" });
+      if (e > 0) measuredBars.push({ series: s.name, x: c, lo: Math.max(0, q - e), hi: q + e });
+    });
+    if (!any) empty.push(s.name);
   });
   const names = series.map((s) => s.name);
-  const color = seriesColor(names, null);
+  const style = seriesStyle(names);
   const x = { field: "x", type: "quantitative", title: "C-rate (1 C = 169.9 mA/g LiFePO₄)", scale: { type: "log" }, axis: { values: [0.1, 0.2, 0.5, 1, 2, 5, 10], format: "~g" } };
-  const y = { field: "y", type: "quantitative", title: "discharge capacity (mAh/g)", scale: { zero: true } };
+  const y = { field: "y", type: "quantitative", title: "discharge capacity (mAh/g)", scale: top > 0 ? { zero: true } : { domain: [0, LFP_THEORETICAL_MAH_PER_G] } };
+  const { width, height } = size(options, 420, 300);
+  const notes = empty.map((name, i) => ({ text: `${name}: no capacity above the cut-off at any rate`, i }));
   const spec = {
     ...titled(options),
-    ...size(options, 420, 300),
+    width,
+    height,
     layer: [
-      ...bandLayer(bands, x, color),
-      { name: "lines", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color, detail: { field: "series" } } },
-      { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
-      { name: "points", data: { values: rows }, mark: { type: "point", filled: true, size: 45 }, encoding: { x, y, color } },
+      ...bandLayer(bands, x, style.color),
+      { name: "lines", data: { values: rows }, mark: { type: "line", strokeWidth: 1.5 }, encoding: { x, y, color: style.color, strokeDash: style.strokeDash, detail: { field: "series" } } },
+      { name: "errorbars", data: { values: bars }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color: style.color } },
+      { name: "points", data: { values: rows }, mark: { type: "point", filled: true, size: 45, opacity: 1 }, encoding: { x, y, color: style.color, shape: style.shape } },
+      ...measuredLayers(measured, measuredBars, x, y, style.color),
+      // one note per design without capacity, top left in the frame (mark x/y in pixels)
+      ...notes.map((n) => ({ name: `nocapacity${n.i}`, data: { values: [n] }, mark: { type: "text", align: "left", baseline: "top", fontSize: 11, color: "#b00", x: 8, y: 8 + 16 * n.i }, encoding: { text: { field: "text" } } })),
     ],
   } as unknown as TopLevelSpec;
   return renderVegaLite(spec);
+}
+
+/**
+ * Measured values beside predictions: open black-edged symbols in the series' colour with
+ * error bars (rows {series, x, y}; bars {series, x, lo, hi}), drawn over the prediction.
+ */
+function measuredLayers(points: readonly object[], bars: readonly object[], x: object, y: object, color: object): object[] {
+  if (points.length === 0) return [];
+  return [
+    { name: "measuredbars", data: { values: bars }, mark: { type: "rule", strokeWidth: 1.5 }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color } },
+    {
+      name: "measured",
+      data: { values: points },
+      mark: { type: "point", shape: "square", size: 70, filled: false, strokeWidth: 2, opacity: 1 },
+      encoding: { x, y, color },
+    },
+  ];
 }
 
 export interface DischargeCurve {
@@ -303,9 +585,21 @@ export interface DischargeCurve {
   readonly voltageV: ArrayLike<number>;
 }
 
-/** Cell voltage against discharged capacity, one line per C-rate (one design per plot). */
-export async function dischargeCurvesPlot(curves: readonly DischargeCurve[], options: PlotOptions = {}): Promise<string> {
-  nonEmpty("curves", curves);
+export interface DischargePlotOptions extends PlotOptions {
+  /** C-rates that gave no capacity above the cut-off: named in the frame instead of drawn. */
+  readonly noCapacityRates?: readonly number[];
+}
+
+/**
+ * Cell voltage against discharged capacity, one line per C-rate (one design per plot). Rates
+ * that gave no capacity above the cut-off voltage are named in the frame; when no rate gave
+ * any, the frame keeps LiFePO4's capacity range and the cell's usual voltage window (2 to
+ * 3.8 V) with the note in its middle, instead of an empty frame or an axis fitted to the
+ * one point the cell reached the instant the current was on.
+ */
+export async function dischargeCurvesPlot(curves: readonly DischargeCurve[], options: DischargePlotOptions = {}): Promise<string> {
+  const none = [...(options.noCapacityRates ?? [])].sort((a, b) => a - b);
+  if (curves.length === 0 && none.length === 0) throw new InputError("curves: got an empty list and no noCapacityRates; give at least one curve or rate");
   const rows: object[] = [];
   const sorted = [...curves].sort((a, b) => a.cRate - b.cRate);
   for (const [k, c] of sorted.entries()) {
@@ -315,18 +609,34 @@ export async function dischargeCurvesPlot(curves: readonly DischargeCurve[], opt
     }
   }
   const names = [...new Set(sorted.map((c) => `${c.cRate} C`))];
+  const { width, height } = size(options, 420, 300);
+  const blank = rows.length === 0;
+  const x = { field: "x", type: "quantitative", title: "capacity (mAh/g LiFePO₄)", ...(blank ? { scale: { domain: [0, LFP_THEORETICAL_MAH_PER_G] } } : {}) };
+  const y = { field: "y", type: "quantitative", title: "cell voltage (V vs Li/Li⁺)", scale: blank ? { domain: [2, 3.8] } : { zero: false } };
+  const note = none.length === 0 ? [] : [{ text: `no capacity above the cut-off at ${none.map((c) => `${c} C`).join(", ")}` }];
   const spec = {
     ...titled(options),
-    ...size(options, 420, 300),
-    name: "curves",
-    data: { values: rows },
-    mark: { type: "line", strokeWidth: 1.5 },
-    encoding: {
-      x: { field: "x", type: "quantitative", title: "capacity (mAh/g LiFePO₄)" },
-      y: { field: "y", type: "quantitative", title: "cell voltage (V vs Li/Li⁺)", scale: { zero: false } },
-      color: { field: "series", type: "ordinal", title: "C-rate", scale: { domain: names, scheme: "viridis" }, sort: names },
-      order: { field: "i" },
-    },
+    width,
+    height,
+    layer: [
+      {
+        name: "curves",
+        data: { values: rows },
+        mark: { type: "line", strokeWidth: 1.5 },
+        encoding: {
+          x,
+          y,
+          color: { field: "series", type: "ordinal", title: "C-rate", scale: { domain: names, scheme: "viridis" }, sort: names, ...(blank ? { legend: null } : {}) },
+          order: { field: "i" },
+        },
+      },
+      ...note.map((n) => ({
+        name: "nocapacity",
+        data: { values: [n] },
+        mark: blank ? { type: "text", align: "center", baseline: "middle", fontSize: 13, color: "#b00", x: width / 2, y: height / 2 } : { type: "text", align: "left", baseline: "bottom", fontSize: 11, color: "#b00", x: 8, y: height - 8 },
+        encoding: { text: { field: "text" } },
+      })),
+    ],
   } as unknown as TopLevelSpec;
   return renderVegaLite(spec);
 }

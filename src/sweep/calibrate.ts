@@ -6,58 +6,31 @@
  * is written with its diagnostics; the inputs the data do not constrain keep (about) their
  * priors, which the posterior then says.
  *
- * Measurements today: the membrane's conductivity at one of the scenario's temperatures and
- * the activation energy of its Arrhenius line (sigma or sigma T form) over them. Each has
+ * Measurements calibrated on: the membrane's conductivity at one of the scenario's temperatures and
+ * the activation energy of its Arrhenius line (sigma or sigma T form) over them (a file's
+ * capacities and transference numbers are what predictions are judged against, not fitted). Each has
  * an error, a basis and a source; a measurement without an error, or of an output the
  * scenario does not produce, is refused before anything runs.
  */
-import { z } from "zod";
 import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
-import { InputError, ScenarioError, describe } from "../core/errors.js";
+import { InputError } from "../core/errors.js";
 import { createStream } from "../core/rng.js";
 import { sortedQuantile } from "../core/stats.js";
 import { quantile } from "../analysis/distributions.js";
 import { activationEnergyWeights, calibrateEmulated, type Observable } from "../analysis/bayes.js";
 import type { Results } from "../pipeline/results.js";
-import { readJsonFile } from "../scenario/load.js";
+import { isCalibrationMeasurement, measurementsSchema, type CalibrationMeasurement, type MeasuredValue } from "../scenario/measurements.js";
 import type { KmcCacheEntry } from "./definition.js";
 import { inputKeys, propagateUncertainty, samplesSweep, type UncertainScenario } from "./uncertainty.js";
 import type { UncertainInput } from "../scenario/uncertain.js";
 import { buildNetworkDesign, pressedBoundaryOhmCm2 } from "../pipeline/design.js";
 import type { PressedPowderSettings } from "../scenario/schema.js";
 
-const measurementSchema = z.discriminatedUnion(
-  "observable",
-  [
-    z.strictObject({
-      scenario: z.string().min(1),
-      observable: z.literal("conductivity"),
-      temperatureK: z.number().positive(),
-      valueSPerCm: z.number().positive(),
-      /** Relative standard error of the conductivity (the error of ln sigma). */
-      relativeError: z.number().positive("a measurement needs its error (> 0); state an assumed one with errorReason if the source gives none"),
-      source: z.string().min(1),
-      errorReason: z.string().min(1).optional(),
-    }),
-    z.strictObject({
-      scenario: z.string().min(1),
-      observable: z.literal("activationEnergy"),
-      form: z.enum(["sigma", "sigmaT"]),
-      valueEV: z.number().finite(),
-      errorEV: z.number().positive("a measurement needs its error (> 0); state an assumed one with errorReason if the source gives none"),
-      source: z.string().min(1),
-      errorReason: z.string().min(1).optional(),
-    }),
-  ],
-  { error: 'expected "observable" to be "conductivity" or "activationEnergy"' },
-);
-
-export const measurementsSchema = z.strictObject({
-  description: z.string().optional(),
-  measurements: z.array(measurementSchema).min(1, "give at least one measurement"),
-});
-
-export type Measurement = z.output<typeof measurementSchema>;
+/** The measurements calibration conditions on (a conductivity or an activation energy; scenario/measurements.ts). */
+export type Measurement = CalibrationMeasurement;
+export { measurementsSchema };
+/** Read and check a measurements file (scenario/measurements.ts, re-exported where calibration callers look for it). */
+export { loadMeasurements } from "../scenario/measurements.js";
 
 /**
  * The design without its cell: the measurements calibrated on are the membrane's, so the
@@ -72,33 +45,19 @@ export function membraneOnly(design: UncertainScenario): UncertainScenario {
   };
 }
 
-/** Read and check a measurements file; every problem named by its field. */
-export function loadMeasurements(file: string): Measurement[] {
-  const json = readJsonFile(file);
-  const r = measurementsSchema.safeParse(json);
-  if (!r.success) {
-    throw new InputError(
-      r.error.issues
-        .map((issue) => {
-          let v: unknown = json;
-          for (const k of issue.path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
-          return new ScenarioError(`${file}: ${issue.path.map(String).join(".")}`, `got ${describe(v)}; ${issue.message}`).message;
-        })
-        .join("\n"),
-    );
-  }
-  return r.data.measurements;
-}
-
 /**
  * The measurements that belong to `design`, checked against what it produces: a
  * conductivity needs a morphology and one of its temperatures; an activation energy
  * needs two temperatures. Throws InputError naming the measurement.
  */
-export function measurementsOf(design: UncertainScenario, all: readonly Measurement[]): Measurement[] {
+export function measurementsOf(design: UncertainScenario, all: readonly MeasuredValue[]): Measurement[] {
   const s = design.scenario;
-  const mine = all.filter((m) => m.scenario === s.name);
-  if (mine.length === 0) throw new InputError(`calibrate: no measurement names scenario '${s.name}' (measurements name: ${[...new Set(all.map((m) => m.scenario))].join(", ")})`);
+  // capacities and transference numbers are judged against, not calibrated on
+  const mine = all.filter((m): m is Measurement => m.scenario === s.name && isCalibrationMeasurement(m));
+  if (mine.length === 0) {
+    const usable = all.filter(isCalibrationMeasurement);
+    throw new InputError(`calibrate: no measurement names scenario '${s.name}' (conductivity and activation-energy measurements name: ${[...new Set(usable.map((m) => m.scenario))].join(", ") || "none"})`);
+  }
   const problems: string[] = [];
   mine.forEach((m) => {
     const at = `measurements[${all.indexOf(m)}]`;

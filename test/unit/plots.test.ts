@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fitArrhenius } from "../../src/analysis/arrhenius.js";
 import { CIRCUITS, circuitImpedance, logFrequencies } from "../../src/analysis/circuits.js";
 import { BOLTZMANN_EV_PER_K } from "../../src/core/constants.js";
-import { arrheniusPlot, barPlot, currentMapPlot, dischargeCurvesPlot, drtPlot, nyquistPlot, rateCapabilityPlot } from "../../src/report/plots.js";
+import { arrheniusPlot, barPlot, bodePlot, currentMapPlot, decadePoints, dischargeCurvesPlot, drtPlot, formatHz, nyquistPanelsPlot, nyquistPlot, rateCapabilityPlot } from "../../src/report/plots.js";
 
 /** Count of <tag> elements in each mark group of the given class (one group per line series). */
 function perGroup(svg: string, markClass: string, tag: "path" | "line"): number[] {
@@ -78,6 +78,61 @@ describe("plots", () => {
     expect(await nyquistPlot(series)).toBe(svg);
   });
 
+  it("nyquistPanelsPlot: a square panel per design, its fitted curve, a marker and (where room) a label per decade", async () => {
+    const f = logFrequencies(0.1, 1e6, 36); // 5 points per decade, decades on the grid
+    const params = (s: number) => ({ R_bulk: 100 * s, R_int: 400 * s, Q_int: 1e-6 / s, n_int: 0.85 });
+    const fine = logFrequencies(0.1, 1e6, 281);
+    const panels = [1, 1e4].map((s, k) => {
+      const z = circuitImpedance(CIRCUITS.liSymmetric, params(s), f);
+      const c = circuitImpedance(CIRCUITS.liSymmetric, params(s), fine);
+      return { name: `design ${k}`, frequenciesHz: f, realOhm: z.re, imagOhm: z.im, fitted: { frequenciesHz: fine, realOhm: c.re, imagOhm: c.im, circuit: CIRCUITS.liSymmetric } };
+    });
+    const svg = await nyquistPanelsPlot(panels, { width: 200 });
+    wellFormed(svg);
+    // each panel square (equal ohms per pixel), on its own scale
+    expect(svg.match(/<path class="background"[^>]*d="M0\.5,0\.5h200v200h-200Z"/g)).toHaveLength(2);
+    expect(pathsPerGroup(svg, "mark-line role-mark fitted0_marks")).toEqual([1]);
+    expect(pathsPerGroup(svg, "mark-line role-mark fitted1_marks")).toEqual([1]);
+    expect(elements(svg, "mark-symbol role-mark spectrum0_marks", "path")).toBe(36);
+    expect(elements(svg, "mark-symbol role-mark decades1_marks", "path")).toBe(8); // 0.1 Hz to 1 MHz
+    const labels = [...svg.matchAll(/<text[^>]*>([^<]*Hz)<\/text>/g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(2);
+    expect(labels.length).toBeLessThanOrEqual(16);
+    expect(labels).toContain("1 kHz");
+    expect(await nyquistPanelsPlot(panels, { width: 200 })).toBe(svg);
+  });
+
+  it("decadePoints and formatHz: the spectrum at each decade, frequencies with SI prefixes", () => {
+    // Z' linear in log f: interpolation in log f is exact
+    const f = [0.5, 2, 50, 2000];
+    const re = f.map((x) => Math.log10(x)), im = f.map((x) => -2 * Math.log10(x));
+    const d = decadePoints(f, re, im);
+    expect(d.map((p) => p.frequencyHz)).toEqual([1, 10, 100, 1000]);
+    for (const p of d) {
+      expect(p.realOhm).toBeCloseTo(Math.log10(p.frequencyHz), 12);
+      expect(p.imagOhm).toBeCloseTo(-2 * Math.log10(p.frequencyHz), 12);
+    }
+    expect([1e-2, 0.1, 1, 10, 1e3, 1e6, 2.5e7].map(formatHz)).toEqual(["10 mHz", "100 mHz", "1 Hz", "10 Hz", "1 kHz", "1 MHz", "25 MHz"]);
+  });
+
+  it("bodePlot: |Z| and phase against frequency, points and fitted lines per series, one legend", async () => {
+    const f = logFrequencies(0.1, 1e6, 15);
+    const series = [1, 30].map((s) => {
+      const z = circuitImpedance(CIRCUITS.liSymmetric, { R_bulk: 100 * s, R_int: 400 * s, Q_int: 1e-6, n_int: 0.85 }, f);
+      return { name: `x${s}`, frequenciesHz: f, realOhm: z.re, imagOhm: z.im, fitted: { frequenciesHz: f, realOhm: z.re, imagOhm: z.im } };
+    });
+    const svg = await bodePlot(series);
+    wellFormed(svg);
+    expect(svg).toContain("|Z| (Ω)");
+    expect(svg).toContain("−phase (°)");
+    expect(svg).toContain("frequency (Hz)");
+    expect(pathsPerGroup(svg, "mark-line role-mark maglines_marks")).toEqual([1, 1]);
+    expect(elements(svg, "mark-symbol role-mark phasepoints_marks", "path")).toBe(30);
+    expect(svg.match(/role-legend"/g)).toHaveLength(1);
+    // the second series is dashed, so curves that coincide stay apart
+    expect(svg).toMatch(/stroke-dasharray="6,3"/);
+  });
+
   it("rateCapabilityPlot: log C-rate axis, a line per series", async () => {
     const rates = [0.2, 0.5, 1, 2, 3, 5];
     const series = [
@@ -92,6 +147,37 @@ describe("plots", () => {
     expect(elements(svg, "mark-symbol role-mark points_marks", "path")).toBe(12);
     expect(elements(svg, "mark-rule role-mark errorbars_marks", "line")).toBe(6);
     expect(await rateCapabilityPlot(series)).toBe(svg);
+  });
+
+  it("rateCapabilityPlot: a design with no capacity is named in the frame; coinciding curves differ in dash and marker", async () => {
+    const rates = [0.2, 1, 5];
+    const same = rates.map((c, i) => ({ cRate: c, dischargeCapacityMAhPerG: 150 - 20 * i }));
+    const svg = await rateCapabilityPlot([
+      { name: "a", points: same },
+      { name: "b", points: same },
+      { name: "dead", points: rates.map((c) => ({ cRate: c, dischargeCapacityMAhPerG: 0 })) },
+    ]);
+    wellFormed(svg);
+    expect(svg).toContain("dead: no capacity above the cut-off at any rate");
+    expect(svg).not.toContain("a: no capacity");
+    expect(svg).toMatch(/stroke-dasharray="6,3"/); // b's line is dashed over a's solid one
+    // nothing has capacity: the axis keeps LiFePO4's range instead of collapsing at 0
+    const none = await rateCapabilityPlot([{ name: "dead", points: rates.map((c) => ({ cRate: c, dischargeCapacityMAhPerG: 0 })) }]);
+    expect(none).toContain(">160<");
+    expect(none).toContain("no capacity above the cut-off at any rate");
+    // an error bar larger than its capacity stops at zero: the axis does not run negative
+    const tiny = await rateCapabilityPlot([{ name: "edge", points: [{ cRate: 1, dischargeCapacityMAhPerG: 100 }, { cRate: 2, dischargeCapacityMAhPerG: 0.2, stdErr: 60 }] }]);
+    expect(tiny).not.toMatch(/>−\d/);
+  });
+
+  it("dischargeCurvesPlot: no capacity at any rate gives a labelled frame on the usual axes, not an empty or absurd one", async () => {
+    const svg = await dischargeCurvesPlot([], { title: "dead", noCapacityRates: [1, 0.2] });
+    wellFormed(svg);
+    expect(svg).toContain("no capacity above the cut-off at 0.2 C, 1 C");
+    expect(svg).toContain(">3.8<");
+    expect(svg).toContain(">160<");
+    expect(svg).not.toContain("C-rate"); // no legend of nothing
+    await expect(dischargeCurvesPlot([])).rejects.toThrow(/give at least one curve or rate/);
   });
 
   it("dischargeCurvesPlot: a line per C-rate", async () => {
