@@ -5,6 +5,9 @@
  * timed after 1e6 warm-up. The C reference (../shared/bench-ref/run.sh kmc-standard, its
  * fastest scheme) runs in the same process tree right after, so the ratio compares like
  * with like on a noisy shared machine.
+ * kmc-uio67: the production workload, the lattice, ion count, barriers and site energies of
+ * scenarios/paper/pellet.json (read through the scenario loader, at its 298.15 K), 2e7 hops
+ * timed after 1e6 warm-up with the scheme chooseScheme picks, the tree scheme beside it.
  * kmc-scaling: the same at L = 32, 64, 96, 128 (events/s should not fall beyond cache effects).
  * rng: xoshiro128** against seedrandom's generators (why the hot loop does not use seedrandom).
  */
@@ -17,6 +20,9 @@ import { cubicLattice } from "../src/structure/lattice/cubic.js";
 import { KmcEngine, type Scheme } from "../src/transport/kmc/engine.js";
 import { createStream } from "../src/core/rng.js";
 import { BOLTZMANN_EV_PER_K } from "../src/core/constants.js";
+import { loadScenario } from "../src/scenario/load.js";
+import { buildKmcModel, buildLattice } from "../src/pipeline/kmcModel.js";
+import type { KmcModel } from "../src/transport/kmc/model.js";
 
 interface KmcBenchResult {
   eventsPerSecond: number;
@@ -56,15 +62,54 @@ function runStandard(L: number, hops: number, warmup: number, scheme: Scheme = "
   const v0 = gamma * (Math.exp(0.05) - Math.exp(-0.05));
   const vExact = (v0 * (lattice.siteCount - count)) / (lattice.siteCount - 1);
   const vDrift = engine.speciesDisplacement()[0]! / count / dt;
-  let bytes = 0;
-  for (const v of Object.values(engine)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
   return {
     eventsPerSecond: hops / seconds,
     seconds,
-    bytesPerSite: bytes / lattice.siteCount,
+    bytesPerSite: bytesPerSite(engine),
     acceptance: engine.hops / engine.attempts,
     driftOverExact: vDrift / vExact,
     scheme: engine.scheme,
+  };
+}
+
+/** Bytes of the engine's typed arrays per lattice site. */
+function bytesPerSite(engine: KmcEngine): number {
+  let bytes = 0;
+  for (const v of Object.values(engine)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+  return bytes / engine.lattice.siteCount;
+}
+
+/** The KMC model of scenarios/paper/pellet.json at 298.15 K, through the project's loader. */
+function pelletModel(): KmcModel {
+  const { scenario } = loadScenario("scenarios/paper/pellet.json");
+  const temperatureK = scenario.temperaturesK.find((t) => Math.abs(t - 298.15) < 1e-9) ?? scenario.temperaturesK[0]!;
+  return buildKmcModel(scenario, buildLattice(scenario), temperatureK);
+}
+
+/** Time `hops` hops of `model` after `warmup`, with `scheme` (chooseScheme's when undefined). */
+function runModel(model: KmcModel, hops: number, warmup: number, scheme?: Scheme): Omit<KmcBenchResult, "driftOverExact"> & { typeOccupancy: number[] } {
+  const engine = new KmcEngine(model, createStream(1, "bench", "kmc-uio67"), scheme);
+  engine.advance(warmup);
+  engine.reset();
+  const t0 = process.hrtime.bigint();
+  engine.advance(hops);
+  const seconds = Number(process.hrtime.bigint() - t0) * 1e-9;
+  const L = model.lattice, nT = L.siteTypeNames.length;
+  const mean = engine.meanTypeCounts();
+  const typeOccupancy = L.siteTypeNames.map((_, t) => {
+    let n = 0;
+    for (let s = 0; s < model.species.length; s++) n += mean[s * nT + t]!;
+    let sites = 0;
+    for (let b = 0; b < L.basisCount; b++) if (L.basisSiteType[b] === t) sites++;
+    return +(n / (sites * L.cells[0] * L.cells[1] * L.cells[2])).toFixed(4);
+  });
+  return {
+    eventsPerSecond: hops / seconds,
+    seconds,
+    bytesPerSite: bytesPerSite(engine),
+    acceptance: engine.hops / engine.attempts,
+    scheme: engine.scheme,
+    typeOccupancy,
   };
 }
 
@@ -111,6 +156,33 @@ export const kmcCases: BenchCase[] = [
       }
       // lattice_mc (public Python code) figure from ../shared/bench-ref/README.md (not rerun: ~4 events/s)
       fields.latticeMcEventsPerSecond = 4;
+      return fields;
+    },
+  },
+  {
+    name: "kmc-uio67",
+    description: "scenarios/paper/pellet.json's uio67-so3 lattice, ions, barriers and site energies at 298.15 K, 2e7 hops after 1e6 warm-up",
+    async run(options) {
+      const model = pelletModel();
+      const ours = runModel(model, 2e7, 1e6);
+      options.log(`mofhop ${ours.scheme}: ${(ours.eventsPerSecond / 1e6).toFixed(2)} M events/s, ${ours.bytesPerSite.toFixed(1)} B/site`);
+      const fields: Record<string, unknown> = {
+        eventsPerSecond: Math.round(ours.eventsPerSecond),
+        seconds: +ours.seconds.toFixed(3),
+        scheme: ours.scheme,
+        acceptance: +ours.acceptance.toFixed(4),
+        bytesPerSite: +ours.bytesPerSite.toFixed(2),
+        sites: model.lattice.siteCount,
+        ions: model.species.reduce((n, sp) => n + sp.count, 0),
+        occupancyBySiteType: Object.fromEntries(model.lattice.siteTypeNames.map((n, t) => [n, ours.typeOccupancy[t]])),
+      };
+      if (ours.scheme !== "tree") {
+        const tree = runModel(model, 2e6, 1e5, "tree");
+        options.log(`mofhop tree: ${(tree.eventsPerSecond / 1e6).toFixed(2)} M events/s`);
+        fields.treeEventsPerSecond = Math.round(tree.eventsPerSecond);
+        fields.speedupOverTree = +(ours.eventsPerSecond / tree.eventsPerSecond).toFixed(2);
+        fields.treeOccupancyBySiteType = Object.fromEntries(model.lattice.siteTypeNames.map((n, t) => [n, tree.typeOccupancy[t]]));
+      }
       return fields;
     },
   },
