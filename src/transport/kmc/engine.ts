@@ -9,7 +9,7 @@
  * cell's bond list (lattice.ts) by adding the bond's cell offset with wrap-around, so no
  * per-site neighbour table is stored.
  *
- * Schemes (both exact in time; chosen per model, see chooseScheme):
+ * Schemes (all exact in time; chosen per model, see chooseScheme):
  * - "null-event" (uniformization; Gillespie 1977, Serebrinsky PRE 83, 037701, 2011): every
  *   ion attempts hops at the constant rate zmax r_max; an attempt picks an ion and a bond
  *   slot uniformly and is accepted with probability [target empty] r_k / r_max. Since the
@@ -23,6 +23,22 @@
  *   Exp(R_total) variate per event. After a hop only the rates of ions near the vacated
  *   and the filled site are recomputed (within one bond, or two with interactions).
  *   Handles any rate spread and the interactions.
+ * - "class" (BKL with rate classes and O(1) updates; the n-fold way of Bortz, Kalos and
+ *   Lebowitz grouped by rate as in Schulze, J. Comput. Phys. 227, 2455, 2008, and with
+ *   rejection inside a class as in the composition-rejection method of Slepoy, Thompson and
+ *   Plimpton, J. Chem. Phys. 128, 205101, 2008): without interactions a hop's rate depends
+ *   only on the species and the bond (bondRateTable), so every possible hop (ion, bond slot
+ *   with an empty target) is listed in its rate class c, of bound r_c. Classes are the
+ *   distinct rates (r_c exact) when there are few, else power-of-two bins of the rate (r_c
+ *   the largest rate in the bin, every rate in (r_c / 2, r_c]). An attempt: the clock
+ *   advances by Exp(1) / R, R = sum_c n_c r_c (from integer counts, so no drift); class c
+ *   is picked with probability n_c r_c / R, a member uniformly, and it is accepted with
+ *   probability r_k / r_c (1 for exact classes). Every hop is thus attempted at rate r_c
+ *   and accepted at rate r_k; R changes only on accepted hops, so rejected attempts are the
+ *   null events of uniformization and the clock stays exact. After a hop, only the mover's
+ *   listed hops and the bonds into the vacated and the filled site change: each is an O(1)
+ *   swap-remove or append in its class list (eventPos holds each hop's place in its list).
+ *   The lists' order is part of the state, so checkpoints carry it.
  *
  * The hot loops inline xoshiro128** on local variables and allocate nothing.
  */
@@ -35,6 +51,8 @@ import { decodeFloat64, decodeInt32, decodeUint32, encodeArray } from "../../cor
 /** Everything needed to continue a run exactly (rates and the tree are recomputed from it). */
 export interface EngineState {
   readonly scheme: Scheme;
+  /** The class scheme's lists (counts, then members), in order: the selection depends on it. */
+  readonly events?: string;
   readonly time: number;
   readonly hops: number;
   readonly attempts: number;
@@ -46,9 +64,10 @@ export interface EngineState {
   readonly typeLast: string;
 }
 
-export type Scheme = "null-event" | "tree";
+export type Scheme = "null-event" | "tree" | "class";
 
 const TWO_POW_M32 = 2 ** -32;
+const TWO_POW_M53 = 2 ** -53;
 
 /** Layout of an ion's record in `ions`. */
 export const ION_BASIS = 0, ION_CX = 1, ION_CY = 2, ION_CZ = 3, ION_WX = 4, ION_WY = 5, ION_WZ = 6, ION_SITE = 7;
@@ -77,10 +96,59 @@ export function nullEventAcceptance(model: KmcModel): number {
   return weight > 0 && rmax > 0 ? acc / weight : 0;
 }
 
-/** Null-event when there are no interactions and its acceptance is at least 0.3. */
+/** Largest number of distinct rates the class scheme lists exactly (one class each). */
+export const MAX_EXACT_CLASSES = 32;
+/** Largest number of classes for which chooseScheme prefers the class scheme to the tree. */
+export const MAX_CLASSES = 64;
+
+/** The class scheme's rate classes: each (species, bond)'s class (-1: closed) and bounds. */
+export interface RateClasses {
+  /** Class of each (species, bond), nS x nBonds; -1 where the rate is 0. */
+  readonly classOf: Int32Array;
+  /** Bound r_c of each class, Hz (largest rate in it). */
+  readonly boundHz: Float64Array;
+  /** Whether each class holds one rate only (acceptance 1). */
+  readonly exact: boolean;
+}
+
+/**
+ * Rate classes of a model without interactions: the distinct positive rates of
+ * bondRateTable, fastest first, when there are at most MAX_EXACT_CLASSES; else the
+ * power-of-two bins g = floor(log2(r_max / r)), each bounded by its largest rate.
+ */
+export function rateClasses(model: KmcModel): RateClasses {
+  const table = bondRateTable(model);
+  const distinct = [...new Set(Array.from(table).filter((r) => r > 0))].sort((a, b) => b - a);
+  const classOf = new Int32Array(table.length).fill(-1);
+  if (distinct.length <= MAX_EXACT_CLASSES) {
+    const index = new Map(distinct.map((r, c) => [r, c]));
+    for (let i = 0; i < table.length; i++) if (table[i]! > 0) classOf[i] = index.get(table[i]!)!;
+    return { classOf, boundHz: Float64Array.from(distinct), exact: true };
+  }
+  const rmax = distinct[0]!;
+  const bin = (r: number): number => Math.max(0, Math.floor(Math.log2(rmax / r)));
+  const bins = [...new Set(distinct.map(bin))].sort((a, b) => a - b);
+  const index = new Map(bins.map((g, c) => [g, c]));
+  const boundHz = new Float64Array(bins.length);
+  for (let i = 0; i < table.length; i++) {
+    const r = table[i]!;
+    if (!(r > 0)) continue;
+    const c = index.get(bin(r))!;
+    classOf[i] = c;
+    boundHz[c] = Math.max(boundHz[c]!, r);
+  }
+  return { classOf, boundHz, exact: false };
+}
+
+/**
+ * With interactions, the tree (rates depend on the neighbourhood); else null-event when its
+ * acceptance is at least 0.3 (alike rates: cheapest per hop, no bookkeeping); else the class
+ * scheme when the rates fall into at most MAX_CLASSES classes; else the tree.
+ */
 export function chooseScheme(model: KmcModel): Scheme {
   if (model.interactionEV !== undefined && model.interactionEV.some((j) => j !== 0)) return "tree";
-  return nullEventAcceptance(model) >= 0.3 ? "null-event" : "tree";
+  if (nullEventAcceptance(model) >= 0.3) return "null-event";
+  return rateClasses(model).boundHz.length <= MAX_CLASSES ? "class" : "tree";
 }
 
 export class KmcEngine {
@@ -121,6 +189,23 @@ export class KmcEngine {
   private readonly ionRates: Float64Array;
   private readonly touched: Int32Array;
   private readonly touchedMark: Uint8Array;
+  // class scheme: hop e = (ion << zShift) | bond slot, listed in classMembers[classStart[c] ..
+  // classStart[c] + classCount[c]) of its class c, at eventPos[e] (-1: not possible now)
+  private readonly zShift: number;
+  private readonly classOf: Int32Array;
+  private readonly classBound: Float64Array;
+  private readonly classAccept: Float64Array;
+  private readonly classCount: Int32Array;
+  private readonly classStart: Int32Array;
+  private readonly classMembers: Int32Array;
+  private readonly eventPos: Int32Array;
+  /** Slot of bond k's reverse bond among its target basis site's bonds. */
+  private readonly reverseSlot: Int32Array;
+  /** Cell coordinate + offset + maxOffset -> wrapped coordinate x, y nx, z nx ny. */
+  private readonly wrapX: Int32Array;
+  private readonly wrapY: Int32Array;
+  private readonly wrapZ: Int32Array;
+  private readonly maxOffset: number;
 
   readonly rng: RandomStream;
 
@@ -131,7 +216,7 @@ export class KmcEngine {
     this.rng = rng;
     const L = model.lattice;
     const interacting = model.interactionEV !== undefined && model.interactionEV.some((j) => j !== 0);
-    if (interacting && scheme === "null-event") throw new RangeError("the null-event scheme has no interactions; use the tree scheme");
+    if (interacting && scheme !== "tree") throw new RangeError(`the ${scheme} scheme has no interactions; use the tree scheme`);
     this.scheme = scheme;
     this.nSpecies = model.species.length;
     this.nIons = model.species.reduce((s, sp) => s + sp.count, 0);
@@ -157,10 +242,84 @@ export class KmcEngine {
     this.typeIntegral = new Float64Array(this.nSpecies * nT);
     this.typeLast = new Float64Array(this.nSpecies * nT);
 
+    let zShift = 0;
+    while (1 << zShift < zmax) zShift++;
+    this.zShift = zShift;
+    let maxOffset = 0;
+    for (const o of L.bondCellOffset) maxOffset = Math.max(maxOffset, Math.abs(o));
+    this.maxOffset = maxOffset;
+    const wrap = (n: number, stride: number): Int32Array => {
+      const t = new Int32Array(n + 2 * maxOffset);
+      for (let i = 0; i < t.length; i++) t[i] = ((((i - maxOffset) % n) + n) % n) * stride;
+      return t;
+    };
+    if (scheme === "class") {
+      const classes = rateClasses(model);
+      const K = classes.boundHz.length;
+      this.classOf = classes.classOf;
+      this.classBound = classes.boundHz;
+      this.classAccept = new Float64Array(this.rateTable.length);
+      for (let i = 0; i < this.rateTable.length; i++) {
+        const c = classes.classOf[i]!;
+        // exact classes accept always (no rounding of r / r_c below 1)
+        this.classAccept[i] = c < 0 ? 0 : classes.exact ? 1 : this.rateTable[i]! / classes.boundHz[c]!;
+      }
+      // capacity of each list: hops of class c that the ions could hold at once, at most
+      // per species (its ions x the most bonds of class c at one of its sites) and per site
+      const nCells = L.cells[0] * L.cells[1] * L.cells[2];
+      const nBonds = L.bondTarget.length;
+      const bySpecies = new Float64Array(K), bySite = new Float64Array(K), perBasis = new Int32Array(K);
+      model.species.forEach((sp, s) => {
+        const most = new Int32Array(K);
+        for (let b = 0; b < L.basisCount; b++) {
+          perBasis.fill(0);
+          for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) if (classes.classOf[s * nBonds + k]! >= 0) perBasis[classes.classOf[s * nBonds + k]!]!++;
+          for (let c = 0; c < K; c++) most[c] = Math.max(most[c]!, perBasis[c]!);
+        }
+        for (let c = 0; c < K; c++) bySpecies[c]! += sp.count * most[c]!;
+      });
+      for (let b = 0; b < L.basisCount; b++) {
+        const most = new Int32Array(K);
+        for (let s = 0; s < this.nSpecies; s++) {
+          perBasis.fill(0);
+          for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) if (classes.classOf[s * nBonds + k]! >= 0) perBasis[classes.classOf[s * nBonds + k]!]!++;
+          for (let c = 0; c < K; c++) most[c] = Math.max(most[c]!, perBasis[c]!);
+        }
+        for (let c = 0; c < K; c++) bySite[c]! += nCells * most[c]!;
+      }
+      this.classStart = new Int32Array(K + 1);
+      for (let c = 0; c < K; c++) this.classStart[c + 1] = this.classStart[c]! + Math.min(bySpecies[c]!, bySite[c]!);
+      this.classCount = new Int32Array(K);
+      this.classMembers = new Int32Array(this.classStart[K]!);
+      this.eventPos = new Int32Array(this.nIons << zShift).fill(-1);
+      this.reverseSlot = new Int32Array(nBonds);
+      for (let k = 0; k < nBonds; k++) this.reverseSlot[k] = L.bondReverse[k]! - L.bondStart[L.bondTarget[k]!]!;
+      this.wrapX = wrap(L.cells[0], 1);
+      this.wrapY = wrap(L.cells[1], L.cells[0]);
+      this.wrapZ = wrap(L.cells[2], L.cells[0] * L.cells[1]);
+    } else {
+      this.classOf = new Int32Array(0);
+      this.classBound = new Float64Array(0);
+      this.classAccept = new Float64Array(0);
+      this.classCount = new Int32Array(0);
+      this.classStart = new Int32Array(0);
+      this.classMembers = new Int32Array(0);
+      this.eventPos = new Int32Array(0);
+      this.reverseSlot = new Int32Array(0);
+      this.wrapX = new Int32Array(0);
+      this.wrapY = new Int32Array(0);
+      this.wrapZ = new Int32Array(0);
+    }
+
     if (state === undefined) {
       this.placeIons();
       this.setOrigin();
     } else this.restore(state);
+    if (scheme === "class") {
+      if (state?.events !== undefined) this.restoreEvents(decodeInt32(state.events));
+      else if (state !== undefined) throw new RangeError("checkpoint of the class scheme lacks its event lists (events)");
+      else for (let p = 0; p < this.nIons; p++) this.listIonEvents(p);
+    }
 
     if (scheme === "tree") {
       let tp = 1;
@@ -229,7 +388,45 @@ export class KmcEngine {
       typeCount: encodeArray(this.typeCount),
       typeIntegral: encodeArray(this.typeIntegral),
       typeLast: encodeArray(this.typeLast),
+      ...(this.scheme === "class" ? { events: encodeArray(this.eventLists()) } : {}),
     };
+  }
+
+  /** The class lists as saved: the K counts, then each class's members in order. */
+  private eventLists(): Int32Array {
+    const K = this.classCount.length;
+    let n = 0;
+    for (let c = 0; c < K; c++) n += this.classCount[c]!;
+    const out = new Int32Array(K + n);
+    out.set(this.classCount);
+    let at = K;
+    for (let c = 0; c < K; c++) {
+      out.set(this.classMembers.subarray(this.classStart[c]!, this.classStart[c]! + this.classCount[c]!), at);
+      at += this.classCount[c]!;
+    }
+    return out;
+  }
+
+  /** Restore the class lists from eventLists() and check them against the occupancy. */
+  private restoreEvents(saved: Int32Array): void {
+    const K = this.classCount.length;
+    if (saved.length < K) throw new RangeError("checkpoint's event lists do not match this model (classes)");
+    let at = K;
+    for (let c = 0; c < K; c++) {
+      const n = saved[c]!;
+      if (n < 0 || n > this.classStart[c + 1]! - this.classStart[c]! || at + n > saved.length) throw new RangeError(`checkpoint's event lists do not match this model (class ${c})`);
+      this.classCount[c] = n;
+      for (let i = 0; i < n; i++) {
+        const e = saved[at + i]!;
+        if (e < 0 || e >= this.eventPos.length || this.eventPos[e] !== -1) throw new RangeError(`checkpoint's event lists do not match this model (hop ${e})`);
+        this.classMembers[this.classStart[c]! + i] = e;
+        this.eventPos[e] = this.classStart[c]! + i;
+      }
+      at += n;
+    }
+    if (at !== saved.length) throw new RangeError("checkpoint's event lists do not match this model (length)");
+    const errors = this.checkEvents();
+    if (errors.length > 0) throw new RangeError(`checkpoint's event lists do not match its ions: ${errors.slice(0, 3).join("; ")}`);
   }
 
   private restore(state: EngineState): void {
@@ -305,8 +502,16 @@ export class KmcEngine {
     return this.nIons * this.zmax * this.rmax;
   }
 
-  /** Total rate of the current configuration (tree scheme), Hz. */
+  /**
+   * Total rate of the current configuration (tree scheme), Hz; for the class scheme its
+   * attempt rate sum_c n_c r_c (the total rate when the classes are exact).
+   */
   get totalRateHz(): number {
+    if (this.scheme === "class") {
+      let R = 0;
+      for (let c = 0; c < this.classCount.length; c++) R += this.classCount[c]! * this.classBound[c]!;
+      return R;
+    }
     return this.tree[1] ?? NaN;
   }
 
@@ -322,6 +527,8 @@ export class KmcEngine {
       this.runNullEvent(hops);
       const n = this.attempts - a0;
       dt = this.rng.nextGamma(n) / this.attemptRateHz;
+    } else if (this.scheme === "class") {
+      dt = this.runClass(hops);
     } else {
       dt = this.runTree(hops);
     }
@@ -422,6 +629,49 @@ export class KmcEngine {
     }
     st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
     this.attempts = attempts;
+  }
+
+  /** List every hop ion p can make now (class scheme; its hops must be unlisted). */
+  private listIonEvents(p: number): void {
+    const L = this.lattice, nBonds = L.bondTarget.length, o = p * ION_STRIDE;
+    const b = this.ions[o]!, s = this.ionSpecies[p]!;
+    const cx = this.ions[o + ION_CX]!, cy = this.ions[o + ION_CY]!, cz = this.ions[o + ION_CZ]!;
+    const k0 = L.bondStart[b]!;
+    for (let k = k0; k < L.bondStart[b + 1]!; k++) {
+      const c = this.classOf[s * nBonds + k]!;
+      if (c < 0 || this.siteIon[this.neighbourSite(cx, cy, cz, k)]! >= 0) continue;
+      const e = (p << this.zShift) | (k - k0);
+      const at = this.classStart[c]! + this.classCount[c]!++;
+      this.classMembers[at] = e;
+      this.eventPos[e] = at;
+    }
+  }
+
+  /** The class lists against the hops the occupancy allows (class scheme; for checks). */
+  private checkEvents(): string[] {
+    const errors: string[] = [];
+    const L = this.lattice, nBonds = L.bondTarget.length, K = this.classCount.length;
+    let expected = 0, listed = 0;
+    for (let c = 0; c < K; c++) {
+      listed += this.classCount[c]!;
+      if (this.classCount[c]! > this.classStart[c + 1]! - this.classStart[c]!) errors.push(`class ${c}: ${this.classCount[c]} hops over its capacity`);
+    }
+    for (let p = 0; p < this.nIons; p++) {
+      const o = p * ION_STRIDE;
+      const b = this.ions[o]!, s = this.ionSpecies[p]!;
+      const k0 = L.bondStart[b]!, z = L.bondStart[b + 1]! - k0;
+      for (let j = 0; j < 1 << this.zShift; j++) {
+        const e = (p << this.zShift) | j, at = this.eventPos[e]!;
+        const k = k0 + j;
+        const c = j < z ? this.classOf[s * nBonds + k]! : -1;
+        const open = c >= 0 && this.siteIon[this.neighbourSite(this.ions[o + ION_CX]!, this.ions[o + ION_CY]!, this.ions[o + ION_CZ]!, k)]! < 0;
+        if (open) expected++;
+        if (open && !(at >= this.classStart[c]! && at < this.classStart[c]! + this.classCount[c]! && this.classMembers[at] === e)) errors.push(`ion ${p} bond slot ${j}: possible hop not listed in class ${c}`);
+        if (!open && at !== -1) errors.push(`ion ${p} bond slot ${j}: impossible hop listed at ${at}`);
+      }
+    }
+    if (expected !== listed) errors.push(`${listed} hops listed, ${expected} possible`);
+    return errors;
   }
 
   /** Site index of the neighbour of (b, cx, cy, cz) along bond k. */
@@ -626,6 +876,161 @@ export class KmcEngine {
     return time - t0;
   }
 
+  /**
+   * Class loop (see the file comment). Per attempt: R from the class counts, the clock by
+   * Exp(1)/R, one 53-bit uniform u R picks the class by a scan and, as the residual
+   * x = u'/r_c in [0, n_c), the member floor(x) and (binned classes) the acceptance
+   * x - floor(x) < r_k / r_c. Per hop: unlist the mover's hops, list the bonds into the
+   * vacated site, and at the filled site unlist its neighbours' bonds into it and list the
+   * mover's bonds to empty sites. Neighbours by cell arithmetic through the wrap tables.
+   */
+  private runClass(hops: number): number {
+    const L = this.lattice;
+    const B = L.basisCount, nBonds = L.bondTarget.length, nT = L.siteTypeNames.length;
+    const nx = L.cells[0], ny = L.cells[1], nz = L.cells[2];
+    const bondStart = L.bondStart, bondTarget = L.bondTarget, bondReverse = L.bondReverse, off = L.bondCellOffset, basisType = L.basisSiteType;
+    const siteIon = this.siteIon, ionSpecies = this.ionSpecies, ions = this.ions;
+    const classOf = this.classOf, bound = this.classBound, accept = this.classAccept;
+    const count = this.classCount, start = this.classStart, members = this.classMembers, eventPos = this.eventPos;
+    const reverseSlot = this.reverseSlot, wrapX = this.wrapX, wrapY = this.wrapY, wrapZ = this.wrapZ, mo = this.maxOffset;
+    const typeCount = this.typeCount, typeIntegral = this.typeIntegral, typeLast = this.typeLast;
+    const K = count.length, zs = this.zShift, zMask = (1 << zs) - 1;
+    const st = this.rng.state;
+    let s0 = st[0]! | 0, s1 = st[1]! | 0, s2 = st[2]! | 0, s3 = st[3]! | 0;
+    let time = this.time;
+    const t0 = time;
+    let attempts = this.attempts;
+    let done = 0;
+    while (done < hops) {
+      let R = 0;
+      for (let c = 0; c < K; c++) R += count[c]! * bound[c]!;
+      if (!(R > 0)) {
+        st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+        throw new RangeError("no ion can hop: every ion is blocked (total rate 0)");
+      }
+      attempts++;
+      // xoshiro128** (inlined) x 4: two 53-bit uniforms, for the clock and for the choice
+      let r = Math.imul(s1, 5);
+      r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      let hi = r >>> 5;
+      r = Math.imul(s1, 5);
+      r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      time -= Math.log(1 - (hi * 67108864 + (r >>> 6)) * TWO_POW_M53) / R;
+      r = Math.imul(s1, 5);
+      r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      hi = r >>> 5;
+      r = Math.imul(s1, 5);
+      r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      let x = (hi * 67108864 + (r >>> 6)) * TWO_POW_M53 * R;
+      // the class: scan the cumulative weights n_c r_c (rounding past the end: the last nonempty)
+      let c = 0;
+      for (; c < K - 1; c++) {
+        const w = count[c]! * bound[c]!;
+        if (x < w) break;
+        x -= w;
+      }
+      while (count[c] === 0) c--;
+      x /= bound[c]!;
+      let m = Math.floor(x);
+      if (m >= count[c]!) x = m = count[c]! - 1; // rounding at the top
+      const e = members[start[c]! + m]!;
+      const p = e >> zs;
+      const o = p * ION_STRIDE;
+      const b = ions[o]!;
+      const k0 = bondStart[b]!;
+      const k = k0 + (e & zMask);
+      const s = ionSpecies[p]!;
+      const sB = s * nBonds;
+      if (x - m >= accept[sB + k]!) continue; // a null event (binned classes only)
+      // unlist the mover's hops from its old site
+      const pe = p << zs;
+      for (let j = 0, z = bondStart[b + 1]! - k0; j < z; j++) {
+        const at = eventPos[pe | j]!;
+        if (at < 0) continue;
+        const cc = classOf[sB + k0 + j]!;
+        const last = start[cc]! + --count[cc]!;
+        const moved = members[last]!;
+        members[at] = moved;
+        eventPos[moved] = at;
+        eventPos[pe | j] = -1;
+      }
+      // move, counting wraps across the box
+      const from = ions[o + ION_SITE]!;
+      const oldCx = ions[o + ION_CX]!, oldCy = ions[o + ION_CY]!, oldCz = ions[o + ION_CZ]!;
+      let cx = oldCx + off[3 * k]!, cy = oldCy + off[3 * k + 1]!, cz = oldCz + off[3 * k + 2]!;
+      if (cx < 0) { cx += nx; ions[o + ION_WX]!--; } else if (cx >= nx) { cx -= nx; ions[o + ION_WX]!++; }
+      if (cy < 0) { cy += ny; ions[o + ION_WY]!--; } else if (cy >= ny) { cy -= ny; ions[o + ION_WY]!++; }
+      if (cz < 0) { cz += nz; ions[o + ION_WZ]!--; } else if (cz >= nz) { cz -= nz; ions[o + ION_WZ]!++; }
+      const tb = bondTarget[k]!;
+      const target = tb + B * (cx + nx * (cy + ny * cz));
+      siteIon[from] = -1;
+      siteIon[target] = p;
+      ions[o] = tb;
+      ions[o + ION_CX] = cx;
+      ions[o + ION_CY] = cy;
+      ions[o + ION_CZ] = cz;
+      ions[o + ION_SITE] = target;
+      const ft = basisType[b]!, tt = basisType[tb]!;
+      if (ft !== tt) {
+        const a = s * nT + ft, z = s * nT + tt;
+        typeIntegral[a]! += typeCount[a]! * (time - typeLast[a]!);
+        typeLast[a] = time;
+        typeCount[a]!--;
+        typeIntegral[z]! += typeCount[z]! * (time - typeLast[z]!);
+        typeLast[z] = time;
+        typeCount[z]!++;
+      }
+      // the vacated site: each neighbour q may now hop into it (its reverse bond)
+      let ax = oldCx + mo, ay = oldCy + mo, az = oldCz + mo;
+      for (let kk = k0, k1 = bondStart[b + 1]!; kk < k1; kk++) {
+        const q = siteIon[bondTarget[kk]! + B * (wrapX[ax + off[3 * kk]!]! + wrapY[ay + off[3 * kk + 1]!]! + wrapZ[az + off[3 * kk + 2]!]!)]!;
+        if (q < 0 || q === p) continue;
+        const cc = classOf[ionSpecies[q]! * nBonds + bondReverse[kk]!]!;
+        if (cc < 0) continue;
+        const ev = (q << zs) | reverseSlot[kk]!;
+        const at = start[cc]! + count[cc]!++;
+        members[at] = ev;
+        eventPos[ev] = at;
+      }
+      // the filled site: neighbours can no longer hop into it; the mover may hop to empty ones
+      ax = cx + mo; ay = cy + mo; az = cz + mo;
+      const t0b = bondStart[tb]!;
+      for (let kk = t0b, k1 = bondStart[tb + 1]!; kk < k1; kk++) {
+        const q = siteIon[bondTarget[kk]! + B * (wrapX[ax + off[3 * kk]!]! + wrapY[ay + off[3 * kk + 1]!]! + wrapZ[az + off[3 * kk + 2]!]!)]!;
+        if (q < 0) {
+          const cc = classOf[sB + kk]!;
+          if (cc < 0) continue;
+          const ev = pe | (kk - t0b);
+          const at = start[cc]! + count[cc]!++;
+          members[at] = ev;
+          eventPos[ev] = at;
+        } else if (q !== p) {
+          const ev = (q << zs) | reverseSlot[kk]!;
+          const at = eventPos[ev]!;
+          if (at < 0) continue;
+          const cc = classOf[ionSpecies[q]! * nBonds + bondReverse[kk]!]!;
+          const last = start[cc]! + --count[cc]!;
+          const moved = members[last]!;
+          members[at] = moved;
+          eventPos[moved] = at;
+          eventPos[ev] = -1;
+        }
+      }
+      done++;
+    }
+    st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+    this.attempts = attempts;
+    return time - t0;
+  }
+
   /** Check the bookkeeping against a recomputation from scratch (for tests). */
   checkConsistency(): string[] {
     const errors: string[] = [];
@@ -649,6 +1054,7 @@ export class KmcEngine {
       }
       this.ionRates.set(saved);
     }
+    if (this.scheme === "class") errors.push(...this.checkEvents());
     return errors;
   }
 }
