@@ -159,63 +159,153 @@ export function rateClasses(model: KmcModel): RateClasses {
   return { classOf, boundHz, exact: false };
 }
 
-/** The group scheme's tables (see KmcEngine.runGroup). */
-export interface IonGroups {
-  /** Group of each (species, basis site), nS x basisCount: one per species and site type. */
-  readonly groupOf: Int32Array;
-  /** Bound of each group: the largest total rate W_sb of its basis sites, Hz. */
-  readonly boundHz: Float64Array;
-  /** W_sb / bound of its group, nS x basisCount (1 when its sites are alike). */
-  readonly basisAccept: Float64Array;
-  /** Walker alias table of each (species, basis site)'s bonds, weights r_k: nS x nBonds. */
-  readonly aliasProb: Float64Array;
-  readonly aliasSlot: Int32Array;
-  /** Offsets of each group's ion list (capacity: its species' ions, at most its sites). */
-  readonly start: Int32Array;
+/**
+ * Grand-canonical estimate of the occupancy of each site type by each species, nS x nTypes:
+ * theta_st = l_s e^(-e_st/kT) / (1 + sum_s' l_s' e^(-e_s't/kT)), the fugacities l_s fixed
+ * by the ion counts (the stationary law of the exclusion process with site energies and
+ * no field; Kutner 1981). Only used to choose the side a hop channel is drawn from.
+ */
+export function typeOccupancyEstimate(model: KmcModel): Float64Array {
+  const L = model.lattice, nS = model.species.length, nT = L.siteTypeNames.length;
+  const kT = BOLTZMANN_EV_PER_K * model.temperatureK;
+  const sites = new Float64Array(nT);
+  for (let b = 0; b < L.basisCount; b++) sites[L.basisSiteType[b]!]! += L.cells[0] * L.cells[1] * L.cells[2];
+  const e = new Float64Array(nS * nT); // e^(-e_st/kT) relative to the species' lowest level
+  model.species.forEach((sp, s) => {
+    const lo = Math.min(...sp.siteEnergyEV);
+    for (let t = 0; t < nT; t++) e[s * nT + t] = Number.isFinite(sp.siteEnergyEV[t]!) ? Math.exp(-(sp.siteEnergyEV[t]! - lo) / kT) : 0;
+  });
+  const logL = new Float64Array(nS);
+  const theta = new Float64Array(nS * nT);
+  const fill = (): void => {
+    for (let t = 0; t < nT; t++) {
+      let z = 1;
+      for (let s = 0; s < nS; s++) z += Math.exp(logL[s]!) * e[s * nT + t]!;
+      for (let s = 0; s < nS; s++) theta[s * nT + t] = (Math.exp(logL[s]!) * e[s * nT + t]!) / z;
+    }
+  };
+  // each species' fugacity by bisection given the others, swept until settled
+  for (let sweep = 0; sweep < 50; sweep++) {
+    for (let s = 0; s < nS; s++) {
+      let lo = -200, hi = 200;
+      for (let it = 0; it < 60; it++) {
+        logL[s] = 0.5 * (lo + hi);
+        fill();
+        let n = 0;
+        for (let t = 0; t < nT; t++) n += sites[t]! * theta[s * nT + t]!;
+        if (n < model.species[s]!.count) lo = logL[s]!; else hi = logL[s]!;
+      }
+    }
+  }
+  fill();
+  return theta;
 }
 
-/** The groups (species x site type), their bounds and each basis site's alias table. */
-export function ionGroups(model: KmcModel): IonGroups {
+/**
+ * The type-null-event scheme's tables (see the file comment and runTypeNullEvent). A channel
+ * is the hops of one species from one site type to another; it is drawn from the ion side
+ * (members: the ions of the species on the origin type) or from the vacancy side (members:
+ * the empty sites of the target type), whichever is likelier to find the other end ready:
+ * P(target empty) against P(origin holds the species), from typeOccupancyEstimate.
+ */
+export interface HopChannels {
+  /** Ion group (species x site type) of each (species, basis site), nS x basisCount. */
+  readonly ionGroupOf: Int32Array;
+  /** Offsets of the lists: ion groups (capacity: the species' ions, at most the type's sites), then each site type's empty sites. */
+  readonly listStart: Int32Array;
+  /** Per channel: 0 ion side, 1 vacancy side; its list (index into listStart); its species; its bound B_c, Hz. */
+  readonly side: Uint8Array;
+  readonly list: Int32Array;
+  readonly species: Int32Array;
+  readonly boundHz: Float64Array;
+  /** Per (channel, basis site): entries [entryStart[c B + b], entryStart[c B + b + 1]). */
+  readonly entryStart: Int32Array;
+  /** Per entry: the bond (ion side: the hop; vacancy side: from the empty site to the origin), Walker's alias probability and alias entry. */
+  readonly entryBond: Int32Array;
+  readonly entryProb: Float64Array;
+  readonly entryAlias: Int32Array;
+  /** W_cb / B_c per (channel, basis site): W_cb the sum of its entries' rates (1 when alike). */
+  readonly basisAccept: Float64Array;
+}
+
+/** Walker's alias table (Vose's method) of `weights`, written at `at` into prob and alias (entry offsets). */
+function aliasTable(weights: readonly number[], prob: Float64Array, alias: Int32Array, at: number): void {
+  const z = weights.length, total = weights.reduce((a, b) => a + b, 0);
+  const scaled = weights.map((w) => (w * z) / total);
+  const small: number[] = [], large: number[] = [];
+  scaled.forEach((v, j) => (v < 1 ? small : large).push(j));
+  for (let j = 0; j < z; j++) alias[at + j] = j;
+  while (small.length > 0 && large.length > 0) {
+    const l = small.pop()!, h = large[large.length - 1]!;
+    prob[at + l] = scaled[l]!;
+    alias[at + l] = h;
+    scaled[h] = scaled[h]! + scaled[l]! - 1;
+    if (scaled[h]! < 1) { large.pop(); small.push(h); }
+  }
+  for (const j of [...small, ...large]) prob[at + j] = 1;
+}
+
+export function hopChannels(model: KmcModel): HopChannels {
   const L = model.lattice, table = bondRateTable(model);
   const nS = model.species.length, B = L.basisCount, nT = L.siteTypeNames.length, nBonds = L.bondTarget.length;
   const nCells = L.cells[0] * L.cells[1] * L.cells[2];
-  const groupOf = new Int32Array(nS * B);
-  const boundHz = new Float64Array(nS * nT);
-  const W = new Float64Array(nS * B);
-  const aliasProb = new Float64Array(nS * nBonds), aliasSlot = new Int32Array(nS * nBonds);
-  const start = new Int32Array(nS * nT + 1);
-  for (let s = 0; s < nS; s++) {
-    const sites = new Float64Array(nT);
-    for (let b = 0; b < B; b++) {
-      const g = s * nT + L.basisSiteType[b]!;
-      groupOf[s * B + b] = g;
-      sites[L.basisSiteType[b]!]! += nCells;
-      const k0 = L.bondStart[b]!, z = L.bondStart[b + 1]! - k0;
-      let w = 0;
-      for (let k = k0; k < k0 + z; k++) w += table[s * nBonds + k]!;
-      W[s * B + b] = w;
-      boundHz[g] = Math.max(boundHz[g]!, w);
-      // Walker alias (Vose's method): slot j kept with probability prob[j], else alias[j]
-      const scaled = new Float64Array(z);
-      for (let j = 0; j < z; j++) scaled[j] = w > 0 ? (table[s * nBonds + k0 + j]! * z) / w : 1;
-      const small: number[] = [], large: number[] = [];
-      for (let j = 0; j < z; j++) (scaled[j]! < 1 ? small : large).push(j);
-      for (let j = 0; j < z; j++) aliasSlot[s * nBonds + k0 + j] = j;
-      while (small.length > 0 && large.length > 0) {
-        const l = small.pop()!, h = large[large.length - 1]!;
-        aliasProb[s * nBonds + k0 + l] = scaled[l]!;
-        aliasSlot[s * nBonds + k0 + l] = h;
-        scaled[h] = scaled[h]! + scaled[l]! - 1;
-        if (scaled[h]! < 1) { large.pop(); small.push(h); }
+  const type = L.basisSiteType;
+  const theta = typeOccupancyEstimate(model);
+  const sites = new Float64Array(nT);
+  for (let b = 0; b < B; b++) sites[type[b]!]! += nCells;
+  const ionGroupOf = new Int32Array(nS * B);
+  for (let s = 0; s < nS; s++) for (let b = 0; b < B; b++) ionGroupOf[s * B + b] = s * nT + type[b]!;
+  const listStart = new Int32Array(nS * nT + nT + 1);
+  for (let s = 0; s < nS; s++) for (let t = 0; t < nT; t++) listStart[s * nT + t + 1] = Math.min(model.species[s]!.count, sites[t]!);
+  for (let t = 0; t < nT; t++) listStart[nS * nT + t + 1] = sites[t]!;
+  for (let i = 0; i < nS * nT + nT; i++) listStart[i + 1]! += listStart[i]!;
+  // channels (s, from, to) with an open hop
+  const channels: { s: number; from: number; to: number; vacancySide: boolean }[] = [];
+  for (let s = 0; s < nS; s++)
+    for (let from = 0; from < nT; from++)
+      for (let to = 0; to < nT; to++) {
+        let open = false;
+        for (let b = 0; b < B && !open; b++) if (type[b] === from) for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) if (type[L.bondTarget[k]!] === to && table[s * nBonds + k]! > 0) open = true;
+        if (!open) continue;
+        let empty = 1;
+        for (let q = 0; q < nS; q++) empty -= theta[q * nT + to]!;
+        channels.push({ s, from, to, vacancySide: theta[s * nT + from]! > empty });
       }
-      for (const j of [...small, ...large]) aliasProb[s * nBonds + k0 + j] = 1;
+  const C = channels.length;
+  const side = new Uint8Array(C), list = new Int32Array(C), species = new Int32Array(C), boundHz = new Float64Array(C);
+  const entryStart = new Int32Array(C * B + 1);
+  const bonds: number[] = [], weights: number[][] = [];
+  const W = new Float64Array(C * B);
+  channels.forEach(({ s, from, to, vacancySide }, c) => {
+    side[c] = vacancySide ? 1 : 0;
+    list[c] = vacancySide ? nS * nT + to : s * nT + from;
+    species[c] = s;
+    for (let b = 0; b < B; b++) {
+      entryStart[c * B + b] = bonds.length;
+      const w: number[] = [];
+      if (!vacancySide && type[b] === from) {
+        for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) if (type[L.bondTarget[k]!] === to && table[s * nBonds + k]! > 0) { bonds.push(k); w.push(table[s * nBonds + k]!); }
+      } else if (vacancySide && type[b] === to) {
+        // bonds from the empty site b to origins of type `from`; the hop is the reverse bond
+        for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) {
+          const kr = L.bondReverse[k]!;
+          if (type[L.bondTarget[k]!] === from && table[s * nBonds + kr]! > 0) { bonds.push(k); w.push(table[s * nBonds + kr]!); }
+        }
+      }
+      weights.push(w);
+      W[c * B + b] = w.reduce((x, y) => x + y, 0);
+      boundHz[c] = Math.max(boundHz[c]!, W[c * B + b]!);
     }
-    for (let t = 0; t < nT; t++) start[s * nT + t + 1] = Math.min(model.species[s]!.count, sites[t]!);
+  });
+  entryStart[C * B] = bonds.length;
+  const entryBond = Int32Array.from(bonds), entryProb = new Float64Array(bonds.length), entryAlias = new Int32Array(bonds.length);
+  weights.forEach((w, cb) => { if (w.length > 0) aliasTable(w, entryProb, entryAlias, entryStart[cb]!); });
+  const basisAccept = new Float64Array(C * B);
+  for (let cb = 0; cb < C * B; cb++) {
+    const bound = boundHz[Math.floor(cb / B)]!;
+    basisAccept[cb] = W[cb] === bound ? 1 : W[cb]! / bound;
   }
-  for (let g = 0; g < nS * nT; g++) start[g + 1]! += start[g]!;
-  const basisAccept = new Float64Array(nS * B);
-  for (let i = 0; i < nS * B; i++) basisAccept[i] = W[i] === boundHz[groupOf[i]!] ? 1 : W[i]! / boundHz[groupOf[i]!]!;
-  return { groupOf, boundHz, basisAccept, aliasProb, aliasSlot, start };
+  return { ionGroupOf, listStart, side, list, species, boundHz, entryStart, entryBond, entryProb, entryAlias, basisAccept };
 }
 
 /**
@@ -286,16 +376,23 @@ export class KmcEngine {
   private readonly wrapY: Int32Array;
   private readonly wrapZ: Int32Array;
   private readonly maxOffset: number;
-  // group scheme
-  private readonly groupOf: Int32Array;
-  private readonly groupBound: Float64Array;
-  private readonly basisAccept: Float64Array;
-  private readonly aliasProb: Float64Array;
-  private readonly aliasSlot: Int32Array;
-  private readonly groupCount: Int32Array;
-  private readonly groupStart: Int32Array;
-  private readonly groupMembers: Int32Array;
+  // type-null-event scheme (see hopChannels): listMembers holds the ions of each (species,
+  // site type) group, then the empty sites of each site type; ionPos / vacancyPos their places
+  private readonly ionGroupOf: Int32Array;
+  private readonly listCount: Int32Array;
+  private readonly listStart: Int32Array;
+  private readonly listMembers: Int32Array;
   private readonly ionPos: Int32Array;
+  private readonly vacancyPos: Int32Array;
+  private readonly channelSide: Uint8Array;
+  private readonly channelList: Int32Array;
+  private readonly channelSpecies: Int32Array;
+  private readonly channelBound: Float64Array;
+  private readonly entryStart: Int32Array;
+  private readonly entryBond: Int32Array;
+  private readonly entryProb: Float64Array;
+  private readonly entryAlias: Int32Array;
+  private readonly channelBasisAccept: Float64Array;
   private readonly neighbourTable: Int32Array;
 
   readonly rng: RandomStream;
@@ -349,16 +446,22 @@ export class KmcEngine {
     this.wrapY = useWrap ? wrap(L.cells[1], L.cells[0]) : new Int32Array(0);
     this.wrapZ = useWrap ? wrap(L.cells[2], L.cells[0] * L.cells[1]) : new Int32Array(0);
     if (scheme === "type-null-event") {
-      const g = ionGroups(model);
-      this.groupOf = g.groupOf;
-      this.groupBound = g.boundHz;
-      this.basisAccept = g.basisAccept;
-      this.aliasProb = g.aliasProb;
-      this.aliasSlot = g.aliasSlot;
-      this.groupStart = g.start;
-      this.groupCount = new Int32Array(g.boundHz.length);
-      this.groupMembers = new Int32Array(g.start[g.boundHz.length]!);
+      const h = hopChannels(model);
+      this.ionGroupOf = h.ionGroupOf;
+      this.listStart = h.listStart;
+      this.listCount = new Int32Array(h.listStart.length - 1);
+      this.listMembers = new Int32Array(h.listStart[h.listStart.length - 1]!);
       this.ionPos = new Int32Array(N);
+      this.vacancyPos = new Int32Array(L.siteCount);
+      this.channelSide = h.side;
+      this.channelList = h.list;
+      this.channelSpecies = h.species;
+      this.channelBound = h.boundHz;
+      this.entryStart = h.entryStart;
+      this.entryBond = h.entryBond;
+      this.entryProb = h.entryProb;
+      this.entryAlias = h.entryAlias;
+      this.channelBasisAccept = h.basisAccept;
       const nCells = L.cells[0] * L.cells[1] * L.cells[2], nB = L.bondTarget.length;
       this.neighbourTable = new Int32Array(nCells * nB);
       for (let c = 0; c < nCells; c++) {
@@ -367,15 +470,21 @@ export class KmcEngine {
       }
     } else {
       this.neighbourTable = new Int32Array(0);
-      this.groupOf = new Int32Array(0);
-      this.groupBound = new Float64Array(0);
-      this.basisAccept = new Float64Array(0);
-      this.aliasProb = new Float64Array(0);
-      this.aliasSlot = new Int32Array(0);
-      this.groupStart = new Int32Array(0);
-      this.groupCount = new Int32Array(0);
-      this.groupMembers = new Int32Array(0);
+      this.ionGroupOf = new Int32Array(0);
+      this.listStart = new Int32Array(0);
+      this.listCount = new Int32Array(0);
+      this.listMembers = new Int32Array(0);
       this.ionPos = new Int32Array(0);
+      this.vacancyPos = new Int32Array(0);
+      this.channelSide = new Uint8Array(0);
+      this.channelList = new Int32Array(0);
+      this.channelSpecies = new Int32Array(0);
+      this.channelBound = new Float64Array(0);
+      this.entryStart = new Int32Array(0);
+      this.entryBond = new Int32Array(0);
+      this.entryProb = new Float64Array(0);
+      this.entryAlias = new Int32Array(0);
+      this.channelBasisAccept = new Float64Array(0);
     }
     if (scheme === "class") {
       const classes = rateClasses(model);
@@ -437,11 +546,22 @@ export class KmcEngine {
       if (state?.events !== undefined) this.restoreEvents(decodeInt32(state.events));
       else if (state !== undefined) throw new RangeError(`checkpoint of the ${scheme} scheme lacks its lists (events)`);
       else if (scheme === "class") for (let p = 0; p < this.nIons; p++) this.listIonEvents(p);
-      else for (let p = 0; p < N; p++) {
-        const grp = this.groupOf[this.ionSpecies[p]! * L.basisCount + this.ions[p * ION_STRIDE]!]!;
-        const at = this.groupStart[grp]! + this.groupCount[grp]!++;
-        this.groupMembers[at] = p;
-        this.ionPos[p] = at;
+      else {
+        for (let p = 0; p < N; p++) {
+          const g = this.ionGroupOf[this.ionSpecies[p]! * L.basisCount + this.ions[p * ION_STRIDE]!]!;
+          const at = this.listStart[g]! + this.listCount[g]!++;
+          this.listMembers[at] = p;
+          this.ionPos[p] = at;
+        }
+        const v0 = this.nSpecies * nT;
+        for (let site = 0; site < L.siteCount; site++) {
+          this.vacancyPos[site] = -1;
+          if (this.siteIon[site]! >= 0) continue;
+          const g = v0 + L.basisSiteType[site % L.basisCount]!;
+          const at = this.listStart[g]! + this.listCount[g]!++;
+          this.listMembers[at] = site;
+          this.vacancyPos[site] = at;
+        }
       }
     }
 
@@ -518,7 +638,7 @@ export class KmcEngine {
 
   /** The lists as saved (class: hops per class; type-null-event: ions per group): counts, then members in order. */
   private eventLists(): Int32Array {
-    const [count, start, members] = this.scheme === "class" ? [this.classCount, this.classStart, this.classMembers] : [this.groupCount, this.groupStart, this.groupMembers];
+    const [count, start, members] = this.scheme === "class" ? [this.classCount, this.classStart, this.classMembers] : [this.listCount, this.listStart, this.listMembers];
     const K = count.length;
     let n = 0;
     for (let c = 0; c < K; c++) n += count[c]!;
@@ -534,10 +654,13 @@ export class KmcEngine {
 
   /** Restore the lists from eventLists() and check them against the ions. */
   private restoreEvents(saved: Int32Array): void {
-    const [count, start, members, pos] =
-      this.scheme === "class" ? [this.classCount, this.classStart, this.classMembers, this.eventPos] : [this.groupCount, this.groupStart, this.groupMembers, this.ionPos];
+    const [count, start, members] = this.scheme === "class" ? [this.classCount, this.classStart, this.classMembers] : [this.listCount, this.listStart, this.listMembers];
     const K = count.length;
-    pos.fill(-1);
+    // where each entry is listed: hops (class); ions, then sites after the ion groups (type-null-event)
+    const nIonLists = this.nSpecies * this.lattice.siteTypeNames.length;
+    const pos = this.scheme === "class" ? this.eventPos : null;
+    const seen = this.scheme === "class" ? this.eventPos : new Int32Array(this.nIons + this.lattice.siteCount);
+    seen.fill(-1);
     if (saved.length < K) throw new RangeError("checkpoint's event lists do not match this model (classes)");
     let at = K;
     for (let c = 0; c < K; c++) {
@@ -546,27 +669,42 @@ export class KmcEngine {
       count[c] = n;
       for (let i = 0; i < n; i++) {
         const e = saved[at + i]!;
-        if (e < 0 || e >= pos.length || pos[e] !== -1) throw new RangeError(`checkpoint's event lists do not match this model (entry ${e})`);
+        const key = pos !== null || c < nIonLists ? e : this.nIons + e;
+        if (e < 0 || key >= seen.length || seen[key] !== -1) throw new RangeError(`checkpoint's event lists do not match this model (entry ${e})`);
         members[start[c]! + i] = e;
-        pos[e] = start[c]! + i;
+        seen[key] = start[c]! + i;
       }
       at += n;
     }
     if (at !== saved.length) throw new RangeError("checkpoint's event lists do not match this model (length)");
+    if (pos === null) {
+      this.ionPos.set(seen.subarray(0, this.nIons));
+      this.vacancyPos.set(seen.subarray(this.nIons));
+    }
     const errors = this.scheme === "class" ? this.checkEvents() : this.checkGroups();
     if (errors.length > 0) throw new RangeError(`checkpoint's event lists do not match its ions: ${errors.slice(0, 3).join("; ")}`);
   }
 
-  /** Each ion listed once, in the group of its species and site type (type-null-event). */
+  /** Each ion listed once in its (species, site type) group, each empty site once in its type's list (type-null-event). */
   private checkGroups(): string[] {
     const errors: string[] = [];
-    let listed = 0;
-    for (let g = 0; g < this.groupCount.length; g++) listed += this.groupCount[g]!;
-    if (listed !== this.nIons) errors.push(`${listed} ions listed in the groups, ${this.nIons} in the box`);
-    const B = this.lattice.basisCount;
+    const L = this.lattice, B = L.basisCount, nIonLists = this.nSpecies * L.siteTypeNames.length;
+    let ions = 0, empty = 0;
+    for (let g = 0; g < this.listCount.length; g++) {
+      if (g < nIonLists) ions += this.listCount[g]!; else empty += this.listCount[g]!;
+      if (this.listCount[g]! > this.listStart[g + 1]! - this.listStart[g]!) errors.push(`list ${g}: over its capacity`);
+    }
+    if (ions !== this.nIons) errors.push(`${ions} ions listed in the groups, ${this.nIons} in the box`);
+    if (empty !== L.siteCount - this.nIons) errors.push(`${empty} empty sites listed, ${L.siteCount - this.nIons} in the box`);
+    const listed = (g: number, at: number, e: number): boolean => at >= this.listStart[g]! && at < this.listStart[g]! + this.listCount[g]! && this.listMembers[at] === e;
     for (let p = 0; p < this.nIons; p++) {
-      const g = this.groupOf[this.ionSpecies[p]! * B + this.ions[p * ION_STRIDE]!]!, at = this.ionPos[p]!;
-      if (!(at >= this.groupStart[g]! && at < this.groupStart[g]! + this.groupCount[g]! && this.groupMembers[at] === p)) errors.push(`ion ${p}: not listed in its group ${g}`);
+      const g = this.ionGroupOf[this.ionSpecies[p]! * B + this.ions[p * ION_STRIDE]!]!;
+      if (!listed(g, this.ionPos[p]!, p)) errors.push(`ion ${p}: not listed in its group ${g}`);
+    }
+    for (let site = 0; site < L.siteCount; site++) {
+      const g = nIonLists + L.basisSiteType[site % B]!, at = this.vacancyPos[site]!;
+      if (this.siteIon[site]! < 0 && !listed(g, at, site)) errors.push(`empty site ${site}: not listed`);
+      if (this.siteIon[site]! >= 0 && at !== -1) errors.push(`occupied site ${site}: listed as empty`);
     }
     return errors;
   }
@@ -1189,27 +1327,32 @@ export class KmcEngine {
   }
 
   /**
-   * Type-null-event loop (see the file comment). Per attempt: a 53-bit uniform for the
-   * clock's product, and one 53-bit uniform u R' that picks the group by a scan and, as the
-   * residual, the ion uniformly in it and the bond by its basis site's alias table; the
-   * attempt is a null event when the target is occupied (or, for a basis site slower than
-   * its group's bound, with probability 1 - W_sb / bound). The clock advances only when a
-   * hop is accepted, by the sum of the exponentials of the attempts since the last hop,
-   * -log(prod u_i) / R' (R' is constant between hops); the product is flushed into a log
-   * sum before it underflows. A hop moves the ion between groups when the site type
-   * changes (swap-remove and append) and R' is recomputed from the group counts.
+   * Type-null-event loop (see the file comment and hopChannels). Per attempt: a 53-bit
+   * uniform for the clock's product, and one 53-bit uniform u R' that picks the channel c by
+   * a scan of n_c B_c and, as the residual, a member of its list uniformly (an ion, or an
+   * empty site) and an entry of the member's basis site by the alias table. Ion side: the
+   * entry is the hop, a null event if its target is occupied. Vacancy side: the entry is
+   * the bond to the origin, a null event unless an ion of the channel's species sits there.
+   * A member whose basis site sums to W_cb < B_c is kept with probability W_cb / B_c. The
+   * clock advances only on a hop, by -log(prod u_i) / R' over the attempts since the last
+   * (R' is constant between hops); the product is flushed into a log sum before it
+   * underflows. A hop moves its ion between groups and its two sites between the lists of
+   * empty sites when the site type changes (swap-remove and append), and R' is recomputed
+   * from the counts.
    */
   private runTypeNullEvent(hops: number): number {
     const L = this.lattice;
     const B = L.basisCount, nBonds = L.bondTarget.length, nT = L.siteTypeNames.length;
     const nx = L.cells[0], ny = L.cells[1], nz = L.cells[2];
-    const bondStart = L.bondStart, bondTarget = L.bondTarget, off = L.bondCellOffset, basisType = L.basisSiteType;
+    const bondTarget = L.bondTarget, bondReverse = L.bondReverse, off = L.bondCellOffset, basisType = L.basisSiteType;
     const siteIon = this.siteIon, ionSpecies = this.ionSpecies, ions = this.ions;
-    const groupOf = this.groupOf, bound = this.groupBound, basisAccept = this.basisAccept, aliasProb = this.aliasProb, aliasSlot = this.aliasSlot;
-    const count = this.groupCount, start = this.groupStart, members = this.groupMembers, ionPos = this.ionPos;
+    const ionGroupOf = this.ionGroupOf, count = this.listCount, start = this.listStart, members = this.listMembers;
+    const ionPos = this.ionPos, vacancyPos = this.vacancyPos;
+    const side = this.channelSide, list = this.channelList, chSpecies = this.channelSpecies, bound = this.channelBound;
+    const entryStart = this.entryStart, entryBond = this.entryBond, entryProb = this.entryProb, entryAlias = this.entryAlias, basisAccept = this.channelBasisAccept;
     const nbr = this.neighbourTable;
     const typeCount = this.typeCount, typeIntegral = this.typeIntegral, typeLast = this.typeLast;
-    const G = count.length;
+    const C = bound.length, v0 = this.nSpecies * nT;
     const st = this.rng.state;
     let s0 = st[0]! | 0, s1 = st[1]! | 0, s2 = st[2]! | 0, s3 = st[3]! | 0;
     let time = this.time;
@@ -1217,7 +1360,7 @@ export class KmcEngine {
     let attempts = this.attempts;
     let done = 0;
     let R = 0;
-    for (let g = 0; g < G; g++) R += count[g]! * bound[g]!;
+    for (let c = 0; c < C; c++) R += count[list[c]!]! * bound[c]!;
     // product of the clock's uniforms since the last hop, and the log of the flushed part
     let prod = 1, logSum = 0;
     while (done < hops) {
@@ -1226,6 +1369,7 @@ export class KmcEngine {
         throw new RangeError("no ion can hop: every ion is blocked (total rate 0)");
       }
       attempts++;
+      // xoshiro128** (inlined) x 4: two 53-bit uniforms, for the clock and for the choice
       let r = Math.imul(s1, 5);
       r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
       let t = s1 << 9;
@@ -1247,16 +1391,18 @@ export class KmcEngine {
       t = s1 << 9;
       s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
       let x = (hi * 67108864 + (r >>> 6)) * TWO_POW_M53 * R;
-      let g = 0;
-      for (; g < G - 1; g++) {
-        const w = count[g]! * bound[g]!;
+      // the channel (rounding past the end: the last with weight)
+      let c = 0;
+      for (; c < C - 1; c++) {
+        const w = count[list[c]!]! * bound[c]!;
         if (x < w) break;
         x -= w;
       }
-      while (count[g] === 0 || bound[g] === 0) g--;
-      if (count[g]! * bound[g]! >= R * RESIDUAL_MIN_SHARE) x /= bound[g]!;
+      while (count[list[c]!] === 0 || bound[c] === 0) c--;
+      const li = list[c]!, n = count[li]!;
+      if (n * bound[c]! >= R * RESIDUAL_MIN_SHARE) x /= bound[c]!;
       else {
-        // a group this small keeps too few bits of u in the residual: draw afresh
+        // a channel this small keeps too few bits of u in the residual: draw afresh
         r = Math.imul(s1, 5);
         r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
         t = s1 << 9;
@@ -1266,23 +1412,41 @@ export class KmcEngine {
         r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
         t = s1 << 9;
         s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-        x = (hi * 67108864 + (r >>> 6)) * TWO_POW_M53 * count[g]!;
+        x = (hi * 67108864 + (r >>> 6)) * TWO_POW_M53 * n;
       }
       let m = x | 0;
-      if (m >= count[g]!) x = m = count[g]! - 1;
-      const p = members[start[g]! + m]!;
-      const o = p * ION_STRIDE;
-      const b = ions[o]!;
-      const s = ionSpecies[p]!;
-      const k0 = bondStart[b]!;
-      x = (x - m) * (bondStart[b + 1]! - k0);
-      const j = x | 0;
-      let k = k0 + j;
-      if (x - j >= aliasProb[s * nBonds + k]!) k = k0 + aliasSlot[s * nBonds + k]!;
-      const ax = ions[o + ION_CX]!, ay = ions[o + ION_CY]!, az = ions[o + ION_CZ]!;
-      const target0 = nbr[(ax + nx * (ay + ny * az)) * nBonds + k]!;
-      if (siteIon[target0]! >= 0) continue;
-      const ba = basisAccept[s * B + b]!;
+      if (m >= n) x = m = n - 1; // rounding at the top
+      const member = members[start[li]! + m]!;
+      // the member's basis site and cell
+      let mb: number, cell: number;
+      if (side[c] === 0) {
+        const o = member * ION_STRIDE;
+        mb = ions[o]!;
+        cell = ions[o + ION_CX]! + nx * (ions[o + ION_CY]! + ny * ions[o + ION_CZ]!);
+      } else {
+        mb = member % B;
+        cell = (member - mb) / B;
+      }
+      const cb = c * B + mb;
+      const e0 = entryStart[cb]!, ne = entryStart[cb + 1]! - e0;
+      if (ne === 0) continue; // this basis site has no hop in the channel (W_cb = 0)
+      x = (x - m) * ne;
+      let e = x | 0;
+      if (x - e >= entryProb[e0 + e]!) e = entryAlias[e0 + e]!;
+      const kk = entryBond[e0 + e]!;
+      let p: number, k: number, target: number;
+      if (side[c] === 0) {
+        p = member;
+        k = kk;
+        target = nbr[cell * nBonds + k]!;
+        if (siteIon[target]! >= 0) continue;
+      } else {
+        p = siteIon[nbr[cell * nBonds + kk]!]!;
+        if (p < 0 || ionSpecies[p] !== chSpecies[c]) continue;
+        k = bondReverse[kk]!;
+        target = member;
+      }
+      const ba = basisAccept[cb]!;
       if (ba < 1) {
         r = Math.imul(s1, 5);
         r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
@@ -1290,25 +1454,39 @@ export class KmcEngine {
         s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
         if (r * TWO_POW_M32 >= ba) continue;
       }
-      // accepted: the clock advances by the attempts' exponentials, -log(prod u) / R
+      // accepted: the clock advances by the attempts' exponentials, -log(prod u) / R'
       time -= (logSum + Math.log(prod)) / R;
       prod = 1;
       logSum = 0;
-      // move, counting wraps across the box
+      // move ion p along bond k, counting wraps across the box
+      const o = p * ION_STRIDE;
+      const b = ions[o]!, s = ionSpecies[p]!;
       const from = ions[o + ION_SITE]!;
-      let cx = ax + off[3 * k]!, cy = ay + off[3 * k + 1]!, cz = az + off[3 * k + 2]!;
+      let cx = ions[o + ION_CX]! + off[3 * k]!, cy = ions[o + ION_CY]! + off[3 * k + 1]!, cz = ions[o + ION_CZ]! + off[3 * k + 2]!;
       if (cx < 0) { cx += nx; ions[o + ION_WX]!--; } else if (cx >= nx) { cx -= nx; ions[o + ION_WX]!++; }
       if (cy < 0) { cy += ny; ions[o + ION_WY]!--; } else if (cy >= ny) { cy -= ny; ions[o + ION_WY]!++; }
       if (cz < 0) { cz += nz; ions[o + ION_WZ]!--; } else if (cz >= nz) { cz -= nz; ions[o + ION_WZ]!++; }
       const tb = bondTarget[k]!;
       siteIon[from] = -1;
-      siteIon[target0] = p;
+      siteIon[target] = p;
       ions[o] = tb;
       ions[o + ION_CX] = cx;
       ions[o + ION_CY] = cy;
       ions[o + ION_CZ] = cz;
-      ions[o + ION_SITE] = target0;
+      ions[o + ION_SITE] = target;
+      // the filled site leaves its type's list of empty sites, the vacated one joins
       const ft = basisType[b]!, tt = basisType[tb]!;
+      let at = vacancyPos[target]!;
+      let gv = v0 + tt;
+      let last = start[gv]! + --count[gv]!;
+      let moved = members[last]!;
+      members[at] = moved;
+      vacancyPos[moved] = at;
+      vacancyPos[target] = -1;
+      gv = v0 + ft;
+      at = start[gv]! + count[gv]!++;
+      members[at] = from;
+      vacancyPos[from] = at;
       if (ft !== tt) {
         const a = s * nT + ft, z = s * nT + tt;
         typeIntegral[a]! += typeCount[a]! * (time - typeLast[a]!);
@@ -1317,19 +1495,18 @@ export class KmcEngine {
         typeIntegral[z]! += typeCount[z]! * (time - typeLast[z]!);
         typeLast[z] = time;
         typeCount[z]!++;
-      }
-      const g2 = groupOf[s * B + tb]!;
-      if (g2 !== g) {
-        const at = ionPos[p]!;
-        const last = start[g]! + --count[g]!;
-        const moved = members[last]!;
+        // the ion changes group
+        const g = ionGroupOf[s * B + b]!, g2 = ionGroupOf[s * B + tb]!;
+        at = ionPos[p]!;
+        last = start[g]! + --count[g]!;
+        moved = members[last]!;
         members[at] = moved;
         ionPos[moved] = at;
-        const at2 = start[g2]! + count[g2]!++;
-        members[at2] = p;
-        ionPos[p] = at2;
+        at = start[g2]! + count[g2]!++;
+        members[at] = p;
+        ionPos[p] = at;
         R = 0;
-        for (let h = 0; h < G; h++) R += count[h]! * bound[h]!;
+        for (let q = 0; q < C; q++) R += count[list[q]!]! * bound[q]!;
       }
       done++;
     }
