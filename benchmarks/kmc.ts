@@ -9,6 +9,9 @@
  * scenarios/paper/pellet.json (read through the scenario loader, at its 298.15 K), 2e7 hops
  * timed after 1e6 warm-up with the scheme chooseScheme picks, the class and tree schemes beside
  * it (2e6 hops each).
+ * kmc-uio67-workers (opt-in): the same model, 4 replicas of 4e6 hops after 1e5, on one
+ * thread (runKmc) and on 1 and 2 worker threads (runKmcOnWorkers): wall times, the parallel
+ * efficiency t1 / (2 t2), and whether the three results are identical.
  * kmc-scaling: the same at L = 32, 64, 96, 128 (events/s should not fall beyond cache effects).
  * rng: xoshiro128** against seedrandom's generators (why the hot loop does not use seedrandom).
  */
@@ -24,6 +27,8 @@ import { BOLTZMANN_EV_PER_K } from "../src/core/constants.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { buildKmcModel, buildLattice } from "../src/pipeline/kmcModel.js";
 import type { KmcModel } from "../src/transport/kmc/model.js";
+import { runKmc, type KmcRunOptions } from "../src/transport/kmc/run.js";
+import { runKmcOnWorkers } from "../src/sweep/kmcReplicas.js";
 
 interface KmcBenchResult {
   eventsPerSecond: number;
@@ -188,6 +193,34 @@ export const kmcCases: BenchCase[] = [
         fields[`${scheme}OccupancyBySiteType`] = Object.fromEntries(model.lattice.siteTypeNames.map((n, t) => [n, other.typeOccupancy[t]]));
       }
       return fields;
+    },
+  },
+  {
+    name: "kmc-uio67-workers",
+    description: "kmc-uio67's model, 4 replicas x 4e6 hops after 1e5: one thread, then 1 and 2 worker threads (identical results, parallel efficiency)",
+    async run(options) {
+      const model = pelletModel();
+      const run: KmcRunOptions = { replicas: 4, equilibrationHops: 1e5, hops: 4e6, blocks: 20 };
+      const wall = async (f: () => unknown): Promise<[number, string]> => {
+        const t0 = process.hrtime.bigint();
+        const out = await f();
+        return [Number(process.hrtime.bigint() - t0) * 1e-9, JSON.stringify(out)];
+      };
+      const [serialSeconds, serial] = await wall(() => runKmc(model, run, (r) => createStream(1, "bench", "workers", r)));
+      options.log(`one thread: ${serialSeconds.toFixed(2)} s`);
+      const [oneSeconds, one] = await wall(() => runKmcOnWorkers(model, run, 1, ["bench", "workers"], 1));
+      options.log(`1 worker: ${oneSeconds.toFixed(2)} s`);
+      const [twoSeconds, two] = await wall(() => runKmcOnWorkers(model, run, 1, ["bench", "workers"], 2));
+      options.log(`2 workers: ${twoSeconds.toFixed(2)} s`);
+      return {
+        replicas: run.replicas,
+        hopsPerReplica: run.hops,
+        serialSeconds: +serialSeconds.toFixed(3),
+        oneWorkerSeconds: +oneSeconds.toFixed(3),
+        twoWorkersSeconds: +twoSeconds.toFixed(3),
+        parallelEfficiency: +(oneSeconds / (2 * twoSeconds)).toFixed(3),
+        identicalToSerial: one === serial && two === serial,
+      };
     },
   },
   {
