@@ -7,7 +7,7 @@
  * position is cell + wraps * box, and its displacement is computed from that on demand,
  * so a hop writes no floating-point displacement. Neighbours are found from the unit
  * cell's bond list (lattice.ts) by adding the bond's cell offset with wrap-around, so no
- * per-site neighbour table is stored.
+ * per-site neighbour table is stored (except by type-null-event, below).
  *
  * Schemes (all exact in time; chosen per model, see chooseScheme):
  * - "null-event" (uniformization; Gillespie 1977, Serebrinsky PRE 83, 037701, 2011): every
@@ -39,21 +39,27 @@
  *   listed hops and the bonds into the vacated and the filled site change: each is an O(1)
  *   swap-remove or append in its class list (eventPos holds each hop's place in its list).
  *   The lists' order is part of the state, so checkpoints carry it.
- * - "type-null-event" (uniformization with a bound per group of ions instead of one global
- *   bound; the thinning of Lewis and Shedler, Nav. Res. Logist. Q. 26, 403, 1979, as in
- *   the null-event schemes above): ions are grouped by species s and site type; group g's
- *   bound B_g is the largest total rate W_sb = sum_k r_k of the bonds of its basis sites b
- *   (as if every target were empty). An attempt picks group g with probability
- *   n_g B_g / R', R' = sum_g n_g B_g, an ion uniformly in it, and one of its bonds with
- *   probability r_k / W_sb (Walker's alias table per basis site: Walker, ACM TOMS 3, 253,
- *   1977; Vose, IEEE TSE 17, 972, 1991); it is accepted when the target is empty (and with
- *   probability W_sb / B_g, 1 when the group's sites are alike). Every hop is thus made at
- *   exactly its rate r_k; R' changes only on accepted hops, so the time of the attempts
- *   since the last hop is a sum of Exp(1) / R' variates. O(1) per attempt and per hop (no
- *   neighbour updates at all: only the ion's group changes), and the rate spread between
- *   site types costs nothing; the price is the attempts on occupied targets, about
- *   1 / (mean fraction of a group's rate that leads to empty sites), 4 on uio67-so3 at the
- *   pellet's filling. Neighbours come from a per-(cell, bond) table (4 bytes per bond).
+ * - "type-null-event" (uniformization with bounds per hop channel instead of one global
+ *   bound: the thinning of Lewis and Shedler, Nav. Res. Logist. Q. 26, 403, 1979, as in the
+ *   null-event scheme): the hops of species s from site type t to site type t' form a
+ *   channel, drawn either from the ion side (members: the ions of s on t) or from the
+ *   vacancy side (members: the empty sites of t'), whichever the grand-canonical occupancy
+ *   estimate says is likelier to find the other end ready (hopChannels). Channel c's bound
+ *   B_c is the largest, over basis sites b, of W_cb = the sum of the rates of the
+ *   channel's hops out of b (ion side) or into b (vacancy side), as if the other ends were
+ *   all ready. An attempt picks channel c with probability n_c B_c / R', R' = sum_c n_c B_c,
+ *   a member uniformly, and one of its basis site's hops with probability r_k / W_cb
+ *   (Walker's alias table: Walker, ACM TOMS 3, 253, 1977; Vose, IEEE TSE 17, 972, 1991); it
+ *   is accepted when the target is empty (ion side) or the origin holds an ion of s
+ *   (vacancy side), and with probability W_cb / B_c (1 when the channel's sites are
+ *   alike). Every hop is thus made at exactly its rate r_k; R' changes only on accepted
+ *   hops, so the time of the attempts since the last hop is a sum of Exp(1) / R' variates.
+ *   O(1) per attempt and per hop (no neighbour updates: only the ion's group and the two
+ *   sites' places among the empty sites change), and the rate spread between site types
+ *   costs nothing; the price is the attempts whose other end is not ready, 1 in 0.61
+ *   accepted on the pellet's uio67-so3 (0.23 with the ion side only). The lists' order is
+ *   part of the state, so checkpoints carry it. Neighbours come from a per-(cell, bond)
+ *   table (4 bytes per bond).
  *
  * The hot loops inline xoshiro128** on local variables and allocate nothing.
  */
@@ -66,7 +72,7 @@ import { decodeFloat64, decodeInt32, decodeUint32, encodeArray } from "../../cor
 /** Everything needed to continue a run exactly (rates and the tree are recomputed from it). */
 export interface EngineState {
   readonly scheme: Scheme;
-  /** The class scheme's lists (counts, then members), in order: the selection depends on it. */
+  /** The class and type-null-event schemes' lists (counts, then members), in order: the selection depends on it. */
   readonly events?: string;
   readonly time: number;
   readonly hops: number;
@@ -245,6 +251,7 @@ function aliasTable(weights: readonly number[], prob: Float64Array, alias: Int32
   for (const j of [...small, ...large]) prob[at + j] = 1;
 }
 
+/** The channels of a model without interactions, their sides, bounds and alias tables. */
 export function hopChannels(model: KmcModel): HopChannels {
   const L = model.lattice, table = bondRateTable(model);
   const nS = model.species.length, B = L.basisCount, nT = L.siteTypeNames.length, nBonds = L.bondTarget.length;
