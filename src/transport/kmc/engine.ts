@@ -1359,7 +1359,7 @@ export class KmcEngine {
     const entryStart = this.entryStart, entryBond = this.entryBond, entryProb = this.entryProb, entryAlias = this.entryAlias, basisAccept = this.channelBasisAccept;
     const nbr = this.neighbourTable;
     const typeCount = this.typeCount, typeIntegral = this.typeIntegral, typeLast = this.typeLast;
-    const C = bound.length, v0 = this.nSpecies * nT;
+    const C = bound.length, v0 = this.nSpecies * nT, invB = 1 / B;
     const st = this.rng.state;
     let s0 = st[0]! | 0, s1 = st[1]! | 0, s2 = st[2]! | 0, s3 = st[3]! | 0;
     let time = this.time;
@@ -1431,8 +1431,8 @@ export class KmcEngine {
         mb = ions[o]!;
         cell = ions[o + ION_CX]! + nx * (ions[o + ION_CY]! + ny * ions[o + ION_CZ]!);
       } else {
-        mb = member % B;
-        cell = (member - mb) / B;
+        cell = Math.floor(member * invB); // exact: the rounding error ~ site 2^-53 << 1/B
+        mb = member - cell * B;
       }
       const cb = c * B + mb;
       const e0 = entryStart[cb]!, ne = entryStart[cb + 1]! - e0;
