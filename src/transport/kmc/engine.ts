@@ -56,8 +56,8 @@
  *   hops, so the time of the attempts since the last hop is a sum of Exp(1) / R' variates.
  *   O(1) per attempt and per hop (no neighbour updates: only the ion's group and the two
  *   sites' places among the empty sites change), and the rate spread between site types
- *   costs nothing; the price is the attempts whose other end is not ready, 1 in 0.61
- *   accepted on the pellet's uio67-so3 (0.23 with the ion side only). The lists' order is
+ *   costs nothing; the price is the attempts whose other end is not ready (0.61 of the
+ *   attempts are hops on the pellet's uio67-so3; 0.23 with the ion side only). The lists' order is
  *   part of the state, so checkpoints carry it. Neighbours come from a per-(cell, bond)
  *   table (4 bytes per bond).
  *
