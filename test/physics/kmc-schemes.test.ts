@@ -115,6 +115,18 @@ describe("schemes agree", () => {
     }
   });
 
+  it("a full box: every rejection-free or bounded scheme says no ion can hop", () => {
+    const model: KmcModel = {
+      lattice: sc(4),
+      species: [{ name: "ion", charge: 1, attemptFrequencyHz: 1, hopBarrierEV: [0.1], siteEnergyEV: [0], count: 64 }],
+      temperatureK: 300,
+      fieldVPerCm: [0, 0, 0],
+    };
+    for (const scheme of ["tree", "class", "type-null-event"] as const) {
+      expect(() => new KmcEngine(model, createStream(1), scheme).advance(1)).toThrow("no ion can hop: every ion is blocked (total rate 0)");
+    }
+  });
+
   it("the class and type-null-event schemes refuse interactions", () => {
     const model: KmcModel = {
       lattice: sc(4),

@@ -963,6 +963,18 @@ export class KmcEngine {
     return errors;
   }
 
+  /** Whether any ion has an open bond to an empty site (O(N z); for the null-event loops' stall check). */
+  private anyHopPossible(): boolean {
+    const L = this.lattice, nBonds = L.bondTarget.length;
+    for (let p = 0; p < this.nIons; p++) {
+      const o = p * ION_STRIDE, b = this.ions[o]!, s = this.ionSpecies[p]!;
+      for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) {
+        if (this.rateTable[s * nBonds + k]! > 0 && this.siteIon[this.neighbourSite(this.ions[o + ION_CX]!, this.ions[o + ION_CY]!, this.ions[o + ION_CZ]!, k)]! < 0) return true;
+      }
+    }
+    return false;
+  }
+
   /** Site index of the neighbour of (b, cx, cy, cz) along bond k. */
   private neighbourSite(cx: number, cy: number, cz: number, k: number): number {
     const L = this.lattice, off = L.bondCellOffset;
@@ -1370,8 +1382,10 @@ export class KmcEngine {
     for (let c = 0; c < C; c++) R += count[list[c]!]! * bound[c]!;
     // product of the clock's uniforms since the last hop, and the log of the flushed part
     let prod = 1, logSum = 0;
+    let lastHop = attempts;
     while (done < hops) {
-      if (!(R > 0)) {
+      // 2^24 null events in a row: make sure some hop is possible at all (a full box)
+      if (!(R > 0) || (attempts - lastHop >= 16777216 && ((lastHop = attempts), !this.anyHopPossible()))) {
         st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
         throw new RangeError("no ion can hop: every ion is blocked (total rate 0)");
       }
@@ -1462,6 +1476,7 @@ export class KmcEngine {
         if (r * TWO_POW_M32 >= ba) continue;
       }
       // accepted: the clock advances by the attempts' exponentials, -log(prod u) / R'
+      lastHop = attempts;
       time -= (logSum + Math.log(prod)) / R;
       prod = 1;
       logSum = 0;
