@@ -267,7 +267,7 @@ export function hopChannels(model: KmcModel): HopChannels {
   for (let t = 0; t < nT; t++) listStart[nS * nT + t + 1] = sites[t]!;
   for (let i = 0; i < nS * nT + nT; i++) listStart[i + 1]! += listStart[i]!;
   // channels (s, from, to) with an open hop
-  const channels: { s: number; from: number; to: number; vacancySide: boolean }[] = [];
+  const channels: { s: number; from: number; to: number; vacancySide: boolean; members: number }[] = [];
   for (let s = 0; s < nS; s++)
     for (let from = 0; from < nT; from++)
       for (let to = 0; to < nT; to++) {
@@ -276,8 +276,24 @@ export function hopChannels(model: KmcModel): HopChannels {
         if (!open) continue;
         let empty = 1;
         for (let q = 0; q < nS; q++) empty -= theta[q * nT + to]!;
-        channels.push({ s, from, to, vacancySide: theta[s * nT + from]! > empty });
+        const vacancySide = theta[s * nT + from]! > empty;
+        // expected members, to put the heaviest channels first in the scan (only a speed matter)
+        channels.push({ s, from, to, vacancySide, members: vacancySide ? sites[to]! * empty : sites[from]! * theta[s * nT + from]! });
       }
+  // heaviest expected weight (members x the largest total rate of a site) first in the scan
+  const weightOf = ({ s, from, to, vacancySide, members }: (typeof channels)[number]): number => {
+    let most = 0;
+    for (let b = 0; b < B; b++) {
+      if (type[b] !== (vacancySide ? to : from)) continue;
+      let w = 0;
+      for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) {
+        if (type[L.bondTarget[k]!] === (vacancySide ? from : to)) w += table[s * nBonds + (vacancySide ? L.bondReverse[k]! : k)]!;
+      }
+      most = Math.max(most, w);
+    }
+    return members * most;
+  };
+  channels.sort((p, q) => weightOf(q) - weightOf(p));
   const C = channels.length;
   const side = new Uint8Array(C), list = new Int32Array(C), species = new Int32Array(C), boundHz = new Float64Array(C);
   const entryStart = new Int32Array(C * B + 1);
@@ -400,6 +416,11 @@ export class KmcEngine {
   private readonly entryProb: Float64Array;
   private readonly entryAlias: Int32Array;
   private readonly channelBasisAccept: Float64Array;
+  /** Scratch of the loop: n_c B_c per channel (recomputed from the counts, never carried). */
+  private readonly channelWeight: Float64Array;
+  /** The channels drawn from each list (CSR). */
+  private readonly listChannelStart: Int32Array;
+  private readonly listChannels: Int32Array;
   private readonly neighbourTable: Int32Array;
 
   readonly rng: RandomStream;
@@ -469,6 +490,14 @@ export class KmcEngine {
       this.entryProb = h.entryProb;
       this.entryAlias = h.entryAlias;
       this.channelBasisAccept = h.basisAccept;
+      this.channelWeight = new Float64Array(h.boundHz.length);
+      const nLists = h.listStart.length - 1;
+      this.listChannelStart = new Int32Array(nLists + 1);
+      for (const li of h.list) this.listChannelStart[li + 1]!++;
+      for (let li = 0; li < nLists; li++) this.listChannelStart[li + 1]! += this.listChannelStart[li]!;
+      this.listChannels = new Int32Array(h.list.length);
+      const fillAt = this.listChannelStart.slice(0, nLists);
+      h.list.forEach((li, c) => { this.listChannels[fillAt[li]!++] = c; });
       const nCells = L.cells[0] * L.cells[1] * L.cells[2], nB = L.bondTarget.length;
       this.neighbourTable = new Int32Array(nCells * nB);
       for (let c = 0; c < nCells; c++) {
@@ -492,6 +521,9 @@ export class KmcEngine {
       this.entryProb = new Float64Array(0);
       this.entryAlias = new Int32Array(0);
       this.channelBasisAccept = new Float64Array(0);
+      this.channelWeight = new Float64Array(0);
+      this.listChannelStart = new Int32Array(0);
+      this.listChannels = new Int32Array(0);
     }
     if (scheme === "class") {
       const classes = rateClasses(model);
@@ -1378,13 +1410,17 @@ export class KmcEngine {
     const t0 = time;
     let attempts = this.attempts;
     let done = 0;
+    // channel weights n_c B_c and their sum R', recomputed from the counts after each change
+    const weight = this.channelWeight;
     let R = 0;
-    for (let c = 0; c < C; c++) R += count[list[c]!]! * bound[c]!;
+    for (let c = 0; c < C; c++) R += weight[c] = count[list[c]!]! * bound[c]!;
+    let smallWeight = R * RESIDUAL_MIN_SHARE;
+    const listChannelStart = this.listChannelStart, listChannels = this.listChannels;
     // product of the clock's uniforms since the last hop, and the log of the flushed part
     let prod = 1, logSum = 0;
     let lastHop = attempts;
     while (done < hops) {
-      // 2^24 null events in a row: make sure some hop is possible at all (a full box)
+      // no hop at all (R' = 0), or 2^24 null events in a row and no hop possible (a full box)
       if (!(R > 0) || (attempts - lastHop >= 16777216 && ((lastHop = attempts), !this.anyHopPossible()))) {
         st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
         throw new RangeError("no ion can hop: every ion is blocked (total rate 0)");
@@ -1415,13 +1451,13 @@ export class KmcEngine {
       // the channel (rounding past the end: the last with weight)
       let c = 0;
       for (; c < C - 1; c++) {
-        const w = count[list[c]!]! * bound[c]!;
+        const w = weight[c]!;
         if (x < w) break;
         x -= w;
       }
-      while (count[list[c]!] === 0 || bound[c] === 0) c--;
+      while (weight[c] === 0) c--;
       const li = list[c]!, n = count[li]!;
-      if (n * bound[c]! >= R * RESIDUAL_MIN_SHARE) x /= bound[c]!;
+      if (weight[c]! >= smallWeight) x /= bound[c]!;
       else {
         // a channel this small keeps too few bits of u in the residual: draw afresh
         r = Math.imul(s1, 5);
@@ -1527,8 +1563,17 @@ export class KmcEngine {
         at = start[g2]! + count[g2]!++;
         members[at] = p;
         ionPos[p] = at;
+        // the weights of the channels drawn from the four lists that changed, then R' afresh
+        for (let u = 0; u < 4; u++) {
+          const li = u === 0 ? g : u === 1 ? g2 : u === 2 ? v0 + ft : v0 + tt;
+          for (let j = listChannelStart[li]!; j < listChannelStart[li + 1]!; j++) {
+            const q = listChannels[j]!;
+            weight[q] = count[li]! * bound[q]!;
+          }
+        }
         R = 0;
-        for (let q = 0; q < C; q++) R += count[list[q]!]! * bound[q]!;
+        for (let q = 0; q < C; q++) R += weight[q]!;
+        smallWeight = R * RESIDUAL_MIN_SHARE;
       }
       done++;
     }
