@@ -5,6 +5,13 @@
  * timed after 1e6 warm-up. The C reference (../shared/bench-ref/run.sh kmc-standard, its
  * fastest scheme) runs in the same process tree right after, so the ratio compares like
  * with like on a noisy shared machine.
+ * kmc-uio67: the production workload, the lattice, ion count, barriers and site energies of
+ * scenarios/paper/pellet.json (read through the scenario loader, at its 298.15 K), 2e7 hops
+ * timed after 1e6 warm-up with the scheme chooseScheme picks, the class and tree schemes beside
+ * it (2e6 hops each).
+ * kmc-uio67-workers (opt-in): the same model, 4 replicas of 4e6 hops after 1e5, on one
+ * thread (runKmc) and on 1 and 2 worker threads (runKmcOnWorkers): wall times, the parallel
+ * efficiency t1 / (2 t2), and whether the three results are identical.
  * kmc-scaling: the same at L = 32, 64, 96, 128 (events/s should not fall beyond cache effects).
  * rng: xoshiro128** against seedrandom's generators (why the hot loop does not use seedrandom).
  */
@@ -17,9 +24,16 @@ import { cubicLattice } from "../src/structure/lattice/cubic.js";
 import { KmcEngine, type Scheme } from "../src/transport/kmc/engine.js";
 import { createStream } from "../src/core/rng.js";
 import { BOLTZMANN_EV_PER_K } from "../src/core/constants.js";
+import { loadScenario } from "../src/scenario/load.js";
+import { buildKmcModel, buildLattice } from "../src/pipeline/kmcModel.js";
+import type { KmcModel } from "../src/transport/kmc/model.js";
+import { runKmc, type KmcRunOptions } from "../src/transport/kmc/run.js";
+import { runKmcOnWorkers } from "../src/sweep/kmcReplicas.js";
 
 interface KmcBenchResult {
   eventsPerSecond: number;
+  /** Hops per second of this thread's CPU time: the wall-clock figure without the time other processes held the core. */
+  eventsPerCpuSecond: number;
   seconds: number;
   bytesPerSite: number;
   acceptance: number;
@@ -48,23 +62,66 @@ function runStandard(L: number, hops: number, warmup: number, scheme: Scheme = "
   );
   engine.advance(warmup);
   engine.reset();
-  const t0 = process.hrtime.bigint();
+  const t0 = process.hrtime.bigint(), c0 = process.cpuUsage();
   const dt = engine.advance(hops);
   const seconds = Number(process.hrtime.bigint() - t0) * 1e-9;
+  const cpu = process.cpuUsage(c0), cpuSeconds = (cpu.user + cpu.system) * 1e-6;
   // exact drift of the driven lattice gas: v = sum_d r_d dx_d (M - N)/(M - 1)
   const gamma = 1e13 * Math.exp(-0.16 / kT);
   const v0 = gamma * (Math.exp(0.05) - Math.exp(-0.05));
   const vExact = (v0 * (lattice.siteCount - count)) / (lattice.siteCount - 1);
   const vDrift = engine.speciesDisplacement()[0]! / count / dt;
-  let bytes = 0;
-  for (const v of Object.values(engine)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
   return {
     eventsPerSecond: hops / seconds,
+    eventsPerCpuSecond: hops / cpuSeconds,
     seconds,
-    bytesPerSite: bytes / lattice.siteCount,
+    bytesPerSite: bytesPerSite(engine),
     acceptance: engine.hops / engine.attempts,
     driftOverExact: vDrift / vExact,
     scheme: engine.scheme,
+  };
+}
+
+/** Bytes of the engine's typed arrays per lattice site. */
+function bytesPerSite(engine: KmcEngine): number {
+  let bytes = 0;
+  for (const v of Object.values(engine)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+  return bytes / engine.lattice.siteCount;
+}
+
+/** The KMC model of scenarios/paper/pellet.json at 298.15 K, through the project's loader. */
+function pelletModel(): KmcModel {
+  const { scenario } = loadScenario("scenarios/paper/pellet.json");
+  const temperatureK = scenario.temperaturesK.find((t) => Math.abs(t - 298.15) < 1e-9) ?? scenario.temperaturesK[0]!;
+  return buildKmcModel(scenario, buildLattice(scenario), temperatureK);
+}
+
+/** Time `hops` hops of `model` after `warmup`, with `scheme` (chooseScheme's when undefined). */
+function runModel(model: KmcModel, hops: number, warmup: number, scheme?: Scheme): Omit<KmcBenchResult, "driftOverExact"> & { typeOccupancy: number[] } {
+  const engine = new KmcEngine(model, createStream(1, "bench", "kmc-uio67"), scheme);
+  engine.advance(warmup);
+  engine.reset();
+  const t0 = process.hrtime.bigint(), c0 = process.cpuUsage();
+  engine.advance(hops);
+  const seconds = Number(process.hrtime.bigint() - t0) * 1e-9;
+  const cpu = process.cpuUsage(c0), cpuSeconds = (cpu.user + cpu.system) * 1e-6;
+  const L = model.lattice, nT = L.siteTypeNames.length;
+  const mean = engine.meanTypeCounts();
+  const typeOccupancy = L.siteTypeNames.map((_, t) => {
+    let n = 0;
+    for (let s = 0; s < model.species.length; s++) n += mean[s * nT + t]!;
+    let sites = 0;
+    for (let b = 0; b < L.basisCount; b++) if (L.basisSiteType[b] === t) sites++;
+    return +(n / (sites * L.cells[0] * L.cells[1] * L.cells[2])).toFixed(4);
+  });
+  return {
+    eventsPerSecond: hops / seconds,
+    eventsPerCpuSecond: hops / cpuSeconds,
+    seconds,
+    bytesPerSite: bytesPerSite(engine),
+    acceptance: engine.hops / engine.attempts,
+    scheme: engine.scheme,
+    typeOccupancy,
   };
 }
 
@@ -93,6 +150,7 @@ export const kmcCases: BenchCase[] = [
       const refTree = reference(options, "tree");
       const fields: Record<string, unknown> = {
         eventsPerSecond: Math.round(ours.eventsPerSecond),
+        eventsPerCpuSecond: Math.round(ours.eventsPerCpuSecond),
         seconds: +ours.seconds.toFixed(3),
         scheme: ours.scheme,
         acceptance: +ours.acceptance.toFixed(4),
@@ -112,6 +170,66 @@ export const kmcCases: BenchCase[] = [
       // lattice_mc (public Python code) figure from ../shared/bench-ref/README.md (not rerun: ~4 events/s)
       fields.latticeMcEventsPerSecond = 4;
       return fields;
+    },
+  },
+  {
+    name: "kmc-uio67",
+    description: "scenarios/paper/pellet.json's uio67-so3 lattice, ions, barriers and site energies at 298.15 K, 2e7 hops after 1e6 warm-up",
+    async run(options) {
+      const model = pelletModel();
+      const ours = runModel(model, 2e7, 1e6);
+      options.log(`mofhop ${ours.scheme}: ${(ours.eventsPerSecond / 1e6).toFixed(2)} M events/s, ${ours.bytesPerSite.toFixed(1)} B/site`);
+      const fields: Record<string, unknown> = {
+        eventsPerSecond: Math.round(ours.eventsPerSecond),
+        eventsPerCpuSecond: Math.round(ours.eventsPerCpuSecond),
+        seconds: +ours.seconds.toFixed(3),
+        scheme: ours.scheme,
+        acceptance: +ours.acceptance.toFixed(4),
+        bytesPerSite: +ours.bytesPerSite.toFixed(2),
+        sites: model.lattice.siteCount,
+        ions: model.species.reduce((n, sp) => n + sp.count, 0),
+        occupancyBySiteType: Object.fromEntries(model.lattice.siteTypeNames.map((n, t) => [n, ours.typeOccupancy[t]])),
+      };
+      // the other exact schemes, on fewer hops, with their occupancies (same process: equal within noise)
+      for (const scheme of ["class", "tree"] as const) {
+        if (scheme === ours.scheme) continue;
+        const other = runModel(model, 2e6, 1e5, scheme);
+        options.log(`mofhop ${scheme}: ${(other.eventsPerSecond / 1e6).toFixed(2)} M events/s, ${other.bytesPerSite.toFixed(1)} B/site`);
+        fields[`${scheme}EventsPerSecond`] = Math.round(other.eventsPerSecond);
+        fields[`${scheme}EventsPerCpuSecond`] = Math.round(other.eventsPerCpuSecond);
+        fields[`${scheme}BytesPerSite`] = +other.bytesPerSite.toFixed(2);
+        fields[`speedupOver${scheme === "tree" ? "Tree" : "Class"}`] = +(ours.eventsPerSecond / other.eventsPerSecond).toFixed(2);
+        fields[`${scheme}OccupancyBySiteType`] = Object.fromEntries(model.lattice.siteTypeNames.map((n, t) => [n, other.typeOccupancy[t]]));
+      }
+      return fields;
+    },
+  },
+  {
+    name: "kmc-uio67-workers",
+    description: "kmc-uio67's model, 4 replicas x 4e6 hops after 1e5: one thread, then 1 and 2 worker threads (identical results, parallel efficiency)",
+    async run(options) {
+      const model = pelletModel();
+      const run: KmcRunOptions = { replicas: 4, equilibrationHops: 1e5, hops: 4e6, blocks: 20 };
+      const wall = async (f: () => unknown): Promise<[number, string]> => {
+        const t0 = process.hrtime.bigint();
+        const out = await f();
+        return [Number(process.hrtime.bigint() - t0) * 1e-9, JSON.stringify(out)];
+      };
+      const [serialSeconds, serial] = await wall(() => runKmc(model, run, (r) => createStream(1, "bench", "workers", r)));
+      options.log(`one thread: ${serialSeconds.toFixed(2)} s`);
+      const [oneSeconds, one] = await wall(() => runKmcOnWorkers(model, run, 1, ["bench", "workers"], 1));
+      options.log(`1 worker: ${oneSeconds.toFixed(2)} s`);
+      const [twoSeconds, two] = await wall(() => runKmcOnWorkers(model, run, 1, ["bench", "workers"], 2));
+      options.log(`2 workers: ${twoSeconds.toFixed(2)} s`);
+      return {
+        replicas: run.replicas,
+        hopsPerReplica: run.hops,
+        serialSeconds: +serialSeconds.toFixed(3),
+        oneWorkerSeconds: +oneSeconds.toFixed(3),
+        twoWorkersSeconds: +twoSeconds.toFixed(3),
+        parallelEfficiency: +(oneSeconds / (2 * twoSeconds)).toFixed(3),
+        identicalToSerial: one === serial && two === serial,
+      };
     },
   },
   {

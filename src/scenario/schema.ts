@@ -57,7 +57,7 @@ export const kmcSchema = z.strictObject({
   blocks: posInt.max(100_000).default(20),
   /** Field along x (a number) or as a vector, V/cm. */
   fieldVPerCm: z.union([z.number().finite(), vector3]).default(0),
-  scheme: z.enum(["auto", "null-event", "tree"]).default("auto"),
+  scheme: z.enum(["auto", "null-event", "tree", "class"]).default("auto"),
   /** Nearest-neighbour pair energy between any two ions, eV (0: exclusion only). */
   interactionEV: z.number().finite().default(0),
   targetRelativeError: z.number().gt(0).lt(1).optional(),

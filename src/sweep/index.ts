@@ -8,3 +8,4 @@ export { runSweep, runSweepToEnd, type RunSweepOptions, type JobOutcome, type Sw
 export { mergeSweepDirs, jobRanges, type MergeSummary } from "./merge.js";
 export { workerFileUrl, JobPool, type AttemptOutcome } from "./pool.js";
 export type { InjectedFault, SerializedError } from "./messages.js";
+export { runKmcOnWorkers, type WorkerRunOptions } from "./kmcReplicas.js";

@@ -13,10 +13,10 @@ import type { Scenario } from "../scenario/schema.js";
 import type { JobRunOptions, KmcCacheEntry } from "./definition.js";
 import { serializeError, type InjectedFault, type JobReply, type MainMessage, type SerializedError, type WorkerMessage } from "./messages.js";
 
-/** file: URL of the built worker; a clear error when it has not been built. */
-export function workerFileUrl(): string {
+/** file: URL of a built worker (default the sweep's); a clear error when it has not been built. */
+export function workerFileUrl(name = "worker"): string {
   const here = import.meta.url;
-  const url = /\.ts$/.test(here) ? new URL("../../dist/sweep/worker.js", here) : new URL("./worker.js", here);
+  const url = /\.ts$/.test(here) ? new URL(`../../dist/sweep/${name}.js`, here) : new URL(`./${name}.js`, here);
   const path = fileURLToPath(url);
   if (!existsSync(path)) throw new Error(`the sweep worker ${path} is missing: run \`npm run build\` first`);
   return url.href;

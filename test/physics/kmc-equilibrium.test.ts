@@ -62,7 +62,7 @@ describe("detailed balance", () => {
     ]);
     const lattice = periodicLattice("bcc-AB", cell, [10, 10, 10]);
     const eB = 0.04;
-    for (const scheme of ["null-event", "tree"] as const) {
+    for (const scheme of ["null-event", "tree", "class", "type-null-event"] as const) {
       const model: KmcModel = {
         lattice,
         species: [{ name: "ion", charge: 1, attemptFrequencyHz: 1e12, hopBarrierEV: [0.1], siteEnergyEV: [0, eB], count: 1000 }],

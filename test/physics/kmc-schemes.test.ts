@@ -1,6 +1,7 @@
 /**
- * The two event-selection schemes sample the same process, the clocks are exact, and the
- * cation's share of the current behaves as symmetry demands.
+ * The event-selection schemes sample the same process, the clocks are exact, and the
+ * cation's share of the current behaves as symmetry demands (the class and type-null-event
+ * schemes' selection probabilities and clocks: kmc-selection.test.ts).
  * - Waiting times of the rejection-free scheme are Exp(R_total): for a single ion on simple
  *   cubic, mean dt = 1/(6 Gamma) and var(dt) = mean^2 (KMCLib's test of the engine).
  * - The null-event clock: the time of n attempts is Gamma(n)/Gamma_attempt, mean n/Gamma, var
@@ -89,7 +90,7 @@ describe("schemes agree", () => {
     expectWithinErrors(x.chargeDiffusivityCm2PerS - y.chargeDiffusivityCm2PerS, 0, Math.hypot(x.chargeDiffusivityStdErr, y.chargeDiffusivityStdErr));
   });
 
-  it("tree bookkeeping stays exact on the dense uio67-so3 lattice with a mobile anion and interactions", () => {
+  it("bookkeeping stays exact on the dense uio67-so3 lattice with a mobile anion (and, for the tree, interactions)", () => {
     const lattice = uio67So3Lattice({ cells: [2, 2, 2] });
     // pair energies small enough that no effective barrier can go negative (an octahedral
     // site has 32 neighbours), large enough to change every rate
@@ -104,12 +105,38 @@ describe("schemes agree", () => {
         fieldVPerCm: [1e5, 0, 0],
         ...(interactionEV !== undefined ? { interactionEV } : {}),
       };
-      const engine = new KmcEngine(model, createStream(6, "uio"), "tree");
-      for (let i = 0; i < 20; i++) {
-        engine.advance(2000);
-        expect(engine.checkConsistency()).toEqual([]);
+      for (const scheme of interactionEV === undefined ? (["tree", "class", "type-null-event"] as const) : (["tree"] as const)) {
+        const engine = new KmcEngine(model, createStream(6, "uio"), scheme);
+        for (let i = 0; i < 20; i++) {
+          engine.advance(2000);
+          expect(engine.checkConsistency()).toEqual([]);
+        }
       }
     }
+  });
+
+  it("a full box: every rejection-free or bounded scheme says no ion can hop", () => {
+    const model: KmcModel = {
+      lattice: sc(4),
+      species: [{ name: "ion", charge: 1, attemptFrequencyHz: 1, hopBarrierEV: [0.1], siteEnergyEV: [0], count: 64 }],
+      temperatureK: 300,
+      fieldVPerCm: [0, 0, 0],
+    };
+    for (const scheme of ["tree", "class", "type-null-event"] as const) {
+      expect(() => new KmcEngine(model, createStream(1), scheme).advance(1)).toThrow("no ion can hop: every ion is blocked (total rate 0)");
+    }
+  });
+
+  it("the class and type-null-event schemes refuse interactions", () => {
+    const model: KmcModel = {
+      lattice: sc(4),
+      species: [{ name: "ion", charge: 1, attemptFrequencyHz: 1, hopBarrierEV: [0.1], siteEnergyEV: [0], count: 2 }],
+      temperatureK: 300,
+      fieldVPerCm: [0, 0, 0],
+      interactionEV: [-0.01],
+    };
+    expect(() => new KmcEngine(model, createStream(1), "class")).toThrow("the class scheme has no interactions; use the tree scheme");
+    expect(() => new KmcEngine(model, createStream(1), "type-null-event")).toThrow("the type-null-event scheme has no interactions; use the tree scheme");
   });
 });
 

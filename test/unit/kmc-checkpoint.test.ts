@@ -4,7 +4,8 @@ import { cubicLattice } from "../../src/structure/lattice/cubic.js";
 import { createStream } from "../../src/core/rng.js";
 import { runKmc, type KmcRunOptions, type KmcRunState } from "../../src/transport/kmc/run.js";
 import type { KmcModel } from "../../src/transport/kmc/model.js";
-import type { Scheme } from "../../src/transport/kmc/engine.js";
+import { KmcEngine, hopChannels, rateClasses, type Scheme } from "../../src/transport/kmc/engine.js";
+import { encodeArray, decodeInt32 } from "../../src/core/codec.js";
 
 const model: KmcModel = {
   lattice: cubicLattice({ kind: "bcc", cells: [5, 5, 5], latticeConstantAngstrom: 3 }),
@@ -23,7 +24,7 @@ function run(scheme: Scheme, opts: Partial<KmcRunOptions>, checkpoint?: KmcRunOp
 }
 
 describe("checkpoints", () => {
-  for (const scheme of ["null-event", "tree"] as const) {
+  for (const scheme of ["null-event", "tree", "class", "type-null-event"] as const) {
     for (const opts of [{}, { targetRelativeError: 0.02, maxHops: 48000 }]) {
       it(`${scheme}${opts.targetRelativeError ? " with a precision target" : ""}: resume from any save point`, () => {
         const reference = run(scheme, opts).summary;
@@ -42,5 +43,28 @@ describe("checkpoints", () => {
         expect(run(scheme, opts, { initial: last!, due: () => false, save: () => undefined }).summary).toEqual(reference);
       });
     }
+  }
+
+  for (const scheme of ["class", "type-null-event"] as const) {
+    it(`${scheme}: the lists' order is part of the state, and a checkpoint without it or with a wrong one is refused`, () => {
+      const engine = new KmcEngine(model, createStream(5, scheme), scheme);
+      engine.advance(500);
+      const state = engine.snapshot();
+      expect(state.events).toBeDefined();
+      const { events: _dropped, ...bare } = state;
+      expect(() => new KmcEngine(model, createStream(5), scheme, bare)).toThrow(`checkpoint of the ${scheme} scheme lacks its lists (events)`);
+      // the lists name one entry twice
+      const lists = decodeInt32(state.events!);
+      const K = scheme === "class" ? rateClasses(model).boundHz.length : hopChannels(model).listStart.length - 1; // the counts come first
+      expect(lists.length).toBeGreaterThan(K + 1);
+      const broken = Int32Array.from(lists);
+      broken[K + 1] = broken[K]!;
+      expect(() => new KmcEngine(model, createStream(5), scheme, { ...state, events: encodeArray(broken) })).toThrow(/^checkpoint's event lists do not match/);
+      // restored, it continues exactly as the original
+      const copy = new KmcEngine(model, createStream(6), scheme, JSON.parse(JSON.stringify(state)) as typeof state);
+      engine.advance(300);
+      copy.advance(300);
+      expect(copy.snapshot()).toEqual(engine.snapshot());
+    });
   }
 });

@@ -1,0 +1,20 @@
+/**
+ * The KMC replica worker (loaded by runKmcOnWorkers from the BUILT file
+ * dist/sweep/kmcWorker.js): one task is one round of one replica, continued from the state
+ * the previous round returned, so the replica's stream and engine continue exactly as in
+ * runKmc on one thread.
+ */
+import { createStream } from "../core/rng.js";
+import { ReplicaRun } from "../transport/kmc/observe.js";
+import type { ReplicaReply, ReplicaTask } from "./kmcReplicas.js";
+
+export default function handle(task: ReplicaTask): ReplicaReply {
+  switch (task.type) {
+    case "replica-round": {
+      const run = new ReplicaRun(task.model, createStream(task.seed, ...task.path, task.replica), task.scheme, undefined, task.state ?? undefined);
+      run.equilibrate(task.equilibrationHops); // a no-op once measuring
+      run.measure(task.hops, task.blocks);
+      return { type: "replica-round-done", replica: task.replica, state: run.state(), record: run.record() };
+    }
+  }
+}
