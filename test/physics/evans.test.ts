@@ -243,3 +243,26 @@ describe("virtual Evans experiment", () => {
     );
   });
 });
+
+describe("virtual Evans experiment: a single-ion membrane whose anion sits at the rounding level", () => {
+  // The inputs of an uncertainty sample of the interconnected membrane that once stopped the
+  // t = 0+ Newton solve (the anion's concentration, zero up to rounding, kept the damping
+  // below 1 while the full step was 1e-16). A single-ion conductor carries one current at
+  // every time, I R_b + 2 eta(I / A) = V, with R_b = L / (sigma A), sigma = F^2 z^2 D c / RT
+  // (Nernst-Einstein), and symmetric Butler-Volmer interfaces of linear resistance r_int:
+  // i = 2 i0 sinh(F eta / 2RT), i0 = RT / (F r_int); so I0 = Iss and t+ = 1.
+  it("converges, and carries the ohmic current at once and at the end", () => {
+    const x = { thicknessUm: 86.9, areaCm2: 2.0106192982974678, fixedChargeMolPerL: 1.4124126896751341, saltMolPerL: 0, cationCharge: 1, cationDiffusivityCm2PerS: 0.000027454821812359865, anionDiffusivityCm2PerS: 0, interfaceResistanceOhmCm2: 266.3866018175195, temperatureK: 298.15, stepVoltageV: 0.01, time: { endTimeS: 60 } };
+    const s = summarizeEvans(runEvansExperiment(x));
+    const F = 96485.33212, R = 8.314462618;
+    const sigma = (F * F * x.cationDiffusivityCm2PerS * x.fixedChargeMolPerL * 1e-3) / (R * x.temperatureK);
+    const rb = (x.thicknessUm * 1e-4) / (sigma * x.areaCm2), vt = (R * x.temperatureK) / F, i0 = vt / x.interfaceResistanceOhmCm2;
+    const gap = (cur: number): number => cur * rb + 2 * 2 * vt * Math.asinh(cur / x.areaCm2 / (2 * i0)) - x.stepVoltageV;
+    let lo = 0, hi = x.stepVoltageV / rb;
+    for (let k = 0; k < 200; k++) { const mid = 0.5 * (lo + hi); if (gap(mid) > 0) hi = mid; else lo = mid; }
+    const expected = 0.5 * (lo + hi);
+    expect(Math.abs(s.I0 / expected - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(s.Iss / expected - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(s.tPlus - 1)).toBeLessThan(1e-6);
+  });
+});

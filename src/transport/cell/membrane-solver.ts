@@ -234,7 +234,10 @@ export class MembraneSolver {
       const norm = Math.max(dcMax, dpsiMax);
       this.lastUpdateNorm = norm;
       if (!Number.isFinite(norm)) break;
-      if (theta === 1 && norm <= NEWTON_TOLERANCE) {
+      // converged when the full Newton step is below the tolerance, whatever the damping did
+      // to it (a concentration at the rounding level, e.g. the anion of a single-ion membrane,
+      // would otherwise keep theta < 1 for ever)
+      if (norm <= NEWTON_TOLERANCE) {
         this.newtonIterations += iterations + 1;
         // fluxes and interface currents at the converged state
         this.assemble(dt, a0, instant);
