@@ -96,6 +96,8 @@ export interface RateCapabilityRow {
   readonly cRate: number;
   readonly dischargeCapacityMAhPerG: number;
   readonly dischargeCapacityStdErr?: number;
+  /** The membrane has no conducting path (its contacts do not percolate): no discharge was simulated, the capacity is 0. */
+  readonly noConductingPath?: true;
   /**
    * The capacity at this rate with one loss removed at a time (its resistance, or its
    * diffusion time, made 1000 times smaller): the membrane's ohmic and salt polarisation, the

@@ -292,7 +292,17 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   let impedance: ImpedanceRow[] | undefined;
   let rateCapability: RateCapabilityRow[] | undefined;
   let criticalCurrent: CriticalCurrentRow | undefined;
-  if (scenario.cell !== undefined && networks !== null) {
+  // a membrane with no conducting path (a particle network whose contacts do not percolate)
+  // carries no current: no spectrum, no Evans current, no critical current, and a cell
+  // built on it delivers nothing at any rate
+  const cellT = scenario.cell === undefined ? undefined : scenario.cell.temperatureK ?? scenario.temperaturesK.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
+  const cellEff = effective.find((e) => e.temperatureK === cellT);
+  const insulating = cellEff !== undefined && (cellEff.lowFrequencyConductivitySPerCm ?? cellEff.conductivitySPerCm) === 0;
+  if (scenario.cell !== undefined && networks !== null && insulating) {
+    const rc = scenario.cell.rateCapability;
+    if (rc !== undefined) rateCapability = rc.cRates.map((cRate): RateCapabilityRow => ({ cRate, dischargeCapacityMAhPerG: 0, noConductingPath: true }));
+  }
+  if (scenario.cell !== undefined && networks !== null && !insulating) {
     const temps = scenario.temperaturesK;
     const T = scenario.cell.temperatureK ?? temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
     const eff = effective.find((e) => e.temperatureK === T);

@@ -13,6 +13,7 @@ import { graphConductivity } from "../../src/design/graph.js";
 import { pressedPowderConductances } from "../../src/design/pressedPowder.js";
 import { estimate } from "../../src/core/stats.js";
 import { buildNetworkDesign } from "../../src/pipeline/design.js";
+import { runScenario } from "../../src/pipeline/runScenario.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import type { ParticlesAmongFibresSettings } from "../../src/scenario/schema.js";
 import { BC_DENSITY_G_PER_CM3, mofCrystalDensityGPerCm3 } from "../../src/structure/morphology/densities.js";
@@ -148,5 +149,18 @@ describe("particles among fibres: box size and the paper scenario", () => {
     expect(a.conductivitySPerCm).toBeGreaterThan(0);
     expect(b.conductivitySPerCm).toBe(a.conductivitySPerCm);
     expect(buildNetworkDesign(scenario, m, 1).solve(298.15, 4.4e-3).conductivitySPerCm).not.toBe(a.conductivitySPerCm);
+  });
+});
+
+describe("particles among fibres: a mix whose contacts do not percolate", () => {
+  it("runs through the cell stage: no spectrum, and no capacity at any rate, said to be for want of a path", () => {
+    const { scenario } = loadScenario("scenarios/paper/mof-bc-mix.json");
+    const { lattice: _l, species: _s, kmc: _k, ...rest } = scenario;
+    const m = { ...(scenario.morphology as ParticlesAmongFibresSettings), fibreOnParticleShare: 1, particleCount: 200, realizations: 2, phases: [{ name: "mof" as const, conductivitySPerCm: 4.4e-3 }] as ParticlesAmongFibresSettings["phases"] };
+    const results = runScenario({ ...rest, temperaturesK: [298.15], morphology: m });
+    expect(results.effective[0]!.conductivitySPerCm).toBe(0);
+    expect(results.impedance).toBeUndefined();
+    expect(results.rateCapability!.map((r) => r.dischargeCapacityMAhPerG)).toEqual(scenario.cell!.rateCapability!.cRates.map(() => 0));
+    expect(results.rateCapability!.every((r) => r.noConductingPath === true)).toBe(true);
   });
 });
