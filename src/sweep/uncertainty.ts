@@ -226,6 +226,8 @@ export function bandedOutputs(r: Results): OutputValue[] {
 const MEASUREMENTS: readonly (readonly [RegExp, string])[] = [
   [/contacts\.pressed\.resistanceOhmCm2$/, "a pressure series of pellets (conductivity against pressing pressure) or pellets of two particle sizes separates the contacts' boundary from the MOF's own conductivity"],
   [/contacts\..*\.activationEnergyEV$/, "the pellet's impedance arc of the grain boundaries against temperature"],
+  [/fibreOnParticleShare$/, "a cross-section of the mix (SEM or FIB) counting the fibres that lie between touching particles"],
+  [/consolidationPressureMPa$|workOfAdhesion/, "the contact spots of the unpressed cake (TEM of particle necks) or its conductivity against a pressing pressure series"],
   [/solidFraction$|porosity/i, "the membrane's density from its mass and dimensions (or mercury porosimetry)"],
   [/pressureMPa$/, "the die pressure as set on the press"],
   [/(youngsModulusGPa|hardnessGPa|poissonRatio)$/, "nanoindentation of single MOF crystals"],
