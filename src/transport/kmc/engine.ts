@@ -1234,9 +1234,15 @@ export class KmcEngine {
     const t0 = time;
     let attempts = this.attempts;
     let done = 0;
+    // the total bound rate changes only when a hop relists events: summed again after each hop,
+    // not after a null event
+    let R = 0, stale = true;
     while (done < hops) {
-      let R = 0;
-      for (let c = 0; c < K; c++) R += count[c]! * bound[c]!;
+      if (stale) {
+        R = 0;
+        for (let c = 0; c < K; c++) R += count[c]! * bound[c]!;
+        stale = false;
+      }
       if (!(R > 0)) {
         st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
         throw new RangeError("no ion can hop: every ion is blocked (total rate 0)");
@@ -1297,6 +1303,7 @@ export class KmcEngine {
       const sB = s * nBonds;
       if (x - m >= accept[sB + k]!) continue; // a null event (binned classes only)
       // unlist the mover's hops from its old site
+      stale = true;
       const pe = p << zs;
       for (let j = 0, z = bondStart[b + 1]! - k0; j < z; j++) {
         const at = eventPos[pe | j]!;
