@@ -73,6 +73,14 @@ export function maugisRadius(lambda: number, loadND: number): number {
   return maugisCurve(lambda, 1 + 0.5 * (lo + hi)).radiusND;
 }
 
+/** JKR contact radius, m, of two spheres of one material under F >= 0 (the lambda -> infinity bound of the Maugis-Dugdale radius). */
+export function jkrContactRadiusM(forceN: number, reducedRadiusM: number, material: ContactMaterial, workOfAdhesionJPerM2: number): number {
+  const R = reducedRadiusM;
+  const K = (4 / 3) * (material.youngsModulusPa / (2 * (1 - material.poissonRatio * material.poissonRatio)));
+  const adh = 3 * Math.PI * workOfAdhesionJPerM2 * R;
+  return Math.cbrt((R / K) * (forceN + adh + Math.sqrt(2 * adh * forceN + adh * adh)));
+}
+
 /** Work of adhesion, J/m^2, from a Hamaker constant (J): A_H / (12 pi D0^2), D0 = 0.165 nm. */
 export function workOfAdhesionFromHamaker(hamakerJ: number): number {
   const d0 = 0.165e-9;

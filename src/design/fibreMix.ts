@@ -34,7 +34,7 @@
  */
 import { InputError } from "../core/errors.js";
 import type { RandomStream } from "../core/rng.js";
-import { adhesiveContact } from "./adhesion.js";
+import { adhesiveContact, jkrContactRadiusM } from "./adhesion.js";
 import { checkMaterial, plasticContactRadiusM, rumpfContactForceN, type ContactMaterial } from "./contacts.js";
 import { checkParticleSizes, nearPairs, packParticles, type ParticleSizes } from "./pairs.js";
 import { contactPowder, MAX_PACKED_FRACTION, selfConsistentCoordination, type PressedPowder } from "./pressedPowder.js";
@@ -88,14 +88,6 @@ export function mixSpotNm(forceN: number, rStarNm: number, o: FibreMixOptions): 
   return { radiusNm: Math.max(c.radiusM, plasticContactRadiusM(forceN, o.material.hardnessPa)) * 1e9, lambda: c.lambda };
 }
 
-/** JKR contact radius, nm (the lambda -> infinity bound of the Maugis-Dugdale radius). */
-function jkrRadiusNm(forceN: number, rStarNm: number, o: FibreMixOptions): number {
-  const R = rStarNm * 1e-9, w = o.workOfAdhesionJPerM2;
-  const K = (4 / 3) * (o.material.youngsModulusPa / (2 * (1 - o.material.poissonRatio ** 2)));
-  const adh = 3 * Math.PI * w * R;
-  return Math.cbrt((R / K) * (forceN + adh + Math.sqrt(2 * adh * forceN + adh * adh))) * 1e9;
-}
-
 /** Build one realisation. `path` prefixes the fields named in errors. */
 export function fibreMix(o: FibreMixOptions, stream: RandomStream, path = "design"): FibreMix {
   checkFibreMix(o, path);
@@ -137,7 +129,7 @@ export function fibreMix(o: FibreMixOptions, stream: RandomStream, path = "desig
       const aPlastic = plasticContactRadiusM(F, o.material.hardnessPa) * 1e9;
       forceN[p] = F;
       // the JKR spot bounds the Maugis-Dugdale one from above: pairs it cannot close are skipped
-      const upper = Math.max(jkrRadiusNm(F, rStar[p]!, o), aPlastic);
+      const upper = Math.max(jkrContactRadiusM(F, rStar[p]! * 1e-9, o.material, o.workOfAdhesionJPerM2) * 1e9, aPlastic);
       const a = gap[p]! > (upper * upper) / rStar[p]! ? upper : mixSpotNm(F, rStar[p]!, o).radiusNm;
       spotNm[p] = a;
       plastic[p] = aPlastic >= a ? 1 : 0;

@@ -304,8 +304,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   }
   if (scenario.cell !== undefined && networks !== null && !insulating) {
     const temps = scenario.temperaturesK;
-    const T = scenario.cell.temperatureK ?? temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
-    const eff = effective.find((e) => e.temperatureK === T);
+    const T = cellT!;
+    const eff = cellEff;
     if (eff === undefined) throw new ScenarioError("cell.temperatureK", `got ${T}; must be one of temperaturesK (${temps.join(", ")})`);
     options.onProgress?.(0.97, `cell experiments ${T} K`);
     const k = kmcRows.find((r) => r.temperatureK === T);
