@@ -15,6 +15,7 @@ import { InputError, ScenarioError } from "../core/errors.js";
 import { graphConductivity } from "../design/graph.js";
 import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN, type ContactMaterial } from "../design/contacts.js";
 import { pressedPowder, pressedPowderConductances, type PressedPowder } from "../design/pressedPowder.js";
+import { electrodeFace, type ElectrodeFace } from "../design/electrodeFace.js";
 import { checkGelBinder, gelBinder, gelBinderConductances, type GelBinder } from "../design/gelBinder.js";
 import { LITFSI_DISSOLVED_DENSITY_G_PER_CM3, phaseFractions, PVDF_HFP_DENSITY_G_PER_CM3, SOLVENT_DENSITY_G_PER_CM3, type Constituent, type PhaseFractions } from "../design/composition.js";
 import { checkFibreMix, fibreMix, mixSpotNm, type FibreMix, type FibreMixOptions } from "../design/fibreMix.js";
@@ -96,9 +97,12 @@ export function homogenisedMembrane(
   effectiveSPerCm: number,
   cationShare: number,
   mofFixedChargeMolPerL: number,
-  fractions: { readonly contactArea: number; readonly mofVolume: number },
+  fractions: { readonly contactArea: number; readonly mofVolume: number; readonly face?: { readonly interfaceOhmCm2: number; readonly contactAreaFraction: number } },
 ): { morphology: VoxelMorphologySettings; built: BuiltMorphology; cell: CellSettings } {
-  const n = 4, f = fractions.contactArea;
+  const n = 4, f = fractions.face?.contactAreaFraction ?? fractions.contactArea;
+  // the Li interface per nominal area: the opened faces' (design/electrodeFace.ts), else the
+  // charge transfer over the solid fraction
+  const interfaceOhmCm2 = fractions.face?.interfaceOhmCm2 ?? cell.chargeTransferOhmCm2 / f;
   const phase = new Uint8Array(n * n * n).fill(1);
   const props = { name: "mof", conductivitySPerCm: effectiveSPerCm, transferenceNumber: Math.min(1, Math.max(0, cationShare)) };
   const iface = m.electrodes?.interface;
@@ -115,7 +119,7 @@ export function homogenisedMembrane(
     built: { grid: createVoxelGrid([n, n, n], phase, new Int32Array(n * n * n)), phases: [{ ...props, label: 1 }] },
     cell: {
       ...cell,
-      chargeTransferOhmCm2: cell.chargeTransferOhmCm2 / f,
+      chargeTransferOhmCm2: interfaceOhmCm2,
       doubleLayerFPerCm2: cell.doubleLayerFPerCm2 * f,
       fixedChargeMolPerL: cell.fixedChargeMolPerL ?? mofFixedChargeMolPerL * fractions.mofVolume,
     },
@@ -156,6 +160,12 @@ export interface NetworkRealisation {
   /** Share of the faces that offer the electrode solid to touch (Delesse: the solid volume fraction). */
   readonly contactAreaFraction: number;
   readonly mofVolumeFraction: number;
+  /**
+   * The Li | membrane face at T (design/electrodeFace.ts): the box opened along x, y and z,
+   * the Li on the MOF discs each cut offers, through the charge transfer per true contact
+   * area; the network's DC conductances (a gel design's polarised lenses).
+   */
+  face(temperatureK: number, mofSPerCm: number | undefined, chargeTransferOhmCm2: number): ElectrodeFace;
 }
 
 export interface NetworkDesignSolve extends DesignSolve {
@@ -199,12 +209,34 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
           anionBypassBoundSPerCm: 0,
         };
       },
+      face(temperatureK, mofSPerCm, chargeTransferOhmCm2) {
+        const sigma = particleConductivity(m, temperatureK, mofSPerCm);
+        const conductanceS = pressedPowderConductances(p, sigma, pressedBoundaryOhmCm2(m, temperatureK));
+        return electrodeFace(p.graph, { radiusCm: p.radiusCm, conductanceS, particleSPerCm: sigma, chargeTransferOhmCm2, tolerance: m.tolerance });
+      },
     };
   }
   const fractions = gelComposition(m, mofDensityOf(scenario, m.composition.mofDensityGPerCm3));
   const net = buildParticlesInGel(m, fractions, scenario.seed, realization);
   const phiGel = net.stats.gelVolumeFraction, phiMof = net.stats.mofVolumeFraction;
+  const gelAt = (temperatureK: number) => {
+    const g = m.phases[1];
+    const e = m.interfaces?.mofGel;
+    return {
+      gel: arrhenius(g.conductivitySPerCm, g.activationEnergyEV, g.referenceTemperatureK, temperatureK, 1),
+      rmg: e === undefined ? 0 : arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1),
+      t: g.transferenceNumber,
+    };
+  };
   return {
+    face(temperatureK, mofSPerCm, chargeTransferOhmCm2) {
+      // DC: the lenses polarised (their cation share); the Li touches the MOF discs (the gel
+      // at the face is left out: its Li | gel transfer is not modelled)
+      const sigma = particleConductivity(m, temperatureK, mofSPerCm);
+      const { gel, rmg, t } = gelAt(temperatureK);
+      const conductanceS = gelBinderConductances(net, sigma, gel * t, rmg).conductanceS;
+      return electrodeFace(net.graph, { radiusCm: net.radiusCm, conductanceS, particleSPerCm: sigma, chargeTransferOhmCm2, tolerance: m.tolerance });
+    },
     volumeFraction: { mof: phiMof, gel: phiGel },
     contactAreaFraction: 1 - m.porosity,
     mofVolumeFraction: phiMof,

@@ -55,8 +55,12 @@ export interface CellInputs {
   readonly mof?: { readonly conductivitySPerCm: number; readonly cationShare: number; readonly fixedChargeMolPerL: number };
   /** Charge number of the mobile cation (Li+ 1, Zn2+ 2; default 1). */
   readonly cationCharge?: number;
-  /** Share of the membrane's face that touches the electrode, for a homogenised membrane (particle networks: Delesse); absent, the voxel face is used. */
-  readonly contactAreaFraction?: number;
+  /**
+   * A homogenised membrane's Li face (particle networks: design/electrodeFace.ts): the
+   * focusing factor of the current at its true contacts (with its standard error over the
+   * realisations) and the share of the face the Li touches; absent, the voxel face is solved.
+   */
+  readonly face?: { readonly focusingFactor: number; readonly focusingStdErr: number | null; readonly contactAreaFraction: number };
   /** Effective conductivity and its standard error at this temperature (from the network stage). */
   readonly effectiveSPerCm: number;
   readonly effectiveStdErr: number;
@@ -302,13 +306,19 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   const iCrit = cell.criticalLocalCurrentDensityMAPerCm2;
   if (iCrit !== undefined) {
     let focusing: number;
-    if (x.contactAreaFraction !== undefined) {
-      focusing = 1 / x.contactAreaFraction;
+    if (x.face !== undefined) {
+      focusing = x.face.focusingFactor;
     } else {
       const dc = solveNetwork(built.grid, { ...withElectrodes(base, { resistanceOhmCm2: cell.chargeTransferOhmCm2, capacitanceFPerCm2: 0 }), currentDensity: true, phaseConnectivity: false });
       focusing = faceFocusing(dc.currentDensityACm2!, built.grid.shape);
     }
-    critical = { temperatureK: T, focusingFactor: focusing, criticalLocalCurrentDensityMAPerCm2: iCrit, criticalCurrentDensityMAPerCm2: Number.isFinite(focusing) ? iCrit / focusing : 0 };
+    critical = {
+      temperatureK: T,
+      focusingFactor: focusing,
+      ...(x.face !== undefined ? { ...(x.face.focusingStdErr !== null ? { focusingFactorStdErr: x.face.focusingStdErr } : {}), contactAreaFraction: x.face.contactAreaFraction } : {}),
+      criticalLocalCurrentDensityMAPerCm2: iCrit,
+      criticalCurrentDensityMAPerCm2: Number.isFinite(focusing) ? iCrit / focusing : 0,
+    };
   }
 
   // --- rate capability, with a band from the conductivity's standard error

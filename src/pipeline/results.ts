@@ -194,6 +194,10 @@ export interface EffectiveRow {
 export interface CriticalCurrentRow {
   readonly temperatureK: number;
   readonly focusingFactor: number;
+  /** Particle networks: the focusing factor's standard error over the realisations' faces. */
+  readonly focusingFactorStdErr?: number;
+  /** Particle networks: the share of the face the Li touches (the MOF discs a cut offers). */
+  readonly contactAreaFraction?: number;
   readonly criticalLocalCurrentDensityMAPerCm2: number;
   readonly criticalCurrentDensityMAPerCm2: number;
 }

@@ -12,7 +12,8 @@ import type { ArrheniusRow, CriticalCurrentRow, EffectiveRow, ImpedanceRow, KmcR
 import { solveNetwork } from "../transport/network/solve.js";
 import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, refinedTwin, networkOptions, type BuiltMorphology } from "./morphology.js";
 import { buildNetworkDesign, checkParticlesAmongFibresUpFront, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
-import { fixedChargeMolPerL, runCellExperiments } from "./electrochem.js";
+import { fixedChargeMolPerL, runCellExperiments, type CellInputs } from "./electrochem.js";
+import type { ElectrodeFace } from "../design/electrodeFace.js";
 import { InputError, ScenarioError } from "../core/errors.js";
 import { lfpOpenCircuitVoltageV } from "../transport/cell/lfpMaterial.js";
 import { DEFAULT_INITIAL_LITHIATION as CHARGED_LITHIATION } from "../transport/cell/electrodeOptions.js";
@@ -325,7 +326,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       ...(k !== undefined ? { mof: { conductivitySPerCm: k.totalConductivitySPerCm, cationShare: share?.cation ?? 1, fixedChargeMolPerL: mofFixedCharge! } } : {}),
       // the mobile cation's charge number (the first positive species), kept through the Evans stage
       cationCharge: scenario.species?.find((sp) => sp.charge > 0)?.charge ?? 1,
-      ...(slab !== null ? { contactAreaFraction: networks.fractions!.contactArea } : {}),
+      ...(slab !== null ? { face: faceForCell(networks.fractions!) } : {}),
       effectiveSPerCm: slab !== null ? dcSPerCm : eff.conductivitySPerCm,
       effectiveStdErr: (eff.conductivityStdErr ?? 0) * (slab !== null ? dcSPerCm / eff.conductivitySPerCm : 1),
       ...(options.impedance !== undefined ? { impedance: options.impedance } : {}),
@@ -375,7 +376,7 @@ function runNetworks(
   kmcRows: readonly KmcRunRow[],
   options: RunOptions,
   kmcShares: readonly TransferenceRow[],
-): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: { contactArea: number; mofVolume: number } | null } {
+): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: NetworkFractions | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
   const R = m.kind === "image" ? 1 : m.realizations;
@@ -385,7 +386,11 @@ function runNetworks(
   const results: { sigma: number; tau: number; percolates: boolean; iterations: number; residual: number; phases: EffectiveRow["phases"]; kmcErr: number }[][] = temps.map(() => []);
   const discretisation: (number | null)[] = temps.map(() => null);
   let first: BuiltMorphology | null = null;
-  let fractions: { contactArea: number; mofVolume: number } | null = null;
+  let fractions: NetworkFractions | null = null;
+  // a particle network's Li face, opened in every realisation at the cell's temperature
+  const cell = scenario.cell;
+  const cellT = cell === undefined ? undefined : cell.temperatureK ?? temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
+  const faces: ElectrodeFace[] = [];
   const lowFrequency: number[][] = temps.map(() => []);
   const bypass: number[][] = temps.map(() => []);
   const progress = (r: number, ti: number) => options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network realisation ${r + 1}/${R}, ${temps[ti]} K`);
@@ -394,6 +399,10 @@ function runNetworks(
     if (isNetworkDesign(m)) {
       const net = buildNetworkDesign(scenario, m, r);
       if (r === r0) fractions = { contactArea: net.contactAreaFraction, mofVolume: net.mofVolumeFraction };
+      if (cell !== undefined && cellT !== undefined && temps.includes(cellT)) {
+        const face = net.face(cellT, kmcRows.find((row) => row.temperatureK === cellT)?.totalConductivitySPerCm, cell.chargeTransferOhmCm2);
+        if (face.faces > 0) faces.push(face);
+      }
       temps.forEach((temperatureK, ti) => {
         progress(i, ti);
         const k = kmcRows.find((row) => row.temperatureK === temperatureK);
@@ -498,5 +507,41 @@ function runNetworks(
       })),
     };
   });
+  if (fractions !== null && faces.length > 0) {
+    const F = estimate(faces.map((f) => f.focusingFactor)), Ri = estimate(faces.map((f) => f.interfaceOhmCm2));
+    fractions = {
+      ...fractions,
+      face: {
+        focusingFactor: F.mean,
+        focusingStdErr: faces.length > 1 ? F.stdErr : null,
+        interfaceOhmCm2: Ri.mean,
+        interfaceStdErr: faces.length > 1 ? Ri.stdErr : null,
+        contactAreaFraction: estimate(faces.map((f) => f.contactAreaFraction)).mean,
+        carryingContactFraction: estimate(faces.map((f) => f.carryingContactFraction)).mean,
+      },
+    };
+  }
   return { rows, built: first, fractions };
+}
+
+/** What the cell stage takes from a particle network: its face and MOF volume (pipeline/design.ts homogenisedMembrane). */
+export interface NetworkFractions {
+  readonly contactArea: number;
+  readonly mofVolume: number;
+  /** The Li face over the realisations (mean, standard error of their scatter; null with one). */
+  readonly face?: {
+    readonly focusingFactor: number;
+    readonly focusingStdErr: number | null;
+    readonly interfaceOhmCm2: number;
+    readonly interfaceStdErr: number | null;
+    readonly contactAreaFraction: number;
+    readonly carryingContactFraction: number;
+  };
+}
+
+/** The homogenised membrane's face: computed (design/electrodeFace.ts), or the uniform contact over the solid fraction without a cell temperature among the runs. */
+function faceForCell(f: NetworkFractions): NonNullable<CellInputs["face"]> {
+  return f.face !== undefined
+    ? { focusingFactor: f.face.focusingFactor, focusingStdErr: f.face.focusingStdErr, contactAreaFraction: f.face.contactAreaFraction }
+    : { focusingFactor: 1 / f.contactArea, focusingStdErr: null, contactAreaFraction: f.contactArea };
 }
