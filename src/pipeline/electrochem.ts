@@ -85,6 +85,8 @@ interface RveSpectra {
   readonly method: "full-grid" | "reduced";
   /** Reduced: the largest relative difference from the full-grid solve at the checked frequency. */
   readonly checkedRelativeError: number | null;
+  /** Reduced: solved exactly at every frequency from this one up (the bulk relaxes there); null when only the top one was. */
+  readonly exactAboveHz?: number | null;
 }
 
 /** Area-specific impedance (ohm cm^2) of an electrode interface element at f: R || C, R = Infinity for a blocking electrode. */
@@ -115,6 +117,7 @@ function fullGridSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: re
     },
     method: "full-grid",
     checkedRelativeError: null,
+    exactAboveHz: null,
   };
 }
 
@@ -122,10 +125,15 @@ function fullGridSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: re
  * Spectra from a handful of solves, for the uncertainty samples, where they are exact to
  * REDUCED_TOLERANCE; null where a check fails (the caller then solves the full grid).
  * - Bulk. The impedance of an RC network is analytic in w, Z(w) = R0 - i w A - w^2 B + ...,
- *   its departure from R0 growing with w. One AC solve at the top frequency fmax: if it is
- *   within REDUCED_TOLERANCE of the DC resistance R0, every relaxation of the bulk lies far
- *   above the window, and Re Z = R0 + (Re Z(fmax) - R0)(f/fmax)^2, Im Z = Im Z(fmax) f/fmax
- *   (the expansion to second order) holds to a small fraction of that tolerance.
+ *   its departure from R0 growing with w: in Foster form Z = R_inf + sum_k R_k / (1 + i w tau_k)
+ *   (R_k, tau_k > 0), |Re Z - R0| = sum_k R_k w^2 tau_k^2 / (1 + w^2 tau_k^2) grows with w, and
+ *   an arc that still sits above w contributes at most R_k / 2 to Im Z at any lower frequency.
+ *   So the bulk is solved exactly from the top frequency down until one solve is within
+ *   REDUCED_TOLERANCE of the DC resistance R0 (at fs: usually fs = fmax, one solve; a
+ *   junction arc just above the window takes a few more); below fs every relaxation of the
+ *   bulk lies far above, and Re Z = R0 + (Re Z(fs) - R0)(f/fs)^2, Im Z = Im Z(fs) f/fs (the
+ *   expansion to second order) holds to a small fraction of that tolerance. Where more than a
+ *   third of the window would need exact solves, the full grid is used.
  * - Interfaces. With a resistive bulk, every electrode face carries the same area-specific
  *   element z(w), and one interface's impedance is a function of z alone (eliminating the
  *   bulk leaves the admittance sum_k c_k / (p_k + z), c_k > 0, poles on the negative real
@@ -139,13 +147,29 @@ function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: rea
   const dc = solveNetwork(built.grid, { ...withElectrodes(base, null), currentDensity: false, phaseConnectivity: false });
   const r0 = dc.resistanceOhm;
   if (!(Number.isFinite(r0) && r0 > 0)) return null;
-  const fMax = Math.max(...freqs);
-  const top = solveImpedance(built.grid, withElectrodes(base, null), [fMax]);
-  const topRe = top.realOhm[0]!, topIm = top.imagOhm[0]!;
-  if (Math.hypot(topRe - r0, topIm) > REDUCED_TOLERANCE * r0) return null;
-  const re = freqs.map((f) => r0 + (topRe - r0) * (f / fMax) ** 2), im = freqs.map((f) => topIm * (f / fMax));
-  // the affine map of the interface from two real elements
+  // frequencies from the top down; the bulk solved exactly at each until it no longer departs
+  // from R0 by more than the tolerance (the switch frequency fs), the expansion below it
+  const order = freqs.map((_, i) => i).sort((a, b) => freqs[b]! - freqs[a]!);
   const kinds = ["Li|SE|Li", "SS|SE|SS"] as const;
+  const exactBulk = new Map<number, [number, number]>();
+  let fs = NaN, sRe = NaN, sIm = NaN;
+  for (let k = 0; k < order.length; k++) {
+    // beyond a third of the window in exact solves the full grid costs little more
+    if (k > order.length / 3) return null;
+    const f = freqs[order[k]!]!;
+    const z = solveImpedance(built.grid, withElectrodes(base, null), [f]);
+    exactBulk.set(order[k]!, [z.realOhm[0]!, z.imagOhm[0]!]);
+    if (Math.hypot(z.realOhm[0]! - r0, z.imagOhm[0]!) <= REDUCED_TOLERANCE * r0) {
+      fs = f;
+      sRe = z.realOhm[0]!;
+      sIm = z.imagOhm[0]!;
+      break;
+    }
+  }
+  if (!Number.isFinite(fs)) return null;
+  const re = freqs.map((f, i) => exactBulk.get(i)?.[0] ?? r0 + (sRe - r0) * (f / fs) ** 2);
+  const im = freqs.map((f, i) => exactBulk.get(i)?.[1] ?? sIm * (f / fs));
+  // the affine map of the interface from two real elements
   let zMax = 0;
   for (const kind of kinds) {
     const e = interfaceElement(cell, kind);
@@ -160,15 +184,23 @@ function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: rea
     const [zr, zim] = elementImpedance(e.resistanceOhmCm2, e.capacitanceFPerCm2, f);
     return [spreading + slope * zr, slope * zim];
   };
-  // the check at fmax, on the whole cell's impedance (bulk scaled to the thickness, two interfaces)
+  // each interface solved exactly where the bulk was (there the bulk is not resistive, which
+  // the affine law assumes); the affine law checked at fs, where |z| is least of the
+  // frequencies it serves, on the whole cell's impedance (bulk scaled to the thickness, two interfaces)
   const scale = thicknessCm / dc.lengthCm;
+  const exactInterface = new Map<string, [number, number]>();
   let worst = 0;
   for (const kind of kinds) {
-    const full = solveImpedance(built.grid, withElectrodes(base, interfaceElement(cell, kind)), [fMax]);
-    const exact: [number, number] = [(full.realOhm[0]! - topRe) / 2, (full.imagOhm[0]! - topIm) / 2];
-    const approx = affine(kind, fMax);
-    const cellRe = topRe * scale + 2 * exact[0], cellIm = topIm * scale + 2 * exact[1];
-    worst = Math.max(worst, (2 * Math.hypot(approx[0] - exact[0], approx[1] - exact[1])) / Math.hypot(cellRe, cellIm));
+    const e = interfaceElement(cell, kind);
+    for (const [i, [bRe, bIm]] of exactBulk) {
+      const full = solveImpedance(built.grid, withElectrodes(base, e), [freqs[i]!]);
+      const exact: [number, number] = [(full.realOhm[0]! - bRe) / 2, (full.imagOhm[0]! - bIm) / 2];
+      exactInterface.set(`${kind} ${i}`, exact);
+      if (freqs[i] !== fs) continue;
+      const approx = affine(kind, fs);
+      const cellRe = bRe * scale + 2 * exact[0], cellIm = bIm * scale + 2 * exact[1];
+      worst = Math.max(worst, (2 * Math.hypot(approx[0] - exact[0], approx[1] - exact[1])) / Math.hypot(cellRe, cellIm));
+    }
   }
   if (!(worst <= REDUCED_TOLERANCE)) return null;
   return {
@@ -176,11 +208,12 @@ function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: rea
     areaCm2: dc.areaCm2,
     bulk: { re, im },
     interface(kind) {
-      const parts = freqs.map((f) => affine(kind, f));
+      const parts = freqs.map((f, i) => exactInterface.get(`${kind} ${i}`) ?? affine(kind, f));
       return { re: parts.map((p) => p[0]), im: parts.map((p) => p[1]) };
     },
     method: "reduced",
     checkedRelativeError: worst,
+    exactAboveHz: exactBulk.size > 1 ? fs : null,
   };
 }
 
@@ -247,7 +280,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       circuit: fit.fit.circuit,
       circuitParameters: { ...fit.fit.parameters },
       kramersKronig: { pass: kk.pass, maxResidual: kk.maxAbsResidual },
-      ...(rve.method === "reduced" ? { spectrumMethod: rve.method, reducedCheckRelativeError: rve.checkedRelativeError! } : {}),
+      ...(rve.method === "reduced" ? { spectrumMethod: rve.method, reducedCheckRelativeError: rve.checkedRelativeError!, ...(rve.exactAboveHz != null ? { exactAboveHz: rve.exactAboveHz } : {}) } : {}),
       drt: {
         tauS: Array.from(drt.tauS),
         gammaOhm: Array.from(drt.gammaOhm),

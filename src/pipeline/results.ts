@@ -69,6 +69,11 @@ export interface ImpedanceRow {
    */
   readonly spectrumMethod?: "reduced";
   readonly reducedCheckRelativeError?: number;
+  /**
+   * Reduced spectra whose bulk relaxes in the top of the window: solved exactly (bulk and
+   * both interfaces) at every frequency from this one up, reduced below it, checked here.
+   */
+  readonly exactAboveHz?: number;
   /** Distribution of relaxation times of the spectrum (analysis/drt.ts). */
   readonly drt?: ImpedanceDrt;
 }
