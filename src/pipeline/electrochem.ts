@@ -70,6 +70,8 @@ export interface CellInputs {
    * frequency and electrode.
    */
   readonly impedance?: "full-grid" | "reduced";
+  /** False: no discharges with one loss removed (default true). */
+  readonly lossBreakdown?: boolean;
 }
 
 /** Largest relative difference from the full-grid spectrum a reduced spectrum may have (checked where it is largest). */
@@ -407,14 +409,14 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
     const lo = se > 0 ? run(Math.max(x.effectiveSPerCm - se, x.effectiveSPerCm * 0.05)) : null;
     const hi = se > 0 ? run(x.effectiveSPerCm + se) : null;
     // what limits the design: the capacity with each loss removed in turn
-    const without = (["membrane", "interfaces", "cathodeElectrolyte", "solidDiffusion"] as const).map((loss) => [loss, run(x.effectiveSPerCm, loss)] as const);
+    const without = x.lossBreakdown === false ? [] : (["membrane", "interfaces", "cathodeElectrolyte", "solidDiffusion"] as const).map((loss) => [loss, run(x.effectiveSPerCm, loss)] as const);
     mid.rows.forEach((row, i) => {
       const band = lo !== null && hi !== null ? Math.abs(hi.rows[i]!.dischargeCapacityMAhPerG - lo.rows[i]!.dischargeCapacityMAhPerG) / 2 : undefined;
       rate.push({
         cRate: row.cRate,
         dischargeCapacityMAhPerG: row.dischargeCapacityMAhPerG,
         ...(band !== undefined ? { dischargeCapacityStdErr: band } : {}),
-        capacityWithoutLossMAhPerG: Object.fromEntries(without.map(([loss, r]) => [loss, r.rows[i]!.dischargeCapacityMAhPerG])) as RateCapabilityRow["capacityWithoutLossMAhPerG"] & object,
+        ...(without.length > 0 ? { capacityWithoutLossMAhPerG: Object.fromEntries(without.map(([loss, r]) => [loss, r.rows[i]!.dischargeCapacityMAhPerG])) as RateCapabilityRow["capacityWithoutLossMAhPerG"] & object } : {}),
         currentDensityMAPerCm2: mid.discharges[i]!.currentDensityMAPerCm2,
         ...(critical !== null ? { exceedsCriticalCurrent: mid.discharges[i]!.currentDensityMAPerCm2 > critical.criticalCurrentDensityMAPerCm2 } : {}),
         capacityMAhPerG: Array.from(mid.curves[i]!.capacityMAhPerG),

@@ -121,6 +121,11 @@ export interface RunOptions {
    * else the full grid; pipeline/electrochem.ts).
    */
   readonly impedance?: "full-grid" | "reduced";
+  /**
+   * False: the rate test skips the discharges with one loss removed (what limits the design;
+   * uncertainty samples: the nominal run reports it, and it is not banded). Default true.
+   */
+  readonly lossBreakdown?: boolean;
 }
 
 /** Checks of the morphology that need no heavy work, before the KMC starts. */
@@ -330,6 +335,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       effectiveSPerCm: slab !== null ? dcSPerCm : eff.conductivitySPerCm,
       effectiveStdErr: (eff.conductivityStdErr ?? 0) * (slab !== null ? dcSPerCm / eff.conductivitySPerCm : 1),
       ...(options.impedance !== undefined ? { impedance: options.impedance } : {}),
+      ...(options.lossBreakdown !== undefined ? { lossBreakdown: options.lossBreakdown } : {}),
     });
     if (out.criticalCurrent !== null) criticalCurrent = out.criticalCurrent;
     impedance = out.impedance;

@@ -28,6 +28,8 @@ export interface JobRunOptions {
   readonly errorEstimates?: boolean;
   /** "reduced": spectra from a few checked solves instead of one per frequency (RunOptions.impedance). */
   readonly impedance?: "full-grid" | "reduced";
+  /** False: no discharges with one loss removed (RunOptions.lossBreakdown). */
+  readonly lossBreakdown?: boolean;
 }
 
 /** One temperature's KMC results, as runScenario caches them. */

@@ -90,7 +90,7 @@ export function samplesSweep(
     const morphology = copy.morphology as Record<string, unknown> | undefined;
     if (morphology !== undefined) morphology.realizations = 1;
     // the nominal run reports the KMC error's effect and the refinement estimate; a sample repeats neither
-    return { job: s, params, scenario: parseScenario(copy), runOptions: { firstRealization: s, errorEstimates: false, impedance: "reduced" } };
+    return { job: s, params, scenario: parseScenario(copy), runOptions: { firstRealization: s, errorEstimates: false, impedance: "reduced", lossBreakdown: false } };
   });
   const hash = createHash("sha256")
     .update(canonicalJson({ seed, jobs: jobs.map((j) => ({ job: j.job, scenario: j.scenario, runOptions: j.runOptions })) }))

@@ -107,6 +107,8 @@ class VerletList {
   private readonly atBuild: Float64Array;
   private readonly head: Int32Array;
   private readonly next: Int32Array;
+  /** Cell of each sphere at the last build. */
+  private readonly cell: Int32Array;
   private readonly m: [number, number, number];
   private readonly brute: boolean;
 
@@ -122,6 +124,7 @@ class VerletList {
     this.brute = this.m[0] < 3 || this.m[1] < 3 || this.m[2] < 3;
     this.head = new Int32Array(this.brute ? 0 : this.m[0] * this.m[1] * this.m[2]);
     this.next = new Int32Array(n);
+    this.cell = new Int32Array(n);
     this.atBuild = new Float64Array(3 * n);
   }
 
@@ -132,18 +135,23 @@ class VerletList {
     this.pairCount = 0;
     const n = this.n;
     if (this.brute) {
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) this.consider(pos, i, j, g);
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) this.consider(pos, i, j, g, lx, ly, lz);
       return;
     }
     const [mx, my, mz] = this.m;
-    this.head.fill(-1);
+    const head = this.head, next = this.next, cell = this.cell;
+    head.fill(-1);
     for (let i = 0; i < n; i++) {
-      const c = this.cellOf(pos, i);
-      this.next[i] = this.head[c]!;
-      this.head[c] = i;
+      const cx = Math.min(mx - 1, Math.floor((pos[3 * i]! / lx) * mx));
+      const cy = Math.min(my - 1, Math.floor((pos[3 * i + 1]! / ly) * my));
+      const cz = Math.min(mz - 1, Math.floor((pos[3 * i + 2]! / lz) * mz));
+      const c = cx + mx * (cy + my * cz);
+      cell[i] = c;
+      next[i] = head[c]!;
+      head[c] = i;
     }
     for (let i = 0; i < n; i++) {
-      const c = this.cellOf(pos, i);
+      const c = cell[i]!;
       const cx = c % mx, cy = Math.floor(c / mx) % my, cz = Math.floor(c / (mx * my));
       for (let oz = -1; oz <= 1; oz++) {
         const z = (cz + oz + mz) % mz;
@@ -151,8 +159,8 @@ class VerletList {
           const y = (cy + oy + my) % my;
           for (let ox = -1; ox <= 1; ox++) {
             const x = (cx + ox + mx) % mx;
-            for (let j = this.head[x + mx * (y + my * z)]!; j >= 0; j = this.next[j]!) {
-              if (j > i) this.consider(pos, i, j, g);
+            for (let j = head[x + mx * (y + my * z)]!; j >= 0; j = next[j]!) {
+              if (j > i) this.consider(pos, i, j, g, lx, ly, lz);
             }
           }
         }
@@ -160,17 +168,7 @@ class VerletList {
     }
   }
 
-  private cellOf(pos: Float64Array, i: number): number {
-    const [mx, my, mz] = this.m;
-    const [lx, ly, lz] = this.box;
-    const cx = Math.min(mx - 1, Math.floor((pos[3 * i]! / lx) * mx));
-    const cy = Math.min(my - 1, Math.floor((pos[3 * i + 1]! / ly) * my));
-    const cz = Math.min(mz - 1, Math.floor((pos[3 * i + 2]! / lz) * mz));
-    return cx + mx * (cy + my * cz);
-  }
-
-  private consider(pos: Float64Array, i: number, j: number, g: number): void {
-    const [lx, ly, lz] = this.box;
+  private consider(pos: Float64Array, i: number, j: number, g: number, lx: number, ly: number, lz: number): void {
     let dx = pos[3 * j]! - pos[3 * i]!, dy = pos[3 * j + 1]! - pos[3 * i + 1]!, dz = pos[3 * j + 2]! - pos[3 * i + 2]!;
     dx -= lx * Math.round(dx / lx);
     dy -= ly * Math.round(dy / ly);
