@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readVti } from "./vti-reader.js";
 
 const cli = join(process.cwd(), "dist", "cli", "main.js");
 function mofhop(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -130,7 +131,7 @@ describe("mofhop run", () => {
   it("COMMAND --help shows that command, its required options and examples", () => {
     const r = mofhop("compare", "--help");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--measured FILE] [--quiet]");
+    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--measured FILE] [--fields] [--quiet]");
     expect(r.stdout).toContain("(required)");
     expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
     expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
@@ -300,6 +301,41 @@ describe("mofhop compare", () => {
     const r = mofhop("compare", a, b, "--out", join(dir, "cmp-dup"));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("two scenarios are named 'same'");
+  });
+});
+
+describe("mofhop run --fields", () => {
+  // a uniform block: 10 x 4 x 3 voxels of 20 nm, one phase of 0.01 S/cm
+  const block = { name: "block", seed: 1, temperaturesK: [273.15, 298.15], morphology: { kind: "random-voxels", shape: [10, 4, 3], voxelNm: 20, tolerance: 1e-12, phases: [{ name: "A", fraction: 1, conductivitySPerCm: 0.01 }] } };
+  it("writes fields.vti (phase, grain, potential, |j|) and current-slice.csv: a uniform block has a linear potential and a uniform |j|", () => {
+    const out = join(dir, "fields");
+    const r = mofhop("run", scenarioFile(block, "block.json"), "--out", out, "--fields");
+    expect(r.code, r.stderr).toBe(0);
+    const v = readVti(readFileSync(join(out, "fields.vti")));
+    expect(v.cells).toEqual([10, 4, 3]);
+    expect(v.spacing).toEqual([20, 20, 20]);
+    expect(v.origin).toEqual([0, 0, 0]);
+    expect([...v.cellData.keys()]).toEqual(["phase", "grain", "potentialV", "currentDensityACm2"]);
+    expect(v.comment).toContain("one DC solve at 298.15 K with 1 V across the sample along x");
+    expect(v.comment).toContain("phase: label of each voxel (0 = A)");
+    const phi = v.cellData.get("potentialV")!.values, j = v.cellData.get("currentDensityACm2")!.values;
+    // voxel (x, y, z) = (3, 2, 1): index 3 + 10 (2 + 4 * 1) = 63; potential 1 - 3.5/10, |j| = sigma V / L = 0.01 / 2e-5 cm
+    expect(phi[63]).toBeCloseTo(0.65, 9);
+    for (const x of j) expect(Math.abs(x - 500) / 500).toBeLessThan(1e-6);
+    // the slice normal to y at y = 2: one row per voxel of the x-z plane
+    const slice = readFileSync(join(out, "current-slice.csv"), "utf8").trim().split("\n");
+    expect(slice[0]).toBe("temperatureK,y,x,z,xNm,yNm,zNm,phase,phaseLabel,currentDensityACm2");
+    expect(slice).toHaveLength(1 + 10 * 3);
+    expect(slice[1 + 3 + 10 * 1]).toBe("298.15,2,3,1,70,50,30,A,0,500");
+  });
+  it("--fields needs --out and a voxel design; both are refused before running", () => {
+    const noOut = mofhop("run", scenarioFile(block, "block.json"), "--fields");
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain("run: --fields needs --out DIR");
+    const kmcOnly = mofhop("run", scenarioFile(tiny, "tiny-fields.json"), "--fields", "--out", join(dir, "never-fields"));
+    expect(kmcOnly.code).toBe(2);
+    expect(kmcOnly.stderr).toContain("--fields: 'tiny' has no morphology (a KMC-only scenario); fields are written for voxel morphologies");
+    expect(existsSync(join(dir, "never-fields"))).toBe(false);
   });
 });
 
