@@ -25,6 +25,7 @@ import { barPlot, currentMapPlot } from "../report/plots.js";
 import { middleZSlice, type VoxelFields } from "../pipeline/morphology.js";
 import type { CurrentSliceData } from "../report/slice.js";
 import { noFieldsReason, writeDesignFields } from "./fields.js";
+import { reportCommand } from "./report.js";
 import { checkCrop, readImageHeader } from "../structure/voxel/image.js";
 import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
 import { calibrateScenario } from "../pipeline/calibrate.js";
@@ -75,6 +76,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case "image":
       return imageCommand(parsed);
+    case "report":
+      return reportCommand(parsed);
     case "sweep": {
       const out = parsed.options.out;
       if (typeof out !== "string") throw new InputError("sweep: --out DIR is required");

@@ -3,6 +3,7 @@
  * parsing both come from it.
  */
 import { InputError } from "../core/errors.js";
+import { REPORT_COMMANDS } from "./report.js";
 import { SWEEP_COMMANDS } from "./sweepCommands.js";
 
 export interface OptionSpec {
@@ -152,7 +153,7 @@ const DATA_COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-export const COMMANDS: readonly CommandSpec[] = [...CORE_COMMANDS, ...SWEEP_COMMANDS, ...DATA_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [...CORE_COMMANDS, ...SWEEP_COMMANDS, ...REPORT_COMMANDS, ...DATA_COMMANDS];
 
 export interface ParsedCommand {
   readonly command: CommandSpec;
