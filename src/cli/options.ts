@@ -50,6 +50,12 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "shard", value: "K/N", description: "with --uncertainty: run only samples s with s % N == K (a cluster's job array; merge the shards' DIR/uncertainty-samples, then run without --shard)" },
       { name: "posterior", value: "FILE[,FILE]", description: "with --uncertainty: the inputs a posterior.json calibrated (calibrate --measurements) take its draws instead of their priors" },
     ],
+    notes: [
+      "--fields: fields.vti is VTK XML ImageData (ParaView, VisIt, PyVista and ITK read it), its arrays raw little-endian binary appended",
+      "after the XML header: one cell per voxel, spacing the voxel edges in nm, origin 0 at the sample's corner; phase (labels, named in the",
+      "header's comment), grain, potentialV (NaN off the clusters that carry current), currentDensityACm2 (|j|); 1 V across x, the current's",
+      "direction (an image's transport axis is turned to x).",
+    ],
     examples: ["mofhop run scenarios/paper/pellet.json", "mofhop run scenarios/paper/interconnected.json --out results/interconnected --fields", "mofhop run scenarios/paper/pellet.json --uncertainty 64 --out results/pellet-bands", "mofhop run scenarios/paper/mof-pvdf.json --out results/mof-pvdf", "mofhop run scenarios/paper/interconnected.json --json > interconnected.json"],
   },
   {

@@ -733,8 +733,18 @@ export interface PhaseCurrentSlice {
 /** Decades of |j| the slice's colour scale spans at most. */
 export const CURRENT_DECADES = 3;
 
-/** Categorical colours for phases: distinct hues, none of them close to viridis's ends. */
-const PHASE_COLORS = ["#8c6d31", "#bdbdbd", "#6baed6", "#e6550d", "#9e9ac8", "#74c476", "#fd8d3c", "#636363"];
+/** Colours of the design generators' phases (structure/morphology/phases.ts), so every page draws a MOF alike. */
+const NAMED_PHASE_COLORS: Readonly<Record<string, string>> = { mof: "#3182bd", pore: "#e8e8e8", fibre: "#a6761d", polymer: "#74c476" };
+
+/** Colours for other phase names, in turn: distinct hues. */
+const PHASE_COLORS = ["#e6550d", "#9e9ac8", "#636363", "#fdae6b", "#e7ba52", "#843c39", "#31a354", "#bdbdbd"];
+
+/** One colour per phase name: the generators' own, then PHASE_COLORS not already taken. */
+function phaseColors(names: readonly string[]): string[] {
+  const free = PHASE_COLORS.filter((c) => !names.some((n) => NAMED_PHASE_COLORS[n] === c));
+  let k = 0;
+  return names.map((n) => NAMED_PHASE_COLORS[n] ?? free[k++ % free.length]!);
+}
 
 /**
  * A voxel slice in two panels side by side on the same axes (um): the microstructure (one
@@ -833,7 +843,7 @@ export async function currentSlicePlot(slice: PhaseCurrentSlice, options: PlotOp
         height,
         data: { values: phases },
         mark: { type: "rect" },
-        encoding: { ...axes, color: { field: "phase", type: "nominal", title: "phase", scale: { domain: [...names], range: names.map((_, k) => PHASE_COLORS[k % PHASE_COLORS.length]) }, sort: [...names] } },
+        encoding: { ...axes, color: { field: "phase", type: "nominal", title: "phase", scale: { domain: [...names], range: phaseColors(names) }, sort: [...names] } },
       },
       currents.length > 0
         ? {

@@ -10,6 +10,9 @@
  *   count points, so a box of nx x ny x nz voxels is nx+1 x ny+1 x nz+1 points, and each
  *   voxel is a cell [i hx, (i+1) hx] x ... in nm; the arrays are CellData, voxel index
  *   x + nx (y + ny z) (x fastest), as the voxel grid itself.
+ * - A comment at the top: the caller's note, then each array's byte offset in the file and
+ *   its type as Fiji's raw import names it (Fiji has no .vti reader; File > Import > Raw
+ *   with that offset, the width, height and image count reads one array as a stack).
  * - Each DataArray is format="appended" with an offset into the one AppendedData block,
  *   encoding="raw" (uncompressed bytes): after the '_' that opens the block, every array is
  *   its byte count as a little-endian UInt64, then its bytes. Raw appended data is what
@@ -84,23 +87,39 @@ export function vtiFile(volume: VtiVolume): Uint8Array {
     offset += 8 + a.data.byteLength;
     return entry;
   });
-  const note = volume.note === undefined ? [] : [`<!--`, ...volume.note.replace(/--/g, "- -").split("\n").map((l) => `  ${l}`), `-->`];
-  const head = [
-    `<?xml version="1.0"?>`,
-    ...note,
-    `<VTKFile type="ImageData" version="1.0" byte_order="LittleEndian" header_type="UInt64">`,
-    `  <ImageData WholeExtent="0 ${nx} 0 ${ny} 0 ${nz}" Origin="0 0 0" Spacing="${volume.spacingNm.map(num).join(" ")}">`,
-    `    <Piece Extent="0 ${nx} 0 ${ny} 0 ${nz}">`,
-    `      <PointData>`,
-    `      </PointData>`,
-    `      <CellData${entries.length > 0 ? ` Scalars="${entries[0]!.name}"` : ""}>`,
-    ...entries.map((e) => `        <DataArray type="${e.type}" Name="${e.name}" NumberOfComponents="1" format="appended" RangeMin="${num(e.lo)}" RangeMax="${num(e.hi)}" offset="${e.offset}"/>`),
-    `      </CellData>`,
-    `    </Piece>`,
-    `  </ImageData>`,
-    `  <AppendedData encoding="raw">`,
-    `   _`,
-  ].join("\n");
+  // each array's first value as a byte offset in the file, for a raw import (Fiji's File >
+  // Import > Raw): the header is built with the offsets padded to a fixed width (trailing
+  // spaces), so filling them in keeps its length
+  const FIJI: Readonly<Record<string, string>> = { UInt8: "8-bit", Int32: "32-bit Signed", Float32: "32-bit Real", Float64: "64-bit Real" };
+  const build = (start: number): string => {
+    const raw = [
+      `Raw import (Fiji: File > Import > Raw..., little-endian byte order, width ${nx}, height ${ny}, ${nz} images, gap 0):`,
+      ...entries.map((e) => {
+        const at = String(start === 0 ? 0 : start + e.offset + 8);
+        return `  ${e.name}: ${FIJI[e.type]}, offset to first image ${at} bytes${" ".repeat(16 - at.length)}`;
+      }),
+    ];
+    const lines = [...(volume.note === undefined ? [] : volume.note.split("\n")), ...(entries.length > 0 ? raw : [])];
+    const note = lines.length === 0 ? [] : [`<!--`, ...lines.map((l) => `  ${l.replace(/--/g, "- -")}`), `-->`];
+    return [
+      `<?xml version="1.0"?>`,
+      ...note,
+      `<VTKFile type="ImageData" version="1.0" byte_order="LittleEndian" header_type="UInt64">`,
+      `  <ImageData WholeExtent="0 ${nx} 0 ${ny} 0 ${nz}" Origin="0 0 0" Spacing="${volume.spacingNm.map(num).join(" ")}">`,
+      `    <Piece Extent="0 ${nx} 0 ${ny} 0 ${nz}">`,
+      `      <PointData>`,
+      `      </PointData>`,
+      `      <CellData${entries.length > 0 ? ` Scalars="${entries[0]!.name}"` : ""}>`,
+      ...entries.map((e) => `        <DataArray type="${e.type}" Name="${e.name}" NumberOfComponents="1" format="appended" RangeMin="${num(e.lo)}" RangeMax="${num(e.hi)}" offset="${e.offset}"/>`),
+      `      </CellData>`,
+      `    </Piece>`,
+      `  </ImageData>`,
+      `  <AppendedData encoding="raw">`,
+      `   _`,
+    ].join("\n");
+  };
+  const start = Buffer.byteLength(build(0), "utf8");
+  const head = build(start);
   const tail = `\n  </AppendedData>\n</VTKFile>\n`;
   const headBytes = Buffer.from(head, "utf8");
   const tailBytes = Buffer.from(tail, "utf8");

@@ -39,6 +39,22 @@ describe("vtiFile", () => {
     expect(v.cellData.get("grain")!.values[23]).toBe(1000 * 23 - 7);
   });
 
+  it("the comment gives each array's byte offset in the file for a raw import (Fiji), and the values are there", () => {
+    const v = readVti(bytes);
+    expect(v.comment).toContain("Raw import (Fiji: File > Import > Raw..., little-endian byte order, width 3, height 2, 4 images, gap 0):");
+    const offsets = Object.fromEntries([...v.comment.matchAll(/(\w+): ([\w -]+), offset to first image +(\d+) bytes/g)].map((m) => [m[1], { type: m[2], offset: Number(m[3]) }]));
+    expect(Object.keys(offsets)).toEqual(["phase", "grain", "potentialV", "currentDensityACm2"]);
+    expect(offsets["grain"]!.type).toBe("32-bit Signed");
+    expect(offsets["potentialV"]!.type).toBe("64-bit Real");
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < n; i++) {
+      expect(view.getUint8(offsets["phase"]!.offset + i)).toBe(phase[i]);
+      expect(view.getInt32(offsets["grain"]!.offset + 4 * i, true)).toBe(grain[i]);
+      expect(view.getFloat32(offsets["currentDensityACm2"]!.offset + 4 * i, true)).toBe(j[i]);
+      if (i !== 5) expect(view.getFloat64(offsets["potentialV"]!.offset + 8 * i, true)).toBe(potential[i]);
+    }
+  });
+
   it("names each array's range in the header, the finite values only", () => {
     const text = Buffer.from(bytes).toString("latin1");
     expect(text).toContain(`Name="potentialV" NumberOfComponents="1" format="appended" RangeMin="${1 - 23 / 24}" RangeMax="1"`);
