@@ -476,6 +476,12 @@ describe("mofhop run and compare --uncertainty", () => {
     rmSync(join(out, "index.html"));
     expect(mofhop("report", out).code).toBe(0);
     expect(readFileSync(join(out, "index.html"), "utf8")).toBe(page);
+    // the samples' journal as a table: the drawn input is a column (the samples' sweep has no grid)
+    const samples = join(out, "high", "uncertainty-samples");
+    expect(mofhop("report", samples).code).toBe(0);
+    const table = readFileSync(join(samples, "results.csv"), "utf8").trim().split("\n");
+    expect(table[0]).toMatch(/^job,status,morphology\.phases\.0\.conductivitySPerCm,scenario,temperatureK,effective\.conductivitySPerCm,/);
+    expect(table).toHaveLength(1 + 8);
   });
 });
 

@@ -118,7 +118,9 @@ function reportSweep(dir: string, out: string): number {
   const shard = manifest.shard === null ? undefined : parseShard(manifest.shard, `${join(dir, MANIFEST_FILE)}: shard`);
   for (let j = 0; j < manifest.jobCount; j++) if (inShard(j, shard) && !jobs.has(j)) jobs.set(j, { job: j, params: paramsOf(j), status: "not run" });
   const all = [...jobs.values()];
-  writeFileAtomic(join(out, "results.csv"), sweepCsv(all, keys));
+  // the grid's keys, then any others the jobs carry (an uncertainty sweep's drawn inputs: its grid is empty)
+  const paramKeys = [...new Set([...keys, ...[...all].sort((a, b) => a.job - b.job).flatMap((j) => Object.keys(j.params))])];
+  writeFileAtomic(join(out, "results.csv"), sweepCsv(all, paramKeys));
   const count = (s: SweepJobRecord["status"]): number => all.filter((j) => j.status === s).length;
   process.stderr.write(`mofhop: sweep '${manifest.name}'${manifest.shard !== null ? ` (shard ${manifest.shard})` : ""}: ${count("done")} jobs done, ${count("failed")} failed, ${count("not run")} not run -> ${join(out, "results.csv")}\n`);
   return 0;
