@@ -1,10 +1,11 @@
 /** The mofhop command end to end (built CLI in dist/; `npm test` builds first). */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readVti } from "./vti-reader.js";
 
 const cli = join(process.cwd(), "dist", "cli", "main.js");
 function mofhop(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -130,7 +131,7 @@ describe("mofhop run", () => {
   it("COMMAND --help shows that command, its required options and examples", () => {
     const r = mofhop("compare", "--help");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--measured FILE] [--quiet]");
+    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--measured FILE] [--fields] [--quiet]");
     expect(r.stdout).toContain("(required)");
     expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
     expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
@@ -293,6 +294,21 @@ describe("mofhop compare", () => {
     expect(readFileSync(join(out, "arrhenius.svg"), "utf8")).toContain("measured_marks");
     const prov = JSON.parse(readFileSync(join(out, "provenance.json"), "utf8")) as { files: { file: string; role: string }[] };
     expect(prov.files.find((f) => f.role === "measurements")?.file).toBe(good);
+    // report reads the recorded measurements again while the file is unchanged: the same page
+    const page = readFileSync(join(out, "index.html"), "utf8"), versus = readFileSync(join(out, "measured.csv"), "utf8");
+    rmSync(join(out, "index.html"));
+    rmSync(join(out, "measured.csv"));
+    expect(mofhop("report", out).code).toBe(0);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toBe(page);
+    expect(readFileSync(join(out, "measured.csv"), "utf8")).toBe(versus);
+    // changed since: left out, and said so
+    writeFileSync(good, readFileSync(good, "utf8") + "\n");
+    const changed = mofhop("report", out, "--out", join(dir, "cmp-m-changed"));
+    expect(changed.code).toBe(0);
+    expect(changed.stderr).toContain(`the comparison read measurements from ${good}, which is changed since; they are left out (give --measured FILE)`);
+    expect(existsSync(join(dir, "cmp-m-changed", "measured.csv"))).toBe(false);
+    expect(mofhop("report", out, "--measured", good, "--out", join(dir, "cmp-m-given")).code).toBe(0);
+    expect(readFileSync(join(dir, "cmp-m-given", "measured.csv"), "utf8")).toBe(versus);
   });
   it("refuses two scenarios of one name", () => {
     const a = scenarioFile({ ...tiny, name: "same" }, "same-1.json");
@@ -300,6 +316,122 @@ describe("mofhop compare", () => {
     const r = mofhop("compare", a, b, "--out", join(dir, "cmp-dup"));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("two scenarios are named 'same'");
+  });
+});
+
+describe("mofhop run --fields", () => {
+  // a uniform block: 10 x 4 x 3 voxels of 20 nm, one phase of 0.01 S/cm
+  const block = { name: "block", seed: 1, temperaturesK: [273.15, 298.15], morphology: { kind: "random-voxels", shape: [10, 4, 3], voxelNm: 20, tolerance: 1e-12, phases: [{ name: "A", fraction: 1, conductivitySPerCm: 0.01 }] } };
+  it("writes fields.vti (phase, grain, potential, |j|) and current-slice.csv: a uniform block has a linear potential and a uniform |j|", () => {
+    const out = join(dir, "fields");
+    const r = mofhop("run", scenarioFile(block, "block.json"), "--out", out, "--fields");
+    expect(r.code, r.stderr).toBe(0);
+    const v = readVti(readFileSync(join(out, "fields.vti")));
+    expect(v.cells).toEqual([10, 4, 3]);
+    expect(v.spacing).toEqual([20, 20, 20]);
+    expect(v.origin).toEqual([0, 0, 0]);
+    expect([...v.cellData.keys()]).toEqual(["phase", "grain", "potentialV", "currentDensityACm2"]);
+    expect(v.comment).toContain("one DC solve at 298.15 K with 1 V across the sample along x");
+    expect(v.comment).toContain("phase: label of each voxel (0 = A)");
+    const phi = v.cellData.get("potentialV")!.values, j = v.cellData.get("currentDensityACm2")!.values;
+    // voxel (x, y, z) = (3, 2, 1): index 3 + 10 (2 + 4 * 1) = 63; potential 1 - 3.5/10, |j| = sigma V / L = 0.01 / 2e-5 cm
+    expect(phi[63]).toBeCloseTo(0.65, 9);
+    for (const x of j) expect(Math.abs(x - 500) / 500).toBeLessThan(1e-6);
+    // the slice normal to y at y = 2: one row per voxel of the x-z plane
+    const slice = readFileSync(join(out, "current-slice.csv"), "utf8").trim().split("\n");
+    expect(slice[0]).toBe("temperatureK,y,x,z,xNm,yNm,zNm,phase,phaseLabel,currentDensityACm2");
+    expect(slice).toHaveLength(1 + 10 * 3);
+    expect(slice[1 + 3 + 10 * 1]).toBe("298.15,2,3,1,70,50,30,A,0,500");
+  });
+  it("--fields needs --out and a voxel design; both are refused before running", () => {
+    const noOut = mofhop("run", scenarioFile(block, "block.json"), "--fields");
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain("run: --fields needs --out DIR");
+    const kmcOnly = mofhop("run", scenarioFile(tiny, "tiny-fields.json"), "--fields", "--out", join(dir, "never-fields"));
+    expect(kmcOnly.code).toBe(2);
+    expect(kmcOnly.stderr).toContain("--fields: 'tiny' has no morphology (a KMC-only scenario); fields are written for voxel morphologies");
+    expect(existsSync(join(dir, "never-fields"))).toBe(false);
+  });
+});
+
+describe("mofhop report", () => {
+  const voxels = { ...tiny, name: "vox", temperaturesK: [280, 320], kmc: { ...tiny.kmc, hops: 5000 }, morphology: { kind: "random-voxels", shape: [8, 6, 5], voxelNm: 50, phases: [{ name: "mof", fraction: 0.7 }, { name: "binder", fraction: 0.3, conductivitySPerCm: 1e-6 }] } };
+  it("a sweep: results.csv, one row per job and temperature, grid keys and outputs with units as columns; jobs not run listed", () => {
+    scenarioFile(voxels, "rep-base.json");
+    const sweep = join(dir, "rep-sweep.json");
+    writeFileSync(sweep, JSON.stringify({ name: "rep", base: "rep-base.json", grid: { "species.0.occupancy": [0.1, 0.3], "morphology.phases.1.conductivitySPerCm": [1e-6, 1e-4] } }));
+    const out = join(dir, "rep-sw");
+    expect(mofhop("sweep", sweep, "--out", out, "--workers", "1", "--quiet").code).toBe(0);
+    const journal = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { job: number; results: { effective: { temperatureK: number; conductivitySPerCm: number }[]; transport: { conductivitySPerCm: number }[] } });
+    // leave the last job out of the journal, as a sweep killed before it finished would
+    const last = journal.reduce((a, b) => (b.job > a.job ? b : a));
+    writeFileSync(join(out, "results.jsonl"), readFileSync(join(out, "results.jsonl"), "utf8").split("\n").filter((l) => l !== "" && (JSON.parse(l) as { job: number }).job !== last.job).map((l) => l + "\n").join(""));
+    const r = mofhop("report", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("sweep 'rep': 3 jobs done, 0 failed, 1 not run");
+    const lines = readFileSync(join(out, "results.csv"), "utf8").trim().split("\n");
+    const head = lines[0]!.split(",");
+    expect(head.slice(0, 6)).toEqual(["job", "status", "species.0.occupancy", "morphology.phases.1.conductivitySPerCm", "scenario", "temperatureK"]);
+    for (const c of ["effective.conductivitySPerCm", "effective.conductivityStdErrSPerCm", "effective.mof.volumeFraction", "kmc.totalConductivitySPerCm", "transport.Li+.tracerDiffusivityCm2PerS", "transport.Li+.conductivityStdErrSPerCm", "arrhenius.effective.activationEnergyEV"]) expect(head).toContain(c);
+    expect(lines).toHaveLength(1 + 3 * 2 + 1); // 3 jobs x 2 temperatures, 1 job not run
+    const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(",").map((v, k) => [head[k], v])));
+    expect(rows.map((x) => [x["job"], x["status"], x["temperatureK"]])).toEqual([["0", "done", "280"], ["0", "done", "320"], ["1", "done", "280"], ["1", "done", "320"], ["2", "done", "280"], ["2", "done", "320"], ["3", "not run", ""]]);
+    expect(rows[2]!["morphology.phases.1.conductivitySPerCm"]).toBe("0.0001");
+    expect(rows[6]!["species.0.occupancy"]).toBe("0.3");
+    const job1 = journal.find((j) => j.job === 1)!;
+    expect(Number(rows[3]!["effective.conductivitySPerCm"])).toBe(job1.results.effective.find((e) => e.temperatureK === 320)!.conductivitySPerCm);
+    expect(Number(rows[3]!["transport.Li+.conductivitySPerCm"])).toBe(job1.results.transport[1]!.conductivitySPerCm);
+  });
+  it("a run: its CSV tables, plots and a page, from results.json alone", () => {
+    const out = join(dir, "rep-run");
+    expect(mofhop("run", scenarioFile(voxels, "rep-run.json"), "--out", out).code).toBe(0);
+    const transport = readFileSync(join(out, "transport.csv"), "utf8");
+    rmSync(join(out, "transport.csv"));
+    const copy = join(dir, "rep-run-page");
+    const r = mofhop("report", out, "--out", copy);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(copy, "transport.csv"), "utf8")).toBe(transport);
+    const page = readFileSync(join(copy, "index.html"), "utf8");
+    expect(page).toContain("<title>mofhop: vox</title>");
+    expect(page).toContain("vox: the microstructure (realisation 0) and its current density |j| on the mid-plane normal to y (voxel layer y = 3");
+    expect(page).toContain("Produced by mofhop"); // its provenance, from results.json's meta
+    expect(readdirSync(copy)).toContain("current-slice-vox.svg");
+    expect(mofhop("report", out).code).toBe(0); // into the run's own directory
+    expect(readFileSync(join(out, "transport.csv"), "utf8")).toBe(transport);
+  });
+  it("a comparison: the same page, tables and plots as compare wrote, running nothing", () => {
+    const out = join(dir, "rep-cmp");
+    const a = scenarioFile(voxels, "rep-a.json");
+    const b = scenarioFile({ ...tiny, name: "kmc-only" }, "rep-b.json");
+    expect(mofhop("compare", a, b, "--out", out, "--workers", "1", "--quiet").code).toBe(0);
+    const before = Object.fromEntries(readdirSync(out).filter((f) => /\.(html|csv|md|svg)$/.test(f)).map((f) => [f, readFileSync(join(out, f), "utf8")]));
+    expect(Object.keys(before)).toContain("current-slice-vox.svg");
+    expect(before["index.html"]).toContain("current density |j| on the mid-plane normal to y");
+    for (const f of Object.keys(before)) rmSync(join(out, f));
+    const r = mofhop("report", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("2 designs (vox, kmc-only) from their results.json files (nothing rerun)");
+    for (const [f, text] of Object.entries(before)) expect(readFileSync(join(out, f), "utf8"), f).toBe(text);
+  });
+  it("not an output directory: exit 2 naming the directory and what was expected", () => {
+    const expected = "expected results.json (written by mofhop run --out DIR), NAME/results.json beside compare.csv (mofhop compare --out DIR), or sweep.json and results.jsonl (mofhop sweep --out DIR)";
+    const missing = mofhop("report", join(dir, "nowhere"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`report: ${join(dir, "nowhere")}: no such directory; ${expected}`);
+    const other = join(dir, "rep-other");
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, "notes.txt"), "x");
+    const r = mofhop("report", other);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`report: ${other} is not a mofhop output directory: ${expected}; it holds notes.txt`);
+    writeFileSync(join(other, "results.json"), JSON.stringify({ scenario: "x" }));
+    const bad = mofhop("report", other);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${join(other, "results.json")}: not a mofhop results file; expected an object with scenario and the lists transport, transferenceNumber, arrhenius, kmc, effective`);
+    const help = mofhop("report", "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: mofhop report DIR [--out DIR] [--measured FILE]");
+    expect(help.stdout).toContain("Examples:\n  mofhop report ");
   });
 });
 
@@ -338,6 +470,18 @@ describe("mofhop run and compare --uncertainty", () => {
     expect(r.stdout).toMatch(/\| sigma_eff 298\.15 K \(S\/cm\) \| low \| high \| 0\.00 \|/);
     const results = JSON.parse(readFileSync(join(out, "high", "results.json"), "utf8")) as { uncertainty: { samples: number } };
     expect(results.uncertainty.samples).toBe(8);
+    // report remakes the page with its bands and pairwise probabilities (pairwise.csv) from the files alone
+    const page = readFileSync(join(out, "index.html"), "utf8");
+    expect(page).toContain("Probability that design a&#39;s value is the larger");
+    rmSync(join(out, "index.html"));
+    expect(mofhop("report", out).code).toBe(0);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toBe(page);
+    // the samples' journal as a table: the drawn input is a column (the samples' sweep has no grid)
+    const samples = join(out, "high", "uncertainty-samples");
+    expect(mofhop("report", samples).code).toBe(0);
+    const table = readFileSync(join(samples, "results.csv"), "utf8").trim().split("\n");
+    expect(table[0]).toMatch(/^job,status,morphology\.phases\.0\.conductivitySPerCm,scenario,temperatureK,effective\.conductivitySPerCm,/);
+    expect(table).toHaveLength(1 + 8);
   });
 });
 

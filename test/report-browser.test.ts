@@ -2,7 +2,7 @@
  * The comparison page in a real browser: Debian's chromium (/usr/bin/chromium, or the file
  * MOFHOP_CHROMIUM names) driven by playwright-core. The page is made by compareReport from
  * small designs built here (spectra from a known circuit, discharge curves, Arrhenius points,
- * a design with no capacity, measurements, provenance), so every kind of figure appears. It
+ * a design with no capacity, measurements, provenance, a voxel slice), so every kind of figure appears. It
  * must load without console errors, page errors or requests for anything outside the file,
  * and every figure must render with a non-zero width and height.
  *
@@ -66,11 +66,15 @@ describe.skipIf(skip)("the comparison page in headless chromium", () => {
       { scenario: "high-ohm", observable: "dischargeCapacity", cRate: 1, valueMAhPerG: 140, errorMAhPerG: 5, source: "test" },
     ];
     const meta = runMeta({ mofhopVersion: "test", argv: ["compare", scenarioFile], scenarios: [{ file: scenarioFile, name: "low-ohm", seed: 1 }] });
-    const files = await compareReport([design("low-ohm", 1, 160), design("high-ohm", 1e4, 150), design("no-capacity", 1e5, 0)], { meta, measured });
+    // a voxel design's mid-plane slice: a conducting channel through an insulating block
+    const [w, h] = [24, 16];
+    const phase = Uint8Array.from({ length: w * h }, (_, i) => (Math.abs(Math.floor(i / w) - 8) < 4 ? 0 : 1));
+    const slice = { scenario: "low-ohm", temperatureK: 298.15, y: 8, yNm: 85, width: w, height: h, voxelNm: [10, 10] as const, phaseNames: ["mof", "binder"], phaseLabels: [0, 1], phase, currentDensityACm2: Float32Array.from(phase, (p, i) => (p === 0 ? 1 + (i % w) : 0)) };
+    const files = await compareReport([design("low-ohm", 1, 160), design("high-ohm", 1e4, 150), design("no-capacity", 1e5, 0)], { meta, measured, slices: [slice] });
     const page = join(dir, "index.html");
     writeFileSync(page, files["index.html"]!);
     const figures = (files["index.html"]!.match(/<figure>/g) ?? []).length;
-    expect(figures).toBeGreaterThanOrEqual(7); // Arrhenius, conductivity, Nyquist, Bode, rate capability, discharge x3
+    expect(figures).toBeGreaterThanOrEqual(8); // Arrhenius, conductivity, Nyquist, Bode, rate capability, discharge x3, the slice
 
     const browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
     try {

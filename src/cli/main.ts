@@ -22,7 +22,10 @@ import { compareReport } from "../report/compare.js";
 import { metaForScenario, runMeta, sourceRevision, type RunMeta } from "../report/provenance.js";
 import { fileURLToPath } from "node:url";
 import { barPlot, currentMapPlot } from "../report/plots.js";
-import { currentSlice } from "../pipeline/morphology.js";
+import { middleZSlice, type VoxelFields } from "../pipeline/morphology.js";
+import type { CurrentSliceData } from "../report/slice.js";
+import { noFieldsReason, writeDesignFields } from "./fields.js";
+import { reportCommand } from "./report.js";
 import { checkCrop, readImageHeader } from "../structure/voxel/image.js";
 import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
 import { calibrateScenario } from "../pipeline/calibrate.js";
@@ -73,6 +76,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case "image":
       return imageCommand(parsed);
+    case "report":
+      return reportCommand(parsed);
     case "sweep": {
       const out = parsed.options.out;
       if (typeof out !== "string") throw new InputError("sweep: --out DIR is required");
@@ -245,8 +250,11 @@ function histogram(values: readonly number[], width: number): { label: string; v
   return bars;
 }
 
-/** The plots of one run: Arrhenius, a current map of the microstructure, Nyquist, rate capability. */
-async function runPlots(scenario: Scenario, results: Results, baseDir: string): Promise<Record<string, string>> {
+/**
+ * The plots of one run: Arrhenius, a current map of the microstructure (from `fields`, the
+ * voxel design's solve), Nyquist, rate capability.
+ */
+async function runPlots(scenario: Scenario, results: Results, fields: VoxelFields | null): Promise<Record<string, string>> {
   const files = await compareReport([results]);
   const out: Record<string, string> = {};
   for (const [name, text] of Object.entries(files)) if (name.endsWith(".svg")) out[name] = text;
@@ -272,13 +280,11 @@ async function runPlots(scenario: Scenario, results: Results, baseDir: string): 
       title: `${scenario.name}: gel bridge radii (nm), realisation 0: ${radii.length} bridges, ${net.stats.coordination.toFixed(2)} per particle, gel fills gaps up to ${net.stats.fillGapNm.toFixed(0)} nm`,
     });
   }
-  if (scenario.morphology !== undefined && !isNetworkDesign(scenario.morphology)) {
-    const T = results.effective.find((e) => Math.abs(e.temperatureK - 298.15) < 1e-9)?.temperatureK ?? scenario.temperaturesK[0]!;
-    const mof = results.kmc.find((k) => k.temperatureK === T)?.totalConductivitySPerCm;
-    const slice = currentSlice(scenario.morphology, scenario.seed, baseDir, T, mof);
+  if (fields !== null) {
+    const slice = middleZSlice(fields);
     out["current-map.svg"] = await currentMapPlot(
       { values: slice.values, nx: slice.nx, ny: slice.ny, ...(slice.voxelNm !== undefined ? { voxelNm: slice.voxelNm } : {}), logColor: true },
-      { title: `${scenario.name}: |j| on the middle z-slice at ${T} K, 1 V across (current flows along x)` },
+      { title: `${scenario.name}: |j| on the middle z-slice at ${slice.temperatureK} K, 1 V across (current flows along x)` },
     );
   }
   return out;
@@ -291,6 +297,10 @@ async function run(cmd: ParsedCommand): Promise<number> {
   const samples = cmd.options.uncertainty === undefined ? undefined : checkSampleCount(numberOption(cmd, "uncertainty", undefined, () => true, "must be a number of samples"));
   if (samples !== undefined && typeof out !== "string") throw new InputError("run: --uncertainty needs --out DIR (the samples' journal lives there, so a killed run resumes)");
   const posteriors = posteriorOption(cmd, samples);
+  const vti = cmd.options.fields === true;
+  if (vti && typeof out !== "string") throw new InputError("run: --fields needs --out DIR (fields.vti is written there)");
+  const noFields = vti ? noFieldsReason(scenario) : null;
+  if (noFields !== null) throw new InputError(`--fields: ${noFields}; fields are written for voxel morphologies (random-voxels, raw, image, pellet, particles-in-polymer, particles-with-fibres, grown-on-fibres)`);
   if (samples !== undefined) {
     checkReachUpFront(loaded);
     drawScores(loaded, inputKeys(loaded.inputs), samples, scenario.seed, posteriors); // a posterior that does not fit is refused now
@@ -340,7 +350,8 @@ async function run(cmd: ParsedCommand): Promise<number> {
     );
     writeFileAtomic(join(out, "results.json"), resultsJson(results, meta));
     for (const [name, text] of Object.entries(resultTables(results))) writeFileAtomic(join(out, name), text);
-    for (const [name, svg] of Object.entries(await runPlots(scenario, results, baseDir))) writeFileAtomic(join(out, name), svg);
+    const written = writeDesignFields(scenario, results, baseDir, out, vti);
+    for (const [name, svg] of Object.entries(await runPlots(scenario, results, written?.fields ?? null))) writeFileAtomic(join(out, name), svg);
   }
   if (typeof file === "string") rmSync(file, { force: true }); // the run is complete
   if (cmd.options.json === true) process.stdout.write(JSON.stringify(results) + "\n");
@@ -549,7 +560,19 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd), ...(typeof measuredFile === "string" ? [{ file: measuredFile, role: "measurements" }] : [])],
     ...(samples !== undefined ? { uncertaintySamples: samples } : {}),
   });
-  const files = await compareReport(all, { meta, pairwise, measured });
+  // each voxel design's mid-plane slice with its current (one DC solve of realisation 0), and with --fields its fields.vti
+  const vti = cmd.options.fields === true;
+  const slices: CurrentSliceData[] = [];
+  loaded.forEach((l, i) => {
+    const why = noFieldsReason(l.scenario);
+    if (why !== null) {
+      if (vti) process.stderr.write(`mofhop: --fields: ${why}; no fields.vti for it\n`);
+      return;
+    }
+    const w = writeDesignFields(l.scenario, all[i]!, l.baseDir, join(out, l.scenario.name), vti);
+    if (w !== null) slices.push(w.slice);
+  });
+  const files = await compareReport(all, { meta, pairwise, measured, slices });
   for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), resultsJson(r, metaForScenario(meta, r.scenario)));
   for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
   process.stdout.write(files["compare.md"]!);

@@ -3,6 +3,7 @@
  * parsing both come from it.
  */
 import { InputError } from "../core/errors.js";
+import { REPORT_COMMANDS } from "./report.js";
 import { SWEEP_COMMANDS } from "./sweepCommands.js";
 
 export interface OptionSpec {
@@ -39,7 +40,8 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     maxArgs: 1,
     options: [
       { name: "json", description: "print the results object to stdout (nothing else on stdout)" },
-      { name: "out", value: "DIR", description: "write results.json and CSV tables into DIR" },
+      { name: "out", value: "DIR", description: "write results.json, CSV tables and SVG plots into DIR (voxel designs also current-slice.csv: the mid-plane normal to y with each voxel's phase and |j|)" },
+      { name: "fields", description: "with --out, a voxel design: fields.vti (VTK ImageData for ParaView: phase, grain, potential and |j| of one DC solve of realisation 0 at the temperature nearest 298.15 K)" },
       { name: "quiet", description: "no progress bar on stderr" },
       { name: "checkpoint", value: "FILE", description: "save progress to FILE and continue from it if it exists" },
       { name: "every", value: "SECONDS", description: "seconds between checkpoints (default 60)" },
@@ -48,7 +50,13 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "shard", value: "K/N", description: "with --uncertainty: run only samples s with s % N == K (a cluster's job array; merge the shards' DIR/uncertainty-samples, then run without --shard)" },
       { name: "posterior", value: "FILE[,FILE]", description: "with --uncertainty: the inputs a posterior.json calibrated (calibrate --measurements) take its draws instead of their priors" },
     ],
-    examples: ["mofhop run scenarios/paper/pellet.json", "mofhop run scenarios/paper/pellet.json --uncertainty 64 --out results/pellet-bands", "mofhop run scenarios/paper/mof-pvdf.json --out results/mof-pvdf", "mofhop run scenarios/paper/interconnected.json --json > interconnected.json"],
+    notes: [
+      "--fields: fields.vti is VTK XML ImageData (ParaView, VisIt, PyVista and ITK read it), its arrays raw little-endian binary appended",
+      "after the XML header: one cell per voxel, spacing the voxel edges in nm, origin 0 at the sample's corner; phase (labels, named in the",
+      "header's comment), grain, potentialV (NaN off the clusters that carry current), currentDensityACm2 (|j|); 1 V across x, the current's",
+      "direction (an image's transport axis is turned to x).",
+    ],
+    examples: ["mofhop run scenarios/paper/pellet.json", "mofhop run scenarios/paper/interconnected.json --out results/interconnected --fields", "mofhop run scenarios/paper/pellet.json --uncertainty 64 --out results/pellet-bands", "mofhop run scenarios/paper/mof-pvdf.json --out results/mof-pvdf", "mofhop run scenarios/paper/interconnected.json --json > interconnected.json"],
   },
   {
     name: "compare",
@@ -62,6 +70,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "uncertainty", value: "N", description: "draw each scenario's distributions N times: bands of every output, which design beats which, and what to measure next (resumable in DIR/NAME/uncertainty-samples)" },
       { name: "posterior", value: "FILE[,FILE]", description: "with --uncertainty: the inputs a posterior.json calibrated (calibrate --measurements) take its draws instead of their priors" },
       { name: "measured", value: "FILE", description: "measurements (the calibrate --measurements format: conductivity, Ea, capacity at a C-rate, t+; each with its error and source) drawn beside the predictions and set against them in the tables (default: none)" },
+      { name: "fields", description: "each voxel design's fields as DIR/NAME/fields.vti (VTK ImageData for ParaView; as run --fields)" },
       { name: "quiet", description: "no progress bar on stderr" },
     ],
     examples: ["mofhop compare scenarios/paper/*.json --out results/", "mofhop compare scenarios/paper/*.json --measured scenarios/paper/calibration/measurements.json --out results/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --uncertainty 64 --out bands/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --out two/ --workers 1"],
@@ -150,7 +159,7 @@ const DATA_COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-export const COMMANDS: readonly CommandSpec[] = [...CORE_COMMANDS, ...SWEEP_COMMANDS, ...DATA_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [...CORE_COMMANDS, ...SWEEP_COMMANDS, ...REPORT_COMMANDS, ...DATA_COMMANDS];
 
 export interface ParsedCommand {
   readonly command: CommandSpec;

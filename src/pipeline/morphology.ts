@@ -224,7 +224,56 @@ export function networkOptions(
   };
 }
 
-/** The current-density magnitude on the middle z-slice of realisation 0 at one temperature (A/cm2 at 1 V). */
+/**
+ * One DC solve of realisation 0 with its fields on every voxel: the grid as the solver sees
+ * it (current along x; an image turned from its `axis` by a cyclic permutation), the
+ * potential (V, with 1 V across the sample; NaN on voxels outside the current-carrying
+ * clusters) and |j| (A/cm2 at that voltage; 0 where no current flows). Both scale
+ * linearly with the voltage.
+ */
+export interface VoxelFields {
+  readonly temperatureK: number;
+  readonly shape: readonly [number, number, number];
+  /** Voxel edges along x, y, z, nm. */
+  readonly voxelNm: readonly [number, number, number];
+  readonly phase: Uint8Array;
+  readonly grain: Int32Array;
+  /** The phase of each label present. */
+  readonly phases: readonly { readonly label: number; readonly name: string }[];
+  readonly appliedVoltageV: number;
+  readonly potentialV: Float64Array;
+  readonly currentDensityACm2: Float32Array;
+  /** The effective conductivity of this solve, S/cm. */
+  readonly conductivitySPerCm: number;
+}
+
+/** The temperature nearest 298.15 K of a list (the fields' and the page's temperature). */
+export function nearestRoomTemperature(temps: readonly number[]): number {
+  if (temps.length === 0) throw new ScenarioError("temperaturesK", "no temperature to solve at");
+  return temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
+}
+
+export function voxelFields(m: VoxelMorphologySettings, seed: number, baseDir: string, temperatureK: number, mofSPerCm: number | undefined): VoxelFields {
+  const built = buildMorphology(m, morphologyStream(seed, 0), baseDir);
+  const options = { ...networkOptions(m, built.phases, temperatureK, mofSPerCm), currentDensity: true, phaseConnectivity: false };
+  const result = solveNetwork(built.grid, options);
+  const n = built.grid.phase.length;
+  const edges = voxelEdgesNm(m);
+  return {
+    temperatureK,
+    shape: built.grid.shape,
+    voxelNm: typeof edges === "number" ? [edges, edges, edges] : edges,
+    phase: built.grid.phase,
+    grain: built.grid.grain,
+    phases: built.phases.map((p) => ({ label: p.label, name: p.name })),
+    appliedVoltageV: options.appliedVoltageV ?? 1,
+    potentialV: result.potentialV,
+    currentDensityACm2: result.currentDensityACm2 ?? new Float32Array(n),
+    conductivitySPerCm: result.conductivitySPerCm,
+  };
+}
+
+/** The current-density magnitude on the middle z-slice of solved fields (A/cm2 at 1 V). */
 export interface CurrentSlice {
   readonly temperatureK: number;
   readonly values: Float32Array;
@@ -234,13 +283,12 @@ export interface CurrentSlice {
   readonly voxelNm?: number;
 }
 
-export function currentSlice(m: VoxelMorphologySettings, seed: number, baseDir: string, temperatureK: number, mofSPerCm: number | undefined): CurrentSlice {
-  const built = buildMorphology(m, morphologyStream(seed, 0), baseDir);
-  const result = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mofSPerCm), currentDensity: true });
-  const [nx, ny, nz] = built.grid.shape;
-  const values = result.currentDensityACm2 === undefined ? new Float32Array(nx * ny) : fieldSlice(result.currentDensityACm2, built.grid.shape, "z", Math.floor(nz / 2)).values;
-  const edges = voxelEdgesNm(m);
-  return { temperatureK, values, nx, ny, ...(typeof edges === "number" ? { voxelNm: edges } : {}) };
+/** |j| on the middle z-slice of solved fields. */
+export function middleZSlice(f: VoxelFields): CurrentSlice {
+  const [nx, ny, nz] = f.shape;
+  const values = fieldSlice(f.currentDensityACm2, f.shape, "z", Math.floor(nz / 2)).values;
+  const [hx, hy, hz] = f.voxelNm;
+  return { temperatureK: f.temperatureK, values, nx, ny, ...(hx === hy && hy === hz ? { voxelNm: hx } : {}) };
 }
 
 /** The same realisation on voxels twice as large (half the voxels along each side), for a refinement estimate. */

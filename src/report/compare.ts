@@ -12,7 +12,8 @@ import type { MeasuredValue } from "../scenario/measurements.js";
 import { htmlReport, type Cell } from "./html.js";
 import { circuitImpedance, logFrequencies } from "../analysis/circuits.js";
 import { fitCircuit } from "../analysis/impedance.js";
-import { arrheniusPlot, barPlot, bodePlot, dischargeCurvesPlot, nyquistPanelsPlot, rateCapabilityPlot, type ArrheniusPlotSeries, type Spectrum } from "./plots.js";
+import { arrheniusPlot, barPlot, bodePlot, CURRENT_DECADES, currentSlicePlot, dischargeCurvesPlot, nyquistPanelsPlot, rateCapabilityPlot, type ArrheniusPlotSeries, type Spectrum } from "./plots.js";
+import type { CurrentSliceData } from "./slice.js";
 
 export interface CompareRow {
   readonly scenario: string;
@@ -189,6 +190,10 @@ export interface CompareReportOptions {
   readonly pairwise?: readonly PairwiseRow[];
   /** Measured values (--measured FILE): drawn beside the predictions and set against them in the tables. */
   readonly measured?: readonly MeasuredValue[];
+  /** The page's title (default "mofhop: designs compared"). */
+  readonly title?: string;
+  /** The mid-plane slice (normal to y) of each voxel design with its current density (report/slice.ts): one figure each. */
+  readonly slices?: readonly CurrentSliceData[];
 }
 
 /**
@@ -232,7 +237,7 @@ function measuredColumns(rows: readonly CompareRow[], measured: readonly Measure
 
 /** All files of a comparison, by name. */
 export async function compareReport(all: readonly Results[], options: CompareReportOptions = {}): Promise<Record<string, string>> {
-  const { meta, pairwise = [], measured = [] } = options;
+  const { meta, pairwise = [], measured = [], slices = [] } = options;
   const rows = compareRows(all);
   const files: Record<string, string> = {};
   const mcols = measuredColumns(rows, measured);
@@ -316,6 +321,16 @@ export async function compareReport(all: readonly Results[], options: CompareRep
     const noCapacityRates = rows.filter((x) => !(x.dischargeCapacityMAhPerG > 0)).map((x) => x.cRate);
     if (rows.length > 0) figures.push({ file: `discharge-${r.scenario}.svg`, caption: `Discharge curves, ${title}`, svg: await dischargeCurvesPlot(curves, { title: r.scenario, noCapacityRates }) });
   }
+  for (const s of slices) {
+    const um = (nm: number): string => `${Number((nm / 1000).toPrecision(3))} µm`;
+    figures.push({
+      file: `current-slice-${s.scenario}.svg`,
+      caption:
+        `${s.scenario}: the microstructure (realisation 0) and its current density |j| on the mid-plane normal to y (voxel layer y = ${s.y}, ${um(s.yNm)} in; ${s.width} x ${s.height} voxels of ${s.voxelNm[0]} x ${s.voxelNm[1]} nm), ` +
+        `one DC solve at ${s.temperatureK} K, |j| with 1 V across the sample (it scales with the voltage) on a log scale over at most ${CURRENT_DECADES} decades below its largest value (smaller values take the lowest colour; blank: no current); current flows along x`,
+      svg: await currentSlicePlot({ width: s.width, height: s.height, voxelNm: s.voxelNm, phaseNames: s.phaseNames, phase: s.phase, currentDensityACm2: s.currentDensityACm2 }, { title: `${s.scenario}: mid-plane y = ${s.y}, ${s.temperatureK} K` }),
+    });
+  }
   for (const f of figures) files[f.file] = f.svg;
 
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
@@ -324,7 +339,7 @@ export async function compareReport(all: readonly Results[], options: CompareRep
     files["compare.md"] += `\n${provenanceText(meta)}\n`;
   }
   files["index.html"] = htmlReport({
-    title: "mofhop: designs compared",
+    title: options.title ?? "mofhop: designs compared",
     notes: [
       "Every number below was computed by mofhop from the scenario files listed; standard errors come from KMC replicas and morphology realisations; the discretisation column is the estimated relative error of sigma from the grid (voxel designs: a solve on voxels twice as large) or from the contact element (particle networks).",
       "sigma: the membrane's effective conductivity from the resistor network where the scenario has a morphology, else the MOF's intrinsic (KMC) conductivity.",

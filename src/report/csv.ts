@@ -14,6 +14,48 @@ export function toCsv(rows: readonly Record<string, unknown>[], columns?: readon
   return lines.join("\n") + "\n";
 }
 
+/**
+ * Read a CSV table (RFC 4180: comma-separated, fields quoted with '"' where they hold a
+ * comma, quote or line break, '""' for a quote; LF or CRLF line ends). The first row names
+ * the columns; every row is a record of strings by column name (missing cells are "").
+ */
+export function parseCsv(text: string): { columns: string[]; rows: Record<string, string>[] } {
+  const records: string[][] = [];
+  let record: string[] = [], field = "", quoted = false, i = 0;
+  const endField = (): void => {
+    record.push(field);
+    field = "";
+  };
+  while (i < text.length) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
+      if (c === '"') { quoted = false; i++; continue; }
+      field += c;
+      i++;
+      continue;
+    }
+    if (c === '"' && field === "") { quoted = true; i++; continue; }
+    if (c === ",") { endField(); i++; continue; }
+    if (c === "\n" || (c === "\r" && text[i + 1] === "\n")) {
+      endField();
+      records.push(record);
+      record = [];
+      i += c === "\r" ? 2 : 1;
+      continue;
+    }
+    field += c;
+    i++;
+  }
+  if (field !== "" || record.length > 0) {
+    endField();
+    records.push(record);
+  }
+  const columns = records.shift() ?? [];
+  const rows = records.filter((r) => !(r.length === 1 && r[0] === "")).map((r) => Object.fromEntries(columns.map((c, k) => [c, r[k] ?? ""])));
+  return { columns, rows };
+}
+
 /** The tables of a results object, by file name. */
 export function resultTables(results: Results): Record<string, string> {
   const out: Record<string, string> = {};

@@ -77,9 +77,11 @@ function table(t: HtmlTable, k: number): string {
   const width = t.columns.length;
   if (width === 0) throw new InputError(`tables[${k}].columns: empty; give at least one column`);
   const head = t.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("");
+  // a missing or non-finite number is a dash, not a number: no right alignment (the same
+  // whether it comes from a run in memory, NaN, or from its results.json, null)
   const body = t.rows.map((row, i) => {
     if (row.length !== width) throw new InputError(`tables[${k}].rows[${i}]: got ${row.length} cells; the table has ${width} columns`);
-    return `<tr>${row.map((v) => `<td${typeof v === "number" ? ' class="num"' : ""}>${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`;
+    return `<tr>${row.map((v) => `<td${typeof v === "number" && Number.isFinite(v) ? ' class="num"' : ""}>${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`;
   });
   // a wide table scrolls sideways inside its box instead of running off the page
   return [`<div class="table">`, `<table>`, `<caption>${escapeHtml(t.caption)}</caption>`, `<thead><tr>${head}</tr></thead>`, `<tbody>`, ...body, `</tbody>`, `</table>`, `</div>`].join("\n");

@@ -713,6 +713,165 @@ export async function currentMapPlot(map: CurrentMap, options: PlotOptions = {})
   return renderVegaLite(spec);
 }
 
+export interface PhaseCurrentSlice {
+  /** Voxels along the slice's horizontal (x, the current's direction) and vertical axis. */
+  readonly width: number;
+  readonly height: number;
+  /** Voxel edges along the two axes, nm. */
+  readonly voxelNm: readonly [number, number];
+  /** Name of the vertical axis (default "z"). */
+  readonly verticalAxis?: string;
+  readonly phaseNames: readonly string[];
+  /** Index into phaseNames per voxel, col + width row. */
+  readonly phase: ArrayLike<number>;
+  /** |j| per voxel, A/cm2; 0 (no current) is left blank. */
+  readonly currentDensityACm2: ArrayLike<number>;
+  /** Largest cells per side; bigger slices are block-averaged (|j|) and take each block's most common phase (default 100). */
+  readonly maxCellsPerSide?: number;
+}
+
+/** Decades of |j| the slice's colour scale spans at most. */
+export const CURRENT_DECADES = 3;
+
+/** Colours of the design generators' phases (structure/morphology/phases.ts), so every page draws a MOF alike. */
+const NAMED_PHASE_COLORS: Readonly<Record<string, string>> = { mof: "#3182bd", pore: "#e8e8e8", fibre: "#a6761d", polymer: "#74c476" };
+
+/** Colours for other phase names, in turn: distinct hues. */
+const PHASE_COLORS = ["#e6550d", "#9e9ac8", "#636363", "#fdae6b", "#e7ba52", "#843c39", "#31a354", "#bdbdbd"];
+
+/** One colour per phase name: the generators' own, then PHASE_COLORS not already taken. */
+function phaseColors(names: readonly string[]): string[] {
+  const free = PHASE_COLORS.filter((c) => !names.some((n) => NAMED_PHASE_COLORS[n] === c));
+  let k = 0;
+  return names.map((n) => NAMED_PHASE_COLORS[n] ?? free[k++ % free.length]!);
+}
+
+/**
+ * A voxel slice in two panels side by side on the same axes (um): the microstructure (one
+ * colour per phase; runs of one phase along a row drawn as one rectangle) and |j| on a
+ * logarithmic viridis scale (voxels without current left blank). Slices with more than
+ * maxCellsPerSide voxels along a side are drawn in blocks.
+ */
+export async function currentSlicePlot(slice: PhaseCurrentSlice, options: PlotOptions = {}): Promise<string> {
+  const { width: nx, height: ny, phase, currentDensityACm2: j } = slice;
+  if (!(Number.isInteger(nx) && nx >= 1 && Number.isInteger(ny) && ny >= 1)) throw new InputError(`width, height: got ${describe(nx)} x ${describe(ny)}; must be integers >= 1`);
+  if (phase.length !== nx * ny || j.length !== nx * ny) throw new InputError(`phase, currentDensityACm2: got ${phase.length} and ${j.length} entries; width * height = ${nx * ny}`);
+  const [hx, hy] = slice.voxelNm;
+  if (!(hx! > 0 && hy! > 0)) throw new InputError(`voxelNm: got ${describe(slice.voxelNm)}; must be two edges > 0`);
+  const names = slice.phaseNames;
+  const cap = slice.maxCellsPerSide ?? 100;
+  const bx = Math.ceil(nx / cap), by = Math.ceil(ny / cap);
+  const mx = Math.ceil(nx / bx), my = Math.ceil(ny / by);
+  const ux = hx! / 1000, uy = hy! / 1000;
+  // block values first: each block's most common phase and mean |j|
+  const blockPhase = new Int32Array(mx * my), blockJ = new Float64Array(mx * my);
+  const votes = new Float64Array(names.length);
+  for (let q = 0; q < my; q++) {
+    for (let p = 0; p < mx; p++) {
+      votes.fill(0);
+      let s = 0, c = 0;
+      for (let y = q * by; y < Math.min(ny, (q + 1) * by); y++) {
+        for (let x = p * bx; x < Math.min(nx, (p + 1) * bx); x++) {
+          const k = phase[x + nx * y]!;
+          if (!(Number.isInteger(k) && k >= 0 && k < names.length)) throw new InputError(`phase[${x + nx * y}]: got ${describe(k)}; must index phaseNames (0 to ${names.length - 1})`);
+          votes[k]!++;
+          const v = j[x + nx * y]!;
+          if (Number.isFinite(v)) {
+            s += v;
+            c++;
+          }
+        }
+      }
+      let best = 0;
+      for (let k = 1; k < votes.length; k++) if (votes[k]! > votes[best]!) best = k;
+      blockPhase[p + mx * q] = best;
+      blockJ[p + mx * q] = c > 0 ? s / c : 0;
+    }
+  }
+  // a rectangle reaches half a block under its right and upper neighbours where they are
+  // drawn (after it, covering the overlap): no anti-aliasing seams between them, and no
+  // colour spilt onto a blank neighbour
+  const xEnd = (p: number, over: boolean): number => Math.min(nx, (p + (over ? 1.5 : 1)) * bx) * ux;
+  const yEnd = (q: number, over: boolean): number => Math.min(ny, (q + (over ? 1.5 : 1)) * by) * uy;
+  const phases: object[] = [];
+  const currents: object[] = [];
+  let top = 0;
+  for (let q = 0; q < my; q++) {
+    // runs of one phase along the row, one rectangle each
+    for (let p = 0; p < mx; ) {
+      const k = blockPhase[p + mx * q]!;
+      let e = p + 1;
+      while (e < mx && blockPhase[e + mx * q] === k) e++;
+      phases.push({ x: p * bx * ux, x2: xEnd(e - 1, e < mx), y: q * by * uy, y2: yEnd(q, q + 1 < my), phase: names[k] });
+      p = e;
+    }
+    for (let p = 0; p < mx; p++) {
+      const v = blockJ[p + mx * q]!;
+      if (!(v > 0)) continue;
+      top = Math.max(top, v);
+      const drawn = (pp: number, qq: number): boolean => pp < mx && qq < my && blockJ[pp + mx * qq]! > 0;
+      const right = drawn(p + 1, q), up = drawn(p, q + 1);
+      const x = p * bx * ux, y = q * by * uy;
+      if (right && up && !drawn(p + 1, q + 1)) {
+        // not into the blank block diagonally above: one rectangle each way
+        currents.push({ x, x2: xEnd(p, true), y, y2: yEnd(q, false), v }, { x, x2: xEnd(p, false), y, y2: yEnd(q, true), v });
+      } else currents.push({ x, x2: xEnd(p, right), y, y2: yEnd(q, up), v });
+    }
+  }
+  // the colour scale spans at most DECADES below the largest |j| (dead ends carrying next to
+  // nothing would otherwise stretch it over many decades); smaller values take its lowest colour
+  const bottom = Math.max(Math.min(...currents.map((c) => (c as { v: number }).v)), top / 10 ** CURRENT_DECADES);
+  const side = options.width ?? 300;
+  const w = nx * hx!, h = ny * hy!;
+  const height = options.height ?? Math.max(40, Math.round((side * h) / w));
+  const vertical = slice.verticalAxis ?? "z";
+  const axes = {
+    x: { field: "x", type: "quantitative", title: "x (µm), current flows along x", scale: { domain: [0, nx * ux], nice: false, zero: false } },
+    x2: { field: "x2" },
+    y: { field: "y", type: "quantitative", title: `${vertical} (µm)`, scale: { domain: [0, ny * uy], nice: false, zero: false } },
+    y2: { field: "y2" },
+  };
+  const spec = {
+    ...titled(options),
+    config: { axis: { grid: false } },
+    resolve: { scale: { color: "independent" }, legend: { color: "independent" } },
+    hconcat: [
+      {
+        name: "phases",
+        title: "phase",
+        width: side,
+        height,
+        data: { values: phases },
+        mark: { type: "rect" },
+        encoding: { ...axes, color: { field: "phase", type: "nominal", title: "phase", scale: { domain: [...names], range: phaseColors(names) }, sort: [...names] } },
+      },
+      currents.length > 0
+        ? {
+            name: "current",
+            title: "|j|",
+            width: side,
+            height,
+            data: { values: currents },
+            mark: { type: "rect" },
+            encoding: { ...axes, color: { field: "v", type: "quantitative", title: "|j| (A/cm²)", scale: { scheme: "viridis", type: "log", domain: [bottom, top], clamp: true } } },
+          }
+        : {
+            // a sample without a conducting path: an empty frame that says so
+            name: "current",
+            title: "|j|",
+            width: side,
+            height,
+            data: { values: [{ x: 0, x2: nx * ux, y: 0, y2: ny * uy, text: "no current through this slice" }] },
+            layer: [
+              { mark: { type: "rect", opacity: 0 }, encoding: axes },
+              { mark: { type: "text", align: "center", baseline: "middle", fontSize: 12, color: "#b00", x: side / 2, y: height / 2 }, encoding: { text: { field: "text" } } },
+            ],
+          },
+    ],
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
 // ---------------------------------------------------------------------------------------
 // Bars
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fitArrhenius } from "../../src/analysis/arrhenius.js";
 import { CIRCUITS, circuitImpedance, logFrequencies } from "../../src/analysis/circuits.js";
 import { BOLTZMANN_EV_PER_K } from "../../src/core/constants.js";
-import { arrheniusPlot, barPlot, bodePlot, currentMapPlot, decadePoints, dischargeCurvesPlot, drtPlot, formatHz, nyquistPanelsPlot, nyquistPlot, rateCapabilityPlot } from "../../src/report/plots.js";
+import { arrheniusPlot, barPlot, bodePlot, currentMapPlot, currentSlicePlot, decadePoints, dischargeCurvesPlot, drtPlot, formatHz, nyquistPanelsPlot, nyquistPlot, rateCapabilityPlot } from "../../src/report/plots.js";
 
 /** Count of <tag> elements in each mark group of the given class (one group per line series). */
 function perGroup(svg: string, markClass: string, tag: "path" | "line"): number[] {
@@ -194,6 +194,25 @@ describe("plots", () => {
     const labels = [...svg.matchAll(/>([0-9.]+ C)<\/text>/g)].map((m) => m[1]);
     expect(labels).toEqual(["0.2 C", "1 C", "5 C"]);
     expect(await dischargeCurvesPlot(curves, { title: "interconnected" })).toBe(svg);
+  });
+
+  it("currentSlicePlot: phases as one rectangle per run along a row, |j| one per voxel carrying current, two legends; no current is said in the frame", async () => {
+    // 6 x 4 voxels: phase 0 in columns 0-2, phase 1 in 3-5; |j| = 0 (blank) on phase 1 in the top row
+    const width = 6, height = 4;
+    const phase = Array.from({ length: width * height }, (_, i) => (i % width < 3 ? 0 : 1));
+    const j = Array.from({ length: width * height }, (_, i) => (i % width >= 3 && Math.floor(i / width) === 3 ? 0 : 1 + i));
+    const slice = { width, height, voxelNm: [50, 20] as const, phaseNames: ["mof", "pore"], phase, currentDensityACm2: j };
+    const svg = await currentSlicePlot(slice, { title: "a slice" });
+    wellFormed(svg);
+    expect(elements(svg, "mark-rect role-mark phases_marks", "path")).toBe(2 * height);
+    // 21 voxels carry current; voxel (2, 2) reaches under both neighbours but not into the blank (3, 3): two rectangles
+    expect(elements(svg, "mark-rect role-mark current_marks", "path")).toBe(22);
+    for (const t of ["x (µm), current flows along x", "z (µm)", "|j| (A/cm²)", ">mof</text>", ">pore</text>", "a slice"]) expect(svg).toContain(t);
+    expect(await currentSlicePlot(slice, { title: "a slice" })).toBe(svg);
+    const none = await currentSlicePlot({ ...slice, currentDensityACm2: new Float32Array(width * height) });
+    wellFormed(none);
+    expect(none).toContain("no current through this slice");
+    await expect(currentSlicePlot({ ...slice, phase: phase.map((p) => p + 1) })).rejects.toThrowErrorMatchingInlineSnapshot(`[InputError: phase[3]: got 2; must index phaseNames (0 to 1)]`);
   });
 
   it("currentMapPlot: one cell per (block-averaged) voxel, a colour legend, stable gradient ids", async () => {
