@@ -369,3 +369,29 @@ function checkEffectiveBarriers(model: KmcModel, table: PairTable | null): void 
     }
   }
 }
+
+/**
+ * For each pair interaction, the mean number of sites open to its second species in each
+ * shell around a site open to its first (what the table will act on; `mofhop validate`).
+ */
+export function shellNeighbourCounts(model: KmcModel): number[][] {
+  const list = model.pairInteractions ?? [];
+  if (list.length === 0 || !hasPairEnergies(model)) return list.map((p) => p.shellEnergyEV.map(() => 0));
+  const { lattice, species } = model;
+  const table = pairTable(model)!, nb = table.neighbours, nS = species.length, C = table.classCount;
+  const open = (s: number, b: number): boolean => Number.isFinite(species[s]!.siteEnergyEV[lattice.basisSiteType[b]!]!);
+  return list.map((p, i) => {
+    const [u, v] = p.species;
+    const counts = p.shellEnergyEV.map(() => 0);
+    let sites = 0;
+    for (let a = 0; a < lattice.basisCount; a++) {
+      if (!open(u, a)) continue;
+      sites++;
+      for (let e = nb.start[a]!; e < nb.start[a + 1]!; e++) {
+        const at = (u * nS + v) * C + nb.shell[e]!;
+        if (open(v, nb.basis[e]!) && table.interactionOf[at] === i) counts[table.shellOf[at]!]!++;
+      }
+    }
+    return counts.map((n) => (sites > 0 ? n / sites : 0));
+  });
+}
