@@ -261,13 +261,15 @@ interface WorstGroup {
  * The lowest change of pair energy a hop of species s along bond k can meet, eV (<= 0), and
  * (with `detail`) the ions that make it. The mover leaves the origin i for the empty target
  * j; every other site n near i or j may hold one ion of a species t that may sit there (its
- * site energy finite; t = s only when s has another ion), which changes the mover's energy
- * by V_st(r_nj) - V_st(r_ni) (V = 0 outside the shells). The lowest change takes at each
- * site the species that lowers it most, or leaves the site empty. A site near both i and
- * j counts once, so this is the exact minimum when there are ions enough to fill every
- * such site, and a lower bound otherwise.
+ * site energy finite), which changes the mover's energy by v_t(n) = V_st(r_nj) - V_st(r_ni)
+ * (V = 0 outside the shells); a site near both i and j counts once. Two lower bounds of the
+ * minimum over configurations, of which the higher is taken:
+ *   per site: sum over n of min(0, min_t v_t(n)) (enough ions to fill every site);
+ *   per species: sum over t of its N_t most negative v_t(n) (N_t the other ions of t; sites
+ *   shared between species counted for each).
+ * With one species the second is the exact minimum.
  */
-function worstPairChange(model: KmcModel, table: PairTable, s: number, k: number, detail: boolean): { drop: number; groups: WorstGroup[] } {
+function worstPairChange(model: KmcModel, table: PairTable, s: number, k: number, detail: boolean): { drop: number; perSiteBinds: boolean; groups: WorstGroup[] } {
   const { lattice, species } = model;
   const nb = table.neighbours, nS = species.length, C = table.classCount, E = table.energyEV;
   let b = 0;
@@ -285,25 +287,42 @@ function worstPairChange(model: KmcModel, table: PairTable, s: number, k: number
   };
   for (let e = nb.start[b]!; e < nb.start[b + 1]!; e++) add(nb.basis[e]!, nb.cellOffset[3 * e]!, nb.cellOffset[3 * e + 1]!, nb.cellOffset[3 * e + 2]!, nb.shell[e]!, "ci");
   for (let e = nb.start[tb]!; e < nb.start[tb + 1]!; e++) add(nb.basis[e]!, nb.cellOffset[3 * e]! + o[0]!, nb.cellOffset[3 * e + 1]! + o[1]!, nb.cellOffset[3 * e + 2]! + o[2]!, nb.shell[e]!, "cj");
-  let drop = 0;
-  const groups = new Map<string, WorstGroup>();
-  for (const n of near.values()) {
-    let worst = 0, worstT = -1;
-    for (let t = 0; t < nS; t++) {
-      if (species[t]!.count - (t === s ? 1 : 0) <= 0 || !Number.isFinite(species[t]!.siteEnergyEV[lattice.basisSiteType[n.basis]!]!)) continue;
-      const row = (s * nS + t) * C;
+  const sites = [...near.values()];
+  // v_t(n) < 0 of each species over the sites open to it
+  const gains: { n: number; v: number }[][] = species.map(() => []);
+  for (let t = 0; t < nS; t++) {
+    if (species[t]!.count - (t === s ? 1 : 0) <= 0) continue;
+    const row = (s * nS + t) * C;
+    sites.forEach((n, i) => {
+      if (!Number.isFinite(species[t]!.siteEnergyEV[lattice.basisSiteType[n.basis]!]!)) return;
       const v = (n.cj >= 0 ? E[row + n.cj]! : 0) - (n.ci >= 0 ? E[row + n.ci]! : 0);
-      if (v < worst) { worst = v; worstT = t; }
-    }
-    drop += worst;
-    if (detail && worstT >= 0) {
-      const key = `${worstT},${n.ci},${n.cj}`;
-      const g = groups.get(key) ?? { t: worstT, ci: n.ci, cj: n.cj, count: 0 };
-      g.count++;
-      groups.set(key, g);
-    }
+      if (v < 0) gains[t]!.push({ n: i, v });
+    });
   }
-  return { drop, groups: [...groups.values()] };
+  // per site: the species that lowers each site most
+  const bestT = new Int32Array(sites.length).fill(-1), bestV = new Float64Array(sites.length);
+  gains.forEach((list, t) => list.forEach(({ n, v }) => { if (v < bestV[n]!) { bestV[n] = v; bestT[n] = t; } }));
+  let perSite = 0;
+  for (let n = 0; n < sites.length; n++) perSite += bestV[n]!;
+  // per species: its N_t most negative changes
+  let perSpecies = 0;
+  const picks: { t: number; n: number }[] = [];
+  gains.forEach((list, t) => {
+    list.sort((x, y) => x.v - y.v || x.n - y.n);
+    const take = Math.min(list.length, species[t]!.count - (t === s ? 1 : 0));
+    for (let i = 0; i < take; i++) { perSpecies += list[i]!.v; picks.push({ t, n: list[i]!.n }); }
+  });
+  const drop = Math.max(perSite, perSpecies), perSiteBinds = perSite >= perSpecies;
+  if (!detail) return { drop, perSiteBinds, groups: [] };
+  const chosen = !perSiteBinds ? picks : [...bestT].flatMap((t, n) => (t >= 0 ? [{ t, n }] : []));
+  const groups = new Map<string, WorstGroup>();
+  for (const { t, n } of chosen) {
+    const key = `${t},${sites[n]!.ci},${sites[n]!.cj}`;
+    const g = groups.get(key) ?? { t, ci: sites[n]!.ci, cj: sites[n]!.cj, count: 0 };
+    g.count++;
+    groups.set(key, g);
+  }
+  return { drop, perSiteBinds, groups: [...groups.values()] };
 }
 
 /** The lowest change of pair energy of each (species, bond), eV (<= 0), nS x nBonds; zeros without pair energies. */
@@ -320,9 +339,11 @@ export function lowestPairChanges(model: KmcModel, table: PairTable | null = pai
 /**
  * No hop may have a negative effective barrier Ea + dE/2 in any configuration (the rate would
  * exceed the attempt frequency and, worse, fall as the temperature rises). The lowest one a hop
- * can reach: its site-energy and field terms, and the lowest change of pair energy
- * (worstPairChange: with interactionEV, the other neighbours of the origin all holding ions
- * that repel it and the other neighbours of the target all holding ions that attract it).
+ * can reach: its site-energy and field terms, and the lowest change of pair energy over
+ * the configurations its neighbourhood can take (worstPairChange: with ions enough, every
+ * other site near the origin holding an ion that repels it and every other site near the
+ * target one that attracts it). A refusal names the hop, the pairs and shells and how many
+ * ions sit where in that configuration.
  */
 function checkEffectiveBarriers(model: KmcModel, table: PairTable | null): void {
   const { lattice, species, fieldVPerCm } = model;
@@ -344,12 +365,16 @@ function checkEffectiveBarriers(model: KmcModel, table: PairTable | null): void 
         if (lowest < 0) {
           const hop = lattice.hopTypeNames[lattice.bondHopType[k]!], from = lattice.siteTypeNames[lattice.basisSiteType[b]!], to = lattice.siteTypeNames[lattice.basisSiteType[tb]!];
           let pairs = "";
-          if (pairDrop < 0 && model.pairInteractions === undefined) {
+          const worst = pairDrop < 0 ? worstPairChange(model, table!, s, k, true) : null;
+          if (worst !== null && model.pairInteractions === undefined && worst.perSiteBinds) {
             pairs = ` when the other ${zi - 1} neighbours of its origin repel it and the other ${zj - 1} of its target attract it (interactionEV)`;
-          } else if (pairDrop < 0) {
-            const groups = worstPairChange(model, table!, s, k, true).groups;
+          } else if (worst !== null) {
+            const groups = worst.groups;
             const row = (t: number): number => (s * nS + t) * table!.classCount;
-            const label = (t: number, c: number): string => shellLabel(model, table!.interactionOf[row(t) + c]!, table!.shellOf[row(t) + c]!);
+            const label = (t: number, c: number): string => {
+              const i = table!.interactionOf[row(t) + c]!;
+              return i >= 0 ? shellLabel(model, i, table!.shellOf[row(t) + c]!) : `neighbours on the hop graph (interactionEV, ${table!.energyEV[row(t) + c]} eV)`;
+            };
             const text = groups.map((g) => {
               const n = `${g.count} ${species[g.t]!.name}`;
               if (g.cj < 0) return `${n} in its origin's ${label(g.t, g.ci)}, repelling it`;
