@@ -239,10 +239,16 @@ function checkPairInteractions(model: KmcModel): void {
         }
       }
       if (!found) {
+        // the nearest such pair anywhere in the box (this is the error path: a wide search is fine)
+        const wide = distanceShells(lattice, [0.999 * half]);
+        for (let a = 0; a < lattice.basisCount; a++) {
+          if (!open(u, a)) continue;
+          for (let e = wide.start[a]!; e < wide.start[a + 1]!; e++) if (open(v, wide.basis[e]!)) nearest = Math.min(nearest, wide.distanceAngstrom[e]!);
+        }
         const lo = m === 0 ? 0 : p.shellMaxDistanceAngstrom[m - 1]!;
         throw new InputError(
           `kmc.interactions.${i}.shells.${m}.maxDistanceAngstrom: got ${r}; no pair of sites open to ${species[u]!.name} and ${species[v]!.name} lies at ${lo} < r <= ${r} A ` +
-            `(${Number.isFinite(nearest) ? `the nearest is at ${+nearest.toFixed(3)} A` : "none within the table's reach"}), so the shell would do nothing; distances are in Angstrom`,
+            `(${Number.isFinite(nearest) ? `the nearest is at ${+nearest.toFixed(3)} A` : "none in the box"}), so the shell would do nothing; distances are in Angstrom`,
         );
       }
     });
@@ -255,6 +261,8 @@ interface WorstGroup {
   readonly ci: number;
   readonly cj: number;
   count: number;
+  /** Their change of the mover's pair energy, eV. */
+  energyEV: number;
 }
 
 /**
@@ -318,11 +326,13 @@ function worstPairChange(model: KmcModel, table: PairTable, s: number, k: number
   const groups = new Map<string, WorstGroup>();
   for (const { t, n } of chosen) {
     const key = `${t},${sites[n]!.ci},${sites[n]!.cj}`;
-    const g = groups.get(key) ?? { t, ci: sites[n]!.ci, cj: sites[n]!.cj, count: 0 };
+    const g = groups.get(key) ?? { t, ci: sites[n]!.ci, cj: sites[n]!.cj, count: 0, energyEV: 0 };
     g.count++;
+    g.energyEV += gains[t]!.find((x) => x.n === n)!.v;
     groups.set(key, g);
   }
-  return { drop, perSiteBinds, groups: [...groups.values()] };
+  // the groups that lower the barrier most first
+  return { drop, perSiteBinds, groups: [...groups.values()].sort((x, y) => x.energyEV - y.energyEV) };
 }
 
 /** The lowest change of pair energy of each (species, bond), eV (<= 0), nS x nBonds; zeros without pair energies. */
