@@ -179,7 +179,7 @@ describe("the shorthand and the table", () => {
       temperatureK: T,
       fieldVPerCm: [2e5, 0, 0] as const,
     };
-    const J = 0.02;
+    const J = 2 ** -6; // eV; dyadic, so that a sum over neighbours and a count times J agree to the bit
     const scalar: KmcModel = { ...base, interactionEV: [J] };
     const table: KmcModel = { ...base, pairInteractions: [{ species: [0, 0], shellMaxDistanceAngstrom: [2], shellEnergyEV: [J] }] };
     for (const scheme of ["tree", "null-event"] as const) {

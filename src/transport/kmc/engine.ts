@@ -71,8 +71,13 @@
  * shells moves, which their lists do not follow, so they refuse pair energies.
  *
  * Pair energies (model.ts, PairTable): each site's neighbours with their distance class
- * are one CSR list (pairStart, pairSite, pairClass: 5 bytes per neighbour); the mover's
- * pair energy at a site is the sum over the ions on that site's list, skipping itself.
+ * are one CSR list (pairStart, pairSite, pairClass: 5 bytes per neighbour). With the scalar
+ * interactionEV (the hop graph) the mover's pair energy at a site is the sum over the ions
+ * on that site's list, skipping itself. With the table, each site keeps the number of ions
+ * of each species in each class around it (pairCount, integers, so exact and the same
+ * whatever the history: a checkpoint recomputes them), updated along the two lists of a
+ * hop; a pair energy is then sum_{t,c} V[s][t][c] n[t][c], nS x classes terms instead of a
+ * walk over the list, less the mover's own term at its target (bondPairClass).
  *
  * The hot loops inline xoshiro128** on local variables and allocate nothing.
  */
@@ -398,6 +403,11 @@ export class KmcEngine {
   private readonly pairClass: Uint8Array;
   private readonly pairEnergy: Float64Array;
   private readonly pairClasses: number;
+  /** Table mode: ions of each species in each class around each site, at (site * nS + t) * classes + c. */
+  private readonly counting: boolean;
+  private readonly pairCount: Uint16Array;
+  /** Table mode: the class of each bond's target around its origin (-1: beyond the shells). */
+  private readonly bondPairClass: Int32Array;
   // tree with pair energies: the sites (basis, cell offset) whose ions' rates see a site of basis b
   private readonly dependStart: Int32Array;
   private readonly dependBasis: Int32Array;
@@ -487,7 +497,28 @@ export class KmcEngine {
       this.pairClass = lists.shell;
       this.pairEnergy = pairs.energyEV;
       this.pairClasses = pairs.classCount;
+      this.counting = model.pairInteractions !== undefined;
+      this.pairCount = new Uint16Array(this.counting ? L.siteCount * this.nSpecies * pairs.classCount : 0);
+      this.bondPairClass = new Int32Array(this.counting ? L.bondTarget.length : 0).fill(-1);
+      if (this.counting) {
+        const nb = pairs.neighbours;
+        for (let b = 0; b < L.basisCount; b++) {
+          if (nb.start[b + 1]! - nb.start[b]! > 65535) throw new RangeError(`pair lists: ${nb.start[b + 1]! - nb.start[b]!} neighbours of one site overflow its 16-bit counts; use shorter shells`);
+        }
+        for (let k = 0; k < L.bondTarget.length; k++) {
+          let b = 0;
+          while (L.bondStart[b + 1]! <= k) b++;
+          for (let e = nb.start[b]!; e < nb.start[b + 1]!; e++) {
+            if (nb.basis[e] === L.bondTarget[k] && nb.cellOffset[3 * e] === L.bondCellOffset[3 * k] && nb.cellOffset[3 * e + 1] === L.bondCellOffset[3 * k + 1] && nb.cellOffset[3 * e + 2] === L.bondCellOffset[3 * k + 2]) {
+              this.bondPairClass[k] = nb.shell[e]!;
+            }
+          }
+        }
+      }
     } else {
+      this.counting = false;
+      this.pairCount = new Uint16Array(0);
+      this.bondPairClass = new Int32Array(0);
       this.pairStart = new Int32Array(0);
       this.pairSite = new Int32Array(0);
       this.pairClass = new Uint8Array(0);
@@ -661,6 +692,7 @@ export class KmcEngine {
       this.placeIons();
       this.setOrigin();
     } else this.restore(state);
+    if (this.counting) this.countPairs(this.pairCount);
     if (scheme === "class" || scheme === "type-null-event") {
       if (state?.events !== undefined) this.restoreEvents(decodeInt32(state.events));
       else if (state !== undefined) throw new RangeError(`checkpoint of the ${scheme} scheme lacks its lists (events)`);
@@ -964,7 +996,7 @@ export class KmcEngine {
     const accept = this.acceptTable;
     const typeCount = this.typeCount, typeIntegral = this.typeIntegral, typeLast = this.typeLast;
     const N = this.nIons, zmax = this.zmax;
-    const interacting = this.interacting, halfInvKT = this.halfInvKT;
+    const interacting = this.interacting, counting = this.counting, halfInvKT = this.halfInvKT;
     const st = this.rng.state;
     let s0 = st[0]! | 0, s1 = st[1]! | 0, s2 = st[2]! | 0, s3 = st[3]! | 0;
     let attempts = this.attempts;
@@ -1000,7 +1032,7 @@ export class KmcEngine {
       let a = accept[s * nBonds + k]!;
       if (interacting) {
         // the mover's change of pair energy, target minus origin: accept r / r_max exactly
-        const dE = this.pairEnergyAt(target, s, p) - this.pairEnergyAt(ions[o + ION_SITE]!, s, p);
+        const dE = this.pairChange(p, s, k, ions[o + ION_SITE]!, target);
         if (dE !== 0) a *= Math.exp(-dE * halfInvKT);
       }
       if (a < 1) {
@@ -1011,6 +1043,7 @@ export class KmcEngine {
         if (r * TWO_POW_M32 >= a) continue;
       }
       // accept: move ion p along bond k
+      if (counting) this.movePairCounts(s, ions[o + ION_SITE]!, target);
       siteIon[ions[o + ION_SITE]!] = -1;
       siteIon[target] = p;
       ions[o] = tb;
@@ -1122,6 +1155,49 @@ export class KmcEngine {
     return e;
   }
 
+  /** Table mode: the ions of each species in each class around every site, from scratch, into `out`. */
+  private countPairs(out: Uint16Array): void {
+    out.fill(0);
+    const nS = this.nSpecies, C = this.pairClasses;
+    for (let site = 0; site < this.lattice.siteCount; site++) {
+      const q = this.siteIon[site]!;
+      if (q < 0) continue;
+      const t = this.ionSpecies[q]!;
+      for (let n = this.pairStart[site]!; n < this.pairStart[site + 1]!; n++) out[(this.pairSite[n]! * nS + t) * C + this.pairClass[n]!]!++;
+    }
+  }
+
+  /** Table mode: an ion of species t moved from one site to another; update the counts around both. */
+  private movePairCounts(t: number, from: number, to: number): void {
+    const start = this.pairStart, nbr = this.pairSite, cls = this.pairClass, cnt = this.pairCount;
+    const nS = this.nSpecies, C = this.pairClasses;
+    for (let n = start[from]!, end = start[from + 1]!; n < end; n++) cnt[(nbr[n]! * nS + t) * C + cls[n]!]!--;
+    for (let n = start[to]!, end = start[to + 1]!; n < end; n++) cnt[(nbr[n]! * nS + t) * C + cls[n]!]!++;
+  }
+
+  /** Table mode: pair energy of an ion of species s at `site` with every ion counted around it, eV: sum_{t,c} V[s][t][c] n[t][c]. */
+  private countedEnergy(site: number, s: number): number {
+    const V = this.pairEnergy, cnt = this.pairCount, m = this.nSpecies * this.pairClasses;
+    const v0 = s * m, c0 = site * m;
+    let e = 0;
+    for (let i = 0; i < m; i++) {
+      const n = cnt[c0 + i]!;
+      if (n !== 0) e += V[v0 + i]! * n;
+    }
+    return e;
+  }
+
+  /**
+   * The change of pair energy of ion p (species s, on `from`) hopping along bond k to the
+   * empty site `to`, eV: its energy at the target without itself, less that at its origin.
+   */
+  private pairChange(p: number, s: number, k: number, from: number, to: number): number {
+    if (!this.counting) return this.pairEnergyAt(to, s, p) - this.pairEnergyAt(from, s, p);
+    const c = this.bondPairClass[k]!;
+    const self = c >= 0 ? this.pairEnergy[(s * this.nSpecies + s) * this.pairClasses + c]! : 0;
+    return this.countedEnergy(to, s) - self - this.countedEnergy(from, s);
+  }
+
   /** Fill ion p's bond rates (zmax slots) and return their sum. */
   private computeIonRates(p: number): number {
     const L = this.lattice, nBonds = L.bondTarget.length, zmax = this.zmax;
@@ -1131,14 +1207,21 @@ export class KmcEngine {
     const k0 = L.bondStart[b]!, k1 = L.bondStart[b + 1]!;
     const rates = this.ionRates;
     let sum = 0;
-    const eHere = this.interacting ? this.pairEnergyAt(this.ions[o + ION_SITE]!, s, p) : 0;
+    const here = this.ions[o + ION_SITE]!;
+    const eHere = !this.interacting ? 0 : this.counting ? this.countedEnergy(here, s) : this.pairEnergyAt(here, s, p);
+    const selfRow = (s * this.nSpecies + s) * this.pairClasses;
     for (let k = k0; k < k1; k++) {
       let r = this.rateTable[s * nBonds + k]!;
       if (r > 0) {
         const target = this.neighbourSite(cx, cy, cz, k);
         if (this.siteIon[target]! >= 0) r = 0;
         else if (this.interacting) {
-          const dE = this.pairEnergyAt(target, s, p) - eHere;
+          let eThere: number;
+          if (this.counting) {
+            const c = this.bondPairClass[k]!;
+            eThere = this.countedEnergy(target, s) - (c >= 0 ? this.pairEnergy[selfRow + c]! : 0);
+          } else eThere = this.pairEnergyAt(target, s, p);
+          const dE = eThere - eHere;
           if (dE !== 0) r *= Math.exp(-dE * this.halfInvKT);
         }
       }
@@ -1265,6 +1348,7 @@ export class KmcEngine {
       const target = tb + L.basisCount * (cx + nx * (cy + ny * cz));
       this.siteIon[from] = -1;
       this.siteIon[target] = p;
+      if (this.counting) this.movePairCounts(s, from, target);
       ions[o] = tb;
       ions[o + ION_CX] = cx;
       ions[o + ION_CY] = cy;
@@ -1696,6 +1780,12 @@ export class KmcEngine {
     let occupied = 0;
     for (let i = 0; i < L.siteCount; i++) if (this.siteIon[i]! >= 0) occupied++;
     if (occupied !== this.nIons) errors.push(`${occupied} occupied sites for ${this.nIons} ions`);
+    if (this.counting) {
+      const fresh = new Uint16Array(this.pairCount.length);
+      this.countPairs(fresh);
+      const at = fresh.findIndex((n, i) => n !== this.pairCount[i]);
+      if (at >= 0) errors.push(`pair count ${at}: ${this.pairCount[at]}, recounted ${fresh[at]}`);
+    }
     if (this.scheme === "tree") {
       const saved = Float64Array.from(this.ionRates);
       for (let p = 0; p < this.nIons; p++) {
