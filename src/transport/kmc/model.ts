@@ -285,17 +285,23 @@ function worstPairChange(model: KmcModel, table: PairTable, s: number, k: number
   const tb = lattice.bondTarget[k]!;
   const o = [lattice.bondCellOffset[3 * k]!, lattice.bondCellOffset[3 * k + 1]!, lattice.bondCellOffset[3 * k + 2]!];
   // sites near i (cell 0) and near j (cell o), keyed by basis and cell offset from i's cell
-  const near = new Map<string, { basis: number; ci: number; cj: number }>();
+  // wrapped into the box: in a box of 2 cells the hop graph reaches one site through +x and
+  // -x, and the engine counts it twice, so each site keeps every class it is listed with
+  const n3 = lattice.cells;
+  const wrap = (x: number, a: number): number => ((x % n3[a]!) + n3[a]!) % n3[a]!;
+  const keyOf = (basis: number, ox: number, oy: number, oz: number): string => `${basis},${wrap(ox, 0)},${wrap(oy, 1)},${wrap(oz, 2)}`;
+  const origin = keyOf(b, 0, 0, 0), target = keyOf(tb, o[0]!, o[1]!, o[2]!);
+  const near = new Map<string, { basis: number; ci: number[]; cj: number[] }>();
   const add = (basis: number, ox: number, oy: number, oz: number, c: number, side: "ci" | "cj"): void => {
-    const key = `${basis},${ox},${oy},${oz}`;
-    if (key === `${b},0,0,0` || key === `${tb},${o[0]},${o[1]},${o[2]}`) return; // the origin and the target
-    const x = near.get(key) ?? { basis, ci: -1, cj: -1 };
-    x[side] = c;
+    const key = keyOf(basis, ox, oy, oz);
+    if (key === origin || key === target) return; // the mover's own site and the empty target
+    const x = near.get(key) ?? { basis, ci: [], cj: [] };
+    x[side].push(c);
     near.set(key, x);
   };
   for (let e = nb.start[b]!; e < nb.start[b + 1]!; e++) add(nb.basis[e]!, nb.cellOffset[3 * e]!, nb.cellOffset[3 * e + 1]!, nb.cellOffset[3 * e + 2]!, nb.shell[e]!, "ci");
   for (let e = nb.start[tb]!; e < nb.start[tb + 1]!; e++) add(nb.basis[e]!, nb.cellOffset[3 * e]! + o[0]!, nb.cellOffset[3 * e + 1]! + o[1]!, nb.cellOffset[3 * e + 2]! + o[2]!, nb.shell[e]!, "cj");
-  const sites = [...near.values()];
+  const sites = [...near.values()].map((n) => ({ basis: n.basis, ci: n.ci[0] ?? -1, cj: n.cj[0] ?? -1, all: n }));
   // v_t(n) < 0 of each species over the sites open to it
   const gains: { n: number; v: number }[][] = species.map(() => []);
   for (let t = 0; t < nS; t++) {
@@ -303,7 +309,9 @@ function worstPairChange(model: KmcModel, table: PairTable, s: number, k: number
     const row = (s * nS + t) * C;
     sites.forEach((n, i) => {
       if (!Number.isFinite(species[t]!.siteEnergyEV[lattice.basisSiteType[n.basis]!]!)) return;
-      const v = (n.cj >= 0 ? E[row + n.cj]! : 0) - (n.ci >= 0 ? E[row + n.ci]! : 0);
+      let v = 0;
+      for (const c of n.all.cj) v += E[row + c]!;
+      for (const c of n.all.ci) v -= E[row + c]!;
       if (v < 0) gains[t]!.push({ n: i, v });
     });
   }
