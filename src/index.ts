@@ -7,7 +7,8 @@ export { buildUnitCell, periodicLattice, siteIndex, siteDensityPerCm3, type Peri
 export { cubicLattice, type CubicKind, type CubicLatticeOptions } from "./structure/lattice/cubic.js";
 export { uio67So3Lattice, uio67SiteCounts, type Uio67Options } from "./structure/lattice/uio67.js";
 export { KmcEngine, chooseScheme, type Scheme } from "./transport/kmc/engine.js";
-export { bondRateTable, type KmcModel, type SpeciesModel } from "./transport/kmc/model.js";
+export { bondRateTable, type KmcModel, type PairInteraction, type SpeciesModel } from "./transport/kmc/model.js";
+export { distanceShells, siteNeighbours, type BasisNeighbours, type SiteNeighbours } from "./structure/lattice/shells.js";
 export { runReplica, summarize, type ReplicaRecord, type SpeciesTransport, type TransportSummary } from "./transport/kmc/observe.js";
 export { runKmc, type KmcRunOptions, type KmcRunResult } from "./transport/kmc/run.js";
 export { fitArrhenius, type ArrheniusFit, type ArrheniusPoint } from "./analysis/arrhenius.js";

@@ -14,6 +14,7 @@ import { loadMeasurements } from "../scenario/measurements.js";
 import { calibrateDesign, calibratePressedPowders, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
+import { shellNeighbourCounts } from "../transport/kmc/model.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
@@ -219,8 +220,12 @@ function validate(cmd: ParsedCommand): number {
   const parts: string[] = [];
   if (scenario.lattice !== undefined) {
     const lattice = buildLattice(scenario); // geometry errors are input errors too
-    buildKmcModel(scenario, lattice, scenario.temperaturesK[0]!); // ion counts, effective barriers
+    const model = buildKmcModel(scenario, lattice, scenario.temperaturesK[0]!); // ion counts, shells, effective barriers
     parts.push(`${scenario.lattice.kind} ${scenario.lattice.cells.join("x")} cells (${lattice.siteCount} sites), ${scenario.species!.map((s) => s.name).join(", ")}`);
+    const shells = shellNeighbourCounts(model);
+    if (shells.length > 0) {
+      parts.push(`pair energies: ${scenario.kmc!.interactions!.map((p, i) => `${p.species.join("-")} ${shells[i]!.map((n) => +n.toFixed(2)).join(", ")}`).join("; ")} neighbours per shell`);
+    }
   }
   if (scenario.morphology !== undefined) {
     checkMorphologyUpFront(scenario.morphology, scenario);

@@ -9,7 +9,8 @@ import { InputError, ResourceError, ScenarioError } from "../core/errors.js";
 import { cubicLattice } from "../structure/lattice/cubic.js";
 import { siteCountOfType, type PeriodicLattice } from "../structure/lattice/lattice.js";
 import { uio67So3Lattice } from "../structure/lattice/uio67.js";
-import { checkModel, openSiteCount, type KmcModel, type SpeciesModel } from "../transport/kmc/model.js";
+import { checkModel, openSiteCount, pairTable, type KmcModel, type PairInteraction, type SpeciesModel } from "../transport/kmc/model.js";
+import { siteNeighbourCount } from "../structure/lattice/shells.js";
 import { UIO67_ION_PRESETS } from "../scenario/presets.js";
 import type { Scenario } from "../scenario/schema.js";
 
@@ -110,13 +111,38 @@ export function buildKmcModel(scenario: Scenario, lattice: PeriodicLattice, temp
   const species = partial.map((sp) => ({ ...sp, count: sp.count! }));
   const field = kmc?.fieldVPerCm ?? 0;
   const J = kmc?.interactionEV ?? 0;
+  // the table, species by index in the scenario's order (the schema checked the names)
+  const pairInteractions: PairInteraction[] | undefined = kmc?.interactions?.map((p) => ({
+    species: [list.findIndex((sp) => sp.name === p.species[0]), list.findIndex((sp) => sp.name === p.species[1])] as const,
+    shellMaxDistanceAngstrom: p.shells.map((sh) => sh.maxDistanceAngstrom),
+    shellEnergyEV: p.shells.map((sh) => sh.energyEV),
+  }));
   const model: KmcModel = {
     lattice,
     species,
     temperatureK,
     fieldVPerCm: typeof field === "number" ? [field, 0, 0] : field,
     ...(J !== 0 ? { interactionEV: species.flatMap(() => species.map(() => J)) } : {}),
+    ...(pairInteractions !== undefined ? { pairInteractions } : {}),
   };
-  checkModel(model); // counts, closed sites, effective barriers: before any KMC work
+  checkModel(model); // counts, closed sites, shells, effective barriers: before any KMC work
+  checkPairListMemory(model);
   return model;
+}
+
+/** Bytes per entry of the engine's per-site pair lists (site index and class). */
+const PAIR_LIST_BYTES_PER_NEIGHBOUR = 5;
+
+/** Refuse, before any KMC, pair lists that would not fit in memory beside the rest of the KMC. */
+function checkPairListMemory(model: KmcModel): void {
+  const table = pairTable(model);
+  if (table === null) return;
+  const L = model.lattice;
+  const need = L.siteCount * KMC_BYTES_PER_SITE + siteNeighbourCount(L, table.neighbours) * PAIR_LIST_BYTES_PER_NEIGHBOUR;
+  const have = 0.8 * totalmem();
+  if (need > have) {
+    throw new ResourceError(
+      `kmc.interactions: ${(table.neighbours.start[L.basisCount]! / L.basisCount).toFixed(1)} neighbours per site within the shells on ${L.siteCount.toExponential(2)} sites need about ${(need / 2 ** 30).toFixed(1)} GiB for the KMC; this machine allows ${(have / 2 ** 30).toFixed(1)} GiB: use fewer cells or shorter shells`,
+    );
+  }
 }

@@ -93,8 +93,9 @@ export function scenarioFormatMarkdown(schema: JsonObject = scenarioJsonSchema()
         const prefix = path === "" ? "" : kind !== null && variants.length > 1 ? `${path}{kind=${kind}}.` : `${path}.`;
         for (const [k, child] of Object.entries(v.properties)) if (isObject(child)) walk(child, `${prefix}${k}`, req.includes(k));
       } else if (v.type === "array" && isObject(v.items)) {
+        const at = rows.length;
         walk(v.items, `${path}[]`, true);
-        rows.pop(); // the item row repeats the list row; its fields follow
+        rows.splice(at, 1); // the item row repeats the list row; its fields follow
         if (!(v.items.type === "object")) rows.push(`| \`${path}[]\` | ${describeType(v.items)} | | |`);
       }
     }

@@ -50,6 +50,47 @@ export const speciesSchema = z.strictObject({
   siteEnergiesEV: energyByType.optional(),
 });
 
+/** One distance shell of a pair energy: the pairs beyond the previous shell, up to maxDistanceAngstrom. */
+export const pairShellSchema = z.strictObject({
+  /** Outer bound of the shell, Angstrom (Cartesian distance between the two sites). */
+  maxDistanceAngstrom: positive,
+  /** Pair energy of two ions in this shell, eV (> 0 repulsive, < 0 attractive). */
+  energyEV: z.number().finite(),
+});
+
+/** Most shells one pair may have. */
+export const MAX_PAIR_SHELLS = 16;
+
+/**
+ * The pair energy of two species by distance shell (transport/kmc/model.ts, PairInteraction):
+ * two ions whose sites lie r apart interact with the energy of the shell r falls in (shell m:
+ * the previous shell's bound < r <= maxDistanceAngstrom, the first from 0), and not at all
+ * beyond the last shell. Shells are listed outward; each pair of species once, in either
+ * order. `source` (where the energies come from) or `reason` (why these values) is required.
+ */
+export const pairInteractionSchema = z
+  .strictObject({
+    /** The two species, by name (the same name twice for like ions). */
+    species: z.tuple([z.string().min(1), z.string().min(1)]),
+    shells: z.array(pairShellSchema).min(1).max(MAX_PAIR_SHELLS),
+    source: z.string().min(1).optional(),
+    reason: z.string().min(1).optional(),
+  })
+  .superRefine((p, ctx) => {
+    p.shells.forEach((sh, m) => {
+      const before = p.shells[m - 1]?.maxDistanceAngstrom;
+      if (before !== undefined && !(sh.maxDistanceAngstrom > before)) {
+        ctx.addIssue({ code: "custom", path: ["shells", m, "maxDistanceAngstrom"], message: `must exceed the previous shell's ${before} A (shells are listed outward)` });
+      }
+    });
+    if (p.source === undefined && p.reason === undefined) {
+      ctx.addIssue({ code: "custom", path: ["source"], message: "give the energies' source (a citation, a calculation) or a reason (why these values)" });
+    }
+  });
+
+/** The event-selection schemes (transport/kmc/engine.ts); auto picks one per model. */
+export const KMC_SCHEMES = ["auto", "null-event", "type-null-event", "tree", "class"] as const;
+
 export const kmcSchema = z.strictObject({
   equilibrationHops: nonNegInt.default(100_000),
   hops: posInt.default(1_000_000),
@@ -57,9 +98,14 @@ export const kmcSchema = z.strictObject({
   blocks: posInt.max(100_000).default(20),
   /** Field along x (a number) or as a vector, V/cm. */
   fieldVPerCm: z.union([z.number().finite(), vector3]).default(0),
-  scheme: z.enum(["auto", "null-event", "tree", "class"]).default("auto"),
-  /** Nearest-neighbour pair energy between any two ions, eV (0: exclusion only). */
+  scheme: z.enum(KMC_SCHEMES).default("auto"),
+  /**
+   * The shorthand: one pair energy between any two ions on sites joined by a hop (the hop
+   * graph; on the cubic lattices the first distance shell), eV (0: exclusion only).
+   */
   interactionEV: z.number().finite().default(0),
+  /** Pair energies per species pair and distance shell (instead of interactionEV). */
+  interactions: z.array(pairInteractionSchema).min(1).max(136).optional(),
   targetRelativeError: z.number().gt(0).lt(1).optional(),
   maxHops: posInt.optional(),
 });
@@ -410,6 +456,36 @@ export const scenarioSchema = z
       if (Math.abs(total - 1) > 1e-9) ctx.addIssue({ code: "custom", path: ["morphology", "phases"], message: `fractions sum to ${total}; they must sum to 1` });
     }
     s.species?.forEach((sp, i) => {
+      const first = s.species!.findIndex((o) => o.name === sp.name);
+      if (first < i) ctx.addIssue({ code: "custom", path: ["species", i, "name"], message: `species.${first} already has this name; names must be distinct` });
+    });
+    const pairs = s.kmc?.interactions;
+    if (pairs !== undefined) {
+      const names = (s.species ?? []).map((sp) => sp.name);
+      const seen = new Map<string, number>();
+      pairs.forEach((p, i) => {
+        p.species.forEach((name, j) => {
+          if (!names.includes(name)) {
+            ctx.addIssue({ code: "custom", path: ["kmc", "interactions", i, "species", j], message: names.length > 0 ? `not a species of this scenario; valid: ${names.join(", ")}` : "the scenario has no species" });
+          }
+        });
+        const key = JSON.stringify([...p.species].sort());
+        if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["kmc", "interactions", i, "species"], message: `the pair ${p.species.join("-")} is already given in kmc.interactions.${seen.get(key)}; give each pair once` });
+        else seen.set(key, i);
+      });
+      if (s.kmc!.interactionEV !== 0) {
+        ctx.addIssue({ code: "custom", path: ["kmc", "interactionEV"], message: "give interactionEV (one energy for every pair on the hop graph) or interactions (per pair and shell), not both" });
+      }
+    }
+    const scheme = s.kmc?.scheme;
+    if ((scheme === "class" || scheme === "type-null-event") && (pairs !== undefined || s.kmc!.interactionEV !== 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kmc", "scheme"],
+        message: `the ${scheme} scheme lists hops by a rate fixed per species and bond, which pair energies change whenever an ion near a hop moves; with interactions use "auto" (the tree), "tree" or "null-event"`,
+      });
+    }
+    s.species?.forEach((sp, i) => {
       if (sp.occupancy !== undefined && sp.count !== undefined) {
         ctx.addIssue({ code: "custom", path: ["species", i, "count"], message: "give occupancy or count, not both" });
       }
@@ -437,6 +513,7 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 export type SpeciesInput = z.output<typeof speciesSchema>;
 export type KmcSettings = z.output<typeof kmcSchema>;
+export type PairInteractionSettings = z.output<typeof pairInteractionSchema>;
 export type MorphologySettings = z.output<typeof morphologySchema>;
 /** The particle-network designs (design/): no voxel grid. */
 export type NetworkDesignSettings = Extract<MorphologySettings, { kind: "pressed-powder" | "particles-in-gel" | "particles-among-fibres" }>;

@@ -127,7 +127,7 @@ describe("schemes agree", () => {
     }
   });
 
-  it("the class and type-null-event schemes refuse interactions", () => {
+  it("the class and type-null-event schemes refuse pair energies", () => {
     const model: KmcModel = {
       lattice: sc(4),
       species: [{ name: "ion", charge: 1, attemptFrequencyHz: 1, hopBarrierEV: [0.1], siteEnergyEV: [0], count: 2 }],
@@ -135,8 +135,11 @@ describe("schemes agree", () => {
       fieldVPerCm: [0, 0, 0],
       interactionEV: [-0.01],
     };
-    expect(() => new KmcEngine(model, createStream(1), "class")).toThrow("the class scheme has no interactions; use the tree scheme");
-    expect(() => new KmcEngine(model, createStream(1), "type-null-event")).toThrow("the type-null-event scheme has no interactions; use the tree scheme");
+    for (const scheme of ["class", "type-null-event"] as const) {
+      expect(() => new KmcEngine(model, createStream(1), scheme)).toThrow(
+        `the ${scheme} scheme cannot take pair energies: it lists hops by a rate fixed per species and bond, and a pair energy changes a hop's rate whenever an ion near it moves; use the tree scheme (the automatic choice) or null-event`,
+      );
+    }
   });
 });
 

@@ -16,17 +16,23 @@
  *   total attempt rate Gamma = N zmax r_max does not depend on the state, the attempt
  *   times form a Poisson process independent of the jump chain: the time of n attempts is
  *   Gamma(n, 1) / Gamma in distribution, drawn once per block. O(1) per attempt; best
- *   when rates are alike (acceptance near 1). No interactions.
+ *   when rates are alike (acceptance near 1). With pair energies r_max bounds every rate
+ *   in every configuration (the bond rate times exp(-dE_min / 2 kB T), dE_min the lowest
+ *   change of pair energy the hop can meet: model.ts, lowestPairChanges), and an attempt
+ *   whose target is empty evaluates the mover's pair energy at both ends: still exact,
+ *   but the acceptance falls by that factor, so it is used only when asked for.
  * - "tree" (rejection-free BKL / n-fold way; Bortz, Kalos and Lebowitz, J. Comput. Phys.
  *   17, 10, 1975): each ion's total rate sits in a binary sum tree; pick an ion in
  *   O(log N), then its bond by a scan of its cached bond rates; the clock advances by an
  *   Exp(R_total) variate per event. After a hop only the rates of ions near the vacated
- *   and the filled site are recomputed (within one bond, or two with interactions).
- *   Handles any rate spread and the interactions.
+ *   and the filled site are recomputed (within one bond; with pair energies, every ion
+ *   whose rates can see either site: within one bond, within the shells, or one bond
+ *   beyond the shells). Handles any rate spread and the pair energies; the automatic
+ *   choice with pair energies.
  * - "class" (BKL with rate classes and O(1) updates; the n-fold way of Bortz, Kalos and
  *   Lebowitz grouped by rate as in Schulze, J. Comput. Phys. 227, 2455, 2008, and with
  *   rejection inside a class as in the composition-rejection method of Slepoy, Thompson and
- *   Plimpton, J. Chem. Phys. 128, 205101, 2008): without interactions a hop's rate depends
+ *   Plimpton, J. Chem. Phys. 128, 205101, 2008): without pair energies a hop's rate depends
  *   only on the species and the bond (bondRateTable), so every possible hop (ion, bond slot
  *   with an empty target) is listed in its rate class c, of bound r_c. Classes are the
  *   distinct rates (r_c exact) when there are few, else power-of-two bins of the rate (r_c
@@ -60,13 +66,26 @@
  *   attempts are hops on the pellet's uio67-so3; 0.23 with the ion side only). The lists' order is
  *   part of the state, so checkpoints carry it. Neighbours come from a per-(cell, bond)
  *   table (4 bytes per bond).
+ * The class and type-null-event schemes hold their hops in lists by a rate fixed per
+ * (species, bond): with pair energies a hop's rate changes whenever an ion within its
+ * shells moves, which their lists do not follow, so they refuse pair energies.
+ *
+ * Pair energies (model.ts, PairTable): each site's neighbours with their distance class
+ * are one CSR list (pairStart, pairSite, pairClass: 5 bytes per neighbour). With the scalar
+ * interactionEV (the hop graph) the mover's pair energy at a site is the sum over the ions
+ * on that site's list, skipping itself. With the table, each site keeps the number of ions
+ * of each species in each class around it (pairCount, integers, so exact and the same
+ * whatever the history: a checkpoint recomputes them), updated along the two lists of a
+ * hop; a pair energy is then sum_{t,c} V[s][t][c] n[t][c], nS x classes terms instead of a
+ * walk over the list, less the mover's own term at its target (bondPairClass).
  *
  * The hot loops inline xoshiro128** on local variables and allocate nothing.
  */
 import type { PeriodicLattice } from "../../structure/lattice/lattice.js";
 import { RandomStream } from "../../core/rng.js";
 import { BOLTZMANN_EV_PER_K } from "../../core/constants.js";
-import { bondRateTable, checkModel, type KmcModel } from "./model.js";
+import { bondRateTable, checkModel, hasPairEnergies, lowestPairChanges, pairTable, type KmcModel } from "./model.js";
+import { siteNeighbours } from "../../structure/lattice/shells.js";
 import { decodeFloat64, decodeInt32, decodeUint32, encodeArray } from "../../core/codec.js";
 
 /** Everything needed to continue a run exactly (rates and the tree are recomputed from it). */
@@ -332,7 +351,8 @@ export function hopChannels(model: KmcModel): HopChannels {
 }
 
 /**
- * With interactions, the tree (rates depend on the neighbourhood); else null-event when its
+ * With pair energies, the tree (rates depend on the neighbourhood; null-event takes them
+ * too, at an acceptance lowered by the worst-case factor, so only when asked for); else null-event when its
  * acceptance is at least 0.3 (alike rates: cheapest per hop, no bookkeeping); else
  * type-null-event, whose bounds follow the rates of each site type (on uio67-so3, 2-3x the
  * class scheme's speed and 10-20x the tree's: see the kmc-uio67 benchmark). The class scheme
@@ -340,7 +360,7 @@ export function hopChannels(model: KmcModel): HopChannels {
  * occupied (a nearly full lattice whose fast hops lead into the full sites).
  */
 export function chooseScheme(model: KmcModel): Scheme {
-  if (model.interactionEV !== undefined && model.interactionEV.some((j) => j !== 0)) return "tree";
+  if (hasPairEnergies(model)) return "tree";
   return nullEventAcceptance(model) >= 0.3 ? "null-event" : "type-null-event";
 }
 
@@ -374,8 +394,24 @@ export class KmcEngine {
   private readonly rateTable: Float64Array;
   private readonly acceptTable: Float64Array;
   private readonly rmax: number;
-  private readonly interaction: Float64Array | null;
   private readonly halfInvKT: number;
+  // pair energies (empty arrays without): per-site neighbour lists with their class, and the
+  // energy of (species, species, class) at (s * nS + t) * pairClasses + c
+  private readonly interacting: boolean;
+  private readonly pairStart: Int32Array;
+  private readonly pairSite: Int32Array;
+  private readonly pairClass: Uint8Array;
+  private readonly pairEnergy: Float64Array;
+  private readonly pairClasses: number;
+  /** Table mode: ions of each species in each class around each site, at (site * nS + t) * classes + c. */
+  private readonly counting: boolean;
+  private readonly pairCount: Uint16Array;
+  /** Table mode: the class of each bond's target around its origin (-1: beyond the shells). */
+  private readonly bondPairClass: Int32Array;
+  // tree with pair energies: the sites (basis, cell offset) whose ions' rates see a site of basis b
+  private readonly dependStart: Int32Array;
+  private readonly dependBasis: Int32Array;
+  private readonly dependOffset: Int32Array;
   // tree scheme
   private readonly treeLeaves: number;
   private readonly tree: Float64Array;
@@ -431,9 +467,14 @@ export class KmcEngine {
     this.lattice = model.lattice;
     this.rng = rng;
     const L = model.lattice;
-    const interacting = model.interactionEV !== undefined && model.interactionEV.some((j) => j !== 0);
-    if (interacting && scheme !== "tree") throw new RangeError(`the ${scheme} scheme has no interactions; use the tree scheme`);
+    const interacting = hasPairEnergies(model);
+    if (interacting && (scheme === "class" || scheme === "type-null-event")) {
+      throw new RangeError(`the ${scheme} scheme cannot take pair energies: it lists hops by a rate fixed per species and bond, and a pair energy changes a hop's rate whenever an ion near it moves; use the tree scheme (the automatic choice) or null-event`);
+    }
     this.scheme = scheme;
+    this.interacting = interacting;
+    this.halfInvKT = 0.5 / (BOLTZMANN_EV_PER_K * model.temperatureK);
+    const pairs = interacting ? pairTable(model)! : null;
     this.nSpecies = model.species.length;
     this.nIons = model.species.reduce((s, sp) => s + sp.count, 0);
     let zmax = 0;
@@ -441,12 +482,82 @@ export class KmcEngine {
     this.zmax = zmax;
     this.rateTable = bondRateTable(model);
     let rmax = 0;
-    for (let i = 0; i < this.rateTable.length; i++) rmax = Math.max(rmax, this.rateTable[i]!);
+    if (pairs !== null && scheme === "null-event") {
+      // the bound of every configuration: each bond's rate at its lowest change of pair energy
+      const lowest = lowestPairChanges(model, pairs);
+      for (let i = 0; i < this.rateTable.length; i++) rmax = Math.max(rmax, this.rateTable[i]! * Math.exp(-lowest[i]! * this.halfInvKT));
+    } else for (let i = 0; i < this.rateTable.length; i++) rmax = Math.max(rmax, this.rateTable[i]!);
     this.rmax = rmax;
     this.acceptTable = new Float64Array(this.rateTable.length);
     for (let i = 0; i < this.rateTable.length; i++) this.acceptTable[i] = rmax > 0 ? this.rateTable[i]! / rmax : 0;
-    this.interaction = interacting ? Float64Array.from(model.interactionEV!) : null;
-    this.halfInvKT = 0.5 / (BOLTZMANN_EV_PER_K * model.temperatureK);
+    if (pairs !== null) {
+      const lists = siteNeighbours(L, pairs.neighbours);
+      this.pairStart = lists.start;
+      this.pairSite = lists.site;
+      this.pairClass = lists.shell;
+      this.pairEnergy = pairs.energyEV;
+      this.pairClasses = pairs.classCount;
+      this.counting = model.pairInteractions !== undefined;
+      this.pairCount = new Uint16Array(this.counting ? L.siteCount * this.nSpecies * pairs.classCount : 0);
+      this.bondPairClass = new Int32Array(this.counting ? L.bondTarget.length : 0).fill(-1);
+      if (this.counting) {
+        const nb = pairs.neighbours;
+        for (let b = 0; b < L.basisCount; b++) {
+          if (nb.start[b + 1]! - nb.start[b]! > 65535) throw new RangeError(`pair lists: ${nb.start[b + 1]! - nb.start[b]!} neighbours of one site overflow its 16-bit counts; use shorter shells`);
+        }
+        for (let k = 0; k < L.bondTarget.length; k++) {
+          let b = 0;
+          while (L.bondStart[b + 1]! <= k) b++;
+          for (let e = nb.start[b]!; e < nb.start[b + 1]!; e++) {
+            if (nb.basis[e] === L.bondTarget[k] && nb.cellOffset[3 * e] === L.bondCellOffset[3 * k] && nb.cellOffset[3 * e + 1] === L.bondCellOffset[3 * k + 1] && nb.cellOffset[3 * e + 2] === L.bondCellOffset[3 * k + 2]) {
+              this.bondPairClass[k] = nb.shell[e]!;
+            }
+          }
+        }
+      }
+    } else {
+      this.counting = false;
+      this.pairCount = new Uint16Array(0);
+      this.bondPairClass = new Int32Array(0);
+      this.pairStart = new Int32Array(0);
+      this.pairSite = new Int32Array(0);
+      this.pairClass = new Uint8Array(0);
+      this.pairEnergy = new Float64Array(0);
+      this.pairClasses = 0;
+    }
+    if (pairs !== null && scheme === "tree") {
+      // an ion at x sees the occupancy of its bond targets, of its pair neighbours and of its
+      // targets' pair neighbours; so a change at y reaches the ions on bond(y), pair(y) and
+      // bond(pair(y)) (bonds and pair lists are symmetric)
+      const nb = pairs.neighbours;
+      const start = new Int32Array(L.basisCount + 1);
+      const basis: number[] = [], offset: number[] = [];
+      for (let b = 0; b < L.basisCount; b++) {
+        start[b] = basis.length;
+        const seen = new Set<string>();
+        const add = (tb: number, ox: number, oy: number, oz: number): void => {
+          const key = `${tb},${ox},${oy},${oz}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          basis.push(tb);
+          offset.push(ox, oy, oz);
+        };
+        for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) add(L.bondTarget[k]!, L.bondCellOffset[3 * k]!, L.bondCellOffset[3 * k + 1]!, L.bondCellOffset[3 * k + 2]!);
+        for (let e = nb.start[b]!; e < nb.start[b + 1]!; e++) {
+          const n = nb.basis[e]!, ox = nb.cellOffset[3 * e]!, oy = nb.cellOffset[3 * e + 1]!, oz = nb.cellOffset[3 * e + 2]!;
+          add(n, ox, oy, oz);
+          for (let k = L.bondStart[n]!; k < L.bondStart[n + 1]!; k++) add(L.bondTarget[k]!, ox + L.bondCellOffset[3 * k]!, oy + L.bondCellOffset[3 * k + 1]!, oz + L.bondCellOffset[3 * k + 2]!);
+        }
+      }
+      start[L.basisCount] = basis.length;
+      this.dependStart = start;
+      this.dependBasis = Int32Array.from(basis);
+      this.dependOffset = Int32Array.from(offset);
+    } else {
+      this.dependStart = new Int32Array(0);
+      this.dependBasis = new Int32Array(0);
+      this.dependOffset = new Int32Array(0);
+    }
 
     const N = this.nIons;
     this.siteIon = new Int32Array(L.siteCount).fill(-1);
@@ -581,6 +692,7 @@ export class KmcEngine {
       this.placeIons();
       this.setOrigin();
     } else this.restore(state);
+    if (this.counting) this.countPairs(this.pairCount);
     if (scheme === "class" || scheme === "type-null-event") {
       if (state?.events !== undefined) this.restoreEvents(decodeInt32(state.events));
       else if (state !== undefined) throw new RangeError(`checkpoint of the ${scheme} scheme lacks its lists (events)`);
@@ -871,7 +983,8 @@ export class KmcEngine {
 
   /**
    * Null-event loop. Per attempt: one ion and one bond slot from one 32-bit draw each,
-   * target by cell arithmetic, accept with r_k / r_max when the target is empty.
+   * target by cell arithmetic, accept with r_k / r_max when the target is empty (with pair
+   * energies, r_k exp(-dE_pair / 2 kB T) / r_max).
    */
   private runNullEvent(hops: number): void {
     const L = this.lattice;
@@ -883,6 +996,7 @@ export class KmcEngine {
     const accept = this.acceptTable;
     const typeCount = this.typeCount, typeIntegral = this.typeIntegral, typeLast = this.typeLast;
     const N = this.nIons, zmax = this.zmax;
+    const interacting = this.interacting, counting = this.counting, halfInvKT = this.halfInvKT;
     const st = this.rng.state;
     let s0 = st[0]! | 0, s1 = st[1]! | 0, s2 = st[2]! | 0, s3 = st[3]! | 0;
     let attempts = this.attempts;
@@ -915,7 +1029,12 @@ export class KmcEngine {
       const target = tb + B * (cx + nx * (cy + ny * cz));
       if (siteIon[target]! >= 0) continue;
       const s = ionSpecies[p]!;
-      const a = accept[s * nBonds + k]!;
+      let a = accept[s * nBonds + k]!;
+      if (interacting) {
+        // the mover's change of pair energy, target minus origin: accept r / r_max exactly
+        const dE = this.pairChange(p, s, k, ions[o + ION_SITE]!, target);
+        if (dE !== 0) a *= Math.exp(-dE * halfInvKT);
+      }
       if (a < 1) {
         r = Math.imul(s1, 5);
         r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
@@ -924,6 +1043,7 @@ export class KmcEngine {
         if (r * TWO_POW_M32 >= a) continue;
       }
       // accept: move ion p along bond k
+      if (counting) this.movePairCounts(s, ions[o + ION_SITE]!, target);
       siteIon[ions[o + ION_SITE]!] = -1;
       siteIon[target] = p;
       ions[o] = tb;
@@ -1020,21 +1140,62 @@ export class KmcEngine {
     return L.bondTarget[k]! + L.basisCount * (x + nx * (y + ny * z));
   }
 
-  /** Sum over the ions bonded to `site` of J[s][species], excluding ion `skip`. */
-  private interactionAround(site: number, s: number, skip: number): number {
-    const L = this.lattice, B = L.basisCount, nS = this.nSpecies, J = this.interaction!;
-    const b = site % B;
-    const c = (site - b) / B;
-    const cx = c % L.cells[0];
-    const cyz = (c - cx) / L.cells[0];
-    const cy = cyz % L.cells[1];
-    const cz = (cyz - cy) / L.cells[1];
+  /**
+   * Pair energy of an ion of species s at `site` with the ions on the site's neighbour list,
+   * eV, excluding ion `skip` (the mover itself): sum over the list of V[s][t][class].
+   */
+  private pairEnergyAt(site: number, s: number, skip: number): number {
+    const start = this.pairStart, nbr = this.pairSite, cls = this.pairClass, V = this.pairEnergy, siteIon = this.siteIon, ionSpecies = this.ionSpecies;
+    const C = this.pairClasses, row = s * this.nSpecies;
     let e = 0;
-    for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) {
-      const q = this.siteIon[this.neighbourSite(cx, cy, cz, k)]!;
-      if (q >= 0 && q !== skip) e += J[s * nS + this.ionSpecies[q]!]!;
+    for (let n = start[site]!, end = start[site + 1]!; n < end; n++) {
+      const q = siteIon[nbr[n]!]!;
+      if (q >= 0 && q !== skip) e += V[(row + ionSpecies[q]!) * C + cls[n]!]!;
     }
     return e;
+  }
+
+  /** Table mode: the ions of each species in each class around every site, from scratch, into `out`. */
+  private countPairs(out: Uint16Array): void {
+    out.fill(0);
+    const nS = this.nSpecies, C = this.pairClasses;
+    for (let site = 0; site < this.lattice.siteCount; site++) {
+      const q = this.siteIon[site]!;
+      if (q < 0) continue;
+      const t = this.ionSpecies[q]!;
+      for (let n = this.pairStart[site]!; n < this.pairStart[site + 1]!; n++) out[(this.pairSite[n]! * nS + t) * C + this.pairClass[n]!]!++;
+    }
+  }
+
+  /** Table mode: an ion of species t moved from one site to another; update the counts around both. */
+  private movePairCounts(t: number, from: number, to: number): void {
+    const start = this.pairStart, nbr = this.pairSite, cls = this.pairClass, cnt = this.pairCount;
+    const nS = this.nSpecies, C = this.pairClasses;
+    for (let n = start[from]!, end = start[from + 1]!; n < end; n++) cnt[(nbr[n]! * nS + t) * C + cls[n]!]!--;
+    for (let n = start[to]!, end = start[to + 1]!; n < end; n++) cnt[(nbr[n]! * nS + t) * C + cls[n]!]!++;
+  }
+
+  /** Table mode: pair energy of an ion of species s at `site` with every ion counted around it, eV: sum_{t,c} V[s][t][c] n[t][c]. */
+  private countedEnergy(site: number, s: number): number {
+    const V = this.pairEnergy, cnt = this.pairCount, m = this.nSpecies * this.pairClasses;
+    const v0 = s * m, c0 = site * m;
+    let e = 0;
+    for (let i = 0; i < m; i++) {
+      const n = cnt[c0 + i]!;
+      if (n !== 0) e += V[v0 + i]! * n;
+    }
+    return e;
+  }
+
+  /**
+   * The change of pair energy of ion p (species s, on `from`) hopping along bond k to the
+   * empty site `to`, eV: its energy at the target without itself, less that at its origin.
+   */
+  private pairChange(p: number, s: number, k: number, from: number, to: number): number {
+    if (!this.counting) return this.pairEnergyAt(to, s, p) - this.pairEnergyAt(from, s, p);
+    const c = this.bondPairClass[k]!;
+    const self = c >= 0 ? this.pairEnergy[(s * this.nSpecies + s) * this.pairClasses + c]! : 0;
+    return this.countedEnergy(to, s) - self - this.countedEnergy(from, s);
   }
 
   /** Fill ion p's bond rates (zmax slots) and return their sum. */
@@ -1046,14 +1207,21 @@ export class KmcEngine {
     const k0 = L.bondStart[b]!, k1 = L.bondStart[b + 1]!;
     const rates = this.ionRates;
     let sum = 0;
-    const eHere = this.interaction === null ? 0 : this.interactionAround(this.ions[o + ION_SITE]!, s, p);
+    const here = this.ions[o + ION_SITE]!;
+    const eHere = !this.interacting ? 0 : this.counting ? this.countedEnergy(here, s) : this.pairEnergyAt(here, s, p);
+    const selfRow = (s * this.nSpecies + s) * this.pairClasses;
     for (let k = k0; k < k1; k++) {
       let r = this.rateTable[s * nBonds + k]!;
       if (r > 0) {
         const target = this.neighbourSite(cx, cy, cz, k);
         if (this.siteIon[target]! >= 0) r = 0;
-        else if (this.interaction !== null) {
-          const dE = this.interactionAround(target, s, p) - eHere;
+        else if (this.interacting) {
+          let eThere: number;
+          if (this.counting) {
+            const c = this.bondPairClass[k]!;
+            eThere = this.countedEnergy(target, s) - (c >= 0 ? this.pairEnergy[selfRow + c]! : 0);
+          } else eThere = this.pairEnergyAt(target, s, p);
+          const dE = eThere - eHere;
           if (dE !== 0) r *= Math.exp(-dE * this.halfInvKT);
         }
       }
@@ -1096,23 +1264,32 @@ export class KmcEngine {
     for (i >>= 1; i >= 1; i >>= 1) tree[i] = tree[2 * i]! + tree[2 * i + 1]!;
   }
 
-  /** Mark the ions on the sites bonded to `site` (and to those sites when depth is 2). */
-  private touchAround(site: number, depth: number, count: number): number {
-    const L = this.lattice, B = L.basisCount;
+  /** Mark the ions whose rates see the occupancy of `site` (its dependents), after the first `count` marked. */
+  private touchDependents(site: number, count: number): number {
+    const L = this.lattice, B = L.basisCount, nx = L.cells[0], ny = L.cells[1], nz = L.cells[2];
+    const basis = this.dependBasis, off = this.dependOffset;
     const b = site % B;
     const c = (site - b) / B;
-    const cx = c % L.cells[0];
-    const cyz = (c - cx) / L.cells[0];
-    const cy = cyz % L.cells[1];
-    const cz = (cyz - cy) / L.cells[1];
-    for (let k = L.bondStart[b]!; k < L.bondStart[b + 1]!; k++) {
-      const n = this.neighbourSite(cx, cy, cz, k);
-      const q = this.siteIon[n]!;
+    const cx = c % nx;
+    const cyz = (c - cx) / nx;
+    const cy = cyz % ny;
+    const cz = (cyz - cy) / ny;
+    for (let e = this.dependStart[b]!; e < this.dependStart[b + 1]!; e++) {
+      // offsets reach a shell and a bond beyond it: up to a box or so, so wrap by loops
+      let x = cx + off[3 * e]!;
+      while (x < 0) x += nx;
+      while (x >= nx) x -= nx;
+      let y = cy + off[3 * e + 1]!;
+      while (y < 0) y += ny;
+      while (y >= ny) y -= ny;
+      let z = cz + off[3 * e + 2]!;
+      while (z < 0) z += nz;
+      while (z >= nz) z -= nz;
+      const q = this.siteIon[basis[e]! + B * (x + nx * (y + ny * z))]!;
       if (q >= 0 && this.touchedMark[q] === 0) {
         this.touchedMark[q] = 1;
         this.touched[count++] = q;
       }
-      if (depth > 1) count = this.touchAround(n, depth - 1, count);
     }
     return count;
   }
@@ -1123,7 +1300,6 @@ export class KmcEngine {
     const tree = this.tree, rates = this.ionRates, rng = this.rng, ions = this.ions;
     const off = L.bondCellOffset, basisType = L.basisSiteType;
     const nx = L.cells[0], ny = L.cells[1], nz = L.cells[2];
-    const depth = this.interaction === null ? 1 : 2;
     let time = this.time;
     const t0 = time;
     for (let h = 0; h < hops; h++) {
@@ -1172,6 +1348,7 @@ export class KmcEngine {
       const target = tb + L.basisCount * (cx + nx * (cy + ny * cz));
       this.siteIon[from] = -1;
       this.siteIon[target] = p;
+      if (this.counting) this.movePairCounts(s, from, target);
       ions[o] = tb;
       ions[o + ION_CX] = cx;
       ions[o + ION_CY] = cy;
@@ -1187,17 +1364,17 @@ export class KmcEngine {
         this.typeLast[z] = time;
         this.typeCount[z]!++;
       }
-      if (depth === 1) {
+      if (!this.interacting) {
         // exclusion only: just the bonds into the vacated and the filled site change
         this.openBondsInto(b, oldCx, oldCy, oldCz, true);
         this.openBondsInto(tb, cx, cy, cz, false);
         this.setLeaf(p, this.computeIonRates(p));
       } else {
-        // interactions: recompute every ion within two bonds of either site
+        // pair energies: recompute the mover and every ion whose rates see either site
         this.touchedMark[p] = 1;
         this.touched[0] = p;
-        let n = this.touchAround(from, depth, 1);
-        n = this.touchAround(target, depth, n);
+        let n = this.touchDependents(from, 1);
+        n = this.touchDependents(target, n);
         for (let m = 0; m < n; m++) {
           const q = this.touched[m]!;
           this.touchedMark[q] = 0;
@@ -1603,6 +1780,12 @@ export class KmcEngine {
     let occupied = 0;
     for (let i = 0; i < L.siteCount; i++) if (this.siteIon[i]! >= 0) occupied++;
     if (occupied !== this.nIons) errors.push(`${occupied} occupied sites for ${this.nIons} ions`);
+    if (this.counting) {
+      const fresh = new Uint16Array(this.pairCount.length);
+      this.countPairs(fresh);
+      const at = fresh.findIndex((n, i) => n !== this.pairCount[i]);
+      if (at >= 0) errors.push(`pair count ${at}: ${this.pairCount[at]}, recounted ${fresh[at]}`);
+    }
     if (this.scheme === "tree") {
       const saved = Float64Array.from(this.ionRates);
       for (let p = 0; p < this.nIons; p++) {
