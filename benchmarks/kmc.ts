@@ -9,6 +9,10 @@
  * scenarios/paper/pellet.json (read through the scenario loader, at its 298.15 K), 2e7 hops
  * timed after 1e6 warm-up with the scheme chooseScheme picks, the class and tree schemes beside
  * it (2e6 hops each).
+ * kmc-uio67-precision (opt-in): wall time until sigma's relative standard error reaches 2 %, for
+ * two block lengths (the error is set by the number of blocks, each one sample of the
+ * collective displacement, so shorter blocks that are still much longer than the hop-hop
+ * correlations reach it sooner).
  * kmc-uio67-workers (opt-in): the same model, 4 replicas of 4e6 hops after 1e5, on one
  * thread (runKmc) and on 1 and 2 worker threads (runKmcOnWorkers): wall times, the parallel
  * efficiency t1 / (2 t2), and whether the three results are identical.
@@ -200,6 +204,25 @@ export const kmcCases: BenchCase[] = [
         fields[`${scheme}BytesPerSite`] = +other.bytesPerSite.toFixed(2);
         fields[`speedupOver${scheme === "tree" ? "Tree" : "Class"}`] = +(ours.eventsPerSecond / other.eventsPerSecond).toFixed(2);
         fields[`${scheme}OccupancyBySiteType`] = Object.fromEntries(model.lattice.siteTypeNames.map((n, t) => [n, other.typeOccupancy[t]]));
+      }
+      return fields;
+    },
+  },
+  {
+    name: "kmc-uio67-precision",
+    description: "kmc-uio67's model at 298.15 K, 4 replicas: wall time until sigma's relative standard error is 2 %, with blocks of 5e4 hops (the paper scenarios' 20 blocks of 1e6) and of 8e3 hops (6 hops per ion)",
+    async run(options) {
+      const model = pelletModel();
+      const fields: Record<string, unknown> = {};
+      for (const [label, hopsPerBlock] of [["longBlocks", 5e4], ["shortBlocks", 8e3]] as const) {
+        // hops double until the target is met, at a fixed block length: more blocks, not longer ones
+        const run: KmcRunOptions = { replicas: 4, equilibrationHops: 1e5, hops: 20 * hopsPerBlock, blocks: 20, targetRelativeError: 0.02, maxHops: 2e8 };
+        const t0 = process.hrtime.bigint();
+        const out = runKmc(model, run, (r) => createStream(1, "bench", "precision", r));
+        const seconds = Number(process.hrtime.bigint() - t0) * 1e-9;
+        const rel = out.summary.totalConductivityStdErr / out.summary.totalConductivitySPerCm;
+        options.log(`${label} (${hopsPerBlock} hops a block): ${seconds.toFixed(1)} s to ${(100 * rel).toFixed(2)} %, sigma ${out.summary.totalConductivitySPerCm.toExponential(3)} S/cm`);
+        fields[label] = { hopsPerBlock, seconds: +seconds.toFixed(2), relativeStdErr: +rel.toFixed(4), sigmaSPerCm: out.summary.totalConductivitySPerCm, attempts: out.attempts };
       }
       return fields;
     },
