@@ -174,7 +174,8 @@ export function checkCellUpFront(cell: Scenario["cell"]): void {
  * given): they rescale time, and a cached result is rescaled to them exactly.
  */
 export function kmcCacheKey(scenario: Scenario, temperatureK: number): string {
-  const species = scenario.species?.map((sp) => ({ ...sp, attemptFrequencyHz: sp.attemptFrequencyHz === undefined ? undefined : "given", barrierShiftEV: undefined }));
+  // the conductivity bound is a calibration prior: no part of the trajectory
+  const species = scenario.species?.map((sp) => ({ ...sp, attemptFrequencyHz: sp.attemptFrequencyHz === undefined ? undefined : "given", barrierShiftEV: undefined, conductivityBound: undefined }));
   return JSON.stringify([scenario.seed, scenario.lattice, species, scenario.kmc, temperatureK]);
 }
 

@@ -48,6 +48,15 @@ export const speciesSchema = z.strictObject({
   barrierShiftEV: z.number().finite().optional(),
   /** Site energy per site type (missing types: 0 on generic lattices, presets on uio67-so3). */
   siteEnergiesEV: energyByType.optional(),
+  /**
+   * A physical bound on the conductivity this species gives the crystal on its own, S/cm at
+   * temperatureK (default 298.15 K; one of the scenario's temperatures): a prior constraint
+   * the calibration applies to the rate parameters (mofhop calibrate drops every rate pair
+   * whose KMC conductivity there exceeds it), with the reason for it.
+   */
+  conductivityBound: z
+    .strictObject({ maxSPerCm: positive, temperatureK: positive.default(298.15), source: z.string().min(1) })
+    .optional(),
 });
 
 /** One distance shell of a pair energy: the pairs beyond the previous shell, up to maxDistanceAngstrom. */

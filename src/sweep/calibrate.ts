@@ -280,6 +280,11 @@ export function calibratePressedPowders(
     const lnRb = sweep.jobs.map((job) => temps.map((T) => Math.log(pressedBoundaryOhmCm2(job.scenario.morphology as PressedPowderSettings, T))));
     // the model's own error: the KMC's statistics (independent per temperature) and the
     // contact element's (systematic, alike at every temperature)
+    // a physical bound on the crystal's own conductivity: rate pairs above it have no prior weight
+    const bound = design.scenario.species![0]!.conductivityBound;
+    const boundAt = bound === undefined ? -1 : temps.findIndex((T) => Math.abs(T - bound.temperatureK) < 1e-9);
+    if (bound !== undefined && boundAt < 0) throw new InputError(`species.0.conductivityBound.temperatureK: got ${bound.temperatureK}; must be one of temperaturesK (${temps.join(", ")})`);
+    const lnBound = bound === undefined ? Infinity : Math.log(bound.maxSPerCm);
     const kmcVar = nominal.kmc.map((k, i) => (k.totalConductivityStdErr / sigmaNom[i]!) ** 2);
     const common = nominal.effective.map((e) => e.discretisationRelativeError ?? 0);
     const modelVarOf = (weights: readonly number[]): number => weights.reduce((a, w, i) => a + w * w * kmcVar[i]!, 0) + weights.reduce((a, w, i) => a + w * common[i]!, 0) ** 2;
@@ -292,7 +297,7 @@ export function calibratePressedPowders(
       const { weights, offset } = activationEnergyWeights(temps, BOLTZMANN_EV_PER_K, mm.form);
       return { name: `${names[d]}: Ea (${mm.form} form)`, weights, offset, value: mm.valueEV, variance: mm.errorEV ** 2 + modelVarOf(weights) };
     });
-    return { temps, lnMof, lnRb, obs, measurements };
+    return { temps, lnMof, lnRb, obs, measurements, boundAt, lnBound };
   });
   let lo = Infinity, hi = -Infinity;
   for (const md of models) {
@@ -336,6 +341,10 @@ export function calibratePressedPowders(
     const out = new Float64Array(G * G);
     for (let a = 0; a < G; a++) {
       for (let b = 0; b < G; b++) {
+        if (md.boundAt >= 0 && md.lnMof(md.boundAt, (a + 0.5) / G, (b + 0.5) / G) > md.lnBound) {
+          out[a * G + b] = -Infinity;
+          continue;
+        }
         lnSigma(md, s, (a + 0.5) / G, (b + 0.5) / G, y);
         let lp = 0;
         for (const o of md.obs) {
@@ -353,6 +362,7 @@ export function calibratePressedPowders(
     const g = gridLog(d, s);
     let max = -Infinity;
     for (const v of g) max = Math.max(max, v);
+    if (max === -Infinity) throw new InputError(`species.0.conductivityBound.maxSPerCm: ${names[d]}'s bound excludes every rate pair its priors allow`);
     let sum = 0;
     for (const v of g) sum += Math.exp(v - max);
     return max + Math.log(sum);
@@ -423,7 +433,10 @@ export function calibratePressedPowders(
   return {
     scenario: names.join("+"),
     ...(parts.length > 1 ? { scenarios: names } : {}),
-    method: `exact structure: sigma_eff = sigma_MOF Phi(sigma_MOF R_b), Phi tabulated for ${n} prior draws of the microstructure (${P} network solves each), the rate parameters on a ${G} x ${G} grid${parts.length > 1 ? ` per design; ${parts.length} designs sharing the microstructure draws (joint)` : ""}`,
+    method: `exact structure: sigma_eff = sigma_MOF Phi(sigma_MOF R_b), Phi tabulated for ${n} prior draws of the microstructure (${P} network solves each), the rate parameters on a ${G} x ${G} grid${parts.length > 1 ? ` per design; ${parts.length} designs sharing the microstructure draws (joint)` : ""}${parts
+      .map((p) => p.design.scenario.species![0]!.conductivityBound)
+      .map((b, d) => (b === undefined ? "" : `; ${names[d]}: crystal conductivity <= ${b.maxSPerCm} S/cm at ${b.temperatureK} K (${b.source})`))
+      .join("")}`,
     samples: n,
     seed,
     diagnostics: { effectiveMicrostructureDraws: drawEss },

@@ -123,6 +123,33 @@ describe("pressed powders calibrated jointly (one powder, two ions)", () => {
     for (const f of post.fit) expect(Math.abs(f.predicted - f.measured) / Math.hypot(f.error, f.predictedSd), f.name).toBeLessThan(3);
   });
 
+  it("a bound on the crystal's own conductivity removes every rate pair above it", () => {
+    const a = part("a", 0.2);
+    const free = calibratePressedPowders([a], { samples: 12, grid: 80, points: 48 });
+    // the crystal conductivity of each draw, by the exact rescaling of the nominal KMC
+    const sp = a.design.scenario.species![0]!;
+    const i298 = a.nominal.kmc.findIndex((k) => Math.abs(k.temperatureK - 298.15) < 1e-9);
+    const kT = BOLTZMANN_EV_PER_K * 298.15;
+    const crystal = (post: typeof free): number[] => {
+      const jNu = post.inputs.findIndex((i) => i.key === "nu-a"), jShift = post.inputs.findIndex((i) => i.key === "shift-a");
+      return post.draws.map((d) => a.nominal.kmc[i298]!.totalConductivitySPerCm * (d.x[jNu]! / sp.attemptFrequencyHz!) * Math.exp(-(d.x[jShift]! - (sp.barrierShiftEV ?? 0)) / kT));
+    };
+    const sorted = crystal(free).sort((x, y) => x - y);
+    const bound = sorted[Math.floor(0.6 * sorted.length)]!; // cuts the free posterior's top 40 %
+    const boundedDesign = { ...a.design, scenario: { ...a.design.scenario, species: [{ ...sp, conductivityBound: { maxSPerCm: bound, temperatureK: 298.15, source: "test" } }] } };
+    const bounded = calibratePressedPowders([{ ...a, design: boundedDesign }], { samples: 12, grid: 80, points: 48 });
+    // every draw below the bound, up to the grid cell the draw is spread over: the bound is
+    // applied at the cell's centre, a draw lies anywhere in it, half a cell (1/80 of each
+    // score) each way in ln nu and in shift / kT
+    const spec = (key: string) => a.design.inputs.find((i) => i.key === key)!.spec as { min: number; max: number };
+    const cellSlack = Math.exp(0.5 * (Math.log(spec("nu-a").max / spec("nu-a").min) + (spec("shift-a").max - spec("shift-a").min) / kT) / 80);
+    for (const c of crystal(bounded)) expect(c).toBeLessThan(bound * cellSlack);
+    expect(bounded.method).toContain("crystal conductivity <=");
+    // a bound below every rate pair the priors allow is refused, naming the field
+    const none = { ...a.design, scenario: { ...a.design.scenario, species: [{ ...sp, conductivityBound: { maxSPerCm: 1e-30, temperatureK: 298.15, source: "test" } }] } };
+    expect(() => calibratePressedPowders([{ ...a, design: none }], { samples: 12, grid: 20, points: 16 })).toThrow(/species\.0\.conductivityBound\.maxSPerCm/);
+  });
+
   it("refuses designs that are not one powder, naming them", () => {
     const a = part("a", 0.2);
     const other = parseScenarioInputs({ ...ion("c", "K+", 0.3), morphology: { ...scenario.morphology, solidFraction: 0.55 } });
