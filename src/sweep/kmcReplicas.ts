@@ -3,8 +3,8 @@
  * runKmc on one thread for the same seed: each replica's stream is named by the same path
  * (createStream(seed, ...path, replica)), each round of each replica is one task that
  * continues from the state the previous round returned (ReplicaRun's exact checkpoints),
- * and the rounds, block lengths and stopping rule are runKmc's. Checkpoints and progress
- * reports stay with runKmc.
+ * and the rounds, block lengths and stopping rule are runKmc's. Checkpoints stay with
+ * runKmc; progress is reported per finished replica round (runKmc's fraction of planned hops).
  */
 import { Piscina } from "piscina";
 import type { StreamLabel } from "../core/rng.js";
@@ -38,11 +38,22 @@ export interface ReplicaReply {
 
 export type WorkerRunOptions = Omit<KmcRunOptions, "checkpoint" | "onProgress">;
 
+/** What the caller sees of a run on workers: progress, and an abort that ends the threads. */
+export interface WorkerRunControl {
+  /** Fraction of the planned hops done (as runKmc's onProgress), after each replica round. */
+  readonly onProgress?: (fraction: number) => void;
+  /** Aborting terminates the replicas' threads; the promise rejects with piscina's AbortError. */
+  readonly signal?: AbortSignal;
+}
+
 /** runKmc(model, options, (r) => createStream(seed, ...path, r)) on `workers` threads. */
-export async function runKmcOnWorkers(model: KmcModel, options: WorkerRunOptions, seed: number | string, path: readonly StreamLabel[], workers: number): Promise<KmcRunResult> {
+export async function runKmcOnWorkers(model: KmcModel, options: WorkerRunOptions, seed: number | string, path: readonly StreamLabel[], workers: number, control: WorkerRunControl = {}): Promise<KmcRunResult> {
+  control.signal?.throwIfAborted();
   const pool = new Piscina<ReplicaTask, ReplicaReply>({ filename: workerFileUrl("kmcWorker"), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1 });
   try {
     const R = options.replicas;
+    const planned = R * (options.equilibrationHops + (options.targetRelativeError === undefined ? options.hops : (options.maxHops ?? options.hops)));
+    let doneHops = 0;
     const states: (ReplicaState | null)[] = new Array<ReplicaState | null>(R).fill(null);
     const records: ReplicaRecord[] = new Array<ReplicaRecord>(R);
     const hopsPerBlock = options.hops / Math.max(1, options.blocks);
@@ -64,6 +75,10 @@ export async function runKmcOnWorkers(model: KmcModel, options: WorkerRunOptions
             hops,
             blocks,
             state,
+          }, control.signal !== undefined ? { signal: control.signal } : {}).then((reply) => {
+            doneHops += (state === null ? options.equilibrationHops : 0) + hops;
+            control.onProgress?.(Math.min(1, doneHops / planned));
+            return reply;
           }),
         ),
       );
