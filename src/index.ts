@@ -16,6 +16,7 @@ export { scenarioSchema, type Scenario, type ScenarioInput } from "./scenario/sc
 export { loadScenario, parseScenario } from "./scenario/load.js";
 export { runScenario, type RunOptions, type KmcTemperatureResult } from "./pipeline/runScenario.js";
 export type { Results, TransportRow, ArrheniusRow, TransferenceRow } from "./pipeline/results.js";
+export { isResults, resultsShapeProblem } from "./pipeline/results.js";
 export { solveNetwork, type NetworkResult } from "./transport/network/solve.js";
 export { solveImpedance, type ImpedanceResult } from "./transport/network/impedance.js";
 export type { NetworkOptions, NetworkPhase, AreaElement } from "./transport/network/options.js";
