@@ -46,57 +46,70 @@ export interface WorkerRunControl {
   readonly signal?: AbortSignal;
 }
 
+/** Threads for replica rounds, reusable across models (runScenarioKmcOnWorkers: one per run). */
+export type ReplicaPool = Piscina<ReplicaTask, ReplicaReply>;
+
+export function createReplicaPool(workers: number): ReplicaPool {
+  return new Piscina<ReplicaTask, ReplicaReply>({ filename: workerFileUrl("kmcWorker"), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1 });
+}
+
 /** runKmc(model, options, (r) => createStream(seed, ...path, r)) on `workers` threads. */
 export async function runKmcOnWorkers(model: KmcModel, options: WorkerRunOptions, seed: number | string, path: readonly StreamLabel[], workers: number, control: WorkerRunControl = {}): Promise<KmcRunResult> {
   control.signal?.throwIfAborted();
-  const pool = new Piscina<ReplicaTask, ReplicaReply>({ filename: workerFileUrl("kmcWorker"), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1 });
+  const pool = createReplicaPool(workers);
   try {
-    const R = options.replicas;
-    const planned = R * (options.equilibrationHops + (options.targetRelativeError === undefined ? options.hops : (options.maxHops ?? options.hops)));
-    let doneHops = 0;
-    const states: (ReplicaState | null)[] = new Array<ReplicaState | null>(R).fill(null);
-    const records: ReplicaRecord[] = new Array<ReplicaRecord>(R);
-    const hopsPerBlock = options.hops / Math.max(1, options.blocks);
-    const cap = options.maxHops ?? options.hops;
-    let hops = options.hops;
-    let measured = 0;
-    for (;;) {
-      const blocks = Math.max(1, Math.round(hops / hopsPerBlock));
-      const replies = await Promise.all(
-        states.map((state, replica) =>
-          pool.run({
-            type: "replica-round",
-            model,
-            seed,
-            path,
-            replica,
-            ...(options.scheme !== undefined ? { scheme: options.scheme } : {}),
-            equilibrationHops: options.equilibrationHops,
-            hops,
-            blocks,
-            state,
-          }, control.signal !== undefined ? { signal: control.signal } : {}).then((reply) => {
-            doneHops += (state === null ? options.equilibrationHops : 0) + hops;
-            control.onProgress?.(Math.min(1, doneHops / planned));
-            return reply;
-          }),
-        ),
-      );
-      for (const reply of replies) {
-        states[reply.replica] = reply.state;
-        records[reply.replica] = reply.record;
-      }
-      measured += hops;
-      const target = options.targetRelativeError;
-      let finished = target === undefined || measured >= cap;
-      const summary = summarize(model, records);
-      if (!finished) finished = summary.totalConductivityStdErr / Math.abs(summary.totalConductivitySPerCm) <= target!;
-      if (finished) {
-        return { summary, consistencyErrors: records.flatMap((r) => r.consistencyErrors), attempts: records.reduce((s, r) => s + r.attempts, 0) };
-      }
-      hops = Math.min(measured, cap - measured); // double the measured hops, up to the cap
-    }
+    return await runKmcOnPool(pool, model, options, seed, path, control);
   } finally {
     await pool.destroy();
+  }
+}
+
+/** runKmcOnWorkers on the threads of `pool` (left running). */
+export async function runKmcOnPool(pool: ReplicaPool, model: KmcModel, options: WorkerRunOptions, seed: number | string, path: readonly StreamLabel[], control: WorkerRunControl = {}): Promise<KmcRunResult> {
+  control.signal?.throwIfAborted();
+  const R = options.replicas;
+  const planned = R * (options.equilibrationHops + (options.targetRelativeError === undefined ? options.hops : (options.maxHops ?? options.hops)));
+  let doneHops = 0;
+  const states: (ReplicaState | null)[] = new Array<ReplicaState | null>(R).fill(null);
+  const records: ReplicaRecord[] = new Array<ReplicaRecord>(R);
+  const hopsPerBlock = options.hops / Math.max(1, options.blocks);
+  const cap = options.maxHops ?? options.hops;
+  let hops = options.hops;
+  let measured = 0;
+  for (;;) {
+    const blocks = Math.max(1, Math.round(hops / hopsPerBlock));
+    const replies = await Promise.all(
+      states.map((state, replica) =>
+        pool.run({
+          type: "replica-round",
+          model,
+          seed,
+          path,
+          replica,
+          ...(options.scheme !== undefined ? { scheme: options.scheme } : {}),
+          equilibrationHops: options.equilibrationHops,
+          hops,
+          blocks,
+          state,
+        }, control.signal !== undefined ? { signal: control.signal } : {}).then((reply) => {
+          doneHops += (state === null ? options.equilibrationHops : 0) + hops;
+          control.onProgress?.(Math.min(1, doneHops / planned));
+          return reply;
+        }),
+      ),
+    );
+    for (const reply of replies) {
+      states[reply.replica] = reply.state;
+      records[reply.replica] = reply.record;
+    }
+    measured += hops;
+    const target = options.targetRelativeError;
+    let finished = target === undefined || measured >= cap;
+    const summary = summarize(model, records);
+    if (!finished) finished = summary.totalConductivityStdErr / Math.abs(summary.totalConductivitySPerCm) <= target!;
+    if (finished) {
+      return { summary, consistencyErrors: records.flatMap((r) => r.consistencyErrors), attempts: records.reduce((s, r) => s + r.attempts, 0) };
+    }
+    hops = Math.min(measured, cap - measured); // double the measured hops, up to the cap
   }
 }

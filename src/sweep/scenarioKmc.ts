@@ -8,7 +8,7 @@ import { InputError } from "../core/errors.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { kmcCacheKey, kmcRunOptions, kmcStreamPath, kmcTemperatureResult, type KmcTemperatureResult } from "../pipeline/runScenario.js";
 import type { Scenario } from "../scenario/schema.js";
-import { runKmcOnWorkers } from "./kmcReplicas.js";
+import { createReplicaPool, runKmcOnPool, type ReplicaPool } from "./kmcReplicas.js";
 
 export interface ScenarioKmcOptions {
   /** Threads per temperature's replicas (capped by the replica count). */
@@ -38,18 +38,25 @@ export async function runScenarioKmcOnWorkers(scenario: Scenario, options: Scena
   const runOptions = kmcRunOptions(scenario);
   const workers = Math.min(checkKmcWorkers(options.workers), runOptions.replicas);
   const temps = scenario.temperaturesK;
-  for (let ti = 0; ti < temps.length; ti++) {
-    const temperatureK = temps[ti]!;
-    const key = kmcCacheKey(scenario, temperatureK);
-    if (cache.has(key)) continue;
-    const model = buildKmcModel(scenario, lattice, temperatureK);
-    const stage = `KMC ${temperatureK} K`;
-    options.onProgress?.(ti / temps.length, stage);
-    const run = await runKmcOnWorkers(model, runOptions, scenario.seed, kmcStreamPath(temperatureK), workers, {
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      onProgress: (f) => options.onProgress?.((ti + f) / temps.length, stage),
-    });
-    cache.set(key, kmcTemperatureResult(scenario, model, run));
+  options.signal?.throwIfAborted();
+  let pool: ReplicaPool | null = null; // started with the first temperature to run, for all of them
+  try {
+    for (let ti = 0; ti < temps.length; ti++) {
+      const temperatureK = temps[ti]!;
+      const key = kmcCacheKey(scenario, temperatureK);
+      if (cache.has(key)) continue;
+      const model = buildKmcModel(scenario, lattice, temperatureK);
+      const stage = `KMC ${temperatureK} K`;
+      options.onProgress?.(ti / temps.length, stage);
+      pool ??= createReplicaPool(workers);
+      const run = await runKmcOnPool(pool, model, runOptions, scenario.seed, kmcStreamPath(temperatureK), {
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        onProgress: (f) => options.onProgress?.((ti + f) / temps.length, stage),
+      });
+      cache.set(key, kmcTemperatureResult(scenario, model, run));
+    }
+  } finally {
+    await pool?.destroy();
   }
   return cache;
 }
