@@ -14,8 +14,9 @@ export { runKmc, type KmcRunOptions, type KmcRunResult } from "./transport/kmc/r
 export { fitArrhenius, type ArrheniusFit, type ArrheniusPoint } from "./analysis/arrhenius.js";
 export { scenarioSchema, type Scenario, type ScenarioInput } from "./scenario/schema.js";
 export { loadScenario, parseScenario } from "./scenario/load.js";
-export { runScenario, type RunOptions } from "./pipeline/runScenario.js";
+export { runScenario, type RunOptions, type KmcTemperatureResult } from "./pipeline/runScenario.js";
 export type { Results, TransportRow, ArrheniusRow, TransferenceRow } from "./pipeline/results.js";
+export { isResults, resultsShapeProblem } from "./pipeline/results.js";
 export { solveNetwork, type NetworkResult } from "./transport/network/solve.js";
 export { solveImpedance, type ImpedanceResult } from "./transport/network/impedance.js";
 export type { NetworkOptions, NetworkPhase, AreaElement } from "./transport/network/options.js";
@@ -32,4 +33,4 @@ export { linKK } from "./analysis/kramersKronig.js";
 export { distributionOfRelaxationTimes } from "./analysis/drt.js";
 export { fitAttemptAndBarrierShift } from "./analysis/calibration.js";
 export { calibrateScenario } from "./pipeline/calibrate.js";
-export { runSweep, runSweepToEnd, parseSweep, loadSweep, mergeSweepDirs } from "./sweep/index.js";
+export { runSweep, runSweepToEnd, parseSweep, loadSweep, mergeSweepDirs, runScenarioAsync, runKmcOnWorkers, type AsyncRunOptions, type WorkerRunOptions, type WorkerRunControl } from "./sweep/index.js";

@@ -131,7 +131,7 @@ describe("mofhop run", () => {
   it("COMMAND --help shows that command, its required options and examples", () => {
     const r = mofhop("compare", "--help");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--measured FILE] [--fields] [--quiet]");
+    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--kmc-workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--measured FILE] [--fields] [--quiet]");
     expect(r.stdout).toContain("(required)");
     expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
     expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
@@ -214,6 +214,21 @@ describe("mofhop run --checkpoint", () => {
     expect(resumed.stdout).toBe(reference);
     expect(existsSync(ck)).toBe(false); // removed once the run is complete
   });
+  it("--kmc-workers: the replicas on 1, 2 or 3 threads give identical results; N > 1 with --checkpoint and a bad N are refused", () => {
+    const f = scenarioFile({ ...tiny, name: "kw", kmc: { ...tiny.kmc, replicas: 3 } }, "kw.json");
+    const one = mofhop("run", f, "--json", "--kmc-workers", "1");
+    expect(one.code).toBe(0);
+    for (const n of ["2", "3"]) expect(mofhop("run", f, "--json", "--kmc-workers", n).stdout).toBe(one.stdout);
+    expect(mofhop("run", f, "--json").stdout).toBe(one.stdout); // the default: available CPUs, at most 3
+    const ck = join(dir, "kw.ckpt");
+    const r = mofhop("run", f, "--kmc-workers", "2", "--checkpoint", ck);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("mofhop: run: --kmc-workers 2 cannot be combined with --checkpoint (a checkpoint saves the KMC state of one thread); give --kmc-workers 1 or leave it out\n");
+    expect(existsSync(ck)).toBe(false);
+    const bad = mofhop("run", f, "--kmc-workers", "0");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('mofhop: --kmc-workers: got "0"; must be an integer from 1 to 256\n');
+  });
   it("refuses a checkpoint of another scenario", () => {
     const ck = join(dir, "other.ckpt");
     writeFileSync(ck, JSON.stringify({ digest: "0", state: { done: [], current: null } }));
@@ -274,6 +289,20 @@ describe("mofhop compare", () => {
     expect(readFileSync(join(one, "compare.md"), "utf8")).toContain(`sha256 ${sha(a).slice(0, 12)}`);
     expect(Number.isNaN(Date.parse(prov.date))).toBe(false);
     expect(readFileSync(join(one, "index.html"), "utf8")).toContain(`Produced by mofhop ${prov.mofhopVersion}`);
+  });
+  it("--kmc-workers: the designs' KMC first on replica threads, the same numbers as one thread", () => {
+    const a = scenarioFile({ ...tiny, name: "kw-a" }, "kw-a.json");
+    const b = scenarioFile({ ...tiny, name: "kw-b", species: [{ ...tiny.species[0], occupancy: 0.4 }] }, "kw-b.json");
+    const one = join(dir, "kw-1"), serial = join(dir, "kw-s"), pooled = join(dir, "kw-p");
+    expect(mofhop("compare", a, b, "--out", one, "--workers", "1", "--kmc-workers", "1").code).toBe(0);
+    expect(mofhop("compare", a, b, "--out", serial, "--workers", "1", "--kmc-workers", "2").code).toBe(0);
+    expect(mofhop("compare", a, b, "--out", pooled, "--workers", "2", "--kmc-workers", "2").code).toBe(0);
+    for (const d of [serial, pooled]) {
+      expect(readFileSync(join(d, "compare.csv"), "utf8")).toBe(readFileSync(join(one, "compare.csv"), "utf8"));
+      const { meta: _m, ...r } = JSON.parse(readFileSync(join(d, "kw-b", "results.json"), "utf8")) as Record<string, unknown>;
+      const { meta: _n, ...ref } = JSON.parse(readFileSync(join(one, "kw-b", "results.json"), "utf8")) as Record<string, unknown>;
+      expect(r).toEqual(ref);
+    }
   });
   it("--measured draws and tabulates measurements beside the predictions; a bad file is refused before anything runs", () => {
     const a = scenarioFile({ ...tiny, name: "cmp-m" }, "cmp-m.json");

@@ -33,7 +33,8 @@ import { calibrateScenario } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { eisCommand } from "./eis.js";
 import { imageCommand } from "./image.js";
-import { JobPool } from "../sweep/index.js";
+import { JobPool, runScenarioKmcOnWorkers } from "../sweep/index.js";
+import { kmcRunOptions } from "../pipeline/runScenario.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
 import { ProgressBar } from "./progress.js";
@@ -215,6 +216,25 @@ function parseWorkers(text: string): number {
   return n;
 }
 
+/**
+ * --kmc-workers N: threads for each temperature's KMC replicas. Default: the available CPUs,
+ * at most the most replicas of the scenarios (`fallback` overrides); with --checkpoint 1, and
+ * N > 1 refused (a checkpoint saves the KMC state of one thread).
+ */
+function kmcWorkersOption(cmd: ParsedCommand, scenarios: readonly Scenario[], fallback?: number): number {
+  const v = cmd.options["kmc-workers"];
+  const checkpointed = cmd.options.checkpoint !== undefined;
+  if (v === undefined) {
+    if (checkpointed) return 1;
+    const replicas = Math.max(1, ...scenarios.filter((s) => s.lattice !== undefined && s.species !== undefined).map((s) => kmcRunOptions(s).replicas));
+    return fallback ?? Math.min(availableParallelism(), replicas);
+  }
+  const n = Number(v);
+  if (typeof v !== "string" || !Number.isInteger(n) || n < 1 || n > 256) throw new InputError(`--kmc-workers: got ${JSON.stringify(v)}; must be an integer from 1 to 256`);
+  if (n > 1 && checkpointed) throw new InputError(`${cmd.command.name}: --kmc-workers ${n} cannot be combined with --checkpoint (a checkpoint saves the KMC state of one thread); give --kmc-workers 1 or leave it out`);
+  return n;
+}
+
 function validate(cmd: ParsedCommand): number {
   const { scenario, inputs, baseDir } = loadScenario(cmd.args[0]!);
   const parts: string[] = [];
@@ -315,8 +335,15 @@ async function run(cmd: ParsedCommand): Promise<number> {
   const shard = typeof cmd.options.shard === "string" ? cmd.options.shard : undefined;
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const file = cmd.options.checkpoint;
+  const kmcWorkers = kmcWorkersOption(cmd, [scenario]);
   const checkpoint = typeof file === "string" ? fileCheckpoint(file, scenario, cmd.options.every) : undefined;
   const kmcCache = new Map<string, KmcCacheEntry>();
+  if (kmcWorkers > 1) {
+    // the checks runScenario makes first, then the replicas on threads; runScenario takes their results
+    checkMorphologyUpFront(scenario.morphology, scenario);
+    checkCellUpFront(scenario.cell);
+    await runScenarioKmcOnWorkers(scenario, { workers: kmcWorkers, cache: kmcCache, onProgress: (f, stage) => bar.update(samples === undefined ? f : 0.1 * f, stage) });
+  }
   let results: Results = runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update(samples === undefined ? f : 0.1 * f, stage), ...(checkpoint ? { checkpoint } : {}) });
   if (samples !== undefined) {
     const { block, summary } = await withSignals((signal) =>
@@ -496,12 +523,23 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   if (unmatched.length > 0) process.stderr.write(`mofhop: --measured: measurements of ${unmatched.join(", ")} name no compared scenario (left out)\n`);
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const workers = Math.min(loaded.length, typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : availableParallelism());
+  const kmcWorkers = kmcWorkersOption(cmd, loaded.map((l) => l.scenario), workers > 1 ? 1 : undefined);
+  const share = samples === undefined ? 1 : 0.2;
+  // with kmc-workers > 1, the designs' KMC first, each temperature's replicas on threads (designs
+  // of the same MOF share it, as on one thread); the designs then take it from this cache
+  const kmcCache = new Map<string, KmcCacheEntry>();
+  const kmcShare = kmcWorkers > 1 ? 0.5 : 0;
+  if (kmcWorkers > 1) {
+    for (let i = 0; i < loaded.length; i++) {
+      const { scenario } = loaded[i]!;
+      await runScenarioKmcOnWorkers(scenario, { workers: kmcWorkers, cache: kmcCache, onProgress: (f, stage) => bar.update((share * kmcShare * (i + f)) / loaded.length, `${scenario.name}: ${stage}`) });
+    }
+  }
   let all: Results[];
   if (workers <= 1) {
     // one thread: designs of the same MOF share their KMC runs
-    const kmcCache = new Map();
     all = loaded.map(({ scenario, baseDir }, i) =>
-      runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update(((samples === undefined ? 1 : 0.2) * (i + f)) / loaded.length, `${scenario.name}: ${stage}`) }),
+      runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update(share * (kmcShare + ((1 - kmcShare) * (i + f)) / loaded.length), `${scenario.name}: ${stage}`) }),
     );
   } else {
     // scenarios side by side in worker threads (the sweep pool); each result depends only
@@ -512,9 +550,9 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     try {
       const outcomes = await Promise.all(
         loaded.map(({ scenario, baseDir }, job) =>
-          pool.run({ job, attempt: 1, scenario, baseDir }, (f) => {
+          pool.run({ job, attempt: 1, scenario, baseDir, ...(kmcCache.size > 0 ? { kmc: [...kmcCache.entries()] } : {}) }, (f) => {
             fractions[job] = f;
-            bar.update(((samples === undefined ? 1 : 0.2) * fractions.reduce((a, b) => a + b, 0)) / loaded.length, `${workers} workers`);
+            bar.update(share * (kmcShare + ((1 - kmcShare) * fractions.reduce((a, b) => a + b, 0)) / loaded.length), `${workers} workers`);
           }, controller.signal),
         ),
       );

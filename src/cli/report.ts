@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
-import type { PairwiseRow, Results } from "../pipeline/results.js";
+import { isResults, RESULTS_LISTS, type PairwiseRow, type Results } from "../pipeline/results.js";
 import { compareReport } from "../report/compare.js";
 import { parseCsv, resultTables } from "../report/csv.js";
 import { sha256OfFile, type RunMeta } from "../report/provenance.js";
@@ -68,12 +68,11 @@ export function readResultsFile(file: string): { results: Results; meta: RunMeta
   } catch (e) {
     throw new InputError(`${file}: not readable as JSON (${e instanceof Error ? e.message : String(e)}); expected the results.json of mofhop run --out or compare --out`);
   }
-  const sections = ["transport", "transferenceNumber", "arrhenius", "kmc", "effective"];
-  if (!isRecord(v) || typeof v["scenario"] !== "string" || !sections.every((k) => Array.isArray(v[k]))) {
-    throw new InputError(`${file}: not a mofhop results file; expected an object with scenario and the lists ${sections.join(", ")} (DESIGN.md, Results)`);
+  const { meta, ...results } = isRecord(v) ? v : {};
+  if (!isRecord(v) || !isResults(results)) {
+    throw new InputError(`${file}: not a mofhop results file; expected an object with scenario and the lists ${RESULTS_LISTS.join(", ")} (DESIGN.md, Results)`);
   }
-  const { meta, ...results } = v;
-  return { results: results as unknown as Results, meta: isRecord(meta) ? (meta as unknown as RunMeta) : undefined };
+  return { results, meta: isRecord(meta) ? (meta as unknown as RunMeta) : undefined };
 }
 
 /** The slice a run or a design of a comparison wrote, if there is one. */
@@ -100,7 +99,7 @@ function reportSweep(dir: string, out: string): number {
   const scan = scanResults(existsSync(resultsFile) ? readFileSync(resultsFile, "utf8") : "", (line) => (line.job >= manifest.jobCount ? `job ${line.job} is beyond the sweep's ${manifest.jobCount} jobs` : undefined));
   for (const d of scan.dropped) process.stderr.write(`mofhop: ${resultsFile} line ${d.line}: ${d.reason}; left out (resuming the sweep redoes that job)\n`);
   const jobs = new Map<number, SweepJobRecord>();
-  for (const { line } of scan.kept) jobs.set(line.job, { job: line.job, params: line.params, status: "done", results: line.results as unknown as Results });
+  for (const { line } of scan.kept) jobs.set(line.job, { job: line.job, params: line.params, status: "done", results: line.results });
   const failuresFile = join(dir, FAILURES_FILE);
   if (existsSync(failuresFile)) {
     for (const text of readFileSync(failuresFile, "utf8").split("\n")) {

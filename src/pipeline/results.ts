@@ -284,3 +284,27 @@ export interface PairwiseRow {
   readonly samples: number;
 }
 
+
+/** The lists every Results object has (sections a scenario does not ask for are empty). */
+export const RESULTS_LISTS = ["transport", "transferenceNumber", "arrhenius", "kmc", "effective"] as const;
+
+/**
+ * Why `v`, read back from disk (a sweep's journal, a results.json), is not a run's Results,
+ * or undefined when it has their shape: a `scenario` name, the five lists, and the optional
+ * sections as lists or objects. The rows themselves are not checked field by field.
+ */
+export function resultsShapeProblem(v: unknown): string | undefined {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return "not an object";
+  const o = v as Record<string, unknown>;
+  if (typeof o["scenario"] !== "string") return "no scenario name";
+  const missing = RESULTS_LISTS.filter((k) => !Array.isArray(o[k]));
+  if (missing.length > 0) return `no list ${missing.join(", ")}`;
+  for (const k of ["impedance", "rateCapability"]) if (o[k] !== undefined && !Array.isArray(o[k])) return `${k} is not a list`;
+  for (const k of ["criticalCurrent", "uncertainty"]) if (o[k] !== undefined && (o[k] === null || typeof o[k] !== "object" || Array.isArray(o[k]))) return `${k} is not an object`;
+  return undefined;
+}
+
+/** Runtime guard: `v` has the shape of a run's Results (resultsShapeProblem). */
+export function isResults(v: unknown): v is Results {
+  return resultsShapeProblem(v) === undefined;
+}

@@ -4,7 +4,8 @@
  */
 import { createStream } from "../core/rng.js";
 import { fitArrhenius } from "../analysis/arrhenius.js";
-import { runKmc, type KmcRunState } from "../transport/kmc/run.js";
+import { runKmc, type KmcRunOptions, type KmcRunResult, type KmcRunState } from "../transport/kmc/run.js";
+import type { KmcModel } from "../transport/kmc/model.js";
 import type { Scheme } from "../transport/kmc/engine.js";
 import { isNetworkDesign, type Scenario, type VoxelMorphologySettings } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
@@ -191,6 +192,72 @@ export function kmcEntriesOf(scenario: Scenario, results: Results): [string, Kmc
   });
 }
 
+/** The KMC settings of a scenario (the defaults when it gives none) as runKmc's options. */
+export function kmcRunOptions(scenario: Scenario): Omit<KmcRunOptions, "onProgress" | "checkpoint"> {
+  const settings = scenario.kmc ?? { equilibrationHops: 100_000, hops: 1_000_000, replicas: 4, blocks: 20, scheme: "auto" as const };
+  const scheme: Scheme | undefined = settings.scheme === "auto" ? undefined : settings.scheme;
+  return {
+    replicas: settings.replicas,
+    equilibrationHops: settings.equilibrationHops,
+    hops: settings.hops,
+    blocks: settings.blocks,
+    ...(scheme !== undefined ? { scheme } : {}),
+    ...(scenario.kmc?.targetRelativeError !== undefined ? { targetRelativeError: scenario.kmc.targetRelativeError } : {}),
+    ...(scenario.kmc?.maxHops !== undefined ? { maxHops: scenario.kmc.maxHops } : {}),
+  };
+}
+
+/**
+ * The path of replica r's stream at one temperature, after the seed and before r: streams
+ * named by the temperature's value, so adding a temperature changes no other.
+ */
+export function kmcStreamPath(temperatureK: number): ["kmc", number] {
+  return ["kmc", temperatureK];
+}
+
+/**
+ * One temperature's rows from its KMC run (wherever the replicas ran: runKmc on this
+ * thread or runKmcOnWorkers, whose results are identical); what runScenario and its
+ * cache hold. Throws on a bookkeeping error of the engine.
+ */
+export function kmcTemperatureResult(scenario: Scenario, model: KmcModel, run: KmcRunResult): KmcTemperatureResult {
+  const temperatureK = model.temperatureK;
+  if (run.consistencyErrors.length > 0) throw new Error(`KMC bookkeeping error: ${run.consistencyErrors.slice(0, 3).join("; ")}`);
+  const s = run.summary;
+  const rows: TransportRow[] = s.species.map((row) => ({
+    temperatureK,
+    species: row.species,
+    tracerDiffusivityCm2PerS: row.tracerDiffusivityCm2PerS,
+    tracerDiffusivityStdErr: row.tracerDiffusivityStdErr,
+    chargeDiffusivityCm2PerS: row.chargeDiffusivityCm2PerS,
+    chargeDiffusivityStdErr: row.chargeDiffusivityStdErr,
+    havenRatio: row.havenRatio,
+    havenRatioStdErr: row.havenRatioStdErr,
+    carrierDensityPerCm3: row.carrierDensityPerCm3,
+    conductivitySPerCm: row.conductivitySPerCm,
+    conductivityStdErr: row.conductivityStdErr,
+    partialConductivitySPerCm: row.partialConductivitySPerCm,
+    ...(row.driftConductivitySPerCm !== undefined
+      ? { driftConductivitySPerCm: row.driftConductivitySPerCm, driftConductivityStdErr: row.driftConductivityStdErr! }
+      : {}),
+    siteOccupancy: row.siteOccupancy,
+  }));
+  const transference: TransferenceRow = { temperatureK, cation: s.cationShare, cationStdErr: s.cationShareStdErr };
+  const kmc: KmcRunRow = {
+    temperatureK,
+    scheme: s.scheme,
+    replicas: s.replicas,
+    hopsPerReplica: s.hopsPerReplica,
+    blocks: s.blocks,
+    simulatedTimeS: s.simulatedTimeS,
+    totalConductivitySPerCm: s.totalConductivitySPerCm,
+    totalConductivityStdErr: s.totalConductivityStdErr,
+    ions: Object.fromEntries(model.species.map((sp) => [sp.name, sp.count])),
+    sites: model.lattice.siteCount,
+  };
+  return { temperatureK, transport: rows, transference, kmc, rates: rateParameters(scenario) };
+}
+
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
   checkMorphologyUpFront(scenario.morphology, scenario);
   checkCellUpFront(scenario.cell);
@@ -200,7 +267,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   const arrhenius: ArrheniusRow[] = [];
   if (scenario.lattice !== undefined && scenario.species !== undefined) {
     const lattice = buildLattice(scenario);
-    const settings = scenario.kmc ?? { equilibrationHops: 100_000, hops: 1_000_000, replicas: 4, blocks: 20, scheme: "auto" as const };
     const temps = scenario.temperaturesK;
     const cp = options.checkpoint;
     const done: ScenarioRunState["done"][number][] = [...(cp?.initial?.done ?? [])];
@@ -215,59 +281,19 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
         return;
       }
       const model = buildKmcModel(scenario, lattice, temperatureK);
-      const scheme: Scheme | undefined = settings.scheme === "auto" ? undefined : settings.scheme;
       const resume = cp?.initial?.current?.temperatureK === temperatureK ? cp.initial.current.kmc : undefined;
       const run = runKmc(
         model,
         {
-          replicas: settings.replicas,
-          equilibrationHops: settings.equilibrationHops,
-          hops: settings.hops,
-          blocks: settings.blocks,
-          ...(scheme !== undefined ? { scheme } : {}),
-          ...(scenario.kmc?.targetRelativeError !== undefined ? { targetRelativeError: scenario.kmc.targetRelativeError } : {}),
-          ...(scenario.kmc?.maxHops !== undefined ? { maxHops: scenario.kmc.maxHops } : {}),
+          ...kmcRunOptions(scenario),
           onProgress: (f) => options.onProgress?.((ti + f) / temps.length, `KMC ${temperatureK} K`),
           ...(cp !== undefined
             ? { checkpoint: { ...(resume !== undefined ? { initial: resume } : {}), due: () => cp.due(), save: (kmc: KmcRunState) => cp.save({ done: [...done], current: { temperatureK, kmc } }) } }
             : {}),
         },
-        // streams named by the temperature's value, so adding a temperature changes no other
-        (r) => createStream(scenario.seed, "kmc", temperatureK, r),
+        (r) => createStream(scenario.seed, ...kmcStreamPath(temperatureK), r),
       );
-      if (run.consistencyErrors.length > 0) throw new Error(`KMC bookkeeping error: ${run.consistencyErrors.slice(0, 3).join("; ")}`);
-      const s = run.summary;
-      const rows: TransportRow[] = s.species.map((row) => ({
-        temperatureK,
-        species: row.species,
-        tracerDiffusivityCm2PerS: row.tracerDiffusivityCm2PerS,
-        tracerDiffusivityStdErr: row.tracerDiffusivityStdErr,
-        chargeDiffusivityCm2PerS: row.chargeDiffusivityCm2PerS,
-        chargeDiffusivityStdErr: row.chargeDiffusivityStdErr,
-        havenRatio: row.havenRatio,
-        havenRatioStdErr: row.havenRatioStdErr,
-        carrierDensityPerCm3: row.carrierDensityPerCm3,
-        conductivitySPerCm: row.conductivitySPerCm,
-        conductivityStdErr: row.conductivityStdErr,
-        partialConductivitySPerCm: row.partialConductivitySPerCm,
-        ...(row.driftConductivitySPerCm !== undefined
-          ? { driftConductivitySPerCm: row.driftConductivitySPerCm, driftConductivityStdErr: row.driftConductivityStdErr! }
-          : {}),
-        siteOccupancy: row.siteOccupancy,
-      }));
-      const transference: TransferenceRow = { temperatureK, cation: s.cationShare, cationStdErr: s.cationShareStdErr };
-      const kmcRow: KmcRunRow = {
-        temperatureK,
-        scheme: s.scheme,
-        replicas: s.replicas,
-        hopsPerReplica: s.hopsPerReplica,
-        blocks: s.blocks,
-        simulatedTimeS: s.simulatedTimeS,
-        totalConductivitySPerCm: s.totalConductivitySPerCm,
-        totalConductivityStdErr: s.totalConductivityStdErr,
-        ions: Object.fromEntries(model.species.map((sp) => [sp.name, sp.count])),
-        sites: lattice.siteCount,
-      };
+      const { transport: rows, transference, kmc: kmcRow } = kmcTemperatureResult(scenario, model, run);
       transport.push(...rows);
       transferenceNumber.push(transference);
       kmcRows.push(kmcRow);

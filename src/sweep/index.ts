@@ -8,4 +8,6 @@ export { runSweep, runSweepToEnd, type RunSweepOptions, type JobOutcome, type Sw
 export { mergeSweepDirs, jobRanges, type MergeSummary } from "./merge.js";
 export { workerFileUrl, JobPool, type AttemptOutcome } from "./pool.js";
 export type { InjectedFault, SerializedError } from "./messages.js";
-export { runKmcOnWorkers, type WorkerRunOptions } from "./kmcReplicas.js";
+export { runKmcOnWorkers, runKmcOnPool, createReplicaPool, type ReplicaPool, type WorkerRunOptions, type WorkerRunControl } from "./kmcReplicas.js";
+export { runScenarioKmcOnWorkers, checkKmcWorkers, type ScenarioKmcOptions } from "./scenarioKmc.js";
+export { runScenarioAsync, type AsyncRunOptions } from "./runAsync.js";

@@ -16,6 +16,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
+import { resultsShapeProblem, type Results } from "../pipeline/results.js";
 import { canonicalJson, type Sweep } from "./definition.js";
 
 export const RESULTS_FILE = "results.jsonl";
@@ -37,7 +38,8 @@ export interface JobMeta {
 export interface ResultLine {
   readonly job: number;
   readonly params: Readonly<Record<string, unknown>>;
-  readonly results: Readonly<Record<string, unknown>>;
+  /** The job's run (runScenario's Results; checked by shape when read back). */
+  readonly results: Results;
   readonly meta: JobMeta;
 }
 
@@ -170,6 +172,8 @@ function lineShapeProblem(v: unknown): string | undefined {
   if (typeof v.job !== "number" || !Number.isInteger(v.job) || v.job < 0) return "no job number";
   if (!isRecord(v.params)) return "no params object";
   if (!isRecord(v.results)) return "no results object";
+  const results = resultsShapeProblem(v.results);
+  if (results !== undefined) return `results are not a run's results (${results})`;
   if (!isRecord(v.meta)) return "no meta object";
   return undefined;
 }

@@ -237,7 +237,7 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
           const record: ResultLine = {
             job: n,
             params: item.job.params,
-            results: outcome.results as unknown as Record<string, unknown>,
+            results: outcome.results,
             meta: { worker: outcome.worker, seconds: outcome.seconds, shard: shardName, attempt: item.attempt, finishedAt },
           };
           results.append(record);

@@ -179,7 +179,7 @@ export function readSamples(dir: string): Map<number, Results> {
   const file = join(dir, RESULTS_FILE);
   const text = existsSync(file) ? readFileSync(file, "utf8") : "";
   const scan = scanResults(text, () => undefined);
-  return new Map(scan.kept.map((k) => [k.line.job, k.line.results as unknown as Results]));
+  return new Map(scan.kept.map((k) => [k.line.job, k.line.results]));
 }
 
 /** One scalar output of a run: its JSON path in the results object and a label. */

@@ -10,7 +10,7 @@ import { jobRanges } from "../../src/sweep/merge.js";
 
 const meta = { worker: 1, seconds: 0.1, shard: null, attempt: 0, finishedAt: "2025-01-01T00:00:00.000Z" };
 function line(job: number): string {
-  return JSON.stringify({ job, params: { seed: job }, results: { scenario: "t", x: job }, meta });
+  return JSON.stringify({ job, params: { seed: job }, results: { scenario: `t${job}`, transport: [], transferenceNumber: [], arrhenius: [], kmc: [], effective: [] }, meta });
 }
 const accept = (): undefined => undefined;
 
@@ -40,6 +40,16 @@ describe("scanResults", () => {
       { line: 4, job: 0, reason: "job 0 repeated" },
       { line: 5, job: 9, reason: "job 9 is not part of this sweep" },
       { line: 6, reason: "empty line" },
+    ]);
+  });
+  it("a line whose results do not have a run's shape is dropped (the runtime guard of ResultLine.results)", () => {
+    const notResults = JSON.stringify({ job: 1, params: { seed: 1 }, results: { scenario: "t", x: 1 }, meta });
+    const badSection = JSON.stringify({ job: 2, params: { seed: 2 }, results: { ...JSON.parse(line(2)).results, impedance: {} }, meta });
+    const s = scanResults([line(0), notResults, badSection].join("\n") + "\n", accept);
+    expect(s.kept.map((k) => k.line.results.scenario)).toEqual(["t0"]);
+    expect(s.dropped).toEqual([
+      { line: 2, job: 1, reason: "results are not a run's results (no list transport, transferenceNumber, arrhenius, kmc, effective)" },
+      { line: 3, job: 2, reason: "results are not a run's results (impedance is not a list)" },
     ]);
   });
   it("rewriting keeps exactly the good lines, and appends add whole lines", () => {

@@ -1,0 +1,62 @@
+/**
+ * A scenario's KMC stage with each temperature's replicas on worker threads: the entries
+ * runScenario's KMC cache holds, computed by runKmcOnWorkers (identical to runKmc on one
+ * thread for the same seed), so that runScenario given the filled cache returns the same
+ * Results as a serial run, whatever the number of workers.
+ */
+import { InputError } from "../core/errors.js";
+import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
+import { kmcCacheKey, kmcRunOptions, kmcStreamPath, kmcTemperatureResult, type KmcTemperatureResult } from "../pipeline/runScenario.js";
+import type { Scenario } from "../scenario/schema.js";
+import { createReplicaPool, runKmcOnPool, type ReplicaPool } from "./kmcReplicas.js";
+
+export interface ScenarioKmcOptions {
+  /** Threads per temperature's replicas (capped by the replica count). */
+  readonly workers: number;
+  /** Entries already known (read first, then filled): runScenario's kmcCache. */
+  readonly cache?: Map<string, KmcTemperatureResult>;
+  /** As runScenario's onProgress over its KMC stage: fraction, and "KMC T K". */
+  readonly onProgress?: (fraction: number, stage: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Check a number of KMC worker threads (`what` names the option in the message). */
+export function checkKmcWorkers(n: number, what = "kmcWorkers"): number {
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InputError(`${what}: got ${String(n)}; must be an integer from 1 to 256`);
+  return n;
+}
+
+/**
+ * Run the KMC of every temperature of `scenario` that the cache does not hold yet, each
+ * temperature's replicas on `workers` threads; returns the cache (a new one if none was
+ * given). A scenario without a KMC part returns it unchanged.
+ */
+export async function runScenarioKmcOnWorkers(scenario: Scenario, options: ScenarioKmcOptions): Promise<Map<string, KmcTemperatureResult>> {
+  const cache = options.cache ?? new Map<string, KmcTemperatureResult>();
+  if (scenario.lattice === undefined || scenario.species === undefined) return cache;
+  const lattice = buildLattice(scenario);
+  const runOptions = kmcRunOptions(scenario);
+  const workers = Math.min(checkKmcWorkers(options.workers), runOptions.replicas);
+  const temps = scenario.temperaturesK;
+  options.signal?.throwIfAborted();
+  let pool: ReplicaPool | null = null; // started with the first temperature to run, for all of them
+  try {
+    for (let ti = 0; ti < temps.length; ti++) {
+      const temperatureK = temps[ti]!;
+      const key = kmcCacheKey(scenario, temperatureK);
+      if (cache.has(key)) continue;
+      const model = buildKmcModel(scenario, lattice, temperatureK);
+      const stage = `KMC ${temperatureK} K`;
+      options.onProgress?.(ti / temps.length, stage);
+      pool ??= createReplicaPool(workers);
+      const run = await runKmcOnPool(pool, model, runOptions, scenario.seed, kmcStreamPath(temperatureK), {
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        onProgress: (f) => options.onProgress?.((ti + f) / temps.length, stage),
+      });
+      cache.set(key, kmcTemperatureResult(scenario, model, run));
+    }
+  } finally {
+    await pool?.destroy();
+  }
+  return cache;
+}
