@@ -119,7 +119,7 @@ describe("errors name the field", () => {
   });
   it("a grid path that is not a scenario field", () => {
     expect(message(() => parseSweep({ name: "x", base, grid: { "species.0.occupancyy": [0.1] } }))).toMatchInlineSnapshot(
-      `"grid."species.0.occupancyy": not a scenario field: 'occupancyy' is not a field of 'species.0'; valid: name, charge, occupancy, count, neutralizingShare, hopBarrierEV, attemptFrequencyHz, barrierShiftEV, siteEnergiesEV"`,
+      `"grid."species.0.occupancyy": not a scenario field: 'occupancyy' is not a field of 'species.0'; valid: name, charge, occupancy, count, neutralizingShare, hopBarrierEV, attemptFrequencyHz, barrierShiftEV, siteEnergiesEV, conductivityBound"`,
     );
     expect(message(() => parseSweep({ name: "x", base, grid: { "species.first.occupancy": [0.1] } }))).toContain(
       `grid."species.first.occupancy": not a scenario field: 'species' is a list; expected an index (0, 1, ...), got 'first'`,
