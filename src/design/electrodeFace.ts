@@ -67,10 +67,9 @@ export interface ElectrodeFaceOptions {
 }
 
 interface CutSolve {
-  /** Current into the network at the low and high face, A, for 1 V across (ideal: Infinity conductances). */
-  readonly current: number;
-  /** Per-face sums of I_i^2 / (pi rho_i^2). */
+  /** Per-face sums of I_i^2 / (pi rho_i^2) (with elements only). */
   readonly focusSum: [number, number];
+  /** Current through the low and the high face, A, for 1 V across (equal to the solver's tolerance). */
   readonly faceCurrent: [number, number];
   /** Disc area on pieces joined to both faces (the discs that can carry current), cm^2, per face. */
   readonly carryingDiscArea: [number, number];
@@ -105,9 +104,11 @@ export function electrodeFace(g: PeriodicGraph, o: ElectrodeFaceOptions): Electr
       cover += faceArea[sd]! / area;
       discs += faceDiscs[sd]!;
     }
-    if (!(withElements.current > 0 && ideal.current > 0)) continue;
-    // Li | SE | Li: (R_with - R_ideal) / 2 per interface
-    R += (1 / withElements.current - 1 / ideal.current) * area;
+    const withCurrent = withElements.faceCurrent[0], idealCurrent = ideal.faceCurrent[0];
+    if (!(withCurrent > 0 && idealCurrent > 0)) continue;
+    // Li | SE | Li: two interfaces, (R_with - R_ideal) / 2 each; the division by the count of
+    // faces below makes R the mean per interface
+    R += (1 / withCurrent - 1 / idealCurrent) * area;
     for (const sd of [0, 1] as const) F += (area * withElements.focusSum[sd]) / withElements.faceCurrent[sd] ** 2;
     faces += 2;
   }
@@ -291,5 +292,5 @@ function solveCut(cut: OpenedBox, g1: Float64Array | null, o: ElectrodeFaceOptio
     }
     faceCurrent[1] = faceCurrent[0];
   }
-  return { current: faceCurrent[0], focusSum, faceCurrent, carryingDiscArea };
+  return { focusSum, faceCurrent, carryingDiscArea };
 }

@@ -328,7 +328,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
   // a membrane with no conducting path (a particle network whose contacts do not percolate)
   // carries no current: no spectrum, no Evans current, no critical current, and a cell
   // built on it delivers nothing at any rate
-  const cellT = scenario.cell === undefined ? undefined : scenario.cell.temperatureK ?? scenario.temperaturesK.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
+  const cellT = cellTemperatureK(scenario);
   const cellEff = effective.find((e) => e.temperatureK === cellT);
   const insulating = cellEff !== undefined && (cellEff.lowFrequencyConductivitySPerCm ?? cellEff.conductivitySPerCm) === 0;
   if (scenario.cell !== undefined && networks !== null && insulating) {
@@ -422,7 +422,7 @@ function runNetworks(
   let fractions: NetworkFractions | null = null;
   // a particle network's Li face, opened in every realisation at the cell's temperature
   const cell = scenario.cell;
-  const cellT = cell === undefined ? undefined : cell.temperatureK ?? temps.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
+  const cellT = cellTemperatureK(scenario);
   const faces: ElectrodeFace[] = [];
   const lowFrequency: number[][] = temps.map(() => []);
   const bypass: number[][] = temps.map(() => []);
@@ -555,6 +555,12 @@ function runNetworks(
     };
   }
   return { rows, built: first, fractions };
+}
+
+/** The cell experiments' temperature: given, or the scenario temperature nearest 298.15 K (undefined without a cell). */
+function cellTemperatureK(scenario: Scenario): number | undefined {
+  if (scenario.cell === undefined) return undefined;
+  return scenario.cell.temperatureK ?? scenario.temperaturesK.reduce((a, b) => (Math.abs(b - 298.15) < Math.abs(a - 298.15) ? b : a));
 }
 
 /** What the cell stage takes from a particle network: its face and MOF volume (pipeline/design.ts homogenisedMembrane). */
