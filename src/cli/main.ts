@@ -129,7 +129,7 @@ async function calibrateBayes(cmd: ParsedCommand): Promise<number> {
   const samples = checkSampleCount(numberOption(cmd, "uncertainty", 128, () => true, "must be a number of samples"));
   for (const loaded of loadedAll) {
     checkMorphologyUpFront(loaded.scenario.morphology, loaded.scenario);
-    checkCellUpFront(loaded.scenario.cell);
+    checkCellUpFront(loaded.scenario.cell, loaded.scenario.morphology);
     checkReachUpFront(loaded);
   }
   // the measurements are of the membrane: the cell stage is not needed
@@ -259,7 +259,7 @@ function validate(cmd: ParsedCommand): number {
       parts.push(`image ${to.map((t, d) => t - from[d]!).join("x")} voxels of ${nm}${m.crop !== undefined ? ` (cropped from ${header.shape.join("x")})` : ""}, current along ${m.axis}, ${m.sides} sides`);
     } else parts.push(`${m.kind} ${m.shape.join("x")} voxels of ${m.voxelNm} nm`);
   }
-  checkCellUpFront(scenario.cell);
+  checkCellUpFront(scenario.cell, scenario.morphology);
   parts.push(`${scenario.temperaturesK.length} temperature${scenario.temperaturesK.length > 1 ? "s" : ""}`);
   if (inputs.length > 0) parts.push(`${inputs.length} uncertain input${inputs.length > 1 ? "s" : ""} (at their nominal values without --uncertainty)`);
   process.stdout.write(`ok: ${scenario.name}: ${parts.join("; ")}\n`);
@@ -341,7 +341,7 @@ async function run(cmd: ParsedCommand): Promise<number> {
   if (kmcWorkers > 1) {
     // the checks runScenario makes first, then the replicas on threads; runScenario takes their results
     checkMorphologyUpFront(scenario.morphology, scenario);
-    checkCellUpFront(scenario.cell);
+    checkCellUpFront(scenario.cell, scenario.morphology);
     await runScenarioKmcOnWorkers(scenario, { workers: kmcWorkers, cache: kmcCache, onProgress: (f, stage) => bar.update(samples === undefined ? f : 0.1 * f, stage) });
   }
   let results: Results = runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update(samples === undefined ? f : 0.1 * f, stage), ...(checkpoint ? { checkpoint } : {}) });

@@ -209,43 +209,54 @@ const GL_W = [0.1894506104550685, 0.1826034150449236, 0.1691565193950025, 0.1495
  * 1e-14 for gaps of 1e-3 R and more, 2e-8 at 1e-8 R, and 1e-5 when the lens reaches the
  * equator (r_w = R, where sqrt(R^2 - s) has its kink; checked against composite Simpson with
  * 4e5 panels). Also returns the radius inside which half of the current flows (exact for the
- * parabolic gap: s_half = sqrt((s_w + s0) s0) - s0).
+ * parabolic gap: s_half = sqrt((s_w + s0) s0) - s0), and the current-weighted gel path
+ * int H dI / I (the lens's extent along the bond, weighted as the volume average of the
+ * current density weights it: each annulus carries dI across the gap H(rho)); for the
+ * parabolic gap and r_mg = 0 it is s_w / (2 R* ln(1 + s_w / (2 R* g))).
  */
-export function gelLens(gapCm: number, riCm: number, rjCm: number, wetRadiusCm: number, gelSPerCm: number, interfaceOhmCm2: number): { conductanceS: number; halfCurrentRadiusCm: number } {
-  if (!(gelSPerCm > 0) || !(wetRadiusCm > 0)) return { conductanceS: 0, halfCurrentRadiusCm: 0 };
+export function gelLens(gapCm: number, riCm: number, rjCm: number, wetRadiusCm: number, gelSPerCm: number, interfaceOhmCm2: number): { conductanceS: number; halfCurrentRadiusCm: number; currentWeightedGapCm: number } {
+  if (!(gelSPerCm > 0) || !(wetRadiusCm > 0)) return { conductanceS: 0, halfCurrentRadiusCm: 0, currentWeightedGapCm: 0 };
   const rStar = (riCm * rjCm) / (riCm + rjCm);
   const s0 = 2 * rStar * (gapCm + 2 * gelSPerCm * interfaceOhmCm2);
   const sw = wetRadiusCm * wetRadiusCm;
   const t0 = Math.log(s0), t1 = Math.log(sw + s0);
   const half = 0.25 * (t1 - t0); // half-width of each of the two panels
-  let sum = 0;
+  let sum = 0, sumH = 0;
   for (let panel = 0; panel < 2; panel++) {
     const mid = t0 + (2 * panel + 1) * half;
     for (let k = 0; k < 2 * GL_X.length; k++) {
       const x = k < GL_X.length ? GL_X[k]! : -GL_X[k - GL_X.length]!;
       const e = Math.exp(mid + half * x);
       const s = Math.min(sw, Math.max(0, e - s0));
-      sum += (GL_W[k % GL_X.length]! * e) / (lensGap(gapCm, riCm, rjCm, s) / gelSPerCm + 2 * interfaceOhmCm2);
+      const H = lensGap(gapCm, riCm, rjCm, s);
+      const dI = (GL_W[k % GL_X.length]! * e) / (H / gelSPerCm + 2 * interfaceOhmCm2);
+      sum += dI;
+      sumH += dI * H;
     }
   }
   const sHalf = Math.sqrt((sw + s0) * s0) - s0;
-  return { conductanceS: Math.PI * half * sum, halfCurrentRadiusCm: Math.sqrt(Math.max(0, sHalf)) };
+  return { conductanceS: Math.PI * half * sum, halfCurrentRadiusCm: Math.sqrt(Math.max(0, sHalf)), currentWeightedGapCm: sumH / sum };
 }
 
 /**
  * Bond conductances (S) for particle conductivity sigma_M, gel conductivity sigma_g (S/cm)
  * and MOF|gel interface r_mg (ohm cm^2), and the bonds' mean share of resistance in the
- * particles' spreading terms (whose footprint radius is a proxy: see the file comment).
+ * particles' spreading terms (whose footprint radius is a proxy: see the file comment);
+ * per bond, the share of its length its current spends in the gel (the lens's
+ * current-weighted gap over the centre distance; the rest is MOF), which weights the gel's
+ * and the MOF's transference numbers in the bond's partial currents.
  */
-export function gelBinderConductances(net: GelBinder, mofSPerCm: number, gelSPerCm: number, interfaceOhmCm2: number): { conductanceS: Float64Array; spreadingShare: number } {
+export function gelBinderConductances(net: GelBinder, mofSPerCm: number, gelSPerCm: number, interfaceOhmCm2: number): { conductanceS: Float64Array; spreadingShare: number; gelPathShare: Float64Array } {
   const { graph, radiusCm, gapCm, wetRadiusCm } = net;
   const nb = graph.bondI.length;
-  const out = new Float64Array(nb);
-  if (!(gelSPerCm > 0)) return { conductanceS: out, spreadingShare: 0 };
+  const out = new Float64Array(nb), gelPath = new Float64Array(nb);
+  if (!(gelSPerCm > 0)) return { conductanceS: out, spreadingShare: 0, gelPathShare: gelPath };
   let share = 0;
   for (let b = 0; b < nb; b++) {
     const ri = radiusCm[graph.bondI[b]!]!, rj = radiusCm[graph.bondJ[b]!]!;
     const lens = gelLens(gapCm[b]!, ri, rj, wetRadiusCm[b]!, gelSPerCm, interfaceOhmCm2);
+    const v = graph.bondVectorCm;
+    gelPath[b] = Math.min(1, lens.currentWeightedGapCm / Math.hypot(v[3 * b]!, v[3 * b + 1]!, v[3 * b + 2]!));
     let spread = 0;
     if (mofSPerCm > 0) {
       for (const r of [ri, rj]) spread += sphereNeckResistanceOhm(mofSPerCm, Math.min(lens.halfCurrentRadiusCm, MAX_NECK_RATIO * r), r);
@@ -256,7 +267,7 @@ export function gelBinderConductances(net: GelBinder, mofSPerCm: number, gelSPer
     out[b] = 1 / total;
     share += spread / total;
   }
-  return { conductanceS: out, spreadingShare: nb > 0 ? share / nb : 0 };
+  return { conductanceS: out, spreadingShare: nb > 0 ? share / nb : 0, gelPathShare: gelPath };
 }
 
 /**

@@ -44,6 +44,16 @@ export interface GraphSolveOptions {
   /** Relative residual to reach (default 1e-10). */
   readonly tolerance?: number;
   readonly maxIterations?: number;
+  /**
+   * Per bond, the share of its volume-integrated current carried by the cation, in [0, 1]:
+   * for a bond made of stretches of phases with cation transference numbers t_k over
+   * fractions f_k of its length, sum_k f_k t_k (each stretch of a flux tube contributes its
+   * current times its extent to the volume average of the current density). Given, each
+   * axis also reports the cation and anion conductivities of the membrane as the field is
+   * switched on (before any concentration builds up): sigma_+ = (1/V E) sum_b w_b I_b d_b,k,
+   * sigma_- likewise with 1 - w_b, which add up to sigma_kk.
+   */
+  readonly cationWeight?: Float64Array;
 }
 
 export interface AxisConductivity {
@@ -56,6 +66,10 @@ export interface AxisConductivity {
   readonly carryingFraction: number;
   readonly iterations: number;
   readonly relativeResidual: number;
+  /** The cation's part of sigma_kk, S/cm (with options.cationWeight). */
+  readonly cationConductivitySPerCm?: number;
+  /** The anion's part of sigma_kk, S/cm (with options.cationWeight). */
+  readonly anionConductivitySPerCm?: number;
 }
 
 /** Check the graph's arrays; bond vectors must join the wrapped positions (modulo the box). */
@@ -143,6 +157,11 @@ export function graphConductivity(
     if (!(G >= 0 && Number.isFinite(G))) throw new InputError(`graph: bond ${b} conductance ${G}; must be finite and >= 0`);
     conducting[b] = G > 0 ? 1 : 0;
   }
+  const w = options.cationWeight;
+  if (w !== undefined) {
+    if (w.length !== m) throw new InputError(`graph: ${m} bonds but ${w.length} cation weights`);
+    for (let b = 0; b < m; b++) if (!(w[b]! >= 0 && w[b]! <= 1)) throw new InputError(`graph: bond ${b} cation weight ${w[b]}; must be in [0, 1]`);
+  }
   const volume = g.boxCm[0] * g.boxCm[1] * g.boxCm[2];
   const tolerance = options.tolerance ?? 1e-10;
   return axes.map((axis) => {
@@ -151,7 +170,7 @@ export function graphConductivity(
     const index = new Int32Array(g.nodeCount).fill(-1);
     let n = 0;
     for (let i = 0; i < g.nodeCount; i++) if (mask[i] === 1) index[i] = n++;
-    if (n === 0) return { axis, conductivitySPerCm: 0, percolates: false, carryingFraction: 0, iterations: 0, relativeResidual: 0 };
+    if (n === 0) return { axis, conductivitySPerCm: 0, percolates: false, carryingFraction: 0, iterations: 0, relativeResidual: 0, ...(w !== undefined ? { cationConductivitySPerCm: 0, anionConductivitySPerCm: 0 } : {}) };
     const rows: number[] = [], cols: number[] = [], vals: number[] = [];
     const rhs = new Float64Array(n), rhsScale = new Float64Array(n);
     for (let b = 0; b < m; b++) {
@@ -185,14 +204,27 @@ export function graphConductivity(
     const cg = balanced
       ? { iterations: 0, relativeResidual: 0 }
       : conjugateGradient(csrOperator(A), rhs, u, jacobi, { tolerance, maxIterations: options.maxIterations ?? 20 * n + 100, name: "particle-network CG" });
-    let flux = 0;
+    let flux = 0, cation = 0, anion = 0;
     for (let b = 0; b < m; b++) {
       if (conducting[b] !== 1) continue;
       const i = index[g.bondI[b]!]!, j = index[g.bondJ[b]!]!;
       if (i < 0) continue;
       const d = g.bondVectorCm[3 * b + axis]!;
-      flux += conductanceS[b]! * (u[i]! - u[j]! + d) * d;
+      const f = conductanceS[b]! * (u[i]! - u[j]! + d) * d;
+      flux += f;
+      if (w !== undefined) {
+        cation += w[b]! * f;
+        anion += (1 - w[b]!) * f;
+      }
     }
-    return { axis, conductivitySPerCm: flux / volume, percolates: true, carryingFraction: n / g.nodeCount, iterations: cg.iterations, relativeResidual: cg.relativeResidual };
+    return {
+      axis,
+      conductivitySPerCm: flux / volume,
+      percolates: true,
+      carryingFraction: n / g.nodeCount,
+      iterations: cg.iterations,
+      relativeResidual: cg.relativeResidual,
+      ...(w !== undefined ? { cationConductivitySPerCm: cation / volume, anionConductivitySPerCm: anion / volume } : {}),
+    };
   });
 }

@@ -12,7 +12,7 @@
  * is divided by that fraction and the double layer multiplied by it.
  */
 import { InputError, ScenarioError } from "../core/errors.js";
-import { graphConductivity } from "../design/graph.js";
+import { graphConductivity, type AxisConductivity } from "../design/graph.js";
 import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN, type ContactMaterial } from "../design/contacts.js";
 import { pressedPowder, pressedPowderConductances, type PressedPowder } from "../design/pressedPowder.js";
 import { electrodeFace, type ElectrodeFace } from "../design/electrodeFace.js";
@@ -23,7 +23,7 @@ import type { CellSettings, NetworkDesignSettings, ParticlesAmongFibresSettings,
 import { BC_DENSITY_G_PER_CM3, mofCrystalDensityGPerCm3, type CounterIon } from "../structure/morphology/densities.js";
 import type { EffectiveRow } from "./results.js";
 import { createVoxelGrid } from "../structure/voxel/grid.js";
-import { arrhenius, morphologyStream, type BuiltMorphology } from "./morphology.js";
+import { arrhenius, morphologyStream, phaseCationShare, type BuiltMorphology } from "./morphology.js";
 
 /** The scenario's material in SI. */
 function materialOf(m: PressedPowderSettings | ParticlesAmongFibresSettings): ContactMaterial {
@@ -154,7 +154,11 @@ export function gelComposition(m: ParticlesInGelSettings, mofDensityGPerCm3: num
 
 /** One realisation of a particle-network design, solvable at any temperature. */
 export interface NetworkRealisation {
-  solve(temperatureK: number, mofSPerCm: number | undefined): NetworkDesignSolve;
+  /**
+   * Effective conductivity at T; with the MOF's cation share (the KMC's), also the membrane's
+   * cation and anion conductivities as the field is switched on (graph.ts cationWeight).
+   */
+  solve(temperatureK: number, mofSPerCm: number | undefined, mofCationShare?: number): NetworkDesignSolve;
   /** Volume fractions of the phases the network holds. */
   readonly volumeFraction: Readonly<Record<string, number>>;
   /** Share of the faces that offer the electrode solid to touch (Delesse: the solid volume fraction). */
@@ -185,6 +189,13 @@ export interface NetworkDesignSolve extends DesignSolve {
   readonly lowFrequencyConductivitySPerCm: number | null;
   /** Upper bound on an anion current through the gel alone, S/cm ((1 - t_gel) sigma_gel phi_gel; 0 without gel). */
   readonly anionBypassBoundSPerCm: number;
+  /**
+   * The cation's and the anion's parts of conductivitySPerCm as the field is switched on
+   * (each stretch of each bond carries its phase's transference number; they add up to it),
+   * S/cm; absent when solve() was not given the MOF's cation share.
+   */
+  readonly cationConductivitySPerCm?: number;
+  readonly anionConductivitySPerCm?: number;
 }
 
 /** Build realisation r of a particle-network design. */
@@ -197,11 +208,14 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
       volumeFraction: fibre > 0 ? { mof: p.stats.solidFraction, fibre } : { mof: p.stats.solidFraction },
       contactAreaFraction: m.solidFraction,
       mofVolumeFraction: m.solidFraction,
-      solve(temperatureK, mofSPerCm) {
+      solve(temperatureK, mofSPerCm, mofCationShare) {
         const sigma = particleConductivity(m, temperatureK, mofSPerCm);
         const res = solvePressedPowder(p, m, sigma, pressedBoundaryOhmCm2(m, temperatureK));
+        // one phase: every bond carries the MOF's split
+        const t = mofCationShare === undefined ? undefined : phaseCationShare({ ...m.phases[0], label: 0 }, 0, mofCationShare);
         return {
           ...res,
+          ...(t !== undefined ? { cationConductivitySPerCm: t * res.conductivitySPerCm, anionConductivitySPerCm: (1 - t) * res.conductivitySPerCm } : {}),
           modelRelativeError: p.stats.contactModelRelativeError,
           tortuosityFactor: res.conductivitySPerCm > 0 ? (p.stats.solidFraction * sigma) / res.conductivitySPerCm : Infinity,
           phases: [{ name: "mof", volumeFraction: p.stats.solidFraction, spanningFraction: res.carryingFraction, percolates: res.percolates }],
@@ -240,14 +254,20 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
     volumeFraction: { mof: phiMof, gel: phiGel },
     contactAreaFraction: 1 - m.porosity,
     mofVolumeFraction: phiMof,
-    solve(temperatureK, mofSPerCm) {
+    solve(temperatureK, mofSPerCm, mofCationShare) {
       const sigma = particleConductivity(m, temperatureK, mofSPerCm);
       const g = m.phases[1];
       const gel = arrhenius(g.conductivitySPerCm, g.activationEnergyEV, g.referenceTemperatureK, temperatureK, 1);
       const e = m.interfaces?.mofGel;
       const rmg = e === undefined ? 0 : arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1);
       const initial = gelBinderConductances(net, sigma, gel, rmg);
-      const axes = graphConductivity(net.graph, initial.conductanceS, [0, 1, 2], { tolerance: m.tolerance });
+      // each bond's cation share: the gel's t over the stretch its current spends in the lens, the MOF's over the rest
+      let cationWeight: Float64Array | undefined;
+      if (mofCationShare !== undefined) {
+        const tM = phaseCationShare({ ...m.phases[0], label: 0 }, 0, mofCationShare), tG = g.transferenceNumber;
+        cationWeight = initial.gelPathShare.map((f) => tM + (tG - tM) * f);
+      }
+      const axes = graphConductivity(net.graph, initial.conductanceS, [0, 1, 2], { tolerance: m.tolerance, ...(cationWeight !== undefined ? { cationWeight } : {}) });
       const res = meanOfAxes(axes);
       // polarised lenses: only Li+ crosses the MOF faces, so the gel carries its cation share
       const steady = meanOfAxes(graphConductivity(net.graph, gelBinderConductances(net, sigma, gel * g.transferenceNumber, rmg).conductanceS, [0, 1, 2], { tolerance: m.tolerance }));
@@ -267,8 +287,12 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
   };
 }
 
-function meanOfAxes(axes: readonly { conductivitySPerCm: number; percolates: boolean; carryingFraction: number; iterations: number; relativeResidual: number }[]): DesignSolve {
+function meanOfAxes(axes: readonly AxisConductivity[]): DesignSolve & { cationConductivitySPerCm?: number; anionConductivitySPerCm?: number } {
+  const mean = (f: (x: AxisConductivity) => number): number => axes.reduce((a, x) => a + f(x), 0) / axes.length;
   return {
+    ...(axes.every((x) => x.cationConductivitySPerCm !== undefined)
+      ? { cationConductivitySPerCm: mean((x) => x.cationConductivitySPerCm!), anionConductivitySPerCm: mean((x) => x.anionConductivitySPerCm!) }
+      : {}),
     conductivitySPerCm: axes.reduce((a, x) => a + x.conductivitySPerCm, 0) / axes.length,
     percolates: axes.every((x) => x.percolates),
     carryingFraction: axes.reduce((a, x) => a + x.carryingFraction, 0) / axes.length,

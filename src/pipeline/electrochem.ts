@@ -299,10 +299,20 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   // area-specific resistance of one interface, as read from the fitted spectrum
   const rIntOhmCm2 = li.interfacialResistanceOhm === null ? null : (li.interfacialResistanceOhm * areaCm2) / 2;
 
-  // --- the membrane's partial conductivities and transference number
-  const cation = solveNetwork(built.grid, networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm, "cation", x.mof?.cationShare ?? 1)).conductivitySPerCm;
-  const anion = solveNetwork(built.grid, networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm, "anion", x.mof?.cationShare ?? 1)).conductivitySPerCm;
-  const share = cation + anion > 0 ? cation / (cation + anion) : 1;
+  // --- the membrane's transference number between Li electrodes: the field switched on, all
+  // ions move (the total network); at steady state the anions are held everywhere (the
+  // electrodes block them, and no anion crosses into a phase where they are fixed), so the Li
+  // current is that of the cation-only network, each phase at t sigma (the Onsager diagonal
+  // of a dilute electrolyte; Bruce and Vincent 1987 for one phase). The homogeneous binary
+  // electrolyte that has both limits, sigma_+ = sigma_cation-network and sigma_- = sigma -
+  // sigma_+, is what the Evans simulation and the cell see: its initial current is the
+  // impedance's, its steady current the network's (both exact for small signals)
+  const cation = solveNetwork(built.grid, { ...networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm, "cation", x.mof?.cationShare ?? 1), currentDensity: false, phaseConnectivity: false }).conductivitySPerCm;
+  const total = solveNetwork(built.grid, { ...networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm), currentDensity: false, phaseConnectivity: false }).conductivitySPerCm;
+  // the cation network never carries more than the total (Thomson's principle: its
+  // conductances are no larger bond by bond); rounding aside
+  const anion = Math.max(0, total - cation);
+  const share = total > 0 ? Math.min(1, cation / total) : 1;
 
   // --- Evans / Bruce-Vincent
   let evans: EvansRow | null = null;

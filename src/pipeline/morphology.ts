@@ -184,6 +184,30 @@ function element(e: Exclude<VoxelMorphologySettings, ImageSettings>["grainBounda
 }
 
 /**
+ * The cation transference number of phase i: the KMC's cation share for the MOF phase (the
+ * phase without a given conductivity; 1 when the KMC moves only cations, because the
+ * framework's sulfonates that balance them are fixed), the phase's own for a phase given
+ * with a conductivity. A phase that conducts must state it: no default makes a phase a
+ * single-ion conductor.
+ */
+export function phaseCationShare(p: PhaseSpec, i: number, mofCationShare: number): number {
+  if (p.conductivitySPerCm === undefined) return mofCationShare;
+  if (p.transferenceNumber !== undefined) return p.transferenceNumber;
+  if (p.conductivitySPerCm === 0) return 0;
+  throw new ScenarioError(
+    `morphology.phases.${i}.transferenceNumber`,
+    `missing for phase "${p.name}", which conducts (${p.conductivitySPerCm} S/cm); give its cation transference number in [0, 1] (1 for a single-ion conductor whose anions are fixed, e.g. a sulfonated framework; a LiPF6/carbonate liquid about 0.38; a salt-in-polymer gel 0.2-0.5)`,
+  );
+}
+
+/** phaseCationShare of every phase, by voxel label (256 entries). */
+export function cationSharesByLabel(phases: readonly PhaseSpec[], mofCationShare: number): Float64Array {
+  const out = new Float64Array(256);
+  phases.forEach((p, i) => { out[p.label] = phaseCationShare(p, i, mofCationShare); });
+  return out;
+}
+
+/**
  * Network options at one temperature. `mofSPerCm` is the KMC conductivity for the phase
  * without a given one (undefined when there is no KMC part).
  */
@@ -200,7 +224,7 @@ export function networkOptions(
     let share: number;
     if (p.conductivitySPerCm !== undefined) {
       sigma = arrhenius(p.conductivitySPerCm, p.activationEnergyEV, p.referenceTemperatureK, temperatureK, 1);
-      share = p.transferenceNumber ?? 1;
+      share = carrier === "total" ? 1 : phaseCationShare(p, i, mofCationShare);
     } else if (mofSPerCm !== undefined) {
       sigma = mofSPerCm;
       share = mofCationShare;

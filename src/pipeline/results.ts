@@ -34,7 +34,12 @@ export interface TransferenceRow {
   /** The cation's share of the current (KMC with cross terms, or the membrane's partial conductivities). */
   readonly cation: number;
   readonly cationStdErr: number;
-  /** The membrane's cation share of the current, from the network with partial conductivities. */
+  /**
+   * The membrane's t+ between Li electrodes at steady state (small signal, no interfaces): the
+   * cation-only network (each phase at t sigma; the anions held) over the total network. One
+   * phase: its t; parallel and series composites: their exact Bruce-Vincent values
+   * (test/physics/partial-conductivities.test.ts).
+   */
   readonly membraneCation?: number;
   /** Lower bound on the membrane's t+ when an anion path the model leaves out could carry up to its bound (particles in a gel). */
   readonly membraneCationLowerBound?: number;
@@ -172,8 +177,12 @@ export interface EffectiveRow {
   /** Conductivity of the MOF phase used (KMC), S/cm, when the morphology takes it from the KMC. */
   readonly mofConductivitySPerCm?: number;
   /**
-   * Cation and anion conductivities, S/cm, adding up to conductivitySPerCm: present when every
-   * conducting phase splits its current alike (then exact by linearity); absent otherwise.
+   * Cation and anion conductivities as the field is switched on, S/cm, adding up to
+   * conductivitySPerCm: the volume averages of each ion's current (each phase, each stretch of
+   * a particle bond, carries its own transference number; the MOF's is the KMC's cation share),
+   * mean over realisations (transport/network/partials.ts, design/graph.ts). With one t for
+   * every phase, t and 1 - t of sigma. What a DC experiment between Li electrodes finds once
+   * the anions are held is the transference row's membraneCation.
    */
   readonly cationConductivitySPerCm?: number;
   readonly anionConductivitySPerCm?: number;

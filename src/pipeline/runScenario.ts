@@ -11,7 +11,8 @@ import { isNetworkDesign, type Scenario, type VoxelMorphologySettings } from "..
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, CriticalCurrentRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork } from "../transport/network/solve.js";
-import { buildMorphology, checkMorphologyMemory, coarsened, morphologyStream, refinedTwin, networkOptions, type BuiltMorphology } from "./morphology.js";
+import { partialConductivities } from "../transport/network/partials.js";
+import { buildMorphology, cationSharesByLabel, checkMorphologyMemory, coarsened, morphologyStream, phaseCationShare, refinedTwin, networkOptions, type BuiltMorphology } from "./morphology.js";
 import { buildNetworkDesign, checkParticlesAmongFibresUpFront, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
 import { fixedChargeMolPerL, runCellExperiments, type CellInputs } from "./electrochem.js";
 import type { ElectrodeFace } from "../design/electrodeFace.js";
@@ -133,34 +134,24 @@ export interface RunOptions {
 export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick<Scenario, "lattice" | "species"> = {}): void {
   if (m === undefined) return;
   checkMorphologyMemory(m);
+  // every phase that conducts states its transference number
+  m.phases.forEach((p, i) => phaseCationShare({ ...p, label: 0 }, i, 1));
   if (m.kind === "pressed-powder") checkPressedPowderUpFront(m);
   if (m.kind === "particles-in-gel") checkParticlesInGelUpFront(scenario, m);
   if (m.kind === "particles-among-fibres") checkParticlesAmongFibresUpFront(scenario, m);
 }
 
-/**
- * The cation and anion conductivities of a membrane whose conducting phases all split their
- * current alike (one transference number t for every phase, the MOF's from the KMC): then
- * every element of the network, grain boundaries and interfaces included, carries each carrier
- * in that proportion, and by linearity sigma_+ = t sigma, sigma_- = (1 - t) sigma exactly.
- * Otherwise (phases with different t, or the gel lenses of particles in a gel, whose two
- * carriers cannot convert at the MOF faces) the per-carrier networks do not add up to the
- * one-network sigma, and no partials are reported.
- */
-function partialConductivities(m: NonNullable<Scenario["morphology"]>, sigma: number, mofShare: number | undefined): { cationConductivitySPerCm?: number; anionConductivitySPerCm?: number } {
-  if (m.kind === "particles-in-gel") return {};
-  const shares: number[] = [];
-  for (const p of m.phases) {
-    if (p.conductivitySPerCm === 0) continue;
-    shares.push(p.conductivitySPerCm !== undefined ? (p.transferenceNumber ?? 1) : (mofShare ?? 1));
-  }
-  if (shares.length === 0 || shares.some((t) => Math.abs(t - shares[0]!) > 1e-12)) return {};
-  const t = shares[0]!;
-  return { cationConductivitySPerCm: t * sigma, anionConductivitySPerCm: (1 - t) * sigma };
-}
-
 /** Checks of the cell experiments that need no heavy work, before the KMC starts. */
-export function checkCellUpFront(cell: Scenario["cell"]): void {
+export function checkCellUpFront(cell: Scenario["cell"], m?: Scenario["morphology"]): void {
+  // a voxel membrane whose phases move anions needs their concentration for the Evans simulation
+  if (cell !== undefined && m !== undefined && !isNetworkDesign(m) && cell.saltMolPerL === 0) {
+    m.phases.forEach((p, i) => {
+      const sigma = p.conductivitySPerCm;
+      if (sigma !== undefined && sigma > 0 && p.transferenceNumber !== undefined && p.transferenceNumber < 1) {
+        throw new ScenarioError("cell.saltMolPerL", `is 0, but morphology.phases.${i} ("${p.name}") moves anions (transferenceNumber ${p.transferenceNumber}); give the concentration of the mobile anion, mol/L`);
+      }
+    });
+  }
   const rc = cell?.rateCapability;
   if (rc === undefined) return;
   const ocv = lfpOpenCircuitVoltageV(CHARGED_LITHIATION);
@@ -260,7 +251,7 @@ export function kmcTemperatureResult(scenario: Scenario, model: KmcModel, run: K
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
   checkMorphologyUpFront(scenario.morphology, scenario);
-  checkCellUpFront(scenario.cell);
+  checkCellUpFront(scenario.cell, scenario.morphology);
   const transport: TransportRow[] = [];
   const transferenceNumber: TransferenceRow[] = [];
   const kmcRows: KmcRunRow[] = [];
@@ -416,7 +407,9 @@ function runNetworks(
   const r0 = options.firstRealization ?? 0;
   const estimates = options.errorEstimates ?? true;
   const takesKmc = m.phases.some((p) => p.conductivitySPerCm === undefined);
-  const results: { sigma: number; tau: number; percolates: boolean; iterations: number; residual: number; phases: EffectiveRow["phases"]; kmcErr: number }[][] = temps.map(() => []);
+  const results: { sigma: number; tau: number; percolates: boolean; iterations: number; residual: number; phases: EffectiveRow["phases"]; kmcErr: number; cation?: number; anion?: number }[][] = temps.map(() => []);
+  // the MOF's cation share at T: the KMC's (1 when it moves only cations: the framework's sulfonates are fixed)
+  const mofShareAt = (temperatureK: number): number => kmcShares.find((t) => t.temperatureK === temperatureK)?.cation ?? 1;
   const discretisation: (number | null)[] = temps.map(() => null);
   let first: BuiltMorphology | null = null;
   let fractions: NetworkFractions | null = null;
@@ -439,7 +432,7 @@ function runNetworks(
       temps.forEach((temperatureK, ti) => {
         progress(i, ti);
         const k = kmcRows.find((row) => row.temperatureK === temperatureK);
-        const res = net.solve(temperatureK, k?.totalConductivitySPerCm);
+        const res = net.solve(temperatureK, k?.totalConductivitySPerCm, mofShareAt(temperatureK));
         let kmcErr = 0;
         if (estimates && r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
           kmcErr = Math.abs(net.solve(temperatureK, k.totalConductivitySPerCm + k.totalConductivityStdErr).conductivitySPerCm - res.conductivitySPerCm) / res.conductivitySPerCm;
@@ -456,6 +449,7 @@ function runNetworks(
           residual: res.relativeResidual,
           phases: res.phases,
           kmcErr,
+          ...(res.cationConductivitySPerCm !== undefined ? { cation: res.cationConductivitySPerCm, anion: res.anionConductivitySPerCm! } : {}),
         });
       });
       continue;
@@ -483,7 +477,9 @@ function runNetworks(
       const k = kmcRows.find((row) => row.temperatureK === temperatureK);
       const mof = k?.totalConductivitySPerCm;
       // per-phase connectivity (a labelling per phase) only once per realisation
-      const result = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: ti === 0 });
+      const opts = { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: ti === 0 };
+      const result = solveNetwork(built.grid, opts);
+      const partial = partialConductivities(built.grid, opts, result, cationSharesByLabel(built.phases, mofShareAt(temperatureK)));
       let kmcErr = 0;
       if (estimates && r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
         const bumped = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mof! + k.totalConductivityStdErr), currentDensity: false, phaseConnectivity: false });
@@ -506,6 +502,8 @@ function runNetworks(
         residual: result.relativeResidual,
         phases: ti === 0 ? (phasesOfRealization = result.phases.map((p) => ({ name: p.name, volumeFraction: p.volumeFraction, spanningFraction: p.spanningFraction ?? 0, percolates: p.percolates ?? false }))) : phasesOfRealization,
         kmcErr,
+        cation: partial.cationConductivitySPerCm,
+        anion: partial.anionConductivitySPerCm,
       });
     });
   }
@@ -528,7 +526,10 @@ function runNetworks(
       solverIterations: Math.max(...rs.map((x) => x.iterations)),
       relativeResidual: Math.max(...rs.map((x) => x.residual)),
       ...(takesKmc && k !== undefined ? { mofConductivitySPerCm: k.totalConductivitySPerCm } : {}),
-      ...partialConductivities(m, sig.mean, kmcShares.find((t) => t.temperatureK === temperatureK)?.cation),
+      // the realisations' means, so that they add up to the mean conductivity as each realisation's do
+      ...(rs.every((x) => x.cation !== undefined)
+        ? { cationConductivitySPerCm: estimate(rs.map((x) => x.cation!)).mean, anionConductivitySPerCm: estimate(rs.map((x) => x.anion!)).mean }
+        : {}),
       ...(lowFrequency[ti]!.length > 0 ? { lowFrequencyConductivitySPerCm: lowFrequency[ti]!.reduce((a, b) => a + b, 0) / lowFrequency[ti]!.length } : {}),
       ...(bypass[ti]!.some((b) => b > 0) ? { anionBypassBoundSPerCm: bypass[ti]!.reduce((a, b) => a + b, 0) / bypass[ti]!.length } : {}),
       realizations: R,

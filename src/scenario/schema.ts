@@ -129,7 +129,7 @@ const phaseProps = {
   referenceTemperatureK: positive.optional(),
   /** Relative permittivity for impedance spectra. */
   relativePermittivity: z.number().finite().nonnegative().optional(),
-  /** Cation share of this phase's current (given-conductivity phases; default 1). The MOF phase takes the KMC share. */
+  /** Cation transference number of this phase: required for a phase given with a non-zero conductivity (no default makes a phase single-ion). The MOF phase takes the KMC share. */
   transferenceNumber: z.number().min(0).max(1).optional(),
 };
 

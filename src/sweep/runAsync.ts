@@ -97,7 +97,7 @@ export async function runScenarioAsync(scenario: Scenario, options: AsyncRunOpti
   const url = workerFileUrl("scenarioWorker"); // a clear error when dist/ is not built
   // the checks that need no heavy work, here and now (as runScenario makes them first)
   checkMorphologyUpFront(scenario.morphology, scenario);
-  checkCellUpFront(scenario.cell);
+  checkCellUpFront(scenario.cell, scenario.morphology);
   const cache = options.kmcCache ?? new Map<string, KmcTemperatureResult>();
   if (kmcWorkers > 1) {
     try {

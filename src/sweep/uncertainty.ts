@@ -162,7 +162,7 @@ export function checkReachUpFront(design: UncertainScenario): void {
       try {
         const s = parseScenario(copy);
         checkMorphologyUpFront(s.morphology, s);
-        checkCellUpFront(s.cell);
+        checkCellUpFront(s.cell, s.morphology);
         const m = s.morphology;
         if (m !== undefined && !isNetworkDesign(m) && twins.some((t) => t.path.startsWith("morphology."))) buildMorphology(m, morphologyStream(s.seed, 0), design.baseDir);
       } catch (e) {

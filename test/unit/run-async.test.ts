@@ -81,7 +81,7 @@ describe("runScenarioAsync", () => {
   });
 
   it("an error in the worker comes back as its class", async () => {
-    const bad = parseScenario({ ...json, lattice: undefined, species: undefined, kmc: undefined, morphology: { kind: "raw", file: "no-such.raw", shape: [4, 4, 4], voxelNm: 50, phases: [{ name: "A", label: 1, conductivitySPerCm: 1 }] } });
+    const bad = parseScenario({ ...json, lattice: undefined, species: undefined, kmc: undefined, morphology: { kind: "raw", file: "no-such.raw", shape: [4, 4, 4], voxelNm: 50, phases: [{ name: "A", label: 1, conductivitySPerCm: 1, transferenceNumber: 1 }] } });
     const e = await runScenarioAsync(bad, { baseDir: "/nonexistent" }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InputError);
     expect((e as Error).message).toBe(`cannot read raw voxel file "/nonexistent/no-such.raw": ENOENT: no such file or directory, open '/nonexistent/no-such.raw'`);
