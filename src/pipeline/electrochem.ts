@@ -25,6 +25,7 @@ import { distributionOfRelaxationTimes } from "../analysis/drt.js";
 import { summarizeEvans } from "../analysis/transference.js";
 import { runRateCapability } from "../analysis/rateCapability.js";
 import { runEvansExperiment } from "../transport/cell/membrane.js";
+import { lithiumContact } from "../transport/cell/lithiumContact.js";
 import { LFP_SOLID_DIFFUSIVITY_CM2_PER_S, LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2, nernstEinsteinSaltDiffusivity } from "../transport/cell/electrodeOptions.js";
 import { solveImpedance } from "../transport/network/impedance.js";
 import { solveNetwork } from "../transport/network/solve.js";
@@ -251,9 +252,16 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   const rve = (x.impedance === "reduced" ? reducedSpectra(built, base, freqs, cell, thicknessCm) : null) ?? fullGridSpectra(built, base, freqs, cell);
   const lengthScale = thicknessCm / rve.lengthCm;
   const areaScale = rve.areaCm2 / areaCm2;
+  // the Li foil touches a share f of the face under the stack pressure: the face's interface
+  // impedance over f, plus the constriction onto the patches (ohmic, at every frequency)
+  const liContact = cell.lithiumContact !== undefined && x.effectiveSPerCm > 0 ? lithiumContact(cell.lithiumContact, x.effectiveSPerCm) : null;
+  const contactF = liContact?.contactFraction ?? 1, constrictionOhmCm2 = liContact?.constrictionOhmCm2 ?? 0;
   const spectra: ImpedanceRow[] = [];
   for (const kind of ["Li|SE|Li", "SS|SE|SS"] as const) {
-    const iface = rve.interface(kind);
+    const face = rve.interface(kind);
+    const iface = kind === "Li|SE|Li" && liContact !== null
+      ? { re: face.re.map((v) => v / contactF + constrictionOhmCm2 / rve.areaCm2), im: face.im.map((v) => v / contactF) }
+      : face;
     const re: number[] = [], im: number[] = [];
     for (let i = 0; i < freqs.length; i++) {
       re.push(areaScale * (rve.bulk.re[i]! * lengthScale + 2 * iface.re[i]!));
@@ -282,6 +290,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       circuit: fit.fit.circuit,
       circuitParameters: { ...fit.fit.parameters },
       kramersKronig: { pass: kk.pass, maxResidual: kk.maxAbsResidual },
+      ...(kind === "Li|SE|Li" && liContact !== null ? { lithiumContactFraction: contactF, lithiumConstrictionOhmCm2: constrictionOhmCm2 } : {}),
       ...(rve.method === "reduced" ? { spectrumMethod: rve.method, reducedCheckRelativeError: rve.checkedRelativeError!, ...(rve.exactAboveHz != null ? { exactAboveHz: rve.exactAboveHz } : {}) } : {}),
       drt: {
         tauS: Array.from(drt.tauS),
@@ -337,7 +346,8 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       cationCharge: z,
       cationDiffusivityCm2PerS: dPlus,
       anionDiffusivityCm2PerS: dMinus,
-      interfaceResistanceOhmCm2: rIntOhmCm2 ?? 0,
+      // the constriction onto the Li patches is ohmic: in series with each interface
+      interfaceResistanceOhmCm2: (rIntOhmCm2 ?? 0) + constrictionOhmCm2,
       temperatureK: T,
       stepVoltageV: cell.evans.stepVoltageV,
       time: { endTimeS: cell.evans.durationS },
@@ -357,9 +367,12 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       const dc = solveNetwork(built.grid, { ...withElectrodes(base, { resistanceOhmCm2: cell.chargeTransferOhmCm2, capacitanceFPerCm2: 0 }), currentDensity: true, phaseConnectivity: false });
       focusing = faceFocusing(dc.currentDensityACm2!, built.grid.shape);
     }
+    // the Li touches a share f of the face: its patches carry the current 1/f more densely
+    focusing /= contactF;
     critical = {
       temperatureK: T,
       focusingFactor: focusing,
+      ...(liContact !== null ? { lithiumContactFraction: contactF } : {}),
       ...(x.face !== undefined ? { ...(x.face.focusingStdErr !== null ? { focusingFactorStdErr: x.face.focusingStdErr } : {}), contactAreaFraction: x.face.contactAreaFraction } : {}),
       criticalLocalCurrentDensityMAPerCm2: iCrit,
       criticalCurrentDensityMAPerCm2: Number.isFinite(focusing) ? iCrit / focusing : 0,
@@ -405,7 +418,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
             ...(ideal === "solidDiffusion" ? { solidDiffusivityCm2PerS: LFP_SOLID_DIFFUSIVITY_CM2_PER_S * IDEAL } : {}),
           },
           interfaces: {
-            anodeResistanceOhmCm2: 0,
+            anodeResistanceOhmCm2: ideal === "interfaces" ? 0 : constrictionOhmCm2,
             lithiumExchangeCurrentDensityMAPerCm2: ideal === "interfaces" ? i0 * IDEAL : i0,
             cathodeResistanceOhmCm2: ideal === "interfaces" ? 0 : rc.cathodeInterfaceOhmCm2,
           },

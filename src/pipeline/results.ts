@@ -65,6 +65,13 @@ export interface ImpedanceRow {
   readonly circuit: string;
   /** The fitted circuit's parameters by name (ohm, S s^n, exponent), to draw its curve (analysis/circuits.ts). */
   readonly circuitParameters?: Readonly<Record<string, number>>;
+  /**
+   * Li|SE|Li with cell.lithiumContact: the share of the face the Li foil touches under the
+   * stack pressure, and the constriction onto its patches per nominal area, ohm cm^2 (in
+   * the spectrum's high-frequency intercept; transport/cell/lithiumContact.ts).
+   */
+  readonly lithiumContactFraction?: number;
+  readonly lithiumConstrictionOhmCm2?: number;
   /** Linear Kramers-Kronig test of the predicted spectrum (Schoenleber et al. 2014). */
   readonly kramersKronig: { readonly pass: boolean; readonly maxResidual: number };
   /**
@@ -212,6 +219,8 @@ export interface CriticalCurrentRow {
   readonly focusingFactorStdErr?: number;
   /** Particle networks: the share of the face the Li touches (the MOF discs a cut offers). */
   readonly contactAreaFraction?: number;
+  /** With cell.lithiumContact: the share of the face the Li foil touches; focusingFactor includes its 1/f. */
+  readonly lithiumContactFraction?: number;
   readonly criticalLocalCurrentDensityMAPerCm2: number;
   readonly criticalCurrentDensityMAPerCm2: number;
 }

@@ -152,6 +152,10 @@ export function checkCellUpFront(cell: Scenario["cell"], m?: Scenario["morpholog
       }
     });
   }
+  // the Evans simulation needs mobile ions: a salt, or a fixed charge (given, or the KMC's)
+  if (cell !== undefined && m !== undefined && !isNetworkDesign(m) && cell.saltMolPerL === 0 && (cell.fixedChargeMolPerL ?? 0) === 0 && m.phases.every((p) => p.conductivitySPerCm !== undefined)) {
+    throw new ScenarioError("cell.fixedChargeMolPerL", `is ${cell.fixedChargeMolPerL ?? "not given"} and cell.saltMolPerL is 0, and no phase takes the KMC's ions: the membrane would have no mobile ions; give the fixed (framework) charge or the salt concentration, mol/L`);
+  }
   const rc = cell?.rateCapability;
   if (rc === undefined) return;
   const ocv = lfpOpenCircuitVoltageV(CHARGED_LITHIATION);

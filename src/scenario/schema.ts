@@ -379,6 +379,15 @@ export const cellSchema = z.strictObject({
    * stage reports the critical current density the stepped Li|SE|Li test would find.
    */
   criticalLocalCurrentDensityMAPerCm2: positive.optional(),
+  /**
+   * The Li foil's contact under the stack pressure (transport/cell/lithiumContact.ts): it
+   * touches P / (3 sigma_y) of the face in patches of the given radius, and the current
+   * constricts onto them. Absent: the Li touches the whole face (what a liquid or a soft,
+   * wetting membrane gives).
+   */
+  lithiumContact: z
+    .strictObject({ stackPressureMPa: positive, yieldStrengthMPa: positive, patchRadiusUm: positive })
+    .optional(),
   rateCapability: z
     .strictObject({
       cRates: z.array(positive).min(1).max(20).default([0.2, 0.5, 1, 2, 3, 5]),
