@@ -350,7 +350,7 @@ describe("mofhop compare", () => {
 
 describe("mofhop run --fields", () => {
   // a uniform block: 10 x 4 x 3 voxels of 20 nm, one phase of 0.01 S/cm
-  const block = { name: "block", seed: 1, temperaturesK: [273.15, 298.15], morphology: { kind: "random-voxels", shape: [10, 4, 3], voxelNm: 20, tolerance: 1e-12, phases: [{ name: "A", fraction: 1, conductivitySPerCm: 0.01 }] } };
+  const block = { name: "block", seed: 1, temperaturesK: [273.15, 298.15], morphology: { kind: "random-voxels", shape: [10, 4, 3], voxelNm: 20, tolerance: 1e-12, phases: [{ name: "A", fraction: 1, conductivitySPerCm: 0.01, transferenceNumber: 1 }] } };
   it("writes fields.vti (phase, grain, potential, |j|) and current-slice.csv: a uniform block has a linear potential and a uniform |j|", () => {
     const out = join(dir, "fields");
     const r = mofhop("run", scenarioFile(block, "block.json"), "--out", out, "--fields");
@@ -384,7 +384,7 @@ describe("mofhop run --fields", () => {
 });
 
 describe("mofhop report", () => {
-  const voxels = { ...tiny, name: "vox", temperaturesK: [280, 320], kmc: { ...tiny.kmc, hops: 5000 }, morphology: { kind: "random-voxels", shape: [8, 6, 5], voxelNm: 50, phases: [{ name: "mof", fraction: 0.7 }, { name: "binder", fraction: 0.3, conductivitySPerCm: 1e-6 }] } };
+  const voxels = { ...tiny, name: "vox", temperaturesK: [280, 320], kmc: { ...tiny.kmc, hops: 5000 }, morphology: { kind: "random-voxels", shape: [8, 6, 5], voxelNm: 50, phases: [{ name: "mof", fraction: 0.7 }, { name: "binder", fraction: 0.3, conductivitySPerCm: 1e-6, transferenceNumber: 0.3 }] } };
   it("a sweep: results.csv, one row per job and temperature, grid keys and outputs with units as columns; jobs not run listed", () => {
     scenarioFile(voxels, "rep-base.json");
     const sweep = join(dir, "rep-sweep.json");
@@ -469,7 +469,7 @@ describe("mofhop run and compare --uncertainty", () => {
     name,
     seed: 3,
     temperaturesK: [298.15],
-    morphology: { kind: "random-voxels", shape: [5, 5, 5], voxelNm: 50, phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min, max, reason: "test" } }] },
+    morphology: { kind: "random-voxels", shape: [5, 5, 5], voxelNm: 50, phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min, max, reason: "test" }, transferenceNumber: 1 }] },
   });
   it("refuses a sample count below 8, --uncertainty without --out, and --workers without --uncertainty, before running", () => {
     const f = scenarioFile(block("u", 1e-4, 1e-2), "u.json");

@@ -37,7 +37,7 @@ const block = (name: string, min: number, max: number): UncertainScenario => {
       kind: "random-voxels",
       shape: [6, 6, 6],
       voxelNm: { distribution: "uniform", min: 20, max: 80, reason: "has no effect on a homogeneous block" },
-      phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min, max, reason: "test" } }],
+      phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min, max, reason: "test" }, transferenceNumber: 1 }],
     },
   });
   return { scenario, inputs, plain, baseDir: root };
@@ -108,7 +108,7 @@ describe("uncertainty propagation", () => {
       name: "two-phase",
       seed: 2,
       temperaturesK: [298.15],
-      morphology: { kind: "random-voxels", shape: [6, 6, 6], voxelNm: 50, phases: [{ name: "A", fraction: 0.5, conductivitySPerCm: liquid }, { name: "B", fraction: 0.5, conductivitySPerCm: liquid }] },
+      morphology: { kind: "random-voxels", shape: [6, 6, 6], voxelNm: 50, phases: [{ name: "A", fraction: 0.5, conductivitySPerCm: liquid, transferenceNumber: 1 }, { name: "B", fraction: 0.5, conductivitySPerCm: liquid, transferenceNumber: 1 }] },
     });
     const { sweep, scores } = samplesSweep({ scenario, inputs, plain, baseDir: root }, 10, 2, []);
     expect(scores[0]).toHaveLength(1);
@@ -126,7 +126,7 @@ describe("uncertainty propagation", () => {
         shape: [16, 16, 16],
         voxelNm: 25,
         fibreDiameterNm: { distribution: "uniform", min: 20, max: 100, reason: "BC fibre widths" },
-        phases: [{ name: "pore", conductivitySPerCm: 1e-6 }, { name: "mof", conductivitySPerCm: 1e-6 }, { name: "fibre", conductivitySPerCm: 0 }],
+        phases: [{ name: "pore", conductivitySPerCm: 1e-6, transferenceNumber: 0.5 }, { name: "mof", conductivitySPerCm: 1e-6, transferenceNumber: 0.5 }, { name: "fibre", conductivitySPerCm: 0 }],
       },
     });
     expect(() => checkReachUpFront({ scenario, inputs, plain, baseDir: root })).toThrow(/morphology\.fibreDiameterNm: at the lower end of its distribution \(20\.00\) the run would fail: .*0\.800 voxels/);
@@ -142,7 +142,7 @@ describe("uncertainty propagation", () => {
           kind: "random-voxels",
           shape: [4, 4, 4],
           voxelNm: { distribution: "uniform", min: 20, max: 80, reason: "nuisance", name: "nuisance" },
-          phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min: 1e-4, max: 1e-2, basis: "fitted", source: "a calibration", name: "rate" } }],
+          phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min: 1e-4, max: 1e-2, basis: "fitted", source: "a calibration", name: "rate" }, transferenceNumber: 1 }],
         },
       });
       return { scenario, inputs, plain, baseDir: root };

@@ -156,7 +156,7 @@ describe("particles among fibres: a mix whose contacts do not percolate", () => 
   it("runs through the cell stage: no spectrum, and no capacity at any rate, said to be for want of a path", () => {
     const { scenario } = loadScenario("scenarios/paper/mof-bc-mix.json");
     const { lattice: _l, species: _s, kmc: _k, ...rest } = scenario;
-    const m = { ...(scenario.morphology as ParticlesAmongFibresSettings), fibreOnParticleShare: 1, particleCount: 200, realizations: 2, phases: [{ name: "mof" as const, conductivitySPerCm: 4.4e-3 }] as ParticlesAmongFibresSettings["phases"] };
+    const m = { ...(scenario.morphology as ParticlesAmongFibresSettings), fibreOnParticleShare: 1, particleCount: 200, realizations: 2, phases: [{ name: "mof" as const, conductivitySPerCm: 4.4e-3, transferenceNumber: 1 }] as ParticlesAmongFibresSettings["phases"] };
     const results = runScenario({ ...rest, temperaturesK: [298.15], morphology: m });
     expect(results.effective[0]!.conductivitySPerCm).toBe(0);
     expect(results.impedance).toBeUndefined();
