@@ -16,7 +16,7 @@ import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { shellNeighbourCounts } from "../transport/kmc/model.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcCacheKey, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
-import { plannedWork, withKmcDone, type ScenarioProgress, type WorkTally } from "../pipeline/progress.js";
+import { plannedWork, withKmcDone, workClasses, type ScenarioProgress, type WorkTally } from "../pipeline/progress.js";
 import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
@@ -545,7 +545,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   const tracker = new WorkTracker(Math.max(1, workers));
   const scenarios = loaded.map((l) => l.scenario);
   const plans = workers <= 1 ? plansInTurn(scenarios, new Set()) : scenarios.map((s) => plansInTurn([s], new Set(kmcCache.keys()))[0]!);
-  plans.forEach((plan, i) => tracker.plan(scenarios[i]!.name, plan));
+  plans.forEach((plan, i) => tracker.plan(scenarios[i]!.name, plan, workClasses(scenarios[i]!)));
   const show = (item: number, p: ScenarioProgress): void => {
     tracker.event(item, p);
     if (!bar.due()) return;

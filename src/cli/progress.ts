@@ -3,7 +3,10 @@
  * Runs report their work in units per kind (KMC hops, network solves, impedance solves,
  * cell runs; pipeline/progress.ts). Here those counts become
  * - rates: units per second of each kind, measured so far on the runs' own threads (the
- *   time between two events of one run goes to the kinds it advanced);
+ *   time between two events of one run goes to the kinds it advanced); a design's own rate
+ *   once it has one (a voxel solve of 0.5 M unknowns is not a particle network's), else the
+ *   rate of its class (designs of the same lattice or morphology size, pipeline/progress.ts
+ *   workClasses), else the rate pooled over all;
  * - a fraction: the done work's time over the planned work's, each kind at its measured
  *   rate (a prior rate until one is measured), so one long job weighs as its length;
  * - an ETA: the remaining work at the measured rates, spread over the parallel threads but
@@ -11,7 +14,7 @@
  *   kind with work left has no measured rate yet.
  * Progress only reads the counts: it never changes a result.
  */
-import { PRIOR_UNITS_PER_SECOND, WORK_KINDS, WORK_UNITS, type ScenarioProgress, type WorkKind, type WorkTally } from "../pipeline/progress.js";
+import { NO_WORK, PRIOR_UNITS_PER_SECOND, WORK_KINDS, WORK_UNITS, type ScenarioProgress, type WorkKind, type WorkTally } from "../pipeline/progress.js";
 
 /** Units per second of each kind measured so far (undefined: not measured yet). */
 export type MeasuredRates = Readonly<Partial<Record<WorkKind, number>>>;
@@ -90,19 +93,40 @@ export function remainingSeconds(done: WorkTally, planned: WorkTally, rates: Mea
  * are the tallies of the items under way (the ETA is at least the longest one's remainder).
  */
 export function estimateWork(done: WorkTally, planned: WorkTally, rates: MeasuredRates, parallel: number, running: readonly { readonly done: WorkTally; readonly planned: WorkTally }[] = []): WorkEstimate {
-  let doneS = 0, plannedS = 0;
-  for (const k of WORK_KINDS) {
-    const r = rates[k] ?? PRIOR_UNITS_PER_SECOND[k];
-    doneS += Math.min(done[k], planned[k]) / r;
-    plannedS += planned[k] / r;
+  return estimateItems([{ done, planned, rates, running: false }, ...running.map((r) => ({ done: NO_WORK, planned: NO_WORK, rates, running: true, remainder: r }))], parallel);
+}
+
+/** One item of estimateItems: its work, the rates it runs at, whether it runs now (`remainder`: its own tally when `done`/`planned` are counted elsewhere). */
+export interface EstimateItem {
+  readonly done: WorkTally;
+  readonly planned: WorkTally;
+  readonly rates: MeasuredRates;
+  readonly running: boolean;
+  readonly remainder?: { readonly done: WorkTally; readonly planned: WorkTally };
+}
+
+/** estimateWork over items that each run at their own rates. */
+export function estimateItems(items: readonly EstimateItem[], parallel: number): WorkEstimate {
+  let doneS = 0, plannedS = 0, leftS = 0, longest = 0;
+  let unmeasured = false, measuredLeft = false;
+  for (const it of items) {
+    for (const k of WORK_KINDS) {
+      const r = it.rates[k] ?? PRIOR_UNITS_PER_SECOND[k];
+      doneS += Math.min(it.done[k], it.planned[k]) / r;
+      plannedS += it.planned[k] / r;
+      if (it.rates[k] !== undefined && it.planned[k] > it.done[k]) measuredLeft = true;
+    }
+    const left = remainingSeconds(it.done, it.planned, it.rates);
+    leftS += left.seconds;
+    unmeasured ||= left.unmeasured;
+    if (it.running) {
+      const own = it.remainder === undefined ? left : remainingSeconds(it.remainder.done, it.remainder.planned, it.rates);
+      longest = Math.max(longest, own.seconds);
+    }
   }
   const fraction = plannedS > 0 ? doneS / plannedS : 1;
-  const left = remainingSeconds(done, planned, rates);
-  let longest = 0;
-  for (const item of running) longest = Math.max(longest, remainingSeconds(item.done, item.planned, rates).seconds);
-  const anyMeasured = WORK_KINDS.some((k) => rates[k] !== undefined && planned[k] > done[k]);
-  const etaSeconds = !anyMeasured && left.unmeasured ? null : Math.max(left.seconds / Math.max(1, parallel), longest);
-  return { fraction, etaSeconds, etaIsLowerBound: left.unmeasured };
+  const etaSeconds = !measuredLeft && unmeasured ? null : Math.max(leftS / Math.max(1, parallel), longest);
+  return { fraction, etaSeconds, etaIsLowerBound: unmeasured };
 }
 
 /** "12/40 solves", "1.2 M/4.4 M hops": the work of the kind under way. */
@@ -122,14 +146,22 @@ export function formatCount(n: number): string {
  * item's plan until its events come, then its events; `parallel` threads run them.
  */
 export class WorkTracker {
+  /** Rates pooled over the items, per class ("kind|class"), and each item's own. */
   private readonly rates = new WorkRates();
-  private readonly items: { name: string; done: WorkTally; planned: WorkTally; last: ScenarioProgress | null; finished: boolean }[] = [];
+  private readonly byClass = new Map<string, WorkRates>();
+  private readonly items: { name: string; done: WorkTally; planned: WorkTally; last: ScenarioProgress | null; finished: boolean; own: WorkRates; classes: WorkRates[] }[] = [];
 
   constructor(private readonly parallel: number) {}
 
-  /** Add an item with its plan (before it starts); returns its index. */
-  plan(name: string, planned: WorkTally): number {
-    this.items.push({ name, done: { kmc: 0, network: 0, impedance: 0, cell: 0 }, planned, last: null, finished: false });
+  /** Add an item with its plan (before it starts) and its class per kind (items of one class share rates); returns its index. */
+  plan(name: string, planned: WorkTally, classes?: Readonly<Record<WorkKind, string>>): number {
+    const shared = WORK_KINDS.map((k) => {
+      const key = `${k}|${classes?.[k] ?? `item ${this.items.length}`}`;
+      let r = this.byClass.get(key);
+      if (r === undefined) this.byClass.set(key, (r = new WorkRates()));
+      return r;
+    });
+    this.items.push({ name, done: { kmc: 0, network: 0, impedance: 0, cell: 0 }, planned, last: null, finished: false, own: new WorkRates(), classes: shared });
     return this.items.length - 1;
   }
 
@@ -137,6 +169,8 @@ export class WorkTracker {
   event(item: number, p: ScenarioProgress, nowMs: number = Date.now()): void {
     const it = this.items[item]!;
     this.rates.observe(item, p.done, p.kind, nowMs);
+    it.own.observe(0, p.done, p.kind, nowMs);
+    for (const c of it.classes) c.observe(item, p.done, p.kind, nowMs);
     it.done = p.done;
     it.planned = p.planned;
     it.last = p;
@@ -150,6 +184,9 @@ export class WorkTracker {
   /** An item that waits (its first part done, the next not started): not shown as running. */
   idle(item: number): void {
     this.items[item]!.last = null;
+    this.rates.forget(item);
+    this.items[item]!.own.forget(0);
+    for (const c of this.items[item]!.classes) c.forget(item);
   }
 
   /** An item that has ended: its work counts as planned == done (a failed item's plan shrinks to what it did). */
@@ -158,30 +195,37 @@ export class WorkTracker {
     it.finished = true;
     it.planned = it.done;
     this.rates.forget(item);
+    it.own.forget(0);
+    for (const c of it.classes) c.forget(item);
+  }
+
+  /** Rates for an item's remaining work: its own where measured, else its class's, else the pooled ones. */
+  private ratesOf(item: { own: WorkRates; classes: WorkRates[] }, pooled: MeasuredRates): MeasuredRates {
+    const own = item.own.rates();
+    const r: Partial<Record<WorkKind, number>> = {};
+    WORK_KINDS.forEach((k, i) => {
+      const v = own[k] ?? item.classes[i]!.rates()[k] ?? pooled[k];
+      if (v !== undefined) r[k] = v;
+    });
+    return r;
   }
 
   estimate(): WorkEstimate {
-    const done: Record<WorkKind, number> = { kmc: 0, network: 0, impedance: 0, cell: 0 };
-    const planned: Record<WorkKind, number> = { kmc: 0, network: 0, impedance: 0, cell: 0 };
-    const running: { done: WorkTally; planned: WorkTally }[] = [];
-    for (const it of this.items) {
-      for (const k of WORK_KINDS) {
-        done[k] += it.done[k];
-        planned[k] += it.planned[k];
-      }
-      if (it.last !== null && !it.finished) running.push(it);
-    }
-    return estimateWork(done, planned, this.rates.rates(), this.parallel, running);
+    const pooled = this.rates.rates();
+    return estimateItems(
+      this.items.map((it) => ({ done: it.done, planned: it.planned, rates: this.ratesOf(it, pooled), running: it.last !== null && !it.finished })),
+      this.parallel,
+    );
   }
 
   /** "[3/7] interconnected: impedance 298.15 K 12/40 solves" for the running items (the one with the most work left first). */
   label(): string {
     const n = this.items.length;
-    const rates = this.rates.rates();
+    const pooled = this.rates.rates();
     let best = -1, bestLeft = -1, others = 0;
     this.items.forEach((it, i) => {
       if (it.last === null || it.finished) return;
-      const left = remainingSeconds(it.done, it.planned, rates).seconds;
+      const left = remainingSeconds(it.done, it.planned, this.ratesOf(it, pooled)).seconds;
       if (best >= 0) others++;
       if (left > bestLeft) {
         best = i;

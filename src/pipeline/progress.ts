@@ -171,3 +171,18 @@ export function withKmcDone(p: ScenarioProgress, hops: number): ScenarioProgress
   if (hops === 0) return p;
   return { ...p, done: { ...p.done, kmc: p.done.kmc + hops }, planned: { ...p.planned, kmc: p.planned.kmc + hops } };
 }
+
+/**
+ * Which runs do their work at comparable rates, per kind: runs of one class share measured
+ * rates before they have their own (the four pellets' solves, not a pellet's and a 0.5 M-voxel
+ * membrane's). KMC by lattice and cells; network solves by morphology kind and size;
+ * impedance solves on the voxel grid, or on a particle network's homogenised slab; cell runs alike.
+ */
+export function workClasses(scenario: Scenario): Readonly<Record<WorkKind, string>> {
+  const kmc = scenario.lattice === undefined ? "none" : JSON.stringify([scenario.lattice.kind, "cells" in scenario.lattice ? scenario.lattice.cells : null]);
+  const m = scenario.morphology;
+  if (m === undefined) return { kmc, network: "none", impedance: "none", cell: "cell" };
+  if (isNetworkDesign(m)) return { kmc, network: `${m.kind} ${m.particleCount}`, impedance: "slab", cell: "cell" };
+  const size = m.kind === "image" || m.kind === "raw" ? m.kind : m.shape.join("x");
+  return { kmc, network: `voxels ${size}`, impedance: `voxels ${size}`, cell: "cell" };
+}

@@ -98,6 +98,51 @@ describe("rates measured per kind", () => {
   });
 });
 
+describe("a comparison's designs at their own rates", () => {
+  it("a design's remaining solves go at its own measured rate, not the rate pooled with a faster design", () => {
+    const t = new WorkTracker(1);
+    const plan = tally({ network: 10 });
+    t.plan("pellet", plan);
+    t.plan("interconnected", plan);
+    const ev = (d: number): ScenarioProgress => ({ kind: "network", stage: "network", done: tally({ network: d }), planned: plan });
+    t.event(0, ev(0), 0);
+    t.event(0, ev(10), 1000); // 10 solves/s
+    t.finish(0);
+    t.event(1, ev(0), 1000);
+    t.event(1, ev(1), 3000); // 0.5 solve/s
+    // pooled, 11 solves in 3 s, would say 9 / (11/3) = 2.5 s; its own rate says 18 s
+    expect(t.estimate().etaSeconds).toBeCloseTo(18, 12);
+    // a design not started yet goes at the pooled rate: 10 solves at 11/3 per second, after the running one's 18 s
+    const u = new WorkTracker(1);
+    u.plan("pellet", plan);
+    u.plan("interconnected", plan);
+    u.plan("bc", plan);
+    u.event(0, ev(0), 0);
+    u.event(0, ev(10), 1000);
+    u.finish(0);
+    u.event(1, ev(0), 1000);
+    u.event(1, ev(1), 3000);
+    expect(u.estimate().etaSeconds).toBeCloseTo(18 + 10 / (11 / 3), 12);
+  });
+
+  it("a design not started goes at its class's rate (the same morphology), before the rate pooled over all", () => {
+    const plan = tally({ network: 10 });
+    const cls = (network: string) => ({ kmc: "none", network, impedance: "none", cell: "cell" });
+    const t = new WorkTracker(1);
+    t.plan("pellet", plan, cls("pressed-powder 1000"));
+    t.plan("interconnected", plan, cls("voxels 80x80x80"));
+    t.plan("pellet-na", plan, cls("pressed-powder 1000"));
+    const ev = (d: number): ScenarioProgress => ({ kind: "network", stage: "network", done: tally({ network: d }), planned: plan });
+    t.event(0, ev(0), 0);
+    t.event(0, ev(10), 1000); // the pellet: 10 solves/s
+    t.finish(0);
+    t.event(1, ev(0), 1000);
+    t.event(1, ev(1), 3000); // the voxel membrane: 0.5 solve/s
+    // the membrane's 9 solves at its own 0.5/s, then pellet-na's 10 at the pellet's 10/s
+    expect(t.estimate().etaSeconds).toBeCloseTo(18 + 1, 12);
+  });
+});
+
 describe("labels", () => {
   it("counts and units", () => {
     expect(formatCount(40)).toBe("40");
