@@ -6,7 +6,9 @@
  *   time between two events of one run goes to the kinds it advanced); a design's own rate
  *   once it has one (a voxel solve of 0.5 M unknowns is not a particle network's), else the
  *   rate of its class (designs of the same lattice or morphology size, pipeline/progress.ts
- *   workClasses), else the rate pooled over all;
+ *   workClasses), else none: a rate pooled over unlike designs misleads (the AC solves of a
+ *   0.5 M-voxel membrane against those of a particle network's homogenised 4^3 slab made a
+ *   comparison's ETA twice too long), so such work counts as not yet timed;
  * - a fraction: the done work's time over the planned work's, each kind at its measured
  *   rate (a prior rate until one is measured), so one long job weighs as its length;
  * - an ETA: the remaining work at the measured rates, spread over the parallel threads but
@@ -146,8 +148,7 @@ export function formatCount(n: number): string {
  * item's plan until its events come, then its events; `parallel` threads run them.
  */
 export class WorkTracker {
-  /** Rates pooled over the items, per class ("kind|class"), and each item's own. */
-  private readonly rates = new WorkRates();
+  /** Rates per class ("kind|class"), and each item's own. */
   private readonly byClass = new Map<string, WorkRates>();
   private readonly items: { name: string; done: WorkTally; planned: WorkTally; last: ScenarioProgress | null; finished: boolean; own: WorkRates; classes: WorkRates[] }[] = [];
 
@@ -168,7 +169,6 @@ export class WorkTracker {
   /** An item's progress event (cumulative work of that item). */
   event(item: number, p: ScenarioProgress, nowMs: number = Date.now()): void {
     const it = this.items[item]!;
-    this.rates.observe(item, p.done, p.kind, nowMs);
     it.own.observe(0, p.done, p.kind, nowMs);
     for (const c of it.classes) c.observe(item, p.done, p.kind, nowMs);
     it.done = p.done;
@@ -184,7 +184,6 @@ export class WorkTracker {
   /** An item that waits (its first part done, the next not started): not shown as running. */
   idle(item: number): void {
     this.items[item]!.last = null;
-    this.rates.forget(item);
     this.items[item]!.own.forget(0);
     for (const c of this.items[item]!.classes) c.forget(item);
   }
@@ -194,26 +193,24 @@ export class WorkTracker {
     const it = this.items[item]!;
     it.finished = true;
     it.planned = it.done;
-    this.rates.forget(item);
     it.own.forget(0);
     for (const c of it.classes) c.forget(item);
   }
 
-  /** Rates for an item's remaining work: its own where measured, else its class's, else the pooled ones. */
-  private ratesOf(item: { own: WorkRates; classes: WorkRates[] }, pooled: MeasuredRates): MeasuredRates {
+  /** Rates for an item's remaining work: its own where measured, else its class's. */
+  private ratesOf(item: { own: WorkRates; classes: WorkRates[] }): MeasuredRates {
     const own = item.own.rates();
     const r: Partial<Record<WorkKind, number>> = {};
     WORK_KINDS.forEach((k, i) => {
-      const v = own[k] ?? item.classes[i]!.rates()[k] ?? pooled[k];
+      const v = own[k] ?? item.classes[i]!.rates()[k];
       if (v !== undefined) r[k] = v;
     });
     return r;
   }
 
   estimate(): WorkEstimate {
-    const pooled = this.rates.rates();
     return estimateItems(
-      this.items.map((it) => ({ done: it.done, planned: it.planned, rates: this.ratesOf(it, pooled), running: it.last !== null && !it.finished })),
+      this.items.map((it) => ({ done: it.done, planned: it.planned, rates: this.ratesOf(it), running: it.last !== null && !it.finished })),
       this.parallel,
     );
   }
@@ -221,11 +218,10 @@ export class WorkTracker {
   /** "[3/7] interconnected: impedance 298.15 K 12/40 solves" for the running items (the one with the most work left first). */
   label(): string {
     const n = this.items.length;
-    const pooled = this.rates.rates();
     let best = -1, bestLeft = -1, others = 0;
     this.items.forEach((it, i) => {
       if (it.last === null || it.finished) return;
-      const left = remainingSeconds(it.done, it.planned, this.ratesOf(it, pooled)).seconds;
+      const left = remainingSeconds(it.done, it.planned, this.ratesOf(it)).seconds;
       if (best >= 0) others++;
       if (left > bestLeft) {
         best = i;
