@@ -18,6 +18,7 @@
  * 4. Rate capability of Li | SE | LiFePO4 with the membrane's conductivity, t+ and
  *    interfaces; the conductivity's standard error gives a capacity band.
  */
+import { impedanceFrequencyCount } from "./progress.js";
 import { AVOGADRO_PER_MOL, FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from "../core/constants.js";
 import { fitCellSpectrum } from "../analysis/impedance.js";
 import { linKK } from "../analysis/kramersKronig.js";
@@ -238,8 +239,7 @@ export interface CellOutputs {
 }
 
 function frequencies(c: CellSettings["impedance"]): number[] {
-  const decades = Math.log10(c.maxHz / c.minHz);
-  const n = Math.max(2, Math.round(decades * c.pointsPerDecade) + 1);
+  const n = impedanceFrequencyCount(c);
   return Array.from({ length: n }, (_, i) => c.maxHz * Math.pow(c.minHz / c.maxHz, i / (n - 1)));
 }
 

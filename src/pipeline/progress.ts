@@ -43,12 +43,12 @@ export interface PlanOptions {
   readonly lossBreakdown?: boolean;
 }
 
-/** Frequencies of a cell's impedance sweep (the count electrochem's `frequencies` makes). */
+/** Frequencies of a cell's impedance sweep: pointsPerDecade over the decades, both ends included (electrochem's `frequencies`). */
 export function impedanceFrequencyCount(c: { readonly minHz: number; readonly maxHz: number; readonly pointsPerDecade: number }): number {
   return Math.max(2, Math.round(Math.log10(c.maxHz / c.minHz) * c.pointsPerDecade) + 1);
 }
 
-/** Measured hops a KMC temperature plans: replicas x (equilibration + hops, or the cap in target-precision mode). */
+/** Hops a KMC temperature plans: replicas x (equilibration + measured hops, or their cap in target-precision mode). */
 export function plannedKmcHops(k: { readonly replicas: number; readonly equilibrationHops: number; readonly hops: number; readonly targetRelativeError?: number; readonly maxHops?: number }): number {
   return k.replicas * (k.equilibrationHops + (k.targetRelativeError === undefined ? k.hops : (k.maxHops ?? k.hops)));
 }
@@ -61,13 +61,13 @@ export function plannedKmcHops(k: { readonly replicas: number; readonly equilibr
  * refinement solve; the cell: 3 x frequencies AC solves (bulk, Li, SS electrodes), the
  * cation and anion DC solves and the face solve, the Evans run and up to 7 discharge sets.
  */
-export function plannedWork(scenario: Scenario, kmcDefaults: { readonly replicas: number; readonly equilibrationHops: number; readonly hops: number; readonly targetRelativeError?: number; readonly maxHops?: number }, options: PlanOptions = {}): WorkTally {
+export function plannedWork(scenario: Scenario, kmcSettings: { readonly replicas: number; readonly equilibrationHops: number; readonly hops: number; readonly targetRelativeError?: number; readonly maxHops?: number }, options: PlanOptions = {}): WorkTally {
   let kmc = 0;
   const temps = scenario.temperaturesK;
   if (scenario.lattice !== undefined && scenario.species !== undefined) {
     for (const T of temps) {
       if (options.kmcDone?.(T) === true) continue;
-      kmc += plannedKmcHops(kmcDefaults);
+      kmc += plannedKmcHops(kmcSettings);
     }
   }
   const m = scenario.morphology;
