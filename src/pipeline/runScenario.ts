@@ -301,8 +301,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       const resume = cp?.initial?.current?.temperatureK === temperatureK ? cp.initial.current.kmc : undefined;
       const stage = `KMC ${temperatureK} K`;
       const hopsPlanned = plannedKmcHops(kmcOptions);
-      let hopsSent = 0;
-      work.send("kmc", stage);
+      // hops a checkpoint already holds count as done before this run's first event, so no rate sees them
+      const resumedHops = resume?.replicas.reduce((sum, r) => sum + (r?.hopsDone ?? 0), 0) ?? 0;
+      let hopsSent = Math.min(resumedHops, hopsPlanned);
+      if (hopsSent > 0) work.add("kmc", hopsSent, stage);
+      else work.send("kmc", stage);
       const run = runKmc(
         model,
         {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
-import { kmcRunOptions, runScenario, type KmcTemperatureResult } from "../../src/pipeline/runScenario.js";
+import { kmcRunOptions, runScenario, type KmcTemperatureResult, type ScenarioRunState } from "../../src/pipeline/runScenario.js";
 import { WORK_KINDS, impedanceFrequencyCount, plannedKmcHops, plannedWork, type ScenarioProgress } from "../../src/pipeline/progress.js";
 import { parseSweep } from "../../src/sweep/definition.js";
 import { runSweepToEnd, type SweepProgress } from "../../src/sweep/run.js";
@@ -81,6 +81,23 @@ describe("runScenario's progress events", () => {
     expect(JSON.stringify(again.results)).toBe(JSON.stringify(results));
     expect(again.events[0]!.progress.planned.kmc).toBe(0);
     expect(again.events.at(-1)!.progress.done.kmc).toBe(0);
+  });
+});
+
+describe("a run continued from its checkpoint", () => {
+  it("counts the checkpoint's hops as done at its first event, and ends at done == planned with the uninterrupted results", () => {
+    let saved: ScenarioRunState | undefined;
+    let asked = 0;
+    const whole = runScenario(scenario, { checkpoint: { due: () => ++asked === 5, save: (st) => { if (st.current !== null) saved ??= st; } } });
+    expect(saved?.current?.temperatureK).toBe(scenario.temperaturesK[0]);
+    const resumedHops = saved!.current!.kmc.replicas.reduce((sum, r) => sum + (r?.hopsDone ?? 0), 0);
+    expect(resumedHops).toBeGreaterThan(0);
+    const events: ScenarioProgress[] = [];
+    const again = runScenario(scenario, { checkpoint: { initial: saved!, due: () => false, save: () => {} }, onProgress: (_f, _stage, p) => events.push(p) });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(whole));
+    expect(events[0]!.done.kmc).toBe(resumedHops);
+    expect(events[0]!.planned.kmc).toBe(scenario.temperaturesK.length * plannedKmcHops(kmcRunOptions(scenario)));
+    expect(events.at(-1)!.done).toEqual(events.at(-1)!.planned);
   });
 });
 
