@@ -10,8 +10,9 @@ import { networkCases } from "./network.js";
 import { sweepCases } from "./sweep.js";
 import { designCases } from "./design.js";
 import { uncertaintyCases } from "./uncertainty.js";
+import { mainJobCases } from "./mainJob.js";
 
-const cases: BenchCase[] = [...kmcCases, ...networkCases, ...designCases, ...sweepCases, ...uncertaintyCases];
+const cases: BenchCase[] = [...kmcCases, ...networkCases, ...designCases, ...sweepCases, ...uncertaintyCases, ...mainJobCases];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const withReference = !args.includes("--no-ref");
   const ci = args.indexOf("--case");
   const only = ci >= 0 ? args[ci + 1] : undefined;
-  const selected = only === undefined ? cases.filter((c) => !c.name.endsWith("-256") && c.name !== "kmc-scaling" && c.name !== "kmc-uio67-workers" && c.name !== "kmc-uio67-precision" && c.name !== "sweep-scaling" && !c.name.startsWith("uq-")) : cases.filter((c) => c.name === only);
+  const selected = only === undefined ? cases.filter((c) => !c.name.endsWith("-256") && c.name !== "kmc-scaling" && c.name !== "kmc-uio67-workers" && c.name !== "kmc-uio67-precision" && c.name !== "sweep-scaling" && !c.name.startsWith("uq-") && c.name !== "main-job") : cases.filter((c) => c.name === only);
   if (selected.length === 0) {
     process.stderr.write(`unknown case '${only}'; valid: ${cases.map((c) => c.name).join(", ")}\n`);
     process.exit(2);

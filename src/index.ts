@@ -50,6 +50,7 @@ export type { CycleKind, MultigridOptions } from "./linalg/multigrid.js";
 export type { CalibrationResult, MeasuredArrhenius } from "./pipeline/calibrate.js";
 export type { CriticalCurrentRow, EffectivePhaseRow, EffectiveRow, EvansRow, ImpedanceDrt, ImpedanceRow, KmcRunRow, MeasureNext, OutputBand, RateCapabilityRow, SensitivityRow, UncertaintyBlock } from "./pipeline/results.js";
 export type { RateParameters, ScenarioCheckpoint, ScenarioRunState } from "./pipeline/runScenario.js";
+export { plannedWork, workFraction, WORK_KINDS, type ScenarioProgress, type WorkKind, type WorkTally } from "./pipeline/progress.js";
 export type { LoadedScenario } from "./scenario/load.js";
 export type { UncertainInput } from "./scenario/uncertain.js";
 export type { Uio67SiteType } from "./structure/lattice/uio67.js";
@@ -65,7 +66,7 @@ export type { GridAxis, JobRunOptions, ParseSweepOptions, Sweep, SweepJob } from
 export type { DroppedLine, JobMeta, ResultLine } from "./sweep/journal.js";
 export type { MergeSummary } from "./sweep/merge.js";
 export type { InjectedFault, SerializedError } from "./sweep/messages.js";
-export type { JobOutcome, RunSweepOptions, SweepProgress, SweepSummary } from "./sweep/run.js";
+export type { ActiveJob, JobOutcome, RunSweepOptions, SweepProgress, SweepSummary } from "./sweep/run.js";
 export type { Shard } from "./sweep/shard.js";
 export type { DischargeCurve, DischargeMeshOptions, DischargeOptions, DischargeResult } from "./transport/cell/discharge.js";
 export type { CathodeOptions, CellOptions, CellSummary, InterfaceOptions, PoreElectrolyteOptions, SeparatorOptions } from "./transport/cell/electrodeOptions.js";

@@ -15,7 +15,8 @@ import { calibrateDesign, calibratePressedPowders, measurementsOf, membraneOnly,
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { shellNeighbourCounts } from "../transport/kmc/model.js";
-import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
+import { checkCellUpFront, checkMorphologyUpFront, kmcCacheKey, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
+import { plannedWork, withKmcDone, workClasses, type ScenarioProgress, type WorkTally } from "../pipeline/progress.js";
 import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
@@ -37,7 +38,7 @@ import { JobPool, runScenarioKmcOnWorkers } from "../sweep/index.js";
 import { kmcRunOptions } from "../pipeline/runScenario.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
-import { ProgressBar } from "./progress.js";
+import { ProgressBar, WorkTracker } from "./progress.js";
 
 /** The checkout mofhop runs from (dist/cli/../..): its git commit for the provenance. */
 function source(): { commit: string; dirty: boolean } | null {
@@ -338,13 +339,24 @@ async function run(cmd: ParsedCommand): Promise<number> {
   const kmcWorkers = kmcWorkersOption(cmd, [scenario]);
   const checkpoint = typeof file === "string" ? fileCheckpoint(file, scenario, cmd.options.every) : undefined;
   const kmcCache = new Map<string, KmcCacheEntry>();
+  // progress by work: the nominal run's hops and solves (with --uncertainty its first tenth of the bar)
+  const tracker = new WorkTracker(1);
+  const item = tracker.plan(scenario.name, plansInTurn([scenario], new Set())[0]!);
+  const showRun = (p: ScenarioProgress): void => {
+    tracker.event(item, p);
+    if (!bar.due()) return;
+    const e = tracker.estimate();
+    bar.show(samples === undefined ? e : { fraction: 0.1 * e.fraction, etaSeconds: null, etaIsLowerBound: false }, tracker.label());
+  };
+  let kmcHops = 0; // hops run on the KMC threads, before runScenario (which then plans none)
   if (kmcWorkers > 1) {
     // the checks runScenario makes first, then the replicas on threads; runScenario takes their results
     checkMorphologyUpFront(scenario.morphology, scenario);
     checkCellUpFront(scenario.cell, scenario.morphology);
-    await runScenarioKmcOnWorkers(scenario, { workers: kmcWorkers, cache: kmcCache, onProgress: (f, stage) => bar.update(samples === undefined ? f : 0.1 * f, stage) });
+    await runScenarioKmcOnWorkers(scenario, { workers: kmcWorkers, cache: kmcCache, onProgress: (_f, _stage, p) => { kmcHops = p.planned.kmc; showRun(kmcPhase(p, tracker, item)); } });
   }
-  let results: Results = runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update(samples === undefined ? f : 0.1 * f, stage), ...(checkpoint ? { checkpoint } : {}) });
+  let results: Results = runScenario(scenario, { baseDir, kmcCache, onProgress: (_f, _stage, p) => showRun(withKmcDone(p, kmcHops)), ...(checkpoint ? { checkpoint } : {}) });
+  tracker.finish(item);
   if (samples !== undefined) {
     const { block, summary } = await withSignals((signal) =>
       propagateUncertainty(loaded, results, [...kmcCache.entries()], {
@@ -505,7 +517,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     try {
       const l = loadScenario(f);
       if (l.scenario.morphology !== undefined) checkMorphologyUpFront(l.scenario.morphology, l.scenario);
-      checkCellUpFront(l.scenario.cell);
+      checkCellUpFront(l.scenario.cell, l.scenario.morphology);
       if (samples !== undefined) {
         checkReachUpFront(l);
         drawScores(l, inputKeys(l.inputs), samples, l.scenario.seed, posteriors);
@@ -528,32 +540,48 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   // with kmc-workers > 1, the designs' KMC first, each temperature's replicas on threads (designs
   // of the same MOF share it, as on one thread); the designs then take it from this cache
   const kmcCache = new Map<string, KmcCacheEntry>();
-  const kmcShare = kmcWorkers > 1 ? 0.5 : 0;
+  // progress by work: each design's hops and solves, planned before it starts (on one thread,
+  // designs of the same MOF plan their shared KMC once; on the pool each design runs its own)
+  const tracker = new WorkTracker(Math.max(1, workers));
+  const scenarios = loaded.map((l) => l.scenario);
+  const plans = workers <= 1 ? plansInTurn(scenarios, new Set()) : scenarios.map((s) => plansInTurn([s], new Set(kmcCache.keys()))[0]!);
+  plans.forEach((plan, i) => tracker.plan(scenarios[i]!.name, plan, workClasses(scenarios[i]!)));
+  const show = (item: number, p: ScenarioProgress): void => {
+    tracker.event(item, p);
+    if (!bar.due()) return;
+    const e = tracker.estimate();
+    bar.show(samples === undefined ? e : { fraction: share * e.fraction, etaSeconds: null, etaIsLowerBound: false }, tracker.label());
+  };
+  const kmcHops = new Float64Array(loaded.length); // hops each design ran on the KMC threads
   if (kmcWorkers > 1) {
     for (let i = 0; i < loaded.length; i++) {
       const { scenario } = loaded[i]!;
-      await runScenarioKmcOnWorkers(scenario, { workers: kmcWorkers, cache: kmcCache, onProgress: (f, stage) => bar.update((share * kmcShare * (i + f)) / loaded.length, `${scenario.name}: ${stage}`) });
+      await runScenarioKmcOnWorkers(scenario, { workers: kmcWorkers, cache: kmcCache, onProgress: (_f, _stage, p) => { kmcHops[i] = p.planned.kmc; show(i, kmcPhase(p, tracker, i)); } });
+      tracker.idle(i);
     }
   }
   let all: Results[];
   if (workers <= 1) {
     // one thread: designs of the same MOF share their KMC runs
-    all = loaded.map(({ scenario, baseDir }, i) =>
-      runScenario(scenario, { baseDir, kmcCache, onProgress: (f, stage) => bar.update(share * (kmcShare + ((1 - kmcShare) * (i + f)) / loaded.length), `${scenario.name}: ${stage}`) }),
-    );
+    all = loaded.map(({ scenario, baseDir }, i) => {
+      const r = runScenario(scenario, { baseDir, kmcCache, onProgress: (_f, _stage, p) => show(i, withKmcDone(p, kmcHops[i]!)) });
+      tracker.finish(i);
+      return r;
+    });
   } else {
     // scenarios side by side in worker threads (the sweep pool); each result depends only
     // on its scenario, so this gives the same numbers as one thread
     const pool = new JobPool(workers);
-    const fractions = new Float64Array(loaded.length);
     const controller = new AbortController();
     try {
       const outcomes = await Promise.all(
         loaded.map(({ scenario, baseDir }, job) =>
-          pool.run({ job, attempt: 1, scenario, baseDir, ...(kmcCache.size > 0 ? { kmc: [...kmcCache.entries()] } : {}) }, (f) => {
-            fractions[job] = f;
-            bar.update(share * (kmcShare + ((1 - kmcShare) * fractions.reduce((a, b) => a + b, 0)) / loaded.length), `${workers} workers`);
-          }, controller.signal),
+          pool
+            .run({ job, attempt: 1, scenario, baseDir, ...(kmcCache.size > 0 ? { kmc: [...kmcCache.entries()] } : {}) }, (_f, p) => show(job, withKmcDone(p, kmcHops[job]!)), controller.signal)
+            .then((o) => {
+              tracker.finish(job);
+              return o;
+            }),
         ),
       );
       all = outcomes.map((o, i) => {
@@ -621,6 +649,24 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   process.stdout.write(files["compare.md"]!);
   process.stderr.write(`wrote ${join(out, "index.html")}\n`);
   return 0;
+}
+
+/**
+ * The work plans of scenario runs made one after another with one KMC cache (`cached`: its
+ * keys before the first): a temperature whose KMC an earlier run makes is planned once.
+ */
+function plansInTurn(scenarios: readonly Scenario[], cached: ReadonlySet<string>): WorkTally[] {
+  const keys = new Set(cached);
+  return scenarios.map((s) => {
+    const plan = plannedWork(s, kmcRunOptions(s), { kmcDone: (T) => keys.has(kmcCacheKey(s, T)) });
+    if (s.lattice !== undefined && s.species !== undefined) for (const T of s.temperaturesK) keys.add(kmcCacheKey(s, T));
+    return plan;
+  });
+}
+
+/** An event of the KMC on threads (hops only) as the design's: its other work still as planned. */
+function kmcPhase(p: ScenarioProgress, tracker: WorkTracker, item: number): ScenarioProgress {
+  return { ...p, planned: { ...tracker.plannedOf(item), kmc: p.planned.kmc } };
 }
 
 function summaryText(results: ReturnType<typeof runScenario>): string {

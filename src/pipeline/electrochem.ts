@@ -18,6 +18,7 @@
  * 4. Rate capability of Li | SE | LiFePO4 with the membrane's conductivity, t+ and
  *    interfaces; the conductivity's standard error gives a capacity band.
  */
+import { impedanceFrequencyCount } from "./progress.js";
 import { AVOGADRO_PER_MOL, FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K } from "../core/constants.js";
 import { fitCellSpectrum } from "../analysis/impedance.js";
 import { linKK } from "../analysis/kramersKronig.js";
@@ -73,7 +74,11 @@ export interface CellInputs {
   readonly impedance?: "full-grid" | "reduced";
   /** False: no discharges with one loss removed (default true). */
   readonly lossBreakdown?: boolean;
+  /** Work done, as it is done (progress only): AC solves (one per frequency), DC solves, cell runs (Evans, a set of discharges). */
+  readonly onWork?: (kind: "network" | "impedance" | "cell", units: number) => void;
 }
+
+type OnWork = CellInputs["onWork"];
 
 /** Largest relative difference from the full-grid spectrum a reduced spectrum may have (checked where it is largest). */
 export const REDUCED_TOLERANCE = 1e-3;
@@ -107,15 +112,16 @@ function interfaceElement(cell: CellSettings, kind: "Li|SE|Li" | "SS|SE|SS"): { 
 }
 
 /** One AC solve per frequency: bulk with ideal contacts, and with each electrode's element. */
-function fullGridSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: readonly number[], cell: CellSettings): RveSpectra {
-  const bulk = solveImpedance(built.grid, withElectrodes(base, null), freqs);
+function fullGridSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: readonly number[], cell: CellSettings, onWork: OnWork): RveSpectra {
+  const onFrequency = onWork === undefined ? undefined : (): void => onWork("impedance", 1);
+  const bulk = solveImpedance(built.grid, withElectrodes(base, null), freqs, onFrequency);
   const re = Array.from(bulk.realOhm), im = Array.from(bulk.imagOhm);
   return {
     lengthCm: bulk.lengthCm,
     areaCm2: bulk.areaCm2,
     bulk: { re, im },
     interface(kind) {
-      const full = solveImpedance(built.grid, withElectrodes(base, interfaceElement(cell, kind)), freqs);
+      const full = solveImpedance(built.grid, withElectrodes(base, interfaceElement(cell, kind)), freqs, onFrequency);
       return { re: freqs.map((_, i) => (full.realOhm[i]! - re[i]!) / 2), im: freqs.map((_, i) => (full.imagOhm[i]! - im[i]!) / 2) };
     },
     method: "full-grid",
@@ -146,8 +152,9 @@ function fullGridSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: re
  *   and z1 / 1000 give A_c and R_sp; the full AC solve at fmax (where |z| is least for both
  *   electrodes, so the affine form is worst) checks it for each electrode.
  */
-function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: readonly number[], cell: CellSettings, thicknessCm: number): RveSpectra | null {
+function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: readonly number[], cell: CellSettings, thicknessCm: number, onWork: OnWork): RveSpectra | null {
   const dc = solveNetwork(built.grid, { ...withElectrodes(base, null), currentDensity: false, phaseConnectivity: false });
+  onWork?.("network", 1);
   const r0 = dc.resistanceOhm;
   if (!(Number.isFinite(r0) && r0 > 0)) return null;
   // frequencies from the top down; the bulk solved exactly at each until it no longer departs
@@ -161,6 +168,7 @@ function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: rea
     if (k > order.length / 3) return null;
     const f = freqs[order[k]!]!;
     const z = solveImpedance(built.grid, withElectrodes(base, null), [f]);
+    onWork?.("impedance", 1);
     exactBulk.set(order[k]!, [z.realOhm[0]!, z.imagOhm[0]!]);
     if (Math.hypot(z.realOhm[0]! - r0, z.imagOhm[0]!) <= REDUCED_TOLERANCE * r0) {
       fs = f;
@@ -197,6 +205,7 @@ function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: rea
     const e = interfaceElement(cell, kind);
     for (const [i, [bRe, bIm]] of exactBulk) {
       const full = solveImpedance(built.grid, withElectrodes(base, e), [freqs[i]!]);
+      onWork?.("impedance", 1);
       const exact: [number, number] = [(full.realOhm[0]! - bRe) / 2, (full.imagOhm[0]! - bIm) / 2];
       exactInterface.set(`${kind} ${i}`, exact);
       if (freqs[i] !== fs) continue;
@@ -231,8 +240,7 @@ export interface CellOutputs {
 }
 
 function frequencies(c: CellSettings["impedance"]): number[] {
-  const decades = Math.log10(c.maxHz / c.minHz);
-  const n = Math.max(2, Math.round(decades * c.pointsPerDecade) + 1);
+  const n = impedanceFrequencyCount(c);
   return Array.from({ length: n }, (_, i) => c.maxHz * Math.pow(c.minHz / c.maxHz, i / (n - 1)));
 }
 
@@ -249,7 +257,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   const thicknessCm = cell.membraneThicknessUm * 1e-4;
 
   // --- impedance: bulk (ideal contacts) and with interfaces
-  const rve = (x.impedance === "reduced" ? reducedSpectra(built, base, freqs, cell, thicknessCm) : null) ?? fullGridSpectra(built, base, freqs, cell);
+  const rve = (x.impedance === "reduced" ? reducedSpectra(built, base, freqs, cell, thicknessCm, x.onWork) : null) ?? fullGridSpectra(built, base, freqs, cell, x.onWork);
   const lengthScale = thicknessCm / rve.lengthCm;
   const areaScale = rve.areaCm2 / areaCm2;
   // the Li foil touches a share f of the face under the stack pressure: the face's interface
@@ -320,6 +328,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   const total = solveNetwork(built.grid, { ...networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm), currentDensity: false, phaseConnectivity: false }).conductivitySPerCm;
   // the cation network never carries more than the total (Thomson's principle: its
   // conductances are no larger bond by bond); rounding aside
+  x.onWork?.("network", 2);
   const anion = Math.max(0, total - cation);
   const share = total > 0 ? Math.min(1, cation / total) : 1;
 
@@ -352,6 +361,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       stepVoltageV: cell.evans.stepVoltageV,
       time: { endTimeS: cell.evans.durationS },
     });
+    x.onWork?.("cell", 1);
     const s = summarizeEvans(result);
     evans = { stepVoltageV: s.stepVoltageV, I0: s.I0, Iss: s.Iss, R0: s.R0, Rss: s.Rss, tPlus: s.tPlus, polarizationS: result.timeS[result.timeS.length - 1]! };
   }
@@ -365,6 +375,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
       focusing = x.face.focusingFactor;
     } else {
       const dc = solveNetwork(built.grid, { ...withElectrodes(base, { resistanceOhmCm2: cell.chargeTransferOhmCm2, capacitanceFPerCm2: 0 }), currentDensity: true, phaseConnectivity: false });
+      x.onWork?.("network", 1);
       focusing = faceFocusing(dc.currentDensityACm2!, built.grid.shape);
     }
     // the Li touches a share f of the face: its patches carry the current 1/f more densely
@@ -399,7 +410,7 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
     const run = (sigma: number, ideal?: Loss) => {
       const s = ideal === "membrane" ? sigma * IDEAL : sigma;
       const i0 = rLi > 0 ? (RT_F / rLi) * 1e3 : LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2;
-      return runRateCapability(
+      const discharges = runRateCapability(
         {
           separator: {
             conductivitySPerCm: s,
@@ -426,6 +437,8 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
         },
         { cRates: rc.cRates, cutoffVoltageV: rc.cutoffVoltageV, curvePoints: 41 },
       );
+      x.onWork?.("cell", 1);
+      return discharges;
     };
     const mid = run(x.effectiveSPerCm);
     const se = x.effectiveStdErr;

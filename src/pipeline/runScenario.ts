@@ -21,6 +21,7 @@ import { lfpOpenCircuitVoltageV } from "../transport/cell/lfpMaterial.js";
 import { DEFAULT_INITIAL_LITHIATION as CHARGED_LITHIATION } from "../transport/cell/electrodeOptions.js";
 import { estimate } from "../core/stats.js";
 import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
+import { WORK_KINDS, WorkCounter, plannedKmcHops, plannedWork, workFraction, type ScenarioProgress } from "./progress.js";
 
 /** One temperature's KMC results (also what the KMC cache holds). */
 export interface KmcTemperatureResult {
@@ -96,8 +97,13 @@ export interface ScenarioCheckpoint {
 }
 
 export interface RunOptions {
-  /** Progress of the whole run, 0..1, with a label of the current stage. */
-  readonly onProgress?: (fraction: number, stage: string) => void;
+  /**
+   * Progress of the whole run: the fraction of its work done (each kind weighted by a prior
+   * rate, pipeline/progress.ts), a label of the current stage, and the work done and planned
+   * per kind (KMC hops, network solves, impedance solves, cell runs). Called per KMC chunk or
+   * block and per solve, never per KMC event.
+   */
+  readonly onProgress?: (fraction: number, stage: string, progress: ScenarioProgress) => void;
   /** Save and continue a long run; the result is identical to an uninterrupted run. */
   readonly checkpoint?: ScenarioCheckpoint;
   /** Directory that relative paths in the scenario (raw voxel files) are resolved against. */
@@ -256,6 +262,17 @@ export function kmcTemperatureResult(scenario: Scenario, model: KmcModel, run: K
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Results {
   checkMorphologyUpFront(scenario.morphology, scenario);
   checkCellUpFront(scenario.cell, scenario.morphology);
+  const onProgress = options.onProgress;
+  const kmcOptions = kmcRunOptions(scenario);
+  const resumed = options.checkpoint?.initial?.done ?? [];
+  const work = new WorkCounter(
+    plannedWork(scenario, kmcOptions, {
+      kmcDone: (T) => resumed.some((d) => d.temperatureK === T) || options.kmcCache?.has(kmcCacheKey(scenario, T)) === true,
+      ...(options.errorEstimates !== undefined ? { errorEstimates: options.errorEstimates } : {}),
+      ...(options.lossBreakdown !== undefined ? { lossBreakdown: options.lossBreakdown } : {}),
+    }),
+    onProgress === undefined ? undefined : (p) => onProgress(workFraction(p.done, p.planned), p.stage, p),
+  );
   const transport: TransportRow[] = [];
   const transferenceNumber: TransferenceRow[] = [];
   const kmcRows: KmcRunRow[] = [];
@@ -265,7 +282,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     const temps = scenario.temperaturesK;
     const cp = options.checkpoint;
     const done: ScenarioRunState["done"][number][] = [...(cp?.initial?.done ?? [])];
-    temps.forEach((temperatureK, ti) => {
+    temps.forEach((temperatureK) => {
       const cacheKey = kmcCacheKey(scenario, temperatureK);
       const cached = options.kmcCache?.get(cacheKey);
       const finished = done.find((d) => d.temperatureK === temperatureK) ?? (cached !== undefined ? rescaled(cached, scenario) : undefined);
@@ -277,17 +294,30 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       }
       const model = buildKmcModel(scenario, lattice, temperatureK);
       const resume = cp?.initial?.current?.temperatureK === temperatureK ? cp.initial.current.kmc : undefined;
+      const stage = `KMC ${temperatureK} K`;
+      const hopsPlanned = plannedKmcHops(kmcOptions);
+      // hops a checkpoint already holds count as done before this run's first event, so no rate sees them
+      const resumedHops = resume?.replicas.reduce((sum, r) => sum + (r?.hopsDone ?? 0), 0) ?? 0;
+      let hopsSent = Math.min(resumedHops, hopsPlanned);
+      if (hopsSent > 0) work.add("kmc", hopsSent, stage);
+      else work.send("kmc", stage);
       const run = runKmc(
         model,
         {
-          ...kmcRunOptions(scenario),
-          onProgress: (f) => options.onProgress?.((ti + f) / temps.length, `KMC ${temperatureK} K`),
+          ...kmcOptions,
+          onProgress: (f) => {
+            const h = Math.round(f * hopsPlanned);
+            if (h <= hopsSent) return;
+            work.add("kmc", h - hopsSent, stage);
+            hopsSent = h;
+          },
           ...(cp !== undefined
             ? { checkpoint: { ...(resume !== undefined ? { initial: resume } : {}), due: () => cp.due(), save: (kmc: KmcRunState) => cp.save({ done: [...done], current: { temperatureK, kmc } }) } }
             : {}),
         },
         (r) => createStream(scenario.seed, ...kmcStreamPath(temperatureK), r),
       );
+      work.drop("kmc", hopsPlanned - hopsSent); // a target precision reached before the cap
       const { transport: rows, transference, kmc: kmcRow } = kmcTemperatureResult(scenario, model, run);
       transport.push(...rows);
       transferenceNumber.push(transference);
@@ -310,7 +340,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       }
     }
   }
-  const networks = scenario.morphology === undefined ? null : runNetworks(scenario, kmcRows, options, transferenceNumber);
+  work.close("kmc");
+  const networks = scenario.morphology === undefined ? null : runNetworks(scenario, kmcRows, options, transferenceNumber, work);
   const effective = networks?.rows ?? [];
   if (effective.length >= 2 && effective.filter((r) => r.conductivitySPerCm > 0).length >= 2) {
     const form = scenario.arrhenius?.form ?? "sigmaT";
@@ -335,7 +366,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     const T = cellT!;
     const eff = cellEff;
     if (eff === undefined) throw new ScenarioError("cell.temperatureK", `got ${T}; must be one of temperaturesK (${temps.join(", ")})`);
-    options.onProgress?.(0.97, `cell experiments ${T} K`);
+    work.send("impedance", `impedance ${T} K`);
     const k = kmcRows.find((r) => r.temperatureK === T);
     const share = transferenceNumber.find((t) => t.temperatureK === T);
     const m = scenario.morphology!;
@@ -358,6 +389,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       effectiveStdErr: (eff.conductivityStdErr ?? 0) * (slab !== null ? dcSPerCm / eff.conductivitySPerCm : 1),
       ...(options.impedance !== undefined ? { impedance: options.impedance } : {}),
       ...(options.lossBreakdown !== undefined ? { lossBreakdown: options.lossBreakdown } : {}),
+      ...(onProgress !== undefined ? { onWork: (kind: "network" | "impedance" | "cell", units: number) => work.add(kind, units, kind === "impedance" ? `impedance ${T} K` : kind === "network" ? `cell DC solves ${T} K` : `Evans and discharges ${T} K`) } : {}),
     });
     if (out.criticalCurrent !== null) criticalCurrent = out.criticalCurrent;
     impedance = out.impedance;
@@ -374,7 +406,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     if (i >= 0) transferenceNumber[i] = row;
     else transferenceNumber.push(row);
   }
-  options.onProgress?.(1, "done");
+  for (const kind of WORK_KINDS) work.close(kind);
+  work.resend("done");
   return {
     scenario: scenario.name,
     transport,
@@ -404,6 +437,7 @@ function runNetworks(
   kmcRows: readonly KmcRunRow[],
   options: RunOptions,
   kmcShares: readonly TransferenceRow[],
+  work: WorkCounter,
 ): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: NetworkFractions | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
@@ -423,7 +457,7 @@ function runNetworks(
   const faces: ElectrodeFace[] = [];
   const lowFrequency: number[][] = temps.map(() => []);
   const bypass: number[][] = temps.map(() => []);
-  const progress = (r: number, ti: number) => options.onProgress?.(0.9 + (0.1 * (r * temps.length + ti)) / (R * temps.length), `network realisation ${r + 1}/${R}, ${temps[ti]} K`);
+  const stage = (i: number, ti: number): string => `network realisation ${i + 1}/${R}, ${temps[ti]} K`;
   for (let i = 0; i < R; i++) {
     const r = r0 + i;
     if (isNetworkDesign(m)) {
@@ -434,13 +468,15 @@ function runNetworks(
         if (face.faces > 0) faces.push(face);
       }
       temps.forEach((temperatureK, ti) => {
-        progress(i, ti);
+        work.send("network", stage(i, ti));
         const k = kmcRows.find((row) => row.temperatureK === temperatureK);
         const res = net.solve(temperatureK, k?.totalConductivitySPerCm, mofShareAt(temperatureK));
+        work.add("network", 1, stage(i, ti));
         let kmcErr = 0;
         if (estimates && r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && res.conductivitySPerCm > 0) {
           kmcErr = Math.abs(net.solve(temperatureK, k.totalConductivitySPerCm + k.totalConductivityStdErr).conductivitySPerCm - res.conductivitySPerCm) / res.conductivitySPerCm;
-        }
+          work.add("network", 1, stage(i, ti));
+        } else if (estimates && r === r0 && takesKmc) work.drop("network", 1);
         // the particle-level model's error, averaged over the realisations
         discretisation[ti] = (discretisation[ti] ?? 0) + res.modelRelativeError / R;
         if (res.lowFrequencyConductivitySPerCm !== null) lowFrequency[ti]!.push(res.lowFrequencyConductivitySPerCm);
@@ -477,26 +513,37 @@ function runNetworks(
     const refineAt = temps.reduce((best, T, ti) => (Math.abs(T - 298.15) < Math.abs(temps[best]! - 298.15) ? ti : best), 0);
     let phasesOfRealization: EffectiveRow["phases"] = [];
     temps.forEach((temperatureK, ti) => {
-      progress(i, ti);
+      const label = stage(i, ti);
+      work.send("network", label);
       const k = kmcRows.find((row) => row.temperatureK === temperatureK);
       const mof = k?.totalConductivitySPerCm;
       // per-phase connectivity (a labelling per phase) only once per realisation
       const opts = { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: ti === 0 };
       const result = solveNetwork(built.grid, opts);
+      work.add("network", 1, label);
       const partial = partialConductivities(built.grid, opts, result, cationSharesByLabel(built.phases, mofShareAt(temperatureK)));
       let kmcErr = 0;
       if (estimates && r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
         const bumped = solveNetwork(built.grid, { ...networkOptions(m, built.phases, temperatureK, mof! + k.totalConductivityStdErr), currentDensity: false, phaseConnectivity: false });
         kmcErr = Math.abs(bumped.conductivitySPerCm - result.conductivitySPerCm) / result.conductivitySPerCm;
-      }
+        work.add("network", 1, label);
+      } else if (estimates && r === r0 && takesKmc) work.drop("network", 1);
+      // the refinement estimate's solve (planned once per temperature on the first realisation)
+      let refinementSolves = 0;
       if (coarse !== null && coarseBuilt !== null && result.conductivitySPerCm > 0) {
         const c = solveNetwork(coarseBuilt.grid, { ...networkOptions(coarse, coarseBuilt.phases, temperatureK, mof), phaseConnectivity: false });
         discretisation[ti] = Math.abs(result.conductivitySPerCm - c.conductivitySPerCm) / result.conductivitySPerCm;
+        refinementSolves++;
       }
       if (refined !== null && ti === refineAt && result.conductivitySPerCm > 0) {
         const fine = buildMorphology(refined, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
         const f = solveNetwork(fine.grid, { ...networkOptions(refined, fine.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: false });
         if (f.conductivitySPerCm > 0) discretisation[ti] = Math.abs(result.conductivitySPerCm - f.conductivitySPerCm) / f.conductivitySPerCm;
+        refinementSolves++;
+      }
+      if (estimates && r === r0) {
+        if (refinementSolves > 0) work.add("network", refinementSolves, label);
+        else work.drop("network", 1);
       }
       results[ti]!.push({
         sigma: result.conductivitySPerCm,

@@ -4,6 +4,7 @@
  * compiler checks that every message is handled.
  */
 import type { MessagePort } from "node:worker_threads";
+import type { ScenarioProgress } from "../pipeline/progress.js";
 import type { Results } from "../pipeline/results.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { JobRunOptions, KmcCacheEntry } from "./definition.js";
@@ -52,11 +53,12 @@ export interface JobFailedMessage {
   readonly worker: number;
 }
 
-/** Worker -> main, on the job's port while it runs: fraction of the job done, 0..1. */
+/** Worker -> main, on the job's port while it runs: fraction of the job done, 0..1, and its work done and planned. */
 export interface JobProgressMessage {
   readonly type: "progress";
   readonly job: number;
   readonly fraction: number;
+  readonly progress: ScenarioProgress;
 }
 
 /** The worker's answer to a RunJobMessage. */

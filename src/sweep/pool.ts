@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
+import type { ScenarioProgress } from "../pipeline/progress.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { JobRunOptions, KmcCacheEntry } from "./definition.js";
 import { serializeError, type InjectedFault, type JobReply, type MainMessage, type SerializedError, type WorkerMessage } from "./messages.js";
@@ -52,10 +53,10 @@ export class JobPool {
   }
 
   /** Run one attempt; never rejects (a failure is an outcome). Aborting `signal` ends the worker. */
-  async run(request: AttemptRequest, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<AttemptOutcome> {
+  async run(request: AttemptRequest, onProgress: (fraction: number, progress: ScenarioProgress) => void, signal: AbortSignal): Promise<AttemptOutcome> {
     const { port1, port2 } = new MessageChannel();
     port1.on("message", (m: WorkerMessage) => {
-      if (m.type === "progress") onProgress(m.fraction);
+      if (m.type === "progress") onProgress(m.fraction, m.progress);
     });
     const start = performance.now();
     const message: MainMessage = { type: "run", ...request, port: port2 };

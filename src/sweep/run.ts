@@ -29,13 +29,23 @@ import {
   type ResultLine,
 } from "./journal.js";
 import { checkSweepMemory } from "./memory.js";
+import { NO_WORK, WORK_KINDS, plannedWork, workFraction, type ScenarioProgress, type WorkKind, type WorkTally } from "../pipeline/progress.js";
+import { kmcCacheKey, kmcRunOptions } from "../pipeline/runScenario.js";
 import type { InjectedFault, SerializedError } from "./messages.js";
 import { JobPool, type AttemptOutcome } from "./pool.js";
 import { inShard, parseShard, shardText, type Shard } from "./shard.js";
 
 export interface SweepProgress {
-  /** Fraction of this run's jobs done (running jobs count by their own progress), 0..1. */
+  /**
+   * Fraction of this run's work done, 0..1: KMC hops, network and impedance solves and cell
+   * runs, done over planned, each kind weighted by a prior rate (pipeline/progress.ts), so a
+   * long job counts for its length and a running job by its own work.
+   */
   readonly fraction: number;
+  /** This run's work per kind, finished jobs included: done so far, and planned (waiting jobs by their scenario's plan). */
+  readonly work: { readonly done: WorkTally; readonly planned: WorkTally };
+  /** The running jobs and their latest progress (null before their first event). */
+  readonly active: readonly ActiveJob[];
   /** Jobs this run set out to run (the shard's jobs not finished before). */
   readonly todo: number;
   readonly done: number;
@@ -44,6 +54,28 @@ export interface SweepProgress {
   readonly running: number;
   /** Jobs finished in an earlier run into the same DIR. */
   readonly skipped: number;
+}
+
+/** A running job of a sweep and its latest progress event. */
+export interface ActiveJob {
+  readonly job: number;
+  readonly progress: ScenarioProgress | null;
+}
+
+/** The work a job plans before it starts (its scenario's plan, with the sweep's shared KMC). */
+function jobPlan(job: SweepJob, sharedKmc: ReadonlySet<string>): WorkTally {
+  const s = job.scenario;
+  const o = job.runOptions;
+  return plannedWork(s, kmcRunOptions(s), {
+    kmcDone: (T) => sharedKmc.has(kmcCacheKey(s, T)),
+    ...(o?.errorEstimates !== undefined ? { errorEstimates: o.errorEstimates } : {}),
+    ...(o?.lossBreakdown !== undefined ? { lossBreakdown: o.lossBreakdown } : {}),
+  });
+}
+
+/** Running sums of work per kind. */
+function addTally(into: Record<WorkKind, number>, a: WorkTally, sign: number): void {
+  for (const k of WORK_KINDS) into[k] += sign * a[k];
 }
 
 export interface RunSweepOptions {
@@ -180,13 +212,33 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
 
     const queue: QueueItem[] = todo.map((job) => ({ job, attempt: 0 }));
     const running = new Map<number, Promise<{ item: QueueItem; outcome: AttemptOutcome }>>();
-    const partial = new Map<number, number>();
+    // work: every todo job's plan, replaced by its own events while it runs; a finished job counts whole
+    const sharedKmc = new Set((sweep.kmc ?? []).map(([key]) => key));
+    const plans = new Map(todo.map((j) => [j.job, jobPlan(j, sharedKmc)] as const));
+    const workDone: Record<WorkKind, number> = { ...NO_WORK };
+    const workPlanned: Record<WorkKind, number> = { ...NO_WORK };
+    for (const p of plans.values()) addTally(workPlanned, p, 1);
+    // per running job: its latest event (what it has added to the sums)
+    const partial = new Map<number, ScenarioProgress | null>();
+    const current = (n: number): { done: WorkTally; planned: WorkTally } => {
+      const p = partial.get(n);
+      return p != null ? p : { done: NO_WORK, planned: plans.get(n)! };
+    };
+    /** Job n's work becomes `next` (its done and planned so far). */
+    const move = (n: number, next: { done: WorkTally; planned: WorkTally }): void => {
+      const was = current(n);
+      addTally(workDone, was.done, -1);
+      addTally(workPlanned, was.planned, -1);
+      addTally(workDone, next.done, 1);
+      addTally(workPlanned, next.planned, 1);
+    };
     const report = (): void => {
       if (options.onProgress === undefined) return;
-      let p = 0;
-      for (const f of partial.values()) p += f;
+      const w = { done: { ...workDone }, planned: { ...workPlanned } };
       options.onProgress({
-        fraction: Math.min(1, (done + failed.length + p) / todo.length),
+        fraction: workFraction(w.done, w.planned),
+        work: w,
+        active: [...partial.entries()].map(([job, progress]) => ({ job, progress })),
         todo: todo.length,
         done,
         failed: failed.length,
@@ -200,10 +252,11 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
         const item = queue.shift()!;
         const n = item.job.job;
         const fault = options.injectFault?.(n, item.attempt);
-        partial.set(n, 0);
-        const onJobProgress = (f: number): void => {
+        partial.set(n, null);
+        const onJobProgress = (_f: number, p: ScenarioProgress): void => {
           if (!partial.has(n)) return;
-          partial.set(n, f);
+          move(n, p);
+          partial.set(n, p);
           report();
         };
         running.set(
@@ -230,7 +283,13 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
       const { item, outcome } = await Promise.race(running.values());
       const n = item.job.job;
       running.delete(n);
+      // a job that finished counts whole (its last plan); an attempt that failed counts the
+      // work it did, and a retry plans the job again
+      const last = current(n);
+      const retry = (outcome.type === "failed" || outcome.type === "died") && item.attempt < retries;
+      move(n, outcome.type === "done" ? { done: last.planned, planned: last.planned } : { done: last.done, planned: last.done });
       partial.delete(n);
+      if (retry) addTally(workPlanned, plans.get(n)!, 1);
       const finishedAt = new Date().toISOString();
       switch (outcome.type) {
         case "done": {

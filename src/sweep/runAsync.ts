@@ -9,6 +9,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { InputError, MofhopError, ResourceError, ScenarioError } from "../core/errors.js";
+import { withKmcDone, workFraction, type ScenarioProgress } from "../pipeline/progress.js";
 import type { Results } from "../pipeline/results.js";
 import { checkCellUpFront, checkMorphologyUpFront, kmcEntriesOf, type KmcTemperatureResult, type RunOptions } from "../pipeline/runScenario.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -19,8 +20,11 @@ import { checkKmcWorkers, runScenarioKmcOnWorkers } from "./scenarioKmc.js";
 export type ScenarioWorkerOptions = Pick<RunOptions, "baseDir" | "firstRealization" | "errorEstimates" | "impedance" | "lossBreakdown">;
 
 export interface AsyncRunOptions extends ScenarioWorkerOptions {
-  /** Progress of the whole run, 0..1, with the stage runScenario names ("KMC 298.15 K", ...). */
-  readonly onProgress?: (fraction: number, stage: string) => void;
+  /**
+   * Progress of the whole run, 0..1, with the stage runScenario names ("KMC 298.15 K", ...)
+   * and the work done and planned (the KMC on worker threads counted in with the rest).
+   */
+  readonly onProgress?: (fraction: number, stage: string, progress: ScenarioProgress) => void;
   /** Abort: the threads are terminated and the promise rejects with an AbortError. */
   readonly signal?: AbortSignal;
   /** Threads for each temperature's KMC replicas (default 1: the KMC runs in the scenario's thread). */
@@ -48,7 +52,7 @@ export interface ScenarioWorkerError {
 
 /** Worker -> main. */
 export type ScenarioWorkerMessage =
-  | { readonly type: "progress"; readonly fraction: number; readonly stage: string }
+  | { readonly type: "progress"; readonly fraction: number; readonly stage: string; readonly progress: ScenarioProgress }
   | { readonly type: "done"; readonly results: Results }
   | { readonly type: "failed"; readonly error: ScenarioWorkerError };
 
@@ -99,12 +103,22 @@ export async function runScenarioAsync(scenario: Scenario, options: AsyncRunOpti
   checkMorphologyUpFront(scenario.morphology, scenario);
   checkCellUpFront(scenario.cell, scenario.morphology);
   const cache = options.kmcCache ?? new Map<string, KmcTemperatureResult>();
+  // hops done on the KMC threads: the scenario's thread then plans none, so they are added to its events
+  let kmcHops = 0;
   if (kmcWorkers > 1) {
+    const onProgress = options.onProgress;
     try {
       await runScenarioKmcOnWorkers(scenario, {
         workers: kmcWorkers,
         cache,
-        ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+        ...(onProgress !== undefined
+          ? {
+              onProgress: (fraction: number, stage: string, p: ScenarioProgress) => {
+                kmcHops = p.planned.kmc;
+                onProgress(fraction, stage, p);
+              },
+            }
+          : {}),
         ...(signal !== undefined ? { signal } : {}),
       });
     } catch (e) {
@@ -142,7 +156,10 @@ export async function runScenarioAsync(scenario: Scenario, options: AsyncRunOpti
     worker.on("message", (m: ScenarioWorkerMessage) => {
       switch (m.type) {
         case "progress":
-          if (!settled) options.onProgress?.(m.fraction, m.stage);
+          if (!settled && options.onProgress !== undefined) {
+            const p = withKmcDone(m.progress, kmcHops);
+            options.onProgress(kmcHops === 0 ? m.fraction : workFraction(p.done, p.planned), m.stage, p);
+          }
           break;
         case "done":
           finish(() => resolve(m.results));

@@ -7,6 +7,7 @@
 import { InputError } from "../core/errors.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { kmcCacheKey, kmcRunOptions, kmcStreamPath, kmcTemperatureResult, type KmcTemperatureResult } from "../pipeline/runScenario.js";
+import { NO_WORK, plannedKmcHops, type ScenarioProgress } from "../pipeline/progress.js";
 import type { Scenario } from "../scenario/schema.js";
 import { createReplicaPool, runKmcOnPool, type ReplicaPool } from "./kmcReplicas.js";
 
@@ -15,8 +16,8 @@ export interface ScenarioKmcOptions {
   readonly workers: number;
   /** Entries already known (read first, then filled): runScenario's kmcCache. */
   readonly cache?: Map<string, KmcTemperatureResult>;
-  /** As runScenario's onProgress over its KMC stage: fraction, and "KMC T K". */
-  readonly onProgress?: (fraction: number, stage: string) => void;
+  /** As runScenario's onProgress over its KMC stage: fraction, "KMC T K", and the hops done and planned. */
+  readonly onProgress?: (fraction: number, stage: string, progress: ScenarioProgress) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -39,6 +40,14 @@ export async function runScenarioKmcOnWorkers(scenario: Scenario, options: Scena
   const workers = Math.min(checkKmcWorkers(options.workers), runOptions.replicas);
   const temps = scenario.temperaturesK;
   options.signal?.throwIfAborted();
+  // hops planned over the temperatures the cache does not hold, and done so far
+  const perTemperature = plannedKmcHops(runOptions);
+  const planned = perTemperature * temps.filter((T) => !cache.has(kmcCacheKey(scenario, T))).length;
+  let before = 0;
+  const report = (stage: string, hops: number): void => {
+    const done = Math.min(planned, before + hops);
+    options.onProgress?.(planned > 0 ? done / planned : 1, stage, { kind: "kmc", stage, done: { ...NO_WORK, kmc: done }, planned: { ...NO_WORK, kmc: planned } });
+  };
   let pool: ReplicaPool | null = null; // started with the first temperature to run, for all of them
   try {
     for (let ti = 0; ti < temps.length; ti++) {
@@ -47,12 +56,14 @@ export async function runScenarioKmcOnWorkers(scenario: Scenario, options: Scena
       if (cache.has(key)) continue;
       const model = buildKmcModel(scenario, lattice, temperatureK);
       const stage = `KMC ${temperatureK} K`;
-      options.onProgress?.(ti / temps.length, stage);
+      report(stage, 0);
       pool ??= createReplicaPool(workers);
       const run = await runKmcOnPool(pool, model, runOptions, scenario.seed, kmcStreamPath(temperatureK), {
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
-        onProgress: (f) => options.onProgress?.((ti + f) / temps.length, stage),
+        onProgress: (f) => report(stage, Math.round(f * perTemperature)),
       });
+      before += perTemperature;
+      report(stage, 0);
       cache.set(key, kmcTemperatureResult(scenario, model, run));
     }
   } finally {

@@ -36,12 +36,12 @@ function handle(task: ScenarioTask): void {
         const results = runScenario(task.scenario, {
           ...task.options,
           kmcCache: new Map(task.kmc),
-          onProgress: (fraction, stage) => {
+          onProgress: (fraction, stage, progress) => {
             const now = performance.now();
             if (stage === lastStage && now - last < PROGRESS_INTERVAL_MS) return;
             last = now;
             lastStage = stage;
-            post({ type: "progress", fraction, stage });
+            post({ type: "progress", fraction, stage, progress });
           },
         });
         post({ type: "done", results });

@@ -8,7 +8,7 @@ import { threadId } from "node:worker_threads";
 import { runScenario } from "../pipeline/runScenario.js";
 import { serializeError, type JobProgressMessage, type JobReply, type MainMessage } from "./messages.js";
 
-/** Progress messages at most this often (ms). */
+/** Progress messages at most this often (ms), and whenever the stage changes. */
 const PROGRESS_INTERVAL_MS = 200;
 
 /** Exit code of an injected worker death (tests). */
@@ -28,16 +28,18 @@ function runJob(message: MainMessage): JobReply {
   try {
     if (message.fault === "exit") process.exit(INJECTED_EXIT_CODE);
     if (message.fault === "throw") throw new Error(`injected fault in job ${job}, attempt ${message.attempt}`);
-    let last = start;
+    let last = -Infinity;
+    let lastStage = "";
     const results = runScenario(message.scenario, {
       baseDir: message.baseDir,
       ...message.runOptions,
       ...(message.kmc !== undefined ? { kmcCache: new Map(message.kmc) } : {}),
-      onProgress: (fraction) => {
+      onProgress: (fraction, stage, progress) => {
         const now = performance.now();
-        if (port === undefined || now - last < PROGRESS_INTERVAL_MS) return;
+        if (port === undefined || (stage === lastStage && now - last < PROGRESS_INTERVAL_MS)) return;
         last = now;
-        const m: JobProgressMessage = { type: "progress", job, fraction };
+        lastStage = stage;
+        const m: JobProgressMessage = { type: "progress", job, fraction, progress };
         port.postMessage(m);
       },
     });

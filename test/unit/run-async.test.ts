@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
-import { runScenario } from "../../src/pipeline/runScenario.js";
+import { kmcRunOptions, runScenario } from "../../src/pipeline/runScenario.js";
+import { plannedKmcHops, type ScenarioProgress } from "../../src/pipeline/progress.js";
 import { runScenarioAsync } from "../../src/sweep/runAsync.js";
 import { runScenarioKmcOnWorkers } from "../../src/sweep/scenarioKmc.js";
 import { workerFileUrl } from "../../src/sweep/pool.js";
@@ -46,10 +47,16 @@ describe("runScenarioAsync", () => {
     it(`kmcWorkers ${kmcWorkers}: the replicas on threads, the results identical to the serial run`, async () => {
       const stages = new Set<string>();
       const kmcCache = new Map();
-      const results = await runScenarioAsync(scenario, { kmcWorkers, kmcCache, onProgress: (_f, stage) => stages.add(stage) });
+      const kmcDone: number[] = [];
+      let last: ScenarioProgress | undefined;
+      const results = await runScenarioAsync(scenario, { kmcWorkers, kmcCache, onProgress: (_f, stage, p) => { stages.add(stage); kmcDone.push(p.done.kmc); last = p; } });
       expect(JSON.stringify(results)).toBe(JSON.stringify(serial));
       expect(results).toEqual(serial);
       expect([...stages]).toContain("KMC 298.15 K");
+      // the hops run on the KMC threads stay counted once the scenario's thread (which plans none) takes over
+      expect(kmcDone.every((h, i) => i === 0 || h >= kmcDone[i - 1]!)).toBe(true);
+      expect(last!.done).toEqual(last!.planned);
+      expect(last!.done.kmc).toBe(scenario.temperaturesK.length * plannedKmcHops(kmcRunOptions(scenario)));
       expect(kmcCache.size).toBe(scenario.temperaturesK.length);
     });
   }

@@ -182,8 +182,11 @@ export function assembleAdmittance(grid: VoxelGrid, r: ResolvedNetwork, topo: Ne
   updateComplexDiagonal(Y);
 }
 
-/** Impedance spectrum Z(f) of the voxel network between the two x electrodes. */
-export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequenciesHz: readonly number[]): ImpedanceResult {
+/**
+ * Impedance spectrum Z(f) of the voxel network between the two x electrodes;
+ * `onFrequency` (progress only) is called after each frequency's solve.
+ */
+export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequenciesHz: readonly number[], onFrequency?: () => void): ImpedanceResult {
   const t0 = performance.now();
   const r = resolveNetwork(grid, options);
   if (!r.cubic) throw new InputError(`voxelNm: got ${JSON.stringify(options.voxelNm)}; impedance (AC) solves take cubic voxels (one number): anisotropic voxels are DC only`);
@@ -259,6 +262,7 @@ export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequen
     imagOhm[k] = (-V * iI) / d;
     iterations[k] = res.iterations;
     relativeResidual[k] = res.relativeResidual;
+    onFrequency?.();
   }
   return {
     ...base,

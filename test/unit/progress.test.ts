@@ -1,0 +1,170 @@
+/**
+ * The progress arithmetic of cli/progress.ts: the fraction counts work, not jobs; rates are
+ * units per second measured per kind on the runs' own threads; the ETA is the work left at
+ * those rates, never shorter than the longest running job's remainder, and marked as a
+ * lower bound while a kind with work left has no rate yet. Exact answers: the times are
+ * given, not measured.
+ */
+import { describe, expect, it } from "vitest";
+import { WorkRates, WorkTracker, estimateWork, formatCount, remainingSeconds, workText } from "../../src/cli/progress.js";
+import { NO_WORK, PRIOR_UNITS_PER_SECOND, workFraction, type ScenarioProgress, type WorkTally } from "../../src/pipeline/progress.js";
+
+const kmc = (n: number): WorkTally => ({ ...NO_WORK, kmc: n });
+const tally = (t: Partial<Record<keyof WorkTally, number>>): WorkTally => ({ ...NO_WORK, ...t });
+
+describe("fraction by work", () => {
+  it("two jobs, one 10x longer: after the short one 1/11 of the work is done, not 1/2", () => {
+    const planned = kmc(1e6 + 1e7);
+    const done = kmc(1e6);
+    const e = estimateWork(done, planned, {}, 1);
+    expect(e.fraction).toBeCloseTo(1 / 11, 14);
+    // the same with a measured rate: one kind, the rate cancels
+    expect(estimateWork(done, planned, { kmc: 3e6 }, 2).fraction).toBeCloseTo(1 / 11, 14);
+    expect(workFraction(done, planned)).toBeCloseTo(1 / 11, 14);
+  });
+
+  it("kinds weigh by their time at the measured rates (priors where unmeasured)", () => {
+    // 4e6 hops at 2e6/s = 2 s done of 2 s; 6 solves at 0.5/s = 12 s left: 2 / 14
+    const e = estimateWork(tally({ kmc: 4e6 }), tally({ kmc: 4e6, network: 6 }), { kmc: 2e6, network: 0.5 }, 1);
+    expect(e.fraction).toBeCloseTo(2 / 14, 14);
+    expect(e.etaSeconds).toBeCloseTo(12, 12);
+    expect(e.etaIsLowerBound).toBe(false);
+    // the network unmeasured: its prior weighs it in the fraction, and the ETA is a lower bound without it
+    const u = estimateWork(tally({ kmc: 2e6 }), tally({ kmc: 4e6, network: 6 }), { kmc: 2e6 }, 1);
+    expect(u.fraction).toBeCloseTo(1 / (2 + 6 / PRIOR_UNITS_PER_SECOND.network), 14);
+    expect(u.etaSeconds).toBeCloseTo(1, 12);
+    expect(u.etaIsLowerBound).toBe(true);
+  });
+
+  it("no ETA before any rate of the work left is measured; 0 and complete when all is done", () => {
+    expect(estimateWork(NO_WORK, tally({ impedance: 40 }), { kmc: 1e6 }, 1)).toEqual({ fraction: 0, etaSeconds: null, etaIsLowerBound: true });
+    expect(estimateWork(kmc(5), kmc(5), { kmc: 1 }, 1)).toEqual({ fraction: 1, etaSeconds: 0, etaIsLowerBound: false });
+    expect(estimateWork(NO_WORK, NO_WORK, {}, 1).fraction).toBe(1);
+  });
+
+  it("never '99 % ETA 4 s' while a long job still runs: 99 short jobs done, one 100x longer running", () => {
+    // 99 jobs of 1e6 hops done; the long one has done 1e6 of 1e8; 2 workers, 1e6 hops/s measured
+    const done = kmc(99e6 + 1e6), planned = kmc(99e6 + 1e8);
+    const longJob = { done: kmc(1e6), planned: kmc(1e8) };
+    const e = estimateWork(done, planned, { kmc: 1e6 }, 2, [longJob]);
+    expect(e.fraction).toBeCloseTo(100 / 199, 12); // by jobs it would be 0.99
+    // work left 99 s: spread over 2 workers 49.5 s, but the one job left runs on one thread: 99 s
+    expect(e.etaSeconds).toBeCloseTo(99, 12);
+    // two jobs of equal work left run side by side: the work left over the threads
+    const two = estimateWork(kmc(0), kmc(2e6), { kmc: 1e6 }, 2, [{ done: kmc(0), planned: kmc(1e6) }, { done: kmc(0), planned: kmc(1e6) }]);
+    expect(two.etaSeconds).toBeCloseTo(1, 12);
+  });
+});
+
+describe("rates measured per kind", () => {
+  it("units per second from one run's events, the ETA from them", () => {
+    const r = new WorkRates();
+    r.observe(0, NO_WORK, "kmc", 0);
+    r.observe(0, kmc(4e6), "kmc", 2000);
+    expect(r.rates().kmc).toBeCloseTo(2e6, 6);
+    expect(r.rates().network).toBeUndefined();
+    expect(remainingSeconds(kmc(4e6), kmc(1e7), r.rates())).toEqual({ seconds: 3, unmeasured: false });
+  });
+
+  it("time with no unit finished goes to the kind under way (a long solve lowers its rate)", () => {
+    const r = new WorkRates();
+    r.observe(0, NO_WORK, "network", 0);
+    r.observe(0, tally({ network: 1 }), "network", 1000); // 1 solve in 1 s
+    r.observe(0, tally({ network: 1 }), "network", 5000); // 4 s into the next, none finished
+    expect(r.rates().network).toBeCloseTo(1 / 5, 12);
+    r.observe(0, tally({ network: 2 }), "network", 6000);
+    expect(r.rates().network).toBeCloseTo(2 / 6, 12);
+  });
+
+  it("an interval that advanced two kinds is split by their prior time", () => {
+    const r = new WorkRates();
+    r.observe(0, NO_WORK, "kmc", 0);
+    // 2e6 hops (1 s at the prior) and 1 network solve (1 s at the prior) in 4 s: 2 s each
+    r.observe(0, tally({ kmc: PRIOR_UNITS_PER_SECOND.kmc, network: PRIOR_UNITS_PER_SECOND.network }), "network", 4000);
+    expect(r.rates().kmc).toBeCloseTo(PRIOR_UNITS_PER_SECOND.kmc / 2, 6);
+    expect(r.rates().network).toBeCloseTo(PRIOR_UNITS_PER_SECOND.network / 2, 12);
+  });
+
+  it("items are timed apart: two jobs side by side each give their own thread's rate", () => {
+    const r = new WorkRates();
+    r.observe(1, NO_WORK, "kmc", 0);
+    r.observe(2, NO_WORK, "kmc", 0);
+    r.observe(1, kmc(1e6), "kmc", 1000);
+    r.observe(2, kmc(1e6), "kmc", 1000);
+    expect(r.rates().kmc).toBeCloseTo(1e6, 6);
+    r.forget(1);
+    r.observe(1, kmc(5e6), "kmc", 9000); // a new first event after forget: a baseline, no rate
+    expect(r.rates().kmc).toBeCloseTo(1e6, 6);
+  });
+});
+
+describe("a comparison's designs at their own rates", () => {
+  it("a design's remaining solves go at its own measured rate, not a rate pooled with a faster design", () => {
+    const t = new WorkTracker(1);
+    const plan = tally({ network: 10 });
+    t.plan("pellet", plan);
+    t.plan("interconnected", plan);
+    const ev = (d: number): ScenarioProgress => ({ kind: "network", stage: "network", done: tally({ network: d }), planned: plan });
+    t.event(0, ev(0), 0);
+    t.event(0, ev(10), 1000); // 10 solves/s
+    t.finish(0);
+    t.event(1, ev(0), 1000);
+    t.event(1, ev(1), 3000); // 0.5 solve/s
+    // pooled, 11 solves in 3 s, would say 9 / (11/3) = 2.5 s; its own rate says 18 s
+    expect(t.estimate()).toMatchObject({ etaSeconds: 18, etaIsLowerBound: false });
+    // a design of another class not started yet has no rate: the ETA is a lower bound without it
+    const u = new WorkTracker(1);
+    u.plan("pellet", plan);
+    u.plan("interconnected", plan);
+    u.plan("bc", plan);
+    u.event(0, ev(0), 0);
+    u.event(0, ev(10), 1000);
+    u.finish(0);
+    u.event(1, ev(0), 1000);
+    u.event(1, ev(1), 3000);
+    expect(u.estimate()).toMatchObject({ etaSeconds: 18, etaIsLowerBound: true });
+  });
+
+  it("a design not started goes at its class's rate (the same morphology), before the rate pooled over all", () => {
+    const plan = tally({ network: 10 });
+    const cls = (network: string) => ({ kmc: "none", network, impedance: "none", cell: "cell" });
+    const t = new WorkTracker(1);
+    t.plan("pellet", plan, cls("pressed-powder 1000"));
+    t.plan("interconnected", plan, cls("voxels 80x80x80"));
+    t.plan("pellet-na", plan, cls("pressed-powder 1000"));
+    const ev = (d: number): ScenarioProgress => ({ kind: "network", stage: "network", done: tally({ network: d }), planned: plan });
+    t.event(0, ev(0), 0);
+    t.event(0, ev(10), 1000); // the pellet: 10 solves/s
+    t.finish(0);
+    t.event(1, ev(0), 1000);
+    t.event(1, ev(1), 3000); // the voxel membrane: 0.5 solve/s
+    // the membrane's 9 solves at its own 0.5/s, then pellet-na's 10 at the pellet's 10/s
+    expect(t.estimate().etaSeconds).toBeCloseTo(18 + 1, 12);
+  });
+});
+
+describe("labels", () => {
+  it("counts and units", () => {
+    expect(formatCount(40)).toBe("40");
+    expect(formatCount(12_345)).toBe("12.3 k");
+    expect(formatCount(4_400_000)).toBe("4.40 M");
+    expect(workText({ kind: "impedance", done: tally({ impedance: 12 }), planned: tally({ impedance: 40 }) })).toBe("12/40 solves");
+    expect(workText({ kind: "kmc", done: kmc(1.2e6), planned: kmc(4.4e6) })).toBe("1.20 M/4.40 M hops");
+  });
+
+  it("a comparison names the running design, its stage and its count", () => {
+    const t = new WorkTracker(1);
+    const names = ["pellet", "mof-pvdf", "interconnected"];
+    names.forEach((n) => t.plan(n, tally({ network: 10, impedance: 40 })));
+    expect(t.label()).toBe("[0/3] starting");
+    const p = (stage: string, d: WorkTally): ScenarioProgress => ({ kind: "impedance", stage, done: d, planned: tally({ network: 10, impedance: 40 }) });
+    t.event(0, p("impedance 298.15 K", tally({ network: 10, impedance: 40 })), 0);
+    t.finish(0);
+    t.event(1, p("impedance 298.15 K", tally({ network: 10, impedance: 40 })), 0);
+    t.finish(1);
+    t.event(2, p("impedance 298.15 K", tally({ network: 10, impedance: 12 })), 1000);
+    expect(t.label()).toBe("[3/3] interconnected: impedance 298.15 K 12/40 solves");
+    // two designs done, the third's network done and 12 of 40 impedance solves: by prior time (10 + 40) * 2 + 22 of 150
+    expect(t.estimate().fraction).toBeCloseTo(122 / 150, 12);
+  });
+});

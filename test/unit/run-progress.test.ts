@@ -1,0 +1,138 @@
+/**
+ * The progress events of small real runs: runScenario's work (KMC hops, network and
+ * impedance solves, cell runs) never goes back, never passes its plan, is planned from the
+ * scenario before any work, and ends with done == planned; progress changes no result. A
+ * sweep's progress counts work, not jobs. The sweep part needs the built dist/ (npm run build).
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseScenario } from "../../src/scenario/load.js";
+import { kmcRunOptions, runScenario, type KmcTemperatureResult, type ScenarioRunState } from "../../src/pipeline/runScenario.js";
+import { WORK_KINDS, impedanceFrequencyCount, plannedKmcHops, plannedWork, type ScenarioProgress } from "../../src/pipeline/progress.js";
+import { parseSweep } from "../../src/sweep/definition.js";
+import { runSweepToEnd, type SweepProgress } from "../../src/sweep/run.js";
+
+// scenarios/validation/cell-on-random-composite.json made small, at two temperatures
+const json = JSON.parse(readFileSync(new URL("../../scenarios/validation/cell-on-random-composite.json", import.meta.url), "utf8")) as Record<string, any>;
+json.temperaturesK = [273.15, 298.15];
+json.lattice.cells = [6, 6, 6];
+json.kmc = { equilibrationHops: 2000, hops: 12000, replicas: 2, blocks: 4 };
+json.morphology.shape = [12, 12, 12];
+json.morphology.realizations = 2;
+const scenario = parseScenario(json);
+
+interface Event {
+  readonly fraction: number;
+  readonly stage: string;
+  readonly progress: ScenarioProgress;
+}
+
+function run(kmcCache?: Map<string, KmcTemperatureResult>): { events: Event[]; results: ReturnType<typeof runScenario> } {
+  const events: Event[] = [];
+  const results = runScenario(scenario, { ...(kmcCache !== undefined ? { kmcCache } : {}), onProgress: (fraction, stage, progress) => events.push({ fraction, stage, progress }) });
+  return { events, results };
+}
+
+describe("runScenario's progress events", () => {
+  const cache = new Map<string, KmcTemperatureResult>(); // empty: the run plans every hop, and fills it
+  const { events, results } = run(cache);
+
+  it("done never goes back nor passes the plan; the plan only shrinks; the fraction only grows", () => {
+    expect(events.length).toBeGreaterThan(10);
+    for (let i = 1; i < events.length; i++) {
+      const a = events[i - 1]!.progress, b = events[i]!.progress;
+      for (const k of WORK_KINDS) {
+        expect(b.done[k]).toBeGreaterThanOrEqual(a.done[k]);
+        expect(b.planned[k]).toBeLessThanOrEqual(a.planned[k]);
+        expect(b.done[k]).toBeLessThanOrEqual(b.planned[k]);
+      }
+      expect(events[i]!.fraction).toBeGreaterThanOrEqual(events[i - 1]!.fraction);
+    }
+  });
+
+  it("starts from the scenario's plan and ends at done == planned, fraction 1, stage 'done'", () => {
+    expect(events[0]!.progress.planned).toEqual(plannedWork(scenario, kmcRunOptions(scenario)));
+    const last = events.at(-1)!;
+    expect(last.stage).toBe("done");
+    expect(last.fraction).toBe(1);
+    expect(last.progress.done).toEqual(last.progress.planned);
+    // the counts of this run, exactly: every planned hop; one AC solve per frequency and electrode (bulk, Li, SS)
+    expect(last.progress.done.kmc).toBe(scenario.temperaturesK.length * plannedKmcHops(kmcRunOptions(scenario)));
+    expect(last.progress.done.impedance).toBe(3 * impedanceFrequencyCount(scenario.cell!.impedance));
+    // 2 realisations x 2 temperatures, plus the estimates' solves and the cell's DC solves
+    expect(last.progress.done.network).toBeGreaterThanOrEqual(4 + 2);
+    // the Evans run and the discharge sets (nominal, +- its error, four with a loss removed)
+    expect(last.progress.done.cell).toBe(8);
+  });
+
+  it("names each stage while it runs", () => {
+    const stages = new Set(events.map((e) => e.stage));
+    for (const T of scenario.temperaturesK) expect(stages).toContain(`KMC ${T} K`);
+    expect(stages).toContain("network realisation 2/2, 298.15 K");
+    expect(stages).toContain("impedance 298.15 K");
+    expect(events.find((e) => e.stage === "impedance 298.15 K")!.progress.kind).toBe("impedance");
+  });
+
+  it("changes no result, and a run with the KMC cached plans no hops", () => {
+    expect(JSON.stringify(runScenario(scenario))).toBe(JSON.stringify(results));
+    const again = run(cache);
+    expect(JSON.stringify(again.results)).toBe(JSON.stringify(results));
+    expect(again.events[0]!.progress.planned.kmc).toBe(0);
+    expect(again.events.at(-1)!.progress.done.kmc).toBe(0);
+  });
+});
+
+describe("a run continued from its checkpoint", () => {
+  it("counts the checkpoint's hops as done at its first event, and ends at done == planned with the uninterrupted results", () => {
+    let saved: ScenarioRunState | undefined;
+    let asked = 0;
+    const whole = runScenario(scenario, { checkpoint: { due: () => ++asked === 5, save: (st) => { if (st.current !== null) saved ??= st; } } });
+    expect(saved?.current?.temperatureK).toBe(scenario.temperaturesK[0]);
+    const resumedHops = saved!.current!.kmc.replicas.reduce((sum, r) => sum + (r?.hopsDone ?? 0), 0);
+    expect(resumedHops).toBeGreaterThan(0);
+    const events: ScenarioProgress[] = [];
+    const again = runScenario(scenario, { checkpoint: { initial: saved!, due: () => false, save: () => {} }, onProgress: (_f, _stage, p) => events.push(p) });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(whole));
+    expect(events[0]!.done.kmc).toBe(resumedHops);
+    expect(events[0]!.planned.kmc).toBe(scenario.temperaturesK.length * plannedKmcHops(kmcRunOptions(scenario)));
+    expect(events.at(-1)!.done).toEqual(events.at(-1)!.planned);
+  });
+});
+
+describe("a sweep's progress counts work, not jobs", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mofhop-progress-sweep-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("two jobs, the second 10x the hops: after the first, about 1/11 of the work; monotone; ends at done == planned", async () => {
+    const short = 20_000, long = 200_000;
+    const sweep = parseSweep({
+      name: "progress",
+      base: {
+        name: "p",
+        seed: 3,
+        temperaturesK: [300],
+        lattice: { kind: "simple-cubic", cells: [8, 8, 8], latticeConstantAngstrom: 3 },
+        species: [{ name: "Li+", charge: 1, occupancy: 0.1, hopBarrierEV: 0.2, attemptFrequencyHz: 1e13 }],
+        kmc: { equilibrationHops: 0, hops: short, replicas: 2, blocks: 4 },
+      },
+      grid: { "kmc.hops": [short, long] },
+    });
+    const events: SweepProgress[] = [];
+    const summary = await runSweepToEnd(sweep, { out: dir, workers: 1, onProgress: (p) => events.push(p) });
+    expect(summary).toMatchObject({ done: 2, failed: [], complete: true });
+    const planned = 2 * (short + long);
+    expect(events[0]!.work.planned.kmc).toBe(planned);
+    for (let i = 1; i < events.length; i++) {
+      expect(events[i]!.work.done.kmc).toBeGreaterThanOrEqual(events[i - 1]!.work.done.kmc);
+      expect(events[i]!.work.done.kmc).toBeLessThanOrEqual(events[i]!.work.planned.kmc);
+    }
+    const afterFirst = events.find((e) => e.done === 1)!;
+    expect(afterFirst.fraction).toBeCloseTo(short / (short + long), 12); // 1/11; by jobs it was 1/2
+    const last = events.at(-1)!;
+    expect(last.fraction).toBe(1);
+    expect(last.work.done).toEqual(last.work.planned);
+    expect(last.active).toEqual([]);
+  });
+});
