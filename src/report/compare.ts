@@ -26,6 +26,8 @@ export interface CompareRow {
   readonly activationEnergyEV: number | null;
   readonly activationEnergyStdErr: number | null;
   readonly tPlus: number | null;
+  /** A lower bound on t+ from anion paths the model leaves out (particles in a gel), else null. */
+  readonly tPlusLowerBound: number | null;
   readonly tPlusOf: string;
   readonly bulkResistanceOhm: number | null;
   readonly interfacialResistanceOhm: number | null;
@@ -75,6 +77,7 @@ export function compareRows(all: readonly Results[]): CompareRow[] {
       activationEnergyEV: fit?.activationEnergyEV ?? null,
       activationEnergyStdErr: fit?.activationEnergyStdErr ?? null,
       tPlus,
+      tPlusLowerBound: evans?.membraneCationLowerBound ?? null,
       tPlusOf: evans?.evans !== undefined ? "Bruce-Vincent" : evans !== undefined ? "KMC current share" : "",
       bulkResistanceOhm: imp?.bulkResistanceOhm ?? null,
       interfacialResistanceOhm: imp?.interfacialResistanceOhm ?? null,
@@ -109,7 +112,7 @@ export function compareMarkdown(rows: readonly CompareRow[], measured: { readonl
       r.conductivitySPerCm === null ? "" : r.conductivityStdErr === null ? `${fmt(r.conductivitySPerCm)} (one realisation: no error)` : `${fmt(r.conductivitySPerCm)} +- ${fmt(r.conductivityStdErr, 2)}`,
       r.discretisationRelativeError === null ? "" : `${(100 * r.discretisationRelativeError).toFixed(1)} %`,
       r.activationEnergyEV === null ? "" : `${r.activationEnergyEV.toFixed(3)} +- ${fmt(r.activationEnergyStdErr, 2)}`,
-      fmt(r.tPlus),
+      r.tPlusLowerBound === null ? fmt(r.tPlus) : `${fmt(r.tPlus)} (>= ${fmt(r.tPlusLowerBound)})`,
       fmt(r.bulkResistanceOhm),
       fmt(r.interfacialResistanceOhm),
       fmt(r.criticalCurrentDensityMAPerCm2),
@@ -350,7 +353,7 @@ export async function compareReport(all: readonly Results[], options: CompareRep
         columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...mcols.heads],
         rows: rows.map((r): Cell[] => [
           r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.discretisationRelativeError, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
-          r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
+          r.tPlusLowerBound === null ? r.tPlus : `${fmt(r.tPlus)} (>= ${fmt(r.tPlusLowerBound)})`, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
           ...(mcols.cells[rows.indexOf(r)] ?? []),
         ]),
       },
