@@ -11,6 +11,8 @@
  * `owns` and fall back to their own loops otherwise.
  */
 import type { ComplexStencil7 } from "../complex-stencil.js";
+import type { LabelStencil } from "../label-stencil.js";
+import { dot32Def, labelApplyDef, labelGsBackwardDef, labelGsForwardZeroDef, labelProlongDef, labelRestrictUpperDef, update32Def, xpby32Def } from "./label-kernels.js";
 import type { Stencil7 } from "../stencil.js";
 import {
   F64, I32, add, doWhile, encodeModule, fadd, fmul, fsub, fsum, get, gtU, i32, load, ltU, mul, select, seq, set, shl, shrU, store, sub,
@@ -461,7 +463,8 @@ let compiled: object | undefined;
 /** The compiled kernel module (built once per process). */
 function kernelModule(api: WasmApi): object {
   compiled ??= new api.Module(
-    encodeModule([applyDef(), complexApplyDef(), gsForwardDef(), gsForwardZeroDef(), gsBackwardDef(), restrictUpperDef(), prolongDef(), dotDef(), cgUpdateDef(), xpbyDef(), cdotDef(), cupdateDef(), cxpbyDef()]),
+    encodeModule([applyDef(), complexApplyDef(), gsForwardDef(), gsForwardZeroDef(), gsBackwardDef(), restrictUpperDef(), prolongDef(), dotDef(), cgUpdateDef(), xpbyDef(), cdotDef(), cupdateDef(), cxpbyDef(),
+      labelApplyDef(), labelGsForwardZeroDef(), labelGsBackwardDef(), labelRestrictUpperDef(), labelProlongDef(), dot32Def(), update32Def(), xpby32Def()]),
   );
   return compiled;
 }
@@ -477,7 +480,7 @@ export class WasmKernels {
     this.f = new wasmApi.Instance(kernelModule(wasmApi), { env: { memory } }).exports as Record<string, Fn>;
   }
 
-  owns(a: Float64Array): boolean {
+  owns(a: { readonly buffer: ArrayBufferLike }): boolean {
     return a.buffer === this.memory.buffer;
   }
 
@@ -549,5 +552,44 @@ export class WasmKernels {
 
   cxpby(zr: Float64Array, zi: Float64Array, pr: Float64Array, pi: Float64Array, bR: number, bI: number): void {
     if (zr.length > 0) this.f.cxpby!(zr.byteOffset, zi.byteOffset, pr.byteOffset, pi.byteOffset, bR, bI, zr.length * 8);
+  }
+
+  private labelArgs(s: LabelStencil): [number, number, number, number, number, number] {
+    return [s.code.byteOffset, s.gx.byteOffset, s.gy.byteOffset, s.gz.byteOffset, s.weight.byteOffset, s.guard.byteOffset];
+  }
+
+  labelApply(s: LabelStencil, p: Float32Array, q: Float32Array): void {
+    const [code, gx, gy, gz, w] = this.labelArgs(s);
+    this.f.labelApply!(code, gx, gy, gz, w, p.byteOffset, q.byteOffset, s.codes, s.sy, s.sz, s.start, s.end);
+  }
+
+  labelGsForwardZero(s: LabelStencil, b: Float32Array, x: Float32Array): void {
+    this.f.labelGsForwardZero!(...this.labelArgs(s), b.byteOffset, x.byteOffset, s.codes, s.sy, s.sz, s.start, s.end);
+  }
+
+  labelGsBackward(s: LabelStencil, b: Float32Array, x: Float32Array): void {
+    this.f.labelGsBackward!(...this.labelArgs(s), b.byteOffset, x.byteOffset, s.codes, s.sy, s.sz, s.start, s.end);
+  }
+
+  labelRestrictUpper(s: LabelStencil, shift: readonly [number, number, number], x: Float32Array, C: Stencil7, bc: Float64Array): void {
+    bc.fill(0);
+    const [code, gx, gy, gz] = this.labelArgs(s);
+    this.f.labelRestrictUpper!(code, gx, gy, gz, x.byteOffset, bc.byteOffset, s.codes, s.sy, s.sz, s.start + 1, s.nx, s.ny, s.nz, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad);
+  }
+
+  labelProlong(s: LabelStencil, shift: readonly [number, number, number], x: Float32Array, C: Stencil7, xc: Float64Array, scale: number): void {
+    this.f.labelProlong!(x.byteOffset, xc.byteOffset, s.sy, s.sz, s.start + 1, s.nx, s.ny, s.nz, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad, scale);
+  }
+
+  dot32(a: Float32Array, b: Float32Array): number {
+    return a.length === 0 ? 0 : this.f.dot32!(a.byteOffset, b.byteOffset, a.length);
+  }
+
+  update32(r: Float32Array, q: Float32Array, alpha: number): number {
+    return r.length === 0 ? 0 : this.f.update32!(r.byteOffset, q.byteOffset, alpha, r.length);
+  }
+
+  xpby32(z: Float32Array, p: Float32Array, beta: number): void {
+    if (z.length > 0) this.f.xpby32!(z.byteOffset, p.byteOffset, beta, z.length);
   }
 }
