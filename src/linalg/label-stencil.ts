@@ -191,7 +191,9 @@ export function labelAbsNorm(s: LabelStencil, x: Float64Array): number {
 /**
  * Forward Gauss-Seidel from x = 0 in increasing index order (stencil.ts,
  * gaussSeidelForwardFromZero): x_i = (b_i + sum_{j<i} g_ij x_j) / d_i, evaluated as
- * t_i + (g_{i-1,i} / d_i) x_{i-1} to keep the recurrence to one multiply-add. Overwrites
+ * t_i + (g_{i-1,i} / d_i) x_{i-1} to keep the recurrence to one multiply-add (x_{i-1}
+ * carried in double, the stored value rounded: a rounding on the chain would lengthen it
+ * by two conversions). Overwrites
  * every entry of [start, end) (padding gets 0).
  */
 export function labelGaussSeidelForwardFromZero(s: LabelStencil, b: Float32Array, x: Float32Array): void {
@@ -205,7 +207,7 @@ export function labelGaussSeidelForwardFromZero(s: LabelStencil, b: Float32Array
     const gl = gx[code[i - 1]! * K + c]!, gd = gy[code[i - sy]! * K + c]!, gb = gz[code[i - sz]! * K + c]!;
     const d = gl + gx[row + code[i + 1]!]! + gd + gy[row + code[i + sy]!]! + gb + gz[row + code[i + sz]!]!;
     const inv = weight[c]! / (d + guard[c]!);
-    const v = Math.fround((b[i]! + gd * x[i - sy]! + gb * x[i - sz]!) * inv + gl * inv * xm);
+    const v = (b[i]! + gd * x[i - sy]! + gb * x[i - sz]!) * inv + gl * inv * xm;
     x[i] = v;
     xm = v;
   }
@@ -225,7 +227,7 @@ export function labelGaussSeidelBackward(s: LabelStencil, b: Float32Array, x: Fl
     const gf = gz[row + code[i + sz]!]!, gb = gz[code[i - sz]! * K + c]!;
     const d = gl + gr + gd + gu + gb + gf;
     const inv = weight[c]! / (d + guard[c]!);
-    const v = Math.fround((b[i]! + gl * x[i - 1]! + gu * x[i + sy]! + gd * x[i - sy]! + gf * x[i + sz]! + gb * x[i - sz]!) * inv + gr * inv * xp);
+    const v = (b[i]! + gl * x[i - 1]! + gu * x[i + sy]! + gd * x[i - sy]! + gf * x[i + sz]! + gb * x[i - sz]!) * inv + gr * inv * xp;
     x[i] = v;
     xp = v;
   }

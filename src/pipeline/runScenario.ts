@@ -130,9 +130,10 @@ export interface RunOptions {
 }
 
 /** Checks of the morphology that need no heavy work, before the KMC starts. */
-export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick<Scenario, "lattice" | "species"> = {}): void {
+export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick<Scenario, "lattice" | "species" | "cell"> = {}): void {
   if (m === undefined) return;
-  checkMorphologyMemory(m);
+  // cell experiments solve the impedance on the grid: the AC path's memory
+  checkMorphologyMemory(m, 1, scenario.cell !== undefined);
   if (m.kind === "pressed-powder") checkPressedPowderUpFront(m);
   if (m.kind === "particles-in-gel") checkParticlesInGelUpFront(scenario, m);
   if (m.kind === "particles-among-fibres") checkParticlesAmongFibresUpFront(scenario, m);

@@ -95,11 +95,9 @@ export function labelGsForwardZeroDef(): FunctionDef {
           set(INV, fdiv(f64At(W, get(C)), fadd(fsum(get(GL), b.gr, get(GD), b.gu, get(GB), b.gf), f64At(G, get(C))))),
           set(
             VV,
-            fround(
-              fadd(
-                fmul(fsum(f32At(B, get(I)), fmul(get(GD), f32At(X, sub(get(I), get(SY)))), fmul(get(GB), f32At(X, sub(get(I), get(SZ))))), get(INV)),
-                fmul(fmul(get(GL), get(INV)), get(XM)),
-              ),
+            fadd(
+              fmul(fsum(f32At(B, get(I)), fmul(get(GD), f32At(X, sub(get(I), get(SY)))), fmul(get(GB), f32At(X, sub(get(I), get(SZ))))), get(INV)),
+              fmul(fmul(get(GL), get(INV)), get(XM)),
             ),
           ),
           storeF32(f32Addr(X, get(I)), get(VV)),
@@ -139,21 +137,19 @@ export function labelGsBackwardDef(): FunctionDef {
           set(INV, fdiv(f64At(W, get(C)), fadd(fsum(get(GL), get(GR), get(GD), get(GU), get(GB), get(GF)), f64At(G, get(C))))),
           set(
             VV,
-            fround(
-              fadd(
-                fmul(
-                  fsum(
-                    f32At(B, get(I)),
-                    fmul(get(GL), xAt(sub(get(I), i32(1)))),
-                    fmul(get(GU), xAt(add(get(I), get(SY)))),
-                    fmul(get(GD), xAt(sub(get(I), get(SY)))),
-                    fmul(get(GF), xAt(add(get(I), get(SZ)))),
-                    fmul(get(GB), xAt(sub(get(I), get(SZ)))),
-                  ),
-                  get(INV),
+            fadd(
+              fmul(
+                fsum(
+                  f32At(B, get(I)),
+                  fmul(get(GL), xAt(sub(get(I), i32(1)))),
+                  fmul(get(GU), xAt(add(get(I), get(SY)))),
+                  fmul(get(GD), xAt(sub(get(I), get(SY)))),
+                  fmul(get(GF), xAt(add(get(I), get(SZ)))),
+                  fmul(get(GB), xAt(sub(get(I), get(SZ)))),
                 ),
-                fmul(fmul(get(GR), get(INV)), get(XP)),
+                get(INV),
               ),
+              fmul(fmul(get(GR), get(INV)), get(XP)),
             ),
           ),
           storeF32(f32Addr(X, get(I)), get(VV)),

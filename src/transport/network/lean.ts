@@ -39,9 +39,9 @@ export const LEAN_MIN_CELLS = 32_768;
 
 /** Why the lean path cannot describe this solve, or undefined when it can. */
 export function leanObstacle(r: ResolvedNetwork, multigrid: MultigridOptions): string | undefined {
-  if (r.gbR > 0) return "a grain-boundary element makes bonds depend on grain ids";
+  if (r.gbR > 0) return "a grain-boundary element (bonds depend on grain ids)";
   if (r.periodic) return "periodic sides";
-  if (!LeanMultigrid.supports(multigrid)) return "the multigrid options (lean: V or W cycle, one sweep each way)";
+  if (!LeanMultigrid.supports(multigrid)) return "multigrid options other than a V or W cycle with one sweep each way";
   const conducting = r.labels.filter((l) => r.sigma[l]! > 0).length;
   if ((r.layers ? 2 * conducting + 1 : conducting + 2) > 256) return `${conducting} conducting labels (the codes are one byte)`;
   return undefined;
