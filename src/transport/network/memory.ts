@@ -21,8 +21,12 @@ import { stencilArenaBytes, stencilLength } from "../../linalg/stencil.js";
 import { labelLength } from "../../linalg/label-stencil.js";
 import { leanArenaBytes } from "./lean.js";
 
-/** Resident memory of a Node process with the library loaded, before any grid (measured: 45-50 MB). */
-export const PROCESS_BYTES = 48 * 2 ** 20;
+/**
+ * Resident memory of a Node process running a solve, apart from the solve's arrays: about
+ * 47 MB with the library loaded, plus about 8 MB of heap and compiled code the solve adds
+ * (measured: peak RSS minus networkMemoryBytes was 8-9 MiB above 47 MB at 64^3 and 128^3).
+ */
+export const PROCESS_BYTES = 56 * 2 ** 20;
 
 export interface NetworkMemoryOptions {
   /** "lean" (matrix-free fine level), "stored" (stencil of doubles) or "ac" (impedance.ts: complex stencil, real preconditioner, 12 vectors). */

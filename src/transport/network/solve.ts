@@ -176,8 +176,8 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
       stats: {
         unknowns: topo.carryingCount,
         multigridLevels: lean.levels,
-        assemblySeconds: lean.setupSeconds,
-        setupSeconds: 0,
+        assemblySeconds: lean.assemblySeconds,
+        setupSeconds: lean.setupSeconds,
         solveSeconds: lean.solveSeconds,
         solverBytes: lean.solverBytes,
         webAssembly: lean.webAssembly,
