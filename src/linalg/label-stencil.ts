@@ -5,7 +5,8 @@
  * 40 bytes. When every bond is a function of the two cells' labels alone (no grain-boundary
  * map, no per-bond field), the operator is one byte per cell, `code`, and a small table
  * per axis, g_d[a K + b] = conductance of the bond from a cell of code a to its + d
- * neighbour of code b (K codes). The product is the difference form of stencil.ts,
+ * neighbour of code b (K codes, a power of two; the tables are symmetric, so a cell finds
+ * all six of its bonds in its own row). The product is the difference form of stencil.ts,
  *   (A x)_i = w(c_i) sum_j g(c_i, c_j) (x_i - x_j),
  * w(c) = 1 for a cell code and 0 for every other code, so those entries come out 0.
  *
@@ -30,7 +31,7 @@ import { InputError } from "../core/errors.js";
 import type { Float64Arena } from "./arena.js";
 import type { Stencil7 } from "./stencil.js";
 import { updateDiagonal } from "./stencil.js";
-import type { WasmKernels } from "./wasm/kernels.js";
+import type { LabelKernels, WasmKernels } from "./wasm/kernels.js";
 
 export interface LabelStencil {
   readonly nx: number;
@@ -48,7 +49,7 @@ export interface LabelStencil {
   readonly length: number;
   /** Code of every entry (layout above). */
   readonly code: Uint8Array;
-  /** Number of codes K (tables are K x K, row = the lower cell's code). */
+  /** Number of codes K, a power of two (tables are K x K and symmetric; row = the cell's code). */
   readonly codes: number;
   readonly gx: Float64Array;
   readonly gy: Float64Array;
@@ -57,7 +58,9 @@ export interface LabelStencil {
   readonly weight: Float64Array;
   /** 1 - w(c), added to the diagonal so non-cells divide by a non-zero. */
   readonly guard: Float64Array;
-  readonly wasm?: WasmKernels;
+  /** The stencil's WebAssembly kernels (compiled for its layout) and the kernels of its arena. */
+  readonly wasm?: LabelKernels;
+  readonly arenaKernels?: WasmKernels;
 }
 
 /** Vector length of a labelled box: (nx + 2)(ny + 1)(nz + 2). */
@@ -80,9 +83,12 @@ export function createLabelStencil(
   codes: number, cellCodes: number, arena?: Float64Arena,
 ): LabelStencil {
   for (const s of [nx, ny, nz]) if (!Number.isInteger(s) || s < 1) throw new InputError(`label stencil box [${nx}, ${ny}, ${nz}]: sides must be positive integers`);
-  if (!(Number.isInteger(codes) && codes >= 2 && codes <= 256)) throw new InputError(`label stencil: ${codes} codes; must be 2..256`);
+  if (!(Number.isInteger(codes) && codes >= 2 && codes <= 256 && (codes & (codes - 1)) === 0)) throw new InputError(`label stencil: ${codes} codes; must be a power of two, 2..256`);
   if (!(Number.isInteger(cellCodes) && cellCodes >= 1 && cellCodes < codes)) throw new InputError(`label stencil: ${cellCodes} cell codes of ${codes}`);
-  for (const t of [tables.gx, tables.gy, tables.gz]) if (t.length !== codes * codes) throw new InputError(`label stencil: a table has ${t.length} entries; ${codes} codes need ${codes * codes}`);
+  for (const t of [tables.gx, tables.gy, tables.gz]) {
+    if (t.length !== codes * codes) throw new InputError(`label stencil: a table has ${t.length} entries; ${codes} codes need ${codes * codes}`);
+    for (let a = 0; a < codes; a++) for (let b = 0; b < a; b++) if (t[a * codes + b] !== t[b * codes + a]) throw new InputError(`label stencil: table entries (${a}, ${b}) and (${b}, ${a}) differ; bonds are symmetric`);
+  }
   const sy = nx + 2, sz = sy * (ny + 1);
   const length = sz * (nz + 2);
   const f = (k: number): Float64Array => (arena === undefined ? new Float64Array(k) : arena.alloc(k));
@@ -97,7 +103,10 @@ export function createLabelStencil(
   }
   const code = arena === undefined ? new Uint8Array(length) : arena.allocU8(length);
   const s = { nx, ny, nz, n: nx * ny * nz, sy, sz, start: sz, end: sz * (nz + 1), length, code, codes, gx, gy, gz, weight, guard };
-  return arena?.kernels === undefined ? s : { ...s, wasm: arena.kernels };
+  const k = arena?.kernels;
+  if (k === undefined) return s;
+  const layout = { nx, ny, nz, sy, sz, start: s.start, end: s.end, shift: Math.log2(codes), code: code.byteOffset, gx: gx.byteOffset, gy: gy.byteOffset, gz: gz.byteOffset, weight: weight.byteOffset, guard: guard.byteOffset };
+  return { ...s, wasm: k.labelKernels(layout), arenaKernels: k };
 }
 
 /** Flat index of cell (x, y, z); x = -1 and x = nx are the row's low and high pads. */
@@ -105,20 +114,30 @@ export function labelIndex(s: LabelStencil, x: number, y: number, z: number): nu
   return s.start + 1 + x + s.sy * y + s.sz * z;
 }
 
-/** q = A p (float32 vectors, layout above). */
-export function labelApply(s: LabelStencil, p: Float32Array, q: Float32Array): void {
-  const w = s.wasm;
-  if (w !== undefined && w.owns(p) && w.owns(q)) return w.labelApply(s, p, q);
+/** Whether the stencil's WebAssembly kernels can run on these vectors (all in its arena). */
+function wasmOn(s: LabelStencil, ...v: { readonly buffer: ArrayBufferLike }[]): boolean {
+  const k = s.arenaKernels;
+  return s.wasm !== undefined && k !== undefined && v.every((a) => k.owns(a));
+}
+
+/** q = A p (float32 vectors, layout above); returns p . q (summed in double, the rounded q). */
+export function labelApply(s: LabelStencil, p: Float32Array, q: Float32Array): number {
+  if (wasmOn(s, p, q)) return s.wasm!.apply(p, q);
   const { code, gx, gy, gz, weight, sy, sz, end } = s;
   const K = s.codes;
+  let pq = 0;
   for (let i = s.start; i < end; i++) {
     const c = code[i]!, row = c * K, v = p[i]!;
-    q[i] =
+    const qi = Math.fround(
       weight[c]! *
-      (gx[row + code[i + 1]!]! * (v - p[i + 1]!) + gx[code[i - 1]! * K + c]! * (v - p[i - 1]!) +
-        gy[row + code[i + sy]!]! * (v - p[i + sy]!) + gy[code[i - sy]! * K + c]! * (v - p[i - sy]!) +
-        gz[row + code[i + sz]!]! * (v - p[i + sz]!) + gz[code[i - sz]! * K + c]! * (v - p[i - sz]!));
+        (gx[row + code[i + 1]!]! * (v - p[i + 1]!) + gx[row + code[i - 1]!]! * (v - p[i - 1]!) +
+          gy[row + code[i + sy]!]! * (v - p[i + sy]!) + gy[row + code[i - sy]!]! * (v - p[i - sy]!) +
+          gz[row + code[i + sz]!]! * (v - p[i + sz]!) + gz[row + code[i - sz]!]! * (v - p[i - sz]!)),
+    );
+    q[i] = qi;
+    pq += v * qi;
   }
+  return pq;
 }
 
 /**
@@ -138,9 +157,9 @@ export function labelResidual(s: LabelStencil, x: Float64Array, r: Float32Array)
     }
     const row = c * K, v = x[i]!;
     const t = -(
-      gx[row + code[i + 1]!]! * (v - x[i + 1]!) + gx[code[i - 1]! * K + c]! * (v - x[i - 1]!) +
-      gy[row + code[i + sy]!]! * (v - x[i + sy]!) + gy[code[i - sy]! * K + c]! * (v - x[i - sy]!) +
-      gz[row + code[i + sz]!]! * (v - x[i + sz]!) + gz[code[i - sz]! * K + c]! * (v - x[i - sz]!));
+      gx[row + code[i + 1]!]! * (v - x[i + 1]!) + gx[row + code[i - 1]!]! * (v - x[i - 1]!) +
+      gy[row + code[i + sy]!]! * (v - x[i + sy]!) + gy[row + code[i - sy]!]! * (v - x[i - sy]!) +
+      gz[row + code[i + sz]!]! * (v - x[i + sz]!) + gz[row + code[i - sz]!]! * (v - x[i - sz]!));
     r[i] = t;
     sum += t * t;
   }
@@ -163,9 +182,9 @@ export function labelPower(s: LabelStencil, x: Float64Array): number {
     const row = c * K, v = x[i]!;
     const cl = code[i - 1]!, cd = code[i - sy]!, cb = code[i - sz]!;
     sum += gx[row + code[i + 1]!]! * (v - x[i + 1]!) ** 2 + gy[row + code[i + sy]!]! * (v - x[i + sy]!) ** 2 + gz[row + code[i + sz]!]! * (v - x[i + sz]!) ** 2;
-    if (weight[cl] === 0) sum += gx[cl * K + c]! * (v - x[i - 1]!) ** 2;
-    if (weight[cd] === 0) sum += gy[cd * K + c]! * (v - x[i - sy]!) ** 2;
-    if (weight[cb] === 0) sum += gz[cb * K + c]! * (v - x[i - sz]!) ** 2;
+    if (weight[cl] === 0) sum += gx[row + cl]! * (v - x[i - 1]!) ** 2;
+    if (weight[cd] === 0) sum += gy[row + cd]! * (v - x[i - sy]!) ** 2;
+    if (weight[cb] === 0) sum += gz[row + cb]! * (v - x[i - sz]!) ** 2;
   }
   return sum;
 }
@@ -180,9 +199,9 @@ export function labelAbsNorm(s: LabelStencil, x: Float64Array): number {
     if (weight[c] === 0) continue;
     const row = c * K, v = Math.abs(x[i]!);
     const t =
-      gx[row + code[i + 1]!]! * (v + Math.abs(x[i + 1]!)) + gx[code[i - 1]! * K + c]! * (v + Math.abs(x[i - 1]!)) +
-      gy[row + code[i + sy]!]! * (v + Math.abs(x[i + sy]!)) + gy[code[i - sy]! * K + c]! * (v + Math.abs(x[i - sy]!)) +
-      gz[row + code[i + sz]!]! * (v + Math.abs(x[i + sz]!)) + gz[code[i - sz]! * K + c]! * (v + Math.abs(x[i - sz]!));
+      gx[row + code[i + 1]!]! * (v + Math.abs(x[i + 1]!)) + gx[row + code[i - 1]!]! * (v + Math.abs(x[i - 1]!)) +
+      gy[row + code[i + sy]!]! * (v + Math.abs(x[i + sy]!)) + gy[row + code[i - sy]!]! * (v + Math.abs(x[i - sy]!)) +
+      gz[row + code[i + sz]!]! * (v + Math.abs(x[i + sz]!)) + gz[row + code[i - sz]!]! * (v + Math.abs(x[i - sz]!));
     sum += t * t;
   }
   return Math.sqrt(sum);
@@ -197,14 +216,13 @@ export function labelAbsNorm(s: LabelStencil, x: Float64Array): number {
  * every entry of [start, end) (padding gets 0).
  */
 export function labelGaussSeidelForwardFromZero(s: LabelStencil, b: Float32Array, x: Float32Array): void {
-  const w = s.wasm;
-  if (w !== undefined && w.owns(b) && w.owns(x)) return w.labelGsForwardZero(s, b, x);
+  if (wasmOn(s, b, x)) return s.wasm!.gsForwardZero(b, x);
   const { code, gx, gy, gz, weight, guard, sy, sz, end } = s;
   const K = s.codes;
   let xm = 0;
   for (let i = s.start; i < end; i++) {
     const c = code[i]!, row = c * K;
-    const gl = gx[code[i - 1]! * K + c]!, gd = gy[code[i - sy]! * K + c]!, gb = gz[code[i - sz]! * K + c]!;
+    const gl = gx[row + code[i - 1]!]!, gd = gy[row + code[i - sy]!]!, gb = gz[row + code[i - sz]!]!;
     const d = gl + gx[row + code[i + 1]!]! + gd + gy[row + code[i + sy]!]! + gb + gz[row + code[i + sz]!]!;
     const inv = weight[c]! / (d + guard[c]!);
     const v = (b[i]! + gd * x[i - sy]! + gb * x[i - sz]!) * inv + gl * inv * xm;
@@ -213,24 +231,29 @@ export function labelGaussSeidelForwardFromZero(s: LabelStencil, b: Float32Array
   }
 }
 
-/** The same sweep in decreasing index order from the current x (the adjoint of the forward sweep). */
-export function labelGaussSeidelBackward(s: LabelStencil, b: Float32Array, x: Float32Array): void {
-  const w = s.wasm;
-  if (w !== undefined && w.owns(b) && w.owns(x)) return w.labelGsBackward(s, b, x);
+/**
+ * The same sweep in decreasing index order from the current x (the adjoint of the forward
+ * sweep). Returns b . x of the swept x, summed in double as the sweep goes (the r . z of
+ * the Krylov step that applies the cycle, without another pass).
+ */
+export function labelGaussSeidelBackward(s: LabelStencil, b: Float32Array, x: Float32Array): number {
+  if (wasmOn(s, b, x)) return s.wasm!.gsBackward(b, x);
   const { code, gx, gy, gz, weight, guard, sy, sz } = s;
   const K = s.codes;
-  let xp = x[s.end]!;
+  let xp = x[s.end]!, bx = 0;
   for (let i = s.end - 1; i >= s.start; i--) {
     const c = code[i]!, row = c * K;
-    const gr = gx[row + code[i + 1]!]!, gl = gx[code[i - 1]! * K + c]!;
-    const gu = gy[row + code[i + sy]!]!, gd = gy[code[i - sy]! * K + c]!;
-    const gf = gz[row + code[i + sz]!]!, gb = gz[code[i - sz]! * K + c]!;
+    const gr = gx[row + code[i + 1]!]!, gl = gx[row + code[i - 1]!]!;
+    const gu = gy[row + code[i + sy]!]!, gd = gy[row + code[i - sy]!]!;
+    const gf = gz[row + code[i + sz]!]!, gb = gz[row + code[i - sz]!]!;
     const d = gl + gr + gd + gu + gb + gf;
     const inv = weight[c]! / (d + guard[c]!);
     const v = (b[i]! + gl * x[i - 1]! + gu * x[i + sy]! + gd * x[i - sy]! + gf * x[i + sz]! + gb * x[i - sz]!) * inv + gr * inv * xp;
     x[i] = v;
     xp = v;
+    bx += b[i]! * Math.fround(v);
   }
+  return bx;
 }
 
 /**
@@ -239,8 +262,7 @@ export function labelGaussSeidelBackward(s: LabelStencil, b: Float32Array, x: Fl
  * 2^shift cells a side); bc is overwritten.
  */
 export function labelRestrictUpper(s: LabelStencil, shift: readonly [number, number, number], x: Float32Array, C: Stencil7, bc: Float64Array): void {
-  const w = s.wasm;
-  if (w !== undefined && w.owns(x) && w.owns(bc) && C.wasm === w) return w.labelRestrictUpper(s, shift, x, C, bc);
+  if (wasmOn(s, x, bc)) return s.wasm!.restrictUpper(shift, x, C, bc);
   bc.fill(0);
   const { code, gx, gy, gz, sy, sz, nx, ny, nz } = s;
   const K = s.codes;
@@ -259,8 +281,7 @@ export function labelRestrictUpper(s: LabelStencil, shift: readonly [number, num
 
 /** x_i += scale xc[aggregate of i] over the box cells (multigrid.ts, prolongAdd). */
 export function labelProlongAdd(s: LabelStencil, shift: readonly [number, number, number], x: Float32Array, C: Stencil7, xc: Float64Array, scale: number): void {
-  const w = s.wasm;
-  if (w !== undefined && w.owns(x) && w.owns(xc) && C.wasm === w) return w.labelProlong(s, shift, x, C, xc, scale);
+  if (wasmOn(s, x, xc)) return s.wasm!.prolong(shift, x, C, xc, scale);
   const { sy, sz, nx, ny, nz } = s;
   const [hx, hy, hz] = shift;
   for (let z = 0; z < nz; z++) {
@@ -304,7 +325,7 @@ export function labelGalerkin(s: LabelStencil, shift: readonly [number, number, 
         if (zCross) C.cz[I]! += gz[row + code[i + sz]!]!;
       }
       const k = yc + C.ny * zc;
-      C.shuntLow[k]! += gx[code[i0 - 1]! * K + code[i0]!]!;
+      C.shuntLow[k]! += gx[code[i0]! * K + code[i0 - 1]!]!;
       C.shuntHigh[k]! += gx[code[i0 + nx - 1]! * K + code[i0 + nx]!]!;
     }
   }

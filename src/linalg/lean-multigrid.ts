@@ -21,7 +21,7 @@ import {
   type LabelStencil,
 } from "./label-stencil.js";
 import { AggregationMultigrid, type MultigridOptions } from "./multigrid.js";
-import { createStencil, stencilApply, stencilArenaBytes, stencilLength, type Stencil7 } from "./stencil.js";
+import { createStencil, stencilArenaBytes, stencilLength, stencilResidual, type Stencil7 } from "./stencil.js";
 
 /** Box of the first coarse level and the aggregate shift of the fine level (multigrid.ts's rule). */
 function firstCoarse(nx: number, ny: number, nz: number): { shift: [number, number, number]; shape: [number, number, number] } {
@@ -38,7 +38,6 @@ export class LeanMultigrid {
   private readonly coarse: AggregationMultigrid;
   private readonly b1: Float64Array;
   private readonly x1: Float64Array;
-  private readonly w1: Float64Array;
   private readonly w2: Float64Array;
   private readonly scale: number;
 
@@ -50,7 +49,7 @@ export class LeanMultigrid {
   /** Arena bytes of the stored levels and their vectors under a fine box. */
   static arenaBytes(nx: number, ny: number, nz: number, options: MultigridOptions = {}): number {
     const [a, b, c] = firstCoarse(nx, ny, nz).shape;
-    const vectors = (options.cycle ?? "W") === "V" ? 2 : 4;
+    const vectors = (options.cycle ?? "W") === "V" ? 2 : 3;
     return stencilArenaBytes(a, b, c) + 8 * vectors * stencilLength(a, b, c) + AggregationMultigrid.arenaBytes(a, b, c, options);
   }
 
@@ -68,7 +67,6 @@ export class LeanMultigrid {
     const len = this.C.length;
     this.b1 = vec(len);
     this.x1 = vec(len);
-    this.w1 = this.cycle === "W" ? vec(len) : new Float64Array(0);
     this.w2 = this.cycle === "W" ? vec(len) : new Float64Array(0);
     this.coarse = new AggregationMultigrid(this.C, options, arena);
   }
@@ -78,21 +76,21 @@ export class LeanMultigrid {
     return 1 + this.coarse.depth;
   }
 
-  /** z = M^-1 r: one cycle from a zero guess (float32 vectors of the fine layout). */
-  apply(r: Float32Array, z: Float32Array): void {
+  /** z = M^-1 r: one cycle from a zero guess (float32 vectors of the fine layout); returns r . z. */
+  apply(r: Float32Array, z: Float32Array): number {
     const F = this.fine;
     labelGaussSeidelForwardFromZero(F, r, z);
     labelRestrictUpper(F, this.shift, z, this.C, this.b1);
-    const { b1, x1, w1, w2 } = this;
+    const { b1, x1, w2 } = this;
     this.coarse.apply(b1, x1);
     if (this.cycle === "W" && this.coarse.depth > 1) {
-      // x = B b; x += B (b - A x) (multigrid.ts, the W-cycle's coarse solve)
-      stencilApply(this.C, x1, w1);
-      for (let i = 0; i < w1.length; i++) w1[i] = b1[i]! - w1[i]!;
-      this.coarse.apply(w1, w2);
+      // x = B b; x += B (b - A x) (multigrid.ts, the W-cycle's coarse solve), the residual
+      // written over b (each entry reads only its own b), which saves a vector
+      stencilResidual(this.C, b1, x1, b1);
+      this.coarse.apply(b1, w2);
       for (let i = 0; i < x1.length; i++) x1[i]! += w2[i]!;
     }
     labelProlongAdd(F, this.shift, z, this.C, x1, this.scale);
-    labelGaussSeidelBackward(F, r, z);
+    return labelGaussSeidelBackward(F, r, z);
   }
 }

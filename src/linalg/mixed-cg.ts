@@ -7,7 +7,8 @@
  * norm from the unrounded values), rounds r to float32 and runs PCG on the correction
  * with float32 vectors r, p and one shared q / z (with a linear preconditioner z is not
  * needed once r has been updated, so M r overwrites A p), adding alpha p into the double
- * x as it goes. The inner loop stops when its recursive residual has fallen by
+ * x as it goes. The operator returns p . q and the preconditioner r . z from the passes
+ * that compute q and z, so the two dot products cost no pass of their own. The inner loop stops when its recursive residual has fallen by
  * `innerReduction` (or to the target), and the outer loop recomputes the true residual.
  * The float32 rounding of the recursive residual only perturbs each correction, which the
  * next outer step corrects, so the returned relative residual is the true double one.
@@ -20,8 +21,8 @@ import type { Vector32Ops } from "./label-stencil.js";
 export interface MixedOperator {
   /** Length of the float32 and float64 vectors. */
   readonly length: number;
-  /** q = A p on float32 vectors. */
-  apply32(p: Float32Array, q: Float32Array): void;
+  /** q = A p on float32 vectors; returns p . q (in double). */
+  apply32(p: Float32Array, q: Float32Array): number;
   /** r = b - A x (x double; r rounded to float32); returns ||b - A x||^2 in double. */
   residual(x: Float64Array, r: Float32Array): number;
   /** || |A| |x| ||_2 (the scale of the rounding error of A x in double). */
@@ -30,7 +31,8 @@ export interface MixedOperator {
 
 export interface MixedPreconditioner {
   readonly linear: boolean;
-  apply(r: Float32Array, z: Float32Array): void;
+  /** z = M^-1 r; returns r . z (in double). */
+  apply(r: Float32Array, z: Float32Array): number;
 }
 
 export interface MixedCGOptions {
@@ -89,20 +91,17 @@ export function mixedPrecisionCG(
     previous = trueRel;
     restarts++;
     const innerTarget = Math.max(0.5 * target, reduction * rNorm);
-    M.apply(r, q);
+    let rz = M.apply(r, q);
     p.set(q);
-    let rz = ops.dot(r, q);
     while (iterations < maxIt) {
-      A.apply32(p, q);
-      const pq = ops.dot(p, q);
+      const pq = A.apply32(p, q);
       if (!(pq > 0) || !(rz > 0)) break; // breakdown: recompute the true residual
       const alpha = rz / pq;
       for (let i = 0; i < n; i++) x[i]! += alpha * p[i]!;
       const rr = ops.update(r, q, alpha);
       iterations++;
       if (Math.sqrt(rr) <= innerTarget) break;
-      M.apply(r, q);
-      const rzNew = ops.dot(r, q);
+      const rzNew = M.apply(r, q);
       const beta = rzNew / rz;
       rz = rzNew;
       ops.xpby(q, p, beta);

@@ -11,8 +11,7 @@
  * `owns` and fall back to their own loops otherwise.
  */
 import type { ComplexStencil7 } from "../complex-stencil.js";
-import type { LabelStencil } from "../label-stencil.js";
-import { dot32Def, labelApplyDef, labelGsBackwardDef, labelGsForwardZeroDef, labelProlongDef, labelRestrictUpperDef, update32Def, xpby32Def } from "./label-kernels.js";
+import { dot32Def, encodeLabelModule, update32Def, xpby32Def, type LabelLayout } from "./label-kernels.js";
 import type { Stencil7 } from "../stencil.js";
 import {
   F64, I32, add, doWhile, encodeModule, fadd, fmul, fsub, fsum, get, gtU, i32, load, ltU, mul, select, seq, set, shl, shrU, store, sub,
@@ -459,12 +458,24 @@ function cxpbyDef(): FunctionDef {
 }
 
 let compiled: object | undefined;
+const labelModules = new Map<string, object>();
+
+/** A label stencil's kernels (label-stencil.ts has their JavaScript twins and contracts). */
+export interface LabelKernels {
+  /** q = A p; returns p . q. */
+  apply(p: Float32Array, q: Float32Array): number;
+  gsForwardZero(b: Float32Array, x: Float32Array): void;
+  /** Returns b . x of the swept x. */
+  gsBackward(b: Float32Array, x: Float32Array): number;
+  restrictUpper(shift: readonly [number, number, number], x: Float32Array, C: Stencil7, bc: Float64Array): void;
+  prolong(shift: readonly [number, number, number], x: Float32Array, C: Stencil7, xc: Float64Array, scale: number): void;
+}
 
 /** The compiled kernel module (built once per process). */
 function kernelModule(api: WasmApi): object {
   compiled ??= new api.Module(
     encodeModule([applyDef(), complexApplyDef(), gsForwardDef(), gsForwardZeroDef(), gsBackwardDef(), restrictUpperDef(), prolongDef(), dotDef(), cgUpdateDef(), xpbyDef(), cdotDef(), cupdateDef(), cxpbyDef(),
-      labelApplyDef(), labelGsForwardZeroDef(), labelGsBackwardDef(), labelRestrictUpperDef(), labelProlongDef(), dot32Def(), update32Def(), xpby32Def()]),
+      dot32Def(), update32Def(), xpby32Def()]),
   );
   return compiled;
 }
@@ -554,31 +565,29 @@ export class WasmKernels {
     if (zr.length > 0) this.f.cxpby!(zr.byteOffset, zi.byteOffset, pr.byteOffset, pi.byteOffset, bR, bI, zr.length * 8);
   }
 
-  private labelArgs(s: LabelStencil): [number, number, number, number, number, number] {
-    return [s.code.byteOffset, s.gx.byteOffset, s.gy.byteOffset, s.gz.byteOffset, s.weight.byteOffset, s.guard.byteOffset];
-  }
-
-  labelApply(s: LabelStencil, p: Float32Array, q: Float32Array): void {
-    const [code, gx, gy, gz, w] = this.labelArgs(s);
-    this.f.labelApply!(code, gx, gy, gz, w, p.byteOffset, q.byteOffset, s.codes, s.sy, s.sz, s.start, s.end);
-  }
-
-  labelGsForwardZero(s: LabelStencil, b: Float32Array, x: Float32Array): void {
-    this.f.labelGsForwardZero!(...this.labelArgs(s), b.byteOffset, x.byteOffset, s.codes, s.sy, s.sz, s.start, s.end);
-  }
-
-  labelGsBackward(s: LabelStencil, b: Float32Array, x: Float32Array): void {
-    this.f.labelGsBackward!(...this.labelArgs(s), b.byteOffset, x.byteOffset, s.codes, s.sy, s.sz, s.start, s.end);
-  }
-
-  labelRestrictUpper(s: LabelStencil, shift: readonly [number, number, number], x: Float32Array, C: Stencil7, bc: Float64Array): void {
-    bc.fill(0);
-    const [code, gx, gy, gz] = this.labelArgs(s);
-    this.f.labelRestrictUpper!(code, gx, gy, gz, x.byteOffset, bc.byteOffset, s.codes, s.sy, s.sz, s.start + 1, s.nx, s.ny, s.nz, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad);
-  }
-
-  labelProlong(s: LabelStencil, shift: readonly [number, number, number], x: Float32Array, C: Stencil7, xc: Float64Array, scale: number): void {
-    this.f.labelProlong!(x.byteOffset, xc.byteOffset, s.sy, s.sz, s.start + 1, s.nx, s.ny, s.nz, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad, scale);
+  /**
+   * The kernels of one label stencil (label-kernels.ts), compiled for its layout and bound
+   * to this memory; a module is cached per layout, so a solve compiles it once.
+   */
+  labelKernels(layout: LabelLayout): LabelKernels {
+    const key = JSON.stringify(layout);
+    let module = labelModules.get(key);
+    if (module === undefined) {
+      module = new wasmApi!.Module(encodeLabelModule(layout));
+      labelModules.set(key, module);
+      if (labelModules.size > 8) labelModules.delete(labelModules.keys().next().value!);
+    }
+    const f = new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as Record<string, Fn>;
+    return {
+      apply: (p, q) => f.labelApply!(p.byteOffset, q.byteOffset),
+      gsForwardZero: (b, x) => void f.labelGsForwardZero!(b.byteOffset, x.byteOffset),
+      gsBackward: (b, x) => f.labelGsBackward!(b.byteOffset, x.byteOffset),
+      restrictUpper: (shift, x, C, bc) => {
+        bc.fill(0);
+        f.labelRestrictUpper!(x.byteOffset, bc.byteOffset, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad);
+      },
+      prolong: (shift, x, C, xc, scale) => void f.labelProlong!(x.byteOffset, xc.byteOffset, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad, scale),
+    };
   }
 
   dot32(a: Float32Array, b: Float32Array): number {

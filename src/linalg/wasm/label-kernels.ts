@@ -1,232 +1,274 @@
 /**
- * WebAssembly versions of the label-stencil kernels (label-stencil.ts): the matrix-free
- * product, the two Gauss-Seidel sweeps, restriction and prolongation of the lean fine
- * level, and the float32 vector operations. Each performs the floating-point operations of
- * its JavaScript twin in the same order (double arithmetic, values rounded to float32 where
- * the JavaScript stores into a Float32Array), so the two agree bit for bit (tested).
+ * WebAssembly versions of the label-stencil kernels (label-stencil.ts), compiled for one
+ * stencil: its strides, code count and the addresses of its codes and tables are constants
+ * of the module, so a neighbour's code or value is one load with an immediate offset from
+ * the cell's position and a bond is one load from the cell's table row. (Passing the
+ * strides as arguments, every neighbour costs an address computation: a quarter more
+ * instructions per cell.) Each kernel performs the floating-point operations of its
+ * JavaScript twin in the same order, with values rounded to float32 where the JavaScript
+ * stores into a Float32Array, so the two agree bit for bit (tested).
  *
- * Arguments are byte addresses of the arrays in the kernels' memory and plain counts;
- * inside, I counts entries: codes are read at CODE + I, float32 vectors at V + 4 I,
- * table entries at T + 8 (a K + b).
+ * Inside, J = i - sz counts entries (so the lowest neighbour, i - sz, sits at offset 0):
+ * codes are read at J + code + sz + delta, float32 vectors at V + 4 J + 4 (sz + delta),
+ * bonds at (c << (shift + 3)) + (c_j << 3) + table (tables are symmetric, rows of 2^shift).
+ * The float32 vector operations (dot32, update32, xpby32) do not depend on the stencil.
  */
 import {
-  F64, I32, add, doWhile, fadd, fdiv, fmul, fround, fsub, fsum, get, gtU, i32, load, loadF32, loadU8, ltU, mul, seq, set, shl, shrU, store, storeF32, sub,
+  F64, I32, add, doWhile, encodeModule, fadd, fdiv, fmul, fround, fsub, fsum, get, gtU, i32, load, loadF32, loadU8, ltU, mul, seq, set, shl, shrU, store, storeF32, sub,
   type Code, type FunctionDef,
 } from "./encoder.js";
 
-const f32At = (base: number, index: Code): Code => loadF32(add(get(base), shl(index, i32(2))));
-const f32Addr = (base: number, index: Code): Code => add(get(base), shl(index, i32(2)));
-const f64At = (base: number, index: Code): Code => load(add(get(base), shl(index, i32(3))));
-const inc = (i: number): Code => set(i, add(get(i), i32(1)));
+/** The constants a label module is compiled for (byte addresses in the kernels' memory). */
+export interface LabelLayout {
+  readonly nx: number;
+  readonly ny: number;
+  readonly nz: number;
+  readonly sy: number;
+  readonly sz: number;
+  readonly start: number;
+  readonly end: number;
+  /** log2 of the table row length. */
+  readonly shift: number;
+  readonly code: number;
+  readonly gx: number;
+  readonly gy: number;
+  readonly gz: number;
+  readonly weight: number;
+  readonly guard: number;
+}
 
-/** Locals and code reading the six bonds of cell I (the JavaScript kernels' gl, gr, gd, gu, gb, gf). */
-function bonds(p: { CODE: number; GX: number; GY: number; GZ: number; K: number; SY: number; SZ: number; I: number; C: number; ROW: number }) {
-  const u8 = (index: Code): Code => loadU8(add(get(p.CODE), index));
-  const I = get(p.I);
-  const lower = (T: number, off: Code): Code => f64At(T, add(mul(u8(sub(I, off)), get(p.K)), get(p.C)));
-  const upper = (T: number, off: Code): Code => f64At(T, add(get(p.ROW), u8(add(I, off))));
+const inc = (i: number, by = 1): Code => set(i, add(get(i), i32(by)));
+
+/** Reads of the cell at J and its neighbours for a layout; C and RB (the cell's code and table row) must be set by `head`. */
+function cellReads(l: LabelLayout, J: number, C: number, RB: number) {
+  const codeAt = (delta: number): Code => loadU8(get(J), l.code + l.sz + delta);
+  const bond = (table: number, delta: number): Code => load(add(get(RB), shl(codeAt(delta), i32(3))), table);
   return {
-    head: seq(set(p.C, u8(I)), set(p.ROW, mul(get(p.C), get(p.K)))),
-    gl: lower(p.GX, i32(1)),
-    gr: upper(p.GX, i32(1)),
-    gd: lower(p.GY, get(p.SY)),
-    gu: upper(p.GY, get(p.SY)),
-    gb: lower(p.GZ, get(p.SZ)),
-    gf: upper(p.GZ, get(p.SZ)),
+    head: seq(set(C, codeAt(0)), set(RB, shl(get(C), i32(l.shift + 3)))),
+    weight: load(shl(get(C), i32(3)), l.weight),
+    guard: load(shl(get(C), i32(3)), l.guard),
+    gl: bond(l.gx, -1),
+    gr: bond(l.gx, 1),
+    gd: bond(l.gy, -l.sy),
+    gu: bond(l.gy, l.sy),
+    gb: bond(l.gz, -l.sz),
+    gf: bond(l.gz, l.sz),
+    /** float32 at the vector address A (= V + 4 J) for neighbour delta. */
+    at: (A: number, delta: number): Code => loadF32(get(A), 4 * (l.sz + delta)),
   };
 }
 
-/** q = A p (labelApply). */
-export function labelApplyDef(): FunctionDef {
-  const [CODE, GX, GY, GZ, W, P, Q, K, SY, SZ, START, END, I, C, ROW, V] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-  const b = bonds({ CODE, GX, GY, GZ, K, SY, SZ, I, C, ROW });
-  const diff = (index: Code): Code => fsub(get(V), f32At(P, index));
+/** q = A p; returns p . q (labelApply). Params: P, Q (byte addresses). */
+function applyDef(l: LabelLayout): FunctionDef {
+  const [P, Q, J, J4, C, RB, PA, V, S, PQ] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const c = cellReads(l, J, C, RB);
+  const diff = (delta: number): Code => fsub(get(V), c.at(PA, delta));
   return {
     name: "labelApply",
-    params: Array<typeof I32>(12).fill(I32),
-    results: [],
-    locals: [I32, I32, I32, F64],
+    params: [I32, I32],
+    results: [F64],
+    locals: [I32, I32, I32, I32, I32, F64, F64, F64],
     body: seq(
-      set(I, get(START)),
+      set(J, i32(l.start - l.sz)),
+      set(J4, i32(4 * (l.start - l.sz))),
       doWhile(
         seq(
-          b.head,
-          set(V, f32At(P, get(I))),
-          storeF32(
-            f32Addr(Q, get(I)),
-            fmul(
-              f64At(W, get(C)),
-              fsum(
-                fmul(b.gr, diff(add(get(I), i32(1)))),
-                fmul(b.gl, diff(sub(get(I), i32(1)))),
-                fmul(b.gu, diff(add(get(I), get(SY)))),
-                fmul(b.gd, diff(sub(get(I), get(SY)))),
-                fmul(b.gf, diff(add(get(I), get(SZ)))),
-                fmul(b.gb, diff(sub(get(I), get(SZ)))),
+          set(PA, add(get(P), get(J4))),
+          c.head,
+          set(V, c.at(PA, 0)),
+          set(
+            S,
+            fround(
+              fmul(
+                c.weight,
+                fsum(
+                  fmul(c.gr, diff(1)),
+                  fmul(c.gl, diff(-1)),
+                  fmul(c.gu, diff(l.sy)),
+                  fmul(c.gd, diff(-l.sy)),
+                  fmul(c.gf, diff(l.sz)),
+                  fmul(c.gb, diff(-l.sz)),
+                ),
               ),
             ),
           ),
-          inc(I),
+          storeF32(add(get(Q), get(J4)), get(S), 4 * l.sz),
+          set(PQ, fadd(get(PQ), fmul(get(V), get(S)))),
+          inc(J),
+          inc(J4, 4),
         ),
-        ltU(get(I), get(END)),
+        ltU(get(J), i32(l.end - l.sz)),
       ),
+      get(PQ),
     ),
   };
 }
 
-/** Forward Gauss-Seidel from zero (labelGaussSeidelForwardFromZero). */
-export function labelGsForwardZeroDef(): FunctionDef {
-  const [CODE, GX, GY, GZ, W, G, B, X, K, SY, SZ, START, END] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  const [I, C, ROW, XM, GL, GD, GB, INV, VV] = [13, 14, 15, 16, 17, 18, 19, 20, 21];
-  const b = bonds({ CODE, GX, GY, GZ, K, SY, SZ, I, C, ROW });
+/** Forward Gauss-Seidel from zero (labelGaussSeidelForwardFromZero). Params: B, X. */
+function gsForwardZeroDef(l: LabelLayout): FunctionDef {
+  const [B, X, J, J4, C, RB, XA, XM, GL, GD, GB, INV, VV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const c = cellReads(l, J, C, RB);
   return {
     name: "labelGsForwardZero",
-    params: Array<typeof I32>(13).fill(I32),
+    params: [I32, I32],
     results: [],
-    locals: [I32, I32, I32, F64, F64, F64, F64, F64, F64],
+    locals: [I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64],
     body: seq(
-      set(I, get(START)),
+      set(J, i32(l.start - l.sz)),
+      set(J4, i32(4 * (l.start - l.sz))),
       doWhile(
         seq(
-          b.head,
-          set(GL, b.gl),
-          set(GD, b.gd),
-          set(GB, b.gb),
-          set(INV, fdiv(f64At(W, get(C)), fadd(fsum(get(GL), b.gr, get(GD), b.gu, get(GB), b.gf), f64At(G, get(C))))),
+          set(XA, add(get(X), get(J4))),
+          c.head,
+          set(GL, c.gl),
+          set(GD, c.gd),
+          set(GB, c.gb),
+          set(INV, fdiv(c.weight, fadd(fsum(get(GL), c.gr, get(GD), c.gu, get(GB), c.gf), c.guard))),
           set(
             VV,
             fadd(
-              fmul(fsum(f32At(B, get(I)), fmul(get(GD), f32At(X, sub(get(I), get(SY)))), fmul(get(GB), f32At(X, sub(get(I), get(SZ))))), get(INV)),
+              fmul(fsum(loadF32(add(get(B), get(J4)), 4 * l.sz), fmul(get(GD), c.at(XA, -l.sy)), fmul(get(GB), c.at(XA, -l.sz))), get(INV)),
               fmul(fmul(get(GL), get(INV)), get(XM)),
             ),
           ),
-          storeF32(f32Addr(X, get(I)), get(VV)),
+          storeF32(get(XA), get(VV), 4 * l.sz),
           set(XM, get(VV)),
-          inc(I),
+          inc(J),
+          inc(J4, 4),
         ),
-        ltU(get(I), get(END)),
+        ltU(get(J), i32(l.end - l.sz)),
       ),
     ),
   };
 }
 
-/** Backward Gauss-Seidel (labelGaussSeidelBackward). */
-export function labelGsBackwardDef(): FunctionDef {
-  const [CODE, GX, GY, GZ, W, G, B, X, K, SY, SZ, START, END] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  const [I, C, ROW, XP, GL, GR, GD, GU, GB, GF, INV, VV] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
-  const b = bonds({ CODE, GX, GY, GZ, K, SY, SZ, I, C, ROW });
-  const xAt = (index: Code): Code => f32At(X, index);
+/** Backward Gauss-Seidel (labelGaussSeidelBackward); returns b . x of the swept values. Params: B, X. */
+function gsBackwardDef(l: LabelLayout): FunctionDef {
+  const [B, X, J, J4, C, RB, XA, BA, XP, GL, GR, GD, GU, GB, GF, INV, VV, BX] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const c = cellReads(l, J, C, RB);
   return {
     name: "labelGsBackward",
-    params: Array<typeof I32>(13).fill(I32),
-    results: [],
-    locals: [I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64],
+    params: [I32, I32],
+    results: [F64],
+    locals: [I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64],
     body: seq(
-      set(I, get(END)),
-      set(XP, xAt(get(I))),
+      set(J, i32(l.end - l.sz)),
+      set(J4, i32(4 * (l.end - l.sz))),
+      set(XP, loadF32(add(get(X), get(J4)), 4 * l.sz)),
       doWhile(
         seq(
-          set(I, sub(get(I), i32(1))),
-          b.head,
-          set(GR, b.gr),
-          set(GL, b.gl),
-          set(GU, b.gu),
-          set(GD, b.gd),
-          set(GF, b.gf),
-          set(GB, b.gb),
-          set(INV, fdiv(f64At(W, get(C)), fadd(fsum(get(GL), get(GR), get(GD), get(GU), get(GB), get(GF)), f64At(G, get(C))))),
+          set(J, sub(get(J), i32(1))),
+          set(J4, sub(get(J4), i32(4))),
+          set(XA, add(get(X), get(J4))),
+          set(BA, add(get(B), get(J4))),
+          c.head,
+          set(GR, c.gr),
+          set(GL, c.gl),
+          set(GU, c.gu),
+          set(GD, c.gd),
+          set(GF, c.gf),
+          set(GB, c.gb),
+          set(INV, fdiv(c.weight, fadd(fsum(get(GL), get(GR), get(GD), get(GU), get(GB), get(GF)), c.guard))),
           set(
             VV,
             fadd(
               fmul(
                 fsum(
-                  f32At(B, get(I)),
-                  fmul(get(GL), xAt(sub(get(I), i32(1)))),
-                  fmul(get(GU), xAt(add(get(I), get(SY)))),
-                  fmul(get(GD), xAt(sub(get(I), get(SY)))),
-                  fmul(get(GF), xAt(add(get(I), get(SZ)))),
-                  fmul(get(GB), xAt(sub(get(I), get(SZ)))),
+                  loadF32(get(BA), 4 * l.sz),
+                  fmul(get(GL), c.at(XA, -1)),
+                  fmul(get(GU), c.at(XA, l.sy)),
+                  fmul(get(GD), c.at(XA, -l.sy)),
+                  fmul(get(GF), c.at(XA, l.sz)),
+                  fmul(get(GB), c.at(XA, -l.sz)),
                 ),
                 get(INV),
               ),
               fmul(fmul(get(GR), get(INV)), get(XP)),
             ),
           ),
-          storeF32(f32Addr(X, get(I)), get(VV)),
+          storeF32(get(XA), get(VV), 4 * l.sz),
           set(XP, get(VV)),
+          set(BX, fadd(get(BX), fmul(loadF32(get(BA), 4 * l.sz), fround(get(VV))))),
         ),
-        gtU(get(I), get(START)),
+        gtU(get(J), i32(l.start - l.sz)),
       ),
+      get(BX),
     ),
   };
 }
 
-/** Loops over the box rows: `row` sets I (the row's first cell) and CROW (the coarse row's first cell), `cell` runs per cell. */
-function boxRows(p: { START1: number; SY: number; SZ: number; NX: number; NY: number; NZ: number; HY: number; HZ: number; CNX: number; CNY: number; CPAD: number }, l: { Z: number; Y: number; XX: number; I: number; CROW: number }, cell: Code): Code {
+/**
+ * Loops over the box rows: per row, J and J4 of its first cell and CROW (the coarse row's
+ * first cell); `cell` runs per cell with XX its x.
+ */
+function boxRows(l: LabelLayout, p: { HY: number; HZ: number; CNX: number; CNY: number; CPAD: number }, v: { Z: number; Y: number; XX: number; J: number; J4: number; CROW: number }, cell: Code): Code {
   return seq(
-    set(l.Z, i32(0)),
+    set(v.Z, i32(0)),
     doWhile(
       seq(
-        set(l.Y, i32(0)),
+        set(v.Y, i32(0)),
         doWhile(
           seq(
-            set(l.I, add(get(p.START1), add(mul(get(p.SY), get(l.Y)), mul(get(p.SZ), get(l.Z))))),
-            set(l.CROW, add(get(p.CPAD), mul(get(p.CNX), add(shrU(get(l.Y), get(p.HY)), mul(get(p.CNY), shrU(get(l.Z), get(p.HZ))))))),
-            set(l.XX, i32(0)),
-            doWhile(seq(cell, inc(l.I), inc(l.XX)), ltU(get(l.XX), get(p.NX))),
-            inc(l.Y),
+            set(v.J, add(i32(l.start + 1 - l.sz), add(mul(i32(l.sy), get(v.Y)), mul(i32(l.sz), get(v.Z))))),
+            set(v.J4, shl(get(v.J), i32(2))),
+            set(v.CROW, add(get(p.CPAD), mul(get(p.CNX), add(shrU(get(v.Y), get(p.HY)), mul(get(p.CNY), shrU(get(v.Z), get(p.HZ))))))),
+            set(v.XX, i32(0)),
+            doWhile(seq(cell, inc(v.J), inc(v.J4, 4), inc(v.XX)), ltU(get(v.XX), i32(l.nx))),
+            inc(v.Y),
           ),
-          ltU(get(l.Y), get(p.NY)),
+          ltU(get(v.Y), i32(l.ny)),
         ),
-        inc(l.Z),
+        inc(v.Z),
       ),
-      ltU(get(l.Z), get(p.NZ)),
+      ltU(get(v.Z), i32(l.nz)),
     ),
   );
 }
 
-/** bc[agg(i)] += g_r x_{i+1} + g_u x_{i+sy} + g_f x_{i+sz} (labelRestrictUpper; bc cleared by the caller). */
-export function labelRestrictUpperDef(): FunctionDef {
-  const [CODE, GX, GY, GZ, X, BC, K, SY, SZ, START1, NX, NY, NZ, HX, HY, HZ, CNX, CNY, CPAD] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
-  const [Z, Y, XX, I, CROW, C, ROW, A] = [19, 20, 21, 22, 23, 24, 25, 26];
-  const b = bonds({ CODE, GX, GY, GZ, K, SY, SZ, I, C, ROW });
+/** bc[agg(i)] += g_r x_{i+1} + g_u x_{i+sy} + g_f x_{i+sz} (labelRestrictUpper; bc cleared by the caller). Params: X, BC, HX, HY, HZ, CNX, CNY, CPAD. */
+function restrictDef(l: LabelLayout): FunctionDef {
+  const [X, BC, HX, HY, HZ, CNX, CNY, CPAD] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [Z, Y, XX, J, J4, CROW, C, RB, XA, A] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const c = cellReads(l, J, C, RB);
   const cell = seq(
-    b.head,
+    set(XA, add(get(X), get(J4))),
+    c.head,
     set(A, add(get(BC), shl(add(get(CROW), shrU(get(XX), get(HX))), i32(3)))),
-    store(
-      get(A),
-      fadd(
-        load(get(A)),
-        fsum(
-          fmul(b.gr, f32At(X, add(get(I), i32(1)))),
-          fmul(b.gu, f32At(X, add(get(I), get(SY)))),
-          fmul(b.gf, f32At(X, add(get(I), get(SZ)))),
-        ),
-      ),
-    ),
+    store(get(A), fadd(load(get(A)), fsum(fmul(c.gr, c.at(XA, 1)), fmul(c.gu, c.at(XA, l.sy)), fmul(c.gf, c.at(XA, l.sz))))),
   );
   return {
     name: "labelRestrictUpper",
-    params: Array<typeof I32>(19).fill(I32),
+    params: Array<typeof I32>(8).fill(I32),
     results: [],
-    locals: [I32, I32, I32, I32, I32, I32, I32, I32],
-    body: boxRows({ START1, SY, SZ, NX, NY, NZ, HY, HZ, CNX, CNY, CPAD }, { Z, Y, XX, I, CROW }, cell),
+    locals: Array<typeof I32>(10).fill(I32),
+    body: boxRows(l, { HY, HZ, CNX, CNY, CPAD }, { Z, Y, XX, J, J4, CROW }, cell),
   };
 }
 
-/** x_i += scale xc[agg(i)] (labelProlongAdd). */
-export function labelProlongDef(): FunctionDef {
-  const [X, XC, SY, SZ, START1, NX, NY, NZ, HX, HY, HZ, CNX, CNY, CPAD, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
-  const [Z, Y, XX, I, CROW] = [15, 16, 17, 18, 19];
-  const cell = storeF32(f32Addr(X, get(I)), fadd(f32At(X, get(I)), fmul(get(SCALE), f64At(XC, add(get(CROW), shrU(get(XX), get(HX)))))));
+/** x_i += scale xc[agg(i)] (labelProlongAdd). Params: X, XC, HX, HY, HZ, CNX, CNY, CPAD, SCALE. */
+function prolongDef(l: LabelLayout): FunctionDef {
+  const [X, XC, HX, HY, HZ, CNX, CNY, CPAD, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [Z, Y, XX, J, J4, CROW, XA] = [9, 10, 11, 12, 13, 14, 15];
+  const cell = seq(
+    set(XA, add(get(X), get(J4))),
+    storeF32(get(XA), fadd(loadF32(get(XA), 4 * l.sz), fmul(get(SCALE), load(add(get(XC), shl(add(get(CROW), shrU(get(XX), get(HX))), i32(3)))))), 4 * l.sz),
+  );
   return {
     name: "labelProlong",
-    params: [...Array<typeof I32>(14).fill(I32), F64],
+    params: [...Array<typeof I32>(8).fill(I32), F64],
     results: [],
-    locals: [I32, I32, I32, I32, I32],
-    body: boxRows({ START1, SY, SZ, NX, NY, NZ, HY, HZ, CNX, CNY, CPAD }, { Z, Y, XX, I, CROW }, cell),
+    locals: Array<typeof I32>(7).fill(I32),
+    body: boxRows(l, { HY, HZ, CNX, CNY, CPAD }, { Z, Y, XX, J, J4, CROW }, cell),
   };
 }
+
+/** The module of one label stencil's kernels (imports the memory as env.memory). */
+export function encodeLabelModule(l: LabelLayout): Uint8Array {
+  return encodeModule([applyDef(l), gsForwardZeroDef(l), gsBackwardDef(l), restrictDef(l), prolongDef(l)]);
+}
+
+const f32At = (base: number, index: Code): Code => loadF32(add(get(base), shl(index, i32(2))));
+const f32Addr = (base: number, index: Code): Code => add(get(base), shl(index, i32(2)));
 
 /** sum a_i b_i over n > 0 float32 entries, in double. */
 export function dot32Def(): FunctionDef {

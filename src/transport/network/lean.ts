@@ -43,7 +43,7 @@ export function leanObstacle(r: ResolvedNetwork, multigrid: MultigridOptions): s
   if (r.periodic) return "periodic sides";
   if (!LeanMultigrid.supports(multigrid)) return "multigrid options other than a V or W cycle with one sweep each way";
   const conducting = r.labels.filter((l) => r.sigma[l]! > 0).length;
-  if ((r.layers ? 2 * conducting + 1 : conducting + 2) > 256) return `${conducting} conducting labels (the codes are one byte)`;
+  if (leanCodes(conducting, r.layers) > 256) return `${conducting} conducting labels (the codes are one byte)`;
   return undefined;
 }
 
@@ -71,35 +71,41 @@ export interface LeanSolve {
 
 const now = (): number => Number(process.hrtime.bigint()) * 1e-9;
 
-/** Label -> code tables of a resolved network (file header). */
+/** Codes of a network with L conducting labels: a power of two (label-stencil.ts) above the cell and electrode codes. */
+export function leanCodes(conductingLabels: number, voxelLayers: boolean): number {
+  const used = voxelLayers ? 2 * conductingLabels + 1 : conductingLabels + 2;
+  return 2 ** Math.ceil(Math.log2(used));
+}
+
+/**
+ * Label -> code tables of a resolved network (file header). Tables are symmetric: the bond
+ * between phases a < b (by code) is bondConductance(s_a, s_b), entered both ways.
+ */
 function leanTables(r: ResolvedNetwork): { codeOf: Uint8Array; electrodeCode: Uint8Array; codes: number; cells: number; gx: Float64Array; gy: Float64Array; gz: Float64Array } {
   const conducting = r.labels.filter((l) => r.sigma[l]! > 0);
   const L = conducting.length;
-  const codes = r.layers ? 2 * L + 1 : L + 2;
+  const codes = leanCodes(L, r.layers);
   const codeOf = new Uint8Array(256), electrodeCode = new Uint8Array(256);
   conducting.forEach((l, k) => {
     codeOf[l] = k + 1;
     electrodeCode[l] = r.layers ? L + k + 1 : L + 1;
   });
   const g = [new Float64Array(codes * codes), new Float64Array(codes * codes), new Float64Array(codes * codes)];
-  for (const a of conducting) {
+  const both = (d: number, a: number, b: number, v: number): void => {
+    g[d]![a * codes + b] = v;
+    g[d]![b * codes + a] = v;
+  };
+  conducting.forEach((a, ka) => {
     const ca = codeOf[a]!, sa = r.sigma[a]!;
-    for (const b of conducting) {
+    conducting.forEach((b, kb) => {
+      if (kb < ka) return;
       const cb = codeOf[b]!, sb = r.sigma[b]!;
-      for (let d = 0; d < 3; d++) g[d]![ca * codes + cb] = bondConductance(sa, sb, r.bondLengthCm[d]!, r.faceAreaCm2[d]!, false, 0);
-      // voxel-layer electrodes: the low pad is the lower cell of its bond, the high pad the upper
-      if (r.layers) {
-        const eb = electrodeCode[b]!;
-        g[0]![eb * codes + ca] = bondConductance(sb, sa, r.bondLengthCm[0], r.faceAreaCm2[0], false, 0);
-        g[0]![ca * codes + eb] = bondConductance(sa, sb, r.bondLengthCm[0], r.faceAreaCm2[0], false, 0);
-      }
-    }
-    if (!r.layers) {
-      const p = L + 1, gp = planeConductance(sa, r.bondLengthCm[0], r.faceAreaCm2[0], r.intR);
-      g[0]![p * codes + ca] = gp;
-      g[0]![ca * codes + p] = gp;
-    }
-  }
+      for (let d = 0; d < 3; d++) both(d, ca, cb, bondConductance(sa, sb, r.bondLengthCm[d]!, r.faceAreaCm2[d]!, false, 0));
+    });
+    // electrode pads: the bond to an electrode voxel of phase b (voxel layers) or to the plane
+    if (r.layers) for (const b of conducting) both(0, ca, electrodeCode[b]!, bondConductance(sa, r.sigma[b]!, r.bondLengthCm[0], r.faceAreaCm2[0], false, 0));
+    else both(0, ca, L + 1, planeConductance(sa, r.bondLengthCm[0], r.faceAreaCm2[0], r.intR));
+  });
   return { codeOf, electrodeCode, codes, cells: L, gx: g[0]!, gy: g[1]!, gz: g[2]! };
 }
 
@@ -128,8 +134,8 @@ export function solveLean(
     for (let y = 0; y < ny; y++) {
       const c0 = nb * (y + ny * z), v0 = topo.x0 + nx * (y + ny * z), i0 = labelIndex(F, 0, y, z);
       for (let bx = 0; bx < nb; bx++) if (carrying[c0 + bx] === 1) code[i0 + bx] = tables.codeOf[phase[v0 + bx]!]!;
-      code[i0 - 1] = r.layers ? tables.electrodeCode[phase[v0 - 1]!]! : K - 1;
-      code[i0 + nb] = r.layers ? tables.electrodeCode[phase[v0 + nb]!]! : K - 1;
+      code[i0 - 1] = r.layers ? tables.electrodeCode[phase[v0 - 1]!]! : tables.cells + 1;
+      code[i0 + nb] = r.layers ? tables.electrodeCode[phase[v0 + nb]!]! : tables.cells + 1;
     }
   }
   const tA = now();

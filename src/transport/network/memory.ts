@@ -19,7 +19,7 @@ import { complexStencilArenaBytes } from "../../linalg/complex-stencil.js";
 import { AggregationMultigrid, type MultigridOptions } from "../../linalg/multigrid.js";
 import { stencilArenaBytes, stencilLength } from "../../linalg/stencil.js";
 import { labelLength } from "../../linalg/label-stencil.js";
-import { leanArenaBytes } from "./lean.js";
+import { leanArenaBytes, leanCodes } from "./lean.js";
 
 /**
  * Resident memory of a Node process running a solve, apart from the solve's arrays: about
@@ -54,7 +54,7 @@ export function networkMemoryBytes(shape: readonly [number, number, number], o: 
   let bytes = n + box + (o.grains ? 4 * n : 0) + (o.currentDensity ? 4 * n : 0);
   if (o.path === "lean") {
     const L = o.conductingLabels ?? 2;
-    bytes += leanArenaBytes(nb, ny, nz, layers ? 2 * L + 1 : L + 2, mg) + f64Bytes(labelLength(nb, ny, nz));
+    bytes += leanArenaBytes(nb, ny, nz, leanCodes(L, layers), mg) + f64Bytes(labelLength(nb, ny, nz));
   } else if (o.path === "ac") {
     bytes += complexStencilArenaBytes(nb, ny, nz) + stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mg) + f64Bytes(stencilLength(nb, ny, nz), 12);
   } else {
