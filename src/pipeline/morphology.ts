@@ -85,6 +85,7 @@ export function morphologyMemoryOptions(m: VoxelMorphologySettings, ac = false):
     periodic,
     grains: m.kind !== "random-voxels" && m.kind !== "raw" && m.kind !== "image",
     conductingLabels: m.phases.length,
+    gridCopies: m.kind === "image" && m.axis !== "x" ? 1 : 0,
   };
 }
 

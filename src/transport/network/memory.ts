@@ -41,6 +41,8 @@ export interface NetworkMemoryOptions {
   readonly grains?: boolean;
   /** Conducting labels (sizes the lean tables; default 2). */
   readonly conductingLabels?: number;
+  /** Further copies of the phase bytes alive during the solve (a grid turned to another axis: 1). */
+  readonly gridCopies?: number;
 }
 
 /** Bytes a DC solve of a grid of `shape` holds at its peak (file header; no process overhead). */
@@ -51,7 +53,7 @@ export function networkMemoryBytes(shape: readonly [number, number, number], o: 
   const nb = Math.max(1, layers ? nx - 2 : nx);
   const box = nb * ny * nz;
   const mg = o.multigrid ?? {};
-  let bytes = n + box + (o.grains ? 4 * n : 0) + (o.currentDensity ? 4 * n : 0);
+  let bytes = n * (1 + (o.gridCopies ?? 0)) + box + (o.grains ? 4 * n : 0) + (o.currentDensity ? 4 * n : 0);
   if (o.path === "lean") {
     const L = o.conductingLabels ?? 2;
     bytes += leanArenaBytes(nb, ny, nz, leanCodes(L, layers), mg) + f64Bytes(labelLength(nb, ny, nz));
