@@ -332,9 +332,8 @@ export function labelGalerkin(s: LabelStencil, shift: readonly [number, number, 
   updateDiagonal(C);
 }
 
-/** Single-precision vector operations of the inner iterations (dot products summed in double). */
+/** Single-precision vector operations of the inner iterations (products summed in double). */
 export interface Vector32Ops {
-  dot(a: Float32Array, b: Float32Array): number;
   /** r -= alpha q; returns r . r (of the rounded values). */
   update(r: Float32Array, q: Float32Array, alpha: number): number;
   /** p = z + beta p. */
@@ -342,11 +341,6 @@ export interface Vector32Ops {
 }
 
 export const jsVector32Ops: Vector32Ops = {
-  dot(a, b) {
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-    return s;
-  },
   update(r, q, alpha) {
     let rr = 0;
     for (let i = 0; i < r.length; i++) {
@@ -366,7 +360,6 @@ export function vector32Ops(kernels: WasmKernels | undefined): Vector32Ops {
   if (kernels === undefined) return jsVector32Ops;
   const k = kernels, js = jsVector32Ops;
   return {
-    dot: (a, b) => (k.owns(a) && k.owns(b) ? k.dot32(a, b) : js.dot(a, b)),
     update: (r, q, alpha) => (k.owns(r) && k.owns(q) ? k.update32(r, q, alpha) : js.update(r, q, alpha)),
     xpby: (z, p, beta) => (k.owns(z) && k.owns(p) ? k.xpby32(z, p, beta) : js.xpby(z, p, beta)),
   };

@@ -11,7 +11,7 @@
  * `owns` and fall back to their own loops otherwise.
  */
 import type { ComplexStencil7 } from "../complex-stencil.js";
-import { dot32Def, encodeLabelModule, update32Def, xpby32Def, type LabelLayout } from "./label-kernels.js";
+import { encodeLabelModule, update32Def, xpby32Def, type LabelLayout } from "./label-kernels.js";
 import type { Stencil7 } from "../stencil.js";
 import {
   F64, I32, add, doWhile, encodeModule, fadd, fmul, fsub, fsum, get, gtU, i32, load, ltU, mul, select, seq, set, shl, shrU, store, sub,
@@ -475,7 +475,7 @@ export interface LabelKernels {
 function kernelModule(api: WasmApi): object {
   compiled ??= new api.Module(
     encodeModule([applyDef(), complexApplyDef(), gsForwardDef(), gsForwardZeroDef(), gsBackwardDef(), restrictUpperDef(), prolongDef(), dotDef(), cgUpdateDef(), xpbyDef(), cdotDef(), cupdateDef(), cxpbyDef(),
-      dot32Def(), update32Def(), xpby32Def()]),
+      update32Def(), xpby32Def()]),
   );
   return compiled;
 }
@@ -588,10 +588,6 @@ export class WasmKernels {
       },
       prolong: (shift, x, C, xc, scale) => void f.labelProlong!(x.byteOffset, xc.byteOffset, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad, scale),
     };
-  }
-
-  dot32(a: Float32Array, b: Float32Array): number {
-    return a.length === 0 ? 0 : this.f.dot32!(a.byteOffset, b.byteOffset, a.length);
   }
 
   update32(r: Float32Array, q: Float32Array, alpha: number): number {

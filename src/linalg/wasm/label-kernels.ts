@@ -11,7 +11,7 @@
  * Inside, J = i - sz counts entries (so the lowest neighbour, i - sz, sits at offset 0):
  * codes are read at J + code + sz + delta, float32 vectors at V + 4 J + 4 (sz + delta),
  * bonds at (c << (shift + 3)) + (c_j << 3) + table (tables are symmetric, rows of 2^shift).
- * The float32 vector operations (dot32, update32, xpby32) do not depend on the stencil.
+ * The float32 vector operations (update32, xpby32) do not depend on the stencil.
  */
 import {
   F64, I32, add, doWhile, encodeModule, fadd, fdiv, fmul, fround, fsub, fsum, get, gtU, i32, load, loadF32, loadU8, ltU, mul, seq, set, shl, shrU, store, storeF32, sub,
@@ -269,18 +269,6 @@ export function encodeLabelModule(l: LabelLayout): Uint8Array {
 
 const f32At = (base: number, index: Code): Code => loadF32(add(get(base), shl(index, i32(2))));
 const f32Addr = (base: number, index: Code): Code => add(get(base), shl(index, i32(2)));
-
-/** sum a_i b_i over n > 0 float32 entries, in double. */
-export function dot32Def(): FunctionDef {
-  const [A, B, N, I, S] = [0, 1, 2, 3, 4];
-  return {
-    name: "dot32",
-    params: [I32, I32, I32],
-    results: [F64],
-    locals: [I32, F64],
-    body: seq(doWhile(seq(set(S, fadd(get(S), fmul(f32At(A, get(I)), f32At(B, get(I))))), inc(I)), ltU(get(I), get(N))), get(S)),
-  };
-}
 
 /** r -= alpha q (rounded); returns r . r. */
 export function update32Def(): FunctionDef {
