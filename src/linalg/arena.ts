@@ -36,9 +36,6 @@ const STAGGER_SLACK = 1024 * STAGGER;
 /** Bytes of `count` arrays of `length` doubles. */
 export const f64Bytes = (length: number, count = 1): number => 8 * length * count;
 
-/** Arena bytes of one array of `bytes` bytes (kept 8-byte aligned) and its stagger gap. */
-export const arenaBytes = (bytes: number): number => 8 * Math.ceil(bytes / 8) + STAGGER;
-
 /**
  * An arena for `bytes` bytes of Float64 arrays. `wasm: false` forces plain arrays (the
  * JavaScript kernels), e.g. to compare the two paths.

@@ -68,9 +68,9 @@ export function labelLength(nx: number, ny: number, nz: number): number {
   return (nx + 2) * (ny + 1) * (nz + 2);
 }
 
-/** Arena bytes of a label stencil (codes and tables) with K codes. */
+/** Arena bytes of a label stencil (codes and tables) with K codes, with room to keep its six arrays 8-byte aligned. */
 export function labelStencilArenaBytes(nx: number, ny: number, nz: number, codes: number): number {
-  return labelLength(nx, ny, nz) + 8 * (3 * codes * codes + 2 * codes) + 6 * 256;
+  return labelLength(nx, ny, nz) + 8 * (3 * codes * codes + 2 * codes) + 6 * 8;
 }
 
 /**

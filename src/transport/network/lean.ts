@@ -24,7 +24,7 @@
  * phase bytes and the topology's carrying mask (1 B each); networkMemoryBytes (estimate.ts)
  * turns this into the guard's figure.
  */
-import { createArena, arenaBytes } from "../../linalg/arena.js";
+import { createArena } from "../../linalg/arena.js";
 import { createLabelStencil, labelAbsNorm, labelApply, labelIndex, labelLength, labelPower, labelResidual, labelStencilArenaBytes, vector32Ops, type LabelStencil } from "../../linalg/label-stencil.js";
 import { LeanMultigrid } from "../../linalg/lean-multigrid.js";
 import { mixedPrecisionCG } from "../../linalg/mixed-cg.js";
@@ -66,7 +66,6 @@ export interface LeanSolve {
   readonly solveSeconds: number;
   readonly solverBytes: number;
   readonly webAssembly: boolean;
-  readonly cycle: string;
 }
 
 const now = (): number => Number(process.hrtime.bigint()) * 1e-9;
@@ -112,7 +111,8 @@ function leanTables(r: ResolvedNetwork): { codeOf: Uint8Array; electrodeCode: Ui
 /** Arena bytes of a lean solve of a box nb x ny x nz with K codes. */
 export function leanArenaBytes(nb: number, ny: number, nz: number, codes: number, multigrid: MultigridOptions): number {
   const len = labelLength(nb, ny, nz);
-  return labelStencilArenaBytes(nb, ny, nz, codes) + arenaBytes(len) + 14 * 192 + LeanMultigrid.arenaBytes(nb, ny, nz, multigrid) + 3 * arenaBytes(4 * len);
+  // codes and tables, the stored levels, three float32 vectors (createArena adds the gaps between arrays)
+  return labelStencilArenaBytes(nb, ny, nz, codes) + LeanMultigrid.arenaBytes(nb, ny, nz, multigrid) + 3 * 4 * len;
 }
 
 /** Solve the DC network of `grid` on the lean path (leanObstacle must be undefined). */
@@ -177,7 +177,7 @@ export function solveLean(
   return {
     conductanceS, inA, outA, potentialV, ...(currentDensityACm2 !== undefined ? { currentDensityACm2 } : {}),
     iterations: cg.iterations, restarts: cg.restarts, relativeResidual: cg.relativeResidual, levels: mg.depth,
-    assemblySeconds: tA - t0, setupSeconds: t1 - tA, solveSeconds: t2 - t1, solverBytes, webAssembly: arena.kernels !== undefined, cycle: mg.cycle,
+    assemblySeconds: tA - t0, setupSeconds: t1 - tA, solveSeconds: t2 - t1, solverBytes, webAssembly: arena.kernels !== undefined,
   };
 }
 
