@@ -8,8 +8,9 @@
  * electrodes one code P = L + 1 (its bond to a cell of phase a is the plane conductance of
  * assemble.ts), with voxel-layer electrodes L + a for an electrode voxel of phase a (its
  * bond is the bond between the two phases), 0 for an insulating one. Tables hold
- * bondConductance / planeConductance of assemble.ts with the same arguments in the same
- * order, so the operator's entries are bit for bit those of the stored path.
+ * bondConductance / planeConductance of assemble.ts, symmetric (the lower code's phase
+ * first), so an entry is the stored path's bond or differs from it in the last bit (the
+ * order of the harmonic mean's product).
  *
  * The effective conductance is the dissipated power over V^2, sum g (dphi)^2 / V^2, not the
  * electrode current: by Dirichlet's principle its error is e^T A e / V^2, second order in
@@ -20,8 +21,8 @@
  *
  * Memory at the peak, per voxel of the box: the codes (1 B), three float32 vectors (12 B),
  * the double solution (8 B, which becomes the returned potential field in place), the
- * stored coarse levels (1/8 of a stencil and its cycle vectors, about 10 B), plus the grid's
- * phase bytes and the topology's carrying mask (1 B each); networkMemoryBytes (estimate.ts)
+ * stored coarse levels (1/8 of a stencil and its cycle vectors, about 9 B), plus the grid's
+ * phase bytes and the topology's carrying mask (1 B each); networkMemoryBytes (memory.ts)
  * turns this into the guard's figure.
  */
 import { createArena } from "../../linalg/arena.js";

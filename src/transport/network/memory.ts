@@ -6,7 +6,7 @@
  *
  * Lean path (lean.ts), per voxel of the box: codes 1 B, three float32 vectors 12 B, the
  * double solution 8 B (the potential field is written over it), the stored coarse levels
- * of a W-cycle about 10 B; stored path (solve.ts): the stencil 40 B, six double Krylov
+ * of a W-cycle about 9 B; stored path (solve.ts): the stencil 40 B, six double Krylov
  * vectors 48 B, the coarse levels about 10 B, and the potential field 8 B. Both: the phase
  * bytes (1 B) and the carrying mask (1 B), the grain ids (4 B) when a generator wrote them,
  * and the current-density field (4 B) when asked for. AC path (impedance.ts): the complex
