@@ -10,16 +10,18 @@
  * (../shared/bench-ref/run.sh, resolved from the working directory), it runs in the same
  * process tree right after ours and the case reports the speed ratio and the agreement of
  * sigma_eff; without it, referenceAvailable is false and the case still succeeds.
- * network-256 has no SciPy reference in run.sh (it would take minutes); it shows the
- * size scaling and memory of a 16.7 M voxel solve.
+ * network-256 and network-512 (run only when named) have no SciPy reference in run.sh (it
+ * would take minutes); they show the size scaling and memory of 16.7 M and 134 M voxel
+ * solves. Each solve runs in a child process (network-solve.ts), so its peak RSS is its
+ * own; bytes per voxel is that peak over the voxels, beside the guard's estimate
+ * (transport/network/memory.ts). network-128-stored and network-256-stored (named only)
+ * solve the same maps on the stored float64 path, for the per-iteration comparison.
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BenchCase, BenchOptions } from "./case.js";
-import { splitmixVoxels } from "../src/structure/voxel/generate.js";
-import { solveNetwork } from "../src/transport/network/solve.js";
 
 interface Reference {
   seconds: number;
@@ -48,55 +50,29 @@ function runReference(options: BenchOptions, args: string[]): Reference[] | stri
   return rows;
 }
 
-function networkCase(N: number): BenchCase {
+/** Run network-solve.js (built beside this file) for side N on `path`; its JSON fields. */
+function solveInChild(N: number, path: "auto" | "stored", options: BenchOptions): Record<string, unknown> {
+  const script = fileURLToPath(new URL("./network-solve.js", import.meta.url));
+  const out = spawnSync(process.execPath, [script, String(N), path], { encoding: "utf8", timeout: 7_200_000, maxBuffer: 1 << 24 });
+  const line = (out.stdout ?? "").split("\n").find((l) => l.startsWith("{"));
+  if (out.status !== 0 || line === undefined) throw new Error(`network-solve.js ${N} ${path} exited ${out.status ?? out.signal}: ${(out.stderr ?? "").trim().slice(-500)}`);
+  const fields = JSON.parse(line) as Record<string, unknown>;
+  options.log(`mofhop (${String(fields.solverPath)}): ${String(fields.seconds)} s, ${String(fields.iterations)} iterations, residual ${String(fields.relativeResidual)}, ${String(fields.peakRssBytesPerVoxel)} bytes/voxel peak RSS`);
+  return fields;
+}
+
+function networkCase(N: number, path: "auto" | "stored" = "auto"): BenchCase {
   return {
-    name: `network-${N}`,
-    description: `${N}^3 random two-phase voxels (0.6 of sigma 1, else 1e-3), voxel-layer electrodes, PCG + aggregation multigrid to 1e-8`,
+    name: `network-${N}${path === "stored" ? "-stored" : ""}`,
+    description: `${N}^3 random two-phase voxels (0.6 of sigma 1, else 1e-3), voxel-layer electrodes, PCG + aggregation multigrid to 1e-8${path === "stored" ? " on the stored float64 path" : ""}`,
     async run(options) {
-      const t0 = performance.now();
-      const grid = splitmixVoxels([N, N, N], 1, 0.6);
-      const phaseGenSeconds = (performance.now() - t0) / 1000;
-      const sha = createHash("sha256").update(grid.phase).digest("hex");
-      const rssBefore = process.memoryUsage().rss;
-      const res = solveNetwork(grid, {
-        phases: [
-          { label: 1, name: "A", conductivitySPerCm: 1 },
-          { label: 0, name: "B", conductivitySPerCm: 1e-3 },
-        ],
-        voxelNm: 1e7, // h = 1 cm: conductances equal the reference's unit-voxel values
-        electrodes: { kind: "voxel-layers" },
-        tolerance: 1e-8,
-        currentDensity: false,
-        phaseConnectivity: false,
-      });
-      const st = res.stats;
-      const voxels = N ** 3;
-      const seconds = st.setupSeconds + st.solveSeconds;
-      options.log(`mofhop: ${seconds.toFixed(3)} s (setup ${st.setupSeconds.toFixed(3)}), ${res.solverIterations} iterations, sigma_eff ${res.conductivitySPerCm}`);
-      // typed arrays alive at the solve's peak: solver + the grid (phase, grain) + the potential output
-      const gridBytes = grid.phase.byteLength + grid.grain.byteLength;
-      const bytesPerVoxel = (st.solverBytes + gridBytes + res.potentialV.byteLength) / voxels;
-      const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-      const fields: Record<string, unknown> = {
-        seconds: +seconds.toFixed(4),
-        iterations: res.solverIterations,
-        relativeResidual: res.relativeResidual,
-        sigmaEff: res.conductivitySPerCm,
-        currentBalance: res.currentBalance,
-        setupSeconds: +st.setupSeconds.toFixed(4),
-        solveSeconds: +st.solveSeconds.toFixed(4),
-        assemblySeconds: +st.assemblySeconds.toFixed(4),
-        phaseGenSeconds: +phaseGenSeconds.toFixed(4),
-        totalSeconds: +(st.assemblySeconds + seconds).toFixed(4),
-        unknowns: st.unknowns,
-        multigridLevels: st.multigridLevels,
-        bytesPerVoxel: +bytesPerVoxel.toFixed(1),
-        peakRssBytesPerVoxel: +(peakRssBytes / voxels).toFixed(1),
-        rssGrowthBytesPerVoxel: +((process.memoryUsage().rss - rssBefore) / voxels).toFixed(1),
-        phaseSha256: sha,
-      };
+      const fields = solveInChild(N, path, options);
+      const sha = fields.phaseSha256 as string;
+      const seconds = fields.seconds as number;
+      const sigmaEff = fields.sigmaEff as number;
+      const assemblySeconds = fields.assemblySeconds as number;
       if (!options.withReference) return { ...fields, referenceAvailable: false, referenceNote: "--no-ref" };
-      if (N > 128) return { ...fields, referenceAvailable: false, referenceNote: "run.sh has SciPy cases for N = 64 and 128 only" };
+      if (N > 128 || path === "stored") return { ...fields, referenceAvailable: false, referenceNote: "run.sh has SciPy cases for N = 64 and 128 only (compared on the default path)" };
       const ref = runReference(options, [`network-${N}`]);
       if (typeof ref === "string") return { ...fields, referenceAvailable: false, referenceNote: ref };
       const best = ref[ref.length - 1]!; // run.sh prints the faster solver last
@@ -109,9 +85,9 @@ function networkCase(N: number): BenchCase {
         referenceSigmaEff: best.sigma_eff,
         referencePeakRssMB: best.peak_rss_MB,
         referenceSameMap: best.phase_sha256 === sha,
-        sigmaEffRelativeDifference: Math.abs(res.conductivitySPerCm - best.sigma_eff) / Math.abs(best.sigma_eff),
+        sigmaEffRelativeDifference: Math.abs(sigmaEff - best.sigma_eff) / Math.abs(best.sigma_eff),
         speedupVsReference: +(best.seconds / seconds).toFixed(2),
-        speedupVsReferenceWithAssembly: +((best.seconds + best.assembly_s) / (seconds + st.assemblySeconds)).toFixed(2),
+        speedupVsReferenceWithAssembly: +((best.seconds + best.assembly_s) / (seconds + assemblySeconds)).toFixed(2),
         referenceAll: ref.map((r) => ({ solver: r.solver, seconds: r.seconds, iterations: r.iterations })),
       };
       options.log(`reference ${best.solver}: ${best.seconds} s -> speed-up ${refFields.speedupVsReference}`);
@@ -128,4 +104,4 @@ function networkCase(N: number): BenchCase {
   };
 }
 
-export const networkCases: BenchCase[] = [networkCase(64), networkCase(128), networkCase(256)];
+export const networkCases: BenchCase[] = [networkCase(64), networkCase(128), networkCase(256), networkCase(512), networkCase(128, "stored"), networkCase(256, "stored")];

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const withReference = !args.includes("--no-ref");
   const ci = args.indexOf("--case");
   const only = ci >= 0 ? args[ci + 1] : undefined;
-  const selected = only === undefined ? cases.filter((c) => !c.name.endsWith("-256") && c.name !== "kmc-scaling" && c.name !== "kmc-uio67-workers" && c.name !== "kmc-uio67-precision" && c.name !== "sweep-scaling" && !c.name.startsWith("uq-") && c.name !== "main-job") : cases.filter((c) => c.name === only);
+  const selected = only === undefined ? cases.filter((c) => !c.name.endsWith("-256") && !c.name.endsWith("-512") && !c.name.endsWith("-stored") && c.name !== "kmc-scaling" && c.name !== "kmc-uio67-workers" && c.name !== "kmc-uio67-precision" && c.name !== "sweep-scaling" && !c.name.startsWith("uq-") && c.name !== "main-job") : cases.filter((c) => c.name === only);
   if (selected.length === 0) {
     process.stderr.write(`unknown case '${only}'; valid: ${cases.map((c) => c.name).join(", ")}\n`);
     process.exit(2);

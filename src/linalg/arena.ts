@@ -21,6 +21,10 @@ export interface Float64Arena {
   usedBytes(): number;
   /** A zero-filled view of `length` doubles. */
   alloc(length: number): Float64Array;
+  /** A zero-filled view of `length` single-precision floats (the lean solver's vectors). */
+  alloc32(length: number): Float32Array;
+  /** A zero-filled view of `length` bytes (the lean solver's labels). */
+  allocU8(length: number): Uint8Array;
 }
 
 const PAGE = 65536;
@@ -43,17 +47,19 @@ export function createArena(bytes: number, options: { wasm?: boolean } = {}): Fl
     const memory = new wasmApi.Memory({ initial: pages, maximum: pages });
     const kernels = new WasmKernels(memory);
     let used = 0;
+    const take = (size: number): number => {
+      if (used + size > pages * PAGE) throw new RangeError(`arena of ${pages * PAGE} bytes cannot hold ${size} more after ${used}`);
+      const at = used;
+      used += 8 * Math.ceil(size / 8) + STAGGER;
+      return at;
+    };
     return {
       kernels,
       capacityBytes: pages * PAGE,
       usedBytes: () => used,
-      alloc(length) {
-        const size = 8 * length;
-        if (used + size > pages * PAGE) throw new RangeError(`arena of ${pages * PAGE} bytes cannot hold ${size} more after ${used}`);
-        const view = new Float64Array(memory.buffer, used, length);
-        used += size + STAGGER;
-        return view;
-      },
+      alloc: (length) => new Float64Array(memory.buffer, take(8 * length), length),
+      alloc32: (length) => new Float32Array(memory.buffer, take(4 * length), length),
+      allocU8: (length) => new Uint8Array(memory.buffer, take(length), length),
     };
   }
   let used = 0;
@@ -64,6 +70,14 @@ export function createArena(bytes: number, options: { wasm?: boolean } = {}): Fl
     alloc(length) {
       used += 8 * length;
       return new Float64Array(length);
+    },
+    alloc32(length) {
+      used += 4 * length;
+      return new Float32Array(length);
+    },
+    allocU8(length) {
+      used += length;
+      return new Uint8Array(length);
     },
   };
 }

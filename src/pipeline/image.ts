@@ -91,7 +91,14 @@ export function analyseImage(o: ImageAnalysisOptions): ImageAnalysis {
   const header = readImageHeader(o.path);
   const crop = checkCrop(header.shape, o.crop, "crop");
   const shape: [number, number, number] = [crop.to[0] - crop.from[0], crop.to[1] - crop.from[1], crop.to[2] - crop.from[2]];
-  checkVoxelMemory(shape, `image ${o.path}${o.crop !== undefined ? " (cropped)" : ""}`);
+  // the lean DC path (periodic sides: the stored one), with the grid turned to y or z beside the image's
+  const periodic = o.sides === "periodic";
+  checkVoxelMemory(shape, `image ${o.path}${o.crop !== undefined ? " (cropped)" : ""}`, 1, {
+    path: periodic ? "stored" : "lean",
+    periodic,
+    conductingLabels: o.conducting.length,
+    gridCopies: axes.some((a) => a !== "x") ? 1 : 0,
+  });
   const { grid, labelCounts } = readImageVolume(header, { phaseOfLabel, otherPhase: 0, crop });
   const n = grid.phase.length;
   const sigmaOf = new Map(o.conducting.map((c) => [c.label, c.conductivitySPerCm]));

@@ -22,6 +22,7 @@ import { coatedFibres, grownOnFibres, particlesInPolymer, particlesWithFibres, p
 import type { MorphologyStats } from "../structure/morphology/index.js";
 import type { AreaElement, ElectrodeModel, NetworkOptions, NetworkPhase } from "../transport/network/options.js";
 import { solveNetwork } from "../transport/network/solve.js";
+import { networkMemoryBytes, PROCESS_BYTES, type NetworkMemoryOptions } from "../transport/network/memory.js";
 import { fieldSlice } from "../transport/network/fields.js";
 import { isNetworkDesign, type MorphologySettings, type VoxelMorphologySettings } from "../scenario/schema.js";
 
@@ -69,26 +70,45 @@ function designPhases(m: Extract<MorphologySettings, { kind: "pellet" | "particl
   });
 }
 
-/** Bytes per voxel the network stage may need at its peak (grid, stencil, multigrid, Krylov vectors). */
-export const NETWORK_BYTES_PER_VOXEL = 250;
+/**
+ * The solve whose memory guards a voxel morphology (transport/network/memory.ts): the lean
+ * DC path where it applies (no grain-boundary element, no-flux sides), the stored DC path
+ * otherwise, the AC path when cell experiments run impedance solves on the grid (`ac`).
+ * Design generators write grain ids (resident); random, raw and image grids do not.
+ */
+export function morphologyMemoryOptions(m: VoxelMorphologySettings, ac = false): NetworkMemoryOptions {
+  const gb = "grainBoundary" in m && m.grainBoundary !== undefined && m.grainBoundary.resistanceOhmCm2 > 0;
+  const periodic = m.kind === "image" && m.sides === "periodic";
+  return {
+    path: ac ? "ac" : gb || periodic ? "stored" : "lean",
+    voxelLayers: m.electrodes?.kind === "voxel-layers",
+    periodic,
+    grains: m.kind !== "random-voxels" && m.kind !== "raw" && m.kind !== "image",
+    conductingLabels: m.phases.length,
+    gridCopies: m.kind === "image" && m.axis !== "x" ? 1 : 0,
+  };
+}
 
 /**
  * Refuse, before allocating, a voxel grid whose solve would not fit in memory. An image's
  * shape comes from its file: `buildMorphology` checks it from the header (checkVoxelMemory).
  */
-export function checkMorphologyMemory(m: MorphologySettings, workers = 1): void {
+export function checkMorphologyMemory(m: MorphologySettings, workers = 1, ac = false): void {
   if (isNetworkDesign(m) || m.kind === "image") return; // a particle network: a few MB
-  checkVoxelMemory(m.shape, "morphology.shape", workers);
+  checkVoxelMemory(m.shape, "morphology.shape", workers, morphologyMemoryOptions(m, ac));
 }
 
-/** Refuse a grid of `shape` whose solve would need more than 80 % of the memory (per worker). */
-export function checkVoxelMemory(shape: readonly [number, number, number], field: string, workers = 1): void {
+/**
+ * Refuse a grid of `shape` whose solve (networkMemoryBytes of the path `o`, plus the
+ * process) would need more than 80 % of the memory (per worker).
+ */
+export function checkVoxelMemory(shape: readonly [number, number, number], field: string, workers = 1, o: NetworkMemoryOptions = { path: "lean" }): void {
   const voxels = shape[0] * shape[1] * shape[2];
-  const need = voxels * NETWORK_BYTES_PER_VOXEL;
+  const need = PROCESS_BYTES + networkMemoryBytes(shape, o);
   const have = (0.8 * totalmem()) / workers;
   if (need > have) {
     throw new ResourceError(
-      `${field}: [${shape.join(", ")}] is ${voxels.toExponential(2)} voxels, about ${(need / 2 ** 30).toFixed(1)} GiB to solve; ` +
+      `${field}: [${shape.join(", ")}] is ${voxels.toExponential(2)} voxels, about ${(need / 2 ** 30).toFixed(1)} GiB to solve (${o.path} path); ` +
         `this machine allows ${(have / 2 ** 30).toFixed(1)} GiB${workers > 1 ? ` per worker (${workers} workers)` : ""}`,
     );
   }
@@ -110,7 +130,7 @@ export function voxelEdgesNm(m: VoxelMorphologySettings): number | [number, numb
 export function buildImage(m: ImageSettings, baseDir: string): BuiltMorphology {
   const header = readImageHeader(resolve(baseDir, m.file));
   const crop = checkCrop(header.shape, m.crop, "morphology.crop");
-  checkVoxelMemory([crop.to[0] - crop.from[0], crop.to[1] - crop.from[1], crop.to[2] - crop.from[2]], `morphology.file (${header.shape.join(" x ")} voxels${m.crop !== undefined ? ", cropped" : ""})`);
+  checkVoxelMemory([crop.to[0] - crop.from[0], crop.to[1] - crop.from[1], crop.to[2] - crop.from[2]], `morphology.file (${header.shape.join(" x ")} voxels${m.crop !== undefined ? ", cropped" : ""})`, 1, morphologyMemoryOptions(m));
   const phaseOfLabel = new Map<number, number>();
   m.phases.forEach((p, i) => {
     for (const l of typeof p.label === "number" ? [p.label] : p.label) phaseOfLabel.set(l, i);

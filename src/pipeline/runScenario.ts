@@ -137,9 +137,10 @@ export interface RunOptions {
 }
 
 /** Checks of the morphology that need no heavy work, before the KMC starts. */
-export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick<Scenario, "lattice" | "species"> = {}): void {
+export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick<Scenario, "lattice" | "species" | "cell"> = {}): void {
   if (m === undefined) return;
-  checkMorphologyMemory(m);
+  // cell experiments solve the impedance on the grid: the AC path's memory
+  checkMorphologyMemory(m, 1, scenario.cell !== undefined);
   // every phase that conducts states its transference number
   m.phases.forEach((p, i) => phaseCationShare({ ...p, label: 0 }, i, 1));
   if (m.kind === "pressed-powder") checkPressedPowderUpFront(m);

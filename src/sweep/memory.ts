@@ -4,7 +4,8 @@
  *
  * Estimate (an upper-end figure, not a measurement):
  *   bytes = WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION
- *         + voxels * NETWORK_BYTES_PER_VOXEL (the morphology's network solve, pipeline/morphology)
+ *         + the morphology's network solve (networkMemoryBytes of the path it takes,
+ *           pipeline/morphology.ts morphologyMemoryOptions: lean DC, stored DC or AC)
  * sites = cells_x * cells_y * cells_z * sites per cell (simple-cubic 1, bcc 2, fcc 4,
  * uio67-so3 60 = 48 sulfonate + 8 tetrahedral + 4 octahedral cages). BYTES_PER_SITE is
  * generous: the engine's site -> ion map takes 4 B a site, the rest is room for per-site
@@ -14,7 +15,8 @@
  * WORKER_BYTES is one worker thread's own V8 heap with the library loaded.
  */
 import { ResourceError } from "../core/errors.js";
-import { NETWORK_BYTES_PER_VOXEL } from "../pipeline/morphology.js";
+import { morphologyMemoryOptions } from "../pipeline/morphology.js";
+import { networkMemoryBytes } from "../transport/network/memory.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 
 export const SITES_PER_CELL: Readonly<Record<string, number>> = { "simple-cubic": 1, bcc: 2, fcc: 4, "uio67-so3": 60 };
@@ -37,9 +39,10 @@ export function estimateJobMemory(scenario: Scenario): JobMemory {
   for (const sp of scenario.species ?? []) ions += sp.count ?? (sp.occupancy !== undefined ? Math.ceil(sp.occupancy * sites) : sites);
   const m = scenario.morphology;
   // an image's shape is in its file: the run checks it from the header (pipeline/morphology.ts)
-  const shape = m === undefined || isNetworkDesign(m) || m.kind === "image" ? undefined : m.shape;
-  const voxels = shape === undefined ? 0 : shape[0] * shape[1] * shape[2];
-  return { sites, ions, voxels, bytes: WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION + voxels * NETWORK_BYTES_PER_VOXEL };
+  const voxelMorphology = m === undefined || isNetworkDesign(m) || m.kind === "image" ? undefined : m;
+  const voxels = voxelMorphology === undefined ? 0 : voxelMorphology.shape[0] * voxelMorphology.shape[1] * voxelMorphology.shape[2];
+  const network = voxelMorphology === undefined ? 0 : networkMemoryBytes(voxelMorphology.shape, morphologyMemoryOptions(voxelMorphology, scenario.cell !== undefined));
+  return { sites, ions, voxels, bytes: WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION + network };
 }
 
 export function formatBytes(b: number): string {

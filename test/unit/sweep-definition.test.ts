@@ -7,7 +7,7 @@ import { InputError, ResourceError } from "../../src/core/errors.js";
 import { streamState } from "../../src/core/rng.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { jobIndices, jobSeed, loadSweep, parseSweep } from "../../src/sweep/definition.js";
-import { NETWORK_BYTES_PER_VOXEL } from "../../src/pipeline/morphology.js";
+import { networkMemoryBytes } from "../../src/transport/network/memory.js";
 import { WORKER_BYTES, checkSweepMemory, estimateJobMemory } from "../../src/sweep/memory.js";
 import { inShard, parseShard } from "../../src/sweep/shard.js";
 
@@ -202,7 +202,8 @@ describe("memory guard", () => {
       name: "net", temperaturesK: [300],
       morphology: { kind: "random-voxels", shape: [10, 20, 30], voxelNm: 50, phases: [{ name: "A", fraction: 1, conductivitySPerCm: 1 }] },
     });
-    expect(estimateJobMemory(net)).toEqual({ sites: 0, ions: 0, voxels: 6000, bytes: WORKER_BYTES + 6000 * NETWORK_BYTES_PER_VOXEL });
+    // a random-voxels grid with plane electrodes and no grain boundary takes the lean DC path
+    expect(estimateJobMemory(net)).toEqual({ sites: 0, ions: 0, voxels: 6000, bytes: WORKER_BYTES + networkMemoryBytes([10, 20, 30], { path: "lean", voxelLayers: false, periodic: false, grains: false, conductingLabels: 1 }) });
   });
   it("refuses a sweep whose job does not fit in memory / workers (ResourceError, exit 2)", () => {
     const s = parseSweep({ name: "m", base, grid: { "lattice.cells": [[6, 6, 6], [400, 400, 400]] } });

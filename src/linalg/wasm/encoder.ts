@@ -58,9 +58,18 @@ export const gtU = (a: Code, b: Code): Code => cat(a, b, [0x4b]);
 /** f64 at byte address `addr` + `offset` (natural alignment 8). */
 export const load = (addr: Code, offset = 0): Code => cat(addr, [0x2b, 3, ...uleb(offset)]);
 export const store = (addr: Code, value: Code, offset = 0): Code => cat(addr, value, [0x39, 3, ...uleb(offset)]);
+/** f32 at byte address `addr` + `offset` (alignment 4), promoted to f64. */
+export const loadF32 = (addr: Code, offset = 0): Code => cat(addr, [0x2a, 2, ...uleb(offset)], [0xbb]);
+/** Store the f64 `value` rounded to f32 (round to nearest, like a Float32Array store). */
+export const storeF32 = (addr: Code, value: Code, offset = 0): Code => cat(addr, value, [0xb6], [0x38, 2, ...uleb(offset)]);
+/** The f64 rounded to f32 and back (Math.fround). */
+export const fround = (value: Code): Code => cat(value, [0xb6, 0xbb]);
+/** Unsigned byte at `addr` + `offset`, as i32. */
+export const loadU8 = (addr: Code, offset = 0): Code => cat(addr, [0x2d, 0, ...uleb(offset)]);
 export const fadd = (a: Code, b: Code): Code => cat(a, b, [0xa0]);
 export const fsub = (a: Code, b: Code): Code => cat(a, b, [0xa1]);
 export const fmul = (a: Code, b: Code): Code => cat(a, b, [0xa2]);
+export const fdiv = (a: Code, b: Code): Code => cat(a, b, [0xa3]);
 export const f64 = (v: number): Code => {
   const b = new Uint8Array(new Float64Array([v]).buffer);
   return [0x44, ...b];

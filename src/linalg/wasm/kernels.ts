@@ -11,6 +11,7 @@
  * `owns` and fall back to their own loops otherwise.
  */
 import type { ComplexStencil7 } from "../complex-stencil.js";
+import { encodeLabelModule, update32Def, xpby32Def, type LabelLayout } from "./label-kernels.js";
 import type { Stencil7 } from "../stencil.js";
 import {
   F64, I32, add, doWhile, encodeModule, fadd, fmul, fsub, fsum, get, gtU, i32, load, ltU, mul, select, seq, set, shl, shrU, store, sub,
@@ -457,11 +458,24 @@ function cxpbyDef(): FunctionDef {
 }
 
 let compiled: object | undefined;
+const labelModules = new Map<string, object>();
+
+/** A label stencil's kernels (label-stencil.ts has their JavaScript twins and contracts). */
+export interface LabelKernels {
+  /** q = A p; returns p . q. */
+  apply(p: Float32Array, q: Float32Array): number;
+  gsForwardZero(b: Float32Array, x: Float32Array): void;
+  /** Returns b . x of the swept x. */
+  gsBackward(b: Float32Array, x: Float32Array): number;
+  restrictUpper(shift: readonly [number, number, number], x: Float32Array, C: Stencil7, bc: Float64Array): void;
+  prolong(shift: readonly [number, number, number], x: Float32Array, C: Stencil7, xc: Float64Array, scale: number): void;
+}
 
 /** The compiled kernel module (built once per process). */
 function kernelModule(api: WasmApi): object {
   compiled ??= new api.Module(
-    encodeModule([applyDef(), complexApplyDef(), gsForwardDef(), gsForwardZeroDef(), gsBackwardDef(), restrictUpperDef(), prolongDef(), dotDef(), cgUpdateDef(), xpbyDef(), cdotDef(), cupdateDef(), cxpbyDef()]),
+    encodeModule([applyDef(), complexApplyDef(), gsForwardDef(), gsForwardZeroDef(), gsBackwardDef(), restrictUpperDef(), prolongDef(), dotDef(), cgUpdateDef(), xpbyDef(), cdotDef(), cupdateDef(), cxpbyDef(),
+      update32Def(), xpby32Def()]),
   );
   return compiled;
 }
@@ -477,7 +491,7 @@ export class WasmKernels {
     this.f = new wasmApi.Instance(kernelModule(wasmApi), { env: { memory } }).exports as Record<string, Fn>;
   }
 
-  owns(a: Float64Array): boolean {
+  owns(a: { readonly buffer: ArrayBufferLike }): boolean {
     return a.buffer === this.memory.buffer;
   }
 
@@ -549,5 +563,38 @@ export class WasmKernels {
 
   cxpby(zr: Float64Array, zi: Float64Array, pr: Float64Array, pi: Float64Array, bR: number, bI: number): void {
     if (zr.length > 0) this.f.cxpby!(zr.byteOffset, zi.byteOffset, pr.byteOffset, pi.byteOffset, bR, bI, zr.length * 8);
+  }
+
+  /**
+   * The kernels of one label stencil (label-kernels.ts), compiled for its layout and bound
+   * to this memory; a module is cached per layout, so a solve compiles it once.
+   */
+  labelKernels(layout: LabelLayout): LabelKernels {
+    const key = JSON.stringify(layout);
+    let module = labelModules.get(key);
+    if (module === undefined) {
+      module = new wasmApi!.Module(encodeLabelModule(layout));
+      labelModules.set(key, module);
+      if (labelModules.size > 8) labelModules.delete(labelModules.keys().next().value!);
+    }
+    const f = new wasmApi!.Instance(module, { env: { memory: this.memory } }).exports as Record<string, Fn>;
+    return {
+      apply: (p, q) => f.labelApply!(p.byteOffset, q.byteOffset),
+      gsForwardZero: (b, x) => void f.labelGsForwardZero!(b.byteOffset, x.byteOffset),
+      gsBackward: (b, x) => f.labelGsBackward!(b.byteOffset, x.byteOffset),
+      restrictUpper: (shift, x, C, bc) => {
+        bc.fill(0);
+        f.labelRestrictUpper!(x.byteOffset, bc.byteOffset, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad);
+      },
+      prolong: (shift, x, C, xc, scale) => void f.labelProlong!(x.byteOffset, xc.byteOffset, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad, scale),
+    };
+  }
+
+  update32(r: Float32Array, q: Float32Array, alpha: number): number {
+    return r.length === 0 ? 0 : this.f.update32!(r.byteOffset, q.byteOffset, alpha, r.length);
+  }
+
+  xpby32(z: Float32Array, p: Float32Array, beta: number): void {
+    if (z.length > 0) this.f.xpby32!(z.byteOffset, p.byteOffset, beta, z.length);
   }
 }

@@ -73,12 +73,14 @@ export function turnToAxis(grid: VoxelGrid, axis: Axis): VoxelGrid {
   const shape: Shape3 = axis === "y" ? [ny, nz, nx] : [nz, nx, ny];
   const [mx, my] = shape;
   const phase = new Uint8Array(grid.phase.length), grain = new Int32Array(grid.grain.length);
+  // a grid without grains keeps its grain array untouched (zero pages, no resident memory)
+  const grains = grid.grain.some((g) => g !== 0);
   for (let z = 0, i = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++, i++) {
         const j = axis === "y" ? y + mx * (z + my * x) : z + mx * (x + my * y);
         phase[j] = grid.phase[i]!;
-        grain[j] = grid.grain[i]!;
+        if (grains) grain[j] = grid.grain[i]!;
       }
     }
   }

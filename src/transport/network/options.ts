@@ -85,6 +85,14 @@ export interface NetworkOptions {
   readonly phaseConnectivity?: boolean;
   /** Run the solver's kernels as WebAssembly where available (default true; false: plain JavaScript, same numbers). */
   readonly webAssembly?: boolean;
+  /**
+   * DC solver storage (default "auto"): "lean" keeps the fine level as one byte per voxel
+   * and float32 inner iterations with a double-precision outer residual (lean.ts; needs
+   * bonds that depend on the phases alone: no grain-boundary element, no-flux sides, a V or
+   * W cycle); "stored" assembles the stencil of doubles; "auto" takes "lean" when it applies
+   * and the box has at least LEAN_MIN_CELLS voxels.
+   */
+  readonly solverPath?: "auto" | "lean" | "stored";
 }
 
 /** Checked options with defaults filled in and per-label lookup tables. */

@@ -12,6 +12,7 @@ import { stencilArenaBytes, stencilLength, stencilOperator, updateDiagonal } fro
 import { connectedComponents, spanningMask } from "../../structure/voxel/components.js";
 import type { Shape3, VoxelGrid } from "../../structure/voxel/grid.js";
 import { assembleConductance, dcRightHandSide } from "./assemble.js";
+import { LEAN_MIN_CELLS, leanObstacle, solveLean } from "./lean.js";
 import { currentDensityField, electrodeCurrents, potentialField } from "./fields.js";
 import { resolveNetwork, type NetworkOptions, type ResolvedNetwork } from "./options.js";
 import { assembleWrapBonds, boxSelf, groundWrapCells, periodicOperator, wrapFaceCurrents } from "./periodic.js";
@@ -43,6 +44,10 @@ export interface NetworkStats {
   readonly solverBytes: number;
   /** Whether the kernels ran as WebAssembly. */
   readonly webAssembly: boolean;
+  /** "lean" (matrix-free fine level, float32 inner iterations; lean.ts) or "stored" (stencil of doubles). */
+  readonly solverPath: "lean" | "stored";
+  /** Outer steps of the lean path's iterative refinement (true residuals recomputed; 1 on the stored path). */
+  readonly outerSteps: number;
 }
 
 export interface NetworkResult {
@@ -141,13 +146,48 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
       relativeResidual: 0,
       potentialV: potentialField(grid.shape, topo, undefined, undefined, layerConducts, r.voltage),
       ...(options.currentDensity ?? true ? { currentDensityACm2: new Float32Array(grid.phase.length) } : {}),
-      stats: { unknowns: 0, multigridLevels: 0, assemblySeconds: now() - t0, setupSeconds: 0, solveSeconds: 0, solverBytes: topo.carrying.byteLength, webAssembly: false },
+      stats: { unknowns: 0, multigridLevels: 0, assemblySeconds: now() - t0, setupSeconds: 0, solveSeconds: 0, solverBytes: topo.carrying.byteLength, webAssembly: false, solverPath: "stored", outerSteps: 0 },
+    };
+  }
+  const [nb] = topo.box;
+  const mgOptions = options.multigrid ?? {};
+  const path = options.solverPath ?? "auto";
+  if (path !== "auto" && path !== "lean" && path !== "stored") throw new InputError(`solverPath: got ${JSON.stringify(path)}; valid: auto, lean, stored`);
+  const obstacle = nb * ny * nz < 2 ? "a box of one voxel" : leanObstacle(r, mgOptions);
+  if (path === "lean" && obstacle !== undefined) throw new InputError(`solverPath "lean": not available with ${obstacle}; use "auto" or "stored"`);
+  if (path === "lean" || (path === "auto" && obstacle === undefined && nb * ny * nz >= LEAN_MIN_CELLS)) {
+    const lean = solveLean(grid, r, topo, { multigrid: mgOptions, webAssembly: options.webAssembly ?? true, currentDensity: options.currentDensity ?? true });
+    // sigma from the dissipated power (lean.ts: second order in the error, like CG's current)
+    const sigmaEff = (lean.conductanceS * lengthCm) / areaCm2;
+    const tauCount = r.counts[tauLabel]! / grid.phase.length;
+    return {
+      ...base,
+      conductivitySPerCm: sigmaEff,
+      resistanceOhm: 1 / lean.conductanceS,
+      currentInA: lean.inA,
+      currentOutA: lean.outA,
+      currentBalance: Math.abs(lean.inA - lean.outA) / Math.abs(lean.inA),
+      tortuosityFactor: sigmaEff > 0 ? (tauCount * r.sigma[tauLabel]!) / sigmaEff : Infinity,
+      percolates: true,
+      solverIterations: lean.iterations,
+      relativeResidual: lean.relativeResidual,
+      potentialV: lean.potentialV,
+      ...(lean.currentDensityACm2 !== undefined ? { currentDensityACm2: lean.currentDensityACm2 } : {}),
+      stats: {
+        unknowns: topo.carryingCount,
+        multigridLevels: lean.levels,
+        assemblySeconds: lean.assemblySeconds,
+        setupSeconds: lean.setupSeconds,
+        solveSeconds: lean.solveSeconds,
+        solverBytes: lean.solverBytes,
+        webAssembly: lean.webAssembly,
+        solverPath: "lean",
+        outerSteps: lean.restarts,
+      },
     };
   }
   // one arena for the operator, the hierarchy and the 6 Krylov vectors (b, x, r, z, p, q);
   // periodic sides add a ground on every level and the operator's own diagonal excess
-  const [nb] = topo.box;
-  const mgOptions = options.multigrid ?? {};
   const periodic = r.periodic;
   const arena = createArena(
     stencilArenaBytes(nb, ny, nz, periodic) + AggregationMultigrid.arenaBytes(nb, ny, nz, mgOptions, periodic) + 8 * (periodic ? 7 : 6) * stencilLength(nb, ny, nz),
@@ -201,6 +241,8 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
       solveSeconds: t3 - t2,
       solverBytes,
       webAssembly: arena.kernels !== undefined,
+      solverPath: "stored",
+      outerSteps: 1,
     },
   };
 }
