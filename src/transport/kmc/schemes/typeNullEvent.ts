@@ -17,7 +17,9 @@
  * among the empty sites change), and the rate spread between site types costs nothing; the
  * price is the attempts whose other end is not ready (0.61 of the attempts are hops on the
  * pellet's uio67-so3; 0.23 with the ion side only). The lists' order is part of the state,
- * so checkpoints carry it. Neighbours come from a per-(cell, bond) table (4 bytes per bond).
+ * so checkpoints carry it. Neighbours come from a per-(cell, bond) table (4 bytes per bond),
+ * reached from any member through its site's basis and row (8 bytes per site), so an ion
+ * and an empty site take the same path and no division or cell arithmetic is done per attempt.
  */
 import type { PeriodicLattice } from "../../../structure/lattice/lattice.js";
 import { hopChannels } from "../hopChannels.js";
@@ -55,11 +57,11 @@ export class TypeNullEventScheme implements ListedScheme {
   private readonly channelBasisAccept: Float64Array;
   /** Scratch of the loop: n_c B_c per channel (recomputed from the counts, never carried). */
   private readonly channelWeight: Float64Array;
-  /** The channels drawn from each list (CSR). */
-  private readonly listChannelStart: Int32Array;
-  private readonly listChannels: Int32Array;
   /** Site of the neighbour along bond k of cell c, at c nBonds + k. */
   private readonly neighbourTable: Int32Array;
+  /** Each site's basis site, and its cell's row in neighbourTable (cell x nBonds). */
+  private readonly siteBasis: Int32Array;
+  private readonly siteRow: Int32Array;
 
   constructor(private readonly state: KmcState) {
     const L = state.lattice, N = state.nIons;
@@ -89,18 +91,18 @@ export class TypeNullEventScheme implements ListedScheme {
     this.entryAlias = h.entryAlias;
     this.channelBasisAccept = h.basisAccept;
     this.channelWeight = new Float64Array(h.boundHz.length);
-    const nLists = h.listStart.length - 1;
-    this.listChannelStart = new Int32Array(nLists + 1);
-    for (const li of h.list) this.listChannelStart[li + 1]!++;
-    for (let li = 0; li < nLists; li++) this.listChannelStart[li + 1]! += this.listChannelStart[li]!;
-    this.listChannels = new Int32Array(h.list.length);
-    const fillAt = this.listChannelStart.slice(0, nLists);
-    h.list.forEach((li, c) => { this.listChannels[fillAt[li]!++] = c; });
     const nCells = L.cells[0] * L.cells[1] * L.cells[2], nB = L.bondTarget.length;
     this.neighbourTable = new Int32Array(nCells * nB);
     for (let c = 0; c < nCells; c++) {
       const cx = c % L.cells[0], cy = Math.floor(c / L.cells[0]) % L.cells[1], cz = Math.floor(c / (L.cells[0] * L.cells[1]));
       for (let k = 0; k < nB; k++) this.neighbourTable[c * nB + k] = neighbourSite(L, cx, cy, cz, k);
+    }
+    this.siteBasis = new Int32Array(L.siteCount);
+    this.siteRow = new Int32Array(L.siteCount);
+    for (let site = 0; site < L.siteCount; site++) {
+      const b = site % L.basisCount;
+      this.siteBasis[site] = b;
+      this.siteRow[site] = ((site - b) / L.basisCount) * nB;
     }
   }
 
@@ -140,8 +142,8 @@ export class TypeNullEventScheme implements ListedScheme {
   arrays(): ArrayBufferView[] {
     return [
       this.ionGroupOf, this.listCount, this.listStart, this.listMembers, this.ionPos, this.vacancyPos, this.channelSide, this.channelList, this.channelSpecies,
-      this.channelBound, this.entryStart, this.entryBond, this.entryProb, this.entryAlias, this.channelBasisAccept, this.channelWeight, this.listChannelStart,
-      this.listChannels, this.neighbourTable,
+      this.channelBound, this.entryStart, this.entryBond, this.entryProb, this.entryAlias, this.channelBasisAccept, this.channelWeight, this.neighbourTable,
+      this.siteBasis, this.siteRow,
     ];
   }
 
@@ -185,7 +187,7 @@ export class TypeNullEventScheme implements ListedScheme {
    */
   advance(hops: number): number {
     const L = this.lattice;
-    const B = L.basisCount, nBonds = L.bondTarget.length, nT = L.siteTypeNames.length;
+    const B = L.basisCount, nT = L.siteTypeNames.length;
     const nx = L.cells[0], ny = L.cells[1], nz = L.cells[2];
     const bondTarget = L.bondTarget, bondReverse = L.bondReverse, off = L.bondCellOffset, basisType = L.basisSiteType;
     const siteIon = this.siteIon, ionSpecies = this.ionSpecies, ions = this.ions;
@@ -195,7 +197,8 @@ export class TypeNullEventScheme implements ListedScheme {
     const entryStart = this.entryStart, entryBond = this.entryBond, entryProb = this.entryProb, entryAlias = this.entryAlias, basisAccept = this.channelBasisAccept;
     const nbr = this.neighbourTable;
     const typeCount = this.typeCount, typeIntegral = this.typeIntegral, typeLast = this.typeLast;
-    const C = bound.length, v0 = this.nSpecies * nT, invB = 1 / B;
+    const siteBasis = this.siteBasis, siteRow = this.siteRow;
+    const C = bound.length, v0 = this.nSpecies * nT;
     const st = this.state.rng.state;
     let s0 = st[0]! | 0, s1 = st[1]! | 0, s2 = st[2]! | 0, s3 = st[3]! | 0;
     let time = this.state.time;
@@ -207,7 +210,6 @@ export class TypeNullEventScheme implements ListedScheme {
     let R = 0;
     for (let c = 0; c < C; c++) R += weight[c] = count[list[c]!]! * bound[c]!;
     let smallWeight = R * RESIDUAL_MIN_SHARE;
-    const listChannelStart = this.listChannelStart, listChannels = this.listChannels;
     // product of the clock's uniforms since the last hop, and the log of the flushed part
     let prod = 1, logSum = 0;
     let lastHop = attempts;
@@ -266,17 +268,11 @@ export class TypeNullEventScheme implements ListedScheme {
       let m = x | 0;
       if (m >= n) x = m = n - 1; // rounding at the top
       const member = members[start[li]! + m]!;
-      // the member's basis site and cell
-      let mb: number, cell: number;
-      if (side[c] === 0) {
-        const o = member * ION_STRIDE;
-        mb = ions[o]!;
-        cell = ions[o + ION_CX]! + nx * (ions[o + ION_CY]! + ny * ions[o + ION_CZ]!);
-      } else {
-        cell = Math.floor(member * invB); // exact: the rounding error ~ site 2^-53 << 1/B
-        mb = member - cell * B;
-      }
-      const cb = c * B + mb;
+      // the member's site (an ion's, or the empty site itself), its basis site and its row of neighbours
+      const ionSide = side[c] === 0;
+      const site = ionSide ? ions[member * ION_STRIDE + ION_SITE]! : member;
+      const row = siteRow[site]!;
+      const cb = c * B + siteBasis[site]!;
       const e0 = entryStart[cb]!, ne = entryStart[cb + 1]! - e0;
       if (ne === 0) continue; // this basis site has no hop in the channel (W_cb = 0)
       x = (x - m) * ne;
@@ -284,13 +280,13 @@ export class TypeNullEventScheme implements ListedScheme {
       if (x - e >= entryProb[e0 + e]!) e = entryAlias[e0 + e]!;
       const kk = entryBond[e0 + e]!;
       let p: number, k: number, target: number;
-      if (side[c] === 0) {
+      if (ionSide) {
         p = member;
         k = kk;
-        target = nbr[cell * nBonds + k]!;
+        target = nbr[row + k]!;
         if (siteIon[target]! >= 0) continue;
       } else {
-        p = siteIon[nbr[cell * nBonds + kk]!]!;
+        p = siteIon[nbr[row + kk]!]!;
         if (p < 0 || ionSpecies[p] !== chSpecies[c]) continue;
         k = bondReverse[kk]!;
         target = member;
@@ -355,16 +351,9 @@ export class TypeNullEventScheme implements ListedScheme {
         at = start[g2]! + count[g2]!++;
         members[at] = p;
         ionPos[p] = at;
-        // the weights of the channels drawn from the four lists that changed, then R' afresh
-        for (let u = 0; u < 4; u++) {
-          const li = u === 0 ? g : u === 1 ? g2 : u === 2 ? v0 + ft : v0 + tt;
-          for (let j = listChannelStart[li]!; j < listChannelStart[li + 1]!; j++) {
-            const q = listChannels[j]!;
-            weight[q] = count[li]! * bound[q]!;
-          }
-        }
+        // the channels' weights and R' afresh from the counts (in channel order: R' is the same sum whatever changed)
         R = 0;
-        for (let q = 0; q < C; q++) R += weight[q]!;
+        for (let q = 0; q < C; q++) R += weight[q] = count[list[q]!]! * bound[q]!;
         smallWeight = R * RESIDUAL_MIN_SHARE;
       }
       done++;
