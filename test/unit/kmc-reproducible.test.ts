@@ -55,11 +55,13 @@ interface Pinned {
   stateSha256: string;
 }
 
-function run(model: KmcModel, scheme: Scheme): Pinned {
+/** 2000 hops, a reset, then `hops` hops in calls of these sizes. */
+function run(model: KmcModel, scheme: Scheme, calls: readonly number[] = [3000, 1, 2999]): Pinned {
   const engine = new KmcEngine(model, createStream(2026, "pin", scheme), scheme);
   engine.advance(2000);
   engine.reset();
-  const dt = engine.advance(3000) + engine.advance(1) + engine.advance(2999);
+  let dt = 0;
+  for (const n of calls) dt += engine.advance(n);
   return {
     dt,
     time: engine.time,
@@ -167,6 +169,28 @@ const PINNED: Record<string, Pinned> = {
   },
 };
 
+// one call of 150,000 hops: longer than a loop chunk (schemes/bits.ts, LOOP_CHUNK_HOPS), so the
+// chunks must continue one another exactly; recorded from the same code as PINNED
+const LONG = 150000;
+const PINNED_LONG: Record<string, Pinned> = {
+  "class": {
+    dt: 5.609276418162134e-09,
+    time: 5.609276418162134e-09,
+    attempts: 209567,
+    displacement: [75624.95738097666,  26400.742619023335,  -2551.7862698372182,  -8668.525,  -4297.275,  -706.125],
+    meanTypeCounts: [247.3519784663807,  2.1503187818787013,  0.4977027517407138,  0,  3.975652103555043,  2.0243478964449544],
+    stateSha256: "15ba78d457ddd3ae346bc6bd29e324edea9350782e63b7930dd86d392179b2d6",
+  },
+  "type-null-event": {
+    dt: 5.639423035688543e-09,
+    time: 5.639423035688543e-09,
+    attempts: 290708,
+    displacement: [75493.50563491862,  24730.094365081382,  -1063.0264285349867,  -8688.699999999999,  -3322.15,  -13.450000000000017],
+    meanTypeCounts: [247.3761829220579,  2.135917172300209,  0.4878999056422644,  0,  3.9898851505220305,  2.0101148494779646],
+    stateSha256: "c1f65fbde282dd971554e026aae1985732bc4982904e9c2ffe04c9bfa3239934",
+  },
+};
+
 describe("seeded runs are reproduced bit for bit", () => {
   for (const [name, model, scheme] of cases) {
     it(`${name}, ${scheme}`, () => {
@@ -174,6 +198,11 @@ describe("seeded runs are reproduced bit for bit", () => {
       // to re-record (only ever on purpose): KMC_PIN_RECORD=<file> appends the entries
       if (process.env.KMC_PIN_RECORD) appendFileSync(process.env.KMC_PIN_RECORD, `  ${JSON.stringify(`${name}|${scheme}`)}: ${JSON.stringify(got)},\n`);
       expect(got).toEqual(PINNED[`${name}|${scheme}`]);
+    });
+  }
+  for (const scheme of ["class", "type-null-event"] as const) {
+    it(`uio67-so3, ${scheme}, ${LONG} hops in one call`, () => {
+      expect(run(mof, scheme, [LONG])).toEqual(PINNED_LONG[scheme]);
     });
   }
 });

@@ -24,7 +24,7 @@
 import type { PeriodicLattice } from "../../../structure/lattice/lattice.js";
 import { hopChannels } from "../hopChannels.js";
 import { anyHopPossible, ION_CX, ION_CY, ION_CZ, ION_SITE, ION_STRIDE, ION_WX, ION_WY, ION_WZ, neighbourSite, type KmcState, type ListedScheme } from "../state.js";
-import { RESIDUAL_MIN_SHARE, TWO_POW_M32, TWO_POW_M53 } from "./bits.js";
+import { LOOP_CHUNK_HOPS, RESIDUAL_MIN_SHARE, TWO_POW_M32, TWO_POW_M53 } from "./bits.js";
 import { restoreLists, saveLists } from "./lists.js";
 
 export class TypeNullEventScheme implements ListedScheme {
@@ -186,6 +186,18 @@ export class TypeNullEventScheme implements ListedScheme {
    * from the counts.
    */
   advance(hops: number): number {
+    const t0 = this.state.time;
+    let time = t0;
+    for (let done = 0; done < hops; done += LOOP_CHUNK_HOPS) time = this.run(Math.min(LOOP_CHUNK_HOPS, hops - done), time);
+    return time - t0;
+  }
+
+  /**
+   * `hops` hops of the loop from `time`; returns the time of the last. A chunk ends on a hop,
+   * when the clock's product is empty, and R' is recomputed from the counts at the start as
+   * after a hop, so chunks continue one another exactly.
+   */
+  private run(hops: number, time: number): number {
     const L = this.lattice;
     const B = L.basisCount, nT = L.siteTypeNames.length;
     const nx = L.cells[0], ny = L.cells[1], nz = L.cells[2];
@@ -201,8 +213,6 @@ export class TypeNullEventScheme implements ListedScheme {
     const C = bound.length, v0 = this.nSpecies * nT;
     const st = this.state.rng.state;
     let s0 = st[0]! | 0, s1 = st[1]! | 0, s2 = st[2]! | 0, s3 = st[3]! | 0;
-    let time = this.state.time;
-    const t0 = time;
     let attempts = this.state.attempts;
     let done = 0;
     // channel weights n_c B_c and their sum R', recomputed from the counts after each change
@@ -360,6 +370,6 @@ export class TypeNullEventScheme implements ListedScheme {
     }
     st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
     this.state.attempts = attempts;
-    return time - t0;
+    return time;
   }
 }
