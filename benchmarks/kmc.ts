@@ -86,11 +86,9 @@ function runStandard(L: number, hops: number, warmup: number, scheme: Scheme = "
   };
 }
 
-/** Bytes of the engine's typed arrays per lattice site. */
+/** Bytes of the engine's typed arrays (state, pair energies, the scheme's tables) per lattice site. */
 function bytesPerSite(engine: KmcEngine): number {
-  let bytes = 0;
-  for (const v of Object.values(engine)) if (ArrayBuffer.isView(v)) bytes += v.byteLength;
-  return bytes / engine.lattice.siteCount;
+  return engine.byteLength() / engine.lattice.siteCount;
 }
 
 /** The KMC model of scenarios/paper/pellet.json at 298.15 K, through the project's loader. */

@@ -97,7 +97,7 @@ export const pairInteractionSchema = z
     }
   });
 
-/** The event-selection schemes (transport/kmc/engine.ts); auto picks one per model. */
+/** The event-selection schemes (transport/kmc/schemes/, chosen in schemes/choose.ts); auto picks one per model. */
 export const KMC_SCHEMES = ["auto", "null-event", "type-null-event", "tree", "class"] as const;
 
 export const kmcSchema = z.strictObject({

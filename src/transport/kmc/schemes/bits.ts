@@ -1,0 +1,20 @@
+/**
+ * Constants of the inlined xoshiro128** draws in the hot loops: a 32-bit output r gives the
+ * uniform r 2^-32, two give the 53-bit uniform (hi 2^26 + lo) 2^-53 with hi = r1 >>> 5 and
+ * lo = r2 >>> 6 (as RandomStream.nextFloat).
+ */
+export const TWO_POW_M32 = 2 ** -32;
+export const TWO_POW_M53 = 2 ** -53;
+/**
+ * The class and type-null-event loops reuse the residual of the uniform that picked a
+ * class (group) to pick the member and the bond: exact to about 2^-53 R / w_c relative.
+ * A class whose weight w_c is below this share of R gets a fresh uniform (>= 43 bits left).
+ */
+export const RESIDUAL_MIN_SHARE = 2 ** -10;
+/**
+ * The loops run in calls of at most this many hops: V8 then runs them as optimized functions
+ * rather than as a loop replaced on the stack mid-call (on-stack replacement), which measured
+ * about 10 % slower on the kmc-uio67 case. A call ends on a hop, so the chunks continue one
+ * another exactly.
+ */
+export const LOOP_CHUNK_HOPS = 65536;
