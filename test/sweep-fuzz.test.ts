@@ -179,6 +179,13 @@ describe("scenario loader", () => {
     );
     expect(valid).toBeGreaterThan(0);
   });
+  it("a value that contains itself (built in code; JSON cannot say it): an InputError naming the field (the counterexample fast-check found with seed 1276077299)", () => {
+    const seed: unknown[] = [];
+    seed.push(seed);
+    const v = { name: "tiny", seed, temperaturesK: [300] };
+    check(() => parseScenario(v), SCENARIO_FIELDS);
+    expect(() => parseScenario(v)).toThrow(/seed\.0: refers to a value that contains it \(a cycle\)/);
+  });
   it("any file text: loadScenario gives a scenario or an InputError", () => {
     const f = join(dir, "fuzz-scenario.json");
     fc.assert(

@@ -123,14 +123,26 @@ export function extractDistributions(input: unknown): { plain: unknown; inputs: 
       inputs.push({ path: at, spec, nominal, key });
       return nominal;
     }
-    if (Array.isArray(v)) return v.map((x, i) => visit(x, [...path, String(i)]));
     if (v !== null && typeof v === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: visit(x, [...path, k]), enumerable: true, writable: true, configurable: true });
-      return out;
+      // a scenario is a tree (what JSON can say); an object built in code may refer to itself
+      if (onPath.has(v)) {
+        problems.push(new ScenarioError(path.join(".") || "(the scenario)", "refers to a value that contains it (a cycle); a scenario must be a tree of values, as JSON writes it").message);
+        failed.push(path.join("."));
+        return 0;
+      }
+      onPath.add(v);
+      try {
+        if (Array.isArray(v)) return v.map((x, i) => visit(x, [...path, String(i)]));
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: visit(x, [...path, k]), enumerable: true, writable: true, configurable: true });
+        return out;
+      } finally {
+        onPath.delete(v);
+      }
     }
     return v;
   };
+  const onPath = new Set<object>();
   const plain = visit(input, []);
   return { plain, inputs, problems, failed };
 }
