@@ -10,11 +10,13 @@
  *    The spectrum is then read as an experimentalist would: an equivalent-circuit fit gives
  *    R_bulk and R_int, and a linear Kramers-Kronig test checks it; the distribution of
  *    relaxation times (analysis/drt.ts) is reported beside it.
- * 2. The membrane's cation transference number from two more DC solves with the partial
- *    (cation-only, anion-only) conductivities of each phase.
- * 3. The virtual Evans / Bruce-Vincent experiment: 1D Nernst-Planck through the membrane
- *    with those partial conductivities (as diffusivities by Nernst-Einstein), the fixed
- *    sulfonate charge, the interface resistance per side from the fit, a 10 mV step.
+ * 2. The membrane's t+ between Li electrodes from two more DC solves: the cation-only
+ *    network (each phase at t sigma; the anions held) over the total one.
+ * 3. The virtual Evans / Bruce-Vincent experiment: 1D Nernst-Planck through the membrane's
+ *    equivalent binary electrolyte (sigma_+ the cation network's, sigma_- the rest; as
+ *    diffusivities by Nernst-Einstein), the fixed sulfonate charge, the interface resistance
+ *    per side from the fit (plus the constriction onto the Li patches with
+ *    cell.lithiumContact), a 10 mV step.
  * 4. Rate capability of Li | SE | LiFePO4 with the membrane's conductivity, t+ and
  *    interfaces; the conductivity's standard error gives a capacity band.
  */
