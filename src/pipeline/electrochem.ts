@@ -31,7 +31,7 @@ import { runEvansExperiment } from "../transport/cell/membrane.js";
 import { lithiumContact } from "../transport/cell/lithiumContact.js";
 import { LFP_SOLID_DIFFUSIVITY_CM2_PER_S, LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2, nernstEinsteinSaltDiffusivity } from "../transport/cell/electrodeOptions.js";
 import { solveImpedance } from "../transport/network/impedance.js";
-import { solveNetwork } from "../transport/network/solve.js";
+import { solveNetwork, type NetworkResult } from "../transport/network/solve.js";
 import type { NetworkOptions } from "../transport/network/options.js";
 import type { CellSettings, VoxelMorphologySettings } from "../scenario/schema.js";
 import { networkOptions, type BuiltMorphology } from "./morphology.js";
@@ -154,9 +154,7 @@ function fullGridSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: re
  *   and z1 / 1000 give A_c and R_sp; the full AC solve at fmax (where |z| is least for both
  *   electrodes, so the affine form is worst) checks it for each electrode.
  */
-function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, freqs: readonly number[], cell: CellSettings, thicknessCm: number, onWork: OnWork): RveSpectra | null {
-  const dc = solveNetwork(built.grid, { ...withElectrodes(base, null), currentDensity: false, phaseConnectivity: false });
-  onWork?.("network", 1);
+function reducedSpectra(built: BuiltMorphology, base: NetworkOptions, dc: NetworkResult, freqs: readonly number[], cell: CellSettings, thicknessCm: number, onWork: OnWork): RveSpectra | null {
   const r0 = dc.resistanceOhm;
   if (!(Number.isFinite(r0) && r0 > 0)) return null;
   // frequencies from the top down; the bulk solved exactly at each until it no longer departs
@@ -258,8 +256,13 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   const areaCm2 = Math.PI * (cell.membraneDiameterMm / 20) ** 2;
   const thicknessCm = cell.membraneThicknessUm * 1e-4;
 
+  // the membrane between ideal electrodes, DC: the reduced spectra's low-frequency limit and
+  // the total network of the transference step
+  const ideal = solveNetwork(built.grid, { ...withElectrodes(base, null), currentDensity: false, phaseConnectivity: false });
+  x.onWork?.("network", 1);
+
   // --- impedance: bulk (ideal contacts) and with interfaces
-  const rve = (x.impedance === "reduced" ? reducedSpectra(built, base, freqs, cell, thicknessCm, x.onWork) : null) ?? fullGridSpectra(built, base, freqs, cell, x.onWork);
+  const rve = (x.impedance === "reduced" ? reducedSpectra(built, base, ideal, freqs, cell, thicknessCm, x.onWork) : null) ?? fullGridSpectra(built, base, freqs, cell, x.onWork);
   const lengthScale = thicknessCm / rve.lengthCm;
   const areaScale = rve.areaCm2 / areaCm2;
   // the Li foil touches a share f of the face under the stack pressure: the face's interface
@@ -325,12 +328,13 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
   // of a dilute electrolyte; Bruce and Vincent 1987 for one phase). The homogeneous binary
   // electrolyte that has both limits, sigma_+ = sigma_cation-network and sigma_- = sigma -
   // sigma_+, is what the Evans simulation and the cell see: its initial current is the
-  // impedance's, its steady current the network's (both exact for small signals)
-  const cation = solveNetwork(built.grid, { ...networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm, "cation", x.mof?.cationShare ?? 1), currentDensity: false, phaseConnectivity: false }).conductivitySPerCm;
-  const total = solveNetwork(built.grid, { ...networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm), currentDensity: false, phaseConnectivity: false }).conductivitySPerCm;
+  // impedance's, its steady current the network's (both exact for small signals). Both
+  // between ideal electrodes: the interfaces are the Evans simulation's own elements
+  const cation = solveNetwork(built.grid, { ...withElectrodes(networkOptions(m, built.phases, T, x.mof?.conductivitySPerCm, "cation", x.mof?.cationShare ?? 1), null), currentDensity: false, phaseConnectivity: false }).conductivitySPerCm;
+  x.onWork?.("network", 1);
+  const total = ideal.conductivitySPerCm;
   // the cation network never carries more than the total (Thomson's principle: its
   // conductances are no larger bond by bond); rounding aside
-  x.onWork?.("network", 2);
   const anion = Math.max(0, total - cation);
   const share = total > 0 ? Math.min(1, cation / total) : 1;
 

@@ -59,7 +59,7 @@ export function plannedKmcHops(k: { readonly replicas: number; readonly equilibr
  * revises the plan down as it learns otherwise). Network solves per realisation and
  * temperature: the solve, and on the first realisation the KMC-error solve and the
  * refinement solve; the cell: 3 x frequencies AC solves (bulk, Li, SS electrodes), the
- * cation and anion DC solves and the face solve, the Evans run and up to 7 discharge sets.
+ * ideal-electrode and cation-only DC solves and the face solve, the Evans run and up to 7 discharge sets.
  */
 export function plannedWork(scenario: Scenario, kmcSettings: { readonly replicas: number; readonly equilibrationHops: number; readonly hops: number; readonly targetRelativeError?: number; readonly maxHops?: number }, options: PlanOptions = {}): WorkTally {
   let kmc = 0;
@@ -85,7 +85,7 @@ export function plannedWork(scenario: Scenario, kmcSettings: { readonly replicas
   return { kmc, network, impedance, cell };
 }
 
-/** DC solves of the cell stage: the cation and anion networks, and a voxel design's Li face. */
+/** DC solves of the cell stage: the membrane between ideal electrodes, the cation-only network, and a voxel design's Li face. */
 export function cellNetworkSolves(scenario: Scenario): number {
   const c = scenario.cell, m = scenario.morphology;
   if (c === undefined || m === undefined) return 0;
