@@ -447,8 +447,10 @@ function runNetworks(
   const estimates = options.errorEstimates ?? true;
   const takesKmc = m.phases.some((p) => p.conductivitySPerCm === undefined);
   const results: { sigma: number; tau: number; percolates: boolean; iterations: number; residual: number; phases: EffectiveRow["phases"]; kmcErr: number; cation?: number; anion?: number }[][] = temps.map(() => []);
-  // the MOF's cation share at T: the KMC's (1 when it moves only cations: the framework's sulfonates are fixed)
-  const mofShareAt = (temperatureK: number): number => kmcShares.find((t) => t.temperatureK === temperatureK)?.cation ?? 1;
+  // the MOF's cation share at T: the KMC's (1 when it moves only cations: the framework's
+  // sulfonates are fixed); without a KMC no phase takes it (a phase with no conductivity is
+  // refused first), and NaN would be refused where a share is checked, never used as a number
+  const mofShareAt = (temperatureK: number): number => kmcShares.find((t) => t.temperatureK === temperatureK)?.cation ?? NaN;
   const discretisation: (number | null)[] = temps.map(() => null);
   let first: BuiltMorphology | null = null;
   let fractions: NetworkFractions | null = null;

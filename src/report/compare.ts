@@ -100,6 +100,11 @@ function fmt(v: number | null, digits = 3): string {
   return v.toPrecision(digits);
 }
 
+/** t+ as a table shows it: with its lower bound where the model leaves anion paths out. */
+function tPlusText(r: CompareRow): string {
+  return r.tPlusLowerBound === null ? fmt(r.tPlus) : `${fmt(r.tPlus)} (>= ${fmt(r.tPlusLowerBound)})`;
+}
+
 /** The comparison table in Markdown. */
 export function compareMarkdown(rows: readonly CompareRow[], measured: { readonly heads: readonly string[]; readonly cells: readonly (readonly (string | null)[])[] } = { heads: [], cells: [] }): string {
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
@@ -112,7 +117,7 @@ export function compareMarkdown(rows: readonly CompareRow[], measured: { readonl
       r.conductivitySPerCm === null ? "" : r.conductivityStdErr === null ? `${fmt(r.conductivitySPerCm)} (one realisation: no error)` : `${fmt(r.conductivitySPerCm)} +- ${fmt(r.conductivityStdErr, 2)}`,
       r.discretisationRelativeError === null ? "" : `${(100 * r.discretisationRelativeError).toFixed(1)} %`,
       r.activationEnergyEV === null ? "" : `${r.activationEnergyEV.toFixed(3)} +- ${fmt(r.activationEnergyStdErr, 2)}`,
-      r.tPlusLowerBound === null ? fmt(r.tPlus) : `${fmt(r.tPlus)} (>= ${fmt(r.tPlusLowerBound)})`,
+      tPlusText(r),
       fmt(r.bulkResistanceOhm),
       fmt(r.interfacialResistanceOhm),
       fmt(r.criticalCurrentDensityMAPerCm2),
@@ -353,7 +358,7 @@ export async function compareReport(all: readonly Results[], options: CompareRep
         columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...mcols.heads],
         rows: rows.map((r): Cell[] => [
           r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.discretisationRelativeError, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
-          r.tPlusLowerBound === null ? r.tPlus : `${fmt(r.tPlus)} (>= ${fmt(r.tPlusLowerBound)})`, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
+          r.tPlusLowerBound === null ? r.tPlus : tPlusText(r), r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
           ...(mcols.cells[rows.indexOf(r)] ?? []),
         ]),
       },
