@@ -93,6 +93,40 @@ describe("uncertainty propagation", () => {
     expect(rows).toEqual([{ path: "effective[0].conductivitySPerCm", label: "sigma_eff 298.15 K (S/cm)", a: "a", b: "b", probabilityAGreater: 0, samples: 12 }]);
   });
 
+  it("--emulate: bands of 200 draws through an expansion fitted to 9 runs are still the phase distribution's quantiles (ln sigma is linear in u: exact)", async () => {
+    const n = 200;
+    const design = block("homogeneous", 1e-4, 1e-2);
+    const kmc = new Map<string, KmcCacheEntry>();
+    const nominal = runScenario(design.scenario, { kmcCache: kmc });
+    const r = await propagateUncertainty(design, nominal, [...kmc.entries()], { samples: n, emulate: 9, dir: join(root, "em"), workers: 2 });
+    expect(r.samples.size).toBe(9);
+    const u = r.block!;
+    expect(u.samples).toBe(n);
+    expect(u.runs).toBe(9);
+    const phase = design.inputs.find((i) => i.path === "morphology.phases.0.conductivitySPerCm")!;
+    const out = u.outputs.find((o) => o.path === "effective[0].conductivitySPerCm")!;
+    expect(out.samples).toBe(n);
+    expect(out.emulator).toMatchObject({ runs: 9, scale: "log" });
+    for (const [value, f] of [
+      [out.band90[0], 0.05],
+      [out.band68[0], 0.16],
+      [out.median, 0.5],
+      [out.band68[1], 0.84],
+      [out.band90[1], 0.95],
+    ] as const) {
+      expect(Math.abs(cdf(phase.spec, value) - f), `quantile ${f}: ${value}`).toBeLessThan(2 / n + 1e-9);
+    }
+    // a second design at twice the conductivity: emulated draw s against draw s, it wins every one
+    const b = block("b", 2e-4, 2e-2);
+    const nb = runScenario(b.scenario, { kmcCache: kmc });
+    const rb = await propagateUncertainty(b, nb, [...kmc.entries()], { samples: n, emulate: 9, dir: join(root, "em-b"), workers: 2 });
+    const rows = pairwiseProbabilities([
+      { name: "a", samples: r.samples, emulated: r.emulated! },
+      { name: "b", samples: rb.samples, emulated: rb.emulated! },
+    ]).filter((x) => x.path === "effective[0].conductivitySPerCm");
+    expect(rows).toEqual([{ path: "effective[0].conductivitySPerCm", label: "sigma_eff 298.15 K (S/cm)", a: "a", b: "b", probabilityAGreater: 0, samples: n, emulated: true }]);
+  });
+
   it("the KMC entries rebuilt from a run's results are the ones the run cached (a sample reuses them exactly)", () => {
     const { scenario } = parseScenarioInputs({ ...tinyKmc, temperaturesK: [280, 320] });
     const kmc = new Map<string, KmcCacheEntry>();

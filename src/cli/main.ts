@@ -9,7 +9,7 @@ import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
-import { checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty } from "../sweep/uncertainty.js";
+import { checkEmulatorRuns, checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty, type UncertainScenario } from "../sweep/uncertainty.js";
 import { loadMeasurements } from "../scenario/measurements.js";
 import { calibrateDesign, calibratePressedPowders, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
@@ -332,6 +332,7 @@ async function run(cmd: ParsedCommand): Promise<number> {
     drawScores(loaded, inputKeys(loaded.inputs), samples, scenario.seed, posteriors); // a posterior that does not fit is refused now
   }
   if (samples === undefined && (cmd.options.shard !== undefined || cmd.options.workers !== undefined)) throw new InputError("run: --workers and --shard apply to the samples of --uncertainty N");
+  const emulate = emulateOption(cmd, samples, [loaded]);
   const workers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
   const shard = typeof cmd.options.shard === "string" ? cmd.options.shard : undefined;
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
@@ -362,6 +363,7 @@ async function run(cmd: ParsedCommand): Promise<number> {
       propagateUncertainty(loaded, results, [...kmcCache.entries()], {
         samples,
         dir: join(out as string, "uncertainty-samples"),
+        ...(emulate !== undefined ? { emulate } : {}),
         ...(workers !== undefined ? { workers } : {}),
         ...(shard !== undefined ? { shard } : {}),
         posteriors,
@@ -427,6 +429,13 @@ function posteriorFiles(cmd: ParsedCommand): { file: string; role: string }[] {
   return typeof v === "string" && v !== "" ? v.split(",").map((file) => ({ file, role: "posterior" })) : [];
 }
 
+/** --emulate M: the training runs of an emulated --uncertainty N (checked for every design now, before any runs). */
+function emulateOption(cmd: ParsedCommand, samples: number | undefined, designs: readonly UncertainScenario[]): number | undefined {
+  if (cmd.options.emulate === undefined) return undefined;
+  if (samples === undefined) throw new InputError("--emulate applies to the samples of --uncertainty N");
+  return checkEmulatorRuns(numberOption(cmd, "emulate", undefined, () => true, "must be a number of runs"), samples, designs);
+}
+
 /** --posterior FILE[,FILE...]: posteriors of `calibrate --measurements`, only with --uncertainty. */
 function posteriorOption(cmd: ParsedCommand, samples: number | undefined): PosteriorFile[] {
   const v = cmd.options.posterior;
@@ -462,9 +471,12 @@ async function withSignals<T>(f: (signal: AbortSignal) => Promise<T>): Promise<T
 /** Bands of the headline outputs and what to measure next, as text. */
 function uncertaintyText(u: UncertaintyBlock): string {
   const fmt = (x: number): string => (Math.abs(x) >= 1e-2 && Math.abs(x) < 1e4 ? x.toPrecision(3) : x.toExponential(2));
-  const lines = [`uncertainty: ${u.samples} samples (seed ${u.seed}), ${u.inputs.length} uncertain inputs${u.failedSamples.length > 0 ? `, ${u.failedSamples.length} samples failed` : ""}`];
+  const how = u.runs === undefined ? `${u.samples} samples` : `${u.samples} draws emulated from ${u.runs} runs`;
+  const lines = [`uncertainty: ${how} (seed ${u.seed}), ${u.inputs.length} uncertain inputs${u.failedSamples.length > 0 ? `, ${u.failedSamples.length} ${u.runs === undefined ? "samples" : "runs"} failed` : ""}`];
   for (const o of u.outputs) {
-    lines.push(`  ${o.label}${o.fitted ? " [fitted]" : ""}: median ${fmt(o.median)}, 68 % ${fmt(o.band68[0])} to ${fmt(o.band68[1])}, 90 % ${fmt(o.band90[0])} to ${fmt(o.band90[1])}${o.nominal !== null ? ` (nominal ${fmt(o.nominal)})` : ""}`);
+    const e = o.emulator;
+    const note = e === undefined ? "" : "notEmulated" in e ? ` [the ${e.runs} runs' band: ${e.notEmulated}]` : ` [emulated, left-out error ${(100 * e.looRelativeError).toFixed(0)} % of the variance]`;
+    lines.push(`  ${o.label}${o.fitted ? " [fitted]" : ""}: median ${fmt(o.median)}, 68 % ${fmt(o.band68[0])} to ${fmt(o.band68[1])}, 90 % ${fmt(o.band90[0])} to ${fmt(o.band90[1])}${o.nominal !== null ? ` (nominal ${fmt(o.nominal)})` : ""}${note}`);
   }
   if (u.measureNext.length > 0) lines.push("what to measure next:", ...u.measureNext.map((m) => `  - ${m.text}`));
   if (u.sensitivityNote !== undefined) lines.push(`  (${u.sensitivityNote})`);
@@ -528,6 +540,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
       throw e;
     }
   });
+  const emulate = emulateOption(cmd, samples, loaded);
   const names = loaded.map((l) => l.scenario.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new InputError(`compare: two scenarios are named '${dup}'; names must differ`);
@@ -601,11 +614,12 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     const sampled: { name: string; samples: Map<number, Results> }[] = [];
     for (let i = 0; i < loaded.length; i++) {
       const l = loaded[i]!;
-      const { block, samples: got, summary } = await withSignals((signal) =>
+      const { block, samples: got, summary, emulated } = await withSignals((signal) =>
         propagateUncertainty(l, all[i]!, kmcEntriesOf(l.scenario, all[i]!), {
           samples,
           dir: join(out, l.scenario.name, "uncertainty-samples"),
           posteriors,
+          ...(emulate !== undefined ? { emulate } : {}),
           ...(typeof cmd.options.workers === "string" ? { workers: parseWorkers(cmd.options.workers) } : {}),
           signal,
           onNotice: (m) => process.stderr.write(`mofhop: ${m}\n`),
@@ -618,7 +632,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
         return 130;
       }
       all[i] = { ...all[i]!, uncertainty: block };
-      sampled.push({ name: l.scenario.name, samples: got });
+      sampled.push({ name: l.scenario.name, samples: got, ...(emulated !== undefined ? { emulated } : {}) });
     }
     pairwise = pairwiseProbabilities(sampled);
   }

@@ -241,6 +241,20 @@ export interface Results {
 
 // --- uncertainty (DESIGN.md, "Uncertainty") ---
 
+/** How an output's band was made. */
+export type OutputEmulator =
+  | {
+      readonly runs: number;
+      readonly degree: number;
+      readonly terms: number;
+      /** Leave-one-out error over the output's variance (in g). */
+      readonly looRelativeError: number;
+      /** sd of the residual drawn into each emulated sample (in g). */
+      readonly residualSd: number;
+      readonly scale: "log" | "linear";
+    }
+  | { readonly runs: number; readonly notEmulated: string };
+
 export interface OutputBand {
   readonly path: string;
   readonly label: string;
@@ -253,6 +267,8 @@ export interface OutputBand {
   readonly samples: number;
   /** The output was a calibration target (its agreement with the measurement is not a prediction). */
   readonly fitted: boolean;
+  /** `--emulate`: how the band was made (the expansion and its left-out error, or why the runs' own band was kept). */
+  readonly emulator?: OutputEmulator;
 }
 
 export interface SensitivityRow {
@@ -280,7 +296,10 @@ export interface MeasureNext {
 }
 
 export interface UncertaintyBlock {
+  /** Draws of the inputs the bands are over. */
   readonly samples: number;
+  /** `--emulate`: the draws run through the whole chain (they train the emulator); absent, every draw was run. */
+  readonly runs?: number;
   readonly seed: number;
   /** Samples whose run failed (left out of the bands). */
   readonly failedSamples: readonly number[];
@@ -300,6 +319,8 @@ export interface PairwiseRow {
   /** P(output of a > output of b), over samples paired by number (ties count half). */
   readonly probabilityAGreater: number;
   readonly samples: number;
+  /** Over the emulated draws of both designs (`--emulate`). */
+  readonly emulated?: boolean;
 }
 
 

@@ -447,6 +447,9 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
       r.uncertainty!.outputs.map((o) => ({
         scenario: r.scenario, path: o.path, label: o.label, nominal: o.nominal, median: o.median,
         band68Low: o.band68[0], band68High: o.band68[1], band90Low: o.band90[0], band90High: o.band90[1], samples: o.samples, fitted: o.fitted,
+        runs: o.emulator?.runs ?? o.samples,
+        emulatorLooRelativeError: o.emulator !== undefined && "looRelativeError" in o.emulator ? o.emulator.looRelativeError : null,
+        notEmulated: o.emulator !== undefined && "notEmulated" in o.emulator ? o.emulator.notEmulated : null,
       })),
     ),
   );
@@ -462,9 +465,12 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
   const heads = banded.map(headlineBands);
   const columns = [...new Set(heads.flatMap((h) => Object.entries(h).filter(([, v]) => v !== undefined).map(([k]) => k)))];
   const samples = [...new Set(banded.map((r) => r.uncertainty!.samples))].join("/");
-  let md = `\nPredicted with bands (${samples} samples of every assumed input; median [90 % band]):\n\n`;
+  const runs = [...new Set(banded.map((r) => r.uncertainty!.runs).filter((x): x is number => x !== undefined))].join("/");
+  const how = runs === "" ? `${samples} samples of every assumed input` : `${samples} draws of every assumed input through emulators trained on ${runs} runs of the whole chain, their left-out error drawn in; *: the runs' own band, not emulated`;
+  const emulatedText = (o: OutputBand): string => bandText(o) + (o.emulator !== undefined && "notEmulated" in o.emulator ? "*" : "");
+  let md = `\nPredicted with bands (${how}; median [90 % band]):\n\n`;
   md += `| ${["design", ...columns].join(" | ")} |\n| ${["design", ...columns].map(() => "---").join(" | ")} |\n`;
-  banded.forEach((r, k) => (md += `| ${[r.scenario, ...columns.map((c) => (heads[k]![c] !== undefined ? bandText(heads[k]![c]!) : ""))].join(" | ")} |\n`));
+  banded.forEach((r, k) => (md += `| ${[r.scenario, ...columns.map((c) => (heads[k]![c] !== undefined ? emulatedText(heads[k]![c]!) : ""))].join(" | ")} |\n`));
   // which design beats which, on the room-temperature conductivity (DC too) and the top-rate capacity
   const keyPaths = (r: Results): Set<string> => {
     const h = headlineBands(r);
@@ -487,9 +493,9 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
   }
   const html = [
     {
-      caption: `Predicted with bands: median [90 % band] over ${samples} samples of the assumed inputs (fitted: a calibration target, not a prediction)`,
+      caption: `Predicted with bands: median [90 % band] over ${how} (fitted: a calibration target, not a prediction)`,
       columns: ["design", ...columns],
-      rows: banded.map((r, k): Cell[] => [r.scenario, ...columns.map((c) => (heads[k]![c] !== undefined ? bandText(heads[k]![c]!) : null))]),
+      rows: banded.map((r, k): Cell[] => [r.scenario, ...columns.map((c) => (heads[k]![c] !== undefined ? emulatedText(heads[k]![c]!) : null))]),
     },
     ...(pairs.length > 0 ? [{ caption: "Probability that design a's value is the larger", columns: ["output", "a", "b", "P(a > b)"], rows: pairs.map((p): Cell[] => [p.label, p.a, p.b, p.probabilityAGreater]) }] : []),
     ...(next.length > 0 ? [{ caption: "What to measure next", columns: ["design", "output", "90 % band (hi/lo)", "input", "share of variance", "measurement"], rows: next.flatMap((r) => r.uncertainty!.measureNext.slice(0, 3).map((m): Cell[] => [r.scenario, m.label, m.bandRatio90, m.input, m.share, m.measurement])) }] : []),

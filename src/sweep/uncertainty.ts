@@ -35,6 +35,7 @@ import { canonicalJson, type KmcCacheEntry, type Sweep, type SweepJob } from "./
 import { RESULTS_FILE, scanResults } from "./journal.js";
 import { runSweepToEnd, type SweepSummary } from "./run.js";
 import type { PosteriorFile } from "./calibrate.js";
+import { emulateOutputs, minimumRuns, type EmulatedOutput } from "./emulate.js";
 
 /** Fewer samples than this give bands too coarse to mean anything. */
 export const MIN_SAMPLES = 8;
@@ -53,6 +54,24 @@ export function checkSampleCount(n: number): number {
     throw new InputError(`--uncertainty: got ${n}; the number of samples must be a whole number from ${MIN_SAMPLES} to ${MAX_SAMPLES} (64-256 is usual)`);
   }
   return n;
+}
+
+/**
+ * The training runs of `--emulate M` for `--uncertainty N` draws: a whole number from
+ * MIN_SAMPLES, below N (M >= N runs every draw: no emulator is needed), and enough for a
+ * linear expansion in every design's inputs. Throws InputError naming the design short of runs.
+ */
+export function checkEmulatorRuns(m: number, draws: number, designs: readonly UncertainScenario[]): number {
+  if (!Number.isInteger(m) || m < MIN_SAMPLES || m >= draws) {
+    throw new InputError(`--emulate: got ${m}; the number of runs that train the emulator must be a whole number from ${MIN_SAMPLES} to ${draws - 1} (below --uncertainty ${draws}; without --emulate every sample runs the whole chain)`);
+  }
+  const short = designs
+    .map((d) => ({ name: d.scenario.name, k: inputKeys(d.inputs).length }))
+    .filter((d) => m < minimumRuns(d.k));
+  if (short.length > 0) {
+    throw new InputError(`--emulate: got ${m}; ${short.map((d) => `${d.name} has ${d.k} uncertain inputs and needs at least ${minimumRuns(d.k)} runs`).join("; ")} (a linear expansion in k inputs needs 3 (k + 1) runs)`);
+  }
+  return m;
 }
 
 /** The distinct inputs by key (a named distribution used in several places is one), in file order. */
@@ -277,7 +296,13 @@ export function summariseSamples(
   samples: ReadonlyMap<number, Results>,
   seed: number,
   nominal: Results | null,
-  options: { readonly fittedPaths?: readonly RegExp[]; readonly bootstrap?: number; readonly calibrated?: readonly string[] } = {},
+  options: {
+    readonly fittedPaths?: readonly RegExp[];
+    readonly bootstrap?: number;
+    readonly calibrated?: readonly string[];
+    /** Emulated bands (`--emulate`): the outputs' values at the draws, by path; `scores` are then the training runs'. */
+    readonly emulated?: { readonly draws: number; readonly outputs: ReadonlyMap<string, EmulatedOutput> };
+  } = {},
 ): UncertaintyBlock {
   const n = scores.length;
   const done = [...samples.keys()].filter((s) => s < n).sort((a, b) => a - b);
@@ -308,7 +333,9 @@ export function summariseSamples(
       ys.push(v);
     }
     if (ys.length === 0) continue;
-    const sorted = [...ys].sort((a, b) => a - b);
+    // the band: the emulated draws where the output was emulated, else the runs
+    const em = options.emulated?.outputs.get(path);
+    const sorted = (em?.values != null ? Array.from(em.values) : [...ys]).sort((a, b) => a - b);
     const band68: [number, number] = [sortedQuantile(sorted, 0.16), sortedQuantile(sorted, 0.84)];
     const band90: [number, number] = [sortedQuantile(sorted, 0.05), sortedQuantile(sorted, 0.95)];
     outputs.push({
@@ -318,11 +345,14 @@ export function summariseSamples(
       median: sortedQuantile(sorted, 0.5),
       band68,
       band90,
-      samples: ys.length,
+      samples: sorted.length,
       fitted: (options.fittedPaths ?? []).some((re) => re.test(path)),
+      ...(em !== undefined ? { emulator: em.emulator } : {}),
     });
-    if (k === 0 || sorted[0] === sorted[sorted.length - 1]) continue;
-    const log = sorted[0]! > 0 && sorted[sorted.length - 1]! / sorted[0]! > 1.5;
+    // the indices from the runs themselves
+    const lo = Math.min(...ys), hi = Math.max(...ys);
+    if (k === 0 || lo === hi) continue;
+    const log = lo > 0 && hi / lo > 1.5;
     const y = log ? ys.map(Math.log) : ys;
     let fit: ReturnType<typeof pceSobol>;
     try {
@@ -388,7 +418,8 @@ export function summariseSamples(
     }
   }
   return {
-    samples: n,
+    samples: options.emulated?.draws ?? n,
+    ...(options.emulated !== undefined ? { runs: n } : {}),
     seed,
     failedSamples,
     inputs: design.inputs.map((i) => ({
@@ -409,8 +440,14 @@ export function summariseSamples(
 }
 
 
-/** For each pair of designs and each output both have: the probability that a's is the larger. */
-export function pairwiseProbabilities(designs: readonly { readonly name: string; readonly samples: ReadonlyMap<number, Results> }[]): PairwiseRow[] {
+/**
+ * For each pair of designs and each output both have: the probability that a's is the
+ * larger, draw s against draw s. Where both designs emulated the output (`--emulate`), over
+ * the emulated draws; otherwise over the runs (run s of each, the same inputs' draws).
+ */
+export function pairwiseProbabilities(
+  designs: readonly { readonly name: string; readonly samples: ReadonlyMap<number, Results>; readonly emulated?: ReadonlyMap<string, EmulatedOutput> }[],
+): PairwiseRow[] {
   const rows: PairwiseRow[] = [];
   const values = designs.map((d) => {
     // keyed by path and label: the same index of two designs' lists may be another temperature
@@ -418,6 +455,10 @@ export function pairwiseProbabilities(designs: readonly { readonly name: string;
     for (const [s, r] of d.samples) for (const o of bandedOutputs(r)) (byPath.get(`${o.path}|${o.label}`) ?? byPath.set(`${o.path}|${o.label}`, new Map()).get(`${o.path}|${o.label}`)!).set(s, o.value);
     return byPath;
   });
+  const emulatedOf = (d: (typeof designs)[number], path: string, label: string): Float64Array | null => {
+    const e = d.emulated?.get(path);
+    return e !== undefined && e.label === label ? e.values : null;
+  };
   for (let i = 0; i < designs.length; i++) {
     for (let j = i + 1; j < designs.length; j++) {
       for (const [key, a] of values[i]!) {
@@ -425,15 +466,21 @@ export function pairwiseProbabilities(designs: readonly { readonly name: string;
         const label = key.slice(key.indexOf("|") + 1);
         const b = values[j]!.get(key);
         if (b === undefined) continue;
+        const ea = emulatedOf(designs[i]!, path, label), eb = emulatedOf(designs[j]!, path, label);
         let wins = 0;
         let count = 0;
-        for (const [s, va] of a) {
-          const vb = b.get(s);
-          if (vb === undefined) continue;
-          wins += va > vb ? 1 : va === vb ? 0.5 : 0;
-          count++;
+        if (ea !== null && eb !== null && ea.length === eb.length) {
+          for (let s = 0; s < ea.length; s++) wins += ea[s]! > eb[s]! ? 1 : ea[s] === eb[s] ? 0.5 : 0;
+          count = ea.length;
+        } else {
+          for (const [s, va] of a) {
+            const vb = b.get(s);
+            if (vb === undefined) continue;
+            wins += va > vb ? 1 : va === vb ? 0.5 : 0;
+            count++;
+          }
         }
-        if (count > 0) rows.push({ path, label, a: designs[i]!.name, b: designs[j]!.name, probabilityAGreater: wins / count, samples: count });
+        if (count > 0) rows.push({ path, label, a: designs[i]!.name, b: designs[j]!.name, probabilityAGreater: wins / count, samples: count, ...(ea !== null && eb !== null ? { emulated: true } : {}) });
       }
     }
   }
@@ -455,6 +502,11 @@ export interface PropagateOptions {
   readonly fittedPaths?: readonly RegExp[];
   /** Posteriors (calibrate --measurements) whose draws the calibrated inputs take. */
   readonly posteriors?: readonly PosteriorFile[];
+  /**
+   * Emulate (sweep/emulate.ts): run this many samples through the chain and put the
+   * `samples` draws through an expansion fitted to them. Absent: every sample is run.
+   */
+  readonly emulate?: number;
 }
 
 /**
@@ -468,8 +520,9 @@ export async function propagateUncertainty(
   nominal: Results,
   kmc: readonly (readonly [string, KmcCacheEntry])[],
   options: PropagateOptions,
-): Promise<{ block: UncertaintyBlock | null; samples: Map<number, Results>; summary: SweepSummary; scores: Float64Array[] }> {
-  const n = checkSampleCount(options.samples);
+): Promise<{ block: UncertaintyBlock | null; samples: Map<number, Results>; summary: SweepSummary; scores: Float64Array[]; emulated?: Map<string, EmulatedOutput> }> {
+  const draws = checkSampleCount(options.samples);
+  const n = options.emulate === undefined ? draws : checkEmulatorRuns(options.emulate, draws, [design]);
   checkReachUpFront(design);
   const seed = options.seed ?? design.scenario.seed;
   const posteriors = options.posteriors ?? [];
@@ -486,6 +539,10 @@ export async function propagateUncertainty(
   });
   const samples = readSamples(options.dir);
   const unfinished = summary.interrupted !== undefined || options.shard !== undefined;
-  const block = unfinished ? null : summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated });
-  return { block, samples, summary, scores };
+  if (unfinished) return { block: null, samples, summary, scores };
+  if (options.emulate === undefined) return { block: summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated }), samples, summary, scores };
+  const at = drawScores(design, inputKeys(design.inputs), draws, seed, posteriors).scores;
+  const emulated = emulateOutputs(design.scenario.name, scores, new Map([...samples].map(([s, r]) => [s, bandedOutputs(r)])), at, seed);
+  const block = summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated, emulated: { draws, outputs: emulated } });
+  return { block, samples, summary, scores, emulated };
 }
