@@ -23,11 +23,11 @@ const CLI = "dist/cli/main.js";
 const TARGET_SECONDS = 120;
 
 /** The exit hook, compiled beside this file (dist-bench/benchmarks/peakRssHook.js). */
-function hookUrl(): string {
+export function hookUrl(): string {
   return new URL("./peakRssHook.js", import.meta.url).href;
 }
 
-function runCli(args: readonly string[], rssFile: string): Promise<{ code: number; stderr: string }> {
+export function runCli(args: readonly string[], rssFile: string): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", hookUrl(), CLI, ...args], {
       env: { ...process.env, MOFHOP_PEAK_RSS_FILE: rssFile },

@@ -11,8 +11,9 @@ import { sweepCases } from "./sweep.js";
 import { designCases } from "./design.js";
 import { uncertaintyCases } from "./uncertainty.js";
 import { mainJobCases } from "./mainJob.js";
+import { uqPaperCases } from "./uqPaper.js";
 
-const cases: BenchCase[] = [...kmcCases, ...networkCases, ...designCases, ...sweepCases, ...uncertaintyCases, ...mainJobCases];
+const cases: BenchCase[] = [...kmcCases, ...networkCases, ...designCases, ...sweepCases, ...uncertaintyCases, ...mainJobCases, ...uqPaperCases];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
