@@ -131,7 +131,7 @@ describe("mofhop run", () => {
   it("COMMAND --help shows that command, its required options and examples", () => {
     const r = mofhop("compare", "--help");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--kmc-workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--measured FILE] [--fields] [--quiet]");
+    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--kmc-workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--emulate M] [--measured FILE] [--fields] [--quiet]");
     expect(r.stdout).toContain("(required)");
     expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
     expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
@@ -482,6 +482,30 @@ describe("mofhop run and compare --uncertainty", () => {
     const workers = mofhop("run", f, "--workers", "2");
     expect(workers.code).toBe(2);
     expect(workers.stderr).toContain("--workers and --shard apply to the samples of --uncertainty N");
+    const emulateAlone = mofhop("run", f, "--emulate", "8", "--out", join(dir, "e0"));
+    expect(emulateAlone.code).toBe(2);
+    expect(emulateAlone.stderr).toContain("--emulate applies to the samples of --uncertainty N");
+  });
+  it("compare --emulate: refuses too few runs naming the design short of them, before any run; then emulated bands and pairwise", () => {
+    const lo = scenarioFile(block("low", 1e-4, 1e-2), "lo.json"), hi = scenarioFile(block("high", 2e-4, 2e-2), "hi.json");
+    const wide = scenarioFile({ ...block("wide", 1e-4, 1e-2), morphology: { ...block("wide", 1e-4, 1e-2).morphology, voxelNm: { distribution: "uniform", min: 40, max: 60, reason: "test" } } }, "wide.json");
+    const few = mofhop("compare", lo, wide, "--uncertainty", "64", "--emulate", "8", "--out", join(dir, "e1"));
+    expect(few.code).toBe(2);
+    expect(few.stderr).toContain("--emulate: got 8; wide has 2 uncertain inputs and needs at least 9 runs");
+    expect(existsSync(join(dir, "e1", "low"))).toBe(false);
+    const tooMany = mofhop("compare", lo, hi, "--uncertainty", "16", "--emulate", "16", "--out", join(dir, "e2"));
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain("must be a whole number from 8 to 15 (below --uncertainty 16");
+    const out = join(dir, "e3");
+    const r = mofhop("compare", lo, hi, "--uncertainty", "64", "--emulate", "8", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Predicted with bands (64 draws of every assumed input through emulators trained on 8 runs of the whole chain");
+    expect(r.stdout).toMatch(/\| sigma_eff 298\.15 K \(S\/cm\) \| low \| high \| 0\.00 \|/);
+    const results = JSON.parse(readFileSync(join(out, "high", "results.json"), "utf8")) as { uncertainty: { samples: number; runs: number; outputs: { path: string; samples: number; emulator: Record<string, unknown> }[] } };
+    expect(results.uncertainty.samples).toBe(64);
+    expect(results.uncertainty.runs).toBe(8);
+    expect(results.uncertainty.outputs.find((o) => o.path === "effective[0].conductivitySPerCm")).toMatchObject({ samples: 64, emulator: { runs: 8, scale: "log" } });
+    expect(readFileSync(join(out, "high", "uncertainty-samples", "results.jsonl"), "utf8").trim().split("\n")).toHaveLength(8);
   });
   it("validate lists the uncertain inputs", () => {
     const r = mofhop("validate", scenarioFile(block("u", 1e-4, 1e-2), "u.json"));
