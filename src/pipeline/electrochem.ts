@@ -29,7 +29,7 @@ import { summarizeEvans } from "../analysis/transference.js";
 import { runRateCapability } from "../analysis/rateCapability.js";
 import { runEvansExperiment } from "../transport/cell/membrane.js";
 import { lithiumContact } from "../transport/cell/lithiumContact.js";
-import { LFP_SOLID_DIFFUSIVITY_CM2_PER_S, LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2, nernstEinsteinSaltDiffusivity } from "../transport/cell/electrodeOptions.js";
+import { LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2, nernstEinsteinSaltDiffusivity } from "../transport/cell/electrodeOptions.js";
 import { solveImpedance } from "../transport/network/impedance.js";
 import { solveNetwork, type NetworkResult } from "../transport/network/solve.js";
 import type { NetworkOptions } from "../transport/network/options.js";
@@ -427,12 +427,14 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
           },
           cathode: {
             loadingMgPerCm2: rc.loadingMgPerCm2,
+            particleRadiusNm: rc.cathode.particleRadiusNm,
+            porosity: rc.cathode.porosity,
+            solidDiffusivityCm2PerS: rc.cathode.solidDiffusivityCm2PerS * (ideal === "solidDiffusion" ? IDEAL : 1),
             poreElectrolyte: {
               conductivitySPerCm: liquid.conductivitySPerCm * (ideal === "cathodeElectrolyte" ? IDEAL : 1),
               transferenceNumber: liquid.transferenceNumber,
               saltDiffusivityCm2PerS: liquid.saltDiffusivityCm2PerS * (ideal === "cathodeElectrolyte" ? IDEAL : 1),
             },
-            ...(ideal === "solidDiffusion" ? { solidDiffusivityCm2PerS: LFP_SOLID_DIFFUSIVITY_CM2_PER_S * IDEAL } : {}),
           },
           interfaces: {
             anodeResistanceOhmCm2: ideal === "interfaces" ? 0 : constrictionOhmCm2,

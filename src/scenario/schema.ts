@@ -3,6 +3,7 @@
  * errors), with defaults. The inferred type is the Scenario the pipeline runs.
  */
 import { z } from "zod";
+import { CATHODE_POROSITY, LFP_PARTICLE_RADIUS_NM, LFP_SOLID_DIFFUSIVITY_CM2_PER_S } from "../transport/cell/electrodeOptions.js";
 
 const positive = z.number().finite().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -403,6 +404,15 @@ export const cellSchema = z.strictObject({
         .default({ conductivitySPerCm: 5.62e-3, transferenceNumber: 0.38, saltDiffusivityCm2PerS: 3e-6, saltMolPerL: 1 }),
       /** Ion-transfer resistance between the membrane and the cathode's liquid, ohm cm2. */
       cathodeInterfaceOhmCm2: z.number().finite().nonnegative().default(0),
+      /**
+       * The LiFePO4 cathode (transport/cell/electrodeOptions.ts): particle radius (nm), Li
+       * diffusivity in the particles (cm2/s; a Fickian sphere standing in for the two-phase
+       * reaction) and the composite's porosity. Defaults 100 nm, 1.8e-14 cm2/s (GITT, Prosini
+       * et al. 2002), 0.4.
+       */
+      cathode: z
+        .strictObject({ particleRadiusNm: positive.default(LFP_PARTICLE_RADIUS_NM), solidDiffusivityCm2PerS: positive.default(LFP_SOLID_DIFFUSIVITY_CM2_PER_S), porosity: z.number().gt(0).lt(1).default(CATHODE_POROSITY) })
+        .default({ particleRadiusNm: LFP_PARTICLE_RADIUS_NM, solidDiffusivityCm2PerS: LFP_SOLID_DIFFUSIVITY_CM2_PER_S, porosity: CATHODE_POROSITY }),
     })
     .optional(),
 });

@@ -247,6 +247,7 @@ const MEASUREMENTS: readonly (readonly [RegExp, string])[] = [
   [/contacts\..*\.activationEnergyEV$/, "the pellet's impedance arc of the grain boundaries against temperature"],
   [/fibreOnParticleShare$/, "a cross-section of the mix (SEM or FIB) counting the fibres that lie between touching particles"],
   [/consolidationPressureMPa$|workOfAdhesion/, "the contact spots of the unpressed cake (TEM of particle necks) or its conductivity against a pressing pressure series"],
+  [/cathode\.(solidDiffusivityCm2PerS|particleRadiusNm|porosity)$/, "a rate test of the same cathode against Li in a liquid electrolyte (and its particle size by SEM), which separates the cathode's own rate limit from the membrane's"],
   [/solidFraction$|porosity/i, "the membrane's density from its mass and dimensions (or mercury porosimetry)"],
   [/pressureMPa$/, "the die pressure as set on the press"],
   [/(youngsModulusGPa|hardnessGPa|poissonRatio)$/, "nanoindentation of single MOF crystals"],

@@ -70,6 +70,10 @@ export const PC_LITFSI_1M_ELECTROLYTE: PoreElectrolyteOptions = {
 export const DEFAULT_INITIAL_LITHIATION = 0.01;
 /** Li diffusivity in LiFePO4 by GITT, cm2/s (Prosini et al. 2002; see CathodeOptions). */
 export const LFP_SOLID_DIFFUSIVITY_CM2_PER_S = 1.8e-14;
+/** LiFePO4 particle radius, nm (see CathodeOptions). */
+export const LFP_PARTICLE_RADIUS_NM = 100;
+/** Porosity of the cathode composite when no thickness is given (see CathodeOptions). */
+export const CATHODE_POROSITY = 0.4;
 /** Li stripping exchange current density, mA/cm2 (Xu et al. 2019; see InterfaceOptions). */
 export const LI_EXCHANGE_CURRENT_DENSITY_MA_PER_CM2 = 7.06;
 
@@ -257,7 +261,7 @@ export function resolveCell(options: CellOptions): ResolvedCell {
     check("cathode.thicknessUm", cat.thicknessUm, cat.thicknessUm > minUm, `allowed: more than the solid thickness ${minUm.toFixed(3)} um of this loading`);
     porosity = 1 - vSolid / thickness;
   } else {
-    porosity = cat.porosity ?? 0.4;
+    porosity = cat.porosity ?? CATHODE_POROSITY;
     check("cathode.porosity", porosity, porosity > 0 && porosity < 1, "allowed: 0 < porosity < 1");
     thickness = vSolid / (1 - porosity);
   }
@@ -265,7 +269,7 @@ export function resolveCell(options: CellOptions): ResolvedCell {
   nonNegative("cathode.bruggemanExponent", bruggeman);
   const brug = Math.pow(porosity, bruggeman);
 
-  const radiusNm = cat.particleRadiusNm ?? 100;
+  const radiusNm = cat.particleRadiusNm ?? LFP_PARTICLE_RADIUS_NM;
   positive("cathode.particleRadiusNm", radiusNm);
   const ds = cat.solidDiffusivityCm2PerS ?? LFP_SOLID_DIFFUSIVITY_CM2_PER_S;
   positive("cathode.solidDiffusivityCm2PerS", ds);
