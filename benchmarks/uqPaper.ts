@@ -11,7 +11,7 @@
  * writes the process's resourceUsage on exit), the machine's load, and per design how many
  * of its outputs were emulated. The issue's target (issue 10): under 10 minutes on this 2-core
  * machine. MOFHOP_UQ_RUNS sets M (default 51: 3 (k + 1) for the design with the most inputs,
- * the MOF/BC mix with 16).
+ * the MOF/BC mix with 18).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -25,7 +25,7 @@ const SCENARIO_DIR = "scenarios/paper";
 const MEASUREMENTS = "scenarios/paper/calibration/measurements.json";
 const TARGET_SECONDS = 600;
 const DRAWS = 256;
-const RUNS = Number(process.env.MOFHOP_UQ_RUNS ?? 51);
+const RUNS = Number(process.env.MOFHOP_UQ_RUNS ?? 57);
 
 interface Usage {
   readonly maxRSS: number;
