@@ -10,7 +10,7 @@
  * Reports each stage's wall and CPU seconds and peak memory (a hook loaded with --import
  * writes the process's resourceUsage on exit), the machine's load, and per design how many
  * of its outputs were emulated. The issue's target (issue 10): under 10 minutes on this 2-core
- * machine. MOFHOP_UQ_RUNS sets M (default 51: 3 (k + 1) for the design with the most inputs,
+ * machine. MOFHOP_UQ_RUNS sets M (default 57: 3 (k + 1) for the design with the most inputs,
  * the MOF/BC mix with 18).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
