@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cdf } from "../src/analysis/distributions.js";
+import { cdf, type Distribution } from "../src/analysis/distributions.js";
+import type { OutputBand } from "../src/pipeline/results.js";
 import { kmcEntriesOf, runScenario } from "../src/pipeline/runScenario.js";
 import { parseScenarioInputs } from "../src/scenario/load.js";
 import { checkReachUpFront, drawScores, pairwiseProbabilities, propagateUncertainty, sampleScores, samplesSweep, type UncertainScenario } from "../src/sweep/uncertainty.js";
@@ -49,6 +50,19 @@ async function bands(design: UncertainScenario, samples: number, workers: number
   return propagateUncertainty(design, nominal, [...kmc.entries()], { samples, dir: join(root, dir), workers });
 }
 
+/** The band's median, 68 % and 90 % ends sit at their quantiles of `spec` to within `tolerance` in u. */
+function expectQuantiles(out: OutputBand, spec: Distribution, tolerance: number): void {
+  for (const [value, f] of [
+    [out.band90[0], 0.05],
+    [out.band68[0], 0.16],
+    [out.median, 0.5],
+    [out.band68[1], 0.84],
+    [out.band90[1], 0.95],
+  ] as const) {
+    expect(Math.abs(cdf(spec, value) - f), `quantile ${f}: ${value}`).toBeLessThan(tolerance);
+  }
+}
+
 describe("uncertainty propagation", () => {
   it("bands of sigma_eff are the phase distribution's quantiles (to the Latin hypercube's 2/n); the voxel size has no share", async () => {
     const n = 24;
@@ -57,15 +71,7 @@ describe("uncertainty propagation", () => {
     const phase = design.inputs.find((i) => i.path === "morphology.phases.0.conductivitySPerCm")!;
     const out = u!.outputs.find((o) => o.path === "effective[0].conductivitySPerCm")!;
     expect(out.samples).toBe(n);
-    for (const [value, f] of [
-      [out.band90[0], 0.05],
-      [out.band68[0], 0.16],
-      [out.median, 0.5],
-      [out.band68[1], 0.84],
-      [out.band90[1], 0.95],
-    ] as const) {
-      expect(Math.abs(cdf(phase.spec, value) - f), `quantile ${f}: ${value}`).toBeLessThan(2 / n);
-    }
+    expectQuantiles(out, phase.spec, 2 / n);
     const s = u!.sensitivity.filter((r) => r.path === out.path);
     const ofPhase = s.find((r) => r.input === phase.path)!;
     const ofVoxel = s.find((r) => r.input === "morphology.voxelNm")!;
@@ -107,15 +113,7 @@ describe("uncertainty propagation", () => {
     const out = u.outputs.find((o) => o.path === "effective[0].conductivitySPerCm")!;
     expect(out.samples).toBe(n);
     expect(out.emulator).toMatchObject({ runs: 9, scale: "log" });
-    for (const [value, f] of [
-      [out.band90[0], 0.05],
-      [out.band68[0], 0.16],
-      [out.median, 0.5],
-      [out.band68[1], 0.84],
-      [out.band90[1], 0.95],
-    ] as const) {
-      expect(Math.abs(cdf(phase.spec, value) - f), `quantile ${f}: ${value}`).toBeLessThan(2 / n + 1e-9);
-    }
+    expectQuantiles(out, phase.spec, 2 / n + 1e-9);
     // a second design at twice the conductivity: emulated draw s against draw s, it wins every one
     const b = block("b", 2e-4, 2e-2);
     const nb = runScenario(b.scenario, { kmcCache: kmc });
