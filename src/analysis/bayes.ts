@@ -50,6 +50,8 @@ export interface EmulatedCalibrationInput {
   readonly maxDegree?: number;
   /** Emulators fitted before (`emulators(u, outputs)`), to calibrate several data sets on one set of samples. */
   readonly emulators?: readonly FittedEmulator[];
+  /** The chains' steps done and planned (sampleMetropolis's onProgress). */
+  readonly onProgress?: (stepsDone: number, stepsPlanned: number) => void;
 }
 
 export interface FittedEmulator {
@@ -137,6 +139,7 @@ export function calibrateEmulated(input: EmulatedCalibrationInput): EmulatedPost
     streams: input.streams.slice(0, chains),
     initial,
     initialStep: new Array<number>(k).fill(0.1),
+    ...(input.onProgress !== undefined ? { onProgress: input.onProgress } : {}),
   });
   const draws = r.draws.flat();
   const emulated = draws.map((u) => {

@@ -23,6 +23,16 @@ export interface McmcOptions {
   readonly initial: readonly (readonly number[])[];
   /** Initial proposal standard deviation per parameter. */
   readonly initialStep: readonly number[];
+  /** Called every PROGRESS_STEPS steps and at the end with the steps done and planned (over all chains, warm-up included). */
+  readonly onProgress?: (stepsDone: number, stepsPlanned: number) => void;
+}
+
+/** Steps between two progress calls. */
+const PROGRESS_STEPS = 4096;
+
+/** Metropolis steps a run of sampleMetropolis takes: chains x (the warm-up's 5 rounds + the kept draws). */
+export function metropolisSteps(chains: number, warmup: number, draws: number): number {
+  return chains * (5 * Math.max(1, Math.floor(warmup / 5)) + draws);
 }
 
 export interface McmcResult {
@@ -50,7 +60,10 @@ export function sampleMetropolis(logDensity: (x: Float64Array) => number, option
   for (let i = 0; i < d; i++) chol[i * d + i] = options.initialStep[i]!;
   const z = new Float64Array(d);
   const proposal = new Float64Array(d);
+  const planned = metropolisSteps(C, options.warmup, options.draws);
+  let steps = 0;
   const step = (c: number): boolean => {
+    if (++steps % PROGRESS_STEPS === 0) options.onProgress?.(steps, planned);
     const s = options.streams[c]!;
     for (let i = 0; i < d; i++) z[i] = s.nextNormal();
     const x = state[c]!;
@@ -93,6 +106,7 @@ export function sampleMetropolis(logDensity: (x: Float64Array) => number, option
       draws[c]!.push(state[c]!.slice());
     }
   }
+  options.onProgress?.(steps, planned);
   const rhat: number[] = [];
   const ess: number[] = [];
   for (let i = 0; i < d; i++) {

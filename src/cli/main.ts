@@ -9,9 +9,9 @@ import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
-import { checkEmulatorRuns, checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty, type UncertainScenario } from "../sweep/uncertainty.js";
+import { checkEmulatorRuns, checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty, samplePlan, type UncertainScenario } from "../sweep/uncertainty.js";
 import { loadMeasurements } from "../scenario/measurements.js";
-import { calibrateDesign, calibratePressedPowders, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
+import { calibrateDesign, calibratePressedPowders, emulatedPosteriorPlan, exactCalibrationPlan, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { shellNeighbourCounts } from "../transport/kmc/model.js";
@@ -38,7 +38,7 @@ import { JobPool, runScenarioKmcOnWorkers } from "../sweep/index.js";
 import { kmcRunOptions } from "../pipeline/runScenario.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
-import { ProgressBar, WorkTracker } from "./progress.js";
+import { ProgressBar, SweepFollower, WorkTracker } from "./progress.js";
 
 /** The checkout mofhop runs from (dist/cli/../..): its git commit for the provenance. */
 function source(): { commit: string; dirty: boolean } | null {
@@ -140,23 +140,52 @@ async function calibrateBayes(cmd: ParsedCommand): Promise<number> {
     throw new InputError(`calibrate: several scenarios are calibrated jointly only as pressed powders with distributions on their attempt frequency and barrier shift; ${designs.filter((d) => !(d.scenario.morphology?.kind === "pressed-powder" && rateKeys(d) !== null)).map((d) => `'${d.scenario.name}'`).join(", ")} is not`);
   }
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
+  const workers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
+  // progress by work, every stage planned up front: the nominal runs (one thread, one KMC
+  // cache), then the exact structure's tabulation and grid, or the samples and the MCMC
+  const tracker = new WorkTracker(1);
+  const nominalItems = plansInTurn(designs.map((d) => d.scenario), new Set()).map((plan, d) => tracker.plan(designs[d]!.scenario.name, plan, workClasses(designs[d]!.scenario)));
+  let follower: SweepFollower | undefined;
+  let posteriorItem: number;
+  if (exact) {
+    tracker.stage(1);
+    posteriorItem = tracker.plan(`${designs.map((d) => d.scenario.name).join("+")} exact structure`, exactCalibrationPlan(designs.length, samples));
+  } else {
+    follower = samplesStage(tracker, designs[0]!, samples, workers);
+    tracker.stage(1);
+    posteriorItem = tracker.plan(`${designs[0]!.scenario.name} posterior`, emulatedPosteriorPlan());
+  }
+  const redraw = (): void => {
+    if (bar.due()) bar.show(tracker.estimate(), tracker.label());
+  };
+  const onItem = (item: number) => (p: ScenarioProgress): void => {
+    tracker.event(item, p);
+    redraw();
+  };
   const kmcCache = new Map<string, KmcCacheEntry>();
-  const nominals = designs.map((design, d) =>
-    runScenario(design.scenario, { baseDir: loadedAll[d]!.baseDir, kmcCache, onProgress: (f, stage) => bar.update((0.1 * (d + f)) / designs.length, `${design.scenario.name}: ${stage}`) }));
+  const nominals = designs.map((design, d) => {
+    const r = runScenario(design.scenario, { baseDir: loadedAll[d]!.baseDir, kmcCache, onProgress: (_f, _stage, p) => onItem(nominalItems[d]!)(p) });
+    tracker.finish(nominalItems[d]!);
+    return r;
+  });
   const measurements = measured.flat();
   let posterior: PosteriorFile | null;
   if (exact) {
     // exact structure: no emulator (sweep/calibrate.ts)
-    posterior = calibratePressedPowders(designs.map((design, d) => ({ design, measurements: measured[d]!, nominal: nominals[d]! })), { samples, onProgress: (f, text) => bar.update(0.1 + 0.9 * f, text) });
+    posterior = calibratePressedPowders(designs.map((design, d) => ({ design, measurements: measured[d]!, nominal: nominals[d]! })), { samples, onWork: onItem(posteriorItem) });
   } else {
     const design = designs[0]!;
     posterior = await withSignals((signal) =>
       calibrateDesign(design, measurements, nominals[0]!, [...kmcCache.entries()], {
         samples,
         dir: join(out, "uncertainty-samples"),
-        ...(typeof cmd.options.workers === "string" ? { workers: parseWorkers(cmd.options.workers) } : {}),
+        ...(workers !== undefined ? { workers } : {}),
         signal,
-        onProgress: (f, text) => bar.update(0.1 + 0.85 * f, text),
+        onSweepProgress: (p) => {
+          follower!.update(p);
+          redraw();
+        },
+        onWork: onItem(posteriorItem),
       }),
     );
   }
@@ -195,7 +224,17 @@ async function calibrate(cmd: ParsedCommand): Promise<number> {
     source: typeof cmd.options.source === "string" ? cmd.options.source : "",
   };
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
-  const result = calibrateScenario(scenario, measured, { baseDir, onProgress: (f, stage) => bar.update(f, stage) });
+  // progress by work: the reference KMC (the fit's network solves after it are not counted)
+  const tracker = new WorkTracker(1);
+  const reference = { ...scenario, morphology: undefined, cell: undefined } as Scenario;
+  const item = tracker.plan(scenario.name, plannedWork(reference, kmcRunOptions(reference)), workClasses(reference));
+  const result = calibrateScenario(scenario, measured, {
+    baseDir,
+    onProgress: (_f, _stage, p) => {
+      tracker.event(item, p);
+      if (bar.due()) bar.show(tracker.estimate(), tracker.label());
+    },
+  });
   bar.done();
   const f = result.fit;
   const lines = [
@@ -340,14 +379,17 @@ async function run(cmd: ParsedCommand): Promise<number> {
   const kmcWorkers = kmcWorkersOption(cmd, [scenario]);
   const checkpoint = typeof file === "string" ? fileCheckpoint(file, scenario, cmd.options.every) : undefined;
   const kmcCache = new Map<string, KmcCacheEntry>();
-  // progress by work: the nominal run's hops and solves (with --uncertainty its first tenth of the bar)
+  // progress by work: the nominal run's hops and solves, then with --uncertainty the samples' (planned up front)
   const tracker = new WorkTracker(1);
-  const item = tracker.plan(scenario.name, plansInTurn([scenario], new Set())[0]!);
+  const item = tracker.plan(scenario.name, plansInTurn([scenario], new Set())[0]!, workClasses(scenario));
+  // (with --emulate M, the M runs that train the emulator; its N draws take no time worth a bar)
+  const follower = samples !== undefined ? samplesStage(tracker, loaded, emulate ?? samples, workers) : undefined;
+  const redraw = (): void => {
+    if (bar.due()) bar.show(tracker.estimate(), tracker.label());
+  };
   const showRun = (p: ScenarioProgress): void => {
     tracker.event(item, p);
-    if (!bar.due()) return;
-    const e = tracker.estimate();
-    bar.show(samples === undefined ? e : { fraction: 0.1 * e.fraction, etaSeconds: null, etaIsLowerBound: false }, tracker.label());
+    redraw();
   };
   let kmcHops = 0; // hops run on the KMC threads, before runScenario (which then plans none)
   if (kmcWorkers > 1) {
@@ -369,7 +411,10 @@ async function run(cmd: ParsedCommand): Promise<number> {
         posteriors,
         signal,
         onNotice: (m) => process.stderr.write(`mofhop: ${m}\n`),
-        onProgress: (f, text) => bar.update(0.1 + 0.9 * f, text),
+        onSweepProgress: (p) => {
+          follower!.update(p);
+          redraw();
+        },
       }),
     );
     bar.done();
@@ -549,7 +594,6 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
   const workers = Math.min(loaded.length, typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : availableParallelism());
   const kmcWorkers = kmcWorkersOption(cmd, loaded.map((l) => l.scenario), workers > 1 ? 1 : undefined);
-  const share = samples === undefined ? 1 : 0.2;
   // with kmc-workers > 1, the designs' KMC first, each temperature's replicas on threads (designs
   // of the same MOF share it, as on one thread); the designs then take it from this cache
   const kmcCache = new Map<string, KmcCacheEntry>();
@@ -559,11 +603,15 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   const scenarios = loaded.map((l) => l.scenario);
   const plans = workers <= 1 ? plansInTurn(scenarios, new Set()) : scenarios.map((s) => plansInTurn([s], new Set(kmcCache.keys()))[0]!);
   plans.forEach((plan, i) => tracker.plan(scenarios[i]!.name, plan, workClasses(scenarios[i]!)));
+  // with --uncertainty, each design's samples after the designs, in turn on every worker
+  const sampleWorkers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
+  const followers = samples === undefined ? [] : loaded.map((l) => samplesStage(tracker, l, emulate ?? samples, sampleWorkers));
+  const redraw = (): void => {
+    if (bar.due()) bar.show(tracker.estimate(), tracker.label());
+  };
   const show = (item: number, p: ScenarioProgress): void => {
     tracker.event(item, p);
-    if (!bar.due()) return;
-    const e = tracker.estimate();
-    bar.show(samples === undefined ? e : { fraction: share * e.fraction, etaSeconds: null, etaIsLowerBound: false }, tracker.label());
+    redraw();
   };
   const kmcHops = new Float64Array(loaded.length); // hops each design ran on the KMC threads
   if (kmcWorkers > 1) {
@@ -620,10 +668,13 @@ async function compare(cmd: ParsedCommand): Promise<number> {
           dir: join(out, l.scenario.name, "uncertainty-samples"),
           posteriors,
           ...(emulate !== undefined ? { emulate } : {}),
-          ...(typeof cmd.options.workers === "string" ? { workers: parseWorkers(cmd.options.workers) } : {}),
+          ...(sampleWorkers !== undefined ? { workers: sampleWorkers } : {}),
           signal,
           onNotice: (m) => process.stderr.write(`mofhop: ${m}\n`),
-          onProgress: (f, text) => bar.update(0.2 + (0.8 * (i + f)) / loaded.length, text),
+          onSweepProgress: (p) => {
+            followers[i]!.update(p);
+            redraw();
+          },
         }),
       );
       if (block === null) {
@@ -676,6 +727,21 @@ function plansInTurn(scenarios: readonly Scenario[], cached: ReadonlySet<string>
     if (s.lattice !== undefined && s.species !== undefined) for (const T of s.temperaturesK) keys.add(kmcCacheKey(s, T));
     return plan;
   });
+}
+
+/**
+ * The `n` samples of `design` (the runs of the whole chain) as a stage of the tracker,
+ * planned before they are drawn (each as samplePlan, replaced by its own plan when the
+ * samples' sweep starts) and run on `workers` threads (default the CPUs, at most one per
+ * sample); the follower takes the sweep's events.
+ */
+function samplesStage(tracker: WorkTracker, design: UncertainScenario, n: number, workers: number | undefined): SweepFollower {
+  tracker.stage(Math.max(1, Math.min(workers ?? availableParallelism(), n)), design.scenario.name, "samples");
+  const plan = samplePlan(design);
+  const classes = workClasses(design.scenario);
+  const items = new Map<number, number>();
+  for (let s = 0; s < n; s++) items.set(s, tracker.plan(`sample ${s + 1}`, plan, classes));
+  return new SweepFollower(tracker, (s) => `sample ${s + 1}`, items);
 }
 
 /** An event of the KMC on threads (hops only) as the design's: its other work still as planned. */

@@ -17,6 +17,7 @@
  * Progress only reads the counts: it never changes a result.
  */
 import { NO_WORK, PRIOR_UNITS_PER_SECOND, WORK_KINDS, WORK_UNITS, type ScenarioProgress, type WorkKind, type WorkTally } from "../pipeline/progress.js";
+import type { SweepProgress } from "../sweep/run.js";
 
 /** Units per second of each kind measured so far (undefined: not measured yet). */
 export type MeasuredRates = Readonly<Partial<Record<WorkKind, number>>>;
@@ -38,8 +39,8 @@ export interface WorkEstimate {
  * long solve under way), given to the kind under way.
  */
 export class WorkRates {
-  private readonly units: Record<WorkKind, number> = { kmc: 0, network: 0, impedance: 0, cell: 0 };
-  private readonly seconds: Record<WorkKind, number> = { kmc: 0, network: 0, impedance: 0, cell: 0 };
+  private readonly units: Record<WorkKind, number> = { ...NO_WORK };
+  private readonly seconds: Record<WorkKind, number> = { ...NO_WORK };
   private readonly last = new Map<number, { ms: number; done: Record<WorkKind, number> }>();
 
   observe(item: number, done: WorkTally, kind: WorkKind, nowMs: number): void {
@@ -107,28 +108,53 @@ export interface EstimateItem {
   readonly remainder?: { readonly done: WorkTally; readonly planned: WorkTally };
 }
 
-/** estimateWork over items that each run at their own rates. */
-export function estimateItems(items: readonly EstimateItem[], parallel: number): WorkEstimate {
-  let doneS = 0, plannedS = 0, leftS = 0, longest = 0;
-  let unmeasured = false, measuredLeft = false;
+/** The sums an estimate is made of (seconds at the items' rates); estimateItems turns them into a WorkEstimate. */
+interface WorkSums {
+  doneS: number;
+  plannedS: number;
+  /** Seconds left at measured rates (unmeasured kinds left out). */
+  leftS: number;
+  /** The longest running item's own remainder. */
+  longest: number;
+  /** Some kind with work left has no measured rate. */
+  unmeasured: boolean;
+  /** Some kind with work left has a measured rate. */
+  measuredLeft: boolean;
+}
+
+function sumItems(items: readonly EstimateItem[]): WorkSums {
+  const s: WorkSums = { doneS: 0, plannedS: 0, leftS: 0, longest: 0, unmeasured: false, measuredLeft: false };
   for (const it of items) {
     for (const k of WORK_KINDS) {
       const r = it.rates[k] ?? PRIOR_UNITS_PER_SECOND[k];
-      doneS += Math.min(it.done[k], it.planned[k]) / r;
-      plannedS += it.planned[k] / r;
-      if (it.rates[k] !== undefined && it.planned[k] > it.done[k]) measuredLeft = true;
+      s.doneS += Math.min(it.done[k], it.planned[k]) / r;
+      s.plannedS += it.planned[k] / r;
+      if (it.rates[k] !== undefined && it.planned[k] > it.done[k]) s.measuredLeft = true;
     }
     const left = remainingSeconds(it.done, it.planned, it.rates);
-    leftS += left.seconds;
-    unmeasured ||= left.unmeasured;
+    s.leftS += left.seconds;
+    s.unmeasured ||= left.unmeasured;
     if (it.running) {
       const own = it.remainder === undefined ? left : remainingSeconds(it.remainder.done, it.remainder.planned, it.rates);
-      longest = Math.max(longest, own.seconds);
+      s.longest = Math.max(s.longest, own.seconds);
     }
   }
-  const fraction = plannedS > 0 ? doneS / plannedS : 1;
-  const etaSeconds = !measuredLeft && unmeasured ? null : Math.max(leftS / Math.max(1, parallel), longest);
-  return { fraction, etaSeconds, etaIsLowerBound: unmeasured };
+  return s;
+}
+
+/** Seconds left of one stage's sums on `parallel` threads: the work left over the threads, at least the longest running item's remainder. */
+function stageSeconds(s: WorkSums, parallel: number): number {
+  return Math.max(s.leftS / Math.max(1, parallel), s.longest);
+}
+
+/** estimateWork over items that each run at their own rates. */
+export function estimateItems(items: readonly EstimateItem[], parallel: number): WorkEstimate {
+  const s = sumItems(items);
+  return {
+    fraction: s.plannedS > 0 ? s.doneS / s.plannedS : 1,
+    etaSeconds: !s.measuredLeft && s.unmeasured ? null : stageSeconds(s, parallel),
+    etaIsLowerBound: s.unmeasured,
+  };
 }
 
 /** "12/40 solves", "1.2 M/4.4 M hops": the work of the kind under way. */
@@ -143,36 +169,103 @@ export function formatCount(n: number): string {
   return `${(n / 1e9).toFixed(2)} G`;
 }
 
+/** How a tracked item ended: its work done (its class learns how much of its plan it took), or failed (its plan shrinks to what it did). */
+export type ItemEnd = "done" | "failed";
+
+interface TrackedItem {
+  readonly name: string;
+  readonly stage: number;
+  done: WorkTally;
+  planned: WorkTally;
+  /** The plan it had before it started (what its class's plan ratio compares with). */
+  initial: WorkTally;
+  /** Work of its earlier attempts (a retried sweep job), added to this attempt's counts. */
+  offset: WorkTally;
+  last: ScenarioProgress | null;
+  started: boolean;
+  finished: boolean;
+  failed: boolean;
+  /** Its own rates, once it has run (null before: a waiting item has none). */
+  own: WorkRates | null;
+  /** Its class per kind ("kind|class"). */
+  readonly keys: readonly string[];
+}
+
+interface TrackedStage {
+  readonly parallel: number;
+  readonly title: string | undefined;
+  readonly unit: string;
+  readonly items: number[];
+  /** Per "kind|class": the plans of its finished items before they started, and the work they did. */
+  readonly ratio: Map<string, { planned: number; done: number }>;
+}
+
 /**
- * The progress of several scenario runs (the designs of a comparison, one run): each
- * item's plan until its events come, then its events; `parallel` threads run them.
+ * The progress of the scenario runs of one command (the designs of a comparison, one run,
+ * the samples of an uncertainty run or a calibration, the jobs of a sweep, a posterior).
+ * Items are grouped in stages that run one after another (a comparison's designs, then each
+ * design's samples, then the MCMC), each on its own number of threads; the ETA is the sum of
+ * the stages' (each the work left over its threads, at least its longest running item's
+ * remainder). Rates: an item's own where measured, else its class's (pipeline/progress.ts
+ * workClasses: the same lattice, morphology size; across stages, so the samples of a design
+ * start at its nominal run's rates), else none. A waiting item's plan is scaled by what the
+ * finished items of its class and stage took of theirs (a sample's reduced impedance makes
+ * a few of the planned solves): the plan ratio.
  */
 export class WorkTracker {
-  /** Rates per class ("kind|class"), and each item's own. */
+  /** Rates per class ("kind|class"). */
   private readonly byClass = new Map<string, WorkRates>();
-  private readonly items: { name: string; done: WorkTally; planned: WorkTally; last: ScenarioProgress | null; finished: boolean; own: WorkRates; classes: WorkRates[] }[] = [];
+  private readonly items: TrackedItem[] = [];
+  private readonly stages: TrackedStage[] = [];
 
-  constructor(private readonly parallel: number) {}
-
-  /** Add an item with its plan (before it starts) and its class per kind (items of one class share rates); returns its index. */
-  plan(name: string, planned: WorkTally, classes?: Readonly<Record<WorkKind, string>>): number {
-    const shared = WORK_KINDS.map((k) => {
-      const key = `${k}|${classes?.[k] ?? `item ${this.items.length}`}`;
-      let r = this.byClass.get(key);
-      if (r === undefined) this.byClass.set(key, (r = new WorkRates()));
-      return r;
-    });
-    this.items.push({ name, done: { kmc: 0, network: 0, impedance: 0, cell: 0 }, planned, last: null, finished: false, own: new WorkRates(), classes: shared });
-    return this.items.length - 1;
+  /** A tracker whose first stage runs on `parallel` threads (titled: see stage). */
+  constructor(parallel: number, title?: string, unit?: string) {
+    this.stage(parallel, title, unit);
   }
 
-  /** An item's progress event (cumulative work of that item). */
+  /**
+   * Start a stage that runs after the ones before, on `parallel` threads; items planned from
+   * now on are its own. A titled stage counts its items in its label ("pellet [12/128
+   * samples] sample 17: ..."); an untitled one numbers the running item ("[3/7] name: ...").
+   */
+  stage(parallel: number, title?: string, unit = "items"): number {
+    this.stages.push({ parallel, title, unit, items: [], ratio: new Map() });
+    return this.stages.length - 1;
+  }
+
+  /** Add an item with its plan (before it starts) to the latest stage, with its class per kind (items of one class share rates); returns its index. */
+  plan(name: string, planned: WorkTally, classes?: Readonly<Record<WorkKind, string>>): number {
+    const n = this.items.length;
+    const keys = WORK_KINDS.map((k) => {
+      const key = `${k}|${classes?.[k] ?? `item ${n}`}`;
+      if (!this.byClass.has(key)) this.byClass.set(key, new WorkRates());
+      return key;
+    });
+    const stage = this.stages.length - 1;
+    this.items.push({ name, stage, done: NO_WORK, planned, initial: planned, offset: NO_WORK, last: null, started: false, finished: false, failed: false, own: null, keys });
+    this.stages[stage]!.items.push(n);
+    return n;
+  }
+
+  /** A waiting item's plan, known better now (a sweep job's own plan instead of a stand-in). */
+  replan(item: number, planned: WorkTally): void {
+    const it = this.items[item]!;
+    if (it.started || it.finished) return;
+    it.planned = planned;
+    it.initial = planned;
+  }
+
+  /** An item's progress event (cumulative work of that item, or of its attempt after a restart). */
   event(item: number, p: ScenarioProgress, nowMs: number = Date.now()): void {
     const it = this.items[item]!;
-    it.own.observe(0, p.done, p.kind, nowMs);
-    for (const c of it.classes) c.observe(item, p.done, p.kind, nowMs);
-    it.done = p.done;
-    it.planned = p.planned;
+    if (it.finished) return;
+    const done = addTallies(it.offset, p.done);
+    it.own ??= new WorkRates();
+    it.own.observe(0, done, p.kind, nowMs);
+    for (const key of it.keys) this.byClass.get(key)!.observe(item, done, p.kind, nowMs);
+    it.started = true;
+    it.done = done;
+    it.planned = addTallies(it.offset, p.planned);
     it.last = p;
   }
 
@@ -184,55 +277,215 @@ export class WorkTracker {
   /** An item that waits (its first part done, the next not started): not shown as running. */
   idle(item: number): void {
     this.items[item]!.last = null;
-    this.items[item]!.own.forget(0);
-    for (const c of this.items[item]!.classes) c.forget(item);
+    this.forgetTimes(item);
   }
 
-  /** An item that has ended: its work counts as planned == done (a failed item's plan shrinks to what it did). */
-  finish(item: number): void {
+  /** An item that has ended: its work counts as planned == done; a finished ("done") one tells its class how much of its plan it took. */
+  finish(item: number, end: ItemEnd = "done"): void {
     const it = this.items[item]!;
+    if (it.finished) return;
+    if (end === "done" && it.started) {
+      const ratio = this.stages[it.stage]!.ratio;
+      WORK_KINDS.forEach((k, i) => {
+        if (it.initial[k] <= 0) return;
+        const r = ratio.get(it.keys[i]!) ?? { planned: 0, done: 0 };
+        r.planned += it.initial[k];
+        r.done += it.done[k];
+        ratio.set(it.keys[i]!, r);
+      });
+    }
     it.finished = true;
+    it.failed = end === "failed";
     it.planned = it.done;
-    it.own.forget(0);
-    for (const c of it.classes) c.forget(item);
+    it.last = null;
+    this.forgetTimes(item);
   }
 
-  /** Rates for an item's remaining work: its own where measured, else its class's. */
-  private ratesOf(item: { own: WorkRates; classes: WorkRates[] }): MeasuredRates {
-    const own = item.own.rates();
+  /** An item whose attempt failed and that runs again with `planned`: the failed attempt's work stays done. */
+  restart(item: number, planned: WorkTally): void {
+    const it = this.items[item]!;
+    it.offset = it.done;
+    it.planned = addTallies(it.done, planned);
+    it.last = null;
+    this.forgetTimes(item);
+  }
+
+  /** An item done before this run (a resumed sweep's finished job): counted as finished, with no work. */
+  skip(item: number): void {
+    const it = this.items[item]!;
+    it.planned = it.done;
+    it.finished = true;
+  }
+
+  /** An item that is not this run's after all (another shard's job): out of its stage. */
+  drop(item: number): void {
+    const it = this.items[item]!;
+    this.skip(item);
+    const list = this.stages[it.stage]!.items;
+    const at = list.indexOf(item);
+    if (at >= 0) list.splice(at, 1);
+  }
+
+  private forgetTimes(item: number): void {
+    const it = this.items[item]!;
+    it.own?.forget(0);
+    for (const key of it.keys) this.byClass.get(key)!.forget(item);
+  }
+
+  /** Rates for an item's remaining work: its own where measured, else its class's (class rates computed once per call through `cache`). */
+  private ratesOf(it: TrackedItem, cache: Map<string, MeasuredRates>): MeasuredRates {
+    const own = it.own?.rates() ?? {};
     const r: Partial<Record<WorkKind, number>> = {};
     WORK_KINDS.forEach((k, i) => {
-      const v = own[k] ?? item.classes[i]!.rates()[k];
+      const key = it.keys[i]!;
+      let cls = cache.get(key);
+      if (cls === undefined) cache.set(key, (cls = this.byClass.get(key)!.rates()));
+      const v = own[k] ?? cls[k];
       if (v !== undefined) r[k] = v;
     });
     return r;
   }
 
-  estimate(): WorkEstimate {
-    return estimateItems(
-      this.items.map((it) => ({ done: it.done, planned: it.planned, rates: this.ratesOf(it), running: it.last !== null && !it.finished })),
-      this.parallel,
-    );
+  /** The work an item will do: a waiting item's plan times its class's plan ratio in its stage. */
+  private expected(it: TrackedItem): WorkTally {
+    if (it.started || it.finished) return it.planned;
+    const ratio = this.stages[it.stage]!.ratio;
+    if (ratio.size === 0) return it.planned;
+    const e: Record<WorkKind, number> = { ...NO_WORK };
+    WORK_KINDS.forEach((k, i) => {
+      const r = ratio.get(it.keys[i]!);
+      e[k] = r !== undefined && r.planned > 0 ? (it.planned[k] * r.done) / r.planned : it.planned[k];
+    });
+    return e;
   }
 
-  /** "[3/7] interconnected: impedance 298.15 K 12/40 solves" for the running items (the one with the most work left first). */
+  estimate(): WorkEstimate {
+    const cache = new Map<string, MeasuredRates>();
+    let doneS = 0, plannedS = 0, eta = 0, unmeasured = false, measuredLeft = false;
+    for (const st of this.stages) {
+      const s = sumItems(
+        st.items.map((n) => {
+          const it = this.items[n]!;
+          return { done: it.done, planned: this.expected(it), rates: this.ratesOf(it, cache), running: it.last !== null && !it.finished };
+        }),
+      );
+      doneS += s.doneS;
+      plannedS += s.plannedS;
+      eta += stageSeconds(s, st.parallel);
+      unmeasured ||= s.unmeasured;
+      measuredLeft ||= s.measuredLeft;
+    }
+    return { fraction: plannedS > 0 ? Math.min(1, doneS / plannedS) : 1, etaSeconds: !measuredLeft && unmeasured ? null : eta, etaIsLowerBound: unmeasured };
+  }
+
+  /** "[3/7]" (untitled stage, the item's place) or "pellet [12/128 samples, 1 failed]" (titled, its finished items). */
+  private head(st: TrackedStage, item: number | undefined): string {
+    const n = st.items.length;
+    if (st.title === undefined) {
+      if (n <= 1) return "";
+      const at = item === undefined ? st.items.filter((i) => this.items[i]!.finished).length : st.items.indexOf(item) + 1;
+      return `[${at}/${n}]`;
+    }
+    let finished = 0, failed = 0;
+    for (const i of st.items) {
+      if (this.items[i]!.finished) finished++;
+      if (this.items[i]!.failed) failed++;
+    }
+    return `${st.title} [${finished}/${n} ${st.unit}${failed > 0 ? `, ${failed} failed` : ""}]`.trim();
+  }
+
+  /**
+   * "[3/7] interconnected: impedance 298.15 K 12/40 solves", "pellet [12/128 samples] sample 17:
+   * network realisation 1/1, 298.15 K 0/1 solves (+1 running)": the running item with the most
+   * work left; "[0/7] starting" while none runs.
+   */
   label(): string {
-    const n = this.items.length;
+    const cache = new Map<string, MeasuredRates>();
     let best = -1, bestLeft = -1, others = 0;
     this.items.forEach((it, i) => {
       if (it.last === null || it.finished) return;
-      const left = remainingSeconds(it.done, it.planned, this.ratesOf(it)).seconds;
+      const left = remainingSeconds(it.done, it.planned, this.ratesOf(it, cache)).seconds;
       if (best >= 0) others++;
       if (left > bestLeft) {
         best = i;
         bestLeft = left;
       }
     });
-    if (best < 0) return `[0/${n}] starting`;
+    if (best < 0) {
+      const st = this.stages.find((s) => s.items.some((i) => !this.items[i]!.finished)) ?? this.stages.at(-1)!;
+      const head = this.head(st, undefined);
+      const only = st.title === undefined && st.items.length === 1 ? `${this.items[st.items[0]!]!.name}:` : "";
+      return [head, only, "starting"].filter((x) => x !== "").join(" ");
+    }
     const it = this.items[best]!;
     const p = it.last!;
-    const prefix = n > 1 ? `[${best + 1}/${n}] ${it.name}: ` : "";
-    return `${prefix}${p.stage} ${workText(p)}${others > 0 ? ` (+${others} running)` : ""}`;
+    const head = this.head(this.stages[it.stage]!, best);
+    return `${head === "" ? "" : `${head} `}${it.name}: ${p.stage} ${workText(p)}${others > 0 ? ` (+${others} running)` : ""}`;
+  }
+}
+
+function addTallies(a: WorkTally, b: WorkTally): WorkTally {
+  const r: Record<WorkKind, number> = { ...NO_WORK };
+  for (const k of WORK_KINDS) r[k] = a[k] + b[k];
+  return r;
+}
+
+/**
+ * A sweep's progress (runSweep's events) as one tracker item per job, in the tracker's
+ * latest stage: jobs planned by their own plan (or items planned before, `preplanned` by job
+ * number, replanned), their events, their ends (a retry restarts the item, the failed
+ * attempt's work done), jobs finished in an earlier run counted as finished and jobs of
+ * other shards dropped.
+ */
+export class SweepFollower {
+  private readonly items: Map<number, number>;
+  private readonly plans = new Map<number, WorkTally>();
+
+  constructor(
+    private readonly tracker: WorkTracker,
+    private readonly nameOf: (job: number) => string,
+    preplanned?: ReadonlyMap<number, number>,
+  ) {
+    this.items = new Map(preplanned ?? []);
+  }
+
+  update(p: SweepProgress): void {
+    const c = p.change;
+    switch (c.type) {
+      case "planned": {
+        const mine = new Set<number>();
+        for (const j of c.finished) {
+          mine.add(j);
+          this.tracker.skip(this.itemOf(j, NO_WORK));
+        }
+        for (const j of c.jobs) {
+          mine.add(j.job);
+          this.plans.set(j.job, j.planned);
+          const i = this.items.get(j.job);
+          if (i === undefined) this.items.set(j.job, this.tracker.plan(this.nameOf(j.job), j.planned, j.classes));
+          else this.tracker.replan(i, j.planned);
+        }
+        for (const [job, i] of this.items) if (!mine.has(job)) this.tracker.drop(i);
+        return;
+      }
+      case "progress":
+        this.tracker.event(this.itemOf(c.job, NO_WORK), c.progress);
+        return;
+      case "ended": {
+        const i = this.itemOf(c.job, NO_WORK);
+        if (c.status === "retry") this.tracker.restart(i, this.plans.get(c.job) ?? NO_WORK);
+        else this.tracker.finish(i, c.status === "done" ? "done" : "failed");
+        return;
+      }
+      case "none":
+        return;
+    }
+  }
+
+  private itemOf(job: number, planned: WorkTally): number {
+    let i = this.items.get(job);
+    if (i === undefined) this.items.set(job, (i = this.tracker.plan(this.nameOf(job), planned)));
+    return i;
   }
 }
 
@@ -257,15 +510,6 @@ export class ProgressBar {
     if (!this.due(estimate.fraction)) return;
     const eta = estimate.etaSeconds === null ? "" : ` ETA ${estimate.etaIsLowerBound ? "> " : ""}${formatSeconds(estimate.etaSeconds)}`;
     this.draw(estimate.fraction, label, eta);
-  }
-
-  /** Draw a fraction with an ETA extrapolated from the elapsed time (for work of equal parts: uncertainty samples, calibration draws). */
-  update(fraction: number, label: string): void {
-    if (!this.due(fraction)) return;
-    const f = Math.max(0, Math.min(1, fraction));
-    const elapsed = (Date.now() - this.start) / 1000;
-    const eta = f > 0.01 ? (elapsed * (1 - f)) / f : NaN;
-    this.draw(f, label, Number.isFinite(eta) ? ` ETA ${formatSeconds(eta)}` : "");
   }
 
   private draw(fraction: number, label: string, etaText: string): void {

@@ -13,8 +13,7 @@ import { mergeSweepDirs } from "../sweep/merge.js";
 import { runSweepToEnd } from "../sweep/run.js";
 import type { CommandSpec } from "./options.js";
 import { availableParallelism } from "node:os";
-import { ProgressBar, WorkRates, estimateWork, remainingSeconds, workText } from "./progress.js";
-import type { SweepProgress } from "../sweep/run.js";
+import { ProgressBar, SweepFollower, WorkTracker } from "./progress.js";
 
 /** Rows for the CLI's option table (options.ts COMMANDS). */
 export const SWEEP_COMMANDS: readonly CommandSpec[] = [
@@ -78,9 +77,10 @@ export async function sweepCommand(args: SweepCommandArgs): Promise<number> {
   try {
     if (typeof args.out !== "string" || args.out === "") throw new InputError("sweep: --out DIR is required");
     const sweep = loadSweep(args.file);
-    const rates = new WorkRates();
-    const seen = new Set<number>();
     const workers = args.workers ?? availableParallelism();
+    // one item per job: its own rates once it runs, its class's before (cli/progress.ts)
+    const tracker = new WorkTracker(Math.max(1, Math.min(workers, sweep.jobs.length)), "", "jobs");
+    const follower = new SweepFollower(tracker, (job) => `job ${job}`);
     const summary = await runSweepToEnd(sweep, {
       out: args.out,
       ...(args.workers !== undefined ? { workers: args.workers } : {}),
@@ -88,21 +88,9 @@ export async function sweepCommand(args: SweepCommandArgs): Promise<number> {
       signal: controller.signal,
       onNotice: note,
       onProgress: (p) => {
-        // rates from the running jobs' own work; a job that left the pool sends no more
-        const now = Date.now();
-        const active = new Set<number>();
-        for (const a of p.active) {
-          active.add(a.job);
-          if (a.progress !== null) rates.observe(a.job, a.progress.done, a.progress.kind, now);
-        }
-        for (const j of seen) if (!active.has(j)) rates.forget(j);
-        seen.clear();
-        for (const j of active) seen.add(j);
+        follower.update(p);
         if (!bar.due(p.fraction)) return;
-        const measured = rates.rates();
-        const running = p.active.flatMap((a) => (a.progress !== null ? [a.progress] : []));
-        const e = estimateWork(p.work.done, p.work.planned, measured, Math.min(workers, p.todo), running);
-        bar.show(e, sweepLabel(p, measured));
+        bar.show(tracker.estimate(), tracker.label());
       },
     });
     bar.done();
@@ -121,24 +109,6 @@ export async function sweepCommand(args: SweepCommandArgs): Promise<number> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-}
-
-/** "[5/16 jobs] job 7: KMC 300 K 1.20 M/4.40 M hops (+1 running)": the running job with the most work left. */
-function sweepLabel(p: SweepProgress, rates: ReturnType<WorkRates["rates"]>): string {
-  const head = `[${p.done + p.skipped}/${p.todo + p.skipped} jobs${p.failed > 0 ? `, ${p.failed} failed` : ""}]`;
-  let best: SweepProgress["active"][number] | undefined;
-  let bestLeft = -1;
-  for (const a of p.active) {
-    if (a.progress === null) continue;
-    const left = remainingSeconds(a.progress.done, a.progress.planned, rates).seconds;
-    if (left > bestLeft) {
-      best = a;
-      bestLeft = left;
-    }
-  }
-  if (best === undefined || best.progress === null) return head;
-  const others = p.active.length - 1;
-  return `${head} job ${best.job}: ${best.progress.stage} ${workText(best.progress)}${others > 0 ? ` (+${others} running)` : ""}`;
 }
 
 export async function mergeCommand(args: MergeCommandArgs): Promise<number> {

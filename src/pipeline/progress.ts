@@ -1,7 +1,8 @@
 /**
  * The work of a scenario run, counted in the units its stages do: KMC hops, DC network
  * solves, AC impedance solves (one per frequency and electrode), cell runs (an Evans
- * experiment, a set of discharges). runScenario plans its work when it starts, counts it
+ * experiment, a set of discharges); and, for a calibration, posterior draws (Metropolis
+ * steps, or microstructure draws evaluated on the exact structure's grid). runScenario plans its work when it starts, counts it
  * as it goes and revises the plan where a stage turns out to need less (a cached
  * temperature, an estimate that cannot be made, a cell stage skipped); a progress display
  * turns the counts into a fraction and an ETA with rates it measures (cli/progress.ts).
@@ -11,17 +12,17 @@ import type { Scenario } from "../scenario/schema.js";
 import { isNetworkDesign } from "../scenario/schema.js";
 
 /** The kinds of work a run does; each has its own unit and its own rate. */
-export type WorkKind = "kmc" | "network" | "impedance" | "cell";
+export type WorkKind = "kmc" | "network" | "impedance" | "cell" | "posterior";
 
-export const WORK_KINDS: readonly WorkKind[] = ["kmc", "network", "impedance", "cell"];
+export const WORK_KINDS: readonly WorkKind[] = ["kmc", "network", "impedance", "cell", "posterior"];
 
 /** The unit of each kind, for labels ("12/40 solves"). */
-export const WORK_UNITS: Readonly<Record<WorkKind, string>> = { kmc: "hops", network: "solves", impedance: "solves", cell: "runs" };
+export const WORK_UNITS: Readonly<Record<WorkKind, string>> = { kmc: "hops", network: "solves", impedance: "solves", cell: "runs", posterior: "draws" };
 
 /** Units of work per kind. */
 export type WorkTally = Readonly<Record<WorkKind, number>>;
 
-export const NO_WORK: WorkTally = { kmc: 0, network: 0, impedance: 0, cell: 0 };
+export const NO_WORK: WorkTally = { kmc: 0, network: 0, impedance: 0, cell: 0, posterior: 0 };
 
 /** One progress event of a scenario run: what runs now, and the run's work done and planned. */
 export interface ScenarioProgress {
@@ -71,7 +72,7 @@ export function plannedWork(scenario: Scenario, kmcSettings: { readonly replicas
     }
   }
   const m = scenario.morphology;
-  if (m === undefined) return { kmc, network: 0, impedance: 0, cell: 0 };
+  if (m === undefined) return { ...NO_WORK, kmc };
   const R = m.kind === "image" ? 1 : m.realizations;
   const estimates = options.errorEstimates ?? true;
   const takesKmc = m.phases.some((p) => p.conductivitySPerCm === undefined);
@@ -79,10 +80,10 @@ export function plannedWork(scenario: Scenario, kmcSettings: { readonly replicas
   const extra = estimates ? (takesKmc ? temps.length : 0) + (isNetworkDesign(m) ? 0 : temps.length) : 0;
   const network = R * temps.length + extra + cellNetworkSolves(scenario);
   const c = scenario.cell;
-  if (c === undefined) return { kmc, network, impedance: 0, cell: 0 };
+  if (c === undefined) return { ...NO_WORK, kmc, network };
   const impedance = 3 * impedanceFrequencyCount(c.impedance);
   const cell = 1 + (c.rateCapability !== undefined ? 3 + ((options.lossBreakdown ?? true) ? 4 : 0) : 0);
-  return { kmc, network, impedance, cell };
+  return { kmc, network, impedance, cell, posterior: 0 };
 }
 
 /** DC solves of the cell stage: the membrane between ideal electrodes, the cation-only network, and a voxel design's Li face. */
@@ -95,9 +96,10 @@ export function cellNetworkSolves(scenario: Scenario): number {
 /**
  * Rough units per second of each kind on one core, used only until a display has measured
  * its own (README, Performance: about 2.5 M hops/s on the MOF lattice, a voxel or particle
- * network solve of the paper designs in about a second).
+ * network solve of the paper designs in about a second; a Metropolis step on the emulators
+ * or a draw's grid of rate parameters in tens of microseconds).
  */
-export const PRIOR_UNITS_PER_SECOND: WorkTally = { kmc: 2e6, network: 1, impedance: 1, cell: 2 };
+export const PRIOR_UNITS_PER_SECOND: WorkTally = { kmc: 2e6, network: 1, impedance: 1, cell: 2, posterior: 2e4 };
 
 /** Fraction of a run's work done, each kind weighted by its time at the given rates (default the priors). */
 export function workFraction(done: WorkTally, planned: WorkTally, rates: WorkTally = PRIOR_UNITS_PER_SECOND): number {
@@ -114,7 +116,7 @@ export function workFraction(done: WorkTally, planned: WorkTally, rates: WorkTal
  * it sends. Events come per KMC chunk or block and per solve, never per KMC event.
  */
 export class WorkCounter {
-  private readonly done: Record<WorkKind, number> = { kmc: 0, network: 0, impedance: 0, cell: 0 };
+  private readonly done: Record<WorkKind, number> = { ...NO_WORK };
   private readonly planned: Record<WorkKind, number>;
   private lastKind: WorkKind = "kmc";
   private lastStage = "";
@@ -181,8 +183,9 @@ export function withKmcDone(p: ScenarioProgress, hops: number): ScenarioProgress
 export function workClasses(scenario: Scenario): Readonly<Record<WorkKind, string>> {
   const kmc = scenario.lattice === undefined ? "none" : JSON.stringify([scenario.lattice.kind, "cells" in scenario.lattice ? scenario.lattice.cells : null]);
   const m = scenario.morphology;
-  if (m === undefined) return { kmc, network: "none", impedance: "none", cell: "cell" };
-  if (isNetworkDesign(m)) return { kmc, network: `${m.kind} ${m.particleCount}`, impedance: "slab", cell: "cell" };
+  const posterior = "posterior";
+  if (m === undefined) return { kmc, network: "none", impedance: "none", cell: "cell", posterior };
+  if (isNetworkDesign(m)) return { kmc, network: `${m.kind} ${m.particleCount}`, impedance: "slab", cell: "cell", posterior };
   const size = m.kind === "image" || m.kind === "raw" ? m.kind : m.shape.join("x");
-  return { kmc, network: `voxels ${size}`, impedance: `voxels ${size}`, cell: "cell" };
+  return { kmc, network: `voxels ${size}`, impedance: `voxels ${size}`, cell: "cell", posterior };
 }

@@ -25,6 +25,29 @@ import { inputKeys, propagateUncertainty, samplesSweep, type UncertainScenario }
 import type { UncertainInput } from "../scenario/uncertain.js";
 import { buildNetworkDesign, pressedBoundaryOhmCm2 } from "../pipeline/design.js";
 import type { PressedPowderSettings } from "../scenario/schema.js";
+import { metropolisSteps } from "../analysis/mcmc.js";
+import { NO_WORK, WorkCounter, type ScenarioProgress, type WorkTally } from "../pipeline/progress.js";
+import type { SweepProgress } from "./run.js";
+
+/** The Metropolis chains of the emulated calibration: 4 chains, 3000 warm-up and 5000 kept draws each. */
+export const EMULATED_CHAINS = { chains: 4, warmup: 3000, draws: 5000 } as const;
+
+/** The work of the emulated calibration's posterior stage: its chains' steps (warm-up included). */
+export function emulatedPosteriorPlan(): WorkTally {
+  return { ...NO_WORK, posterior: metropolisSteps(EMULATED_CHAINS.chains, EMULATED_CHAINS.warmup, EMULATED_CHAINS.draws) };
+}
+
+/** Network solves per microstructure draw of the exact-structure calibration (Phi tabulated at this many points). */
+export const EXACT_POINTS = 64;
+
+/**
+ * The work of the exact-structure calibration of `designs` pressed powders on `samples`
+ * microstructure draws: `points` network solves per draw, and each design's rate grid
+ * evaluated per draw for its evidence and again (at most) for the resampled draws.
+ */
+export function exactCalibrationPlan(designs: number, samples: number, points = EXACT_POINTS): WorkTally {
+  return { ...NO_WORK, network: samples * points, posterior: 2 * designs * samples };
+}
 
 /** The measurements calibration conditions on (a conductivity or an activation energy; scenario/measurements.ts). */
 export type Measurement = CalibrationMeasurement;
@@ -100,7 +123,18 @@ export async function calibrateDesign(
   measurements: readonly Measurement[],
   nominal: Results,
   kmc: readonly (readonly [string, KmcCacheEntry])[],
-  options: { readonly samples: number; readonly dir: string; readonly workers?: number; readonly signal?: AbortSignal; readonly onProgress?: (f: number, text: string) => void; readonly keepDraws?: number },
+  options: {
+    readonly samples: number;
+    readonly dir: string;
+    readonly workers?: number;
+    readonly signal?: AbortSignal;
+    readonly onProgress?: (f: number, text: string) => void;
+    /** The samples' sweep events (work per job). */
+    readonly onSweepProgress?: (p: SweepProgress) => void;
+    /** The MCMC's work: chain steps done and planned (emulatedPosteriorPlan), kind "posterior". */
+    readonly onWork?: (p: ScenarioProgress) => void;
+    readonly keepDraws?: number;
+  },
 ): Promise<PosteriorFile | null> {
   const seed = design.scenario.seed;
   const { samples, summary, scores } = await propagateUncertainty(design, nominal, kmc, {
@@ -109,6 +143,7 @@ export async function calibrateDesign(
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    ...(options.onSweepProgress !== undefined ? { onSweepProgress: options.onSweepProgress } : {}),
   });
   if (summary.interrupted !== undefined) return null;
   const keys = inputKeys(design.inputs);
@@ -132,7 +167,10 @@ export async function calibrateDesign(
     const { weights, offset } = activationEnergyWeights(temps, BOLTZMANN_EV_PER_K, m.form);
     return { name: `Ea (${m.form} form)`, weights, offset, value: m.valueEV, error: m.errorEV };
   });
-  const chains = 4;
+  const { chains, warmup, draws: kept0 } = EMULATED_CHAINS;
+  const work = new WorkCounter(emulatedPosteriorPlan(), options.onWork);
+  const stage = `MCMC ${chains} chains`;
+  work.send("posterior", stage);
   const post = calibrateEmulated({
     u,
     outputs,
@@ -140,10 +178,13 @@ export async function calibrateDesign(
     modelError,
     commonModelError,
     chains,
-    warmup: 3000,
-    draws: 5000,
+    warmup,
+    draws: kept0,
     streams: Array.from({ length: chains + 1 }, (_, c) => createStream(seed, "calibration", c)),
+    onProgress: (done) => work.add("posterior", done - work.doneOf("posterior"), stage),
   });
+  work.close("posterior");
+  work.resend("done");
   const keep = options.keepDraws ?? 1000;
   const stride = Math.max(1, Math.floor(post.draws.length / keep));
   const kept = post.draws.filter((_, i) => i % stride === 0).slice(0, keep);
@@ -232,7 +273,15 @@ export interface CalibrationPart {
  */
 export function calibratePressedPowders(
   parts: readonly CalibrationPart[],
-  options: { readonly samples: number; readonly grid?: number; readonly points?: number; readonly keepDraws?: number; readonly onProgress?: (f: number, text: string) => void },
+  options: {
+    readonly samples: number;
+    readonly grid?: number;
+    readonly points?: number;
+    readonly keepDraws?: number;
+    readonly onProgress?: (f: number, text: string) => void;
+    /** The work: network solves of the tabulation, grids of the posterior (exactCalibrationPlan). */
+    readonly onWork?: (p: ScenarioProgress) => void;
+  },
 ): PosteriorFile {
   if (parts.length === 0) throw new InputError("calibrate: no design given");
   const first = parts[0]!.design;
@@ -265,7 +314,8 @@ export function calibratePressedPowders(
   const seed = first.scenario.seed;
   const n = options.samples;
   const G = options.grid ?? 160;
-  const P = options.points ?? 64;
+  const P = options.points ?? EXACT_POINTS;
+  const work = new WorkCounter(exactCalibrationPlan(parts.length, n, P), options.onWork);
   const { sweep, scores } = samplesSweep(first, n, seed, []);
   const firstKeys = inputKeys(first.inputs);
   // per design: its rate law, its boundary over the draws, its observables
@@ -317,6 +367,8 @@ export function calibratePressedPowders(
   const Tref = 298.15;
   const phi = sweep.jobs.map((job, s) => {
     options.onProgress?.(s / n, `tabulating the network of draw ${s + 1}/${n}`);
+    const stage = `network of draw ${s + 1}/${n}`;
+    work.send("network", stage);
     const m = job.scenario.morphology as PressedPowderSettings;
     const net = buildNetworkDesign(job.scenario, m, s);
     const rb = pressedBoundaryOhmCm2(m, Tref);
@@ -324,18 +376,21 @@ export function calibratePressedPowders(
     for (let k = 0; k < P; k++) {
       const sigma = Math.exp(lo + k * dx) / rb;
       table[k] = Math.log(net.solve(Tref, sigma).conductivitySPerCm / sigma);
+      work.add("network", 1, stage);
     }
     return table;
   });
   options.onProgress?.(0.95, "posterior on the grid");
+  work.send("posterior", "posterior on the grid");
   const lnSigma = (md: (typeof models)[number], s: number, uA: number, uS: number, out: Float64Array): void => {
     for (let i = 0; i < md.temps.length; i++) {
       const lm = md.lnMof(i, uA, uS);
       out[i] = lm + hermite(phi[s]!, lo, dx, lm + md.lnRb[s]![i]!);
     }
   };
-  /** Log-likelihood of design d at draw s over its rate grid. */
+  /** Log-likelihood of design d at draw s over its rate grid (one unit of posterior work). */
   const gridLog = (d: number, s: number): Float64Array => {
+    work.add("posterior", 1, "posterior on the grid");
     const md = models[d]!;
     const y = new Float64Array(md.temps.length);
     const out = new Float64Array(G * G);
@@ -415,6 +470,8 @@ export function calibratePressedPowders(
     draws.push({ u, x: keys.map((key, j) => quantile(specOf(key), u[j]!)) });
     drawOf.push(s);
   }
+  work.close("posterior");
+  work.resend("done");
   // the fit: posterior predictive of each observable
   const fit = models.flatMap((md, d) => {
     const y = new Float64Array(md.temps.length);

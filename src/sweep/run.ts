@@ -29,7 +29,7 @@ import {
   type ResultLine,
 } from "./journal.js";
 import { checkSweepMemory } from "./memory.js";
-import { NO_WORK, WORK_KINDS, plannedWork, workFraction, type ScenarioProgress, type WorkKind, type WorkTally } from "../pipeline/progress.js";
+import { NO_WORK, WORK_KINDS, plannedWork, workClasses, workFraction, type ScenarioProgress, type WorkKind, type WorkTally } from "../pipeline/progress.js";
 import { kmcCacheKey, kmcRunOptions } from "../pipeline/runScenario.js";
 import type { InjectedFault, SerializedError } from "./messages.js";
 import { JobPool, type AttemptOutcome } from "./pool.js";
@@ -54,6 +54,31 @@ export interface SweepProgress {
   readonly running: number;
   /** Jobs finished in an earlier run into the same DIR. */
   readonly skipped: number;
+  /** What this event reports, for a display that follows each job (cli/progress.ts SweepFollower). */
+  readonly change: SweepChange;
+}
+
+/**
+ * What changed at a sweep's progress event:
+ * - "planned" (first, before any job starts): the jobs this run sets out to run, each with
+ *   its plan and its class per kind (pipeline/progress.ts workClasses), and those finished
+ *   before (a resumed DIR);
+ * - "progress": a running job's latest event;
+ * - "ended": a job's attempt ended (done; failed after its retries; "retry": failed, queued
+ *   again with its plan; "aborted": stopped, runs again on resume);
+ * - "none": counts only (a job dispatched).
+ */
+export type SweepChange =
+  | { readonly type: "planned"; readonly jobs: readonly PlannedJob[]; readonly finished: readonly number[] }
+  | { readonly type: "progress"; readonly job: number; readonly progress: ScenarioProgress }
+  | { readonly type: "ended"; readonly job: number; readonly status: "done" | "failed" | "retry" | "aborted" }
+  | { readonly type: "none" };
+
+/** A job of this run with the work it plans before it starts and its class per kind. */
+export interface PlannedJob {
+  readonly job: number;
+  readonly planned: WorkTally;
+  readonly classes: Readonly<Record<WorkKind, string>>;
 }
 
 /** A running job of a sweep and its latest progress event. */
@@ -202,6 +227,24 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
       ...(stop.signal.aborted ? { interrupted: String(stop.signal.reason ?? "aborted") } : {}),
       complete: finished.size + done === shardJobs.length,
     });
+    // work: every todo job's plan, replaced by its own events while it runs; a finished job counts whole
+    const sharedKmc = new Set((sweep.kmc ?? []).map(([key]) => key));
+    const plans = new Map(todo.map((j) => [j.job, jobPlan(j, sharedKmc)] as const));
+    if (options.onProgress !== undefined) {
+      const planned: Record<WorkKind, number> = { ...NO_WORK };
+      for (const p of plans.values()) addTally(planned, p, 1);
+      options.onProgress({
+        fraction: workFraction(NO_WORK, planned),
+        work: { done: { ...NO_WORK }, planned },
+        active: [],
+        todo: todo.length,
+        done: 0,
+        failed: 0,
+        running: 0,
+        skipped: finished.size,
+        change: { type: "planned", jobs: todo.map((j) => ({ job: j.job, planned: plans.get(j.job)!, classes: workClasses(j.scenario) })), finished: [...finished].sort((a, b) => a - b) },
+      });
+    }
     if (todo.length === 0) return summary();
 
     results = new JsonlAppender(resultsFile);
@@ -212,9 +255,6 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
 
     const queue: QueueItem[] = todo.map((job) => ({ job, attempt: 0 }));
     const running = new Map<number, Promise<{ item: QueueItem; outcome: AttemptOutcome }>>();
-    // work: every todo job's plan, replaced by its own events while it runs; a finished job counts whole
-    const sharedKmc = new Set((sweep.kmc ?? []).map(([key]) => key));
-    const plans = new Map(todo.map((j) => [j.job, jobPlan(j, sharedKmc)] as const));
     const workDone: Record<WorkKind, number> = { ...NO_WORK };
     const workPlanned: Record<WorkKind, number> = { ...NO_WORK };
     for (const p of plans.values()) addTally(workPlanned, p, 1);
@@ -232,7 +272,7 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
       addTally(workDone, next.done, 1);
       addTally(workPlanned, next.planned, 1);
     };
-    const report = (): void => {
+    const report = (change: SweepChange = { type: "none" }): void => {
       if (options.onProgress === undefined) return;
       const w = { done: { ...workDone }, planned: { ...workPlanned } };
       options.onProgress({
@@ -244,6 +284,7 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
         failed: failed.length,
         running: running.size,
         skipped: finished.size,
+        change,
       });
     };
 
@@ -257,7 +298,7 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
           if (!partial.has(n)) return;
           move(n, p);
           partial.set(n, p);
-          report();
+          report({ type: "progress", job: n, progress: p });
         };
         running.set(
           n,
@@ -301,7 +342,7 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
           };
           results.append(record);
           done++;
-          report();
+          report({ type: "ended", job: n, status: "done" });
           yield { status: "done", record };
           break;
         }
@@ -321,15 +362,17 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
           if (!final) {
             notice(`job ${n} (${paramsText(item.job.params)}) ${what}: ${outcome.error.message}; retrying`);
             queue.push({ job: item.job, attempt: item.attempt + 1 });
+            report({ type: "ended", job: n, status: "retry" });
             break;
           }
           notice(`job ${n} (${paramsText(item.job.params)}) ${what} again: ${outcome.error.message}; recorded in ${FAILURES_FILE}`);
           failed.push(n);
-          report();
+          report({ type: "ended", job: n, status: "failed" });
           yield { status: "failed", job: n, params: item.job.params, error: outcome.error, attempts: item.attempt + 1 };
           break;
         }
         case "aborted":
+          report({ type: "ended", job: n, status: "aborted" });
           break;
       }
     }

@@ -24,7 +24,8 @@ import { createStream } from "../core/rng.js";
 import { sortedQuantile } from "../core/stats.js";
 import { latinHypercube, quantile, reach } from "../analysis/distributions.js";
 import { buildMorphology, morphologyStream } from "../pipeline/morphology.js";
-import { checkCellUpFront, checkMorphologyUpFront } from "../pipeline/runScenario.js";
+import { checkCellUpFront, checkMorphologyUpFront, kmcRunOptions } from "../pipeline/runScenario.js";
+import { plannedWork, type WorkTally } from "../pipeline/progress.js";
 import { isNetworkDesign } from "../scenario/schema.js";
 import { pceSobol } from "../analysis/sobol.js";
 import type { MeasureNext, OutputBand, PairwiseRow, Results, SensitivityRow, UncertaintyBlock } from "../pipeline/results.js";
@@ -33,7 +34,7 @@ import type { Scenario } from "../scenario/schema.js";
 import { distributionShape, setPlain, type UncertainInput } from "../scenario/uncertain.js";
 import { canonicalJson, type KmcCacheEntry, type Sweep, type SweepJob } from "./definition.js";
 import { RESULTS_FILE, scanResults } from "./journal.js";
-import { runSweepToEnd, type SweepSummary } from "./run.js";
+import { runSweepToEnd, type SweepProgress, type SweepSummary } from "./run.js";
 import type { PosteriorFile } from "./calibrate.js";
 import { emulateOutputs, minimumRuns, type EmulatedOutput } from "./emulate.js";
 
@@ -84,6 +85,22 @@ export function sampleScores(keys: readonly string[], n: number, seed: number): 
   return latinHypercube(n, keys.map((key) => createStream(seed, "uncertainty", key)));
 }
 
+/** How a sample runs: the nominal run reports the KMC error's effect, the refinement estimate and the losses; a sample repeats none of them, and builds its spectra from a few solves. */
+export const SAMPLE_RUN_OPTIONS = { errorEstimates: false, impedance: "reduced", lossBreakdown: false } as const;
+
+/**
+ * The work one sample of `design` plans, before the samples are drawn (for a progress
+ * display's plan of the stages to come): the nominal scenario with one realisation, its KMC
+ * shared with the nominal run. runSweep's own plan of each sample replaces it when the
+ * samples start.
+ */
+export function samplePlan(design: UncertainScenario): WorkTally {
+  const s = design.scenario;
+  const m = s.morphology;
+  const one: Scenario = m === undefined || m.kind === "image" ? s : { ...s, morphology: { ...m, realizations: 1 } };
+  return plannedWork(one, kmcRunOptions(one), { kmcDone: () => true, errorEstimates: SAMPLE_RUN_OPTIONS.errorEstimates, lossBreakdown: SAMPLE_RUN_OPTIONS.lossBreakdown });
+}
+
 /**
  * The sweep whose jobs are the samples: job s runs the scenario with input j at
  * Q_j(u_sj), one morphology realisation (number s), the scenario's own seed (so the
@@ -108,8 +125,7 @@ export function samplesSweep(
     });
     const morphology = copy.morphology as Record<string, unknown> | undefined;
     if (morphology !== undefined) morphology.realizations = 1;
-    // the nominal run reports the KMC error's effect and the refinement estimate; a sample repeats neither
-    return { job: s, params, scenario: parseScenario(copy), runOptions: { firstRealization: s, errorEstimates: false, impedance: "reduced", lossBreakdown: false } };
+    return { job: s, params, scenario: parseScenario(copy), runOptions: { firstRealization: s, ...SAMPLE_RUN_OPTIONS } };
   });
   const hash = createHash("sha256")
     .update(canonicalJson({ seed, jobs: jobs.map((j) => ({ job: j.job, scenario: j.scenario, runOptions: j.runOptions })) }))
@@ -498,6 +514,8 @@ export interface PropagateOptions {
   readonly shard?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (fraction: number, text: string) => void;
+  /** The samples' sweep events (work per job; cli/progress.ts SweepFollower follows them). */
+  readonly onSweepProgress?: (progress: SweepProgress) => void;
   readonly onNotice?: (message: string) => void;
   /** Outputs that were calibration targets (marked fitted). */
   readonly fittedPaths?: readonly RegExp[];
@@ -536,7 +554,10 @@ export async function propagateUncertainty(
     ...(options.shard !== undefined ? { shard: options.shard } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.onNotice !== undefined ? { onNotice: options.onNotice } : {}),
-    onProgress: (p) => options.onProgress?.(p.fraction, `${design.scenario.name}: ${p.done + p.skipped}/${p.todo + p.skipped} samples`),
+    onProgress: (p) => {
+      options.onSweepProgress?.(p);
+      options.onProgress?.(p.fraction, `${design.scenario.name}: ${p.done + p.skipped}/${p.todo + p.skipped} samples`);
+    },
   });
   const samples = readSamples(options.dir);
   const unfinished = summary.interrupted !== undefined || options.shard !== undefined;

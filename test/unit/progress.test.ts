@@ -6,7 +6,7 @@
  * given, not measured.
  */
 import { describe, expect, it } from "vitest";
-import { WorkRates, WorkTracker, estimateWork, formatCount, remainingSeconds, workText } from "../../src/cli/progress.js";
+import { SweepFollower, WorkRates, WorkTracker, estimateWork, formatCount, remainingSeconds, workText } from "../../src/cli/progress.js";
 import { NO_WORK, PRIOR_UNITS_PER_SECOND, workFraction, type ScenarioProgress, type WorkTally } from "../../src/pipeline/progress.js";
 
 const kmc = (n: number): WorkTally => ({ ...NO_WORK, kmc: n });
@@ -127,7 +127,7 @@ describe("a comparison's designs at their own rates", () => {
 
   it("a design not started goes at its class's rate (the same morphology), before the rate pooled over all", () => {
     const plan = tally({ network: 10 });
-    const cls = (network: string) => ({ kmc: "none", network, impedance: "none", cell: "cell" });
+    const cls = (network: string) => ({ kmc: "none", network, impedance: "none", cell: "cell", posterior: "posterior" });
     const t = new WorkTracker(1);
     t.plan("pellet", plan, cls("pressed-powder 1000"));
     t.plan("interconnected", plan, cls("voxels 80x80x80"));
@@ -166,5 +166,104 @@ describe("labels", () => {
     expect(t.label()).toBe("[3/3] interconnected: impedance 298.15 K 12/40 solves");
     // two designs done, the third's network done and 12 of 40 impedance solves: by prior time (10 + 40) * 2 + 22 of 150
     expect(t.estimate().fraction).toBeCloseTo(122 / 150, 12);
+  });
+});
+
+describe("stages one after another (a run's nominal, then its samples, then the MCMC)", () => {
+  const cls = { kmc: "none", network: "voxels 6x6x6", impedance: "none", cell: "cell", posterior: "posterior" };
+  const ev = (planned: WorkTally, done: WorkTally, stage = "network"): ScenarioProgress => ({ kind: "network", stage, done, planned });
+
+  it("the ETA is the sum of the stages' (each over its own threads); the samples start at the nominal run's rate", () => {
+    const t = new WorkTracker(1);
+    const nominal = t.plan("pellet", tally({ network: 10 }), cls);
+    t.stage(2, "pellet", "samples");
+    const samples = [0, 1, 2, 3].map((s) => t.plan(`sample ${s + 1}`, tally({ network: 2 }), cls));
+    t.stage(1);
+    const mcmc = t.plan("pellet posterior", tally({ posterior: 1000 }));
+    t.event(nominal, ev(tally({ network: 10 }), NO_WORK), 0);
+    t.event(nominal, ev(tally({ network: 10 }), tally({ network: 5 })), 5000); // 1 solve/s
+    // nominal: 5 s left on its thread; samples: 8 solves at the class's 1/s over 2 threads, 4 s; MCMC unmeasured
+    expect(t.estimate()).toMatchObject({ etaSeconds: 9, etaIsLowerBound: true });
+    expect(t.label()).toBe("pellet: network 5/10 solves");
+    t.event(nominal, ev(tally({ network: 10 }), tally({ network: 10 })), 10000);
+    t.finish(nominal);
+    expect(t.label()).toBe("pellet [0/4 samples] starting");
+    t.event(samples[0]!, ev(tally({ network: 2 }), NO_WORK, "network realisation 1/1, 298.15 K"), 10000);
+    expect(t.label()).toBe("pellet [0/4 samples] sample 1: network realisation 1/1, 298.15 K 0/2 solves");
+    for (const s of samples) {
+      t.event(s, ev(tally({ network: 2 }), tally({ network: 2 })), 12000);
+      t.finish(s);
+    }
+    t.event(mcmc, { kind: "posterior", stage: "MCMC 4 chains", done: NO_WORK, planned: tally({ posterior: 1000 }) }, 12000);
+    t.event(mcmc, { kind: "posterior", stage: "MCMC 4 chains", done: tally({ posterior: 250 }), planned: tally({ posterior: 1000 }) }, 13000);
+    expect(t.estimate()).toMatchObject({ etaSeconds: 3, etaIsLowerBound: false });
+    expect(t.label()).toBe("pellet posterior: MCMC 4 chains 250/1000 draws");
+  });
+
+  it("never shorter than the longest running sample's remainder, though the threads are many", () => {
+    const t = new WorkTracker(8, "pellet", "samples");
+    const a = t.plan("sample 1", tally({ network: 20 }), cls);
+    const b = t.plan("sample 2", tally({ network: 2 }), cls);
+    t.event(a, ev(tally({ network: 20 }), NO_WORK), 0);
+    t.event(b, ev(tally({ network: 2 }), NO_WORK), 0);
+    t.event(a, ev(tally({ network: 20 }), tally({ network: 2 })), 2000); // 1 solve/s
+    t.event(b, ev(tally({ network: 2 }), tally({ network: 2 })), 2000);
+    t.finish(b);
+    // 18 solves left, over 8 threads 2.25 s; but one job on one thread: 18 s
+    expect(t.estimate().etaSeconds).toBeCloseTo(18, 12);
+  });
+
+  it("a waiting sample's plan is scaled by what the finished samples of its stage took of theirs", () => {
+    const t = new WorkTracker(1, "pellet", "samples");
+    const plan = tally({ impedance: 100 }); // planned as the full grid; a reduced spectrum takes 10 solves
+    const items = [0, 1, 2].map((s) => t.plan(`sample ${s + 1}`, plan, { ...cls, impedance: "voxels 6x6x6" }));
+    const imp = (done: number, planned = 100): ScenarioProgress => ({ kind: "impedance", stage: "impedance 298.15 K", done: tally({ impedance: done }), planned: tally({ impedance: planned }) });
+    t.event(items[0]!, imp(0), 0);
+    t.event(items[0]!, imp(10), 1000); // 10 solves/s
+    t.event(items[0]!, imp(10, 10), 1000); // closed: 10 were enough
+    t.finish(items[0]!);
+    // the two waiting samples: 10 solves each at 10/s
+    expect(t.estimate()).toMatchObject({ etaSeconds: 2, fraction: 1 / 3 });
+  });
+});
+
+describe("a sweep followed job by job (the sweep bar; the samples of --uncertainty)", () => {
+  const plan = tally({ network: 4 });
+  const base = { fraction: 0, work: { done: NO_WORK, planned: NO_WORK }, active: [], todo: 3, done: 0, failed: 0, running: 0, skipped: 1 };
+  const classes = (network: string) => ({ kmc: "none", network, impedance: "none", cell: "cell", posterior: "posterior" });
+  const ev = (done: number): ScenarioProgress => ({ kind: "network", stage: "network 300 K", done: tally({ network: done }), planned: plan });
+
+  it("each job at its own rate where it has one, else its class's: not one rate pooled over unlike jobs", () => {
+    const t = new WorkTracker(1, "", "jobs");
+    const f = new SweepFollower(t, (j) => `job ${j}`);
+    f.update({ ...base, change: { type: "planned", jobs: [{ job: 1, planned: plan, classes: classes("small") }, { job: 2, planned: plan, classes: classes("big") }, { job: 3, planned: plan, classes: classes("big") }], finished: [0] } });
+    expect(t.label()).toBe("[1/4 jobs] starting");
+    // the events with given times go to the tracker directly (the follower's take the clock's); job j is item j
+    t.event(1, ev(0), 0);
+    t.event(1, ev(4), 1000); // the small job: 4 solves/s
+    f.update({ ...base, change: { type: "ended", job: 1, status: "done" } });
+    t.event(2, ev(0), 1000);
+    t.event(2, ev(1), 5000); // the big job: 0.25 solve/s
+    // job 2: 3 solves at its own 0.25/s, 12 s; job 3 at its class's (job 2's), 16 s; pooled (5 solves in 5 s) it would say 7 s
+    expect(t.estimate()).toMatchObject({ etaSeconds: 28, etaIsLowerBound: false });
+    expect(t.label()).toBe("[2/4 jobs] job 2: network 300 K 1/4 solves");
+  });
+
+  it("a retried job keeps the failed attempt's work done and plans the job again; a failed one counts as failed; other shards' jobs are dropped", () => {
+    const t = new WorkTracker(1, "", "jobs");
+    const pre = new Map([0, 1, 2, 3].map((j) => [j, t.plan(`job ${j}`, plan, classes("x"))] as const));
+    const f = new SweepFollower(t, (j) => `job ${j}`, pre);
+    f.update({ ...base, change: { type: "planned", jobs: [{ job: 0, planned: plan, classes: classes("x") }, { job: 2, planned: plan, classes: classes("x") }], finished: [] } });
+    expect(t.label()).toBe("[0/2 jobs] starting"); // jobs 1 and 3 are another shard's
+    f.update({ ...base, change: { type: "progress", job: 0, progress: ev(3) } });
+    f.update({ ...base, change: { type: "ended", job: 0, status: "retry" } });
+    expect(t.plannedOf(pre.get(0)!)).toEqual(tally({ network: 3 + 4 }));
+    f.update({ ...base, change: { type: "progress", job: 0, progress: ev(1) } });
+    expect(t.label()).toBe("[0/2 jobs] job 0: network 300 K 1/4 solves");
+    f.update({ ...base, change: { type: "ended", job: 0, status: "done" } });
+    f.update({ ...base, change: { type: "progress", job: 2, progress: ev(2) } });
+    f.update({ ...base, change: { type: "ended", job: 2, status: "failed" } });
+    expect(t.label()).toBe("[2/2 jobs, 1 failed] starting");
+    expect(t.estimate().fraction).toBe(1);
   });
 });
