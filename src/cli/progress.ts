@@ -280,10 +280,15 @@ export class WorkTracker {
     this.forgetTimes(item);
   }
 
-  /** An item that has ended: its work counts as planned == done; a finished ("done") one tells its class how much of its plan it took. */
+  /**
+   * An item that has ended: a finished ("done") one did all its work as last planned (an
+   * event lost on the way counts too) and tells its class how much of its first plan it
+   * took; a failed one's plan shrinks to what it did.
+   */
   finish(item: number, end: ItemEnd = "done"): void {
     const it = this.items[item]!;
     if (it.finished) return;
+    if (end === "done") it.done = it.planned;
     if (end === "done" && it.started) {
       const ratio = this.stages[it.stage]!.ratio;
       WORK_KINDS.forEach((k, i) => {

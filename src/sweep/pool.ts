@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { MessageChannel } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { ScenarioProgress } from "../pipeline/progress.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -55,9 +55,10 @@ export class JobPool {
   /** Run one attempt; never rejects (a failure is an outcome). Aborting `signal` ends the worker. */
   async run(request: AttemptRequest, onProgress: (fraction: number, progress: ScenarioProgress) => void, signal: AbortSignal): Promise<AttemptOutcome> {
     const { port1, port2 } = new MessageChannel();
-    port1.on("message", (m: WorkerMessage) => {
+    const deliver = (m: WorkerMessage): void => {
       if (m.type === "progress") onProgress(m.fraction, m.progress);
-    });
+    };
+    port1.on("message", deliver);
     const start = performance.now();
     const message: MainMessage = { type: "run", ...request, port: port2 };
     try {
@@ -66,6 +67,9 @@ export class JobPool {
       if (signal.aborted) return { type: "aborted", job: request.job };
       return { type: "died", job: request.job, error: serializeError(e), seconds: (performance.now() - start) / 1000 };
     } finally {
+      // the worker's last progress (its "done" event) can still wait on the port when its reply
+      // comes (another channel): deliver it before the outcome, so a job's events end at done == planned
+      for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) deliver(m.message as WorkerMessage);
       port1.close();
     }
   }

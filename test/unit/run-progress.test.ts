@@ -2,7 +2,8 @@
  * The progress events of small real runs: runScenario's work (KMC hops, network and
  * impedance solves, cell runs) never goes back, never passes its plan, is planned from the
  * scenario before any work, and ends with done == planned; progress changes no result. A
- * sweep's progress counts work, not jobs. The sweep part needs the built dist/ (npm run build).
+ * sweep's progress counts work, not jobs; so do the samples of an uncertainty run (sweep jobs),
+ * the MCMC and the exact-structure calibration. The sweep parts need the built dist/ (npm run build).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,12 @@ import { kmcRunOptions, runScenario, type KmcTemperatureResult, type ScenarioRun
 import { WORK_KINDS, impedanceFrequencyCount, plannedKmcHops, plannedWork, type ScenarioProgress } from "../../src/pipeline/progress.js";
 import { parseSweep } from "../../src/sweep/definition.js";
 import { runSweepToEnd, type SweepProgress } from "../../src/sweep/run.js";
+import { parseScenarioInputs } from "../../src/scenario/load.js";
+import { propagateUncertainty, samplePlan, type UncertainScenario } from "../../src/sweep/uncertainty.js";
+import { calibratePressedPowder, exactCalibrationPlan, type Measurement } from "../../src/sweep/calibrate.js";
+import { metropolisSteps, sampleMetropolis } from "../../src/analysis/mcmc.js";
+import { createStream } from "../../src/core/rng.js";
+import { SweepFollower, WorkTracker } from "../../src/cli/progress.js";
 
 // scenarios/validation/cell-on-random-composite.json made small, at two temperatures
 const json = JSON.parse(readFileSync(new URL("../../scenarios/validation/cell-on-random-composite.json", import.meta.url), "utf8")) as Record<string, any>;
@@ -134,5 +141,113 @@ describe("a sweep's progress counts work, not jobs", () => {
     expect(last.fraction).toBe(1);
     expect(last.work.done).toEqual(last.work.planned);
     expect(last.active).toEqual([]);
+  });
+});
+
+describe("the stages of --uncertainty and calibrate count work", () => {
+  const root = mkdtempSync(join(tmpdir(), "mofhop-progress-uncertainty-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("an uncertainty run's samples: planned up front as samplePlan, every job's work monotone, the sweep's and each job's ending at done == planned", async () => {
+    // a homogeneous block whose phase conductivity is uncertain (no KMC): 8 samples on 2 threads
+    const design: UncertainScenario = {
+      ...parseScenarioInputs({
+        name: "block",
+        seed: 5,
+        temperaturesK: [298.15],
+        morphology: {
+          kind: "random-voxels",
+          shape: [6, 6, 6],
+          voxelNm: 50,
+          phases: [{ name: "A", fraction: 1, conductivitySPerCm: { distribution: "log-uniform", min: 1e-4, max: 1e-2, reason: "test" }, transferenceNumber: 1 }],
+        },
+      }),
+      baseDir: root,
+    };
+    const nominal = runScenario(design.scenario);
+    const events: SweepProgress[] = [];
+    const tracker = new WorkTracker(1);
+    tracker.stage(2, "block", "samples");
+    const pre = new Map(Array.from({ length: 8 }, (_, s) => [s, tracker.plan(`sample ${s + 1}`, samplePlan(design))] as const));
+    const follower = new SweepFollower(tracker, (s) => `sample ${s + 1}`, pre);
+    const { summary } = await propagateUncertainty(design, nominal, [], { samples: 8, dir: join(root, "u"), workers: 2, onSweepProgress: (p) => { events.push(p); follower.update(p); } });
+    expect(summary).toMatchObject({ done: 8, complete: true });
+    const first = events[0]!.change;
+    expect(first.type).toBe("planned");
+    if (first.type !== "planned") return;
+    expect(first.jobs.map((j) => j.job)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    for (const j of first.jobs) expect(j.planned).toEqual(samplePlan(design)); // the stand-in plan is each sample's own
+    for (let i = 1; i < events.length; i++) {
+      for (const k of WORK_KINDS) {
+        expect(events[i]!.work.done[k]).toBeGreaterThanOrEqual(events[i - 1]!.work.done[k]);
+        expect(events[i]!.work.done[k]).toBeLessThanOrEqual(events[i]!.work.planned[k]);
+      }
+    }
+    const byJob = new Map<number, ScenarioProgress[]>();
+    for (const e of events) if (e.change.type === "progress") (byJob.get(e.change.job) ?? byJob.set(e.change.job, []).get(e.change.job)!).push(e.change.progress);
+    expect([...byJob.keys()].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    for (const list of byJob.values()) {
+      for (let i = 1; i < list.length; i++) for (const k of WORK_KINDS) expect(list[i]!.done[k]).toBeGreaterThanOrEqual(list[i - 1]!.done[k]);
+      expect(list.at(-1)!.done).toEqual(list.at(-1)!.planned);
+    }
+    expect(events.filter((e) => e.change.type === "ended").map((e) => (e.change.type === "ended" ? e.change.status : ""))).toEqual(new Array(8).fill("done"));
+    const last = events.at(-1)!;
+    expect(last.work.done).toEqual(last.work.planned);
+    expect(last.work.done.network).toBe(8); // one solve per sample (one realisation, no estimates)
+    expect(tracker.estimate()).toMatchObject({ fraction: 1, etaSeconds: 0 });
+    expect(tracker.label()).toBe("block [8/8 samples] starting");
+  });
+
+  it("the MCMC counts its chains' steps up to metropolisSteps, and counting changes no draw", () => {
+    const options = { chains: 2, warmup: 1000, draws: 9000, initial: [[0.1], [-0.1]], initialStep: [0.5] };
+    const logDensity = (x: Float64Array): number => -0.5 * x[0]! * x[0]!;
+    const seen: [number, number][] = [];
+    const counted = sampleMetropolis(logDensity, { ...options, streams: [createStream(1, "m", 0), createStream(1, "m", 1)], onProgress: (d, p) => seen.push([d, p]) });
+    const plain = sampleMetropolis(logDensity, { ...options, streams: [createStream(1, "m", 0), createStream(1, "m", 1)] });
+    expect(counted.draws).toEqual(plain.draws);
+    const planned = metropolisSteps(2, 1000, 9000);
+    expect(planned).toBe(20_000);
+    expect(seen.length).toBeGreaterThan(3);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]![0]).toBeGreaterThan(seen[i - 1]![0]);
+    expect(seen.every(([, p]) => p === planned)).toBe(true);
+    expect(seen.at(-1)![0]).toBe(planned);
+  });
+
+  it("the exact structure's calibration: its plan up front, the tabulation's solves and the grid's draws monotone, ending at done == planned", () => {
+    const { scenario: s, inputs, plain } = parseScenarioInputs({
+      name: "small-pellet",
+      seed: 4,
+      temperaturesK: [260, 330],
+      lattice: { kind: "simple-cubic", cells: [6, 6, 6], latticeConstantAngstrom: 3 },
+      species: [{
+        name: "Li+", charge: 1, occupancy: 0.2, hopBarrierEV: 0.2,
+        attemptFrequencyHz: { distribution: "log-uniform", min: 1e11, max: 1e14, nominal: 1e13, basis: "fitted", source: "test data", name: "nu" },
+        barrierShiftEV: { distribution: "uniform", min: -0.05, max: 0.05, nominal: 0, basis: "fitted", source: "test data", name: "shift" },
+      }],
+      kmc: { equilibrationHops: 500, hops: 4000, replicas: 2, blocks: 4 },
+      morphology: {
+        kind: "pressed-powder", particleDiameterNm: 500, diameterLogSd: 0.2, solidFraction: 0.58, pressureMPa: 6,
+        material: { youngsModulusGPa: 30, poissonRatio: 0.3, hardnessGPa: 1 },
+        particleCount: 60, realizations: 1, tolerance: 1e-10, phases: [{ name: "mof" }],
+        contacts: { pressed: { resistanceOhmCm2: { distribution: "log-uniform", min: 3e-5, max: 1e-3, reason: "test prior" }, activationEnergyEV: 0.16 } },
+      },
+    });
+    const nominal = runScenario(s);
+    const measurements: Measurement[] = [{ scenario: "small-pellet", observable: "conductivity", temperatureK: 330, valueSPerCm: nominal.effective[1]!.conductivitySPerCm, relativeError: 0.1, source: "the model" }];
+    const events: ScenarioProgress[] = [];
+    calibratePressedPowder({ scenario: s, inputs, plain, baseDir: "." }, measurements, nominal, { samples: 8, grid: 20, points: 12, onWork: (p) => events.push(p) });
+    expect(events[0]!.planned).toEqual(exactCalibrationPlan(1, 8, 12));
+    for (let i = 1; i < events.length; i++) {
+      for (const k of WORK_KINDS) {
+        expect(events[i]!.done[k]).toBeGreaterThanOrEqual(events[i - 1]!.done[k]);
+        expect(events[i]!.planned[k]).toBeLessThanOrEqual(events[i - 1]!.planned[k]);
+        expect(events[i]!.done[k]).toBeLessThanOrEqual(events[i]!.planned[k]);
+      }
+    }
+    const last = events.at(-1)!;
+    expect(last.stage).toBe("done");
+    expect(last.done).toEqual(last.planned);
+    expect(last.done.network).toBe(8 * 12);
+    expect(last.done.posterior).toBeGreaterThanOrEqual(8); // each draw's evidence, and the grids of the draws resampled
   });
 });
