@@ -1,19 +1,26 @@
 /**
  * Progress on stderr (only when stderr is a terminal): a bar by work done, not by jobs.
  * Runs report their work in units per kind (KMC hops, network solves, impedance solves,
- * cell runs; pipeline/progress.ts). Here those counts become
+ * cell runs, posterior draws; pipeline/progress.ts). Here those counts become
+ * - items in stages: every run of a command is an item planned before it starts (a
+ *   design's nominal run, each sample of an uncertainty run or a calibration, each job of a
+ *   sweep, the MCMC), and the stages run one after another (a comparison's designs, then each
+ *   design's samples, then the MCMC); a sweep's items follow its events (SweepFollower);
  * - rates: units per second of each kind, measured so far on the runs' own threads (the
- *   time between two events of one run goes to the kinds it advanced); a design's own rate
+ *   time between two events of one run goes to the kinds it advanced); an item's own rate
  *   once it has one (a voxel solve of 0.5 M unknowns is not a particle network's), else the
- *   rate of its class (designs of the same lattice or morphology size, pipeline/progress.ts
- *   workClasses), else none: a rate pooled over unlike designs misleads (the AC solves of a
- *   0.5 M-voxel membrane against those of a particle network's homogenised 4^3 slab made a
- *   comparison's ETA twice too long), so such work counts as not yet timed;
+ *   rate of its class (runs of the same lattice or morphology size, pipeline/progress.ts
+ *   workClasses, in any stage: the samples of a design start at its nominal run's rates),
+ *   else none: a rate pooled over unlike runs misleads (the AC solves of a 0.5 M-voxel
+ *   membrane against those of a particle network's homogenised 4^3 slab made a comparison's
+ *   ETA twice too long), so such work counts as not yet timed;
+ * - plans: a waiting item's plan scaled by what the finished items of its class and stage
+ *   took of theirs (a sample's reduced spectra take a few of the planned impedance solves);
  * - a fraction: the done work's time over the planned work's, each kind at its measured
  *   rate (a prior rate until one is measured), so one long job weighs as its length;
- * - an ETA: the remaining work at the measured rates, spread over the parallel threads but
- *   never shorter than the longest running job's own remainder; a lower bound (">") while a
- *   kind with work left has no measured rate yet.
+ * - an ETA: per stage the remaining work at the measured rates, spread over the stage's
+ *   threads but never shorter than its longest running item's own remainder, summed over
+ *   the stages; a lower bound (">") while a kind with work left has no measured rate yet.
  * Progress only reads the counts: it never changes a result.
  */
 import { NO_WORK, PRIOR_UNITS_PER_SECOND, WORK_KINDS, WORK_UNITS, type ScenarioProgress, type WorkKind, type WorkTally } from "../pipeline/progress.js";
