@@ -66,7 +66,7 @@ export type { GridAxis, JobRunOptions, ParseSweepOptions, Sweep, SweepJob } from
 export type { DroppedLine, JobMeta, ResultLine } from "./sweep/journal.js";
 export type { MergeSummary } from "./sweep/merge.js";
 export type { InjectedFault, SerializedError } from "./sweep/messages.js";
-export type { ActiveJob, JobOutcome, RunSweepOptions, SweepProgress, SweepSummary } from "./sweep/run.js";
+export type { ActiveJob, JobOutcome, PlannedJob, RunSweepOptions, SweepChange, SweepProgress, SweepSummary } from "./sweep/run.js";
 export type { Shard } from "./sweep/shard.js";
 export type { DischargeCurve, DischargeMeshOptions, DischargeOptions, DischargeResult } from "./transport/cell/discharge.js";
 export type { CathodeOptions, CellOptions, CellSummary, InterfaceOptions, PoreElectrolyteOptions, SeparatorOptions } from "./transport/cell/electrodeOptions.js";
