@@ -24,7 +24,7 @@ import { createStream } from "../core/rng.js";
 import { sortedQuantile } from "../core/stats.js";
 import { latinHypercube, quantile, reach } from "../analysis/distributions.js";
 import { buildMorphology, morphologyStream } from "../pipeline/morphology.js";
-import { checkCellUpFront, checkMorphologyUpFront, kmcRunOptions } from "../pipeline/runScenario.js";
+import { checkCellUpFront, checkMorphologyUpFront, kmcCacheKey, kmcRunOptions } from "../pipeline/runScenario.js";
 import { plannedWork, type WorkTally } from "../pipeline/progress.js";
 import { isNetworkDesign } from "../scenario/schema.js";
 import { pceSobol } from "../analysis/sobol.js";
@@ -91,14 +91,30 @@ export const SAMPLE_RUN_OPTIONS = { errorEstimates: false, impedance: "reduced",
 /**
  * The work one sample of `design` plans, before the samples are drawn (for a progress
  * display's plan of the stages to come): the nominal scenario with one realisation, its KMC
- * shared with the nominal run. runSweep's own plan of each sample replaces it when the
- * samples start.
+ * shared with the nominal run unless an input changes what the KMC computes (its cache key,
+ * tried at the upper end of each input's reach). runSweep's own plan of each sample
+ * replaces it when the samples start.
  */
 export function samplePlan(design: UncertainScenario): WorkTally {
   const s = design.scenario;
   const m = s.morphology;
   const one: Scenario = m === undefined || m.kind === "image" ? s : { ...s, morphology: { ...m, realizations: 1 } };
-  return plannedWork(one, kmcRunOptions(one), { kmcDone: () => true, errorEstimates: SAMPLE_RUN_OPTIONS.errorEstimates, lossBreakdown: SAMPLE_RUN_OPTIONS.lossBreakdown });
+  const ownKmc =
+    s.lattice !== undefined &&
+    s.species !== undefined &&
+    inputKeys(design.inputs).some((key) => {
+      const twins = design.inputs.filter((i) => i.key === key);
+      const copy = structuredClone(design.plain) as Record<string, unknown>;
+      for (const t of twins) setPlain(copy, t.path.split("."), reach(t.spec)[1]);
+      try {
+        const v = parseScenario(copy);
+        return s.temperaturesK.some((T) => kmcCacheKey(v, T) !== kmcCacheKey(s, T));
+      } catch (e) {
+        if (e instanceof InputError) return false; // checkReachUpFront says why
+        throw e;
+      }
+    });
+  return plannedWork(one, kmcRunOptions(one), { kmcDone: () => !ownKmc, errorEstimates: SAMPLE_RUN_OPTIONS.errorEstimates, lossBreakdown: SAMPLE_RUN_OPTIONS.lossBreakdown });
 }
 
 /**

@@ -198,6 +198,24 @@ describe("the stages of --uncertainty and calibrate count work", () => {
     expect(tracker.label()).toBe("block [8/8 samples] starting");
   });
 
+  it("a sample's stand-in plan has its own KMC only when an input changes what the KMC computes (a barrier, not the attempt frequency)", () => {
+    const withSpecies = (species: Record<string, unknown>): UncertainScenario => ({
+      ...parseScenarioInputs({
+        name: "kmc-block",
+        seed: 5,
+        temperaturesK: [298.15, 320],
+        lattice: { kind: "simple-cubic", cells: [6, 6, 6], latticeConstantAngstrom: 3 },
+        species: [{ name: "Li+", charge: 1, occupancy: 0.2, hopBarrierEV: 0.2, attemptFrequencyHz: 1e13, ...species }],
+        kmc: { equilibrationHops: 1000, hops: 10000, replicas: 2, blocks: 5 },
+      }),
+      baseDir: root,
+    });
+    const rescaled = withSpecies({ attemptFrequencyHz: { distribution: "log-uniform", min: 1e12, max: 1e14, nominal: 1e13, reason: "test" } });
+    expect(samplePlan(rescaled).kmc).toBe(0);
+    const own = withSpecies({ hopBarrierEV: { distribution: "uniform", min: 0.18, max: 0.22, nominal: 0.2, reason: "test" } });
+    expect(samplePlan(own).kmc).toBe(2 * plannedKmcHops(kmcRunOptions(own.scenario)));
+  });
+
   it("the MCMC counts its chains' steps up to metropolisSteps, and counting changes no draw", () => {
     const options = { chains: 2, warmup: 1000, draws: 9000, initial: [[0.1], [-0.1]], initialStep: [0.5] };
     const logDensity = (x: Float64Array): number => -0.5 * x[0]! * x[0]!;
