@@ -383,7 +383,7 @@ async function run(cmd: ParsedCommand): Promise<number> {
   const tracker = new WorkTracker(1);
   const item = tracker.plan(scenario.name, plansInTurn([scenario], new Set())[0]!, workClasses(scenario));
   // (with --emulate M, the M runs that train the emulator; its N draws take no time worth a bar)
-  const follower = samples !== undefined ? samplesStage(tracker, loaded, emulate ?? samples, workers) : undefined;
+  const follower = samples !== undefined ? samplesStage(tracker, loaded, emulate ?? samples, workers, emulate !== undefined) : undefined;
   const redraw = (): void => {
     if (bar.due()) bar.show(tracker.estimate(), tracker.label());
   };
@@ -605,7 +605,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   plans.forEach((plan, i) => tracker.plan(scenarios[i]!.name, plan, workClasses(scenarios[i]!)));
   // with --uncertainty, each design's samples after the designs, in turn on every worker
   const sampleWorkers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
-  const followers = samples === undefined ? [] : loaded.map((l) => samplesStage(tracker, l, emulate ?? samples, sampleWorkers));
+  const followers = samples === undefined ? [] : loaded.map((l) => samplesStage(tracker, l, emulate ?? samples, sampleWorkers, emulate !== undefined));
   const redraw = (): void => {
     if (bar.due()) bar.show(tracker.estimate(), tracker.label());
   };
@@ -733,15 +733,17 @@ function plansInTurn(scenarios: readonly Scenario[], cached: ReadonlySet<string>
  * The `n` samples of `design` (the runs of the whole chain) as a stage of the tracker,
  * planned before they are drawn (each as samplePlan, replaced by its own plan when the
  * samples' sweep starts) and run on `workers` threads (default the CPUs, at most one per
- * sample); the follower takes the sweep's events.
+ * sample); the follower takes the sweep's events. `emulatorRuns`: they are the runs that
+ * train an emulator (--emulate M), and are labelled so.
  */
-function samplesStage(tracker: WorkTracker, design: UncertainScenario, n: number, workers: number | undefined): SweepFollower {
-  tracker.stage(Math.max(1, Math.min(workers ?? availableParallelism(), n)), design.scenario.name, "samples");
+function samplesStage(tracker: WorkTracker, design: UncertainScenario, n: number, workers: number | undefined, emulatorRuns = false): SweepFollower {
+  const unit = emulatorRuns ? "run" : "sample";
+  tracker.stage(Math.max(1, Math.min(workers ?? availableParallelism(), n)), design.scenario.name, `${unit}s`);
   const plan = samplePlan(design);
   const classes = workClasses(design.scenario);
   const items = new Map<number, number>();
-  for (let s = 0; s < n; s++) items.set(s, tracker.plan(`sample ${s + 1}`, plan, classes));
-  return new SweepFollower(tracker, (s) => `sample ${s + 1}`, items);
+  for (let s = 0; s < n; s++) items.set(s, tracker.plan(`${unit} ${s + 1}`, plan, classes));
+  return new SweepFollower(tracker, (s) => `${unit} ${s + 1}`, items);
 }
 
 /** An event of the KMC on threads (hops only) as the design's: its other work still as planned. */
