@@ -194,15 +194,18 @@ interface TrackedItem {
   failed: boolean;
   /** Its own rates, once it has run (null before: a waiting item has none). */
   own: WorkRates | null;
-  /** Its class per kind ("kind|class"). */
+  /** Its class per kind ("kind|class"), and all of them as one key. */
   readonly keys: readonly string[];
+  readonly classKey: string;
 }
 
 interface TrackedStage {
   readonly parallel: number;
   readonly title: string | undefined;
   readonly unit: string;
-  readonly items: number[];
+  readonly items: Set<number>;
+  finished: number;
+  failed: number;
   /** Per "kind|class": the plans of its finished items before they started, and the work they did. */
   readonly ratio: Map<string, { planned: number; done: number }>;
 }
@@ -217,13 +220,16 @@ interface TrackedStage {
  * workClasses: the same lattice, morphology size; across stages, so the samples of a design
  * start at its nominal run's rates), else none. A waiting item's plan is scaled by what the
  * finished items of its class and stage took of theirs (a sample's reduced impedance makes
- * a few of the planned solves): the plan ratio.
+ * a few of the planned solves): the plan ratio. Waiting and finished items are summed per
+ * class (at its rates), so an estimate of 100,000 samples takes milliseconds.
  */
 export class WorkTracker {
   /** Rates per class ("kind|class"). */
   private readonly byClass = new Map<string, WorkRates>();
   private readonly items: TrackedItem[] = [];
   private readonly stages: TrackedStage[] = [];
+  /** Items that have sent an event and have not ended or gone idle. */
+  private readonly active = new Set<number>();
 
   /** A tracker whose first stage runs on `parallel` threads (titled: see stage). */
   constructor(parallel: number, title?: string, unit?: string) {
@@ -236,7 +242,7 @@ export class WorkTracker {
    * samples] sample 17: ..."); an untitled one numbers the running item ("[3/7] name: ...").
    */
   stage(parallel: number, title?: string, unit = "items"): number {
-    this.stages.push({ parallel, title, unit, items: [], ratio: new Map() });
+    this.stages.push({ parallel, title, unit, items: new Set(), finished: 0, failed: 0, ratio: new Map() });
     return this.stages.length - 1;
   }
 
@@ -249,8 +255,8 @@ export class WorkTracker {
       return key;
     });
     const stage = this.stages.length - 1;
-    this.items.push({ name, stage, done: NO_WORK, planned, initial: planned, offset: NO_WORK, last: null, started: false, finished: false, failed: false, own: null, keys });
-    this.stages[stage]!.items.push(n);
+    this.items.push({ name, stage, done: NO_WORK, planned, initial: planned, offset: NO_WORK, last: null, started: false, finished: false, failed: false, own: null, keys, classKey: keys.join("\n") });
+    this.stages[stage]!.items.add(n);
     return n;
   }
 
@@ -274,6 +280,7 @@ export class WorkTracker {
     it.done = done;
     it.planned = addTallies(it.offset, p.planned);
     it.last = p;
+    this.active.add(item);
   }
 
   /** An item's work planned as it stands (its plan, or its latest event's). */
@@ -296,20 +303,24 @@ export class WorkTracker {
     const it = this.items[item]!;
     if (it.finished) return;
     if (end === "done") it.done = it.planned;
+    const st = this.stages[it.stage]!;
     if (end === "done" && it.started) {
-      const ratio = this.stages[it.stage]!.ratio;
       WORK_KINDS.forEach((k, i) => {
         if (it.initial[k] <= 0) return;
-        const r = ratio.get(it.keys[i]!) ?? { planned: 0, done: 0 };
+        const r = st.ratio.get(it.keys[i]!) ?? { planned: 0, done: 0 };
         r.planned += it.initial[k];
         r.done += it.done[k];
-        ratio.set(it.keys[i]!, r);
+        st.ratio.set(it.keys[i]!, r);
       });
     }
     it.finished = true;
     it.failed = end === "failed";
     it.planned = it.done;
     it.last = null;
+    if (st.items.has(item)) {
+      st.finished++;
+      if (it.failed) st.failed++;
+    }
     this.forgetTimes(item);
   }
 
@@ -325,62 +336,98 @@ export class WorkTracker {
   /** An item done before this run (a resumed sweep's finished job): counted as finished, with no work. */
   skip(item: number): void {
     const it = this.items[item]!;
+    if (it.finished) return;
     it.planned = it.done;
     it.finished = true;
+    const st = this.stages[it.stage]!;
+    if (st.items.has(item)) st.finished++;
   }
 
   /** An item that is not this run's after all (another shard's job): out of its stage. */
   drop(item: number): void {
     const it = this.items[item]!;
-    this.skip(item);
-    const list = this.stages[it.stage]!.items;
-    const at = list.indexOf(item);
-    if (at >= 0) list.splice(at, 1);
+    const st = this.stages[it.stage]!;
+    if (!st.items.delete(item)) return;
+    if (it.finished) {
+      st.finished--;
+      if (it.failed) st.failed--;
+    }
+    it.planned = it.done;
+    it.finished = true;
+    it.last = null;
+    this.forgetTimes(item);
   }
 
   private forgetTimes(item: number): void {
     const it = this.items[item]!;
+    this.active.delete(item);
     it.own?.forget(0);
     for (const key of it.keys) this.byClass.get(key)!.forget(item);
   }
 
-  /** Rates for an item's remaining work: its own where measured, else its class's (class rates computed once per call through `cache`). */
-  private ratesOf(it: TrackedItem, cache: Map<string, MeasuredRates>): MeasuredRates {
-    const own = it.own?.rates() ?? {};
+  /** The measured rates of a class (computed once per call through `cache`). */
+  private classRates(keys: readonly string[], cache: Map<string, MeasuredRates>): MeasuredRates {
     const r: Partial<Record<WorkKind, number>> = {};
     WORK_KINDS.forEach((k, i) => {
-      const key = it.keys[i]!;
+      const key = keys[i]!;
       let cls = cache.get(key);
       if (cls === undefined) cache.set(key, (cls = this.byClass.get(key)!.rates()));
-      const v = own[k] ?? cls[k];
+      const v = cls[k];
       if (v !== undefined) r[k] = v;
     });
     return r;
   }
 
-  /** The work an item will do: a waiting item's plan times its class's plan ratio in its stage. */
-  private expected(it: TrackedItem): WorkTally {
-    if (it.started || it.finished) return it.planned;
-    const ratio = this.stages[it.stage]!.ratio;
-    if (ratio.size === 0) return it.planned;
-    const e: Record<WorkKind, number> = { ...NO_WORK };
-    WORK_KINDS.forEach((k, i) => {
-      const r = ratio.get(it.keys[i]!);
-      e[k] = r !== undefined && r.planned > 0 ? (it.planned[k] * r.done) / r.planned : it.planned[k];
-    });
-    return e;
+  /** Rates for an item's remaining work: its own where measured, else its class's. */
+  private ratesOf(it: TrackedItem, cache: Map<string, MeasuredRates>): MeasuredRates {
+    const cls = this.classRates(it.keys, cache);
+    if (it.own === null) return cls;
+    const own = it.own.rates();
+    const r: Partial<Record<WorkKind, number>> = { ...cls };
+    for (const k of WORK_KINDS) if (own[k] !== undefined) r[k] = own[k];
+    return r;
   }
 
   estimate(): WorkEstimate {
     const cache = new Map<string, MeasuredRates>();
     let doneS = 0, plannedS = 0, eta = 0, unmeasured = false, measuredLeft = false;
     for (const st of this.stages) {
-      const s = sumItems(
-        st.items.map((n) => {
-          const it = this.items[n]!;
-          return { done: it.done, planned: this.expected(it), rates: this.ratesOf(it, cache), running: it.last !== null && !it.finished };
-        }),
-      );
+      // items that have run and not ended, each at its own rates; the others summed per class
+      // (waiting ones by their plans, scaled by the class's plan ratio; finished ones as done)
+      const list: EstimateItem[] = [];
+      type Group = { readonly keys: readonly string[]; readonly done: Record<WorkKind, number>; readonly planned: Record<WorkKind, number> };
+      const groups = new Map<string, { waiting: Group | null; finished: Group | null }>();
+      for (const n of st.items) {
+        const it = this.items[n]!;
+        if (it.started && !it.finished) {
+          list.push({ done: it.done, planned: it.planned, rates: this.ratesOf(it, cache), running: this.active.has(n) });
+          continue;
+        }
+        let pair = groups.get(it.classKey);
+        if (pair === undefined) groups.set(it.classKey, (pair = { waiting: null, finished: null }));
+        const g = it.finished ? (pair.finished ??= { keys: it.keys, done: { ...NO_WORK }, planned: { ...NO_WORK } }) : (pair.waiting ??= { keys: it.keys, done: { ...NO_WORK }, planned: { ...NO_WORK } });
+        const d = it.done, p = it.planned;
+        g.done.kmc += d.kmc;
+        g.done.network += d.network;
+        g.done.impedance += d.impedance;
+        g.done.cell += d.cell;
+        g.done.posterior += d.posterior;
+        g.planned.kmc += p.kmc;
+        g.planned.network += p.network;
+        g.planned.impedance += p.impedance;
+        g.planned.cell += p.cell;
+        g.planned.posterior += p.posterior;
+      }
+      for (const { waiting, finished } of groups.values()) {
+        if (waiting !== null) {
+          WORK_KINDS.forEach((k, i) => {
+            const r = st.ratio.get(waiting.keys[i]!);
+            if (r !== undefined && r.planned > 0) waiting.planned[k] = (waiting.planned[k] * r.done) / r.planned;
+          });
+        }
+        for (const g of [waiting, finished]) if (g !== null) list.push({ done: g.done, planned: g.planned, rates: this.classRates(g.keys, cache), running: false });
+      }
+      const s = sumItems(list);
       doneS += s.doneS;
       plannedS += s.plannedS;
       eta += stageSeconds(s, st.parallel);
@@ -392,18 +439,13 @@ export class WorkTracker {
 
   /** "[3/7]" (untitled stage, the item's place) or "pellet [12/128 samples, 1 failed]" (titled, its finished items). */
   private head(st: TrackedStage, item: number | undefined): string {
-    const n = st.items.length;
+    const n = st.items.size;
     if (st.title === undefined) {
       if (n <= 1) return "";
-      const at = item === undefined ? st.items.filter((i) => this.items[i]!.finished).length : st.items.indexOf(item) + 1;
+      const at = item === undefined ? st.finished : [...st.items].indexOf(item) + 1;
       return `[${at}/${n}]`;
     }
-    let finished = 0, failed = 0;
-    for (const i of st.items) {
-      if (this.items[i]!.finished) finished++;
-      if (this.items[i]!.failed) failed++;
-    }
-    return `${st.title} [${finished}/${n} ${st.unit}${failed > 0 ? `, ${failed} failed` : ""}]`.trim();
+    return `${st.title} [${st.finished}/${n} ${st.unit}${st.failed > 0 ? `, ${st.failed} failed` : ""}]`.trim();
   }
 
   /**
@@ -413,25 +455,25 @@ export class WorkTracker {
    */
   label(): string {
     const cache = new Map<string, MeasuredRates>();
-    let best = -1, bestLeft = -1, others = 0;
-    this.items.forEach((it, i) => {
-      if (it.last === null || it.finished) return;
+    let best = -1, bestLeft = -1;
+    for (const i of this.active) {
+      const it = this.items[i]!;
       const left = remainingSeconds(it.done, it.planned, this.ratesOf(it, cache)).seconds;
-      if (best >= 0) others++;
-      if (left > bestLeft) {
+      if (left > bestLeft || (left === bestLeft && i < best)) {
         best = i;
         bestLeft = left;
       }
-    });
+    }
     if (best < 0) {
-      const st = this.stages.find((s) => s.items.some((i) => !this.items[i]!.finished)) ?? this.stages.at(-1)!;
+      const st = this.stages.find((s) => s.finished < s.items.size) ?? this.stages.at(-1)!;
       const head = this.head(st, undefined);
-      const only = st.title === undefined && st.items.length === 1 ? `${this.items[st.items[0]!]!.name}:` : "";
+      const only = st.title === undefined && st.items.size === 1 ? `${this.items[[...st.items][0]!]!.name}:` : "";
       return [head, only, "starting"].filter((x) => x !== "").join(" ");
     }
     const it = this.items[best]!;
     const p = it.last!;
     const head = this.head(this.stages[it.stage]!, best);
+    const others = this.active.size - 1;
     return `${head === "" ? "" : `${head} `}${it.name}: ${p.stage} ${workText(p)}${others > 0 ? ` (+${others} running)` : ""}`;
   }
 }

@@ -213,6 +213,16 @@ describe("stages one after another (a run's nominal, then its samples, then the 
     expect(t.estimate().etaSeconds).toBeCloseTo(18, 12);
   });
 
+  it("many waiting samples are summed per class: 10,000 of 2 solves at the measured 1 solve/s on 4 threads", () => {
+    const t = new WorkTracker(4, "pellet", "samples");
+    const items = Array.from({ length: 10_000 }, (_, s) => t.plan(`sample ${s + 1}`, tally({ network: 2 }), cls));
+    t.event(items[0]!, ev(tally({ network: 2 }), NO_WORK), 0);
+    t.event(items[0]!, ev(tally({ network: 2 }), tally({ network: 1 })), 1000);
+    // 1 + 9,999 x 2 solves left at 1/s over 4 threads
+    expect(t.estimate().etaSeconds).toBeCloseTo((1 + 9999 * 2) / 4, 9);
+    expect(t.label()).toBe("pellet [0/10000 samples] sample 1: network 1/2 solves");
+  });
+
   it("a waiting sample's plan is scaled by what the finished samples of its stage took of theirs", () => {
     const t = new WorkTracker(1, "pellet", "samples");
     const plan = tally({ impedance: 100 }); // planned as the full grid; a reduced spectrum takes 10 solves
