@@ -167,7 +167,7 @@ export async function calibrateDesign(
     const { weights, offset } = activationEnergyWeights(temps, BOLTZMANN_EV_PER_K, m.form);
     return { name: `Ea (${m.form} form)`, weights, offset, value: m.valueEV, error: m.errorEV };
   });
-  const { chains, warmup, draws: kept0 } = EMULATED_CHAINS;
+  const { chains, warmup, draws: drawsPerChain } = EMULATED_CHAINS;
   const work = new WorkCounter(emulatedPosteriorPlan(), options.onWork);
   const stage = `MCMC ${chains} chains`;
   work.send("posterior", stage);
@@ -179,7 +179,7 @@ export async function calibrateDesign(
     commonModelError,
     chains,
     warmup,
-    draws: kept0,
+    draws: drawsPerChain,
     streams: Array.from({ length: chains + 1 }, (_, c) => createStream(seed, "calibration", c)),
     onProgress: (done) => work.add("posterior", done - work.doneOf("posterior"), stage),
   });
