@@ -280,7 +280,9 @@ export class WorkTracker {
     it.done = done;
     it.planned = addTallies(it.offset, p.planned);
     it.last = p;
-    this.active.add(item);
+    // a run's last event (stage "done") leaves it waiting for its end, not running
+    if (p.stage === "done") this.active.delete(item);
+    else this.active.add(item);
   }
 
   /** An item's work planned as it stands (its plan, or its latest event's). */

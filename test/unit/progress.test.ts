@@ -221,6 +221,10 @@ describe("stages one after another (a run's nominal, then its samples, then the 
     // 1 + 9,999 x 2 solves left at 1/s over 4 threads
     expect(t.estimate().etaSeconds).toBeCloseTo((1 + 9999 * 2) / 4, 9);
     expect(t.label()).toBe("pellet [0/10000 samples] sample 1: network 1/2 solves");
+    // its last event ("done") before its end: no longer shown as running
+    t.event(items[1]!, ev(tally({ network: 2 }), NO_WORK), 1000);
+    t.event(items[0]!, ev(tally({ network: 2 }), tally({ network: 2 }), "done"), 2000);
+    expect(t.label()).toBe("pellet [0/10000 samples] sample 2: network 0/2 solves");
   });
 
   it("a waiting sample's plan is scaled by what the finished samples of its stage took of theirs", () => {
