@@ -89,3 +89,33 @@ describe("rate capability", () => {
     expect(() => runRateCapability(CELL, { cRates: [1, 1] })).toThrow("cRates: got [1,1]; allowed: distinct C-rates");
   });
 });
+
+/**
+ * A slow solid (D_s 1e-16 cm2/s, the low end of LiFePO4's measured range; radius 200 nm):
+ * the diffusion layer of a 1 C discharge, sqrt(D t) = 6 nm, is thinner than the default 40
+ * shells (5 nm), so the default mesh takes more (SHELLS_PER_DIFFUSION_LENGTH per layer).
+ * Checked against a mesh of 1200 shells, and against the semi-infinite limit: a sphere whose
+ * surface layer saturates while the flux j is constant does so at t_sat = pi D (dc / 2 j)^2
+ * (Crank, The Mathematics of Diffusion, eq. 3.7 at x = 0), so the charge taken, j t_sat, goes
+ * as D / j: the capacity halves when the C-rate doubles, where it is a small share of the
+ * particle's (here < 2 %; the cut-off comes a little before full surface lithiation, so 10 %).
+ */
+describe("a slow LiFePO4 solid", () => {
+  const slow: CellOptions = { separator: { conductivitySPerCm: 1e-3, transferenceNumber: 1 }, cathode: { particleRadiusNm: 200, solidDiffusivityCm2PerS: 1e-16 } };
+  const q = (cRate: number, mesh: DischargeMeshOptions = {}) => simulateDischarge(slow, { cRate, mesh }).dischargeCapacityMAhPerG;
+
+  it("every rate completes; the default mesh is within 0.6 mAh/g of 1200 shells; capacity x C-rate is constant in the diffusion limit", () => {
+    const rates = [0.5, 1, 2];
+    const coarse = rates.map((c) => q(c));
+    const fine = rates.map((c) => q(c, { particleShells: 1200 }));
+    coarse.forEach((v, i) => expect(Math.abs(v - fine[i]!), `${rates[i]} C: ${v} vs ${fine[i]}`).toBeLessThan(0.6));
+    expect(fine.every((v) => v < 0.02 * 170)).toBe(true);
+    for (let i = 0; i + 1 < rates.length; i++) expect(Math.abs(fine[i]! / fine[i + 1]! / 2 - 1), `${rates[i]} C / ${rates[i + 1]} C`).toBeLessThan(0.1);
+  });
+
+  it("a mesh too coarse for the layer saturates the surfaces at once: the discharge ends there (surface-saturated), no solver failure", () => {
+    const r = simulateDischarge(slow, { cRate: 5, mesh: { particleShells: 40 } });
+    expect(r.endReason).toBe("surface-saturated");
+    expect(r.dischargeCapacityMAhPerG).toBeLessThan(q(5, { particleShells: 1200 }) + 0.6);
+  });
+});

@@ -29,6 +29,23 @@ export const DEFAULT_DISCHARGE_MESH: Required<DischargeMeshOptions> = {
   stepsPerDischarge: 200,
 };
 
+/** Shells across the diffusion length sqrt(D_s t) of a nominal discharge that the default particle mesh keeps. */
+export const SHELLS_PER_DIFFUSION_LENGTH = 8;
+/** Most shells the default particle mesh takes. */
+export const MAX_PARTICLE_SHELLS = 2000;
+
+/**
+ * The default particle mesh: DEFAULT_DISCHARGE_MESH.particleShells, or more where a slow
+ * solid's diffusion layer over a nominal discharge, sqrt(D_s 3600 / C-rate), is thinner than
+ * SHELLS_PER_DIFFUSION_LENGTH shells (the surface value is extrapolated half a shell with the
+ * flux, so a shell thicker than the layer would saturate the surface at once).
+ */
+export function particleShellsFor(cell: ResolvedCell, cRate: number): number {
+  const layerCm = Math.sqrt((cell.solidDiffusivity * 3600) / cRate);
+  const wanted = Math.ceil((SHELLS_PER_DIFFUSION_LENGTH * cell.particleRadiusCm) / layerCm);
+  return Math.min(MAX_PARTICLE_SHELLS, Math.max(DEFAULT_DISCHARGE_MESH.particleShells, wanted));
+}
+
 export interface DischargeOptions {
   /** Discharge current in units of 1 C = 169.9 mA per g of LiFePO4. */
   readonly cRate: number;
@@ -60,8 +77,12 @@ export interface DischargeResult {
   readonly durationS: number;
   /** Mean Li fraction at the cut-off. */
   readonly finalLithiation: number;
-  /** "cutoff", or "below-cutoff-at-start" when the voltage is below the cut-off as soon as the current flows. */
-  readonly endReason: "cutoff" | "below-cutoff-at-start";
+  /**
+   * "cutoff"; "below-cutoff-at-start" when the voltage is below the cut-off as soon as the
+   * current flows; "surface-saturated" when the particles' surfaces reach full lithiation (no
+   * step of any length can carry the current: the voltage falls toward U(1), below the cut-off).
+   */
+  readonly endReason: "cutoff" | "below-cutoff-at-start" | "surface-saturated";
   readonly curve: DischargeCurve;
   /** Li bookkeeping per cathode area, mol/cm2: from the foil = into particles + change in electrolyte. */
   readonly lithium: {
@@ -99,7 +120,7 @@ export function dischargeResolved(cell: ResolvedCell, options: DischargeOptions)
   const mesh: DischargeMesh = {
     separatorCells: meshCount("separatorCells", m.separatorCells ?? DEFAULT_DISCHARGE_MESH.separatorCells, 1),
     cathodeCells: meshCount("cathodeCells", m.cathodeCells ?? DEFAULT_DISCHARGE_MESH.cathodeCells, 2),
-    particleShells: meshCount("particleShells", m.particleShells ?? DEFAULT_DISCHARGE_MESH.particleShells, 1),
+    particleShells: meshCount("particleShells", m.particleShells ?? particleShellsFor(cell, cRate), 1),
   };
   const stepsPerDischarge = meshCount("stepsPerDischarge", m.stepsPerDischarge ?? DEFAULT_DISCHARGE_MESH.stepsPerDischarge, 2);
   const curvePoints = options.curvePoints ?? 101;
@@ -187,13 +208,22 @@ export function dischargeResolved(cell: ResolvedCell, options: DischargeOptions)
     return true;
   };
 
-  for (;;) {
+  let saturated = false;
+  march: for (;;) {
     if (sys.time > maxTime) throw new NotConvergedError(`cell discharge (no cut-off within ${maxTime.toFixed(0)} s)`, steps, NaN, cutoff);
     let ok = sys.solveStep(dt);
     while (!ok) {
       rejected++;
       dt *= 0.5;
-      if (dt < dtNominal * 1e-9) throw new NotConvergedError(`cell Newton at t = ${sys.time.toFixed(3)} s (step shortened below 1e-9 of nominal)`, sys.newtonIterations, NaN, 1e-10);
+      if (dt < dtNominal * 1e-9) {
+        // the particles' surfaces cannot take the current even over an instant: full
+        // lithiation at the surface (U(1) = 2.487 V, below any allowed cut-off) is reached now
+        if (sys.saturated) {
+          saturated = true;
+          break march;
+        }
+        throw new NotConvergedError(`cell Newton at t = ${sys.time.toFixed(3)} s (step shortened below 1e-9 of nominal)`, sys.newtonIterations, NaN, 1e-10);
+      }
       ok = sys.solveStep(dt);
     }
     const v = sys.voltage();
@@ -231,7 +261,7 @@ export function dischargeResolved(cell: ResolvedCell, options: DischargeOptions)
     averageVoltageV: total > 0 ? energy / total : initialVoltage,
     durationS: sys.time,
     finalLithiation: sys.averageLithiation(),
-    endReason: "cutoff",
+    endReason: saturated ? "surface-saturated" : "cutoff",
     curve,
     lithium: {
       fromAnodeMolPerCm2: fromAnode,

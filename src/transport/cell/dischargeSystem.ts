@@ -49,6 +49,8 @@ const STEP_TOLERANCE = 1e-10;
 const RESIDUAL_TOLERANCE = 1e-6;
 /** Fraction of the distance to c = 0 or to the solid's limits a Newton step may go. */
 const FRACTION_TO_BOUNDARY = 0.9;
+/** Largest surface lithiation of a Newton start (the previous flux is cut to stay below it). */
+const SATURATION_GUESS = 0.999;
 
 export class DischargeSystem {
   readonly cell: ResolvedCell;
@@ -65,6 +67,12 @@ export class DischargeSystem {
   readonly cs: Float64Array;
   time = 0;
   newtonIterations = 0;
+  /**
+   * The last step failed because some particle's surface would have to pass full lithiation
+   * (theta >= 1) to take its share of the current: where that holds at every step length, the
+   * particles cannot carry the current, U(1) < the cut-off, and the discharge is over.
+   */
+  saturated = false;
 
   private readonly res: Float64Array;
   private readonly lu: BandedLu;
@@ -345,7 +353,10 @@ export class DischargeSystem {
       lu.add(b + 2, b + 3, -rsE * (hp / lp) * I);
       // Kinetics, written for eta: phi_s - phi_e - U(theta) + 2 V_T asinh(i_n / (2 i0)) = 0.
       const theta = (this.s0[k]! + this.g * this.jRef * jt) / cmax;
-      if (!(theta > 0 && theta < 1)) return NaN;
+      if (!(theta > 0 && theta < 1)) {
+        if (theta >= 1) this.saturated = true;
+        return NaN;
+      }
       const i0 = i0Factor * Math.sqrt(c * theta * (1 - theta));
       const z = (this.iRef * jt) / (2 * i0);
       const dAsinh = 1 / Math.sqrt(1 + z * z);
@@ -441,8 +452,18 @@ export class DischargeSystem {
     this.dt = dt;
     const { x, res, lu, ns, np, vT } = this;
     x.set(this.xPrev);
+    this.saturated = false;
     const cmax = this.cell.maxConcentration;
     const gTheta = (this.g * this.jRef) / cmax;
+    // the previous fluxes as the first guess, each cut to what its surface can still take
+    // (a slow particle's surface would otherwise start past saturation and the step fail)
+    if (gTheta > 0) {
+      for (let k = 0; k < np; k++) {
+        const b = 2 * ns + 4 * k + 3;
+        const room = (SATURATION_GUESS - this.s0[k]! / cmax) / gTheta;
+        if (x[b]! > room) x[b] = Math.max(0, room);
+      }
+    }
     for (let it = 0; it < maxIterations; it++) {
       const r = this.assemble();
       if (!Number.isFinite(r)) return false;
