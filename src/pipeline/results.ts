@@ -251,7 +251,7 @@ export type OutputEmulator =
       readonly looRelativeError: number;
       /** sd of the residual drawn into each emulated sample (in g). */
       readonly residualSd: number;
-      readonly scale: "log" | "linear";
+      readonly scale: "logit" | "log" | "linear";
     }
   | { readonly runs: number; readonly notEmulated: string };
 

@@ -7,7 +7,9 @@
  *
  *   y_s = g^-1( PCE(u_s) + e_s ),   e_s ~ N(0, sd_LOO^2),
  *
- * g = ln for positive outputs that span more than 1.5x (else the identity), sd_LOO the
+ * g = logit((y - lo) / (hi - lo)) for an output with a physical range [lo, hi] (a capacity
+ * between 0 and LiFePO4's theoretical capacity, a transference number), so no emulated draw
+ * leaves it; ln for other positive outputs that span more than 1.5x; else the identity. sd_LOO the
  * expansion's leave-one-out error on the training runs (each run predicted by the expansion
  * fitted to the others, exact for least squares through the hat matrix). That residual holds
  * what the inputs do not explain (each run builds its own microstructure realisation, so the
@@ -33,6 +35,8 @@ export interface RunOutput {
   readonly path: string;
   readonly label: string;
   readonly value: number;
+  /** The output's physical range [lo, hi] where it has one: emulated in logit((y - lo) / (hi - lo)). */
+  readonly range?: readonly [number, number];
 }
 
 /** Above this leave-one-out error (fraction of the output's variance) an output keeps the runs' band. */
@@ -62,16 +66,16 @@ export function emulateOutputs(
   seed: number,
 ): Map<string, EmulatedOutput> {
   const finished = [...runs.keys()].filter((s) => s < runScores.length).sort((a, b) => a - b);
-  const values = new Map<string, { label: string; rows: number[]; ys: number[] }>();
+  const values = new Map<string, { label: string; range: readonly [number, number] | undefined; rows: number[]; ys: number[] }>();
   for (const s of finished) {
     for (const o of runs.get(s)!) {
-      const v = values.get(o.path) ?? values.set(o.path, { label: o.label, rows: [], ys: [] }).get(o.path)!;
+      const v = values.get(o.path) ?? values.set(o.path, { label: o.label, range: o.range, rows: [], ys: [] }).get(o.path)!;
       v.rows.push(s);
       v.ys.push(o.value);
     }
   }
   const out = new Map<string, EmulatedOutput>();
-  for (const [path, { label, rows, ys }] of values) {
+  for (const [path, { label, range, rows, ys }] of values) {
     const keep = (notEmulated: string): void => void out.set(path, { path, label, values: null, emulator: { runs: ys.length, notEmulated } });
     if (ys.length < finished.length) {
       keep(`missing from ${finished.length - ys.length} of ${finished.length} runs`);
@@ -87,8 +91,17 @@ export function emulateOutputs(
       keep(`zero in ${zeros} of ${ys.length} runs: a threshold (no conducting path, no capacity above the cut-off) that a smooth expansion cannot follow`);
       continue;
     }
-    const log = lo > 0 && hi / lo > 1.5;
-    const g = log ? ys.map(Math.log) : ys;
+    // a bounded output (a capacity, t+) in logit of its place in its range, so no draw leaves
+    // it; else ln where it spans more than 1.5x, else as it is
+    if (range !== undefined && !(lo > range[0] && hi < range[1])) {
+      keep(`at the end of its range [${range[0]}, ${range[1].toPrecision(4)}] in some runs`);
+      continue;
+    }
+    const scale: "logit" | "log" | "linear" = range !== undefined ? "logit" : lo > 0 && hi / lo > 1.5 ? "log" : "linear";
+    const width = range !== undefined ? range[1] - range[0] : 1, base = range?.[0] ?? 0;
+    const to = (y: number): number => (scale === "logit" ? Math.log((y - base) / (base + width - y)) : scale === "log" ? Math.log(y) : y);
+    const from = (x: number): number => (scale === "logit" ? base + width / (1 + Math.exp(-x)) : scale === "log" ? Math.exp(x) : x);
+    const g = ys.map(to);
     let fit: ReturnType<typeof pceSobol>;
     try {
       fit = pceSobol(rows.map((s) => runScores[s]!), g, { maxDegree: MAX_DEGREE, bootstrap: 0 });
@@ -107,14 +120,13 @@ export function emulateOutputs(
     const noise = createStream(seed, "emulator-residual", design, path);
     const emulated = new Float64Array(draws.length);
     for (let s = 0; s < draws.length; s++) {
-      const y = predict(fit.expansion, draws[s]!) + residualSd * noise.nextNormal();
-      emulated[s] = log ? Math.exp(y) : y;
+      emulated[s] = from(predict(fit.expansion, draws[s]!) + residualSd * noise.nextNormal());
     }
     out.set(path, {
       path,
       label,
       values: emulated,
-      emulator: { runs: ys.length, degree: fit.degree, terms: fit.terms, looRelativeError: fit.looRelativeError, residualSd, scale: log ? "log" : "linear" },
+      emulator: { runs: ys.length, degree: fit.degree, terms: fit.terms, looRelativeError: fit.looRelativeError, residualSd, scale },
     });
   }
   return out;

@@ -37,6 +37,7 @@ import { RESULTS_FILE, scanResults } from "./journal.js";
 import { runSweepToEnd, type SweepProgress, type SweepSummary } from "./run.js";
 import type { PosteriorFile } from "./calibrate.js";
 import { emulateOutputs, minimumRuns, type EmulatedOutput } from "./emulate.js";
+import { LFP_THEORETICAL_CAPACITY_MAH_PER_G } from "../transport/cell/lfpMaterial.js";
 
 /** Fewer samples than this give bands too coarse to mean anything. */
 export const MIN_SAMPLES = 8;
@@ -238,6 +239,8 @@ export interface OutputValue {
   readonly path: string;
   readonly label: string;
   readonly value: number;
+  /** The physical range of the output where it has one (a capacity, a transference number). */
+  readonly range?: readonly [number, number];
 }
 
 /**
@@ -247,22 +250,22 @@ export interface OutputValue {
  */
 export function bandedOutputs(r: Results): OutputValue[] {
   const out: OutputValue[] = [];
-  const push = (path: string, label: string, v: number | null | undefined): void => {
-    if (typeof v === "number" && Number.isFinite(v)) out.push({ path, label, value: v });
+  const push = (path: string, label: string, v: number | null | undefined, range?: readonly [number, number]): void => {
+    if (typeof v === "number" && Number.isFinite(v)) out.push({ path, label, value: v, ...(range !== undefined ? { range } : {}) });
   };
   r.effective.forEach((e, i) => {
     push(`effective[${i}].conductivitySPerCm`, `sigma_eff ${e.temperatureK} K (S/cm)`, e.conductivitySPerCm);
     push(`effective[${i}].lowFrequencyConductivitySPerCm`, `sigma_eff DC ${e.temperatureK} K (S/cm)`, e.lowFrequencyConductivitySPerCm);
   });
   r.arrhenius.forEach((a, i) => push(`arrhenius[${i}].activationEnergyEV`, `Ea ${a.of} (eV)`, a.activationEnergyEV));
-  r.transferenceNumber.forEach((t, i) => push(`transferenceNumber[${i}].membraneCation`, `t+ membrane ${t.temperatureK} K`, t.membraneCation));
+  r.transferenceNumber.forEach((t, i) => push(`transferenceNumber[${i}].membraneCation`, `t+ membrane ${t.temperatureK} K`, t.membraneCation, [0, 1]));
   (r.impedance ?? []).forEach((z, i) => {
     if (z.cell !== "Li|SE|Li") return;
     push(`impedance[${i}].bulkResistanceOhm`, `R_bulk ${z.temperatureK} K (ohm)`, z.bulkResistanceOhm);
     push(`impedance[${i}].interfacialResistanceOhm`, `R_int ${z.temperatureK} K (ohm)`, z.interfacialResistanceOhm);
   });
   if (r.criticalCurrent !== undefined) push("criticalCurrent.criticalCurrentDensityMAPerCm2", `CCD ${r.criticalCurrent.temperatureK} K (mA/cm2)`, r.criticalCurrent.criticalCurrentDensityMAPerCm2);
-  (r.rateCapability ?? []).forEach((c, i) => push(`rateCapability[${i}].dischargeCapacityMAhPerG`, `capacity ${c.cRate} C (mAh/g)`, c.dischargeCapacityMAhPerG));
+  (r.rateCapability ?? []).forEach((c, i) => push(`rateCapability[${i}].dischargeCapacityMAhPerG`, `capacity ${c.cRate} C (mAh/g)`, c.dischargeCapacityMAhPerG, [0, LFP_THEORETICAL_CAPACITY_MAH_PER_G]));
   return out;
 }
 
@@ -342,8 +345,11 @@ export function summariseSamples(
   const failedSamples = Array.from({ length: n }, (_, s) => s).filter((s) => !samples.has(s));
   const perSample = new Map(done.map((s) => [s, bandedOutputs(samples.get(s)!)]));
   const nominalValues = new Map((nominal === null ? [] : bandedOutputs(nominal)).map((o) => [o.path, o.value]));
-  // output paths in the order of the first sample
-  const first = perSample.get(done[0]!) ?? [];
+  // output paths in order of first appearance over the samples (a sample with no conducting
+  // path lacks some, so the first sample alone may not name them all)
+  const seen = new Map<string, OutputValue>();
+  for (const s of done) for (const o of perSample.get(s)!) if (!seen.has(o.path)) seen.set(o.path, o);
+  const first = [...seen.values()];
   const headline = done.length > 0 ? headlinePaths(samples.get(done[0]!)!) : new Set<string>();
   const outputs: OutputBand[] = [];
   const sensitivity: SensitivityRow[] = [];

@@ -93,6 +93,22 @@ describe("emulated bands", () => {
     expect(MAX_EMULATOR_LOO).toBe(0.5);
   });
 
+  it("an output with a physical range (a capacity up to the theoretical one) is emulated in logit: no draw leaves the range; one at an end of it keeps the runs' band", () => {
+    const Q = 169.9;
+    const stream = createStream(5, "emulator-range");
+    const train = uniformRows(40, 2, stream);
+    const draws = uniformRows(2000, 2, stream);
+    const cap = (u: Float64Array): number => Q / (1 + Math.exp(-(6 * u[0]! - 2 + 0.5 * stream.nextNormal())));
+    const withRange = (value: (u: Float64Array) => number) => new Map(train.map((u, s) => [s, [{ path: "y", label: "y", value: value(u), range: [0, Q] as const }]]));
+    const out = emulateOutputs("d", train, withRange(cap), draws, 5).get("y")!;
+    expect(out.emulator).toMatchObject({ scale: "logit" });
+    expect(Math.min(...out.values!)).toBeGreaterThan(0);
+    expect(Math.max(...out.values!)).toBeLessThan(Q);
+    const atEnd = emulateOutputs("d", train, withRange((u) => (u[0]! > 0.8 ? Q : cap(u))), draws, 5).get("y")!;
+    expect(atEnd.values).toBeNull();
+    expect(atEnd.emulator).toMatchObject({ notEmulated: expect.stringMatching(/^at the end of its range/) });
+  });
+
   it("refuses too few runs for a design's inputs, naming it, before anything runs", () => {
     const design = (name: string, k: number): UncertainScenario => {
       const phases = Array.from({ length: k }, (_, i) => ({ name: `p${i}`, fraction: 1 / k, conductivitySPerCm: { distribution: "uniform", min: 1, max: 2, reason: "test" }, transferenceNumber: 1 }));
