@@ -19,7 +19,7 @@ import { complexStencilArenaBytes } from "../../linalg/complex-stencil.js";
 import { AggregationMultigrid, type MultigridOptions } from "../../linalg/multigrid.js";
 import { stencilArenaBytes, stencilLength } from "../../linalg/stencil.js";
 import { labelLength } from "../../linalg/label-stencil.js";
-import { leanArenaBytes, leanCodes } from "./lean.js";
+import { leanArenaBytes, leanCodes, leanThreads } from "./lean.js";
 
 /**
  * Resident memory of a Node process running a solve, apart from the solve's arrays: about
@@ -43,7 +43,15 @@ export interface NetworkMemoryOptions {
   readonly conductingLabels?: number;
   /** Further copies of the phase bytes alive during the solve (a grid turned to another axis: 1). */
   readonly gridCopies?: number;
+  /** Threads of a lean solve (default: lean.ts's automatic choice for this box on the calling thread); each worker thread adds WORKER_THREAD_BYTES. */
+  readonly threads?: number;
 }
+
+/**
+ * Resident memory a worker thread of the lean solve's slab team adds (its Node isolate and
+ * its compiled kernels; measured: 16 MiB, peak RSS on 2 threads minus on 1 at 64^3 and 128^3).
+ */
+export const WORKER_THREAD_BYTES = 16 * 2 ** 20;
 
 /** Bytes a DC solve of a grid of `shape` holds at its peak (file header; no process overhead). */
 export function networkMemoryBytes(shape: readonly [number, number, number], o: NetworkMemoryOptions): number {
@@ -57,6 +65,7 @@ export function networkMemoryBytes(shape: readonly [number, number, number], o: 
   if (o.path === "lean") {
     const L = o.conductingLabels ?? 2;
     bytes += leanArenaBytes(nb, ny, nz, leanCodes(L, layers), mg) + f64Bytes(labelLength(nb, ny, nz));
+    bytes += (leanThreads(box, o.threads) - 1) * WORKER_THREAD_BYTES;
   } else if (o.path === "ac") {
     bytes += complexStencilArenaBytes(nb, ny, nz) + stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mg) + f64Bytes(stencilLength(nb, ny, nz), 12);
   } else {
