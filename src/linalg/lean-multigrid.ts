@@ -36,13 +36,13 @@ function coarsen(s: readonly [number, number, number]): { shift: [number, number
 }
 
 /** Shapes of the stored levels this class keeps (1 .. m + 1; the last heads the serial hierarchy). */
-function storedShapes(nx: number, ny: number, nz: number): [number, number, number][] {
+function storedShapes(nx: number, ny: number, nz: number, redBlackMinCells: number): [number, number, number][] {
   const out: [number, number, number][] = [];
   let s: [number, number, number] = [nx, ny, nz];
   for (;;) {
     s = coarsen(s).shape;
     out.push(s);
-    if (s[0] * s[1] * s[2] < RED_BLACK_MIN_CELLS || (s[0] === 1 && s[1] === 1 && s[2] === 1)) return out;
+    if (s[0] * s[1] * s[2] < redBlackMinCells || (s[0] === 1 && s[1] === 1 && s[2] === 1)) return out;
   }
 }
 
@@ -86,8 +86,8 @@ export class LeanMultigrid {
   }
 
   /** Arena bytes of the stored levels and their vectors under a fine box. */
-  static arenaBytes(nx: number, ny: number, nz: number, options: MultigridOptions = {}): number {
-    const shapes = storedShapes(nx, ny, nz);
+  static arenaBytes(nx: number, ny: number, nz: number, options: MultigridOptions = {}, redBlackMinCells = RED_BLACK_MIN_CELLS): number {
+    const shapes = storedShapes(nx, ny, nz, redBlackMinCells);
     const vectors = (options.cycle ?? "W") === "V" ? 2 : 3;
     let total = 0;
     for (const [a, b, c] of shapes) total += stencilArenaBytes(a, b, c) + 8 * vectors * stencilLength(a, b, c);
@@ -95,7 +95,8 @@ export class LeanMultigrid {
     return total + AggregationMultigrid.arenaBytes(a, b, c, options);
   }
 
-  constructor(private readonly fine: LabelStencil, options: MultigridOptions = {}, arena?: Float64Arena) {
+  /** `redBlackMinCells` (default RED_BLACK_MIN_CELLS) sets which stored levels are red-black (tests use small ones). */
+  constructor(private readonly fine: LabelStencil, options: MultigridOptions = {}, arena?: Float64Arena, redBlackMinCells = RED_BLACK_MIN_CELLS) {
     if (!LeanMultigrid.supports(options)) throw new InputError(`lean multigrid: cycle ${options.cycle ?? "W"} with ${options.preSweeps ?? 1} + ${options.postSweeps ?? 1} sweeps; supports V or W with 1 + 1`);
     if (fine.n <= 1) throw new InputError("lean multigrid: a fine box of one cell has no coarse level");
     this.cycle = (options.cycle ?? "W") as "V" | "W";
@@ -103,7 +104,7 @@ export class LeanMultigrid {
     this.length = fine.length;
     const vec = (k: number): Float64Array => (arena === undefined ? new Float64Array(k) : arena.alloc(k));
     let prev: [number, number, number] = [fine.nx, fine.ny, fine.nz];
-    for (const shape of storedShapes(fine.nx, fine.ny, fine.nz)) {
+    for (const shape of storedShapes(fine.nx, fine.ny, fine.nz, redBlackMinCells)) {
       this.shifts.push(coarsen(prev).shift);
       const A = createStencil(shape[0], shape[1], shape[2], arena);
       const b = vec(A.length), x = vec(A.length), w = this.cycle === "W" ? vec(A.length) : new Float64Array(0);

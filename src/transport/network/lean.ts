@@ -29,7 +29,7 @@ import { availableParallelism } from "node:os";
 import { isMainThread } from "node:worker_threads";
 import { createArena } from "../../linalg/arena.js";
 import { createLabelStencil, labelAbsNorm, labelIndex, labelLength, labelPower, labelStencilArenaBytes, type LabelStencil } from "../../linalg/label-stencil.js";
-import { LeanMultigrid, slabWasm } from "../../linalg/lean-multigrid.js";
+import { LeanMultigrid, RED_BLACK_MIN_CELLS, slabWasm } from "../../linalg/lean-multigrid.js";
 import { mixedPrecisionCG } from "../../linalg/mixed-cg.js";
 import type { MultigridOptions } from "../../linalg/multigrid.js";
 import { SlabOp } from "../../linalg/slab-program.js";
@@ -133,16 +133,22 @@ function leanTables(r: ResolvedNetwork): { codeOf: Uint8Array; electrodeCode: Ui
 }
 
 /** Arena bytes of a lean solve of a box nb x ny x nz with K codes. */
-export function leanArenaBytes(nb: number, ny: number, nz: number, codes: number, multigrid: MultigridOptions): number {
+export function leanArenaBytes(nb: number, ny: number, nz: number, codes: number, multigrid: MultigridOptions, redBlackMinCells = RED_BLACK_MIN_CELLS): number {
   const len = labelLength(nb, ny, nz);
   // codes and tables, the stored levels, three float32 vectors (createArena adds the gaps between arrays)
-  return labelStencilArenaBytes(nb, ny, nz, codes) + LeanMultigrid.arenaBytes(nb, ny, nz, multigrid) + 3 * 4 * len;
+  return labelStencilArenaBytes(nb, ny, nz, codes) + LeanMultigrid.arenaBytes(nb, ny, nz, multigrid, redBlackMinCells) + 3 * 4 * len;
 }
 
 /** Solve the DC network of `grid` on the lean path (leanObstacle must be undefined). */
 export function solveLean(
   grid: VoxelGrid, r: ResolvedNetwork, topo: NetworkTopology,
-  options: { readonly multigrid: MultigridOptions; readonly webAssembly: boolean; readonly currentDensity: boolean; readonly threads?: number },
+  options: {
+    readonly multigrid: MultigridOptions; readonly webAssembly: boolean; readonly currentDensity: boolean;
+    /** Threads (default automatic, leanThreads). */
+    readonly threads?: number;
+    /** Stored levels with at least this many cells are smoothed red-black (default RED_BLACK_MIN_CELLS; tests set small ones). */
+    readonly redBlackMinCells?: number;
+  },
 ): LeanSolve {
   const t0 = now();
   const [nx, ny, nz] = grid.shape;
@@ -152,7 +158,8 @@ export function solveLean(
   const tables = leanTables(r);
   const K = tables.codes;
   const threads = leanThreads(nb * ny * nz, options.threads);
-  const arena = createArena(leanArenaBytes(nb, ny, nz, K, options.multigrid), { wasm: options.webAssembly, shared: threads > 1 });
+  const rbMin = options.redBlackMinCells ?? RED_BLACK_MIN_CELLS;
+  const arena = createArena(leanArenaBytes(nb, ny, nz, K, options.multigrid, rbMin), { wasm: options.webAssembly, shared: threads > 1 });
   const F = createLabelStencil(nb, ny, nz, tables, K, tables.cells, arena);
   const code = F.code;
   for (let z = 0; z < nz; z++) {
@@ -164,7 +171,7 @@ export function solveLean(
     }
   }
   const tA = now();
-  const mg = new LeanMultigrid(F, options.multigrid, arena);
+  const mg = new LeanMultigrid(F, options.multigrid, arena, rbMin);
   const len = F.length;
   const rv = arena.alloc32(len), pv = arena.alloc32(len), qv = arena.alloc32(len);
   // the double solution, with the electrode potentials in the low pads; it becomes the potential field
