@@ -1,7 +1,8 @@
 /**
  * One network benchmark solve in a process of its own (benchmarks/network.ts spawns it), so
- * its peak RSS is the solve's alone: `node network-solve.js N PATH` prints one JSON line.
- * PATH: "auto" (the lean path at these sizes), "lean" or "stored".
+ * its peak RSS is the solve's alone: `node network-solve.js N PATH [THREADS]` prints one JSON
+ * line. PATH: "auto" (the lean path at these sizes), "lean" or "stored"; THREADS: the lean
+ * solve's threads (default "auto", the solver's choice).
  */
 import { createHash } from "node:crypto";
 import { splitmixVoxels } from "../src/structure/voxel/generate.js";
@@ -10,6 +11,8 @@ import { solveNetwork } from "../src/transport/network/solve.js";
 
 const N = Number(process.argv[2]);
 const path = (process.argv[3] ?? "auto") as "auto" | "lean" | "stored";
+const threadArg = process.argv[4] ?? "auto";
+const threads = threadArg === "auto" ? undefined : Number(threadArg);
 const baseRss = process.resourceUsage().maxRSS * 1024;
 const t0 = performance.now();
 const grid = splitmixVoxels([N, N, N], 1, 0.6);
@@ -26,15 +29,17 @@ const res = solveNetwork(grid, {
   currentDensity: false,
   phaseConnectivity: false,
   solverPath: path,
+  ...(threads !== undefined ? { threads } : {}),
 });
 const st = res.stats;
 const voxels = N ** 3;
 const peak = process.resourceUsage().maxRSS * 1024;
-const estimate = PROCESS_BYTES + networkMemoryBytes([N, N, N], { path: st.solverPath, voxelLayers: true, conductingLabels: 2 });
+const estimate = PROCESS_BYTES + networkMemoryBytes([N, N, N], { path: st.solverPath, voxelLayers: true, conductingLabels: 2, threads: st.threads });
 const seconds = st.setupSeconds + st.solveSeconds;
 process.stdout.write(
   JSON.stringify({
     solverPath: st.solverPath,
+    threads: st.threads,
     seconds: +seconds.toFixed(4),
     iterations: res.solverIterations,
     secondsPerIteration: +(st.solveSeconds / res.solverIterations).toFixed(4),

@@ -176,8 +176,7 @@ export class LeanMultigrid {
 
   /** One cycle on level k from zero: forward sweep, restriction, coarse solve, prolongation; the backward sweep is the caller's. */
   private cycleAt(k: number, b: number, x: number): void {
-    this.run(SlabOp.diag, k, 0, b, x);
-    this.run(SlabOp.sweep, k, 1, b, x);
+    this.run(SlabOp.forward, k, 0, b, x);
     const next = this.levels[k]!;
     this.run(SlabOp.restrict, k, 0, x, next.ids[0]);
     this.coarseSolve(k + 1);

@@ -42,6 +42,8 @@ export const SlabOp = {
   residual: 9,
   /** Ends a worker (slab-team.ts). */
   stop: 10,
+  /** The forward sweep from zero on level k: diag on red, then sweep on black, as a wavefront over the planes (see runSlab). */
+  forward: 11,
 } as const;
 
 export interface SlabViews {
@@ -82,6 +84,34 @@ export function runSlab(v: SlabViews, w: SlabWasm | undefined, t: SlabTask, z0: 
   const f32 = (id: number): Float32Array => vec[id] as Float32Array;
   const f64 = (id: number): Float64Array => vec[id] as Float64Array;
   switch (t.op) {
+    case SlabOp.forward: {
+      // red plane z + 1, then black plane z: the black plane's red neighbours are done and still
+      // in cache. The red planes next to the slab (z0 - 1 and z1) are also computed by the
+      // neighbouring slabs' threads: they read nothing but b and the operator, so both write
+      // the same values, and no thread reads a red plane before it has written it itself.
+      const planes = levelPlanes(v, k);
+      const red = (z: number): void => {
+        if (z < 0 || z >= planes) return;
+        if (k === 0) {
+          if (w !== undefined) w.label.rbDiag(0, f32(t.v0), f32(t.v1), z);
+          else labelRbDiag(F, 0, f32(t.v0), f32(t.v1), z);
+        } else if (w !== undefined) w.stored.rbDiag(v.levels[k - 1]!, 0, f64(t.v0), f64(t.v1), z);
+        else stencilRbDiag(v.levels[k - 1]!, 0, f64(t.v0), f64(t.v1), z);
+      };
+      if (z1 > z0) {
+        red(z0 - 1);
+        red(z0);
+      }
+      for (let z = z0; z < z1; z++) {
+        red(z + 1);
+        if (k === 0) {
+          if (w !== undefined) w.label.rbSweep(1, f32(t.v0), f32(t.v1), z);
+          else labelRbSweep(F, 1, f32(t.v0), f32(t.v1), z);
+        } else if (w !== undefined) w.stored.rbSweep(v.levels[k - 1]!, 1, f64(t.v0), f64(t.v1), z);
+        else stencilRbSweep(v.levels[k - 1]!, 1, f64(t.v0), f64(t.v1), z);
+      }
+      return;
+    }
     case SlabOp.diag:
       for (let z = z0; z < z1; z++) {
         if (k === 0) {
