@@ -16,6 +16,9 @@
  * own; bytes per voxel is that peak over the voxels, beside the guard's estimate
  * (transport/network/memory.ts). network-128-stored and network-256-stored (named only)
  * solve the same maps on the stored float64 path, for the per-iteration comparison.
+ * network-128-threads and network-256-threads (named only) solve the map on 1 and on 2
+ * threads alternately and report the speed-up; `--threads N` sets the threads of the
+ * other cases (default: the solver's automatic choice, both cores on this machine).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -24,6 +24,12 @@
  * stored coarse levels (1/8 of a stencil and its cycle vectors, about 9 B), plus the grid's
  * phase bytes and the topology's carrying mask (1 B each); networkMemoryBytes (memory.ts)
  * turns this into the guard's figure.
+ *
+ * Threads: the multigrid and the Krylov kernels run on a slab team (linalg/slab-team.ts,
+ * lean-multigrid.ts) of leanThreads() threads; with more than one, the arena is a shared
+ * WebAssembly memory and the double solution a SharedArrayBuffer (still outside the arena,
+ * so the returned potential field does not keep the arena alive). The result is the same
+ * bit for bit on any number of threads.
  */
 import { availableParallelism } from "node:os";
 import { isMainThread } from "node:worker_threads";

@@ -9,7 +9,8 @@
  * of a W-cycle about 9 B; stored path (solve.ts): the stencil 40 B, six double Krylov
  * vectors 48 B, the coarse levels about 10 B, and the potential field 8 B. Both: the phase
  * bytes (1 B) and the carrying mask (1 B), the grain ids (4 B) when a generator wrote them,
- * and the current-density field (4 B) when asked for. AC path (impedance.ts): the complex
+ * and the current-density field (4 B) when asked for; a lean solve on several threads adds
+ * WORKER_THREAD_BYTES a worker thread. AC path (impedance.ts): the complex
  * admittance stencil 72 B, the real preconditioner's stencil 40 B and hierarchy about 10 B,
  * twelve double vectors 96 B. Checked against the peak RSS of a
  * solve in a child process at 64^3 and 128^3 (test/unit/network-memory.test.ts).
