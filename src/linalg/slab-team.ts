@@ -2,15 +2,17 @@
  * A team of threads that runs the lean solve's plane kernels (slab-program.ts) over slabs of
  * z-planes: the calling thread is member 0, and threads - 1 worker threads (the BUILT file
  * dist/linalg/slab-worker.js, as the sweep pool loads its worker) hold views of the same
- * shared memory. `run` hands every member its slab of the task's level, runs its own, and
- * waits for the others (Atomics.wait on a shared counter: the solve is synchronous, and the
- * main thread of Node may block). The slab boundaries are multiples of 2^h fine planes, h
- * the number of z-coarsenings of the stored levels, so each member restricts into and
- * prolongs from coarse planes of its own slab, and a coarse plane's sum is always made by
- * one thread in one order.
+ * shared memory. `run` posts a task; every member then takes slabs from a shared counter
+ * (Atomics.add) until none is left, and the caller waits for the others (Atomics.wait on a
+ * shared counter: the solve is synchronous, and the main thread of Node may block). Taking
+ * slabs as they come, rather than one fixed slab a thread, keeps both cores busy when
+ * another process takes one of them for a while (the machine is shared). A level is cut
+ * into about 4 slabs a thread, whose boundaries are multiples of 2^h fine planes, h the
+ * number of z-coarsenings of the stored levels: a slab restricts into and prolongs from
+ * whole coarse planes, and a coarse plane's sum is made by one thread in one order.
  *
  * Sums come back per plane (slab-program.ts) and are added here in plane order, so every
- * result is bit for bit the same on any number of threads (tested).
+ * result is bit for bit the same on any number of threads, however the slabs fell (tested).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -19,7 +21,9 @@ import { levelPlanes, runSlab, slabPlan, SlabOp, type SlabPlan, type SlabTask, t
 import type { WasmMemory } from "./wasm/kernels.js";
 
 /** Control words of the shared Int32Array (the task's fields follow CONTROL_TASK). */
-const GEN = 0, DONE = 1, READY = 2, FAILED = 3, CONTROL_TASK = 4;
+const GEN = 0, DONE = 1, READY = 2, FAILED = 3, NEXT = 4, CONTROL_TASK = 5;
+/** Slabs a thread of the team, about (more balance the load when a core is taken away; each costs a wait-free Atomics.add). */
+const SLABS_PER_THREAD = 4;
 const TASK_FIELDS = ["op", "level", "colour", "v0", "v1", "v2", "v3"] as const;
 const CONTROL_WORDS = CONTROL_TASK + TASK_FIELDS.length;
 /** Milliseconds to wait for the workers to start (each compiles its kernels: well under a second). */
@@ -36,6 +40,7 @@ export interface SlabWorkerData {
   readonly control: SharedArrayBuffer;
   readonly scalar: SharedArrayBuffer;
   readonly partial: SharedArrayBuffer;
+  /** Slab boundaries of each level (planes of that level). */
   readonly bounds: readonly (readonly number[])[];
 }
 
@@ -64,7 +69,17 @@ export function readTask(control: Int32Array, scalar: Float64Array): SlabTask {
   return t;
 }
 
-export const SLAB_CONTROL = { GEN, DONE, READY, FAILED } as const;
+export const SLAB_CONTROL = { GEN, DONE, READY, FAILED, NEXT } as const;
+
+/** Run `task` on the slabs of `bounds` taken from the shared counter until none is left. */
+export function takeSlabs(views: SlabViews, wasm: SlabWasm | undefined, task: SlabTask, bounds: readonly number[], control: Int32Array, partial: Float64Array): void {
+  const slabs = bounds.length - 1;
+  for (;;) {
+    const k = Atomics.add(control, NEXT, 1);
+    if (k >= slabs) return;
+    runSlab(views, wasm, task, bounds[k]!, bounds[k + 1]!, partial);
+  }
+}
 
 export class SlabTeam {
   readonly threads: number;
@@ -89,12 +104,15 @@ export class SlabTeam {
     const nz = views.fine.nz;
     this.threads = shared === undefined ? 1 : Math.max(1, Math.min(Math.floor(threads), maxMembers(nz, align)));
     const T = this.threads;
-    const fineBounds = Array.from({ length: T + 1 }, (_, t) => (t === T ? nz : Math.round((t * nz) / (T * align)) * align));
+    // one slab on one thread; else about SLABS_PER_THREAD a thread, each whole aligned blocks
+    const blocks = Math.ceil(nz / align);
+    const slabs = T === 1 ? 1 : Math.min(blocks, SLABS_PER_THREAD * T);
+    const fineBounds = Array.from({ length: slabs + 1 }, (_, t) => (t === slabs ? nz : Math.round((t * blocks) / slabs) * align));
     this.bounds = [];
     let h = 0;
     for (let k = 0; k <= views.levels.length; k++) {
       const planes = levelPlanes(views, k);
-      this.bounds.push(fineBounds.map((Z, t) => (t === T ? planes : Math.min(planes, Z >> h))));
+      this.bounds.push(fineBounds.map((Z, t) => (t === slabs ? planes : Math.min(planes, Z >> h))));
       if (k < views.shifts.length) h += views.shifts[k]![2];
     }
     const sab = (bytes: number): ArrayBuffer | SharedArrayBuffer => (T > 1 ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
@@ -137,17 +155,16 @@ export class SlabTeam {
     const T = this.threads;
     const level = task.op === SlabOp.restrict ? task.level + 1 : task.level;
     const b = this.bounds[level]!;
-    if (T > 1) {
+    if (T === 1) runSlab(this.views, this.wasm, task, b[0]!, b[b.length - 1]!, this.partial);
+    else {
       const c = this.control;
       TASK_FIELDS.forEach((f, k) => (c[CONTROL_TASK + k] = task[f]));
       this.scalar[0] = task.scalar;
       Atomics.store(c, DONE, 0);
+      Atomics.store(c, NEXT, 0);
       Atomics.add(c, GEN, 1);
       Atomics.notify(c, GEN);
-    }
-    runSlab(this.views, this.wasm, task, b[0]!, b[1]!, this.partial);
-    if (T > 1) {
-      const c = this.control;
+      takeSlabs(this.views, this.wasm, task, b, c, this.partial);
       for (;;) {
         const done = Atomics.load(c, DONE);
         if (done >= T - 1) break;
@@ -160,7 +177,7 @@ export class SlabTeam {
     }
     if (!returnsSum(task.op, task.level)) return 0;
     let sum = 0;
-    const p = this.partial, planes = b[T]!;
+    const p = this.partial, planes = b[b.length - 1]!;
     for (let z = 0; z < planes; z++) sum += p[z]!;
     return sum;
   }

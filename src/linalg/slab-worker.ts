@@ -4,8 +4,8 @@
  * memory, then runs each task on its slab until told to stop.
  */
 import { workerData } from "node:worker_threads";
-import { SLAB_CONTROL, readTask, type SlabWorkerData } from "./slab-team.js";
-import { runSlab, slabViewsFromPlan, SlabOp, type SlabWasm } from "./slab-program.js";
+import { SLAB_CONTROL, readTask, takeSlabs, type SlabWorkerData } from "./slab-team.js";
+import { slabViewsFromPlan, SlabOp, type SlabWasm } from "./slab-program.js";
 import { slabWasm } from "./lean-multigrid.js";
 
 const d = workerData as SlabWorkerData;
@@ -24,9 +24,8 @@ try {
     const task = readTask(control, scalar);
     if (task.op === SlabOp.stop) break;
     const level = task.op === SlabOp.restrict ? task.level + 1 : task.level;
-    const b = d.bounds[level]!;
     try {
-      runSlab(views, wasm, task, b[d.member]!, b[d.member + 1]!, partial);
+      takeSlabs(views, wasm, task, d.bounds[level]!, control, partial);
     } catch (e) {
       Atomics.store(control, FAILED, 1);
       process.stderr.write(`slab worker ${d.member}: ${e instanceof Error ? e.stack : String(e)}\n`);
