@@ -18,6 +18,7 @@ const t0 = performance.now();
 const grid = splitmixVoxels([N, N, N], 1, 0.6);
 const phaseGenSeconds = (performance.now() - t0) / 1000;
 const sha = createHash("sha256").update(grid.phase).digest("hex");
+const cpu0 = process.cpuUsage(), wall0 = performance.now();
 const res = solveNetwork(grid, {
   phases: [
     { label: 1, name: "A", conductivitySPerCm: 1 },
@@ -31,6 +32,10 @@ const res = solveNetwork(grid, {
   solverPath: path,
   ...(threads !== undefined ? { threads } : {}),
 });
+// CPU seconds of all threads over the solve, and the cores they had per wall second
+// (below the thread count when other processes shared the cores)
+const cpu = process.cpuUsage(cpu0), wallSolve = (performance.now() - wall0) / 1000;
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const st = res.stats;
 const voxels = N ** 3;
 const peak = process.resourceUsage().maxRSS * 1024;
@@ -52,6 +57,8 @@ process.stdout.write(
     assemblySeconds: +st.assemblySeconds.toFixed(4),
     phaseGenSeconds: +phaseGenSeconds.toFixed(4),
     totalSeconds: +(st.assemblySeconds + seconds).toFixed(4),
+    cpuSeconds: +cpuSeconds.toFixed(2),
+    coresUsed: +(cpuSeconds / wallSolve).toFixed(2),
     unknowns: st.unknowns,
     multigridLevels: st.multigridLevels,
     webAssembly: st.webAssembly,

@@ -116,8 +116,10 @@ const median = (v: number[]): number => {
 /**
  * network-N-threads: the network-N solve on 1 and on 2 threads, alternately in one run (1, 2,
  * 1, 2: a change of the machine's load falls on both), each in its own process; seconds
- * (setup + solve) of each, the speed-up median(1 thread) / median(2 threads), and the
- * load average before and after (other jobs on the machine slow the 2-thread runs most).
+ * (setup + solve) of each, the speed-up median(1 thread) / median(2 threads), the cores
+ * each solve had (CPU seconds of its threads over wall seconds: below 2 when other
+ * processes shared the cores) and the load average before and after (other jobs on the
+ * machine slow the 2-thread runs most).
  * The two solves must agree bit for bit (sigma, iterations, residual; checked here).
  */
 function threadsCase(N: number, pairs = 2): BenchCase {
@@ -145,6 +147,9 @@ function threadsCase(N: number, pairs = 2): BenchCase {
         seconds2Threads: s2,
         secondsPerIteration1Thread: runs.filter((r) => r.threads === 1).map((r) => r.secondsPerIteration),
         secondsPerIteration2Threads: runs.filter((r) => r.threads === 2).map((r) => r.secondsPerIteration),
+        // cores the solve had per wall second (CPU seconds of all its threads over wall seconds)
+        coresUsed1Thread: runs.filter((r) => r.threads === 1).map((r) => r.coresUsed),
+        coresUsed2Threads: runs.filter((r) => r.threads === 2).map((r) => r.coresUsed),
         speedup2Threads: speedup,
         peakRssBytesPerVoxel1Thread: runs.filter((r) => r.threads === 1).map((r) => r.peakRssBytesPerVoxel),
         peakRssBytesPerVoxel2Threads: runs.filter((r) => r.threads === 2).map((r) => r.peakRssBytesPerVoxel),
