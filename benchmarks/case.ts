@@ -10,4 +10,6 @@ export interface BenchOptions {
   readonly withReference: boolean;
   /** Write progress to stderr. */
   readonly log: (message: string) => void;
+  /** Threads of the network solves (`--threads N`; default the solver's automatic choice). */
+  readonly threads?: number;
 }

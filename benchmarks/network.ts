@@ -16,9 +16,13 @@
  * own; bytes per voxel is that peak over the voxels, beside the guard's estimate
  * (transport/network/memory.ts). network-128-stored and network-256-stored (named only)
  * solve the same maps on the stored float64 path, for the per-iteration comparison.
+ * network-128-threads and network-256-threads (named only) solve the map on 1 and on 2
+ * threads alternately and report the speed-up; `--threads N` sets the threads of the
+ * other cases (default: the solver's automatic choice, both cores on this machine).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchCase, BenchOptions } from "./case.js";
@@ -50,14 +54,14 @@ function runReference(options: BenchOptions, args: string[]): Reference[] | stri
   return rows;
 }
 
-/** Run network-solve.js (built beside this file) for side N on `path`; its JSON fields. */
-function solveInChild(N: number, path: "auto" | "stored", options: BenchOptions): Record<string, unknown> {
+/** Run network-solve.js (built beside this file) for side N on `path` and `threads` (default the options', else automatic); its JSON fields. */
+function solveInChild(N: number, path: "auto" | "stored", options: BenchOptions, threads = options.threads): Record<string, unknown> {
   const script = fileURLToPath(new URL("./network-solve.js", import.meta.url));
-  const out = spawnSync(process.execPath, [script, String(N), path], { encoding: "utf8", timeout: 7_200_000, maxBuffer: 1 << 24 });
+  const out = spawnSync(process.execPath, [script, String(N), path, threads === undefined ? "auto" : String(threads)], { encoding: "utf8", timeout: 7_200_000, maxBuffer: 1 << 24 });
   const line = (out.stdout ?? "").split("\n").find((l) => l.startsWith("{"));
   if (out.status !== 0 || line === undefined) throw new Error(`network-solve.js ${N} ${path} exited ${out.status ?? out.signal}: ${(out.stderr ?? "").trim().slice(-500)}`);
   const fields = JSON.parse(line) as Record<string, unknown>;
-  options.log(`mofhop (${String(fields.solverPath)}): ${String(fields.seconds)} s, ${String(fields.iterations)} iterations, residual ${String(fields.relativeResidual)}, ${String(fields.peakRssBytesPerVoxel)} bytes/voxel peak RSS`);
+  options.log(`mofhop (${String(fields.solverPath)}, ${String(fields.threads)} thread(s)): ${String(fields.seconds)} s, ${String(fields.iterations)} iterations, residual ${String(fields.relativeResidual)}, ${String(fields.peakRssBytesPerVoxel)} bytes/voxel peak RSS`);
   return fields;
 }
 
@@ -104,4 +108,61 @@ function networkCase(N: number, path: "auto" | "stored" = "auto"): BenchCase {
   };
 }
 
-export const networkCases: BenchCase[] = [networkCase(64), networkCase(128), networkCase(256), networkCase(512), networkCase(128, "stored"), networkCase(256, "stored")];
+const median = (v: number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/**
+ * network-N-threads: the network-N solve on 1 and on 2 threads, alternately in one run (1, 2,
+ * 1, 2: a change of the machine's load falls on both), each in its own process; seconds
+ * (setup + solve) of each, the speed-up median(1 thread) / median(2 threads), the cores
+ * each solve had (CPU seconds of its threads over wall seconds: below 2 when other
+ * processes shared the cores) and the load average before and after (other jobs on the
+ * machine slow the 2-thread runs most).
+ * The two solves must agree bit for bit (sigma, iterations, residual; checked here).
+ */
+function threadsCase(N: number, pairs = 2): BenchCase {
+  return {
+    name: `network-${N}-threads`,
+    description: `network-${N} on 1 and 2 threads, alternately (${pairs} of each), speed-up of the median times`,
+    async run(options) {
+      const load0 = loadavg();
+      const runs: Record<string, unknown>[] = [];
+      for (let k = 0; k < pairs; k++) for (const t of [1, 2]) runs.push(solveInChild(N, "auto", options, t));
+      const load1 = loadavg();
+      const secs = (t: number): number[] => runs.filter((r) => r.threads === t).map((r) => r.seconds as number);
+      const s1 = secs(1), s2 = secs(2);
+      const same = runs.every((r) => r.sigmaEff === runs[0]!.sigmaEff && r.iterations === runs[0]!.iterations && r.relativeResidual === runs[0]!.relativeResidual);
+      if (s2.length === 0) throw new Error("no 2-thread run (the solver kept 1 thread)");
+      const speedup = +(median(s1) / median(s2)).toFixed(3);
+      options.log(`1 thread ${s1.join(", ")} s; 2 threads ${s2.join(", ")} s; speed-up ${speedup}; load ${load0.map((l) => l.toFixed(2)).join(" ")} -> ${load1.map((l) => l.toFixed(2)).join(" ")}`);
+      const first = runs[0]!;
+      return {
+        iterations: first.iterations,
+        relativeResidual: first.relativeResidual,
+        sigmaEff: first.sigmaEff,
+        sameResultOnBoth: same,
+        seconds1Thread: s1,
+        seconds2Threads: s2,
+        secondsPerIteration1Thread: runs.filter((r) => r.threads === 1).map((r) => r.secondsPerIteration),
+        secondsPerIteration2Threads: runs.filter((r) => r.threads === 2).map((r) => r.secondsPerIteration),
+        // cores the solve had per wall second (CPU seconds of all its threads over wall seconds)
+        coresUsed1Thread: runs.filter((r) => r.threads === 1).map((r) => r.coresUsed),
+        coresUsed2Threads: runs.filter((r) => r.threads === 2).map((r) => r.coresUsed),
+        speedup2Threads: speedup,
+        peakRssBytesPerVoxel1Thread: runs.filter((r) => r.threads === 1).map((r) => r.peakRssBytesPerVoxel),
+        peakRssBytesPerVoxel2Threads: runs.filter((r) => r.threads === 2).map((r) => r.peakRssBytesPerVoxel),
+        estimateBytesPerVoxel2Threads: runs.find((r) => r.threads === 2)?.estimateBytesPerVoxel,
+        loadAverageBefore: load0.map((l) => +l.toFixed(2)),
+        loadAverageAfter: load1.map((l) => +l.toFixed(2)),
+        cores: availableParallelism(),
+      };
+    },
+  };
+}
+
+export const networkCases: BenchCase[] = [
+  networkCase(64), networkCase(128), networkCase(256), networkCase(512), networkCase(128, "stored"), networkCase(256, "stored"),
+  threadsCase(128), threadsCase(256),
+];

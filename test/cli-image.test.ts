@@ -94,6 +94,7 @@ describe("mofhop image", () => {
     expect(run(sheets, "--phase", "1", "--voxel", "1,2")).toThrow(`--voxel: got "1,2"; allowed: one edge in nm (> 0) or three, NMx,NMy,NMz`);
     expect(run(sheets, "--phase", "1", "--sides", "open")).toThrow(`--sides: got "open"; valid: no-flux, periodic`);
     expect(run(sheets, "--phase", "1", "--axes", "x,w")).toThrow(`--axes: got "w"; valid: x, y, z (comma-separated)`);
+    expect(run(sheets, "--phase", "1", "--threads", "0")).toThrow(`--threads: got "0"; must be an integer 1..256`);
     expect(run(join(dir, "none.tif"), "--phase", "1")).toThrow("cannot read image");
     expect(run(sheets, "--phase", "1", "--voxel", "1", "--voxel", "2")).toThrow("image: option --voxel given twice");
   });

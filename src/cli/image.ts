@@ -78,6 +78,8 @@ export function imageCommand(cmd: ParsedCommand): number {
   if (sides !== "no-flux" && sides !== "periodic") throw new InputError(`--sides: got ${JSON.stringify(sides)}; valid: no-flux, periodic`);
   const tolerance = typeof o.tolerance === "string" ? Number(o.tolerance) : 1e-8;
   if (!(tolerance > 0 && tolerance < 1e-2)) throw new InputError(`--tolerance: got ${JSON.stringify(o.tolerance)}; must be a number in (0, 0.01)`);
+  const threads = typeof o.threads === "string" ? Number(o.threads) : undefined;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 256)) throw new InputError(`--threads: got ${JSON.stringify(o.threads)}; must be an integer 1..256`);
   const analysis = analyseImage({
     path: cmd.args[0]!,
     conducting: parsePhases(o.phase),
@@ -86,6 +88,7 @@ export function imageCommand(cmd: ParsedCommand): number {
     sides,
     ...(typeof o.axes === "string" ? { axes: parseAxes(o.axes) } : {}),
     tolerance,
+    ...(threads !== undefined ? { threads } : {}),
   });
   if (o.json === true) {
     // Infinity (no percolation) is not JSON: written as null

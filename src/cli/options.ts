@@ -126,6 +126,7 @@ const DATA_COMMANDS: readonly CommandSpec[] = [
       { name: "sides", value: "no-flux|periodic", description: "the four faces parallel to the current: insulating (default) or periodic" },
       { name: "axes", value: "x,y,z", description: "directions to solve (default all three)" },
       { name: "tolerance", value: "X", description: "relative residual of each solve (default 1e-8)" },
+      { name: "threads", value: "N", description: "threads of each solve (default: the cores, up to 8; the result is the same on any number)" },
       { name: "json", description: "print one JSON object and nothing else on stdout" },
     ],
     examples: [

@@ -12,11 +12,13 @@
  */
 import { InputError } from "../core/errors.js";
 import { jsComplexVectorOps, jsVectorOps, type ComplexVectorOps, type VectorOps } from "./operator.js";
-import { WasmKernels, wasmApi } from "./wasm/kernels.js";
+import { WasmKernels, wasmApi, type WasmMemory } from "./wasm/kernels.js";
 
 export interface Float64Arena {
   /** Kernels bound to the arena's memory (undefined for a plain JavaScript arena). */
   readonly kernels: WasmKernels | undefined;
+  /** The memory every array is a view of: the WebAssembly memory, or the SharedArrayBuffer of a shared arena without kernels (undefined for plain arrays). */
+  readonly memory?: WasmMemory | SharedArrayBuffer;
   readonly capacityBytes: number;
   usedBytes(): number;
   /** A zero-filled view of `length` doubles. */
@@ -38,13 +40,16 @@ export const f64Bytes = (length: number, count = 1): number => 8 * length * coun
 
 /**
  * An arena for `bytes` bytes of Float64 arrays. `wasm: false` forces plain arrays (the
- * JavaScript kernels), e.g. to compare the two paths.
+ * JavaScript kernels), e.g. to compare the two paths. `shared: true` puts every array in
+ * one SharedArrayBuffer (a shared WebAssembly memory, or a plain SharedArrayBuffer without
+ * WebAssembly), so worker threads can address them (`buffer`).
  */
-export function createArena(bytes: number, options: { wasm?: boolean } = {}): Float64Arena {
+export function createArena(bytes: number, options: { wasm?: boolean; shared?: boolean } = {}): Float64Arena {
   if (!(bytes >= 0 && Number.isFinite(bytes))) throw new InputError(`arena size ${bytes}: must be finite and >= 0`);
   const pages = Math.max(1, Math.ceil((bytes + STAGGER_SLACK) / PAGE));
+  const shared = options.shared ?? false;
   if ((options.wasm ?? true) && wasmApi !== undefined && pages <= MAX_PAGES) {
-    const memory = new wasmApi.Memory({ initial: pages, maximum: pages });
+    const memory = new wasmApi.Memory({ initial: pages, maximum: pages, ...(shared ? { shared: true } : {}) });
     const kernels = new WasmKernels(memory);
     let used = 0;
     const take = (size: number): number => {
@@ -55,11 +60,32 @@ export function createArena(bytes: number, options: { wasm?: boolean } = {}): Fl
     };
     return {
       kernels,
+      memory,
       capacityBytes: pages * PAGE,
       usedBytes: () => used,
       alloc: (length) => new Float64Array(memory.buffer, take(8 * length), length),
       alloc32: (length) => new Float32Array(memory.buffer, take(4 * length), length),
       allocU8: (length) => new Uint8Array(memory.buffer, take(length), length),
+    };
+  }
+  if (shared) {
+    // one SharedArrayBuffer, carved like the WebAssembly memory
+    const sab = new SharedArrayBuffer(pages * PAGE);
+    let used = 0;
+    const take = (size: number): number => {
+      if (used + size > sab.byteLength) throw new RangeError(`arena of ${sab.byteLength} bytes cannot hold ${size} more after ${used}`);
+      const at = used;
+      used += 8 * Math.ceil(size / 8) + STAGGER;
+      return at;
+    };
+    return {
+      kernels: undefined,
+      memory: sab,
+      capacityBytes: sab.byteLength,
+      usedBytes: () => used,
+      alloc: (length) => new Float64Array(sab, take(8 * length), length),
+      alloc32: (length) => new Float32Array(sab, take(4 * length), length),
+      allocU8: (length) => new Uint8Array(sab, take(length), length),
     };
   }
   let used = 0;

@@ -123,10 +123,15 @@ function wasmOn(s: LabelStencil, ...v: { readonly buffer: ArrayBufferLike }[]): 
 /** q = A p (float32 vectors, layout above); returns p . q (summed in double, the rounded q). */
 export function labelApply(s: LabelStencil, p: Float32Array, q: Float32Array): number {
   if (wasmOn(s, p, q)) return s.wasm!.apply(p, q);
-  const { code, gx, gy, gz, weight, sy, sz, end } = s;
+  return labelApplyRange(s, p, q, s.start, s.end);
+}
+
+/** labelApply over the entries [i0, i1) of the flat range (a slab of planes: i0 = start + sz z0). */
+export function labelApplyRange(s: LabelStencil, p: Float32Array, q: Float32Array, i0: number, i1: number): number {
+  const { code, gx, gy, gz, weight, sy, sz } = s;
   const K = s.codes;
   let pq = 0;
-  for (let i = s.start; i < end; i++) {
+  for (let i = i0; i < i1; i++) {
     const c = code[i]!, row = c * K, v = p[i]!;
     const qi = Math.fround(
       weight[c]! *
@@ -146,10 +151,15 @@ export function labelApply(s: LabelStencil, p: Float32Array, q: Float32Array): n
  * reduced system. Returns ||b - A x||^2 summed in double from the unrounded values.
  */
 export function labelResidual(s: LabelStencil, x: Float64Array, r: Float32Array): number {
-  const { code, gx, gy, gz, weight, sy, sz, end } = s;
+  return labelResidualRange(s, x, r, s.start, s.end);
+}
+
+/** labelResidual over the entries [i0, i1) of the flat range. */
+export function labelResidualRange(s: LabelStencil, x: Float64Array, r: Float32Array, i0: number, i1: number): number {
+  const { code, gx, gy, gz, weight, sy, sz } = s;
   const K = s.codes;
   let sum = 0;
-  for (let i = s.start; i < end; i++) {
+  for (let i = i0; i < i1; i++) {
     const c = code[i]!;
     if (weight[c] === 0) {
       r[i] = 0;
@@ -334,14 +344,15 @@ export function labelGalerkin(s: LabelStencil, shift: readonly [number, number, 
 
 /** Single-precision vector operations of the inner iterations (products summed in double). */
 export interface Vector32Ops {
-  /** r -= alpha q; returns r . r (of the rounded values). */
-  update(r: Float32Array, q: Float32Array, alpha: number): number;
+  /** x += alpha p (x double); r -= alpha q; returns r . r (of the rounded values). */
+  step(x: Float64Array, r: Float32Array, p: Float32Array, q: Float32Array, alpha: number): number;
   /** p = z + beta p. */
   xpby(z: Float32Array, p: Float32Array, beta: number): void;
 }
 
 export const jsVector32Ops: Vector32Ops = {
-  update(r, q, alpha) {
+  step(x, r, p, q, alpha) {
+    for (let i = 0; i < x.length; i++) x[i]! += alpha * p[i]!;
     let rr = 0;
     for (let i = 0; i < r.length; i++) {
       const v = Math.fround(r[i]! - alpha * q[i]!);
@@ -354,13 +365,3 @@ export const jsVector32Ops: Vector32Ops = {
     for (let i = 0; i < z.length; i++) p[i] = z[i]! + beta * p[i]!;
   },
 };
-
-/** The vector operations of an arena's kernels (JavaScript when it has none or a vector lives elsewhere). */
-export function vector32Ops(kernels: WasmKernels | undefined): Vector32Ops {
-  if (kernels === undefined) return jsVector32Ops;
-  const k = kernels, js = jsVector32Ops;
-  return {
-    update: (r, q, alpha) => (k.owns(r) && k.owns(q) ? k.update32(r, q, alpha) : js.update(r, q, alpha)),
-    xpby: (z, p, beta) => (k.owns(z) && k.owns(p) ? k.xpby32(z, p, beta) : js.xpby(z, p, beta)),
-  };
-}

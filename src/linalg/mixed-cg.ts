@@ -97,8 +97,7 @@ export function mixedPrecisionCG(
       const pq = A.apply32(p, q);
       if (!(pq > 0) || !(rz > 0)) break; // breakdown: recompute the true residual
       const alpha = rz / pq;
-      for (let i = 0; i < n; i++) x[i]! += alpha * p[i]!;
-      const rr = ops.update(r, q, alpha);
+      const rr = ops.step(x, r, p, q, alpha);
       iterations++;
       if (Math.sqrt(rr) <= innerTarget) break;
       const rzNew = M.apply(r, q);

@@ -32,6 +32,8 @@ export interface ImageAnalysisOptions {
   readonly axes?: readonly Axis[];
   /** Relative residual of each solve (default 1e-8). */
   readonly tolerance?: number;
+  /** Threads of each solve (default automatic: NetworkOptions.threads). */
+  readonly threads?: number;
 }
 
 export interface ImageLabelRow {
@@ -98,6 +100,7 @@ export function analyseImage(o: ImageAnalysisOptions): ImageAnalysis {
     periodic,
     conductingLabels: o.conducting.length,
     gridCopies: axes.some((a) => a !== "x") ? 1 : 0,
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
   });
   const { grid, labelCounts } = readImageVolume(header, { phaseOfLabel, otherPhase: 0, crop });
   const n = grid.phase.length;
@@ -122,6 +125,7 @@ export function analyseImage(o: ImageAnalysisOptions): ImageAnalysis {
       tolerance: o.tolerance ?? 1e-8,
       currentDensity: false,
       phaseConnectivity: false,
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
     });
     return {
       axis,

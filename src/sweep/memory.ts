@@ -41,7 +41,7 @@ export function estimateJobMemory(scenario: Scenario): JobMemory {
   // an image's shape is in its file: the run checks it from the header (pipeline/morphology.ts)
   const voxelMorphology = m === undefined || isNetworkDesign(m) || m.kind === "image" ? undefined : m;
   const voxels = voxelMorphology === undefined ? 0 : voxelMorphology.shape[0] * voxelMorphology.shape[1] * voxelMorphology.shape[2];
-  const network = voxelMorphology === undefined ? 0 : networkMemoryBytes(voxelMorphology.shape, morphologyMemoryOptions(voxelMorphology, scenario.cell !== undefined));
+  const network = voxelMorphology === undefined ? 0 : networkMemoryBytes(voxelMorphology.shape, { ...morphologyMemoryOptions(voxelMorphology, scenario.cell !== undefined), threads: 1 }); // a job's solve runs in its worker thread: one thread (lean.ts, leanThreads)
   return { sites, ions, voxels, bytes: WORKER_BYTES + sites * BYTES_PER_SITE + ions * BYTES_PER_ION + network };
 }
 

@@ -53,6 +53,7 @@ export const sub = (a: Code, b: Code): Code => cat(a, b, [0x6b]);
 export const mul = (a: Code, b: Code): Code => cat(a, b, [0x6c]);
 export const shl = (a: Code, b: Code): Code => cat(a, b, [0x74]);
 export const shrU = (a: Code, b: Code): Code => cat(a, b, [0x76]);
+export const and = (a: Code, b: Code): Code => cat(a, b, [0x71]);
 export const ltU = (a: Code, b: Code): Code => cat(a, b, [0x49]);
 export const gtU = (a: Code, b: Code): Code => cat(a, b, [0x4b]);
 /** f64 at byte address `addr` + `offset` (natural alignment 8). */
@@ -95,10 +96,14 @@ export interface FunctionDef {
   readonly body: Code;
 }
 
-/** A module importing one memory as env.memory and exporting the given functions. */
-export function encodeModule(functions: readonly FunctionDef[]): Uint8Array {
+/**
+ * A module importing one memory as env.memory and exporting the given functions; `shared`:
+ * the memory is a shared one (threads; its import declares the wasm32 maximum, 4 GiB).
+ */
+export function encodeModule(functions: readonly FunctionDef[], shared = false): Uint8Array {
   const types = functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
-  const imports = [[...name("env"), ...name("memory"), 0x02, 0x00, 0x01]]; // memory, min 1 page, no max
+  // memory, min 1 page, no max (or shared, max 65536 pages)
+  const imports = [[...name("env"), ...name("memory"), 0x02, ...(shared ? [0x03, 0x01, ...uleb(65536)] : [0x00, 0x01])]];
   const funcs = functions.map((_, k) => uleb(k));
   const exports = functions.map((f, k) => [...name(f.name), 0x00, ...uleb(k)]);
   const bodies = functions.map((f) => {

@@ -12,6 +12,7 @@
  */
 import type { ComplexStencil7 } from "../complex-stencil.js";
 import { encodeLabelModule, update32Def, xpby32Def, type LabelLayout } from "./label-kernels.js";
+import { storedRedBlackDefs } from "./red-black-kernels.js";
 import type { Stencil7 } from "../stencil.js";
 import {
   F64, I32, add, doWhile, encodeModule, fadd, fmul, fsub, fsum, get, gtU, i32, load, ltU, mul, select, seq, set, shl, shrU, store, sub,
@@ -23,7 +24,7 @@ export interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
 interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
@@ -457,8 +458,13 @@ function cxpbyDef(): FunctionDef {
   };
 }
 
-let compiled: object | undefined;
+const compiled = new Map<boolean, object>();
 const labelModules = new Map<string, object>();
+
+/** Whether a memory is shared (a SharedArrayBuffer behind it: threads may use it). */
+export function isSharedMemory(memory: WasmMemory): boolean {
+  return typeof SharedArrayBuffer !== "undefined" && (memory.buffer as ArrayBufferLike) instanceof SharedArrayBuffer;
+}
 
 /** A label stencil's kernels (label-stencil.ts has their JavaScript twins and contracts). */
 export interface LabelKernels {
@@ -469,15 +475,24 @@ export interface LabelKernels {
   gsBackward(b: Float32Array, x: Float32Array): number;
   restrictUpper(shift: readonly [number, number, number], x: Float32Array, C: Stencil7, bc: Float64Array): void;
   prolong(shift: readonly [number, number, number], x: Float32Array, C: Stencil7, xc: Float64Array, scale: number): void;
+  /** The plane kernels of red-black.ts (labelRbDiag, labelRbSweep, labelRestrictRed, labelProlongPlane) and labelApplyRange. */
+  rbDiag(colour: number, b: Float32Array, x: Float32Array, z: number): void;
+  rbSweep(colour: number, b: Float32Array, x: Float32Array, z: number): number;
+  restrictRed(shift: readonly [number, number, number], x: Float32Array, C: Stencil7, bc: Float64Array, z: number): void;
+  prolongPlane(shift: readonly [number, number, number], x: Float32Array, C: Stencil7, xc: Float64Array, scale: number, z: number): void;
+  applyRange(p: Float32Array, q: Float32Array, i0: number, i1: number): number;
 }
 
-/** The compiled kernel module (built once per process). */
-function kernelModule(api: WasmApi): object {
-  compiled ??= new api.Module(
+/** The compiled kernel module for a shared or an unshared memory (each built once per process). */
+function kernelModule(api: WasmApi, shared: boolean): object {
+  let m = compiled.get(shared);
+  if (m !== undefined) return m;
+  m = new api.Module(
     encodeModule([applyDef(), complexApplyDef(), gsForwardDef(), gsForwardZeroDef(), gsBackwardDef(), restrictUpperDef(), prolongDef(), dotDef(), cgUpdateDef(), xpbyDef(), cdotDef(), cupdateDef(), cxpbyDef(),
-      update32Def(), xpby32Def()]),
+      update32Def(), xpby32Def(), ...storedRedBlackDefs()], shared),
   );
-  return compiled;
+  compiled.set(shared, m);
+  return m;
 }
 
 type Fn = (...args: number[]) => number;
@@ -486,9 +501,11 @@ type Fn2 = (...args: number[]) => [number, number];
 /** Kernels bound to one memory. All array arguments must be views into it (`owns`). */
 export class WasmKernels {
   private readonly f: Record<string, Fn>;
+  readonly shared: boolean;
   constructor(readonly memory: WasmMemory) {
     if (wasmApi === undefined) throw new Error("no WebAssembly in this runtime");
-    this.f = new wasmApi.Instance(kernelModule(wasmApi), { env: { memory } }).exports as Record<string, Fn>;
+    this.shared = isSharedMemory(memory);
+    this.f = new wasmApi.Instance(kernelModule(wasmApi, this.shared), { env: { memory } }).exports as Record<string, Fn>;
   }
 
   owns(a: { readonly buffer: ArrayBufferLike }): boolean {
@@ -570,10 +587,10 @@ export class WasmKernels {
    * to this memory; a module is cached per layout, so a solve compiles it once.
    */
   labelKernels(layout: LabelLayout): LabelKernels {
-    const key = JSON.stringify(layout);
+    const key = JSON.stringify({ ...layout, shared: this.shared });
     let module = labelModules.get(key);
     if (module === undefined) {
-      module = new wasmApi!.Module(encodeLabelModule(layout));
+      module = new wasmApi!.Module(encodeLabelModule(layout, this.shared));
       labelModules.set(key, module);
       if (labelModules.size > 8) labelModules.delete(labelModules.keys().next().value!);
     }
@@ -587,7 +604,39 @@ export class WasmKernels {
         f.labelRestrictUpper!(x.byteOffset, bc.byteOffset, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad);
       },
       prolong: (shift, x, C, xc, scale) => void f.labelProlong!(x.byteOffset, xc.byteOffset, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad, scale),
+      rbDiag: (colour, b, x, z) => void f.labelRbDiag!(b.byteOffset, x.byteOffset, z, colour),
+      rbSweep: (colour, b, x, z) => f.labelRbSweep!(b.byteOffset, x.byteOffset, z, colour),
+      restrictRed: (shift, x, C, bc, z) => void f.labelRestrictRed!(x.byteOffset, bc.byteOffset, z, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad),
+      prolongPlane: (shift, x, C, xc, scale, z) => void f.labelProlongPlane!(x.byteOffset, xc.byteOffset, z, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad, scale),
+      applyRange: (p, q, i0, i1) => (i1 > i0 ? f.labelApplyRange!(p.byteOffset, q.byteOffset, i0, i1) : 0),
     };
+  }
+
+  /** x = b / d on colour c of plane z of a stored level (red-black.ts, stencilRbDiag). */
+  rbDiag(A: Stencil7, c: number, b: Float64Array, x: Float64Array, z: number): void {
+    this.f.rbDiag!(A.invDiag.byteOffset, b.byteOffset, x.byteOffset, A.nx, A.ny, A.pad * 8, z, c);
+  }
+
+  /** x = (b + sum c x_j) / d on colour c of plane z (stencilRbSweep). */
+  rbSweep(A: Stencil7, c: number, b: Float64Array, x: Float64Array, z: number): void {
+    this.f.rbSweep!(A.cx.byteOffset, A.cy.byteOffset, A.cz.byteOffset, A.invDiag.byteOffset, b.byteOffset, x.byteOffset, A.nx, A.ny, A.pad * 8, z, c);
+  }
+
+  /** bc[agg] += the red residual of plane z (stencilRestrictRed). */
+  restrictRed(A: Stencil7, shift: readonly [number, number, number], x: Float64Array, C: Stencil7, bc: Float64Array, z: number): void {
+    this.f.restrictRed!(A.cx.byteOffset, A.cy.byteOffset, A.cz.byteOffset, x.byteOffset, bc.byteOffset, A.nx, A.ny, A.pad * 8, z, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad);
+  }
+
+  /** x += scale xc[agg] over plane z (stencilProlongPlane): the box kernel on a box of that one plane. */
+  prolongPlane(A: Stencil7, shift: readonly [number, number, number], x: Float64Array, C: Stencil7, xc: Float64Array, scale: number, z: number): void {
+    const xAt = x.byteOffset + 8 * A.nx * A.ny * z, cAt = xc.byteOffset + 8 * C.nx * C.ny * (z >> shift[2]);
+    this.f.prolong!(xAt, cAt, A.pad * 8, A.nx, A.ny, 1, shift[0], shift[1], shift[2], C.nx, C.ny, C.pad * 8, scale);
+  }
+
+  /** b = b - A x over plane z (stencilResidualPlane). */
+  residualPlane(A: Stencil7, b: Float64Array, x: Float64Array, z: number): void {
+    const start = 8 * (A.pad + A.nx * A.ny * z);
+    this.f.residualRange!(A.cx.byteOffset, A.cy.byteOffset, A.cz.byteOffset, A.self.byteOffset, b.byteOffset, x.byteOffset, 8 * A.nx, 8 * A.nx * A.ny, start, start + 8 * A.nx * A.ny);
   }
 
   update32(r: Float32Array, q: Float32Array, alpha: number): number {

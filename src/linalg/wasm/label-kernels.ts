@@ -13,6 +13,7 @@
  * bonds at (c << (shift + 3)) + (c_j << 3) + table (tables are symmetric, rows of 2^shift).
  * The float32 vector operations (update32, xpby32) do not depend on the stencil.
  */
+import { labelRedBlackDefs } from "./red-black-kernels.js";
 import {
   F64, I32, add, doWhile, encodeModule, fadd, fdiv, fmul, fround, fsub, fsum, get, gtU, i32, load, loadF32, loadU8, ltU, mul, seq, set, shl, shrU, store, storeF32, sub,
   type Code, type FunctionDef,
@@ -37,10 +38,10 @@ export interface LabelLayout {
   readonly guard: number;
 }
 
-const inc = (i: number, by = 1): Code => set(i, add(get(i), i32(by)));
+export const inc = (i: number, by = 1): Code => set(i, add(get(i), i32(by)));
 
 /** Reads of the cell at J and its neighbours for a layout; C and RB (the cell's code and table row) must be set by `head`. */
-function cellReads(l: LabelLayout, J: number, C: number, RB: number) {
+export function cellReads(l: LabelLayout, J: number, C: number, RB: number) {
   const codeAt = (delta: number): Code => loadU8(get(J), l.code + l.sz + delta);
   const bond = (table: number, delta: number): Code => load(add(get(RB), shl(codeAt(delta), i32(3))), table);
   return {
@@ -263,8 +264,8 @@ function prolongDef(l: LabelLayout): FunctionDef {
 }
 
 /** The module of one label stencil's kernels (imports the memory as env.memory). */
-export function encodeLabelModule(l: LabelLayout): Uint8Array {
-  return encodeModule([applyDef(l), gsForwardZeroDef(l), gsBackwardDef(l), restrictDef(l), prolongDef(l)]);
+export function encodeLabelModule(l: LabelLayout, shared = false): Uint8Array {
+  return encodeModule([applyDef(l), gsForwardZeroDef(l), gsBackwardDef(l), restrictDef(l), prolongDef(l), ...labelRedBlackDefs(l)], shared);
 }
 
 const f32At = (base: number, index: Code): Code => loadF32(add(get(base), shl(index, i32(2))));

@@ -24,12 +24,22 @@
  * stored coarse levels (1/8 of a stencil and its cycle vectors, about 9 B), plus the grid's
  * phase bytes and the topology's carrying mask (1 B each); networkMemoryBytes (memory.ts)
  * turns this into the guard's figure.
+ *
+ * Threads: the multigrid and the Krylov kernels run on a slab team (linalg/slab-team.ts,
+ * lean-multigrid.ts) of leanThreads() threads; with more than one, the arena is a shared
+ * WebAssembly memory and the double solution a SharedArrayBuffer (still outside the arena,
+ * so the returned potential field does not keep the arena alive). The result is the same
+ * bit for bit on any number of threads.
  */
+import { availableParallelism } from "node:os";
+import { isMainThread } from "node:worker_threads";
 import { createArena } from "../../linalg/arena.js";
-import { createLabelStencil, labelAbsNorm, labelApply, labelIndex, labelLength, labelPower, labelResidual, labelStencilArenaBytes, vector32Ops, type LabelStencil } from "../../linalg/label-stencil.js";
-import { LeanMultigrid } from "../../linalg/lean-multigrid.js";
+import { createLabelStencil, labelAbsNorm, labelIndex, labelLength, labelPower, labelStencilArenaBytes, type LabelStencil } from "../../linalg/label-stencil.js";
+import { LeanMultigrid, RED_BLACK_MIN_CELLS, slabWasm } from "../../linalg/lean-multigrid.js";
 import { mixedPrecisionCG } from "../../linalg/mixed-cg.js";
 import type { MultigridOptions } from "../../linalg/multigrid.js";
+import { SlabOp } from "../../linalg/slab-program.js";
+import { SlabTeam } from "../../linalg/slab-team.js";
 import type { VoxelGrid } from "../../structure/voxel/grid.js";
 import { bondConductance, planeConductance } from "./assemble.js";
 import type { ResolvedNetwork } from "./options.js";
@@ -37,6 +47,23 @@ import type { NetworkTopology } from "./topology.js";
 
 /** Fewest box cells for which "auto" takes the lean path (smaller solves cost little either way). */
 export const LEAN_MIN_CELLS = 32_768;
+
+/** Most threads the automatic choice takes (the slabs' memory traffic saturates beyond a few cores). */
+export const LEAN_MAX_THREADS = 8;
+/** Fewest box cells for which the automatic choice starts worker threads (starting one takes about 30 ms). */
+export const LEAN_THREAD_MIN_CELLS = 262_144;
+
+/**
+ * Threads of a lean solve: `requested` when given (an integer >= 1), else the cores
+ * (os.availableParallelism(), at most LEAN_MAX_THREADS) from LEAN_THREAD_MIN_CELLS box
+ * cells on the main thread, and 1 inside a worker thread (sweeps and side-by-side designs
+ * already keep the cores busy). The solve's result does not depend on it.
+ */
+export function leanThreads(boxCells: number, requested?: number): number {
+  if (requested !== undefined) return requested;
+  if (!isMainThread || boxCells < LEAN_THREAD_MIN_CELLS) return 1;
+  return Math.max(1, Math.min(LEAN_MAX_THREADS, availableParallelism()));
+}
 
 /** Why the lean path cannot describe this solve, or undefined when it can. */
 export function leanObstacle(r: ResolvedNetwork, multigrid: MultigridOptions): string | undefined {
@@ -67,6 +94,8 @@ export interface LeanSolve {
   readonly solveSeconds: number;
   readonly solverBytes: number;
   readonly webAssembly: boolean;
+  /** Threads the solve ran on (the slab team's members). */
+  readonly threads: number;
 }
 
 const now = (): number => Number(process.hrtime.bigint()) * 1e-9;
@@ -110,16 +139,22 @@ function leanTables(r: ResolvedNetwork): { codeOf: Uint8Array; electrodeCode: Ui
 }
 
 /** Arena bytes of a lean solve of a box nb x ny x nz with K codes. */
-export function leanArenaBytes(nb: number, ny: number, nz: number, codes: number, multigrid: MultigridOptions): number {
+export function leanArenaBytes(nb: number, ny: number, nz: number, codes: number, multigrid: MultigridOptions, redBlackMinCells = RED_BLACK_MIN_CELLS): number {
   const len = labelLength(nb, ny, nz);
   // codes and tables, the stored levels, three float32 vectors (createArena adds the gaps between arrays)
-  return labelStencilArenaBytes(nb, ny, nz, codes) + LeanMultigrid.arenaBytes(nb, ny, nz, multigrid) + 3 * 4 * len;
+  return labelStencilArenaBytes(nb, ny, nz, codes) + LeanMultigrid.arenaBytes(nb, ny, nz, multigrid, redBlackMinCells) + 3 * 4 * len;
 }
 
 /** Solve the DC network of `grid` on the lean path (leanObstacle must be undefined). */
 export function solveLean(
   grid: VoxelGrid, r: ResolvedNetwork, topo: NetworkTopology,
-  options: { readonly multigrid: MultigridOptions; readonly webAssembly: boolean; readonly currentDensity: boolean },
+  options: {
+    readonly multigrid: MultigridOptions; readonly webAssembly: boolean; readonly currentDensity: boolean;
+    /** Threads (default automatic, leanThreads). */
+    readonly threads?: number;
+    /** Stored levels with at least this many cells are smoothed red-black (default RED_BLACK_MIN_CELLS; tests set small ones). */
+    readonly redBlackMinCells?: number;
+  },
 ): LeanSolve {
   const t0 = now();
   const [nx, ny, nz] = grid.shape;
@@ -128,7 +163,9 @@ export function solveLean(
   const V = r.voltage;
   const tables = leanTables(r);
   const K = tables.codes;
-  const arena = createArena(leanArenaBytes(nb, ny, nz, K, options.multigrid), { wasm: options.webAssembly });
+  const threads = leanThreads(nb * ny * nz, options.threads);
+  const rbMin = options.redBlackMinCells ?? RED_BLACK_MIN_CELLS;
+  const arena = createArena(leanArenaBytes(nb, ny, nz, K, options.multigrid, rbMin), { wasm: options.webAssembly, shared: threads > 1 });
   const F = createLabelStencil(nb, ny, nz, tables, K, tables.cells, arena);
   const code = F.code;
   for (let z = 0; z < nz; z++) {
@@ -140,11 +177,12 @@ export function solveLean(
     }
   }
   const tA = now();
-  const mg = new LeanMultigrid(F, options.multigrid, arena);
+  const mg = new LeanMultigrid(F, options.multigrid, arena, rbMin);
   const len = F.length;
   const rv = arena.alloc32(len), pv = arena.alloc32(len), qv = arena.alloc32(len);
   // the double solution, with the electrode potentials in the low pads; it becomes the potential field
-  const x = new Float64Array(len);
+  // (outside the arena, so the arena can go once the field is made; shared when threads use it)
+  const x = threads > 1 ? new Float64Array(new SharedArrayBuffer(8 * len)) : new Float64Array(len);
   let bb = 0;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
@@ -153,15 +191,39 @@ export function solveLean(
       if (F.weight[code[i0]!] === 1) bb += (F.gx[code[i0 - 1]! * K + code[i0]!]! * V) ** 2;
     }
   }
-  const t1 = now();
-  const cg = mixedPrecisionCG(
-    { length: len, apply32: (p, q) => labelApply(F, p, q), residual: (xx, rr) => labelResidual(F, xx, rr), absNorm: (xx) => labelAbsNorm(F, xx) },
-    mg,
-    x,
-    Math.sqrt(bb),
-    { r: rv, p: pv, q: qv, ops: vector32Ops(arena.kernels) },
-    { tolerance: r.tolerance, maxIterations: r.maxIterations, name: `network mixed-precision CG + aggregation multigrid (${mg.cycle}-cycle, matrix-free fine level)` },
+  const [R, P, Q, X] = [rv, pv, qv, x].map((v) => mg.register(v)) as [number, number, number, number];
+  const memory = arena.memory;
+  const team = new SlabTeam(
+    mg.views(), threads,
+    arena.kernels !== undefined ? slabWasm(arena.kernels.memory, F) : undefined,
+    threads > 1 && memory !== undefined ? { memory, arena: memory instanceof SharedArrayBuffer ? memory : memory.buffer, xBuffer: x.buffer as SharedArrayBuffer } : undefined,
   );
+  mg.attach(team);
+  const t1 = now();
+  let cg;
+  try {
+    cg = mixedPrecisionCG(
+      {
+        length: len,
+        apply32: (p, q) => mg.run(SlabOp.apply, 0, 0, mg.id(p), mg.id(q)),
+        residual: () => mg.run(SlabOp.residual, 0, 0, X, R),
+        absNorm: (xx) => labelAbsNorm(F, xx),
+      },
+      mg,
+      x,
+      Math.sqrt(bb),
+      {
+        r: rv, p: pv, q: qv,
+        ops: {
+          step: (_x, _r, _p, _q, alpha) => mg.run(SlabOp.step, 0, 0, X, R, P, Q, alpha),
+          xpby: (zz, pp, beta) => mg.run(SlabOp.xpby, 0, 0, mg.id(zz), mg.id(pp), 0, 0, beta),
+        },
+      },
+      { tolerance: r.tolerance, maxIterations: r.maxIterations, name: `network mixed-precision CG + aggregation multigrid (${mg.cycle}-cycle, matrix-free fine level, red-black Gauss-Seidel on ${team.threads} thread${team.threads > 1 ? "s" : ""})` },
+    );
+  } finally {
+    team.close();
+  }
   const t2 = now();
   const solverBytes = arena.usedBytes() + x.byteLength + carrying.byteLength;
   let inA = 0, outA = 0;
@@ -178,7 +240,7 @@ export function solveLean(
   return {
     conductanceS, inA, outA, potentialV, ...(currentDensityACm2 !== undefined ? { currentDensityACm2 } : {}),
     iterations: cg.iterations, restarts: cg.restarts, relativeResidual: cg.relativeResidual, levels: mg.depth,
-    assemblySeconds: tA - t0, setupSeconds: t1 - tA, solveSeconds: t2 - t1, solverBytes, webAssembly: arena.kernels !== undefined,
+    assemblySeconds: tA - t0, setupSeconds: t1 - tA, solveSeconds: t2 - t1, solverBytes, webAssembly: arena.kernels !== undefined, threads: team.threads,
   };
 }
 

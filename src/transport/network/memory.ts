@@ -9,7 +9,8 @@
  * of a W-cycle about 9 B; stored path (solve.ts): the stencil 40 B, six double Krylov
  * vectors 48 B, the coarse levels about 10 B, and the potential field 8 B. Both: the phase
  * bytes (1 B) and the carrying mask (1 B), the grain ids (4 B) when a generator wrote them,
- * and the current-density field (4 B) when asked for. AC path (impedance.ts): the complex
+ * and the current-density field (4 B) when asked for; a lean solve on several threads adds
+ * WORKER_THREAD_BYTES a worker thread. AC path (impedance.ts): the complex
  * admittance stencil 72 B, the real preconditioner's stencil 40 B and hierarchy about 10 B,
  * twelve double vectors 96 B. Checked against the peak RSS of a
  * solve in a child process at 64^3 and 128^3 (test/unit/network-memory.test.ts).
@@ -19,7 +20,7 @@ import { complexStencilArenaBytes } from "../../linalg/complex-stencil.js";
 import { AggregationMultigrid, type MultigridOptions } from "../../linalg/multigrid.js";
 import { stencilArenaBytes, stencilLength } from "../../linalg/stencil.js";
 import { labelLength } from "../../linalg/label-stencil.js";
-import { leanArenaBytes, leanCodes } from "./lean.js";
+import { leanArenaBytes, leanCodes, leanThreads } from "./lean.js";
 
 /**
  * Resident memory of a Node process running a solve, apart from the solve's arrays: about
@@ -43,7 +44,15 @@ export interface NetworkMemoryOptions {
   readonly conductingLabels?: number;
   /** Further copies of the phase bytes alive during the solve (a grid turned to another axis: 1). */
   readonly gridCopies?: number;
+  /** Threads of a lean solve (default: lean.ts's automatic choice for this box on the calling thread); each worker thread adds WORKER_THREAD_BYTES. */
+  readonly threads?: number;
 }
+
+/**
+ * Resident memory a worker thread of the lean solve's slab team adds (its Node isolate and
+ * its compiled kernels; measured: 16 MiB, peak RSS on 2 threads minus on 1 at 64^3 and 128^3).
+ */
+export const WORKER_THREAD_BYTES = 16 * 2 ** 20;
 
 /** Bytes a DC solve of a grid of `shape` holds at its peak (file header; no process overhead). */
 export function networkMemoryBytes(shape: readonly [number, number, number], o: NetworkMemoryOptions): number {
@@ -57,6 +66,7 @@ export function networkMemoryBytes(shape: readonly [number, number, number], o: 
   if (o.path === "lean") {
     const L = o.conductingLabels ?? 2;
     bytes += leanArenaBytes(nb, ny, nz, leanCodes(L, layers), mg) + f64Bytes(labelLength(nb, ny, nz));
+    bytes += (leanThreads(box, o.threads) - 1) * WORKER_THREAD_BYTES;
   } else if (o.path === "ac") {
     bytes += complexStencilArenaBytes(nb, ny, nz) + stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mg) + f64Bytes(stencilLength(nb, ny, nz), 12);
   } else {

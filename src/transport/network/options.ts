@@ -93,6 +93,12 @@ export interface NetworkOptions {
    * and the box has at least LEAN_MIN_CELLS voxels.
    */
   readonly solverPath?: "auto" | "lean" | "stored";
+  /**
+   * Threads of the lean DC solve (default: automatic, lean.ts's leanThreads: the cores,
+   * os.availableParallelism() up to 8, from 262,144 box voxels on the main thread; 1 in a
+   * worker thread). The result is the same bit for bit on any number of threads.
+   */
+  readonly threads?: number;
 }
 
 /** Checked options with defaults filled in and per-label lookup tables. */

@@ -48,6 +48,8 @@ export interface NetworkStats {
   readonly solverPath: "lean" | "stored";
   /** Outer steps of the lean path's iterative refinement (true residuals recomputed; 1 on the stored path). */
   readonly outerSteps: number;
+  /** Threads the solve ran on (the lean path's slab team; 1 on the stored path). */
+  readonly threads: number;
 }
 
 export interface NetworkResult {
@@ -146,7 +148,7 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
       relativeResidual: 0,
       potentialV: potentialField(grid.shape, topo, undefined, undefined, layerConducts, r.voltage),
       ...(options.currentDensity ?? true ? { currentDensityACm2: new Float32Array(grid.phase.length) } : {}),
-      stats: { unknowns: 0, multigridLevels: 0, assemblySeconds: now() - t0, setupSeconds: 0, solveSeconds: 0, solverBytes: topo.carrying.byteLength, webAssembly: false, solverPath: "stored", outerSteps: 0 },
+      stats: { unknowns: 0, multigridLevels: 0, assemblySeconds: now() - t0, setupSeconds: 0, solveSeconds: 0, solverBytes: topo.carrying.byteLength, webAssembly: false, solverPath: "stored", outerSteps: 0, threads: 1 },
     };
   }
   const [nb] = topo.box;
@@ -156,7 +158,10 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
   const obstacle = nb * ny * nz < 2 ? "a box of one voxel" : leanObstacle(r, mgOptions);
   if (path === "lean" && obstacle !== undefined) throw new InputError(`solverPath "lean": not available with ${obstacle}; use "auto" or "stored"`);
   if (path === "lean" || (path === "auto" && obstacle === undefined && nb * ny * nz >= LEAN_MIN_CELLS)) {
-    const lean = solveLean(grid, r, topo, { multigrid: mgOptions, webAssembly: options.webAssembly ?? true, currentDensity: options.currentDensity ?? true });
+    const lean = solveLean(grid, r, topo, {
+      multigrid: mgOptions, webAssembly: options.webAssembly ?? true, currentDensity: options.currentDensity ?? true,
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    });
     // sigma from the dissipated power (lean.ts: second order in the error, like CG's current)
     const sigmaEff = (lean.conductanceS * lengthCm) / areaCm2;
     const tauCount = r.counts[tauLabel]! / grid.phase.length;
@@ -183,6 +188,7 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
         webAssembly: lean.webAssembly,
         solverPath: "lean",
         outerSteps: lean.restarts,
+        threads: lean.threads,
       },
     };
   }
@@ -243,6 +249,7 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
       webAssembly: arena.kernels !== undefined,
       solverPath: "stored",
       outerSteps: 1,
+      threads: 1,
     },
   };
 }
