@@ -21,6 +21,7 @@ import { activationEnergyWeights, calibrateEmulated, type Observable } from "../
 import type { Results } from "../pipeline/results.js";
 import { isCalibrationMeasurement, measurementsSchema, type CalibrationMeasurement, type MeasuredValue } from "../scenario/measurements.js";
 import type { KmcCacheEntry } from "./definition.js";
+import { minimumRuns } from "./emulate.js";
 import { inputKeys, propagateUncertainty, samplesSweep, type UncertainScenario } from "./uncertainty.js";
 import type { UncertainInput } from "../scenario/uncertain.js";
 import { buildNetworkDesign, pressedBoundaryOhmCm2 } from "../pipeline/design.js";
@@ -149,7 +150,7 @@ export async function calibrateDesign(
   const keys = inputKeys(design.inputs);
   const temps = nominal.effective.map((e) => e.temperatureK);
   const rows = [...samples.entries()].filter(([, r]) => r.effective.length === temps.length && r.effective.every((e) => e.conductivitySPerCm > 0));
-  if (rows.length < 3 * (keys.length + 1)) throw new InputError(`calibrate: ${rows.length} usable samples are too few to emulate ${keys.length} inputs; give --uncertainty ${3 * (keys.length + 1)} or more`);
+  if (rows.length < minimumRuns(keys.length)) throw new InputError(`calibrate: ${rows.length} usable samples are too few to emulate ${keys.length} inputs; give --uncertainty ${minimumRuns(keys.length)} or more`);
   const u = rows.map(([s]) => scores[s]!);
   const outputs = rows.map(([, r]) => r.effective.map((e) => Math.log(e.conductivitySPerCm)));
   // the model's own error in ln sigma: the KMC's statistics (independent per temperature) and

@@ -42,6 +42,14 @@ export interface RunOutput {
 /** Above this leave-one-out error (fraction of the output's variance) an output keeps the runs' band. */
 export const MAX_EMULATOR_LOO = 0.5;
 
+/** An output whose values span more than this ratio is expanded (and its Sobol indices taken) in ln. */
+const LOG_SPAN = 1.5;
+
+/** Whether positive values from lo to hi are taken in ln (they span more than LOG_SPAN). */
+export function spansInLog(lo: number, hi: number): boolean {
+  return lo > 0 && hi / lo > LOG_SPAN;
+}
+
 /** Highest total degree of an output's expansion (fewer where the runs do not support it). */
 const MAX_DEGREE = 4;
 
@@ -97,7 +105,7 @@ export function emulateOutputs(
       keep(`at the end of its range [${range[0]}, ${range[1].toPrecision(4)}] in some runs`);
       continue;
     }
-    const scale: "logit" | "log" | "linear" = range !== undefined ? "logit" : lo > 0 && hi / lo > 1.5 ? "log" : "linear";
+    const scale: "logit" | "log" | "linear" = range !== undefined ? "logit" : spansInLog(lo, hi) ? "log" : "linear";
     const width = range !== undefined ? range[1] - range[0] : 1, base = range?.[0] ?? 0;
     const to = (y: number): number => (scale === "logit" ? Math.log((y - base) / (base + width - y)) : scale === "log" ? Math.log(y) : y);
     const from = (x: number): number => (scale === "logit" ? base + width / (1 + Math.exp(-x)) : scale === "log" ? Math.exp(x) : x);

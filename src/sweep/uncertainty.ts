@@ -36,7 +36,7 @@ import { canonicalJson, type KmcCacheEntry, type Sweep, type SweepJob } from "./
 import { RESULTS_FILE, scanResults } from "./journal.js";
 import { runSweepToEnd, type SweepProgress, type SweepSummary } from "./run.js";
 import type { PosteriorFile } from "./calibrate.js";
-import { emulateOutputs, minimumRuns, type EmulatedOutput } from "./emulate.js";
+import { emulateOutputs, minimumRuns, spansInLog, type EmulatedOutput } from "./emulate.js";
 import { LFP_THEORETICAL_CAPACITY_MAH_PER_G } from "../transport/cell/lfpMaterial.js";
 
 /** Fewer samples than this give bands too coarse to mean anything. */
@@ -391,7 +391,7 @@ export function summariseSamples(
     // the indices from the runs themselves
     const lo = Math.min(...ys), hi = Math.max(...ys);
     if (k === 0 || lo === hi) continue;
-    const log = lo > 0 && hi / lo > 1.5;
+    const log = spansInLog(lo, hi);
     const y = log ? ys.map(Math.log) : ys;
     let fit: ReturnType<typeof pceSobol>;
     try {
