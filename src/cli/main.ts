@@ -776,7 +776,7 @@ function summaryText(results: ReturnType<typeof runScenario>): string {
   }
   for (const t of results.transferenceNumber) {
     if (t.evans === undefined) continue;
-    lines.push(`  ${t.temperatureK} K Evans/Bruce-Vincent: t+ = ${t.evans.tPlus.toFixed(3)}${t.membraneCationLowerBound !== undefined ? ` (>= ${t.membraneCationLowerBound.toFixed(3)} with paths the model leaves out)` : ""}, I0 = ${(t.evans.I0 * 1e6).toPrecision(3)} uA, Iss = ${(t.evans.Iss * 1e6).toPrecision(3)} uA`);
+    lines.push(`  ${t.temperatureK} K Evans/Bruce-Vincent: t+ = ${t.evans.tPlus.toFixed(3)}, I0 = ${(t.evans.I0 * 1e6).toPrecision(3)} uA, Iss = ${(t.evans.Iss * 1e6).toPrecision(3)} uA`);
   }
   const cc = results.criticalCurrent;
   if (cc !== undefined) lines.push(`  ${cc.temperatureK} K critical current density ${cc.criticalCurrentDensityMAPerCm2.toPrecision(3)} mA/cm2 (focusing ${cc.focusingFactor.toFixed(2)}, critical local ${cc.criticalLocalCurrentDensityMAPerCm2} mA/cm2)`);

@@ -65,6 +65,8 @@ export interface GelBinder {
     readonly gelVolumeFraction: number;
     /** Its sampling standard error. */
     readonly gelVolumeFractionStdErr: number;
+    /** The part of it in the coat of half the film on every particle (sampled). */
+    readonly coatVolumeFraction: number;
     /** Largest gap the gel fills, nm. */
     readonly fillGapNm: number;
     /** Gel bridges per particle. */
@@ -111,14 +113,19 @@ export function gelBinder(o: GelBinderOptions, stream: RandomStream, path = "des
   // the gel: the sampled points with the smallest two-surface gap d1 + d2
   const samples = o.binderSamples ?? 100_000;
   const reach = o.particleDiameterNm / 2;
-  const H = twoSurfaceGaps(pos, radii, L, reach, samples, stream);
+  const H = twoSurfaceGaps(pos, radii, L, reach, hf / 2, samples, stream);
   const want = Math.round(o.gelVolumeFraction * samples);
   const finite = H.filter((x) => Number.isFinite(x) && x >= 0);
   if (finite.length < want) {
     throw new InputError(`${path}.porosity: the gel (${o.gelVolumeFraction.toFixed(3)} by volume) overfills the gaps between particles (it would fill gaps wider than the median particle radius, ${reach} nm); the binder is then a matrix, which the particle network does not model`);
   }
   finite.sort();
+  let coat = 0;
+  while (coat < finite.length && finite[coat] === 0) coat++;
   const hStar = finite[want - 1]!;
+  if (!(hStar > hf)) {
+    throw new InputError(`${path}.filmThicknessNm: a ${hf / 2} nm coat on every particle (half the ${hf} nm film) holds ${(coat / samples).toFixed(3)} of the volume, as much as the whole gel (${o.gelVolumeFraction.toFixed(3)}); no gel is left to bridge particles: use a thinner film or more binder`);
+  }
   const pGel = want / samples;
 
   // bonds: pairs closer than H*, bridged out to H(r_w) = H*
@@ -170,6 +177,7 @@ export function gelBinder(o: GelBinderOptions, stream: RandomStream, path = "des
       mofVolumeFraction: solid / (L * L * L),
       gelVolumeFraction: pGel,
       gelVolumeFractionStdErr: Math.sqrt((pGel * (1 - pGel)) / samples),
+      coatVolumeFraction: coat / samples,
       fillGapNm: hStar,
       coordination: (2 * nb) / n,
       meanGapNm: nb > 0 ? sumGap / nb : 0,
@@ -247,35 +255,43 @@ export function gelLens(gapCm: number, riCm: number, rjCm: number, wetRadiusCm: 
  * and the MOF's transference numbers in the bond's partial currents.
  */
 export function gelBinderConductances(net: GelBinder, mofSPerCm: number, gelSPerCm: number, interfaceOhmCm2: number): { conductanceS: Float64Array; spreadingShare: number; gelPathShare: Float64Array } {
-  const { graph, radiusCm, gapCm, wetRadiusCm } = net;
-  const nb = graph.bondI.length;
+  const nb = net.graph.bondI.length;
   const out = new Float64Array(nb), gelPath = new Float64Array(nb);
   if (!(gelSPerCm > 0)) return { conductanceS: out, spreadingShare: 0, gelPathShare: gelPath };
   let share = 0;
   for (let b = 0; b < nb; b++) {
-    const ri = radiusCm[graph.bondI[b]!]!, rj = radiusCm[graph.bondJ[b]!]!;
-    const lens = gelLens(gapCm[b]!, ri, rj, wetRadiusCm[b]!, gelSPerCm, interfaceOhmCm2);
-    const v = graph.bondVectorCm;
-    gelPath[b] = Math.min(1, lens.currentWeightedGapCm / Math.hypot(v[3 * b]!, v[3 * b + 1]!, v[3 * b + 2]!));
-    let spread = 0;
-    if (mofSPerCm > 0) {
-      for (const r of [ri, rj]) spread += sphereNeckResistanceOhm(mofSPerCm, Math.min(lens.halfCurrentRadiusCm, MAX_NECK_RATIO * r), r);
-    } else {
-      continue; // insulating particles: the bond carries nothing through them
-    }
-    const total = spread + 1 / lens.conductanceS;
+    const e = lensBond(net, b, mofSPerCm, gelSPerCm, interfaceOhmCm2);
+    gelPath[b] = e.gelPathShare;
+    if (!(mofSPerCm > 0)) continue; // insulating particles: the bond carries nothing through them
+    const total = e.spreadIOhm + e.spreadJOhm + 1 / e.lensS;
     out[b] = 1 / total;
-    share += spread / total;
+    share += (e.spreadIOhm + e.spreadJOhm) / total;
   }
   return { conductanceS: out, spreadingShare: nb > 0 ? share / nb : 0, gelPathShare: gelPath };
 }
 
 /**
- * d1 + d2 (nm) at `samples` uniform points: the distances to the two nearest particle
- * surfaces (minimum image); NaN inside a particle (d1 < 0); Infinity where the second
- * surface lies beyond `reachNm` (gaps the gel does not reach: the caller checks).
+ * The elements of bond b: its lens's conductance (gelLens), each particle's spreading
+ * resistance from the lens footprint (0 for insulating particles), and the share of the
+ * bond's length its current spends in the gel.
  */
-function twoSurfaceGaps(pos: Float64Array, radii: Float64Array, L: number, reachNm: number, samples: number, stream: RandomStream): Float64Array {
+export function lensBond(net: GelBinder, b: number, mofSPerCm: number, gelSPerCm: number, interfaceOhmCm2: number): { lensS: number; spreadIOhm: number; spreadJOhm: number; gelPathShare: number } {
+  const { graph, radiusCm, gapCm, wetRadiusCm } = net;
+  const ri = radiusCm[graph.bondI[b]!]!, rj = radiusCm[graph.bondJ[b]!]!;
+  const lens = gelLens(gapCm[b]!, ri, rj, wetRadiusCm[b]!, gelSPerCm, interfaceOhmCm2);
+  const v = graph.bondVectorCm;
+  const gelPathShare = Math.min(1, lens.currentWeightedGapCm / Math.hypot(v[3 * b]!, v[3 * b + 1]!, v[3 * b + 2]!));
+  const spread = (r: number): number => (mofSPerCm > 0 ? sphereNeckResistanceOhm(mofSPerCm, Math.min(lens.halfCurrentRadiusCm, MAX_NECK_RATIO * r), r) : 0);
+  return { lensS: lens.conductanceS, spreadIOhm: spread(ri), spreadJOhm: spread(rj), gelPathShare };
+}
+
+/**
+ * d1 + d2 (nm) at `samples` uniform points: the distances to the two nearest particle
+ * surfaces (minimum image); NaN inside a particle (d1 < 0); 0 in a particle's coat (d1 <=
+ * `coatNm`: gel whatever the gap); Infinity where the second surface lies beyond `reachNm`
+ * (gaps the gel does not reach: the caller checks).
+ */
+function twoSurfaceGaps(pos: Float64Array, radii: Float64Array, L: number, reachNm: number, coatNm: number, samples: number, stream: RandomStream): Float64Array {
   const n = radii.length;
   let rMax = 0;
   for (let i = 0; i < n; i++) rMax = Math.max(rMax, radii[i]!);
@@ -321,7 +337,7 @@ function twoSurfaceGaps(pos: Float64Array, radii: Float64Array, L: number, reach
         }
       }
     }
-    out[k] = d1 < 0 ? NaN : d2 > reachNm ? Infinity : d1 + d2;
+    out[k] = d1 < 0 ? NaN : d1 <= coatNm ? 0 : d2 > reachNm ? Infinity : d1 + d2;
   }
   return out;
 }

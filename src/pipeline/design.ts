@@ -12,11 +12,12 @@
  * is divided by that fraction and the double layer multiplied by it.
  */
 import { InputError, ScenarioError } from "../core/errors.js";
-import { graphConductivity, type AxisConductivity } from "../design/graph.js";
+import { graphConductivity, wrappingMask, type AxisConductivity } from "../design/graph.js";
 import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN, type ContactMaterial } from "../design/contacts.js";
 import { pressedPowder, pressedPowderConductances, type PressedPowder } from "../design/pressedPowder.js";
 import { electrodeFace, type ElectrodeFace } from "../design/electrodeFace.js";
 import { checkGelBinder, gelBinder, gelBinderConductances, type GelBinder } from "../design/gelBinder.js";
+import { gelFilmConductances, gelFilmNetwork } from "../design/gelFilm.js";
 import { LITFSI_DISSOLVED_DENSITY_G_PER_CM3, phaseFractions, PVDF_HFP_DENSITY_G_PER_CM3, SOLVENT_DENSITY_G_PER_CM3, type Constituent, type PhaseFractions } from "../design/composition.js";
 import { checkFibreMix, fibreMix, mixSpotNm, type FibreMix, type FibreMixOptions } from "../design/fibreMix.js";
 import type { CellSettings, NetworkDesignSettings, ParticlesAmongFibresSettings, ParticlesInGelSettings, PressedPowderSettings, Scenario, VoxelMorphologySettings } from "../scenario/schema.js";
@@ -184,11 +185,15 @@ export interface NetworkDesignSolve extends DesignSolve {
    * gel's cation share of its current (Bruce and Vincent, J. Electroanal. Chem. 225, 1, 1987);
    * it does so within its diffusion time H^2 / (pi^2 D), about a millisecond for 50 nm of gel,
    * so every DC experiment (Evans at >= 1 s, the cell) sees this value, and impedance sees it
-   * below about a kilohertz.
+   * below about a kilohertz. It is the cation network's conductivity plus the anion network's
+   * (the gel's anions through the coats and lenses alone: design/gelFilm.ts).
    */
   readonly lowFrequencyConductivitySPerCm: number | null;
-  /** Upper bound on an anion current through the gel alone, S/cm ((1 - t_gel) sigma_gel phi_gel; 0 without gel). */
-  readonly anionBypassBoundSPerCm: number;
+  /**
+   * The cation's part of lowFrequencyConductivitySPerCm, S/cm (null without gel): the
+   * membrane's transference number at DC is its share.
+   */
+  readonly lowFrequencyCationConductivitySPerCm: number | null;
   /**
    * The cation's and the anion's parts of conductivitySPerCm as the field is switched on
    * (each stretch of each bond carries its phase's transference number; they add up to it),
@@ -220,7 +225,7 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
           tortuosityFactor: res.conductivitySPerCm > 0 ? (p.stats.solidFraction * sigma) / res.conductivitySPerCm : Infinity,
           phases: [{ name: "mof", volumeFraction: p.stats.solidFraction, spanningFraction: res.carryingFraction, percolates: res.percolates }],
           lowFrequencyConductivitySPerCm: null,
-          anionBypassBoundSPerCm: 0,
+          lowFrequencyCationConductivitySPerCm: null,
         };
       },
       face(temperatureK, mofSPerCm, chargeTransferOhmCm2) {
@@ -232,6 +237,7 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
   }
   const fractions = gelComposition(m, mofDensityOf(scenario, m.composition.mofDensityGPerCm3));
   const net = buildParticlesInGel(m, fractions, scenario.seed, realization);
+  const film = gelFilmNetwork(net, m.filmThicknessNm);
   const phiGel = net.stats.gelVolumeFraction, phiMof = net.stats.mofVolumeFraction;
   const gelAt = (temperatureK: number) => {
     const g = m.phases[1];
@@ -241,6 +247,21 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
       rmg: e === undefined ? 0 : arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1),
       t: g.transferenceNumber,
     };
+  };
+  const n = net.graph.nodeCount;
+  // the MOF's own connectivity: cores joined through lenses (the core-lens halves, bonds < 2 nb)
+  const mofSpanning = (conductanceS: Float64Array): { fraction: number; percolates: boolean } => {
+    const conducting = new Uint8Array(conductanceS.length);
+    for (let b = 0; b < 2 * film.lensCount; b++) conducting[b] = conductanceS[b]! > 0 ? 1 : 0;
+    let fraction = 0, percolates = true;
+    for (const axis of [0, 1, 2] as const) {
+      const mask = wrappingMask(film.graph, conducting, axis);
+      let c = 0;
+      for (let i = 0; i < n; i++) c += mask[i]!;
+      fraction += c / n / 3;
+      percolates &&= c > 0;
+    }
+    return { fraction, percolates };
   };
   return {
     face(temperatureK, mofSPerCm, chargeTransferOhmCm2) {
@@ -256,32 +277,32 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
     mofVolumeFraction: phiMof,
     solve(temperatureK, mofSPerCm, mofCationShare) {
       const sigma = particleConductivity(m, temperatureK, mofSPerCm);
-      const g = m.phases[1];
-      const gel = arrhenius(g.conductivitySPerCm, g.activationEnergyEV, g.referenceTemperatureK, temperatureK, 1);
-      const e = m.interfaces?.mofGel;
-      const rmg = e === undefined ? 0 : arrhenius(e.resistanceOhmCm2, e.activationEnergyEV, e.referenceTemperatureK, temperatureK, -1);
-      const initial = gelBinderConductances(net, sigma, gel, rmg);
-      // each bond's cation share: the gel's t over the stretch its current spends in the lens, the MOF's over the rest
-      let cationWeight: Float64Array | undefined;
-      if (mofCationShare !== undefined) {
-        const tM = phaseCationShare({ ...m.phases[0], label: 0 }, 0, mofCationShare), tG = g.transferenceNumber;
-        cationWeight = initial.gelPathShare.map((f) => tM + (tG - tM) * f);
-      }
-      const axes = graphConductivity(net.graph, initial.conductanceS, [0, 1, 2], { tolerance: m.tolerance, ...(cationWeight !== undefined ? { cationWeight } : {}) });
-      const res = meanOfAxes(axes);
-      // polarised lenses: only Li+ crosses the MOF faces, so the gel carries its cation share
-      const steady = meanOfAxes(graphConductivity(net.graph, gelBinderConductances(net, sigma, gel * g.transferenceNumber, rmg).conductanceS, [0, 1, 2], { tolerance: m.tolerance }));
-      // what the network leaves out: half the particles' spreading terms (their footprint
-      // radius is a proxy) and any path through the gel alone (at most sigma_g phi_g)
-      const bypass = res.conductivitySPerCm > 0 ? (gel * phiGel) / res.conductivitySPerCm : Infinity;
+      const { gel, rmg, t: tG } = gelAt(temperatureK);
+      const tM = mofCationShare === undefined ? 1 : phaseCationShare({ ...m.phases[0], label: 0 }, 0, mofCationShare);
+      const solve = (c: Float64Array, cationWeight?: Float64Array) => meanOfAxes(graphConductivity(film.graph, c, [0, 1, 2], { tolerance: m.tolerance, ...(cationWeight !== undefined ? { cationWeight } : {}) }));
+      // as the field is switched on: every ion moves, each stretch of each bond carries its phase's t
+      const initial = gelFilmConductances(net, film, sigma, gel, rmg);
+      const res = solve(initial.conductanceS, mofCationShare !== undefined ? initial.gelPathShare.map((f) => tM + (tG - tM) * f) : undefined);
+      // DC (once the lenses and the membrane have polarised): the cation network, the gel at
+      // t_g sigma_g and the MOF at its cation share, and the anion network, the gel alone
+      const cation = solve(gelFilmConductances(net, film, tM * sigma, tG * gel, rmg).conductanceS).conductivitySPerCm;
+      const gelAlone = solve(gelFilmConductances(net, film, 0, gel, rmg).conductanceS);
+      const anion = (1 - tG) * gelAlone.conductivitySPerCm;
+      const span = mofSpanning(initial.conductanceS);
+      // what the network's elements leave out: half the particles' spreading terms (their
+      // footprint radius is a proxy), the lens element's error, and the coat conductances
+      // (the coat element's error, as a share of the gel's own conduction)
+      const coatShare = res.conductivitySPerCm > 0 ? gelAlone.conductivitySPerCm / res.conductivitySPerCm : 0;
       return {
         ...res,
-        modelRelativeError: 0.5 * initial.spreadingShare + bypass + net.stats.lensElementRelativeError,
+        modelRelativeError: 0.5 * initial.spreadingShare + net.stats.lensElementRelativeError + coatShare * film.stats.elementRelativeError,
         tortuosityFactor: res.conductivitySPerCm > 0 ? (phiMof * sigma) / res.conductivitySPerCm : Infinity,
-        // the MOF particles are the network's nodes; whether the gel connects on its own is not computed
-        phases: [{ name: "mof", volumeFraction: phiMof, spanningFraction: res.carryingFraction, percolates: res.percolates }],
-        lowFrequencyConductivitySPerCm: steady.conductivitySPerCm,
-        anionBypassBoundSPerCm: (1 - g.transferenceNumber) * gel * phiGel,
+        phases: [
+          { name: "mof", volumeFraction: phiMof, spanningFraction: span.fraction, percolates: span.percolates },
+          { name: "gel", volumeFraction: phiGel, spanningFraction: gelAlone.carryingFraction * ((n + film.lensCount) / film.lensCount), percolates: gelAlone.percolates },
+        ],
+        lowFrequencyConductivitySPerCm: cation + anion,
+        lowFrequencyCationConductivitySPerCm: cation,
       };
     },
   };

@@ -41,8 +41,6 @@ export interface TransferenceRow {
    * (test/physics/partial-conductivities.test.ts).
    */
   readonly membraneCation?: number;
-  /** Lower bound on the membrane's t+ when an anion path the model leaves out could carry up to its bound (particles in a gel). */
-  readonly membraneCationLowerBound?: number;
   readonly evans?: EvansRow;
 }
 
@@ -196,11 +194,13 @@ export interface EffectiveRow {
   /**
    * Particles in a gel: the conductivity once the gel lenses between particles have polarised
    * (their anions held at the MOF faces; within about a millisecond), mean over realisations,
-   * S/cm. What DC experiments and the cell see; conductivitySPerCm is the high-frequency value.
+   * S/cm: the cation network's plus the anion network's (the gel's anions through the coats
+   * and lenses alone). What DC experiments and the cell see; conductivitySPerCm is the
+   * high-frequency value.
    */
   readonly lowFrequencyConductivitySPerCm?: number;
-  /** Upper bound on the anion conductivity through paths in the gel alone, which the particle network leaves out, S/cm. */
-  readonly anionBypassBoundSPerCm?: number;
+  /** Particles in a gel: the cation's part of lowFrequencyConductivitySPerCm (mean over realisations), S/cm; the membrane's DC t+ is its share. */
+  readonly lowFrequencyCationConductivitySPerCm?: number;
   readonly realizations: number;
   readonly phases: readonly EffectivePhaseRow[];
 }

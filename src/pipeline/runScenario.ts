@@ -376,7 +376,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
     // a particle network's membrane, as DC experiments see it: the polarised-lens conductivity
     // of a gel design (no anion path through the network), else the network's
     const dcSPerCm = eff.lowFrequencyConductivitySPerCm ?? eff.conductivitySPerCm;
-    const slab = isNetworkDesign(m) ? homogenisedMembrane(m, scenario.cell, dcSPerCm, share?.cation ?? 1, mofFixedCharge ?? 0, networks.fractions!) : null;
+    // its cation share at DC: the gel's anions move through the coats and lenses (design/gelFilm.ts)
+    const dcCationShare = eff.lowFrequencyCationConductivitySPerCm !== undefined && dcSPerCm > 0 ? eff.lowFrequencyCationConductivitySPerCm / dcSPerCm : share?.cation ?? 1;
+    const slab = isNetworkDesign(m) ? homogenisedMembrane(m, scenario.cell, dcSPerCm, dcCationShare, mofFixedCharge ?? 0, networks.fractions!) : null;
     const out = runCellExperiments({
       morphology: slab?.morphology ?? (m as VoxelMorphologySettings),
       built: slab?.built ?? networks.built!,
@@ -400,7 +402,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       cation: share?.cation ?? out.membraneCationShare,
       cationStdErr: share?.cationStdErr ?? 0,
       membraneCation: out.membraneCationShare,
-      ...(eff.anionBypassBoundSPerCm !== undefined && eff.anionBypassBoundSPerCm > 0 ? { membraneCationLowerBound: (dcSPerCm * out.membraneCationShare) / (dcSPerCm + eff.anionBypassBoundSPerCm) } : {}),
       ...(out.evans !== null ? { evans: out.evans } : {}),
     };
     const i = transferenceNumber.findIndex((t) => t.temperatureK === T);
@@ -459,7 +460,7 @@ function runNetworks(
   const cellT = cellTemperatureK(scenario);
   const faces: ElectrodeFace[] = [];
   const lowFrequency: number[][] = temps.map(() => []);
-  const bypass: number[][] = temps.map(() => []);
+  const lowFrequencyCation: number[][] = temps.map(() => []);
   const stage = (i: number, ti: number): string => `network realisation ${i + 1}/${R}, ${temps[ti]} K`;
   for (let i = 0; i < R; i++) {
     const r = r0 + i;
@@ -483,7 +484,7 @@ function runNetworks(
         // the particle-level model's error, averaged over the realisations
         discretisation[ti] = (discretisation[ti] ?? 0) + res.modelRelativeError / R;
         if (res.lowFrequencyConductivitySPerCm !== null) lowFrequency[ti]!.push(res.lowFrequencyConductivitySPerCm);
-        bypass[ti]!.push(res.anionBypassBoundSPerCm);
+        if (res.lowFrequencyCationConductivitySPerCm !== null) lowFrequencyCation[ti]!.push(res.lowFrequencyCationConductivitySPerCm);
         results[ti]!.push({
           sigma: res.conductivitySPerCm,
           tau: res.tortuosityFactor,
@@ -585,7 +586,7 @@ function runNetworks(
         ? { cationConductivitySPerCm: estimate(rs.map((x) => x.cation!)).mean, anionConductivitySPerCm: estimate(rs.map((x) => x.anion!)).mean }
         : {}),
       ...(lowFrequency[ti]!.length > 0 ? { lowFrequencyConductivitySPerCm: lowFrequency[ti]!.reduce((a, b) => a + b, 0) / lowFrequency[ti]!.length } : {}),
-      ...(bypass[ti]!.some((b) => b > 0) ? { anionBypassBoundSPerCm: bypass[ti]!.reduce((a, b) => a + b, 0) / bypass[ti]!.length } : {}),
+      ...(lowFrequencyCation[ti]!.length > 0 ? { lowFrequencyCationConductivitySPerCm: lowFrequencyCation[ti]!.reduce((a, b) => a + b, 0) / lowFrequencyCation[ti]!.length } : {}),
       realizations: R,
       phases: names.map((name) => ({
         name,

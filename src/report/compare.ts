@@ -26,8 +26,6 @@ export interface CompareRow {
   readonly activationEnergyEV: number | null;
   readonly activationEnergyStdErr: number | null;
   readonly tPlus: number | null;
-  /** A lower bound on t+ from anion paths the model leaves out (particles in a gel), else null. */
-  readonly tPlusLowerBound: number | null;
   readonly tPlusOf: string;
   readonly bulkResistanceOhm: number | null;
   readonly interfacialResistanceOhm: number | null;
@@ -77,7 +75,6 @@ export function compareRows(all: readonly Results[]): CompareRow[] {
       activationEnergyEV: fit?.activationEnergyEV ?? null,
       activationEnergyStdErr: fit?.activationEnergyStdErr ?? null,
       tPlus,
-      tPlusLowerBound: evans?.membraneCationLowerBound ?? null,
       tPlusOf: evans?.evans !== undefined ? "Bruce-Vincent" : evans !== undefined ? "KMC current share" : "",
       bulkResistanceOhm: imp?.bulkResistanceOhm ?? null,
       interfacialResistanceOhm: imp?.interfacialResistanceOhm ?? null,
@@ -100,11 +97,6 @@ function fmt(v: number | null, digits = 3): string {
   return v.toPrecision(digits);
 }
 
-/** t+ as a table shows it: with its lower bound where the model leaves anion paths out. */
-function tPlusText(r: CompareRow): string {
-  return r.tPlusLowerBound === null ? fmt(r.tPlus) : `${fmt(r.tPlus)} (>= ${fmt(r.tPlusLowerBound)})`;
-}
-
 /** The comparison table in Markdown. */
 export function compareMarkdown(rows: readonly CompareRow[], measured: { readonly heads: readonly string[]; readonly cells: readonly (readonly (string | null)[])[] } = { heads: [], cells: [] }): string {
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
@@ -117,7 +109,7 @@ export function compareMarkdown(rows: readonly CompareRow[], measured: { readonl
       r.conductivitySPerCm === null ? "" : r.conductivityStdErr === null ? `${fmt(r.conductivitySPerCm)} (one realisation: no error)` : `${fmt(r.conductivitySPerCm)} +- ${fmt(r.conductivityStdErr, 2)}`,
       r.discretisationRelativeError === null ? "" : `${(100 * r.discretisationRelativeError).toFixed(1)} %`,
       r.activationEnergyEV === null ? "" : `${r.activationEnergyEV.toFixed(3)} +- ${fmt(r.activationEnergyStdErr, 2)}`,
-      tPlusText(r),
+      fmt(r.tPlus),
       fmt(r.bulkResistanceOhm),
       fmt(r.interfacialResistanceOhm),
       fmt(r.criticalCurrentDensityMAPerCm2),
@@ -358,7 +350,7 @@ export async function compareReport(all: readonly Results[], options: CompareRep
         columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...mcols.heads],
         rows: rows.map((r): Cell[] => [
           r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.discretisationRelativeError, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
-          r.tPlusLowerBound === null ? r.tPlus : tPlusText(r), r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
+          r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
           ...(mcols.cells[rows.indexOf(r)] ?? []),
         ]),
       },
