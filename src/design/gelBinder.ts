@@ -8,10 +8,11 @@
  *    composite's particles are coated by the polymer solution before they meet, so no two
  *    MOF surfaces touch. h_f is an assumption with a range (an adsorbed polymer layer is a
  *    few nm thick).
- * 2. Binder: as the cast film dries, the solution withdraws into the narrowest gaps
- *    (capillarity), so the gel ends up where the gap between two particle surfaces is
- *    smallest: the space where d1 + d2 <= H*, with d1 <= d2 the distances to the two nearest
- *    particle surfaces, and H* such that this space holds the gel's volume fraction. The
+ * 2. Binder: every particle keeps its coat, half the film (d1 <= h_f / 2); as the cast film
+ *    dries, the rest of the solution withdraws into the narrowest gaps (capillarity), so the
+ *    gel ends up where the gap between two particle surfaces is smallest: the space where
+ *    d1 + d2 <= H*, with d1 <= d2 the distances to the two nearest particle surfaces, and H*
+ *    such that this space and the coats hold the gel's volume fraction. The
  *    volume is found by sampling points uniformly in the box (the gel fraction's sampling
  *    error is reported in stats).
  * 3. Bonds: every pair whose surface gap g is below H* is bridged by a gel lens out to the
@@ -25,9 +26,8 @@
  *    355, 313, 1977; Jeffrey, Proc. R. Soc. A 335, 355, 1973). In series, the current spreads
  *    into each particle from the lens footprint: the sphere-neck element 1 / (4 sigma_M a q)
  *    (contacts.ts) with a the radius inside which half the lens current flows.
- * The network leaves out paths through the gel alone (gel-to-gel around a particle); they
- * add at most sigma_g phi_g (the gel phase's Wiener bound), which the pipeline counts in the
- * model error.
+ * The gel's own path, the coats joining the lenses on each particle (which carries the gel's
+ * anions), is built on this network in gelFilm.ts.
  */
 import { InputError } from "../core/errors.js";
 import type { RandomStream } from "../core/rng.js";
