@@ -32,7 +32,7 @@ export { fitCellSpectrum, fitCircuit } from "./analysis/impedance.js";
 export { linKK } from "./analysis/kramersKronig.js";
 export { distributionOfRelaxationTimes } from "./analysis/drt.js";
 export { fitAttemptAndBarrierShift } from "./analysis/calibration.js";
-export { calibrateScenario } from "./pipeline/calibrate.js";
+export { calibrateScenario, plannedCalibrationWork } from "./pipeline/calibrate.js";
 export { runSweep, runSweepToEnd, parseSweep, loadSweep, mergeSweepDirs, runScenarioAsync, runKmcOnWorkers, type AsyncRunOptions, type WorkerRunOptions, type WorkerRunControl } from "./sweep/index.js";
 
 // Types the exported functions take and return (so the API reference and users can name them).
