@@ -274,6 +274,13 @@ describe("mofhop compare", () => {
     expect(mofhop("compare", a, b, "--out", two, "--workers", "2").code).toBe(0);
     expect(readFileSync(join(two, "compare.csv"), "utf8")).toBe(readFileSync(join(one, "compare.csv"), "utf8"));
     for (const f of ["compare.md", "arrhenius.svg", "index.html", join("cmp-a", "results.json")]) expect(existsSync(join(one, f))).toBe(true);
+    // each design's CSV tables beside its results.json, as run --out writes them
+    const alone = join(dir, "cmp-a-run");
+    expect(mofhop("run", a, "--out", alone, "--quiet").code).toBe(0);
+    const tables = readdirSync(alone).filter((f) => f.endsWith(".csv"));
+    expect(tables).toContain("transport.csv");
+    expect(readdirSync(join(one, "cmp-a")).filter((f) => f.endsWith(".csv")).sort()).toEqual(tables.sort());
+    for (const f of tables) expect(readFileSync(join(one, "cmp-a", f), "utf8"), f).toBe(readFileSync(join(alone, f), "utf8"));
     // where it came from: files, names, seeds, version and date, on the page and in provenance.json
     const prov = JSON.parse(readFileSync(join(one, "provenance.json"), "utf8")) as { mofhopVersion: string; date: string; scenarios: { file: string; name: string; seed: number }[]; files: { file: string; role: string; sha256: string }[] };
     const sha = (f: string): string => createHash("sha256").update(readFileSync(f)).digest("hex");
@@ -433,8 +440,10 @@ describe("mofhop report", () => {
     const a = scenarioFile(voxels, "rep-a.json");
     const b = scenarioFile({ ...tiny, name: "kmc-only" }, "rep-b.json");
     expect(mofhop("compare", a, b, "--out", out, "--workers", "1", "--quiet").code).toBe(0);
-    const before = Object.fromEntries(readdirSync(out).filter((f) => /\.(html|csv|md|svg)$/.test(f)).map((f) => [f, readFileSync(join(out, f), "utf8")]));
+    const tables = (d: string): string[] => readdirSync(join(out, d)).filter((f) => f.endsWith(".csv") && f !== "current-slice.csv").map((f) => join(d, f));
+    const before = Object.fromEntries([...readdirSync(out).filter((f) => /\.(html|csv|md|svg)$/.test(f)), ...tables("vox"), ...tables("kmc-only")].map((f) => [f, readFileSync(join(out, f), "utf8")]));
     expect(Object.keys(before)).toContain("current-slice-vox.svg");
+    expect(Object.keys(before)).toContain(join("kmc-only", "transport.csv"));
     expect(before["index.html"]).toContain("current density |j| on the mid-plane normal to y");
     for (const f of Object.keys(before)) rmSync(join(out, f));
     const r = mofhop("report", out);

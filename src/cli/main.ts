@@ -708,7 +708,11 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     if (w !== null) slices.push(w.slice);
   });
   const files = await compareReport(all, { meta, pairwise, measured, slices });
-  for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), resultsJson(r, metaForScenario(meta, r.scenario)));
+  for (const r of all) {
+    // each design's results and, as run --out writes them, its CSV tables (spectra, discharge curves, ...)
+    writeFileAtomic(join(out, r.scenario, "results.json"), resultsJson(r, metaForScenario(meta, r.scenario)));
+    for (const [name, text] of Object.entries(resultTables(r))) writeFileAtomic(join(out, r.scenario, name), text);
+  }
   for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
   process.stdout.write(files["compare.md"]!);
   process.stderr.write(`wrote ${join(out, "index.html")}\n`);
