@@ -136,6 +136,11 @@ describe("mofhop run", () => {
     expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
     expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
   });
+  it("every command's --help has at least one example", () => {
+    const commands = /valid: ([a-z, ]+)/.exec(mofhop("frobnicate").stderr)![1]!.split(", ");
+    expect(commands.length).toBeGreaterThanOrEqual(9);
+    for (const c of commands) expect(mofhop(c, "--help").stdout, c).toMatch(new RegExp(`\nExamples:\n  mofhop ${c} `));
+  });
   it("a negative hop barrier is an input error (conductivity would fall with temperature)", () => {
     const r = mofhop("validate", scenarioFile({ ...tiny, species: [{ ...tiny.species[0], hopBarrierEV: -0.1 }] }, "neg.json"));
     expect(r.code).toBe(2);
