@@ -70,7 +70,7 @@ export function readResultsFile(file: string): { results: Results; meta: RunMeta
   }
   const { meta, ...results } = isRecord(v) ? v : {};
   if (!isRecord(v) || !isResults(results)) {
-    throw new InputError(`${file}: not a mofhop results file; expected an object with scenario and the lists ${RESULTS_LISTS.join(", ")} (DESIGN.md, Results)`);
+    throw new InputError(`${file}: not a mofhop results file; expected an object with scenario and the lists ${RESULTS_LISTS.join(", ")} (README, "Results (--json)")`);
   }
   return { results, meta: isRecord(meta) ? (meta as unknown as RunMeta) : undefined };
 }
