@@ -45,6 +45,20 @@ describe("mofhop run", () => {
     expect(results.arrhenius).toHaveLength(1);
     expect(mofhop("run", f, "--json").stdout).toBe(a.stdout);
   });
+  it("the text summary has the KMC (Haven ratio with its error), the network and the whole cell stage (R_bulk, R_int, t+, capacities)", () => {
+    const cell = JSON.parse(readFileSync("scenarios/validation/cell-on-random-composite.json", "utf8")) as Record<string, any>;
+    cell.lattice.cells = [6, 6, 6];
+    cell.kmc = { equilibrationHops: 2000, hops: 12000, replicas: 2, blocks: 4 };
+    cell.morphology.shape = [12, 12, 12];
+    cell.morphology.realizations = 1;
+    const r = mofhop("run", scenarioFile(cell, "small-cell.json"), "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/298\.15 K Li\+: sigma = \S+ \+- \S+ S\/cm, D\* = \S+ cm2\/s, Haven = \d\.\d{3} \+- \d\.\d{3}\n/);
+    expect(r.stdout).toMatch(/298\.15 K effective: sigma = /);
+    expect(r.stdout).toMatch(/298\.15 K Li\|SE\|Li: R_bulk = \S+ ohm, R_int = \S+ ohm\n/);
+    expect(r.stdout).toMatch(/298\.15 K Evans\/Bruce-Vincent: t\+ = \d\.\d{3}, I0 = \S+ uA, Iss = \S+ uA\n/);
+    expect(r.stdout).toMatch(/capacity \(mAh\/g\): 0\.2 C \d+\.\d, 0\.5 C \d+\.\d, 1 C \d+\.\d/);
+  });
   it("--out writes results.json and CSV tables", () => {
     const f = scenarioFile(tiny);
     const out = join(dir, "out");
