@@ -32,7 +32,7 @@ export { fitCellSpectrum, fitCircuit } from "./analysis/impedance.js";
 export { linKK } from "./analysis/kramersKronig.js";
 export { distributionOfRelaxationTimes } from "./analysis/drt.js";
 export { fitAttemptAndBarrierShift } from "./analysis/calibration.js";
-export { calibrateScenario } from "./pipeline/calibrate.js";
+export { calibrateScenario, plannedCalibrationWork } from "./pipeline/calibrate.js";
 export { runSweep, runSweepToEnd, parseSweep, loadSweep, mergeSweepDirs, runScenarioAsync, runKmcOnWorkers, type AsyncRunOptions, type WorkerRunOptions, type WorkerRunControl } from "./sweep/index.js";
 
 // Types the exported functions take and return (so the API reference and users can name them).
@@ -48,9 +48,9 @@ export type { BruceVincentInput } from "./analysis/transference.js";
 export type { StreamLabel } from "./core/rng.js";
 export type { CycleKind, MultigridOptions } from "./linalg/multigrid.js";
 export type { CalibrationResult, MeasuredArrhenius } from "./pipeline/calibrate.js";
-export type { CriticalCurrentRow, EffectivePhaseRow, EffectiveRow, EvansRow, ImpedanceDrt, ImpedanceRow, KmcRunRow, MeasureNext, OutputBand, RateCapabilityRow, SensitivityRow, UncertaintyBlock } from "./pipeline/results.js";
+export type { CriticalCurrentRow, EffectivePhaseRow, EffectiveRow, EvansRow, ImpedanceDrt, ImpedanceRow, KmcRunRow, MeasureNext, OutputBand, RateCapabilityRow, SensitivityRow, UncertaintyBlock, OutputEmulator } from "./pipeline/results.js";
 export type { RateParameters, ScenarioCheckpoint, ScenarioRunState } from "./pipeline/runScenario.js";
-export { plannedWork, workFraction, WORK_KINDS, type ScenarioProgress, type WorkKind, type WorkTally } from "./pipeline/progress.js";
+export { plannedWork, workFraction, WORK_KINDS, type PlanOptions, type ScenarioProgress, type WorkKind, type WorkTally } from "./pipeline/progress.js";
 export type { LoadedScenario } from "./scenario/load.js";
 export type { UncertainInput } from "./scenario/uncertain.js";
 export type { Uio67SiteType } from "./structure/lattice/uio67.js";
@@ -73,6 +73,8 @@ export type { CathodeOptions, CellOptions, CellSummary, InterfaceOptions, PoreEl
 export type { MembraneMeshOptions, MembraneTimeOptions } from "./transport/cell/membrane-params.js";
 export type { EvansOptions, EvansResult, MembraneConservation, MembraneProfiles } from "./transport/cell/membrane.js";
 export type { EngineState } from "./transport/kmc/engine.js";
+export type { KmcState } from "./transport/kmc/state.js";
+export type { PairEnergies } from "./transport/kmc/pairs.js";
 export type { ReplicaOptions, ReplicaState } from "./transport/kmc/observe.js";
 export type { KmcCheckpoint, KmcRunState } from "./transport/kmc/run.js";
 export type { ElectrodeModel } from "./transport/network/options.js";

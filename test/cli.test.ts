@@ -45,6 +45,20 @@ describe("mofhop run", () => {
     expect(results.arrhenius).toHaveLength(1);
     expect(mofhop("run", f, "--json").stdout).toBe(a.stdout);
   });
+  it("the text summary has the KMC (Haven ratio with its error), the network and the whole cell stage (R_bulk, R_int, t+, capacities)", () => {
+    const cell = JSON.parse(readFileSync("scenarios/validation/cell-on-random-composite.json", "utf8")) as Record<string, any>;
+    cell.lattice.cells = [6, 6, 6];
+    cell.kmc = { equilibrationHops: 2000, hops: 12000, replicas: 2, blocks: 4 };
+    cell.morphology.shape = [12, 12, 12];
+    cell.morphology.realizations = 1;
+    const r = mofhop("run", scenarioFile(cell, "small-cell.json"), "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/298\.15 K Li\+: sigma = \S+ \+- \S+ S\/cm, D\* = \S+ cm2\/s, Haven = \d\.\d{3} \+- \d\.\d{3}\n/);
+    expect(r.stdout).toMatch(/298\.15 K effective: sigma = /);
+    expect(r.stdout).toMatch(/298\.15 K Li\|SE\|Li: R_bulk = \S+ ohm, R_int = \S+ ohm\n/);
+    expect(r.stdout).toMatch(/298\.15 K Evans\/Bruce-Vincent: t\+ = \d\.\d{3}, I0 = \S+ uA, Iss = \S+ uA\n/);
+    expect(r.stdout).toMatch(/capacity \(mAh\/g\): 0\.2 C \d+\.\d, 0\.5 C \d+\.\d, 1 C \d+\.\d/);
+  });
   it("--out writes results.json and CSV tables", () => {
     const f = scenarioFile(tiny);
     const out = join(dir, "out");
@@ -135,6 +149,11 @@ describe("mofhop run", () => {
     expect(r.stdout).toContain("(required)");
     expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
     expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
+  });
+  it("every command's --help has at least one example", () => {
+    const commands = /valid: ([a-z, ]+)/.exec(mofhop("frobnicate").stderr)![1]!.split(", ");
+    expect(commands.length).toBeGreaterThanOrEqual(9);
+    for (const c of commands) expect(mofhop(c, "--help").stdout, c).toMatch(new RegExp(`\nExamples:\n  mofhop ${c} `));
   });
   it("a negative hop barrier is an input error (conductivity would fall with temperature)", () => {
     const r = mofhop("validate", scenarioFile({ ...tiny, species: [{ ...tiny.species[0], hopBarrierEV: -0.1 }] }, "neg.json"));
@@ -274,6 +293,13 @@ describe("mofhop compare", () => {
     expect(mofhop("compare", a, b, "--out", two, "--workers", "2").code).toBe(0);
     expect(readFileSync(join(two, "compare.csv"), "utf8")).toBe(readFileSync(join(one, "compare.csv"), "utf8"));
     for (const f of ["compare.md", "arrhenius.svg", "index.html", join("cmp-a", "results.json")]) expect(existsSync(join(one, f))).toBe(true);
+    // each design's CSV tables beside its results.json, as run --out writes them
+    const alone = join(dir, "cmp-a-run");
+    expect(mofhop("run", a, "--out", alone, "--quiet").code).toBe(0);
+    const tables = readdirSync(alone).filter((f) => f.endsWith(".csv"));
+    expect(tables).toContain("transport.csv");
+    expect(readdirSync(join(one, "cmp-a")).filter((f) => f.endsWith(".csv")).sort()).toEqual(tables.sort());
+    for (const f of tables) expect(readFileSync(join(one, "cmp-a", f), "utf8"), f).toBe(readFileSync(join(alone, f), "utf8"));
     // where it came from: files, names, seeds, version and date, on the page and in provenance.json
     const prov = JSON.parse(readFileSync(join(one, "provenance.json"), "utf8")) as { mofhopVersion: string; date: string; scenarios: { file: string; name: string; seed: number }[]; files: { file: string; role: string; sha256: string }[] };
     const sha = (f: string): string => createHash("sha256").update(readFileSync(f)).digest("hex");
@@ -433,8 +459,10 @@ describe("mofhop report", () => {
     const a = scenarioFile(voxels, "rep-a.json");
     const b = scenarioFile({ ...tiny, name: "kmc-only" }, "rep-b.json");
     expect(mofhop("compare", a, b, "--out", out, "--workers", "1", "--quiet").code).toBe(0);
-    const before = Object.fromEntries(readdirSync(out).filter((f) => /\.(html|csv|md|svg)$/.test(f)).map((f) => [f, readFileSync(join(out, f), "utf8")]));
+    const tables = (d: string): string[] => readdirSync(join(out, d)).filter((f) => f.endsWith(".csv") && f !== "current-slice.csv").map((f) => join(d, f));
+    const before = Object.fromEntries([...readdirSync(out).filter((f) => /\.(html|csv|md|svg)$/.test(f)), ...tables("vox"), ...tables("kmc-only")].map((f) => [f, readFileSync(join(out, f), "utf8")]));
     expect(Object.keys(before)).toContain("current-slice-vox.svg");
+    expect(Object.keys(before)).toContain(join("kmc-only", "transport.csv"));
     expect(before["index.html"]).toContain("current density |j| on the mid-plane normal to y");
     for (const f of Object.keys(before)) rmSync(join(out, f));
     const r = mofhop("report", out);

@@ -30,7 +30,7 @@ import { noFieldsReason, writeDesignFields } from "./fields.js";
 import { reportCommand } from "./report.js";
 import { checkCrop, readImageHeader } from "../structure/voxel/image.js";
 import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
-import { calibrateScenario } from "../pipeline/calibrate.js";
+import { calibrateScenario, plannedCalibrationWork } from "../pipeline/calibrate.js";
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { eisCommand } from "./eis.js";
 import { imageCommand } from "./image.js";
@@ -224,10 +224,9 @@ async function calibrate(cmd: ParsedCommand): Promise<number> {
     source: typeof cmd.options.source === "string" ? cmd.options.source : "",
   };
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
-  // progress by work: the reference KMC (the fit's network solves after it are not counted)
+  // progress by work: the reference KMC's hops, then the forward map's network solves (the ceiling check and the fit)
   const tracker = new WorkTracker(1);
-  const reference = { ...scenario, morphology: undefined, cell: undefined } as Scenario;
-  const item = tracker.plan(scenario.name, plannedWork(reference, kmcRunOptions(reference)), workClasses(reference));
+  const item = tracker.plan(scenario.name, plannedCalibrationWork(scenario), workClasses(scenario));
   const result = calibrateScenario(scenario, measured, {
     baseDir,
     onProgress: (_f, _stage, p) => {
@@ -709,7 +708,11 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     if (w !== null) slices.push(w.slice);
   });
   const files = await compareReport(all, { meta, pairwise, measured, slices });
-  for (const r of all) writeFileAtomic(join(out, r.scenario, "results.json"), resultsJson(r, metaForScenario(meta, r.scenario)));
+  for (const r of all) {
+    // each design's results and, as run --out writes them, its CSV tables (spectra, discharge curves, ...)
+    writeFileAtomic(join(out, r.scenario, "results.json"), resultsJson(r, metaForScenario(meta, r.scenario)));
+    for (const [name, text] of Object.entries(resultTables(r))) writeFileAtomic(join(out, r.scenario, name), text);
+  }
   for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
   process.stdout.write(files["compare.md"]!);
   process.stderr.write(`wrote ${join(out, "index.html")}\n`);

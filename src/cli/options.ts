@@ -67,7 +67,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     minArgs: 1,
     maxArgs: Infinity,
     options: [
-      { name: "out", value: "DIR", description: "write compare.csv, compare.md, limits.csv, *.svg, index.html and each results.json into DIR", required: true },
+      { name: "out", value: "DIR", description: "write compare.csv, compare.md, limits.csv, *.svg and index.html into DIR, and each design's results.json and CSV tables (as run --out: impedance spectra, discharge curves, ...) into DIR/NAME", required: true },
       { name: "workers", value: "N", description: "scenarios (and with --uncertainty, samples) run side by side in worker threads (default: available CPUs)" },
       { name: "kmc-workers", value: "N", description: "first the designs' KMC, each temperature's replicas on N worker threads (designs of one MOF share it), then the designs; results identical (default: 1 when designs run side by side, else available CPUs, at most the replicas)" },
       { name: "uncertainty", value: "N", description: "draw each scenario's distributions N times: bands of every output, which design beats which, and what to measure next (resumable in DIR/NAME/uncertainty-samples)" },

@@ -221,7 +221,8 @@ interface TrackedStage {
  * start at its nominal run's rates), else none. A waiting item's plan is scaled by what the
  * finished items of its class and stage took of theirs (a sample's reduced impedance makes
  * a few of the planned solves): the plan ratio. Waiting and finished items are summed per
- * class (at its rates), so an estimate of 100,000 samples takes milliseconds.
+ * class (at its rates), so an estimate of 100,000 samples takes tens of milliseconds (the
+ * bar redraws less often then: ProgressBar).
  */
 export class WorkTracker {
   /** Rates per class ("kind|class"). */
@@ -545,25 +546,39 @@ export class SweepFollower {
   }
 }
 
-/** A progress bar on stderr (only when stderr is a terminal), redrawn at most 10 times a second. */
+/**
+ * A progress bar on stderr (only when stderr is a terminal), redrawn at most 10 times a
+ * second, and less often when building a redraw is dear: callers build the estimate and
+ * label after due() says yes, and the time that takes (tens of ms for 100,000 waiting
+ * samples) is kept under 2 % of the main thread's, which relays the workers' events.
+ */
 export class ProgressBar {
   private last = 0;
   private readonly start = Date.now();
   private shown = false;
+  /** When due() last said yes: show() measures from it what building the redraw cost. */
+  private askedAt: number | null = null;
+  /** Least milliseconds between redraws: 100, or 50 times the last redraw's cost. */
+  private interval = 100;
   constructor(private readonly enabled: boolean) {}
 
   /** Whether a redraw now would be shown (callers skip building labels otherwise). */
   due(fraction = 0): boolean {
     if (!this.enabled) return false;
     const now = Date.now();
-    if (now - this.last < 100 && fraction < 1) return false;
+    if (now - this.last < this.interval && fraction < 1) return false;
     if (now - this.start < 1500 && fraction < 1 && !this.shown) return false; // short runs stay quiet
+    this.askedAt = now;
     return true;
   }
 
   /** Draw by work: the estimate's fraction and ETA (from measured rates). */
   show(estimate: WorkEstimate, label: string): void {
-    if (!this.due(estimate.fraction)) return;
+    const cost = this.askedAt === null ? 0 : Math.max(0, Date.now() - this.askedAt);
+    const due = this.due(estimate.fraction);
+    this.askedAt = null;
+    if (!due) return;
+    this.interval = Math.max(100, 50 * cost);
     const eta = estimate.etaSeconds === null ? "" : ` ETA ${estimate.etaIsLowerBound ? "> " : ""}${formatSeconds(estimate.etaSeconds)}`;
     this.draw(estimate.fraction, label, eta);
   }

@@ -47,7 +47,7 @@ export const REPORT_COMMANDS: readonly CommandSpec[] = [
       "       (effective.conductivitySPerCm, transport.Li+.tracerDiffusivityCm2PerS, kmc.totalConductivityStdErrSPerCm, ...);",
       "       the cell's experiments on the row of its temperature, the Arrhenius fits on every row of their job",
       "  mofhop run --out DIR: results.json -> its CSV tables, the SVG plots of its results, index.html",
-      "  mofhop compare --out DIR: NAME/results.json, provenance.json -> compare.csv, compare.md, SVG plots, index.html",
+      "  mofhop compare --out DIR: NAME/results.json, provenance.json -> compare.csv, compare.md, SVG plots, index.html, NAME/*.csv",
       "Plots that need the microstructure rebuilt (current-map.svg, contact-spots.svg, gel-bridges.svg) are left as they are.",
     ],
   },
@@ -70,7 +70,7 @@ export function readResultsFile(file: string): { results: Results; meta: RunMeta
   }
   const { meta, ...results } = isRecord(v) ? v : {};
   if (!isRecord(v) || !isResults(results)) {
-    throw new InputError(`${file}: not a mofhop results file; expected an object with scenario and the lists ${RESULTS_LISTS.join(", ")} (DESIGN.md, Results)`);
+    throw new InputError(`${file}: not a mofhop results file; expected an object with scenario and the lists ${RESULTS_LISTS.join(", ")} (README, "Results (--json)")`);
   }
   return { results, meta: isRecord(meta) ? (meta as unknown as RunMeta) : undefined };
 }
@@ -190,6 +190,7 @@ async function reportComparison(cmd: ParsedCommand, dir: string, out: string): P
   const measured = comparisonMeasurements(cmd, meta);
   const files = await compareReport(all, { ...(meta !== undefined ? { meta } : {}), pairwise, measured, slices });
   writeAll(out, files);
+  names.forEach((n, i) => writeAll(join(out, n), resultTables(all[i]!)));
   process.stderr.write(`mofhop: ${names.length} design${names.length > 1 ? "s" : ""} (${names.join(", ")}) from their results.json files (nothing rerun) -> ${join(out, "index.html")}\n`);
   return 0;
 }

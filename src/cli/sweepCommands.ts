@@ -29,6 +29,16 @@ export const SWEEP_COMMANDS: readonly CommandSpec[] = [
       { name: "shard", value: "K/N", description: "run only the jobs with number % N == K (0 <= K < N)" },
       { name: "quiet", description: "no progress bar or notes on stderr" },
     ],
+    notes: [
+      "SWEEP.json: a base scenario and a grid of values at paths into it; the jobs are the grid's Cartesian product, the last key varying fastest:",
+      '  { "name": "gb-and-temperature", "base": "scenarios/paper/pellet.json",',
+      '    "grid": { "morphology.contacts.pressed.resistanceOhmCm2": [3e-5, 2e-4, 1e-3], "temperaturesK": [[273.15], [298.15]] } }',
+    ],
+    examples: [
+      "mofhop sweep sweep.json --out runs/gb-sweep",
+      "mofhop sweep sweep.json --out runs/shard-0 --shard 0/8 --workers 2",
+      "mofhop report runs/gb-sweep",
+    ],
   },
   {
     name: "merge",
@@ -37,6 +47,7 @@ export const SWEEP_COMMANDS: readonly CommandSpec[] = [
     minArgs: 1,
     maxArgs: Infinity,
     options: [{ name: "out", value: "DIR", description: "directory for the merged results.jsonl", required: true }],
+    examples: ["mofhop merge runs/shard-0 runs/shard-1 runs/shard-2 --out runs/all", "mofhop merge runs/shard-* --out runs/all"],
   },
 ];
 

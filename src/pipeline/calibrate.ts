@@ -12,8 +12,9 @@ import { solveNetwork } from "../transport/network/solve.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import { buildMorphology, morphologyStream, networkOptions } from "./morphology.js";
-import { runScenario, type RunOptions } from "./runScenario.js";
+import { kmcCacheKey, kmcRunOptions, runScenario, type RunOptions } from "./runScenario.js";
 import { buildNetworkDesign } from "./design.js";
+import { NO_WORK, WorkCounter, plannedWork, workFraction, type WorkTally } from "./progress.js";
 
 export interface MeasuredArrhenius {
   /** Conductivity at the reference temperature, S/cm. */
@@ -40,13 +41,79 @@ export interface CalibrationResult {
   readonly measured: MeasuredArrhenius;
 }
 
+/**
+ * Grid points of the tabulated forward map (below) the fit is planned to solve per
+ * temperature, besides the 4 of the ceiling check: the Levenberg-Marquardt steps from the
+ * linear start stay within a few 0.1-decade cells of the solution (8 to 10 points in the
+ * paper's pellets). A fit that needs more raises its plan as it goes; one that needs fewer
+ * closes it at its end.
+ */
+export const FIT_GRID_POINTS = 12;
+
+/** Network solves of one evaluation of the forward map: one per realisation of a particle network (their mean), one on a voxel design's realisation 0. */
+function solvesPerEvaluation(scenario: Scenario): number {
+  const m = scenario.morphology;
+  if (m === undefined) return 0;
+  return isNetworkDesign(m) ? m.realizations : 1;
+}
+
+/** The scenario the point fit runs its KMC on: its own parameters, no morphology, no cell. */
+function referenceScenario(scenario: Scenario): Scenario {
+  return { ...scenario, morphology: undefined, cell: undefined } as Scenario;
+}
+
+/**
+ * The work `calibrateScenario` plans before it starts: the reference KMC's hops, and the
+ * forward map's network solves (per temperature the ceiling check's 4 grid points and
+ * FIT_GRID_POINTS for the fit, each a solve of every realisation it averages; none without
+ * a morphology, whose forward map is the identity).
+ */
+export function plannedCalibrationWork(scenario: Scenario, options: Pick<RunOptions, "kmcCache"> = {}): WorkTally {
+  const reference = referenceScenario(scenario);
+  const cache = options.kmcCache;
+  const kmc = plannedWork(reference, kmcRunOptions(reference), cache === undefined ? {} : { kmcDone: (T) => cache.has(kmcCacheKey(reference, T)) }).kmc;
+  const network = scenario.morphology === undefined ? 0 : scenario.temperaturesK.length * (4 + FIT_GRID_POINTS) * solvesPerEvaluation(scenario);
+  return { ...NO_WORK, kmc, network };
+}
+
+/**
+ * The point fit. `options.onProgress` follows the whole calibration by work done: the
+ * reference KMC's hops, then every network solve of the forward map (the ceiling check and
+ * the fit), planned up front as plannedCalibrationWork; done never decreases, and the last
+ * event (stage "done") has done equal to planned.
+ */
 export function calibrateScenario(scenario: Scenario, measured: MeasuredArrhenius, options: RunOptions = {}): CalibrationResult {
   if (scenario.lattice === undefined || scenario.species === undefined) throw new InputError("calibrate: the scenario needs a KMC part (lattice, species)");
   if (scenario.species.length !== 1) throw new InputError(`calibrate: one mobile species is fitted at a time; the scenario has ${scenario.species.length}`);
-  // the KMC at the scenario's own parameters (the morphology enters through the forward map)
-  const reference = runScenario({ ...scenario, morphology: undefined, cell: undefined } as Scenario, options);
-  const solve = forwardMap(scenario, options);
-  const forward = scenario.morphology === undefined ? solve : tabulatedForward(solve);
+  const onProgress = options.onProgress;
+  const fitSolves = plannedCalibrationWork(scenario).network;
+  let kmcDone = 0;
+  // the KMC at the scenario's own parameters (the morphology enters through the forward map);
+  // its events carry the fit's solves in their plan, and its own end is not the calibration's
+  const reference = runScenario(referenceScenario(scenario), {
+    ...options,
+    ...(onProgress !== undefined
+      ? {
+          onProgress: (_f, stage, p) => {
+            kmcDone = p.done.kmc;
+            if (stage === "done") return;
+            const planned = { ...p.planned, network: p.planned.network + fitSolves };
+            onProgress(workFraction(p.done, planned), stage, { ...p, planned });
+          },
+        }
+      : {}),
+  });
+  const work = new WorkCounter({ ...NO_WORK, kmc: kmcDone, network: fitSolves }, onProgress === undefined ? undefined : (p) => onProgress(workFraction(p.done, p.planned), p.stage, p));
+  let stage = "ceiling check";
+  work.add("kmc", kmcDone, "building the microstructure");
+  const perEvaluation = solvesPerEvaluation(scenario);
+  const map = forwardMap(scenario, options);
+  const solve = (sigma: number, temperatureK: number): number => {
+    const v = map(sigma, temperatureK);
+    work.add("network", perEvaluation, `${stage} ${temperatureK} K`);
+    return v;
+  };
+  const forward = scenario.morphology === undefined ? map : tabulatedForward(solve);
   const points = reference.kmc.map((k) => ({
     temperatureK: k.temperatureK,
     referenceSPerCm: k.totalConductivitySPerCm,
@@ -65,7 +132,10 @@ export function calibrateScenario(scenario: Scenario, measured: MeasuredArrheniu
       );
     }
   }
+  stage = "fit";
   const fit = fitAttemptAndBarrierShift(points, forward);
+  work.close("network");
+  work.resend("done");
   const lattice = buildLattice(scenario);
   const model = buildKmcModel(scenario, lattice, scenario.temperaturesK[0]!);
   const sp = model.species[0]!;

@@ -5,8 +5,8 @@
  * lower bound while a kind with work left has no rate yet. Exact answers: the times are
  * given, not measured.
  */
-import { describe, expect, it } from "vitest";
-import { SweepFollower, WorkRates, WorkTracker, estimateWork, formatCount, remainingSeconds, workText } from "../../src/cli/progress.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ProgressBar, SweepFollower, WorkRates, WorkTracker, estimateWork, formatCount, remainingSeconds, workText } from "../../src/cli/progress.js";
 import { NO_WORK, PRIOR_UNITS_PER_SECOND, workFraction, type ScenarioProgress, type WorkTally } from "../../src/pipeline/progress.js";
 
 const kmc = (n: number): WorkTally => ({ ...NO_WORK, kmc: n });
@@ -281,3 +281,37 @@ describe("a sweep followed job by job (the sweep bar; the samples of --uncertain
     expect(t.estimate().fraction).toBe(1);
   });
 });
+
+describe("the bar's redraws", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  const estimate = { fraction: 0.5, etaSeconds: 10, etaIsLowerBound: false };
+
+  it("at most 10 a second while a redraw is cheap; when building one costs 30 ms (100,000 waiting samples), one per 1.5 s: under 2 % of the main thread", () => {
+    vi.useFakeTimers({ now: 0 });
+    const writes = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const bar = new ProgressBar(true);
+    vi.setSystemTime(2000); // past the first 1.5 s, when short runs stay quiet
+    expect(bar.due()).toBe(true);
+    bar.show(estimate, "cheap");
+    expect(writes).toHaveBeenCalledTimes(1);
+    vi.setSystemTime(2099);
+    expect(bar.due()).toBe(false);
+    vi.setSystemTime(2100);
+    expect(bar.due()).toBe(true);
+    vi.setSystemTime(2130); // the estimate and label took 30 ms
+    bar.show(estimate, "dear");
+    expect(writes).toHaveBeenCalledTimes(2);
+    vi.setSystemTime(2130 + 1499);
+    expect(bar.due()).toBe(false);
+    vi.setSystemTime(2130 + 1500);
+    expect(bar.due()).toBe(true);
+    bar.show(estimate, "cheap again"); // no time spent: back to 10 a second
+    vi.setSystemTime(2130 + 1600);
+    expect(bar.due()).toBe(true);
+    expect(bar.due(1)).toBe(true); // the end is always drawn
+  });
+});
+

@@ -20,6 +20,7 @@ import { calibratePressedPowder, exactCalibrationPlan, type Measurement } from "
 import { metropolisSteps, sampleMetropolis } from "../../src/analysis/mcmc.js";
 import { createStream } from "../../src/core/rng.js";
 import { SweepFollower, WorkTracker } from "../../src/cli/progress.js";
+import { FIT_GRID_POINTS, calibrateScenario, plannedCalibrationWork } from "../../src/pipeline/calibrate.js";
 
 // scenarios/validation/cell-on-random-composite.json made small, at two temperatures
 const json = JSON.parse(readFileSync(new URL("../../scenarios/validation/cell-on-random-composite.json", import.meta.url), "utf8")) as Record<string, any>;
@@ -269,3 +270,58 @@ describe("the stages of --uncertainty and calibrate count work", () => {
     expect(last.done.posterior).toBeGreaterThanOrEqual(8); // each draw's evidence, and the grids of the draws resampled
   });
 });
+
+describe("the point fit (calibrate --sigma --ea) counts its solves", () => {
+  it("the reference KMC's hops, then each network solve of the ceiling check and the fit: planned up front, monotone, ending at done == planned; counting changes no number", () => {
+    const s = parseScenario({
+      name: "small-pellet",
+      seed: 4,
+      temperaturesK: [260, 298.15, 330],
+      lattice: { kind: "simple-cubic", cells: [6, 6, 6], latticeConstantAngstrom: 3 },
+      species: [{ name: "Li+", charge: 1, occupancy: 0.2, hopBarrierEV: 0.2, attemptFrequencyHz: 1e13 }],
+      kmc: { equilibrationHops: 500, hops: 4000, replicas: 2, blocks: 4 },
+      morphology: {
+        kind: "pressed-powder", particleDiameterNm: 500, diameterLogSd: 0.2, solidFraction: 0.58, pressureMPa: 6,
+        material: { youngsModulusGPa: 30, poissonRatio: 0.3, hardnessGPa: 1 },
+        particleCount: 60, realizations: 2, tolerance: 1e-10, phases: [{ name: "mof" }],
+        contacts: { pressed: { resistanceOhmCm2: 2e-4, activationEnergyEV: 0.16 } },
+      },
+    });
+    const nominal = runScenario(s);
+    const measured = { conductivitySPerCm: 0.3 * nominal.effective[1]!.conductivitySPerCm, referenceTemperatureK: 298.15, activationEnergyEV: 0.18, form: "sigma" as const, relativeError: 0.05, source: "test" };
+    const plan = plannedCalibrationWork(s);
+    expect(plan.network).toBe(3 * (4 + FIT_GRID_POINTS) * 2); // per temperature the ceiling's 4 grid points and the fit's, each a solve of both realisations
+    expect(plan.kmc).toBe(3 * plannedKmcHops(kmcRunOptions(s)));
+    const events: { fraction: number; stage: string; progress: ScenarioProgress }[] = [];
+    const counted = calibrateScenario(s, measured, { onProgress: (fraction, stage, progress) => events.push({ fraction, stage, progress }) });
+    expect(events[0]!.progress.planned).toEqual(plan);
+    for (let i = 1; i < events.length; i++) {
+      const a = events[i - 1]!.progress, b = events[i]!.progress;
+      for (const k of WORK_KINDS) {
+        expect(b.done[k]).toBeGreaterThanOrEqual(a.done[k]);
+        expect(b.planned[k]).toBeLessThanOrEqual(a.planned[k]);
+        expect(b.done[k]).toBeLessThanOrEqual(b.planned[k]);
+      }
+      expect(events[i]!.fraction).toBeGreaterThanOrEqual(events[i - 1]!.fraction);
+    }
+    // the solves come after the KMC, each stage named, and only one event says "done": the last
+    const firstSolve = events.findIndex((e) => e.progress.done.network > 0);
+    expect(events[firstSolve - 1]!.progress.done.kmc).toBe(plan.kmc);
+    expect(events.slice(firstSolve).map((e) => e.stage)).toContain("ceiling check 298.15 K");
+    expect(events.slice(firstSolve).map((e) => e.stage)).toContain("fit 298.15 K");
+    expect(events.filter((e) => e.stage === "done")).toHaveLength(1);
+    const last = events.at(-1)!;
+    expect(last.stage).toBe("done");
+    expect(last.progress.done).toEqual(last.progress.planned);
+    expect(last.fraction).toBe(1);
+    expect(last.progress.done.network % 2).toBe(0);
+    expect(last.progress.done.network).toBeGreaterThanOrEqual(3 * 4 * 2);
+    // the tracker the CLI keeps: its plan, these events, at 1 at the end
+    const tracker = new WorkTracker(1);
+    const item = tracker.plan(s.name, plan);
+    events.forEach((e, i) => tracker.event(item, e.progress, i));
+    expect(tracker.estimate().fraction).toBe(1);
+    expect(calibrateScenario(s, measured)).toEqual(counted);
+  });
+});
+

@@ -1,5 +1,5 @@
 /** Sweep files: grid expansion order, job numbering, per-job seeds, field-naming errors, shards, memory guard. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { jobIndices, jobSeed, loadSweep, parseSweep } from "../../src/sweep/defi
 import { networkMemoryBytes } from "../../src/transport/network/memory.js";
 import { WORKER_BYTES, checkSweepMemory, estimateJobMemory } from "../../src/sweep/memory.js";
 import { inShard, parseShard } from "../../src/sweep/shard.js";
+import { SWEEP_COMMANDS } from "../../src/cli/sweepCommands.js";
 
 const base = {
   name: "tiny",
@@ -74,6 +75,22 @@ describe("grid expansion", () => {
     expect(s.baseDir).toBe(dir); // files named in the scenario are relative to the base file
     expect(parseSweep({ name: "i", base, grid: {} }, { baseDir: join(dir, "x") }).baseDir).toBe(join(dir, "x"));
     expect(message(() => parseSweep({ name: "p", base: "nope.json", grid: {} }, { baseDir: dir }))).toMatch(/^base: cannot read '.*nope\.json': ENOENT$/);
+  });
+});
+
+describe("the documented sweep files", () => {
+  const root = join(import.meta.dirname, "..", "..");
+  it("the README's example and the one in `mofhop sweep --help` load: 3 x 2 jobs on the paper's pellet", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const block = /### Sweeps, shards and clusters\n```json\n([\s\S]*?)\n```/.exec(readme);
+    expect(block).not.toBeNull();
+    const notes = SWEEP_COMMANDS.find((c) => c.name === "sweep")!.notes!;
+    const help = notes.slice(notes.findIndex((l) => l.trimStart().startsWith("{"))).join("\n");
+    for (const text of [block![1]!, help]) {
+      const s = parseSweep(JSON.parse(text), { baseDir: root });
+      expect(s.jobs).toHaveLength(6);
+      expect(s.jobs[0]!.scenario.name).toBe("pellet");
+    }
   });
 });
 
