@@ -419,7 +419,8 @@ export function summariseSamples(
     const narrow = band90[1] - band90[0] < NARROW_BAND * Math.abs(sortedQuantile(sorted, 0.5));
     if (headline.has(path) && !narrow) {
       const ratio = band90[0] > 0 ? band90[1] / band90[0] : null;
-      const width = ratio !== null ? `${ratio.toFixed(ratio < 10 ? 2 : 0)}x wide` : `${(band90[1] - band90[0]).toPrecision(2)} wide`;
+      // a band that reaches zero (or below) has no ratio: its ends say how wide it is
+      const width = ratio !== null ? `${ratio.toFixed(ratio < 10 ? 2 : 0)}x wide` : `from ${band90[0].toPrecision(2)} to ${band90[1].toPrecision(2)}`;
       const unattributed = Math.min(1, fit.looRelativeError);
       if (unattributed > 0.5) {
         // the independent inputs explain less than half of it: their indices say nothing; the
