@@ -17,7 +17,7 @@ import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN, type ContactMaterial }
 import { pressedPowder, pressedPowderConductances, type PressedPowder } from "../design/pressedPowder.js";
 import { electrodeFace, type ElectrodeFace } from "../design/electrodeFace.js";
 import { checkGelBinder, gelBinder, gelBinderConductances, type GelBinder } from "../design/gelBinder.js";
-import { gelFilmConductances, gelFilmNetwork } from "../design/gelFilm.js";
+import { GEL_COAT_NETWORK_ERROR, gelFilmConductances, gelFilmNetwork } from "../design/gelFilm.js";
 import { LITFSI_DISSOLVED_DENSITY_G_PER_CM3, phaseFractions, PVDF_HFP_DENSITY_G_PER_CM3, SOLVENT_DENSITY_G_PER_CM3, type Constituent, type PhaseFractions } from "../design/composition.js";
 import { checkFibreMix, fibreMix, mixSpotNm, type FibreMix, type FibreMixOptions } from "../design/fibreMix.js";
 import type { CellSettings, NetworkDesignSettings, ParticlesAmongFibresSettings, ParticlesInGelSettings, PressedPowderSettings, Scenario, VoxelMorphologySettings } from "../scenario/schema.js";
@@ -295,7 +295,7 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
       const coatShare = res.conductivitySPerCm > 0 ? gelAlone.conductivitySPerCm / res.conductivitySPerCm : 0;
       return {
         ...res,
-        modelRelativeError: 0.5 * initial.spreadingShare + net.stats.lensElementRelativeError + coatShare * film.stats.elementRelativeError,
+        modelRelativeError: 0.5 * initial.spreadingShare + net.stats.lensElementRelativeError + coatShare * Math.max(GEL_COAT_NETWORK_ERROR, film.stats.elementRelativeError),
         tortuosityFactor: res.conductivitySPerCm > 0 ? (phiMof * sigma) / res.conductivitySPerCm : Infinity,
         phases: [
           { name: "mof", volumeFraction: phiMof, spanningFraction: span.fraction, percolates: span.percolates },

@@ -420,7 +420,8 @@ function headlineBands(r: Results): Record<string, OutputBand | undefined> {
     "sigma (S/cm)": find(new RegExp(`^effective\\[${i}\\]\\.conductivitySPerCm$`)),
     "sigma DC (S/cm)": find(new RegExp(`^effective\\[${i}\\]\\.lowFrequencyConductivitySPerCm$`)),
     "Ea (eV)": u.outputs.find((o) => /^arrhenius/.test(o.path) && o.label.startsWith("Ea effective")),
-    "t+": find(/membraneCation$/),
+    // as the nominal table: the virtual Evans experiment's Bruce-Vincent t+ where there is one
+    "t+": find(/evans\.tPlus$/) ?? find(/membraneCation$/),
     "R_bulk (ohm)": find(/bulkResistanceOhm$/),
     "R_int (ohm)": find(/interfacialResistanceOhm$/),
     "CCD (mA/cm2)": find(/^criticalCurrent/),

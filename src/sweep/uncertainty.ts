@@ -258,7 +258,11 @@ export function bandedOutputs(r: Results): OutputValue[] {
     push(`effective[${i}].lowFrequencyConductivitySPerCm`, `sigma_eff DC ${e.temperatureK} K (S/cm)`, e.lowFrequencyConductivitySPerCm);
   });
   r.arrhenius.forEach((a, i) => push(`arrhenius[${i}].activationEnergyEV`, `Ea ${a.of} (eV)`, a.activationEnergyEV));
-  r.transferenceNumber.forEach((t, i) => push(`transferenceNumber[${i}].membraneCation`, `t+ membrane ${t.temperatureK} K`, t.membraneCation, [0, 1]));
+  r.transferenceNumber.forEach((t, i) => {
+    push(`transferenceNumber[${i}].membraneCation`, `t+ membrane ${t.temperatureK} K`, t.membraneCation, [0, 1]);
+    // what an Evans experiment of the stated duration reads (Bruce-Vincent), as measured
+    push(`transferenceNumber[${i}].evans.tPlus`, `t+ Evans ${t.temperatureK} K`, t.evans?.tPlus, [0, 1]);
+  });
   (r.impedance ?? []).forEach((z, i) => {
     if (z.cell !== "Li|SE|Li") return;
     push(`impedance[${i}].bulkResistanceOhm`, `R_bulk ${z.temperatureK} K (ohm)`, z.bulkResistanceOhm);
@@ -312,7 +316,10 @@ function headlinePaths(r: Results): Set<string> {
     const i = near(r.effective);
     paths.add(`effective[${i}].conductivitySPerCm`).add(`effective[${i}].lowFrequencyConductivitySPerCm`);
   }
-  r.transferenceNumber.forEach((t, i) => t.membraneCation !== undefined && paths.add(`transferenceNumber[${i}].membraneCation`));
+  r.transferenceNumber.forEach((t, i) => {
+    if (t.membraneCation !== undefined) paths.add(`transferenceNumber[${i}].membraneCation`);
+    if (t.evans !== undefined) paths.add(`transferenceNumber[${i}].evans.tPlus`);
+  });
   const rc = r.rateCapability ?? [];
   if (rc.length > 0) paths.add(`rateCapability[${rc.reduce((best, c, i) => (c.cRate > rc[best]!.cRate ? i : best), 0)}].dischargeCapacityMAhPerG`);
   return paths;
