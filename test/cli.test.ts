@@ -83,7 +83,7 @@ describe("mofhop run", () => {
     expect(readFileSync(join(out, "current-map.svg"), "utf8")).toMatch(/^<svg/);
     expect(readdirSync(out)).toContain("effective.csv");
   });
-  it("--out with a pressed powder adds a histogram of its contact spots", () => {
+  it("--out with a pressed powder adds a histogram of its contact spots, and its slab with the bond currents (network-slice.json) that report redraws", () => {
     const pellet = JSON.parse(readFileSync("scenarios/paper/pellet.json", "utf8")) as Record<string, unknown> & { morphology: Record<string, unknown> };
     const quick = { ...pellet, temperaturesK: [298.15], cell: undefined, kmc: tiny.kmc, morphology: { ...pellet.morphology, particleCount: 200, realizations: 2 } };
     const out = join(dir, "out-powder");
@@ -92,6 +92,17 @@ describe("mofhop run", () => {
     const svg = readFileSync(join(out, "contact-spots.svg"), "utf8");
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain("contact spot radii (nm)");
+    const slab = JSON.parse(readFileSync(join(out, "network-slice.json"), "utf8")) as { temperatureK: number; particles: { xNm: number[] }; bonds: { currentA: number[] } };
+    expect(slab.temperatureK).toBe(298.15);
+    expect(slab.particles.xNm.length).toBeGreaterThan(10);
+    expect(slab.bonds.currentA.some((I) => I > 0)).toBe(true);
+    const drawn = readFileSync(join(out, "current-slice-pellet.svg"), "utf8");
+    expect(drawn).toContain("bonds_marks");
+    const copy = join(dir, "out-powder-page");
+    const r2 = mofhop("report", out, "--out", copy);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(readFileSync(join(copy, "current-slice-pellet.svg"), "utf8")).toBe(drawn);
+    expect(readFileSync(join(copy, "index.html"), "utf8")).toContain("pellet: a slab of the particle network (realisation 0");
   });
   it("bad input: exit 2, the message names field, value and what is allowed; nothing written", () => {
     const bad = { ...tiny, species: [{ ...tiny.species[0], occupancy: 1.5 }] };

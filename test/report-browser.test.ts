@@ -2,7 +2,8 @@
  * The comparison page in a real browser: Debian's chromium (/usr/bin/chromium, or the file
  * MOFHOP_CHROMIUM names) driven by playwright-core. The page is made by compareReport from
  * small designs built here (spectra from a known circuit, discharge curves, Arrhenius points,
- * a design with no capacity, measurements, provenance, a voxel slice), so every kind of figure appears. It
+ * a design with no capacity, measurements, provenance, a voxel slice, a particle network's
+ * slab), so every kind of figure appears. It
  * must load without console errors, page errors or requests for anything outside the file,
  * and every figure must render with a non-zero width and height.
  *
@@ -70,11 +71,19 @@ describe.skipIf(skip)("the comparison page in headless chromium", () => {
     const [w, h] = [24, 16];
     const phase = Uint8Array.from({ length: w * h }, (_, i) => (Math.abs(Math.floor(i / w) - 8) < 4 ? 0 : 1));
     const slice = { scenario: "low-ohm", temperatureK: 298.15, y: 8, yNm: 85, width: w, height: h, voxelNm: [10, 10] as const, phaseNames: ["mof", "binder"], phaseLabels: [0, 1], phase, currentDensityACm2: Float32Array.from(phase, (p, i) => (p === 0 ? 1 + (i % w) : 0)) };
-    const files = await compareReport([design("low-ohm", 1, 160), design("high-ohm", 1e4, 150), design("no-capacity", 1e5, 0)], { meta, measured, slices: [slice] });
+    // a particle network's slab: a square lattice of particles, bonds along x carrying current, those along y none
+    const grid = Array.from({ length: 25 }, (_, k) => ({ x: 100 + 200 * (k % 5), y: 100 + 200 * Math.floor(k / 5) }));
+    const along = grid.flatMap((p, k) => [{ ...p, x2: p.x + 200, y2: p.y, I: 1e-12 * (1 + (k % 5)) }, { ...p, x2: p.x, y2: p.y + 200, I: 0 }]);
+    const networkSlice = {
+      scenario: "high-ohm", temperatureK: 298.15, boxNm: [1000, 1000, 1000] as const, planeZNm: 500, halfThicknessNm: 200, conductivitySPerCm: 1e-5, coatBondsLeftOut: 0,
+      particles: { xNm: grid.map((p) => p.x), yNm: grid.map((p) => p.y), zNm: grid.map(() => 500), radiusNm: grid.map(() => 90) },
+      bonds: { x1Nm: along.map((b) => b.x), y1Nm: along.map((b) => b.y), x2Nm: along.map((b) => b.x2), y2Nm: along.map((b) => b.y2), currentA: along.map((b) => b.I) },
+    };
+    const files = await compareReport([design("low-ohm", 1, 160), design("high-ohm", 1e4, 150), design("no-capacity", 1e5, 0)], { meta, measured, slices: [slice], networkSlices: [networkSlice] });
     const page = join(dir, "index.html");
     writeFileSync(page, files["index.html"]!);
     const figures = (files["index.html"]!.match(/<figure>/g) ?? []).length;
-    expect(figures).toBeGreaterThanOrEqual(8); // Arrhenius, conductivity, Nyquist, Bode, rate capability, discharge x3, the slice
+    expect(figures).toBeGreaterThanOrEqual(10); // Arrhenius, conductivity, Nyquist, Bode, rate capability, discharge x3, the voxel slice, the network slab
 
     const browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
     try {

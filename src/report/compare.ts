@@ -12,8 +12,9 @@ import type { MeasuredValue } from "../scenario/measurements.js";
 import { htmlReport, type Cell } from "./html.js";
 import { circuitImpedance, logFrequencies } from "../analysis/circuits.js";
 import { fitCircuit } from "../analysis/impedance.js";
-import { arrheniusPlot, barPlot, bodePlot, CURRENT_DECADES, currentSlicePlot, dischargeCurvesPlot, nyquistPanelsPlot, rateCapabilityPlot, type ArrheniusPlotSeries, type Spectrum } from "./plots.js";
+import { arrheniusPlot, barPlot, bodePlot, CURRENT_DECADES, currentSlicePlot, dischargeCurvesPlot, networkSlicePlot, nyquistPanelsPlot, rateCapabilityPlot, type ArrheniusPlotSeries, type Spectrum } from "./plots.js";
 import type { CurrentSliceData } from "./slice.js";
+import type { NetworkSliceData } from "./networkSlice.js";
 
 export interface CompareRow {
   readonly scenario: string;
@@ -194,6 +195,8 @@ export interface CompareReportOptions {
   readonly title?: string;
   /** The mid-plane slice (normal to y) of each voxel design with its current density (report/slice.ts): one figure each. */
   readonly slices?: readonly CurrentSliceData[];
+  /** A slab of each particle-network design with its bond currents (report/networkSlice.ts): one figure each. */
+  readonly networkSlices?: readonly NetworkSliceData[];
 }
 
 /**
@@ -237,7 +240,7 @@ function measuredColumns(rows: readonly CompareRow[], measured: readonly Measure
 
 /** All files of a comparison, by name. */
 export async function compareReport(all: readonly Results[], options: CompareReportOptions = {}): Promise<Record<string, string>> {
-  const { meta, pairwise = [], measured = [], slices = [] } = options;
+  const { meta, pairwise = [], measured = [], slices = [], networkSlices = [] } = options;
   const rows = compareRows(all);
   const files: Record<string, string> = {};
   const mcols = measuredColumns(rows, measured);
@@ -329,6 +332,18 @@ export async function compareReport(all: readonly Results[], options: CompareRep
         `${s.scenario}: the microstructure (realisation 0) and its current density |j| on the mid-plane normal to y (voxel layer y = ${s.y}, ${um(s.yNm)} in; ${s.width} x ${s.height} voxels of ${s.voxelNm[0]} x ${s.voxelNm[1]} nm), ` +
         `one DC solve at ${s.temperatureK} K, |j| with 1 V across the sample (it scales with the voltage) on a log scale over at most ${CURRENT_DECADES} decades below its largest value (smaller values take the lowest colour; blank: no current); current flows along x`,
       svg: await currentSlicePlot({ width: s.width, height: s.height, voxelNm: s.voxelNm, phaseNames: s.phaseNames, phase: s.phase, currentDensityACm2: s.currentDensityACm2 }, { title: `${s.scenario}: mid-plane y = ${s.y}, ${s.temperatureK} K` }),
+    });
+  }
+  for (const s of networkSlices) {
+    const um = (nm: number): string => `${Number((nm / 1000).toPrecision(3))} µm`;
+    const [Lx, Ly, Lz] = s.boxNm;
+    figures.push({
+      file: `current-slice-${s.scenario}.svg`,
+      caption:
+        `${s.scenario}: a slab of the particle network (realisation 0; periodic box ${um(Lx)} x ${um(Ly)} x ${um(Lz)}) seen along z: the ${s.particles.xNm.length} particles whose centres lie within one mean diameter (${um(s.halfThicknessNm)}) of the mid-plane z = ${um(s.planeZNm)}, a slab ${um(2 * s.halfThicknessNm)} thick, ` +
+        `drawn as their projected circles, and the ${s.bonds.x1Nm.length} bonds with both ends in it${s.coatBondsLeftOut > 0 ? ` (gel design: each particle to the middle of its gel bridges; the ${s.coatBondsLeftOut} bonds from bridge to bridge through a particle's coat are left out of the drawing)` : ""} coloured by the current each carries, |I| in A, ` +
+        `under a field of 1 V/cm along x (it scales with the field) from one DC solve at ${s.temperatureK} K (sigma_xx of the realisation ${s.conductivitySPerCm.toPrecision(3)} S/cm), on a log scale over at most ${CURRENT_DECADES} decades below the slab's largest (smaller values take the lowest colour; grey: no current)`,
+      svg: await networkSlicePlot({ boxNm: [Lx, Ly], particles: s.particles, bonds: s.bonds }, { title: `${s.scenario}: slab z = ${um(s.planeZNm)} ± ${um(s.halfThicknessNm)}, ${s.temperatureK} K` }),
     });
   }
   for (const f of figures) files[f.file] = f.svg;

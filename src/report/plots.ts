@@ -872,6 +872,64 @@ export async function currentSlicePlot(slice: PhaseCurrentSlice, options: PlotOp
   return renderVegaLite(spec);
 }
 
+/** A slab of a particle network (report/networkSlice.ts): particles as circles, bonds as segments with their currents. */
+export interface NetworkSlab {
+  /** The box's extent in the plane, nm (x: the field's direction, and y). */
+  readonly boxNm: readonly [number, number];
+  readonly particles: { readonly xNm: ArrayLike<number>; readonly yNm: ArrayLike<number>; readonly radiusNm: ArrayLike<number> };
+  readonly bonds: { readonly x1Nm: ArrayLike<number>; readonly y1Nm: ArrayLike<number>; readonly x2Nm: ArrayLike<number>; readonly y2Nm: ArrayLike<number>; readonly currentA: ArrayLike<number> };
+}
+
+/**
+ * A slab of a particle network seen along z: each particle its projected circle (true
+ * radius on the plot's scale, translucent, so the ones behind show through), each bond a
+ * segment coloured by |I| on a logarithmic viridis scale over at most CURRENT_DECADES below
+ * the largest (smaller values take its lowest colour); bonds without current thin and grey.
+ * Segments leaving the box (bonds across the periodic boundary) are clipped at its edge.
+ */
+export async function networkSlicePlot(slab: NetworkSlab, options: PlotOptions = {}): Promise<string> {
+  const [Lx, Ly] = slab.boxNm;
+  if (!(Lx! > 0 && Ly! > 0)) throw new InputError(`boxNm: got ${describe(slab.boxNm)}; must be two sides > 0`);
+  const p = slab.particles, b = slab.bonds;
+  if (p.yNm.length !== p.xNm.length || p.radiusNm.length !== p.xNm.length) throw new InputError(`particles: xNm has ${p.xNm.length} entries, yNm ${p.yNm.length}, radiusNm ${p.radiusNm.length}; they must match`);
+  const m = b.x1Nm.length;
+  if (b.y1Nm.length !== m || b.x2Nm.length !== m || b.y2Nm.length !== m || b.currentA.length !== m) throw new InputError(`bonds: x1Nm has ${m} entries, y1Nm ${b.y1Nm.length}, x2Nm ${b.x2Nm.length}, y2Nm ${b.y2Nm.length}, currentA ${b.currentA.length}; they must match`);
+  const side = options.width ?? 360;
+  const height = options.height ?? Math.max(40, Math.round((side * Ly!) / Lx!));
+  const px = side / (Lx! / 1000); // pixels per um
+  const circles = Array.from(p.xNm, (x, i) => ({ x: finite(`particles.xNm[${i}]`, x) / 1000, y: finite(`particles.yNm[${i}]`, p.yNm[i]!) / 1000, area: Math.PI * ((finite(`particles.radiusNm[${i}]`, p.radiusNm[i]!) / 1000) * px) ** 2 }));
+  const live: object[] = [], dead: object[] = [];
+  let top = 0, low = Infinity;
+  for (let k = 0; k < m; k++) {
+    const v = Math.abs(finite(`bonds.currentA[${k}]`, b.currentA[k]!));
+    const row = { x: finite(`bonds.x1Nm[${k}]`, b.x1Nm[k]!) / 1000, y: finite(`bonds.y1Nm[${k}]`, b.y1Nm[k]!) / 1000, x2: finite(`bonds.x2Nm[${k}]`, b.x2Nm[k]!) / 1000, y2: finite(`bonds.y2Nm[${k}]`, b.y2Nm[k]!) / 1000, v };
+    if (v > 0) {
+      live.push(row);
+      top = Math.max(top, v);
+      low = Math.min(low, v);
+    } else dead.push(row);
+  }
+  // weakest drawn first, so the strongest paths lie on top
+  live.sort((a, c) => (a as { v: number }).v - (c as { v: number }).v);
+  const bottom = Math.max(low, top / 10 ** CURRENT_DECADES);
+  const x = { field: "x", type: "quantitative", title: "x (µm), field along x", scale: { domain: [0, Lx! / 1000], nice: false, zero: false } };
+  const y = { field: "y", type: "quantitative", title: "y (µm)", scale: { domain: [0, Ly! / 1000], nice: false, zero: false } };
+  const spec = {
+    ...titled(options),
+    width: side,
+    height,
+    config: { axis: { grid: false } },
+    layer: [
+      { name: "particles", data: { values: circles }, mark: { type: "circle", clip: true, fill: "#9ecae1", fillOpacity: 0.35, stroke: "#6b8fb0", strokeWidth: 0.6, strokeOpacity: 0.8 }, encoding: { x, y, size: { field: "area", type: "quantitative", scale: null } } },
+      ...(dead.length > 0 ? [{ name: "nocurrent", data: { values: dead }, mark: { type: "rule", clip: true, color: "#aaa", strokeWidth: 0.8 }, encoding: { x, y, x2: { field: "x2" }, y2: { field: "y2" } } }] : []),
+      ...(live.length > 0
+        ? [{ name: "bonds", data: { values: live }, mark: { type: "rule", clip: true, strokeWidth: 2, strokeCap: "round" }, encoding: { x, y, x2: { field: "x2" }, y2: { field: "y2" }, color: { field: "v", type: "quantitative", title: "|I| (A) at 1 V/cm", scale: { scheme: "viridis", type: "log", domain: [bottom, top], clamp: true } } } }]
+        : [{ name: "nocurrentnote", data: { values: [{ text: "no current through this slab" }] }, mark: { type: "text", align: "center", baseline: "middle", fontSize: 12, color: "#b00", x: side / 2, y: height / 2 }, encoding: { text: { field: "text" } } }]),
+    ],
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
 // ---------------------------------------------------------------------------------------
 // Bars
 
