@@ -348,9 +348,16 @@ describe("mofhop compare", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("measurements.0.errorMAhPerG");
     expect(existsSync(join(dir, "cmp-m-bad"))).toBe(false);
+    const badSpectrum = scenarioFile({ measurements: [{ scenario: "cmp-m", observable: "impedanceSpectrum", cell: "Li|SE|Li", temperatureK: 280, frequenciesHz: [1e3, 1e2], realOhm: [1], imagOhm: [-1, -2], relativeError: 0.02, source: "x" }] }, "bad-z.json");
+    const refusedZ = mofhop("compare", a, "--measured", badSpectrum, "--out", join(dir, "cmp-m-bad"));
+    expect(refusedZ.code).toBe(2);
+    expect(refusedZ.stderr).toContain("measurements.0.realOhm: 1 values; frequenciesHz has 2 (one per frequency)");
+    expect(existsSync(join(dir, "cmp-m-bad"))).toBe(false);
     const good = scenarioFile({ measurements: [
       { scenario: "cmp-m", observable: "conductivity", temperatureK: 280, valueSPerCm: 1e-3, relativeError: 0.1, source: "test" },
       { scenario: "elsewhere", observable: "transferenceNumber", method: "Evans", value: 0.5, error: 0.05, source: "test" },
+      // a spectrum of a design that predicts none (no cell): a panel of the measurement alone
+      { scenario: "cmp-m", observable: "impedanceSpectrum", cell: "Li|SE|Li", temperatureK: 280, frequenciesHz: [1e4, 1e3, 100, 10, 1], realOhm: [10, 11, 15, 20, 21], imagOhm: [-1, -3, -5, -2, -0.5], relativeError: 0.02, source: "test" },
     ] }, "good-m.json");
     const out = join(dir, "cmp-m");
     const r = mofhop("compare", a, "--measured", good, "--out", out, "--workers", "1");
@@ -358,6 +365,8 @@ describe("mofhop compare", () => {
     expect(r.stderr).toContain("--measured: measurements of elsewhere name no compared scenario");
     expect(readFileSync(join(out, "measured.csv"), "utf8")).toContain("cmp-m,sigma 280 K (S/cm)");
     expect(readFileSync(join(out, "arrhenius.svg"), "utf8")).toContain("measured_marks");
+    expect(readFileSync(join(out, "nyquist.svg"), "utf8")).toContain("measured0_marks");
+    expect(readFileSync(join(out, "bode.svg"), "utf8")).toContain("magmeasured_marks");
     const prov = JSON.parse(readFileSync(join(out, "provenance.json"), "utf8")) as { files: { file: string; role: string }[] };
     expect(prov.files.find((f) => f.role === "measurements")?.file).toBe(good);
     // report reads the recorded measurements again while the file is unchanged: the same page

@@ -4,13 +4,13 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
 import { checkEmulatorRuns, checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty, samplePlan, type UncertainScenario } from "../sweep/uncertainty.js";
-import { loadMeasurements } from "../scenario/measurements.js";
+import { loadMeasurements, type MeasuredValue } from "../scenario/measurements.js";
 import { calibrateDesign, calibratePressedPowders, emulatedPosteriorPlan, exactCalibrationPlan, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
@@ -562,6 +562,11 @@ function fileCheckpoint(file: string, scenario: Scenario, every: string | true |
   };
 }
 
+/** The CSV files of a measurements file's impedance spectra, for the provenance (paths as the measurements file's own, joined). */
+function spectrumFiles(measuredFile: string, measured: readonly MeasuredValue[]): { file: string; role: string }[] {
+  return measured.flatMap((m) => (m.observable === "impedanceSpectrum" && m.file !== undefined ? [{ file: join(dirname(measuredFile), m.file), role: "measured spectrum" }] : []));
+}
+
 async function compare(cmd: ParsedCommand): Promise<number> {
   const out = cmd.options.out;
   if (typeof out !== "string") throw new InputError("compare: --out DIR is required");
@@ -695,7 +700,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     source: source(),
     argv: process.argv.slice(2),
     scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
-    otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd), ...(typeof measuredFile === "string" ? [{ file: measuredFile, role: "measurements" }] : [])],
+    otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd), ...(typeof measuredFile === "string" ? [{ file: measuredFile, role: "measurements" }, ...spectrumFiles(measuredFile, measured)] : [])],
     ...(samples !== undefined ? { uncertaintySamples: samples } : {}),
   });
   // each voxel design's mid-plane slice with its current (one DC solve of realisation 0), and with --fields its fields.vti
