@@ -128,13 +128,18 @@ describe("mofhop run", () => {
     expect(r.stderr).toMatch(/morphology.porosity: MOF volume fraction 0.687 with 5 nm films packs the coated particles to 0.7\d\d, above 0.6 \(random close packing\): use a larger porosity or a thinner film/);
     expect(r.stdout).toBe("");
   });
-  it("--out with particles in a gel adds a histogram of its gel bridges", () => {
+  it("--out with particles in a gel adds a histogram of its gel bridges, and its slab with the bond currents", () => {
     const pvdf = JSON.parse(readFileSync("scenarios/paper/mof-pvdf.json", "utf8")) as Record<string, unknown> & { morphology: Record<string, unknown> };
     const quick = { ...pvdf, temperaturesK: [298.15], cell: undefined, kmc: tiny.kmc, morphology: { ...pvdf.morphology, particleCount: 200, binderSamples: 20000, realizations: 2 } };
     const out = join(dir, "out-gel");
     const r = mofhop("run", scenarioFile(quick, "gel.json"), "--out", out);
     expect(r.code).toBe(0);
     expect(readFileSync(join(out, "gel-bridges.svg"), "utf8")).toContain("gel bridge radii (nm)");
+    // its slab: particle-to-lens bonds drawn, the coat's lens-to-lens bonds counted
+    const slab = JSON.parse(readFileSync(join(out, "network-slice.json"), "utf8")) as { coatBondsLeftOut: number; bonds: { currentA: number[] } };
+    expect(slab.coatBondsLeftOut).toBeGreaterThan(0);
+    expect(slab.bonds.currentA.some((I) => I !== 0)).toBe(true);
+    expect(readFileSync(join(out, "current-slice-mof-pvdf.svg"), "utf8")).toContain("bonds_marks");
   });
   it("Celsius typed as kelvin and a cut-off above the cathode's open-circuit voltage are input errors", () => {
     const c = mofhop("validate", scenarioFile({ ...tiny, temperaturesK: [25] }, "celsius.json"));
