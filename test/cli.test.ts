@@ -83,7 +83,7 @@ describe("mofhop run", () => {
     expect(readFileSync(join(out, "current-map.svg"), "utf8")).toMatch(/^<svg/);
     expect(readdirSync(out)).toContain("effective.csv");
   });
-  it("--out with a pressed powder adds a histogram of its contact spots", () => {
+  it("--out with a pressed powder adds a histogram of its contact spots, and its slab with the bond currents (network-slice.json) that report redraws", () => {
     const pellet = JSON.parse(readFileSync("scenarios/paper/pellet.json", "utf8")) as Record<string, unknown> & { morphology: Record<string, unknown> };
     const quick = { ...pellet, temperaturesK: [298.15], cell: undefined, kmc: tiny.kmc, morphology: { ...pellet.morphology, particleCount: 200, realizations: 2 } };
     const out = join(dir, "out-powder");
@@ -92,6 +92,17 @@ describe("mofhop run", () => {
     const svg = readFileSync(join(out, "contact-spots.svg"), "utf8");
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain("contact spot radii (nm)");
+    const slab = JSON.parse(readFileSync(join(out, "network-slice.json"), "utf8")) as { temperatureK: number; particles: { xNm: number[] }; bonds: { currentA: number[] } };
+    expect(slab.temperatureK).toBe(298.15);
+    expect(slab.particles.xNm.length).toBeGreaterThan(10);
+    expect(slab.bonds.currentA.some((I) => I > 0)).toBe(true);
+    const drawn = readFileSync(join(out, "current-slice-pellet.svg"), "utf8");
+    expect(drawn).toContain("bonds_marks");
+    const copy = join(dir, "out-powder-page");
+    const r2 = mofhop("report", out, "--out", copy);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(readFileSync(join(copy, "current-slice-pellet.svg"), "utf8")).toBe(drawn);
+    expect(readFileSync(join(copy, "index.html"), "utf8")).toContain("pellet: a slab of the particle network (realisation 0");
   });
   it("bad input: exit 2, the message names field, value and what is allowed; nothing written", () => {
     const bad = { ...tiny, species: [{ ...tiny.species[0], occupancy: 1.5 }] };
@@ -117,13 +128,18 @@ describe("mofhop run", () => {
     expect(r.stderr).toMatch(/morphology.porosity: MOF volume fraction 0.687 with 5 nm films packs the coated particles to 0.7\d\d, above 0.6 \(random close packing\): use a larger porosity or a thinner film/);
     expect(r.stdout).toBe("");
   });
-  it("--out with particles in a gel adds a histogram of its gel bridges", () => {
+  it("--out with particles in a gel adds a histogram of its gel bridges, and its slab with the bond currents", () => {
     const pvdf = JSON.parse(readFileSync("scenarios/paper/mof-pvdf.json", "utf8")) as Record<string, unknown> & { morphology: Record<string, unknown> };
     const quick = { ...pvdf, temperaturesK: [298.15], cell: undefined, kmc: tiny.kmc, morphology: { ...pvdf.morphology, particleCount: 200, binderSamples: 20000, realizations: 2 } };
     const out = join(dir, "out-gel");
     const r = mofhop("run", scenarioFile(quick, "gel.json"), "--out", out);
     expect(r.code).toBe(0);
     expect(readFileSync(join(out, "gel-bridges.svg"), "utf8")).toContain("gel bridge radii (nm)");
+    // its slab: particle-to-lens bonds drawn, the coat's lens-to-lens bonds counted
+    const slab = JSON.parse(readFileSync(join(out, "network-slice.json"), "utf8")) as { coatBondsLeftOut: number; bonds: { currentA: number[] } };
+    expect(slab.coatBondsLeftOut).toBeGreaterThan(0);
+    expect(slab.bonds.currentA.some((I) => I !== 0)).toBe(true);
+    expect(readFileSync(join(out, "current-slice-mof-pvdf.svg"), "utf8")).toContain("bonds_marks");
   });
   it("Celsius typed as kelvin and a cut-off above the cathode's open-circuit voltage are input errors", () => {
     const c = mofhop("validate", scenarioFile({ ...tiny, temperaturesK: [25] }, "celsius.json"));
@@ -337,9 +353,16 @@ describe("mofhop compare", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("measurements.0.errorMAhPerG");
     expect(existsSync(join(dir, "cmp-m-bad"))).toBe(false);
+    const badSpectrum = scenarioFile({ measurements: [{ scenario: "cmp-m", observable: "impedanceSpectrum", cell: "Li|SE|Li", temperatureK: 280, frequenciesHz: [1e3, 1e2], realOhm: [1], imagOhm: [-1, -2], relativeError: 0.02, source: "x" }] }, "bad-z.json");
+    const refusedZ = mofhop("compare", a, "--measured", badSpectrum, "--out", join(dir, "cmp-m-bad"));
+    expect(refusedZ.code).toBe(2);
+    expect(refusedZ.stderr).toContain("measurements.0.realOhm: 1 values; frequenciesHz has 2 (one per frequency)");
+    expect(existsSync(join(dir, "cmp-m-bad"))).toBe(false);
     const good = scenarioFile({ measurements: [
       { scenario: "cmp-m", observable: "conductivity", temperatureK: 280, valueSPerCm: 1e-3, relativeError: 0.1, source: "test" },
       { scenario: "elsewhere", observable: "transferenceNumber", method: "Evans", value: 0.5, error: 0.05, source: "test" },
+      // a spectrum of a design that predicts none (no cell): a panel of the measurement alone
+      { scenario: "cmp-m", observable: "impedanceSpectrum", cell: "Li|SE|Li", temperatureK: 280, frequenciesHz: [1e4, 1e3, 100, 10, 1], realOhm: [10, 11, 15, 20, 21], imagOhm: [-1, -3, -5, -2, -0.5], relativeError: 0.02, source: "test" },
     ] }, "good-m.json");
     const out = join(dir, "cmp-m");
     const r = mofhop("compare", a, "--measured", good, "--out", out, "--workers", "1");
@@ -347,6 +370,8 @@ describe("mofhop compare", () => {
     expect(r.stderr).toContain("--measured: measurements of elsewhere name no compared scenario");
     expect(readFileSync(join(out, "measured.csv"), "utf8")).toContain("cmp-m,sigma 280 K (S/cm)");
     expect(readFileSync(join(out, "arrhenius.svg"), "utf8")).toContain("measured_marks");
+    expect(readFileSync(join(out, "nyquist.svg"), "utf8")).toContain("measured0_marks");
+    expect(readFileSync(join(out, "bode.svg"), "utf8")).toContain("magmeasured_marks");
     const prov = JSON.parse(readFileSync(join(out, "provenance.json"), "utf8")) as { files: { file: string; role: string }[] };
     expect(prov.files.find((f) => f.role === "measurements")?.file).toBe(good);
     // report reads the recorded measurements again while the file is unchanged: the same page

@@ -2,7 +2,8 @@
  * The comparison page in a real browser: Debian's chromium (/usr/bin/chromium, or the file
  * MOFHOP_CHROMIUM names) driven by playwright-core. The page is made by compareReport from
  * small designs built here (spectra from a known circuit, discharge curves, Arrhenius points,
- * a design with no capacity, measurements, provenance, a voxel slice), so every kind of figure appears. It
+ * a design with no capacity, measurements (measured spectra among them), provenance, a voxel slice, a particle network's
+ * slab), so every kind of figure appears. It
  * must load without console errors, page errors or requests for anything outside the file,
  * and every figure must render with a non-zero width and height.
  *
@@ -64,17 +65,36 @@ describe.skipIf(skip)("the comparison page in headless chromium", () => {
       { scenario: "low-ohm", observable: "conductivity", temperatureK: 298.15, valueSPerCm: 8e-4, relativeError: 0.1, source: "test" },
       { scenario: "low-ohm", observable: "activationEnergy", form: "sigma", valueEV: 0.22, errorEV: 0.02, temperatureRangeK: [253.15, 333.15], source: "test" },
       { scenario: "high-ohm", observable: "dischargeCapacity", cRate: 1, valueMAhPerG: 140, errorMAhPerG: 5, source: "test" },
+      // measured spectra: on low-ohm's Li|SE|Li panel (a circuit 10 % off the predicted), and an SS|SE|SS panel of their own
+      ...(() => {
+        const f = logFrequencies(1, 1e5, 16);
+        const z = circuitImpedance("R_bulk-p(R_int,Q_int)", { R_bulk: 1.1, R_int: 3.3, Q_int: 1e-6, n_int: 0.9 }, f);
+        return [
+          { scenario: "low-ohm", observable: "impedanceSpectrum" as const, cell: "Li|SE|Li" as const, temperatureK: 298.15, frequenciesHz: Array.from(f), realOhm: Array.from(z.re), imagOhm: Array.from(z.im), relativeError: 0.03, source: "test" },
+          { scenario: "high-ohm", observable: "impedanceSpectrum" as const, cell: "SS|SE|SS" as const, temperatureK: 298.15, frequenciesHz: [1e4, 1e2, 1], realOhm: [1e4, 1e4, 1e4], imagOhm: [-10, -1e3, -1e5], relativeError: 0.03, source: "test" },
+        ];
+      })(),
     ];
     const meta = runMeta({ mofhopVersion: "test", argv: ["compare", scenarioFile], scenarios: [{ file: scenarioFile, name: "low-ohm", seed: 1 }] });
     // a voxel design's mid-plane slice: a conducting channel through an insulating block
     const [w, h] = [24, 16];
     const phase = Uint8Array.from({ length: w * h }, (_, i) => (Math.abs(Math.floor(i / w) - 8) < 4 ? 0 : 1));
     const slice = { scenario: "low-ohm", temperatureK: 298.15, y: 8, yNm: 85, width: w, height: h, voxelNm: [10, 10] as const, phaseNames: ["mof", "binder"], phaseLabels: [0, 1], phase, currentDensityACm2: Float32Array.from(phase, (p, i) => (p === 0 ? 1 + (i % w) : 0)) };
-    const files = await compareReport([design("low-ohm", 1, 160), design("high-ohm", 1e4, 150), design("no-capacity", 1e5, 0)], { meta, measured, slices: [slice] });
+    // a particle network's slab: a square lattice of particles, bonds along x carrying current, those along y none
+    const grid = Array.from({ length: 25 }, (_, k) => ({ x: 100 + 200 * (k % 5), y: 100 + 200 * Math.floor(k / 5) }));
+    const along = grid.flatMap((p, k) => [{ ...p, x2: p.x + 200, y2: p.y, I: 1e-12 * (1 + (k % 5)) }, { ...p, x2: p.x, y2: p.y + 200, I: 0 }]);
+    const networkSlice = {
+      scenario: "high-ohm", temperatureK: 298.15, boxNm: [1000, 1000, 1000] as const, planeZNm: 500, halfThicknessNm: 200, conductivitySPerCm: 1e-5, coatBondsLeftOut: 0,
+      particles: { xNm: grid.map((p) => p.x), yNm: grid.map((p) => p.y), zNm: grid.map(() => 500), radiusNm: grid.map(() => 90) },
+      bonds: { x1Nm: along.map((b) => b.x), y1Nm: along.map((b) => b.y), x2Nm: along.map((b) => b.x2), y2Nm: along.map((b) => b.y2), currentA: along.map((b) => b.I) },
+    };
+    const files = await compareReport([design("low-ohm", 1, 160), design("high-ohm", 1e4, 150), design("no-capacity", 1e5, 0)], { meta, measured, slices: [slice], networkSlices: [networkSlice] });
+    expect(files["nyquist.svg"]).toContain("measured0_marks");
+    expect(files["bode.svg"]).toContain("magmeasured_marks");
     const page = join(dir, "index.html");
     writeFileSync(page, files["index.html"]!);
     const figures = (files["index.html"]!.match(/<figure>/g) ?? []).length;
-    expect(figures).toBeGreaterThanOrEqual(8); // Arrhenius, conductivity, Nyquist, Bode, rate capability, discharge x3, the slice
+    expect(figures).toBeGreaterThanOrEqual(10); // Arrhenius, conductivity, Nyquist, Bode, rate capability, discharge x3, the voxel slice, the network slab
 
     const browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
     try {

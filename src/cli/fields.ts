@@ -11,6 +11,8 @@ import { nearestRoomTemperature, voxelFields, type VoxelFields } from "../pipeli
 import type { Results } from "../pipeline/results.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { middleYSlice, parseSliceCsv, sliceCsv, type CurrentSliceData } from "../report/slice.js";
+import { buildNetworkDesign } from "../pipeline/design.js";
+import { midPlaneSlab, networkSliceJson, parseNetworkSliceJson, type NetworkSliceData } from "../report/networkSlice.js";
 import { vtiFile } from "../report/vti.js";
 
 /** Why a scenario has no voxel fields, or null when it has them. */
@@ -70,4 +72,37 @@ export function writeDesignFields(scenario: Scenario, results: Results, baseDir:
   if (vti) writeFileAtomic(join(dir, "fields.vti"), fieldsVti(scenario.name, f));
   // the page draws the slice as the file holds it, so `mofhop report` redraws it identically
   return { slice: parseSliceCsv(text, scenario.name, file), fields: f };
+}
+
+/**
+ * The temperature of a particle network's slice: the cell's (its temperatureK, else the
+ * scenario temperature nearest 298.15 K) when the particles' conductivity is known there
+ * (given by the scenario, or a KMC temperature), else the scenario temperature nearest
+ * 298.15 K.
+ */
+export function networkSliceTemperature(scenario: Scenario, results: Results): number {
+  const room = nearestRoomTemperature(scenario.temperaturesK);
+  const T = scenario.cell?.temperatureK ?? room;
+  const m = scenario.morphology;
+  const given = m !== undefined && isNetworkDesign(m) && m.phases[0].conductivitySPerCm !== undefined;
+  return given || results.kmc.some((k) => k.temperatureK === T) ? T : room;
+}
+
+/** The slab of a particle network (report/networkSlice.ts) from realisation 0, or null for any other design. */
+export function networkSlice(scenario: Scenario, results: Results): NetworkSliceData | null {
+  const m = scenario.morphology;
+  if (m === undefined || !isNetworkDesign(m)) return null;
+  const T = networkSliceTemperature(scenario, results);
+  const mof = results.kmc.find((k) => k.temperatureK === T)?.totalConductivitySPerCm;
+  return midPlaneSlab(scenario.name, T, buildNetworkDesign(scenario, m, 0).currents(T, mof));
+}
+
+/** Write a particle network's slab (network-slice.json) into `dir`; returns it as the page reads it back, or null for any other design. */
+export function writeNetworkSlice(scenario: Scenario, results: Results, dir: string): NetworkSliceData | null {
+  const s = networkSlice(scenario, results);
+  if (s === null) return null;
+  const file = join(dir, "network-slice.json");
+  const text = networkSliceJson(s);
+  writeFileAtomic(file, text);
+  return parseNetworkSliceJson(text, scenario.name, file);
 }

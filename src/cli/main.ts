@@ -4,13 +4,13 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InputError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/files.js";
 import { loadScenario, readJsonFile } from "../scenario/load.js";
 import { describeInput } from "../scenario/uncertain.js";
 import { checkEmulatorRuns, checkReachUpFront, checkSampleCount, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty, samplePlan, type UncertainScenario } from "../sweep/uncertainty.js";
-import { loadMeasurements } from "../scenario/measurements.js";
+import { loadMeasurements, type MeasuredValue } from "../scenario/measurements.js";
 import { calibrateDesign, calibratePressedPowders, emulatedPosteriorPlan, exactCalibrationPlan, measurementsOf, membraneOnly, rateKeys, type PosteriorFile } from "../sweep/calibrate.js";
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
@@ -26,7 +26,8 @@ import { fileURLToPath } from "node:url";
 import { barPlot, currentMapPlot } from "../report/plots.js";
 import { middleZSlice, type VoxelFields } from "../pipeline/morphology.js";
 import type { CurrentSliceData } from "../report/slice.js";
-import { noFieldsReason, writeDesignFields } from "./fields.js";
+import { noFieldsReason, writeDesignFields, writeNetworkSlice } from "./fields.js";
+import type { NetworkSliceData } from "../report/networkSlice.js";
 import { reportCommand } from "./report.js";
 import { checkCrop, readImageHeader } from "../structure/voxel/image.js";
 import type { PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
@@ -316,10 +317,11 @@ function histogram(values: readonly number[], width: number): { label: string; v
 
 /**
  * The plots of one run: Arrhenius, a current map of the microstructure (from `fields`, the
- * voxel design's solve), Nyquist, rate capability.
+ * voxel design's solve), a particle network's slab with its bond currents (`slab`), Nyquist,
+ * rate capability.
  */
-async function runPlots(scenario: Scenario, results: Results, fields: VoxelFields | null): Promise<Record<string, string>> {
-  const files = await compareReport([results]);
+async function runPlots(scenario: Scenario, results: Results, fields: VoxelFields | null, slab: NetworkSliceData | null): Promise<Record<string, string>> {
+  const files = await compareReport([results], slab !== null ? { networkSlices: [slab] } : {});
   const out: Record<string, string> = {};
   for (const [name, text] of Object.entries(files)) if (name.endsWith(".svg")) out[name] = text;
   const m = scenario.morphology;
@@ -441,7 +443,8 @@ async function run(cmd: ParsedCommand): Promise<number> {
     writeFileAtomic(join(out, "results.json"), resultsJson(results, meta));
     for (const [name, text] of Object.entries(resultTables(results))) writeFileAtomic(join(out, name), text);
     const written = writeDesignFields(scenario, results, baseDir, out, vti);
-    for (const [name, svg] of Object.entries(await runPlots(scenario, results, written?.fields ?? null))) writeFileAtomic(join(out, name), svg);
+    const slab = writeNetworkSlice(scenario, results, out);
+    for (const [name, svg] of Object.entries(await runPlots(scenario, results, written?.fields ?? null, slab))) writeFileAtomic(join(out, name), svg);
   }
   if (typeof file === "string") rmSync(file, { force: true }); // the run is complete
   if (cmd.options.json === true) process.stdout.write(JSON.stringify(results) + "\n");
@@ -557,6 +560,11 @@ function fileCheckpoint(file: string, scenario: Scenario, every: string | true |
       last = Date.now();
     },
   };
+}
+
+/** The CSV files of a measurements file's impedance spectra, for the provenance (paths as the measurements file's own, joined). */
+function spectrumFiles(measuredFile: string, measured: readonly MeasuredValue[]): { file: string; role: string }[] {
+  return measured.flatMap((m) => (m.observable === "impedanceSpectrum" && m.file !== undefined ? [{ file: join(dirname(measuredFile), m.file), role: "measured spectrum" }] : []));
 }
 
 async function compare(cmd: ParsedCommand): Promise<number> {
@@ -692,13 +700,17 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     source: source(),
     argv: process.argv.slice(2),
     scenarios: loaded.map((l, i) => ({ file: cmd.args[i]!, name: l.scenario.name, seed: l.scenario.seed })),
-    otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd), ...(typeof measuredFile === "string" ? [{ file: measuredFile, role: "measurements" }] : [])],
+    otherFiles: [...loaded.flatMap(dataFilesOf), ...posteriorFiles(cmd), ...(typeof measuredFile === "string" ? [{ file: measuredFile, role: "measurements" }, ...spectrumFiles(measuredFile, measured)] : [])],
     ...(samples !== undefined ? { uncertaintySamples: samples } : {}),
   });
   // each voxel design's mid-plane slice with its current (one DC solve of realisation 0), and with --fields its fields.vti
   const vti = cmd.options.fields === true;
   const slices: CurrentSliceData[] = [];
+  // each particle network's slab with its bond currents (one DC solve of realisation 0)
+  const networkSlices: NetworkSliceData[] = [];
   loaded.forEach((l, i) => {
+    const slab = writeNetworkSlice(l.scenario, all[i]!, join(out, l.scenario.name));
+    if (slab !== null) networkSlices.push(slab);
     const why = noFieldsReason(l.scenario);
     if (why !== null) {
       if (vti) process.stderr.write(`mofhop: --fields: ${why}; no fields.vti for it\n`);
@@ -707,7 +719,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     const w = writeDesignFields(l.scenario, all[i]!, l.baseDir, join(out, l.scenario.name), vti);
     if (w !== null) slices.push(w.slice);
   });
-  const files = await compareReport(all, { meta, pairwise, measured, slices });
+  const files = await compareReport(all, { meta, pairwise, measured, slices, networkSlices });
   for (const r of all) {
     // each design's results and, as run --out writes them, its CSV tables (spectra, discharge curves, ...)
     writeFileAtomic(join(out, r.scenario, "results.json"), resultsJson(r, metaForScenario(meta, r.scenario)));

@@ -40,7 +40,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
     maxArgs: 1,
     options: [
       { name: "json", description: "print the results object to stdout (nothing else on stdout)" },
-      { name: "out", value: "DIR", description: "write results.json, CSV tables and SVG plots into DIR (voxel designs also current-slice.csv: the mid-plane normal to y with each voxel's phase and |j|)" },
+      { name: "out", value: "DIR", description: "write results.json, CSV tables and SVG plots into DIR (voxel designs also current-slice.csv: the mid-plane normal to y with each voxel's phase and |j|; particle networks network-slice.json: a slab about the mid-plane z = L/2 with each bond's current at 1 V/cm along x)" },
       { name: "fields", description: "with --out, a voxel design: fields.vti (VTK ImageData for ParaView: phase, grain, potential and |j| of one DC solve of realisation 0 at the temperature nearest 298.15 K)" },
       { name: "quiet", description: "no progress bar on stderr" },
       { name: "checkpoint", value: "FILE", description: "save progress to FILE and continue from it if it exists (the KMC then runs on one thread)" },

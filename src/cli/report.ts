@@ -4,7 +4,8 @@
  * - A sweep directory (sweep.json, results.jsonl, failures.jsonl): the journal as one tidy
  *   table, results.csv (report/sweepTable.ts: one row per job and temperature).
  * - A run directory (results.json): its CSV tables, the SVG plots made from the results
- *   alone, and an HTML page (with the voxel slice of current-slice.csv, if there).
+ *   alone, and an HTML page (with the voxel slice of current-slice.csv, or the particle
+ *   network's slab of network-slice.json, if there).
  * - A comparison directory (NAME/results.json beside compare.csv and provenance.json): the
  *   comparison's tables, plots and page, with its provenance, its pairwise probabilities
  *   (pairwise.csv) and the measurements it read, if that file is still there unchanged.
@@ -20,6 +21,7 @@ import { compareReport } from "../report/compare.js";
 import { parseCsv, resultTables } from "../report/csv.js";
 import { sha256OfFile, type RunMeta } from "../report/provenance.js";
 import { parseSliceCsv, type CurrentSliceData } from "../report/slice.js";
+import { parseNetworkSliceJson, type NetworkSliceData } from "../report/networkSlice.js";
 import { sweepCsv, type SweepJobRecord } from "../report/sweepTable.js";
 import { loadMeasurements, type MeasuredValue } from "../scenario/measurements.js";
 import { FAILURES_FILE, MANIFEST_FILE, RESULTS_FILE, readManifest, scanResults } from "../sweep/journal.js";
@@ -81,6 +83,12 @@ function readSlice(dir: string, scenario: string): CurrentSliceData | null {
   return existsSync(file) ? parseSliceCsv(readFileSync(file, "utf8"), scenario, file) : null;
 }
 
+/** A particle network's slab (network-slice.json), if the directory has one. */
+function readNetworkSlice(dir: string, scenario: string): NetworkSliceData | null {
+  const file = join(dir, "network-slice.json");
+  return existsSync(file) ? parseNetworkSliceJson(readFileSync(file, "utf8"), scenario, file) : null;
+}
+
 function writeAll(out: string, files: Readonly<Record<string, string>>): void {
   for (const [name, text] of Object.entries(files)) writeFileAtomic(join(out, name), text);
 }
@@ -129,7 +137,8 @@ function reportSweep(dir: string, out: string): number {
 async function reportRun(dir: string, out: string): Promise<number> {
   const { results, meta } = readResultsFile(join(dir, "results.json"));
   const slice = readSlice(dir, results.scenario);
-  const page = await compareReport([results], { ...(meta !== undefined ? { meta } : {}), ...(slice !== null ? { slices: [slice] } : {}), title: `mofhop: ${results.scenario}` });
+  const slab = readNetworkSlice(dir, results.scenario);
+  const page = await compareReport([results], { ...(meta !== undefined ? { meta } : {}), ...(slice !== null ? { slices: [slice] } : {}), ...(slab !== null ? { networkSlices: [slab] } : {}), title: `mofhop: ${results.scenario}` });
   const files: Record<string, string> = { ...resultTables(results) };
   for (const [name, text] of Object.entries(page)) if (name.endsWith(".svg") || name === "index.html") files[name] = text;
   writeAll(out, files);
@@ -185,10 +194,11 @@ async function reportComparison(cmd: ParsedCommand, dir: string, out: string): P
   const names = comparisonDesigns(dir, meta);
   const all = names.map((n) => readResultsFile(join(dir, n, "results.json")).results);
   const slices = names.map((n, i) => readSlice(join(dir, n), all[i]!.scenario)).filter((s): s is CurrentSliceData => s !== null);
+  const networkSlices = names.map((n, i) => readNetworkSlice(join(dir, n), all[i]!.scenario)).filter((s): s is NetworkSliceData => s !== null);
   const pairwiseFile = join(dir, "pairwise.csv");
   const pairwise = existsSync(pairwiseFile) ? readPairwise(pairwiseFile) : [];
   const measured = comparisonMeasurements(cmd, meta);
-  const files = await compareReport(all, { ...(meta !== undefined ? { meta } : {}), pairwise, measured, slices });
+  const files = await compareReport(all, { ...(meta !== undefined ? { meta } : {}), pairwise, measured, slices, networkSlices });
   writeAll(out, files);
   names.forEach((n, i) => writeAll(join(out, n), resultTables(all[i]!)));
   process.stderr.write(`mofhop: ${names.length} design${names.length > 1 ? "s" : ""} (${names.join(", ")}) from their results.json files (nothing rerun) -> ${join(out, "index.html")}\n`);

@@ -54,6 +54,11 @@ export interface GraphSolveOptions {
    * sigma_- likewise with 1 - w_b, which add up to sigma_kk.
    */
   readonly cationWeight?: Float64Array;
+  /**
+   * Also return each bond's current under the unit field along each axis (AxisConductivity
+   * bondCurrentA); the conductivities are the same numbers with or without it.
+   */
+  readonly bondCurrents?: boolean;
 }
 
 export interface AxisConductivity {
@@ -70,6 +75,13 @@ export interface AxisConductivity {
   readonly cationConductivitySPerCm?: number;
   /** The anion's part of sigma_kk, S/cm (with options.cationWeight). */
   readonly anionConductivitySPerCm?: number;
+  /**
+   * With options.bondCurrents: I_b = G_b (u_i - u_j + d_b,k), A, the current each bond carries
+   * from node i to node j under a field of 1 V/cm along the axis (0 for bonds outside the
+   * wrapping clusters and bonds of zero conductance). Kirchhoff's law holds at every node to
+   * the solver's tolerance, and sigma_kk = (1/V) sum_b I_b d_b,k.
+   */
+  readonly bondCurrentA?: Float64Array;
 }
 
 /** Check the graph's arrays; bond vectors must join the wrapped positions (modulo the box). */
@@ -170,7 +182,8 @@ export function graphConductivity(
     const index = new Int32Array(g.nodeCount).fill(-1);
     let n = 0;
     for (let i = 0; i < g.nodeCount; i++) if (mask[i] === 1) index[i] = n++;
-    if (n === 0) return { axis, conductivitySPerCm: 0, percolates: false, carryingFraction: 0, iterations: 0, relativeResidual: 0, ...(w !== undefined ? { cationConductivitySPerCm: 0, anionConductivitySPerCm: 0 } : {}) };
+    const currents = options.bondCurrents === true ? new Float64Array(m) : undefined;
+    if (n === 0) return { axis, conductivitySPerCm: 0, percolates: false, carryingFraction: 0, iterations: 0, relativeResidual: 0, ...(w !== undefined ? { cationConductivitySPerCm: 0, anionConductivitySPerCm: 0 } : {}), ...(currents !== undefined ? { bondCurrentA: currents } : {}) };
     const rows: number[] = [], cols: number[] = [], vals: number[] = [];
     const rhs = new Float64Array(n), rhsScale = new Float64Array(n);
     for (let b = 0; b < m; b++) {
@@ -210,7 +223,9 @@ export function graphConductivity(
       const i = index[g.bondI[b]!]!, j = index[g.bondJ[b]!]!;
       if (i < 0) continue;
       const d = g.bondVectorCm[3 * b + axis]!;
-      const f = conductanceS[b]! * (u[i]! - u[j]! + d) * d;
+      const current = conductanceS[b]! * (u[i]! - u[j]! + d);
+      if (currents !== undefined) currents[b] = current;
+      const f = current * d;
       flux += f;
       if (w !== undefined) {
         cation += w[b]! * f;
@@ -225,6 +240,7 @@ export function graphConductivity(
       iterations: cg.iterations,
       relativeResidual: cg.relativeResidual,
       ...(w !== undefined ? { cationConductivitySPerCm: cation / volume, anionConductivitySPerCm: anion / volume } : {}),
+      ...(currents !== undefined ? { bondCurrentA: currents } : {}),
     };
   });
 }

@@ -12,7 +12,7 @@
  * is divided by that fraction and the double layer multiplied by it.
  */
 import { InputError, ScenarioError } from "../core/errors.js";
-import { graphConductivity, wrappingMask, type AxisConductivity } from "../design/graph.js";
+import { graphConductivity, wrappingMask, type AxisConductivity, type PeriodicGraph } from "../design/graph.js";
 import { contactSpot, MAX_NECK_RATIO, rumpfContactForceN, type ContactMaterial } from "../design/contacts.js";
 import { pressedPowder, pressedPowderConductances, type PressedPowder } from "../design/pressedPowder.js";
 import { electrodeFace, type ElectrodeFace } from "../design/electrodeFace.js";
@@ -171,6 +171,30 @@ export interface NetworkRealisation {
    * area; the network's DC conductances (a gel design's polarised lenses).
    */
   face(temperatureK: number, mofSPerCm: number | undefined, chargeTransferOhmCm2: number): ElectrodeFace;
+  /**
+   * Each bond's current under a field of 1 V/cm along x at T, with the conductances of the
+   * reported conductivity (a gel design's: every ion moving, as the field is switched on):
+   * the page's slice of the network (report/networkSlice.ts).
+   */
+  currents(temperatureK: number, mofSPerCm: number | undefined): NetworkCurrents;
+}
+
+/** A realisation's solved graph under a unit field along x. */
+export interface NetworkCurrents {
+  /** Nodes 0..particleCount-1 are the particles (a gel design's lens nodes follow them). */
+  readonly graph: PeriodicGraph;
+  readonly particleCount: number;
+  /** Particle radii, cm. */
+  readonly radiusCm: Float64Array;
+  /** sigma_xx of the realisation, S/cm. */
+  readonly conductivitySPerCm: number;
+  /** I_b from node bondI to node bondJ, A, at 1 V/cm along x (design/graph.ts bondCurrentA). */
+  readonly bondCurrentA: Float64Array;
+}
+
+function axisCurrents(graph: PeriodicGraph, conductanceS: Float64Array, particleCount: number, radiusCm: Float64Array, tolerance: number): NetworkCurrents {
+  const x = graphConductivity(graph, conductanceS, [0], { tolerance, bondCurrents: true })[0]!;
+  return { graph, particleCount, radiusCm, conductivitySPerCm: x.conductivitySPerCm, bondCurrentA: x.bondCurrentA! };
 }
 
 export interface NetworkDesignSolve extends DesignSolve {
@@ -233,6 +257,10 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
         const conductanceS = pressedPowderConductances(p, sigma, pressedBoundaryOhmCm2(m, temperatureK));
         return electrodeFace(p.graph, { radiusCm: p.radiusCm, conductanceS, particleSPerCm: sigma, chargeTransferOhmCm2, tolerance: m.tolerance });
       },
+      currents(temperatureK, mofSPerCm) {
+        const sigma = particleConductivity(m, temperatureK, mofSPerCm);
+        return axisCurrents(p.graph, pressedPowderConductances(p, sigma, pressedBoundaryOhmCm2(m, temperatureK)), p.stats.particleCount, p.radiusCm, m.tolerance);
+      },
     };
   }
   const fractions = gelComposition(m, mofDensityOf(scenario, m.composition.mofDensityGPerCm3));
@@ -271,6 +299,11 @@ export function buildNetworkDesign(scenario: Scenario, m: NetworkDesignSettings,
       const { gel, rmg, t } = gelAt(temperatureK);
       const conductanceS = gelBinderConductances(net, sigma, gel * t, rmg).conductanceS;
       return electrodeFace(net.graph, { radiusCm: net.radiusCm, conductanceS, particleSPerCm: sigma, chargeTransferOhmCm2, tolerance: m.tolerance });
+    },
+    currents(temperatureK, mofSPerCm) {
+      const sigma = particleConductivity(m, temperatureK, mofSPerCm);
+      const { gel, rmg } = gelAt(temperatureK);
+      return axisCurrents(film.graph, gelFilmConductances(net, film, sigma, gel, rmg).conductanceS, n, net.radiusCm, m.tolerance);
     },
     volumeFraction: { mof: phiMof, gel: phiGel },
     contactAreaFraction: 1 - m.porosity,

@@ -7,13 +7,14 @@ import type { ImpedanceRow, OutputBand, PairwiseRow, Results } from "../pipeline
 import { InputError } from "../core/errors.js";
 import { toCsv } from "./csv.js";
 import { provenanceText, type RunMeta } from "./provenance.js";
-import { measuredArrheniusLine, measuredVsPredicted, measurementsFor, type MeasuredVsPredicted } from "./measured.js";
+import { measuredArrheniusLine, measuredVsPredicted, measurementsFor, type DesignMeasurements, type MeasuredVsPredicted } from "./measured.js";
 import type { MeasuredValue } from "../scenario/measurements.js";
 import { htmlReport, type Cell } from "./html.js";
 import { circuitImpedance, logFrequencies } from "../analysis/circuits.js";
 import { fitCircuit } from "../analysis/impedance.js";
-import { arrheniusPlot, barPlot, bodePlot, CURRENT_DECADES, currentSlicePlot, dischargeCurvesPlot, nyquistPanelsPlot, rateCapabilityPlot, type ArrheniusPlotSeries, type Spectrum } from "./plots.js";
+import { arrheniusPlot, barPlot, bodePlot, CURRENT_DECADES, currentSlicePlot, dischargeCurvesPlot, networkSlicePlot, nyquistPanelsPlot, rateCapabilityPlot, type ArrheniusPlotSeries, type BodeSeries, type MeasuredSpectrumSeries, type NyquistPanel, type Spectrum } from "./plots.js";
 import type { CurrentSliceData } from "./slice.js";
+import type { NetworkSliceData } from "./networkSlice.js";
 
 export interface CompareRow {
   readonly scenario: string;
@@ -194,6 +195,8 @@ export interface CompareReportOptions {
   readonly title?: string;
   /** The mid-plane slice (normal to y) of each voxel design with its current density (report/slice.ts): one figure each. */
   readonly slices?: readonly CurrentSliceData[];
+  /** A slab of each particle-network design with its bond currents (report/networkSlice.ts): one figure each. */
+  readonly networkSlices?: readonly NetworkSliceData[];
 }
 
 /**
@@ -237,7 +240,7 @@ function measuredColumns(rows: readonly CompareRow[], measured: readonly Measure
 
 /** All files of a comparison, by name. */
 export async function compareReport(all: readonly Results[], options: CompareReportOptions = {}): Promise<Record<string, string>> {
-  const { meta, pairwise = [], measured = [], slices = [] } = options;
+  const { meta, pairwise = [], measured = [], slices = [], networkSlices = [] } = options;
   const rows = compareRows(all);
   const files: Record<string, string> = {};
   const mcols = measuredColumns(rows, measured);
@@ -289,19 +292,10 @@ export async function compareReport(all: readonly Results[], options: CompareRep
       svg: await barPlot(withSigma.map((r) => ({ label: r.scenario, value: r.conductivitySPerCm!, ...(r.conductivityStdErr !== null ? { stdErr: r.conductivityStdErr } : {}) })), { valueTitle: "conductivity (S/cm)", logScale: true }),
     });
   }
-  const spectra = all.flatMap((r) => (r.impedance ?? []).filter((z) => z.cell === "Li|SE|Li").map((z) => ({ name: r.scenario, z, fitted: fittedCurve(z) })));
-  if (spectra.length > 0) {
-    const temps = [...new Set(spectra.map((s) => s.z.temperatureK))].join(", ");
-    figures.push({
-      file: "nyquist.svg",
-      caption: `Impedance of Li|SE|Li cells at ${temps} K (Nyquist), one panel per design on its own equal-ohm scale: the predicted spectrum (points), the equivalent circuit fitted to it (line; circuit under each name) and each decade of frequency (diamonds)`,
-      svg: await nyquistPanelsPlot(spectra.map((s) => ({ name: s.name, frequenciesHz: s.z.frequenciesHz, realOhm: s.z.realOhm, imagOhm: s.z.imagOhm, ...(s.fitted !== null ? { fitted: { ...s.fitted, circuit: s.z.circuit } } : {}) }))),
-    });
-    figures.push({
-      file: "bode.svg",
-      caption: "Impedance of Li|SE|Li cells (Bode): modulus and phase against frequency, the predicted spectra (points) and the fitted circuits (lines)",
-      svg: await bodePlot(spectra.map((s) => ({ name: s.name, frequenciesHz: s.z.frequenciesHz, realOhm: s.z.realOhm, imagOhm: s.z.imagOhm, ...(s.fitted !== null ? { fitted: s.fitted } : {}) }))),
-    });
+  const impedance = impedanceFigures(all, measured);
+  if (impedance !== null) {
+    figures.push({ file: "nyquist.svg", caption: impedance.nyquist.caption, svg: await nyquistPanelsPlot(impedance.nyquist.panels) });
+    figures.push({ file: "bode.svg", caption: impedance.bode.caption, svg: await bodePlot(impedance.bode.series) });
   }
   const rate = all.filter((r) => (r.rateCapability ?? []).length > 0).map((r) => ({ name: r.scenario, points: r.rateCapability!.map((x, i) => ({ cRate: x.cRate, dischargeCapacityMAhPerG: x.dischargeCapacityMAhPerG, ...(x.dischargeCapacityStdErr !== undefined ? { stdErr: x.dischargeCapacityStdErr } : {}), ...bandsOf(r, `rateCapability[${i}].dischargeCapacityMAhPerG`) })) }));
   if (rate.length > 0) {
@@ -329,6 +323,18 @@ export async function compareReport(all: readonly Results[], options: CompareRep
         `${s.scenario}: the microstructure (realisation 0) and its current density |j| on the mid-plane normal to y (voxel layer y = ${s.y}, ${um(s.yNm)} in; ${s.width} x ${s.height} voxels of ${s.voxelNm[0]} x ${s.voxelNm[1]} nm), ` +
         `one DC solve at ${s.temperatureK} K, |j| with 1 V across the sample (it scales with the voltage) on a log scale over at most ${CURRENT_DECADES} decades below its largest value (smaller values take the lowest colour; blank: no current); current flows along x`,
       svg: await currentSlicePlot({ width: s.width, height: s.height, voxelNm: s.voxelNm, phaseNames: s.phaseNames, phase: s.phase, currentDensityACm2: s.currentDensityACm2 }, { title: `${s.scenario}: mid-plane y = ${s.y}, ${s.temperatureK} K` }),
+    });
+  }
+  for (const s of networkSlices) {
+    const um = (nm: number): string => `${Number((nm / 1000).toPrecision(3))} µm`;
+    const [Lx, Ly, Lz] = s.boxNm;
+    figures.push({
+      file: `current-slice-${s.scenario}.svg`,
+      caption:
+        `${s.scenario}: a slab of the particle network (realisation 0; periodic box ${um(Lx)} x ${um(Ly)} x ${um(Lz)}) seen along z: the ${s.particles.xNm.length} particles whose centres lie within one mean diameter (${um(s.halfThicknessNm)}) of the mid-plane z = ${um(s.planeZNm)}, a slab ${um(2 * s.halfThicknessNm)} thick, ` +
+        `drawn as their projected circles, and the ${s.bonds.x1Nm.length} bonds with both ends in it${s.coatBondsLeftOut > 0 ? ` (gel design: each particle to the middle of its gel bridges; the ${s.coatBondsLeftOut} bonds from bridge to bridge through a particle's coat are left out of the drawing)` : ""} coloured by the current each carries, |I| in A, ` +
+        `under a field of 1 V/cm along x (it scales with the field) from one DC solve at ${s.temperatureK} K (sigma_xx of the realisation ${s.conductivitySPerCm.toPrecision(3)} S/cm), on a log scale over at most ${CURRENT_DECADES} decades below the slab's largest (smaller values take the lowest colour; grey: no current)`,
+      svg: await networkSlicePlot({ boxNm: [Lx, Ly], particles: s.particles, bonds: s.bonds }, { title: `${s.scenario}: slab z = ${um(s.planeZNm)} ± ${um(s.halfThicknessNm)}, ${s.temperatureK} K` }),
     });
   }
   for (const f of figures) files[f.file] = f.svg;
@@ -374,6 +380,52 @@ export async function compareReport(all: readonly Results[], options: CompareRep
     ...(meta !== undefined ? { footer: [provenanceText(meta)] } : {}),
   });
   return files;
+}
+
+/**
+ * The Nyquist panels and Bode series of the page, with their captions (null without any
+ * spectrum): a panel per design and predicted Li|SE|Li spectrum; a measured spectrum joins
+ * the panel of its design and cell at the nearest predicted temperature (an SS|SE|SS one
+ * brings that cell's panel; a cell the design did not predict gets a panel of the
+ * measurement alone).
+ */
+export function impedanceFigures(all: readonly Results[], measured: readonly MeasuredValue[] = []): { nyquist: { caption: string; panels: NyquistPanel[] }; bode: { caption: string; series: BodeSeries[] } } | null {
+  type SpectrumPanel = { name: string; z: ImpedanceRow | null; fitted: Spectrum | null; measured: DesignMeasurements["spectra"][number][] };
+  const spectra: SpectrumPanel[] = [];
+  for (const r of all) {
+    const ms = measurementsFor(r.scenario, measured).spectra;
+    for (const cell of ["Li|SE|Li", "SS|SE|SS"] as const) {
+      const mine = ms.filter((m) => m.cell === cell);
+      const predicted = (r.impedance ?? []).filter((z) => z.cell === cell);
+      if (cell === "SS|SE|SS" && mine.length === 0) continue;
+      const name = cell === "Li|SE|Li" ? r.scenario : `${r.scenario}, ${cell}`;
+      const panels: SpectrumPanel[] = predicted.map((z) => ({ name, z, fitted: fittedCurve(z), measured: [] }));
+      for (const m of mine) {
+        if (panels.length === 0) panels.push({ name, z: null, fitted: null, measured: [] });
+        const gap = (p: SpectrumPanel): number => Math.abs((p.z?.temperatureK ?? m.temperatureK) - m.temperatureK);
+        panels.reduce((a, b) => (gap(b) < gap(a) ? b : a)).measured.push(m);
+      }
+      spectra.push(...panels);
+    }
+  }
+  if (spectra.length === 0) return null;
+  const temps = [...new Set(spectra.filter((s) => s.z !== null).map((s) => s.z!.temperatureK))].join(", ");
+  const ss = spectra.some((s) => s.z?.cell === "SS|SE|SS" || s.measured.some((m) => m.cell === "SS|SE|SS"));
+  const shown = spectra.flatMap((s) => s.measured.map((m) => ({ name: s.name, m })));
+  const measuredText = shown.length === 0 ? "" : `; open squares with ±1 standard error bars: measured spectra (${shown.map(({ name, m }) => `${name.includes("|") ? name : `${name}, ${m.cell}`}, ${m.temperatureK} K, ${m.frequenciesHz.length} points, error ${fmt(100 * m.relativeError, 2)} % of |Z|: ${m.source}`).join("; ")})`;
+  const cells = ss ? "symmetric cells (Li|SE|Li; SS|SE|SS where a measured spectrum is given)" : "Li|SE|Li cells";
+  const spectrumOf = (s: SpectrumPanel): Spectrum => (s.z === null ? { frequenciesHz: [], realOhm: [], imagOhm: [] } : { frequenciesHz: s.z.frequenciesHz, realOhm: s.z.realOhm, imagOhm: s.z.imagOhm });
+  const measuredOf = (s: SpectrumPanel): { measured?: MeasuredSpectrumSeries[] } => (s.measured.length > 0 ? { measured: s.measured.map((m) => ({ frequenciesHz: m.frequenciesHz, realOhm: m.realOhm, imagOhm: m.imagOhm, relativeError: m.relativeError })) } : {});
+  return {
+    nyquist: {
+      caption: `Impedance of ${cells}${temps !== "" ? ` at ${temps} K` : ""} (Nyquist), one panel per design on its own equal-ohm scale: the predicted spectrum (points), the equivalent circuit fitted to it (line; circuit under each name) and each decade of frequency (diamonds)${measuredText}`,
+      panels: spectra.map((s) => ({ name: s.name, ...spectrumOf(s), ...(s.fitted !== null ? { fitted: { ...s.fitted, circuit: s.z!.circuit } } : {}), ...measuredOf(s) })),
+    },
+    bode: {
+      caption: `Impedance of ${cells} (Bode): modulus and phase against frequency, the predicted spectra (points) and the fitted circuits (lines)${shown.length > 0 ? "; open squares with error bars: measured, in the colour of their design" : ""}`,
+      series: spectra.map((s) => ({ name: s.name, ...spectrumOf(s), ...(s.fitted !== null ? { fitted: s.fitted } : {}), ...measuredOf(s) })),
+    },
+  };
 }
 
 /**

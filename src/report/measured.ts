@@ -15,12 +15,14 @@ export interface DesignMeasurements {
   readonly activationEnergy?: { readonly valueEV: number; readonly errorEV: number; readonly form: "sigma" | "sigmaT"; readonly temperatureRangeK?: readonly [number, number]; readonly source: string; readonly calibrationTarget: boolean };
   readonly capacity: readonly { readonly cRate: number; readonly valueMAhPerG: number; readonly errorMAhPerG: number; readonly source: string; readonly calibrationTarget: boolean }[];
   readonly transferenceNumber?: { readonly value: number; readonly error: number; readonly method: string; readonly source: string; readonly calibrationTarget: boolean };
+  /** Measured impedance spectra (drawn on the Nyquist and Bode plots). */
+  readonly spectra: readonly { readonly cell: "Li|SE|Li" | "SS|SE|SS"; readonly temperatureK: number; readonly frequenciesHz: readonly number[]; readonly realOhm: readonly number[]; readonly imagOhm: readonly number[]; readonly relativeError: number; readonly source: string; readonly calibrationTarget: boolean }[];
 }
 
 /** The measurements that name `scenario` (the first of each kind wins where only one fits). */
 export function measurementsFor(scenario: string, all: readonly MeasuredValue[]): DesignMeasurements {
   const mine = all.filter((m) => m.scenario === scenario);
-  const conductivity = [], capacity = [];
+  const conductivity = [], capacity = [], spectra = [];
   let activationEnergy: DesignMeasurements["activationEnergy"], transferenceNumber: DesignMeasurements["transferenceNumber"];
   for (const m of mine) {
     const calibrationTarget = m.calibrationTarget === true;
@@ -37,9 +39,12 @@ export function measurementsFor(scenario: string, all: readonly MeasuredValue[])
       case "transferenceNumber":
         transferenceNumber ??= { value: m.value, error: m.error, method: m.method, source: m.source, calibrationTarget };
         break;
+      case "impedanceSpectrum":
+        spectra.push({ cell: m.cell, temperatureK: m.temperatureK, frequenciesHz: m.frequenciesHz, realOhm: m.realOhm, imagOhm: m.imagOhm, relativeError: m.relativeError, source: m.source, calibrationTarget });
+        break;
     }
   }
-  return { conductivity, capacity, ...(activationEnergy !== undefined ? { activationEnergy } : {}), ...(transferenceNumber !== undefined ? { transferenceNumber } : {}) };
+  return { conductivity, capacity, spectra, ...(activationEnergy !== undefined ? { activationEnergy } : {}), ...(transferenceNumber !== undefined ? { transferenceNumber } : {}) };
 }
 
 /**

@@ -363,11 +363,27 @@ function checkSpectrum(field: string, s: Spectrum): void {
   }
 }
 
-/** One design's panel: its spectrum (points) and the equivalent circuit fitted to it (a curve). */
+/** A measured spectrum drawn beside a prediction: its points with error bars of relativeError x |Z|. */
+export interface MeasuredSpectrumSeries extends Spectrum {
+  /** Standard error of each point's Z relative to |Z|. */
+  readonly relativeError: number;
+}
+
+/**
+ * One design's panel: its spectrum (points), the equivalent circuit fitted to it (a curve)
+ * and measured spectra (open squares with error bars). The predicted spectrum may be empty
+ * when a measured one is given (a cell the design did not predict).
+ */
 export interface NyquistPanel extends Spectrum {
   readonly name: string;
   /** The fitted circuit evaluated on a fine frequency grid, and its name (e.g. "R_bulk-p(R_int,Q_int)"). */
   readonly fitted?: Spectrum & { readonly circuit: string };
+  readonly measured?: readonly MeasuredSpectrumSeries[];
+}
+
+function checkMeasuredSpectrum(field: string, m: MeasuredSpectrumSeries): void {
+  checkSpectrum(field, m);
+  if (!(m.relativeError >= 0 && Number.isFinite(m.relativeError))) throw new InputError(`${field}.relativeError: got ${describe(m.relativeError)}; must be a finite number >= 0`);
 }
 
 export interface PanelOptions extends PlotOptions {
@@ -375,7 +391,7 @@ export interface PanelOptions extends PlotOptions {
   readonly columns?: number;
 }
 
-const PANEL_COLORS = { spectrum: "#4c78a8", fitted: "#e45756", decade: "#222" } as const;
+const PANEL_COLORS = { spectrum: "#4c78a8", fitted: "#e45756", decade: "#222", measured: "#2ca02c" } as const;
 
 /**
  * Small multiples: one Nyquist panel per design, each square on its own equal-ohm scale (a
@@ -384,21 +400,32 @@ const PANEL_COLORS = { spectrum: "#4c78a8", fitted: "#e45756", decade: "#222" } 
  * at each decade of frequency marked and labelled.
  */
 export async function nyquistPanelsPlot(panels: readonly NyquistPanel[], options: PanelOptions = {}): Promise<string> {
+  return renderVegaLite(nyquistPanelsSpec(panels, options));
+}
+
+/** The vega-lite specification nyquistPanelsPlot renders (its data as drawn). */
+export function nyquistPanelsSpec(panels: readonly NyquistPanel[], options: PanelOptions = {}): TopLevelSpec {
   nonEmpty("panels", panels);
   const side = options.width ?? 230;
   if (!(side > 0)) throw new InputError(`width: got ${describe(side)}; must be > 0`);
   const columns = options.columns ?? 3;
   if (!(Number.isInteger(columns) && columns >= 1)) throw new InputError(`columns: got ${describe(columns)}; must be an integer >= 1`);
-  const legend = { spectrum: "predicted spectrum", fitted: "fitted circuit", decade: "decades of frequency" };
-  const color = { field: "kind", type: "nominal", title: null, scale: { domain: Object.values(legend), range: Object.values(PANEL_COLORS) }, legend: { orient: "top", direction: "horizontal", labelLimit: 0 } };
+  const anyMeasured = panels.some((p) => (p.measured ?? []).length > 0);
+  const legend = { spectrum: "predicted spectrum", fitted: "fitted circuit", decade: "decades of frequency", ...(anyMeasured ? { measured: "measured (±1 standard error)" } : {}) };
+  const range = anyMeasured ? Object.values(PANEL_COLORS) : [PANEL_COLORS.spectrum, PANEL_COLORS.fitted, PANEL_COLORS.decade];
+  const color = { field: "kind", type: "nominal", title: null, scale: { domain: Object.values(legend), range }, legend: { orient: "top", direction: "horizontal", labelLimit: 0 } };
   const specs = panels.map((p, k) => {
-    checkSpectrum(`panels[${k}]`, p);
+    const measured = p.measured ?? [];
+    measured.forEach((m, j) => checkMeasuredSpectrum(`panels[${k}].measured[${j}]`, m));
+    if (p.frequenciesHz.length > 0 || measured.length === 0) checkSpectrum(`panels[${k}]`, p);
     if (p.fitted !== undefined) checkSpectrum(`panels[${k}].fitted`, p.fitted);
     const pts = Array.from(p.realOhm, (x, i) => ({ kind: legend.spectrum, x, y: -p.imagOhm[i]!, i }));
     const fit = p.fitted === undefined ? [] : Array.from(p.fitted.realOhm, (x, i) => ({ kind: legend.fitted, x, y: -p.fitted!.imagOhm[i]!, i }));
-    const all = [...pts, ...fit];
+    const meas = measured.flatMap((m, j) => Array.from(m.realOhm, (x, i) => ({ kind: (legend as { measured: string }).measured, x, y: -m.imagOhm[i]!, frequencyHz: m.frequenciesHz[i]!, error: m.relativeError * Math.hypot(x, m.imagOhm[i]!), series: j, i })));
+    const bars = meas.flatMap((m) => (m.error > 0 ? [{ kind: m.kind, x: m.x - m.error, x2: m.x + m.error, y: m.y, y2: m.y }, { kind: m.kind, x: m.x, x2: m.x, y: m.y - m.error, y2: m.y + m.error }] : []));
+    const all = [...pts, ...fit, ...meas];
     const d = equalDomains(Math.min(...all.map((r) => r.x)), Math.max(...all.map((r) => r.x)), Math.min(0, ...all.map((r) => r.y)), Math.max(...all.map((r) => r.y)));
-    const dec = labelDecades(decadePoints(p.frequenciesHz, p.realOhm, p.imagOhm), d, side).map((m) => ({ kind: legend.decade, ...m }));
+    const dec = p.frequenciesHz.length === 0 ? [] : labelDecades(decadePoints(p.frequenciesHz, p.realOhm, p.imagOhm), d, side).map((m) => ({ kind: legend.decade, ...m }));
     const x = { field: "x", type: "quantitative", title: "Z′ (Ω)", scale: { domain: d.x, nice: false, zero: false }, axis: { tickCount: 4, format: "~s" } };
     const y = { field: "y", type: "quantitative", title: "−Z″ (Ω)", scale: { domain: d.y, nice: false, zero: false }, axis: { tickCount: 4, format: "~s" } };
     const labels = (align: "left" | "right"): object => ({
@@ -412,6 +439,12 @@ export async function nyquistPanelsPlot(panels: readonly NyquistPanel[], options
       width: side,
       height: side,
       layer: [
+        ...(meas.length > 0
+          ? [
+              { name: `measuredbars${k}`, data: { values: bars }, mark: { type: "rule", strokeWidth: 1, opacity: 0.7, clip: true }, encoding: { x, x2: { field: "x2" }, y, y2: { field: "y2" }, color } },
+              { name: `measured${k}`, data: { values: meas }, mark: { type: "point", shape: "square", size: 30, filled: false, strokeWidth: 1.3, clip: true }, encoding: { x, y, color } },
+            ]
+          : []),
         { name: `spectrum${k}`, data: { values: pts }, mark: { type: "point", size: 14, filled: true, clip: true }, encoding: { x, y, color } },
         ...(fit.length > 0 ? [{ name: `fitted${k}`, data: { values: fit }, mark: { type: "line", strokeWidth: 1.3, clip: true }, encoding: { x, y, color, order: { field: "i" } } }] : []),
         ...(dec.length > 0 ? [{ name: `decades${k}`, data: { values: dec }, mark: { type: "point", shape: "diamond", size: 40, filled: false, strokeWidth: 1.2, clip: true }, encoding: { x, y, color } }, labels("left"), labels("right")] : []),
@@ -425,13 +458,14 @@ export async function nyquistPanelsPlot(panels: readonly NyquistPanel[], options
     spacing: { row: 24, column: 28 },
     resolve: { scale: { color: "shared" } },
   } as unknown as TopLevelSpec;
-  return renderVegaLite(spec);
+  return spec;
 }
 
-/** One design in a Bode plot: its spectrum and optionally the fitted circuit's curve. */
+/** One design in a Bode plot: its spectrum, optionally the fitted circuit's curve and measured spectra. */
 export interface BodeSeries extends Spectrum {
   readonly name: string;
   readonly fitted?: Spectrum;
+  readonly measured?: readonly MeasuredSpectrumSeries[];
 }
 
 /**
@@ -441,8 +475,13 @@ export interface BodeSeries extends Spectrum {
  * coincide stay apart.
  */
 export async function bodePlot(series: readonly BodeSeries[], options: PlotOptions = {}): Promise<string> {
+  return renderVegaLite(bodeSpec(series, options));
+}
+
+/** The vega-lite specification bodePlot renders (its data as drawn). */
+export function bodeSpec(series: readonly BodeSeries[], options: PlotOptions = {}): TopLevelSpec {
   nonEmpty("series", series);
-  const pts: object[] = [], lines: object[] = [];
+  const pts: object[] = [], lines: object[] = [], meas: object[] = [], bars: object[] = [];
   const rows = (name: string, s: Spectrum, into: object[]): void => {
     for (let i = 0; i < s.frequenciesHz.length; i++) {
       const re = s.realOhm[i]!, im = s.imagOhm[i]!;
@@ -452,12 +491,23 @@ export async function bodePlot(series: readonly BodeSeries[], options: PlotOptio
     }
   };
   series.forEach((s, k) => {
-    checkSpectrum(`series[${k}]`, s);
+    const measured = s.measured ?? [];
+    if (s.frequenciesHz.length > 0 || measured.length === 0) checkSpectrum(`series[${k}]`, s);
     rows(s.name, s, pts);
     if (s.fitted !== undefined) {
       checkSpectrum(`series[${k}].fitted`, s.fitted);
       rows(s.name, s.fitted, lines);
     }
+    measured.forEach((m, j) => {
+      checkMeasuredSpectrum(`series[${k}].measured[${j}]`, m);
+      const before = meas.length;
+      rows(s.name, m, meas);
+      // |Z| +- e|Z|; the phase +- e radians (the angle a relative error e of Z can turn it by, to first order)
+      for (const r of meas.slice(before) as { series: string; f: number; mag: number; phase: number }[]) {
+        if (!(m.relativeError > 0)) continue;
+        bars.push({ series: r.series, f: r.f, magLo: r.mag * Math.max(1e-3, 1 - m.relativeError), magHi: r.mag * (1 + m.relativeError), phaseLo: r.phase - (m.relativeError * 180) / Math.PI, phaseHi: r.phase + (m.relativeError * 180) / Math.PI });
+      }
+    });
   });
   const style = seriesStyle(series.map((s) => s.name));
   const { width, height } = size(options, 460, 200);
@@ -468,15 +518,20 @@ export async function bodePlot(series: readonly BodeSeries[], options: PlotOptio
     layer: [
       { name: `${field}lines`, data: { values: lines }, mark: { type: "line", strokeWidth: 1.3 }, encoding: { x, y: { field, type: "quantitative", title, scale }, color: style.color, strokeDash: style.strokeDash, detail: { field: "series" }, order: { field: "i" } } },
       { name: `${field}points`, data: { values: pts }, mark: { type: "point", size: 18, filled: true }, encoding: { x, y: { field, type: "quantitative", title, scale }, color: style.color, shape: style.shape } },
+      ...(meas.length > 0
+        ? [
+            { name: `${field}measuredbars`, data: { values: bars }, mark: { type: "rule", strokeWidth: 1, opacity: 0.7 }, encoding: { x, y: { field: `${field}Lo`, type: "quantitative", title, scale }, y2: { field: `${field}Hi` }, color: style.color } },
+            { name: `${field}measured`, data: { values: meas }, mark: { type: "point", shape: "square", size: 34, filled: false, strokeWidth: 1.3 }, encoding: { x, y: { field, type: "quantitative", title, scale }, color: style.color } },
+          ]
+        : []),
     ],
   });
-  const spec = {
+  return {
     ...titled(options),
     vconcat: [panel("mag", "|Z| (Ω)", { type: "log" }), panel("phase", "−phase (°)", { zero: true })],
     spacing: 14,
     resolve: { scale: { color: "shared", shape: "shared", strokeDash: "shared" } },
   } as unknown as TopLevelSpec;
-  return renderVegaLite(spec);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -867,6 +922,64 @@ export async function currentSlicePlot(slice: PhaseCurrentSlice, options: PlotOp
               { mark: { type: "text", align: "center", baseline: "middle", fontSize: 12, color: "#b00", x: side / 2, y: height / 2 }, encoding: { text: { field: "text" } } },
             ],
           },
+    ],
+  } as unknown as TopLevelSpec;
+  return renderVegaLite(spec);
+}
+
+/** A slab of a particle network (report/networkSlice.ts): particles as circles, bonds as segments with their currents. */
+export interface NetworkSlab {
+  /** The box's extent in the plane, nm (x: the field's direction, and y). */
+  readonly boxNm: readonly [number, number];
+  readonly particles: { readonly xNm: ArrayLike<number>; readonly yNm: ArrayLike<number>; readonly radiusNm: ArrayLike<number> };
+  readonly bonds: { readonly x1Nm: ArrayLike<number>; readonly y1Nm: ArrayLike<number>; readonly x2Nm: ArrayLike<number>; readonly y2Nm: ArrayLike<number>; readonly currentA: ArrayLike<number> };
+}
+
+/**
+ * A slab of a particle network seen along z: each particle its projected circle (true
+ * radius on the plot's scale, translucent, so the ones behind show through), each bond a
+ * segment coloured by |I| on a logarithmic viridis scale over at most CURRENT_DECADES below
+ * the largest (smaller values take its lowest colour); bonds without current thin and grey.
+ * Segments leaving the box (bonds across the periodic boundary) are clipped at its edge.
+ */
+export async function networkSlicePlot(slab: NetworkSlab, options: PlotOptions = {}): Promise<string> {
+  const [Lx, Ly] = slab.boxNm;
+  if (!(Lx! > 0 && Ly! > 0)) throw new InputError(`boxNm: got ${describe(slab.boxNm)}; must be two sides > 0`);
+  const p = slab.particles, b = slab.bonds;
+  if (p.yNm.length !== p.xNm.length || p.radiusNm.length !== p.xNm.length) throw new InputError(`particles: xNm has ${p.xNm.length} entries, yNm ${p.yNm.length}, radiusNm ${p.radiusNm.length}; they must match`);
+  const m = b.x1Nm.length;
+  if (b.y1Nm.length !== m || b.x2Nm.length !== m || b.y2Nm.length !== m || b.currentA.length !== m) throw new InputError(`bonds: x1Nm has ${m} entries, y1Nm ${b.y1Nm.length}, x2Nm ${b.x2Nm.length}, y2Nm ${b.y2Nm.length}, currentA ${b.currentA.length}; they must match`);
+  const side = options.width ?? 360;
+  const height = options.height ?? Math.max(40, Math.round((side * Ly!) / Lx!));
+  const px = side / (Lx! / 1000); // pixels per um
+  const circles = Array.from(p.xNm, (x, i) => ({ x: finite(`particles.xNm[${i}]`, x) / 1000, y: finite(`particles.yNm[${i}]`, p.yNm[i]!) / 1000, area: Math.PI * ((finite(`particles.radiusNm[${i}]`, p.radiusNm[i]!) / 1000) * px) ** 2 }));
+  const live: object[] = [], dead: object[] = [];
+  let top = 0, low = Infinity;
+  for (let k = 0; k < m; k++) {
+    const v = Math.abs(finite(`bonds.currentA[${k}]`, b.currentA[k]!));
+    const row = { x: finite(`bonds.x1Nm[${k}]`, b.x1Nm[k]!) / 1000, y: finite(`bonds.y1Nm[${k}]`, b.y1Nm[k]!) / 1000, x2: finite(`bonds.x2Nm[${k}]`, b.x2Nm[k]!) / 1000, y2: finite(`bonds.y2Nm[${k}]`, b.y2Nm[k]!) / 1000, v };
+    if (v > 0) {
+      live.push(row);
+      top = Math.max(top, v);
+      low = Math.min(low, v);
+    } else dead.push(row);
+  }
+  // weakest drawn first, so the strongest paths lie on top
+  live.sort((a, c) => (a as { v: number }).v - (c as { v: number }).v);
+  const bottom = Math.max(low, top / 10 ** CURRENT_DECADES);
+  const x = { field: "x", type: "quantitative", title: "x (µm), field along x", scale: { domain: [0, Lx! / 1000], nice: false, zero: false } };
+  const y = { field: "y", type: "quantitative", title: "y (µm)", scale: { domain: [0, Ly! / 1000], nice: false, zero: false } };
+  const spec = {
+    ...titled(options),
+    width: side,
+    height,
+    config: { axis: { grid: false } },
+    layer: [
+      { name: "particles", data: { values: circles }, mark: { type: "circle", clip: true, fill: "#9ecae1", fillOpacity: 0.35, stroke: "#6b8fb0", strokeWidth: 0.6, strokeOpacity: 0.8 }, encoding: { x, y, size: { field: "area", type: "quantitative", scale: null } } },
+      ...(dead.length > 0 ? [{ name: "nocurrent", data: { values: dead }, mark: { type: "rule", clip: true, color: "#aaa", strokeWidth: 0.8 }, encoding: { x, y, x2: { field: "x2" }, y2: { field: "y2" } } }] : []),
+      ...(live.length > 0
+        ? [{ name: "bonds", data: { values: live }, mark: { type: "rule", clip: true, strokeWidth: 2, strokeCap: "round" }, encoding: { x, y, x2: { field: "x2" }, y2: { field: "y2" }, color: { field: "v", type: "quantitative", title: "|I| (A) at 1 V/cm", scale: { scheme: "viridis", type: "log", domain: [bottom, top], clamp: true } } } }]
+        : [{ name: "nocurrentnote", data: { values: [{ text: "no current through this slab" }] }, mark: { type: "text", align: "center", baseline: "middle", fontSize: 12, color: "#b00", x: side / 2, y: height / 2 }, encoding: { text: { field: "text" } } }]),
     ],
   } as unknown as TopLevelSpec;
   return renderVegaLite(spec);

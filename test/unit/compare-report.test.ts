@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { circuitImpedance } from "../../src/analysis/circuits.js";
-import { compareReport } from "../../src/report/compare.js";
+import { compareReport, impedanceFigures } from "../../src/report/compare.js";
+import { bodeSpec, nyquistPanelsSpec } from "../../src/report/plots.js";
 import type { Results } from "../../src/pipeline/results.js";
 import type { MeasuredValue } from "../../src/scenario/measurements.js";
 
@@ -110,5 +111,62 @@ describe("compareReport with measurements", () => {
     expect(files["compare.csv"]).not.toContain("measured");
     expect(files["measured.csv"]).toBeUndefined();
     expect(files["arrhenius.svg"]).not.toContain("measured_marks");
+  });
+});
+
+describe("compareReport with a measured impedance spectrum", () => {
+  const f = [1e5, 1e4, 1e3, 100, 10];
+  const z = circuitImpedance("R_bulk-p(R_int,Q_int)", { R_bulk: 1.2, R_int: 2.5, Q_int: 1e-5, n_int: 0.85 }, f);
+  const measured: MeasuredValue[] = [
+    { scenario: "small", observable: "impedanceSpectrum", cell: "Li|SE|Li", temperatureK: 298.15, frequenciesHz: f, realOhm: Array.from(z.re), imagOhm: Array.from(z.im), relativeError: 0.02, source: "cell A" },
+    { scenario: "large", observable: "impedanceSpectrum", cell: "SS|SE|SS", temperatureK: 298.15, frequenciesHz: [1e3, 10], realOhm: [1e4, 1.01e4], imagOhm: [-50, -5e3], relativeError: 0.05, source: "cell B" },
+  ];
+  /** The data values of the named layers of a vega-lite spec, wherever they sit. */
+  const layerData = (spec: unknown, name: string): Record<string, number | string>[] => {
+    const out: Record<string, number | string>[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === "object") {
+        const o = v as { name?: string; data?: { values?: Record<string, number | string>[] } };
+        if (o.name === name && o.data?.values !== undefined) out.push(...o.data.values);
+        Object.values(v).forEach(walk);
+      }
+    };
+    walk(spec);
+    return out;
+  };
+
+  it("puts the measured points in the design's Nyquist panel and its Bode series, with their errors; an SS|SE|SS one brings its own panel", async () => {
+    const all = [design("small", 1), design("large", 1e4)];
+    const figs = impedanceFigures(all, measured)!;
+    expect(figs.nyquist.panels.map((p) => p.name)).toEqual(["small", "large", "large, SS|SE|SS"]);
+    const nyquist = nyquistPanelsSpec(figs.nyquist.panels);
+    // the panel of 'small' holds the measured points as drawn: x = Z', y = -Z'', error 2 % of |Z|
+    const points = layerData(nyquist, "measured0");
+    expect(points.map((p) => [p["frequencyHz"], p["x"], p["y"]])).toEqual(f.map((fr, i) => [fr, z.re[i], -z.im[i]!]));
+    for (const p of points) expect(p["error"]).toBeCloseTo(0.02 * Math.hypot(p["x"] as number, p["y"] as number), 12);
+    expect(layerData(nyquist, "measuredbars0")).toHaveLength(2 * f.length);
+    expect(layerData(nyquist, "measured1")).toEqual([]); // 'large' Li|SE|Li: nothing measured
+    // the SS|SE|SS panel: the measurement alone (this design predicted no SS spectrum)
+    expect(layerData(nyquist, "spectrum2")).toEqual([]);
+    expect(layerData(nyquist, "measured2").map((p) => [p["x"], p["y"]])).toEqual([[1e4, 50], [1.01e4, 5e3]]);
+    const bode = bodeSpec(figs.bode.series);
+    const mag = layerData(bode, "magmeasured");
+    expect(mag.filter((p) => p["series"] === "small").map((p) => p["mag"])).toEqual(f.map((_, i) => Math.hypot(z.re[i]!, z.im[i]!)));
+    expect(mag.filter((p) => p["series"] === "large, SS|SE|SS")).toHaveLength(2);
+    // the page: the measured marks drawn, and the caption says what they are
+    const files = await compareReport(all, { measured });
+    expect(files["nyquist.svg"]).toContain("measured0_marks");
+    expect(files["nyquist.svg"]).toContain("measured (±1 standard error)");
+    expect(files["bode.svg"]).toContain("magmeasured_marks");
+    expect(files["index.html"]).toContain("Impedance of symmetric cells (Li|SE|Li; SS|SE|SS where a measured spectrum is given) at 298.15 K (Nyquist)");
+    expect(files["index.html"]).toContain("measured spectra (small, Li|SE|Li, 298.15 K, 5 points, error 2.0 % of |Z|: cell A; large, SS|SE|SS, 298.15 K, 2 points, error 5.0 % of |Z|: cell B)");
+  });
+
+  it("without a measured spectrum the Nyquist and Bode specs carry no measured layer", () => {
+    const figs = impedanceFigures([design("small", 1)])!;
+    expect(layerData(nyquistPanelsSpec(figs.nyquist.panels), "measured0")).toEqual([]);
+    expect(JSON.stringify(nyquistPanelsSpec(figs.nyquist.panels))).not.toContain("measured");
+    expect(JSON.stringify(bodeSpec(figs.bode.series))).not.toContain("measured");
   });
 });

@@ -42,4 +42,45 @@ describe("measurements", () => {
     expect(line[line.length - 1]!.temperatureK).toBeCloseTo(253.15, 9);
     for (const p of line) expect(Math.log(p.conductivitySPerCm / 2.65e-4)).toBeCloseTo(-(0.16 / BOLTZMANN_EV_PER_K) * (1 / p.temperatureK - 1 / 298.15), 10);
   });
+
+  it("an impedance spectrum: inline or from a CSV file beside the measurements file (the eis reader's columns)", () => {
+    const all = loadMeasurements("docs/examples/measurements-with-spectrum.json");
+    const [fromFile, inline] = measurementsFor("interconnected", all).spectra;
+    expect(fromFile!.cell).toBe("Li|SE|Li");
+    expect(fromFile!.frequenciesHz).toHaveLength(22);
+    expect(fromFile!.frequenciesHz[0]).toBe(1e6);
+    expect(fromFile!.realOhm[0]).toBe(140.13);
+    expect(fromFile!.imagOhm[0]).toBe(-0.53967); // the file's column is -Z''
+    expect(fromFile!.relativeError).toBe(0.02);
+    expect(inline!.cell).toBe("SS|SE|SS");
+    expect(inline!.imagOhm).toHaveLength(6);
+    // no spectrum is calibrated on
+    expect(all.filter(isCalibrationMeasurement)).toEqual([]);
+  });
+
+  it("a bad impedance spectrum is refused naming the field: lengths, frequencies, cell, error, file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mofhop-meas-"));
+    const base = { scenario: "p", observable: "impedanceSpectrum", cell: "Li|SE|Li", temperatureK: 298.15, frequenciesHz: [1000, 100, 10], realOhm: [10, 12, 20], imagOhm: [-1, -3, -8], relativeError: 0.02, source: "s" };
+    const refused = (m: Record<string, unknown>): string => {
+      const f = join(dir, "m.json");
+      writeFileSync(f, JSON.stringify({ measurements: [base, m] }));
+      try {
+        loadMeasurements(f);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error("not refused");
+    };
+    expect(refused({ ...base, realOhm: [10, 12] })).toContain("measurements.1.realOhm: 2 values; frequenciesHz has 3 (one per frequency)");
+    expect(refused({ ...base, frequenciesHz: [1000, 0, 10] })).toMatch(/measurements\.1\.frequenciesHz\.1: got 0; Too small: expected number to be >0/);
+    expect(refused({ ...base, cell: "Li|Li" })).toMatch(/measurements\.1\.cell: got "Li\|Li"; Invalid option: expected one of "Li\|SE\|Li"\|"SS\|SE\|SS"/);
+    expect(refused({ ...base, relativeError: 0 })).toMatch(/measurements\.1\.relativeError: got 0; a measurement needs its error/);
+    const { imagOhm: _, ...noImag } = base;
+    expect(refused(noImag)).toContain("measurements.1.imagOhm: missing; an impedance spectrum needs frequenciesHz, realOhm and imagOhm (or a file)");
+    expect(refused({ ...base, file: "z.csv" })).toContain("measurements.1.file: give the spectrum either inline (frequenciesHz, realOhm, imagOhm) or as a file, not both");
+    const { frequenciesHz: _f, realOhm: _r, imagOhm: _i, ...bare } = base;
+    expect(refused({ ...bare, file: "none.csv" })).toMatch(/measurements\.1\.file: cannot read .*none\.csv .*; the path is relative to the measurements file/);
+    writeFileSync(join(dir, "bad.csv"), "frequency,Z',Z''\n1000,1,-1\n100,2,-2\n-10,3,-3\n1,4,-4\n0.1,5,-5\n");
+    expect(refused({ ...bare, file: "bad.csv" })).toMatch(/measurements\.1\.file: .*bad\.csv: row 3 \(line 4\), column "frequency": got -10; frequencies must be > 0 \(Hz\)/);
+  });
 });
