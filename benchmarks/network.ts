@@ -10,9 +10,11 @@
  * (../shared/bench-ref/run.sh, resolved from the working directory), it runs in the same
  * process tree right after ours and the case reports the speed ratio and the agreement of
  * sigma_eff; without it, referenceAvailable is false and the case still succeeds.
- * network-256 and network-512 (run only when named) have no SciPy reference in run.sh (it
- * would take minutes); they show the size scaling and memory of 16.7 M and 134 M voxel
- * solves. Each solve runs in a child process (network-solve.ts), so its peak RSS is its
+ * With libhypre-dev installed (optional; never needed by .ci/run), network-64 to network-256
+ * also run the native hypre reference, PFMG and BoomerAMG on 1 and 2 MPI ranks, in the same
+ * run (nativeReference below). network-256 and network-512 (run only when named) have no
+ * SciPy reference in run.sh (it would take minutes); network-512 has no hypre run (its
+ * memory); they show the size scaling and memory of 16.7 M and 134 M voxel solves. Each solve runs in a child process (network-solve.ts), so its peak RSS is its
  * own; bytes per voxel is that peak over the voxels, beside the guard's estimate
  * (transport/network/memory.ts). network-128-stored and network-256-stored (named only)
  * solve the same maps on the stored float64 path, for the per-iteration comparison.
@@ -35,13 +37,17 @@ interface Reference {
   sigma_eff: number;
   phase_sha256: string;
   assembly_s: number;
+  setup_s: number;
+  solve_s: number;
   peak_rss_MB: number;
+  mpi_ranks?: number;
+  converged?: boolean;
 }
 
-function runReference(options: BenchOptions, args: string[]): Reference[] | string {
+function runReference(options: BenchOptions, args: string[], env: Record<string, string> = {}): Reference[] | string {
   const script = resolve(process.cwd(), "..", "shared", "bench-ref", "run.sh");
   if (!existsSync(script)) return `no ${script}`;
-  const out = spawnSync("bash", [script, ...args], { encoding: "utf8", timeout: 1_200_000, maxBuffer: 1 << 24 });
+  const out = spawnSync("bash", [script, ...args], { encoding: "utf8", timeout: 1_200_000, maxBuffer: 1 << 24, env: { ...process.env, ...env } });
   const rows = (out.stdout ?? "")
     .split("\n")
     .filter((l) => l.startsWith("{"))
@@ -70,42 +76,93 @@ function networkCase(N: number, path: "auto" | "stored" = "auto"): BenchCase {
     name: `network-${N}${path === "stored" ? "-stored" : ""}`,
     description: `${N}^3 random two-phase voxels (0.6 of sigma 1, else 1e-3), voxel-layer electrodes, PCG + aggregation multigrid to 1e-8${path === "stored" ? " on the stored float64 path" : ""}`,
     async run(options) {
+      const load0 = loadavg();
       const fields = solveInChild(N, path, options);
       const sha = fields.phaseSha256 as string;
       const seconds = fields.seconds as number;
       const sigmaEff = fields.sigmaEff as number;
       const assemblySeconds = fields.assemblySeconds as number;
-      if (!options.withReference) return { ...fields, referenceAvailable: false, referenceNote: "--no-ref" };
-      if (N > 128 || path === "stored") return { ...fields, referenceAvailable: false, referenceNote: "run.sh has SciPy cases for N = 64 and 128 only (compared on the default path)" };
-      const ref = runReference(options, [`network-${N}`]);
-      if (typeof ref === "string") return { ...fields, referenceAvailable: false, referenceNote: ref };
-      const best = ref[ref.length - 1]!; // run.sh prints the faster solver last
-      const refFields: Record<string, unknown> = {
-        referenceAvailable: true,
-        referenceSolver: `network_ref.py ${best.solver}`,
-        referenceSeconds: best.seconds,
-        referenceIterations: best.iterations,
-        referenceRelativeResidual: best.relativeResidual,
-        referenceSigmaEff: best.sigma_eff,
-        referencePeakRssMB: best.peak_rss_MB,
-        referenceSameMap: best.phase_sha256 === sha,
-        sigmaEffRelativeDifference: Math.abs(sigmaEff - best.sigma_eff) / Math.abs(best.sigma_eff),
-        speedupVsReference: +(best.seconds / seconds).toFixed(2),
-        speedupVsReferenceWithAssembly: +((best.seconds + best.assembly_s) / (seconds + assemblySeconds)).toFixed(2),
-        referenceAll: ref.map((r) => ({ solver: r.solver, seconds: r.seconds, iterations: r.iterations })),
-      };
-      options.log(`reference ${best.solver}: ${best.seconds} s -> speed-up ${refFields.speedupVsReference}`);
-      // the native hypre reference, when libhypre-dev is installed (optional)
-      const native = runReference(options, ["network-native", String(N), "pfmg"]);
-      if (typeof native !== "string") {
-        const p = native[native.length - 1]!;
-        refFields.nativeSeconds = p.seconds;
-        refFields.nativeSolver = `network_hypre.c ${p.solver}`;
-        refFields.speedupVsNative = +(p.seconds / seconds).toFixed(2);
-      } else refFields.nativeAvailable = false;
-      return { ...fields, ...refFields };
+      const loads = (): Record<string, unknown> => ({ loadAverageBefore: load0.map((l) => +l.toFixed(2)), loadAverageAfter: loadavg().map((l) => +l.toFixed(2)) });
+      if (!options.withReference) return { ...fields, referenceAvailable: false, referenceNote: "--no-ref", ...loads() };
+      if (path === "stored") return { ...fields, referenceAvailable: false, referenceNote: "the references are compared on the default path", ...loads() };
+      const refFields: Record<string, unknown> = {};
+      if (N > 128) {
+        refFields.referenceAvailable = false;
+        refFields.referenceNote = "run.sh has SciPy cases for N = 64 and 128 only";
+      } else {
+        const ref = runReference(options, [`network-${N}`]);
+        if (typeof ref === "string") {
+          refFields.referenceAvailable = false;
+          refFields.referenceNote = ref;
+        } else {
+          const best = ref[ref.length - 1]!; // run.sh prints the faster solver last
+          Object.assign(refFields, {
+            referenceAvailable: true,
+            referenceSolver: `network_ref.py ${best.solver}`,
+            referenceSeconds: best.seconds,
+            referenceIterations: best.iterations,
+            referenceRelativeResidual: best.relativeResidual,
+            referenceSigmaEff: best.sigma_eff,
+            referencePeakRssMB: best.peak_rss_MB,
+            referenceSameMap: best.phase_sha256 === sha,
+            sigmaEffRelativeDifference: Math.abs(sigmaEff - best.sigma_eff) / Math.abs(best.sigma_eff),
+            speedupVsReference: +(best.seconds / seconds).toFixed(2),
+            speedupVsReferenceWithAssembly: +((best.seconds + best.assembly_s) / (seconds + assemblySeconds)).toFixed(2),
+            referenceAll: ref.map((r) => ({ solver: r.solver, seconds: r.seconds, iterations: r.iterations })),
+          });
+          options.log(`reference ${best.solver}: ${best.seconds} s -> speed-up ${String(refFields.speedupVsReference)}`);
+        }
+      }
+      Object.assign(refFields, nativeReference(N, fields, options));
+      return { ...fields, ...refFields, ...loads() };
     },
   };
+}
+
+/** hypre's peak resident memory grows about 22-35 bytes a voxel per solver (1 rank); above 256^3 it would not fit beside ours. */
+const NATIVE_MAX_N = 256;
+
+/**
+ * The native hypre reference (../shared/bench-ref/network_hypre.c through run.sh), when
+ * libhypre-dev is installed (optional: without it nativeAvailable is false and the case still
+ * succeeds): PCG + PFMG and PCG + BoomerAMG, each a process of its own, on 1 MPI rank and on
+ * 2 (both cores), right after our solve in the same run. Per solve: seconds (setup + solve),
+ * iterations, the true relative residual (recomputed by network_hypre.c from the stencil),
+ * peak RSS over the voxels (summed over ranks), whether it solved the same map (sha256) and
+ * the ratio hypre seconds / ours (above 1: ours is faster).
+ */
+function nativeReference(N: number, ours: Record<string, unknown>, options: BenchOptions): Record<string, unknown> {
+  if (N > NATIVE_MAX_N) return { nativeAvailable: false, nativeNote: `hypre is run up to ${NATIVE_MAX_N}^3 (its memory at ${N}^3 would exceed this machine's)` };
+  const rows: Record<string, unknown>[] = [];
+  for (const ranks of [1, 2]) {
+    for (const solver of ["pfmg", "boomeramg"]) {
+      const out = runReference(options, ["network-native", String(N), solver], ranks > 1 ? { MOFHOP_REF_NP: String(ranks) } : {});
+      if (typeof out === "string") {
+        if (rows.length === 0) return { nativeAvailable: false, nativeNote: out };
+        rows.push({ solver, ranks, error: out });
+        continue;
+      }
+      const r = out[out.length - 1]!;
+      const row = {
+        solver: r.solver,
+        ranks: r.mpi_ranks ?? ranks,
+        seconds: r.seconds,
+        setupSeconds: r.setup_s,
+        solveSeconds: r.solve_s,
+        iterations: r.iterations,
+        relativeResidual: r.relativeResidual,
+        converged: r.converged ?? true,
+        peakRssBytesPerVoxel: +((r.peak_rss_MB * 2 ** 20) / N ** 3).toFixed(1),
+        sameMap: r.phase_sha256 === ours.phaseSha256,
+        sigmaEffRelativeDifference: Math.abs((ours.sigmaEff as number) - r.sigma_eff) / Math.abs(r.sigma_eff),
+        // hypre seconds over ours: above 1, ours is faster
+        ratioToOurs: +(r.seconds / (ours.seconds as number)).toFixed(2),
+      };
+      options.log(`hypre ${r.solver} on ${row.ranks} rank(s): ${r.seconds} s, ${r.iterations} iterations, residual ${r.relativeResidual}, ${row.peakRssBytesPerVoxel} bytes/voxel; hypre/ours ${row.ratioToOurs}`);
+      rows.push(row);
+    }
+  }
+  return { nativeAvailable: true, native: rows };
 }
 
 const median = (v: number[]): number => {

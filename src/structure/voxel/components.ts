@@ -37,15 +37,18 @@ function union(parent: Int32Array, a: number, b: number): void {
 /**
  * Label the face-connected components of the voxels with mask[i] != 0. `wrap[d]` makes axis
  * d periodic: the last layer along d is also a face neighbour of the first (a side of one
- * voxel wraps onto itself and adds nothing).
+ * voxel wraps onto itself and adds nothing). `scratch` (at least as long as the mask), when
+ * given, holds the labels instead of a new array (the caller lends memory it will reuse, so
+ * a dead 4-byte-a-voxel array does not stay resident until the next garbage collection).
  */
-export function connectedComponents(shape: Shape3, mask: Uint8Array, wrap: readonly [boolean, boolean, boolean] = [false, false, false]): Components {
+export function connectedComponents(shape: Shape3, mask: Uint8Array, wrap: readonly [boolean, boolean, boolean] = [false, false, false], scratch?: Int32Array): Components {
   const n = voxelCount(shape);
   if (mask.length !== n) throw new InputError(`component mask has ${mask.length} entries; shape needs ${n}`);
+  if (scratch !== undefined && scratch.length < n) throw new InputError(`component scratch has ${scratch.length} entries; shape needs ${n}`);
   const [nx, ny, nz] = shape;
   const sy = nx, sz = nx * ny;
   // the labels array doubles as the parent forest, then holds the final labels
-  const parent = new Int32Array(n);
+  const parent = scratch === undefined ? new Int32Array(n) : scratch.subarray(0, n);
   for (let z = 0, i = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++, i++) {

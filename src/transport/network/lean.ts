@@ -145,6 +145,16 @@ export function leanArenaBytes(nb: number, ny: number, nz: number, codes: number
   return labelStencilArenaBytes(nb, ny, nz, codes) + LeanMultigrid.arenaBytes(nb, ny, nz, multigrid, redBlackMinCells) + 3 * 4 * len;
 }
 
+/**
+ * The double solution of a lean solve of a box nb x ny x nz on `threads` threads (shared when
+ * more than one), allocated by the caller before the topology so that the topology's
+ * cluster labels can borrow it (solve.ts): the labels are dead before the solve writes it.
+ */
+export function leanSolution(nb: number, ny: number, nz: number, threads: number): Float64Array {
+  const len = labelLength(nb, ny, nz);
+  return threads > 1 ? new Float64Array(new SharedArrayBuffer(8 * len)) : new Float64Array(len);
+}
+
 /** Solve the DC network of `grid` on the lean path (leanObstacle must be undefined). */
 export function solveLean(
   grid: VoxelGrid, r: ResolvedNetwork, topo: NetworkTopology,
@@ -154,6 +164,8 @@ export function solveLean(
     readonly threads?: number;
     /** Stored levels with at least this many cells are smoothed red-black (default RED_BLACK_MIN_CELLS; tests set small ones). */
     readonly redBlackMinCells?: number;
+    /** The double solution from leanSolution (same box and threads; any content, zeroed here); default a new one. */
+    readonly solution?: Float64Array;
   },
 ): LeanSolve {
   const t0 = now();
@@ -182,7 +194,11 @@ export function solveLean(
   const rv = arena.alloc32(len), pv = arena.alloc32(len), qv = arena.alloc32(len);
   // the double solution, with the electrode potentials in the low pads; it becomes the potential field
   // (outside the arena, so the arena can go once the field is made; shared when threads use it)
-  const x = threads > 1 ? new Float64Array(new SharedArrayBuffer(8 * len)) : new Float64Array(len);
+  const given = options.solution;
+  if (given !== undefined && (given.length !== len || (threads > 1 && !(given.buffer instanceof SharedArrayBuffer)))) {
+    throw new Error(`lean solve: a lent solution of ${given.length} doubles${given.buffer instanceof SharedArrayBuffer ? "" : " (not shared)"}; needs ${len}${threads > 1 ? ", shared" : ""}`);
+  }
+  const x = given === undefined ? leanSolution(nb, ny, nz, threads) : given.fill(0);
   let bb = 0;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {

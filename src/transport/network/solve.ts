@@ -12,7 +12,7 @@ import { stencilArenaBytes, stencilLength, stencilOperator, updateDiagonal } fro
 import { connectedComponents, spanningMask } from "../../structure/voxel/components.js";
 import type { Shape3, VoxelGrid } from "../../structure/voxel/grid.js";
 import { assembleConductance, dcRightHandSide } from "./assemble.js";
-import { LEAN_MIN_CELLS, leanObstacle, solveLean } from "./lean.js";
+import { LEAN_MIN_CELLS, leanObstacle, leanSolution, leanThreads, solveLean } from "./lean.js";
 import { currentDensityField, electrodeCurrents, potentialField } from "./fields.js";
 import { resolveNetwork, type NetworkOptions, type ResolvedNetwork } from "./options.js";
 import { assembleWrapBonds, boxSelf, groundWrapCells, periodicOperator, wrapFaceCurrents } from "./periodic.js";
@@ -83,15 +83,18 @@ export interface NetworkResult {
   readonly stats: NetworkStats;
 }
 
-/** Volume fraction and spanning fraction of each phase present. */
-export function phaseSummaries(grid: VoxelGrid, r: ResolvedNetwork, connectivity: boolean): PhaseSummary[] {
+/**
+ * Volume fraction and spanning fraction of each phase present. `scratch` (at least as long
+ * as the grid, overwritten), when lent: memory for the cluster labels.
+ */
+export function phaseSummaries(grid: VoxelGrid, r: ResolvedNetwork, connectivity: boolean, scratch?: Int32Array): PhaseSummary[] {
   const n = grid.phase.length;
   return r.labels.map((label) => {
     const summary = { label, name: r.names[label]!, conductivitySPerCm: r.sigma[label]!, volumeFraction: r.counts[label]! / n };
     if (!connectivity) return summary;
     const mask = new Uint8Array(n);
     for (let i = 0; i < n; i++) mask[i] = grid.phase[i] === label ? 1 : 0;
-    const span = spanningMask(grid.shape, connectedComponents(grid.shape, mask, [false, r.periodic, r.periodic]), 0);
+    const span = spanningMask(grid.shape, connectedComponents(grid.shape, mask, [false, r.periodic, r.periodic], scratch), 0);
     let k = 0;
     for (let i = 0; i < n; i++) k += span[i]!;
     return { ...summary, spanningFraction: k / r.counts[label]!, percolates: k > 0 };
@@ -119,11 +122,24 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
   const lengthCm = (r.layers ? nx - 1 : nx) * hx;
   const areaCm2 = ny * nz * hy * hz;
   const tauLabel = tortuosityLabel(r, options.tortuosityPhaseLabel);
-  const phases = phaseSummaries(grid, r, options.phaseConnectivity ?? true);
+  // the path, from the shape and the options alone
+  const nb = r.layers ? nx - 2 : nx;
+  const mgOptions = options.multigrid ?? {};
+  const path = options.solverPath ?? "auto";
+  if (path !== "auto" && path !== "lean" && path !== "stored") throw new InputError(`solverPath: got ${JSON.stringify(path)}; valid: auto, lean, stored`);
+  const obstacle = nb * ny * nz < 2 ? "a box of one voxel" : leanObstacle(r, mgOptions);
+  const onLean = obstacle === undefined && (path === "lean" || (path === "auto" && nb * ny * nz >= LEAN_MIN_CELLS));
+  // the lean solve's double solution, made first: the topology's cluster labels (4 B a cell)
+  // borrow it, so they are not a dead array still resident through the solve (at 512^3 on
+  // 2 threads they were: 0.5 GB above the estimate until this)
+  const threads = onLean ? leanThreads(nb * ny * nz, options.threads) : 1;
+  const solution = onLean ? leanSolution(nb, ny, nz, threads) : undefined;
+  const scratch = (cells: number): Int32Array | undefined => (solution === undefined ? undefined : new Int32Array(solution.buffer, solution.byteOffset, cells));
+  const phases = phaseSummaries(grid, r, options.phaseConnectivity ?? true, scratch(nx * ny * nz));
   const t0 = now();
   const conducts = new Uint8Array(256);
   for (let l = 0; l < 256; l++) conducts[l] = r.sigma[l]! > 0 ? 1 : 0;
-  const topo = networkTopology(grid, conducts, r.layers, Number.isFinite(r.intR), r.periodic);
+  const topo = networkTopology(grid, conducts, r.layers, Number.isFinite(r.intR), r.periodic, scratch(nb * ny * nz));
   const layerConducts = (v: number): boolean => conducts[grid.phase[v]!] === 1;
   const base = {
     shape: grid.shape,
@@ -151,16 +167,11 @@ export function solveNetwork(grid: VoxelGrid, options: NetworkOptions): NetworkR
       stats: { unknowns: 0, multigridLevels: 0, assemblySeconds: now() - t0, setupSeconds: 0, solveSeconds: 0, solverBytes: topo.carrying.byteLength, webAssembly: false, solverPath: "stored", outerSteps: 0, threads: 1 },
     };
   }
-  const [nb] = topo.box;
-  const mgOptions = options.multigrid ?? {};
-  const path = options.solverPath ?? "auto";
-  if (path !== "auto" && path !== "lean" && path !== "stored") throw new InputError(`solverPath: got ${JSON.stringify(path)}; valid: auto, lean, stored`);
-  const obstacle = nb * ny * nz < 2 ? "a box of one voxel" : leanObstacle(r, mgOptions);
   if (path === "lean" && obstacle !== undefined) throw new InputError(`solverPath "lean": not available with ${obstacle}; use "auto" or "stored"`);
-  if (path === "lean" || (path === "auto" && obstacle === undefined && nb * ny * nz >= LEAN_MIN_CELLS)) {
+  if (solution !== undefined) {
     const lean = solveLean(grid, r, topo, {
       multigrid: mgOptions, webAssembly: options.webAssembly ?? true, currentDensity: options.currentDensity ?? true,
-      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      threads, solution,
     });
     // sigma from the dissipated power (lean.ts: second order in the error, like CG's current)
     const sigmaEff = (lean.conductanceS * lengthCm) / areaCm2;

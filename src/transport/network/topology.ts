@@ -26,8 +26,9 @@ export interface NetworkTopology {
  * electrodes a box cell at x = 1 touches the low electrode when the x = 0 voxel next to it
  * conducts (likewise at the high side); with planes it touches whenever `planeContact`.
  * `periodicSides`: clusters also connect across the y and z faces (options.ts, `sides`).
+ * `scratch` (at least nb ny nz entries): memory for the cluster labels, overwritten.
  */
-export function networkTopology(grid: VoxelGrid, conducts: Uint8Array, layers: boolean, planeContact: boolean, periodicSides = false): NetworkTopology {
+export function networkTopology(grid: VoxelGrid, conducts: Uint8Array, layers: boolean, planeContact: boolean, periodicSides = false, scratch?: Int32Array): NetworkTopology {
   const [nx, ny, nz] = grid.shape;
   const x0 = layers ? 1 : 0;
   const nb = layers ? nx - 2 : nx;
@@ -40,7 +41,8 @@ export function networkTopology(grid: VoxelGrid, conducts: Uint8Array, layers: b
       for (let bx = 0; bx < nb; bx++, c++) mask[c] = conducts[phase[v + bx]!]!;
     }
   }
-  const comp = connectedComponents(box, mask, [false, periodicSides, periodicSides]);
+  // the cluster labels (4 B a cell) in the caller's scratch when lent (solve.ts: the lean solution's buffer)
+  const comp = connectedComponents(box, mask, [false, periodicSides, periodicSides], scratch);
   const low = new Uint8Array(comp.count), high = new Uint8Array(comp.count);
   const labels = comp.labels;
   for (let z = 0; z < nz; z++) {
