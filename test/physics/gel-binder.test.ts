@@ -19,8 +19,9 @@
  *    plus the reference's own error.
  */
 import { describe, expect, it } from "vitest";
-import { GEL_LENS_ERROR_PER_WET_RATIO, gelBinder, gelBinderConductances, gelLens, inflatedFraction, lensWetRadius, type GelBinder } from "../../src/design/gelBinder.js";
+import { GEL_LENS_ERROR_PER_WET_RATIO, gelBinder, gelBinderConductances, gelLens, inflatedFraction, lensWetRadius } from "../../src/design/gelBinder.js";
 import { graphConductivity } from "../../src/design/graph.js";
+import { scArray } from "./sc-array.js";
 import { expectWithinErrors } from "../stats-tolerance.js";
 import { estimate } from "../../src/core/stats.js";
 import { loadScenario } from "../../src/scenario/load.js";
@@ -82,34 +83,10 @@ const RESOLVED = [
   [1e6, 0.08, 0.6, 3.2782, 0.0153],
 ] as const;
 
-/** A 2 x 2 x 2 simple-cubic periodic graph of unit spheres at spacing 2 + g, gel lenses out to H*. */
-function scArray(g: number, hStar: number): GelBinder {
-  const A = 2 + g, n = 8, rw = lensWetRadius(g, 1, 1, hStar);
-  const pos = new Float64Array(3 * n), I: number[] = [], J: number[] = [], V: number[] = [];
-  const id = (x: number, y: number, z: number): number => (x % 2) + 2 * ((y % 2) + 2 * (z % 2));
-  for (let z = 0; z < 2; z++) for (let y = 0; y < 2; y++) for (let x = 0; x < 2; x++) {
-    const i = id(x, y, z);
-    pos.set([x * A, y * A, z * A], 3 * i);
-    for (const [dx, dy, dz] of [[1, 0, 0], [0, 1, 0], [0, 0, 1]] as const) {
-      I.push(i);
-      J.push(id(x + dx, y + dy, z + dz));
-      V.push(dx * A, dy * A, dz * A);
-    }
-  }
-  const nb = I.length;
-  return {
-    graph: { nodeCount: n, boxCm: [2 * A, 2 * A, 2 * A], positionCm: pos, bondI: Int32Array.from(I), bondJ: Int32Array.from(J), bondVectorCm: Float64Array.from(V) },
-    radiusCm: new Float64Array(n).fill(1),
-    gapCm: new Float64Array(nb).fill(g),
-    wetRadiusCm: new Float64Array(nb).fill(rw),
-    stats: {} as GelBinder["stats"],
-  };
-}
-
 describe("lens bonds against the resolved simple-cubic arrays", () => {
   for (const [sigmaM, g, hStar, S, err] of RESOLVED) {
     it(`sigma_M/sigma_gel ${sigmaM}, g ${g} R, gel out to d1 + d2 = ${hStar} R: S = ${S} +- ${err}`, () => {
-      const net = scArray(g, hStar);
+      const net = scArray(1, g, lensWetRadius(g, 1, 1, hStar));
       const G = gelBinderConductances(net, sigmaM, 1, 0).conductanceS;
       const s = graphConductivity(net.graph, G, [0], { tolerance: 1e-12 })[0]!.conductivitySPerCm;
       const rw = lensWetRadius(g, 1, 1, hStar);

@@ -24,8 +24,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { capConductances, capPairLog, GEL_COAT_NETWORK_ERROR, gelFilmConductances, gelFilmNetwork } from "../../src/design/gelFilm.js";
-import { gelBinder, type GelBinder } from "../../src/design/gelBinder.js";
+import { gelBinder } from "../../src/design/gelBinder.js";
 import { graphConductivity } from "../../src/design/graph.js";
+import { scArray } from "./sc-array.js";
 import { RandomStream, streamState } from "../../src/core/rng.js";
 
 describe("two caps on a sphere's sheet (conformal map to an annulus)", () => {
@@ -82,7 +83,7 @@ describe("many small caps: the sphere's Green's function", () => {
 describe("a simple-cubic array of coated insulating spheres", () => {
   it("sigma_x = 2 pi sigma_g t / (R_log s): each sphere the sheet between two antipodal caps", () => {
     const R = 1e-5, g = 0.04 * R, rw = 0.05 * R, A = 2 * R + g, sigmaG = 3e-5, filmNm = 2;
-    const net = scArray(R, g, rw);
+    const net = scArray(R, g, rw, 0.1 * R * 1e7);
     const film = gelFilmNetwork(net, filmNm);
     const G = gelFilmConductances(net, film, 0, sigmaG, 0).conductanceS;
     const sx = graphConductivity(film.graph, G, [0], { tolerance: 1e-13 })[0]!.conductivitySPerCm;
@@ -134,28 +135,4 @@ function solveDense(a: Float64Array, b: number[], m: number): number[] {
     }
   }
   return M.map((row, i) => row[m]! / row[i]!);
-}
-
-/** A 2 x 2 x 2 simple-cubic periodic array of spheres radius R (cm) at surface gap g, lenses of radius rw. */
-function scArray(R: number, g: number, rw: number): GelBinder {
-  const A = 2 * R + g, n = 8;
-  const pos = new Float64Array(3 * n), I: number[] = [], J: number[] = [], V: number[] = [];
-  const id = (x: number, y: number, z: number): number => (x % 2) + 2 * ((y % 2) + 2 * (z % 2));
-  for (let z = 0; z < 2; z++) for (let y = 0; y < 2; y++) for (let x = 0; x < 2; x++) {
-    const i = id(x, y, z);
-    pos.set([x * A, y * A, z * A], 3 * i);
-    for (const [dx, dy, dz] of [[1, 0, 0], [0, 1, 0], [0, 0, 1]] as const) {
-      I.push(i);
-      J.push(id(x + dx, y + dy, z + dz));
-      V.push(dx * A, dy * A, dz * A);
-    }
-  }
-  const nb = I.length;
-  return {
-    graph: { nodeCount: n, boxCm: [2 * A, 2 * A, 2 * A], positionCm: pos, bondI: Int32Array.from(I), bondJ: Int32Array.from(J), bondVectorCm: Float64Array.from(V) },
-    radiusCm: new Float64Array(n).fill(R),
-    gapCm: new Float64Array(nb).fill(g),
-    wetRadiusCm: new Float64Array(nb).fill(rw),
-    stats: { fillGapNm: 0.1 * R * 1e7 } as GelBinder["stats"],
-  };
 }
