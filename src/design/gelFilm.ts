@@ -85,12 +85,12 @@ export function mergedPairLog(coatThicknessNm: number, fillGapNm: number): numbe
  * zero diagonal, each >= 0), the element's error (the share of conductance cut because it came
  * out negative, or the star's rms relative misfit) and whether the star fallback was used.
  */
-export function capConductances(logR: Float64Array, n: number): { conductance: Float64Array; cut: number; star: boolean } {
+export function capConductances(logR: Float64Array, n: number): { conductance: Float64Array; error: number; star: boolean } {
   const out = new Float64Array(n * n);
-  if (n < 2) return { conductance: out, cut: 0, star: false };
+  if (n < 2) return { conductance: out, error: 0, star: false };
   if (n === 2) {
     out[1] = out[2] = 1 / logR[1]!;
-    return { conductance: out, cut: 0, star: false };
+    return { conductance: out, error: 0, star: false };
   }
   const m = n - 1, last = n - 1;
   const M = new Float64Array(m * m);
@@ -118,11 +118,11 @@ export function capConductances(logR: Float64Array, n: number): { conductance: F
     put(k, last, row);
     for (let j = k + 1; j < m; j++) put(k, j, -0.5 * (K[k * m + j]! + K[j * m + k]!));
   }
-  return { conductance: out, cut: kept + cut > 0 ? cut / (kept + cut) : 0, star: false };
+  return { conductance: out, error: kept + cut > 0 ? cut / (kept + cut) : 0, star: false };
 }
 
 /** The star fallback: arms r_k with r_k + r_j closest to logR_kj in least squares (exact when logR_kj = s_k + s_j), cut at 0. */
-function starConductances(logR: Float64Array, n: number): { conductance: Float64Array; cut: number; star: boolean } {
+function starConductances(logR: Float64Array, n: number): { conductance: Float64Array; error: number; star: boolean } {
   let floor = Infinity;
   for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) if (j !== k) floor = Math.min(floor, logR[k * n + j]!);
   const rowSum = new Float64Array(n);
@@ -140,7 +140,7 @@ function starConductances(logR: Float64Array, n: number): { conductance: Float64
   for (let k = 0; k < n; k++) sumG += 1 / arm[k]!;
   const out = new Float64Array(n * n);
   for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) if (j !== k) out[k * n + j] = 1 / (arm[k]! * arm[j]! * sumG);
-  return { conductance: out, cut: Math.sqrt(misfit / ((n * (n - 1)) / 2)), star: true };
+  return { conductance: out, error: Math.sqrt(misfit / ((n * (n - 1)) / 2)), star: true };
 }
 
 export interface GelFilmNetwork {
@@ -200,7 +200,7 @@ export function gelFilmNetwork(net: GelBinder, filmThicknessNm: number): GelFilm
   }
   const coat: number[] = [];
   const exchangeLog = new Float64Array(2 * nb), exchangeArea = new Float64Array(2 * nb);
-  let pairs = 0, mergedPairs = 0, cutSum = 0, cutCount = 0, stars = 0, many = 0;
+  let pairs = 0, mergedPairs = 0, errorSum = 0, stars = 0, many = 0;
   for (let i = 0; i < n; i++) {
     const N = start[i + 1]! - start[i]!;
     if (N === 0) continue;
@@ -272,8 +272,7 @@ export function gelFilmNetwork(net: GelBinder, filmThicknessNm: number): GelFilm
     if (q >= 3) {
       many++;
       if (el.star) stars++;
-      cutSum += el.cut;
-      cutCount++;
+      errorSum += el.error;
     }
     for (let k = 0; k < q; k++) for (let j = k + 1; j < q; j++) if (el.conductance[k * q + j]! > 0) link(first[k]!, first[j]!, el.conductance[k * q + j]!);
   }
@@ -287,7 +286,7 @@ export function gelFilmNetwork(net: GelBinder, filmThicknessNm: number): GelFilm
     coatThicknessCm: filmThicknessNm * 0.5e-7,
     stats: {
       mergedPairShare: pairs > 0 ? mergedPairs / pairs : 0,
-      elementRelativeError: cutCount > 0 ? cutSum / cutCount : 0,
+      elementRelativeError: many > 0 ? errorSum / many : 0,
       starShare: many > 0 ? stars / many : 0,
     },
   };
