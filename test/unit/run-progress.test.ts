@@ -49,15 +49,7 @@ describe("runScenario's progress events", () => {
 
   it("done never goes back nor passes the plan; the plan only shrinks; the fraction only grows", () => {
     expect(events.length).toBeGreaterThan(10);
-    for (let i = 1; i < events.length; i++) {
-      const a = events[i - 1]!.progress, b = events[i]!.progress;
-      for (const k of WORK_KINDS) {
-        expect(b.done[k]).toBeGreaterThanOrEqual(a.done[k]);
-        expect(b.planned[k]).toBeLessThanOrEqual(a.planned[k]);
-        expect(b.done[k]).toBeLessThanOrEqual(b.planned[k]);
-      }
-      expect(events[i]!.fraction).toBeGreaterThanOrEqual(events[i - 1]!.fraction);
-    }
+    expectMonotone(events);
   });
 
   it("starts from the scenario's plan and ends at done == planned, fraction 1, stage 'done'", () => {
@@ -295,15 +287,7 @@ describe("the point fit (calibrate --sigma --ea) counts its solves", () => {
     const events: { fraction: number; stage: string; progress: ScenarioProgress }[] = [];
     const counted = calibrateScenario(s, measured, { onProgress: (fraction, stage, progress) => events.push({ fraction, stage, progress }) });
     expect(events[0]!.progress.planned).toEqual(plan);
-    for (let i = 1; i < events.length; i++) {
-      const a = events[i - 1]!.progress, b = events[i]!.progress;
-      for (const k of WORK_KINDS) {
-        expect(b.done[k]).toBeGreaterThanOrEqual(a.done[k]);
-        expect(b.planned[k]).toBeLessThanOrEqual(a.planned[k]);
-        expect(b.done[k]).toBeLessThanOrEqual(b.planned[k]);
-      }
-      expect(events[i]!.fraction).toBeGreaterThanOrEqual(events[i - 1]!.fraction);
-    }
+    expectMonotone(events);
     // the solves come after the KMC, each stage named, and only one event says "done": the last
     const firstSolve = events.findIndex((e) => e.progress.done.network > 0);
     expect(events[firstSolve - 1]!.progress.done.kmc).toBe(plan.kmc);
@@ -325,3 +309,15 @@ describe("the point fit (calibrate --sigma --ea) counts its solves", () => {
   });
 });
 
+/** done never goes back nor passes the plan; the plan only shrinks; the fraction only grows. */
+function expectMonotone(events: readonly { readonly fraction: number; readonly progress: ScenarioProgress }[]): void {
+  for (let i = 1; i < events.length; i++) {
+    const a = events[i - 1]!.progress, b = events[i]!.progress;
+    for (const k of WORK_KINDS) {
+      expect(b.done[k]).toBeGreaterThanOrEqual(a.done[k]);
+      expect(b.planned[k]).toBeLessThanOrEqual(a.planned[k]);
+      expect(b.done[k]).toBeLessThanOrEqual(b.planned[k]);
+    }
+    expect(events[i]!.fraction).toBeGreaterThanOrEqual(events[i - 1]!.fraction);
+  }
+}
