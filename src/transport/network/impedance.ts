@@ -182,70 +182,92 @@ export function assembleAdmittance(grid: VoxelGrid, r: ResolvedNetwork, topo: Ne
   updateComplexDiagonal(Y);
 }
 
+/** One frequency's solve: Z = re + i im (ohm), COCG's iterations and true relative residual. */
+export interface ImpedancePoint {
+  readonly realOhm: number;
+  readonly imagOhm: number;
+  readonly iterations: number;
+  readonly relativeResidual: number;
+}
+
 /**
- * Impedance spectrum Z(f) of the voxel network between the two x electrodes;
- * `onFrequency` (progress only) is called after each frequency's solve.
+ * The AC network of one grid and options, set up once and solved at any frequency: the
+ * topology, the arena (stencils, preconditioner, vectors) and the multigrid hierarchy are
+ * built on the first solve and kept; each solve starts from the previous one's potentials
+ * (the nearer the frequencies, the fewer iterations). Frequencies may come in any order.
  */
-export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequenciesHz: readonly number[], onFrequency?: () => void): ImpedanceResult {
-  const t0 = performance.now();
-  const r = resolveNetwork(grid, options);
-  if (!r.cubic) throw new InputError(`voxelNm: got ${JSON.stringify(options.voxelNm)}; impedance (AC) solves take cubic voxels (one number): anisotropic voxels are DC only`);
-  if (r.periodic) throw new InputError(`sides: got "periodic"; impedance (AC) solves take no-flux sides: periodic sides are DC only`);
-  frequenciesHz.forEach((f, k) => {
-    if (!(f > 0 && Number.isFinite(f))) throw new InputError(`frequenciesHz.${k}: got ${f}; must be finite and > 0`);
-  });
-  if (options.multigrid?.cycle === "K") throw new InputError("multigrid.cycle: got \"K\"; COCG needs a linear preconditioner: V or W");
-  const [nx, ny, nz] = grid.shape;
-  const h = r.hCm;
-  const lengthCm = (r.layers ? nx - 1 : nx) * h;
-  const areaCm2 = ny * nz * h * h;
-  const m = frequenciesHz.length;
-  const realOhm = new Float64Array(m), imagOhm = new Float64Array(m), iterations = new Int32Array(m), relativeResidual = new Float64Array(m);
-  const conducts = new Uint8Array(256);
-  for (let l = 0; l < 256; l++) conducts[l] = r.sigma[l]! > 0 || r.epsr[l]! > 0 ? 1 : 0;
-  const planeContact = Number.isFinite(r.intR) || r.intC > 0;
-  const topo = networkTopology(grid, conducts, r.layers, planeContact);
-  const base = { frequenciesHz: [...frequenciesHz], realOhm, imagOhm, iterations, relativeResidual, lengthCm, areaCm2 };
-  if (topo.carryingCount === 0) {
-    realOhm.fill(Infinity);
-    return { ...base, percolates: false, stats: { unknowns: 0, multigridLevels: 0, seconds: (performance.now() - t0) / 1000 } };
+export class ImpedanceSolver {
+  readonly lengthCm: number;
+  readonly areaCm2: number;
+  /** A cluster of voxels with non-zero admittance joins the two electrodes (else every Z is Infinity). */
+  readonly percolates: boolean;
+  readonly unknowns: number;
+  private readonly grid: VoxelGrid;
+  private readonly r: ResolvedNetwork;
+  private readonly options: NetworkOptions;
+  private readonly topo: NetworkTopology;
+  private state: {
+    readonly Y: ComplexStencil7;
+    readonly M: ReturnType<typeof createStencil>;
+    readonly bRe: Float64Array;
+    readonly bIm: Float64Array;
+    readonly xRe: Float64Array;
+    readonly xIm: Float64Array;
+    readonly arena: ReturnType<typeof createArena>;
+    readonly vectorOps: ReturnType<typeof arenaComplexVectorOps>;
+    readonly reset: () => void;
+    mg: AggregationMultigrid | undefined;
+  } | undefined;
+
+  constructor(grid: VoxelGrid, options: NetworkOptions) {
+    const r = resolveNetwork(grid, options);
+    if (!r.cubic) throw new InputError(`voxelNm: got ${JSON.stringify(options.voxelNm)}; impedance (AC) solves take cubic voxels (one number): anisotropic voxels are DC only`);
+    if (r.periodic) throw new InputError(`sides: got "periodic"; impedance (AC) solves take no-flux sides: periodic sides are DC only`);
+    if (options.multigrid?.cycle === "K") throw new InputError("multigrid.cycle: got \"K\"; COCG needs a linear preconditioner: V or W");
+    this.grid = grid;
+    this.r = r;
+    this.options = options;
+    const [nx, ny, nz] = grid.shape;
+    const h = r.hCm;
+    this.lengthCm = (r.layers ? nx - 1 : nx) * h;
+    this.areaCm2 = ny * nz * h * h;
+    const conducts = new Uint8Array(256);
+    for (let l = 0; l < 256; l++) conducts[l] = r.sigma[l]! > 0 || r.epsr[l]! > 0 ? 1 : 0;
+    const planeContact = Number.isFinite(r.intR) || r.intC > 0;
+    this.topo = networkTopology(grid, conducts, r.layers, planeContact);
+    this.percolates = this.topo.carryingCount > 0;
+    this.unknowns = this.topo.carryingCount;
   }
-  const nb = topo.box[0];
-  // one arena for the admittance stencil, the real preconditioner's stencil and hierarchy,
-  // and the 12 complex-part vectors (b, x, COCG's 8), so every kernel runs as WebAssembly
-  const mgOptions = options.multigrid ?? {};
-  const arena = createArena(
-    complexStencilArenaBytes(nb, ny, nz) + stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mgOptions) +
-      8 * 12 * stencilLength(nb, ny, nz),
-    { wasm: options.webAssembly ?? true },
-  );
-  const Y = createComplexStencil(nb, ny, nz, arena);
-  const M = createStencil(nb, ny, nz, arena);
-  const n = Y.re.length;
-  const bRe = arena.alloc(n), bIm = arena.alloc(n), xRe = arena.alloc(n), xIm = arena.alloc(n);
-  const V = r.voltage;
-  let mg: AggregationMultigrid | undefined;
-  // COCG allocates 8 work vectors per call: hand it the arena's space once, reused per frequency
-  const work = Array.from({ length: 8 }, () => arena.alloc(n));
-  let next = 0;
-  const vectorOps = { ...arenaComplexVectorOps(arena), alloc: (): Float64Array => work[next++]!.fill(0) };
-  for (let k = 0; k < m; k++) {
-    const omega = 2 * Math.PI * frequenciesHz[k]!;
-    assembleAdmittance(grid, r, topo, omega, Y);
-    magnitudeStencil(Y, M);
-    if (mg === undefined) mg = new AggregationMultigrid(M, mgOptions, arena);
-    else mg.update();
+
+  /** Multigrid levels of the preconditioner (0 before the first solve or without a path). */
+  get multigridLevels(): number {
+    return this.state?.mg?.depth ?? 0;
+  }
+
+  /** Z at frequency f (Hz), the previous solve's potentials as the initial guess. */
+  solve(frequencyHz: number, name = "frequencyHz"): ImpedancePoint {
+    if (!(frequencyHz > 0 && Number.isFinite(frequencyHz))) throw new InputError(`${name}: got ${frequencyHz}; must be finite and > 0`);
+    if (!this.percolates) return { realOhm: Infinity, imagOhm: 0, iterations: 0, relativeResidual: 0 };
+    const st = (this.state ??= this.setUp());
+    const { Y, bRe, bIm, xRe, xIm } = st;
+    const [, ny, nz] = this.grid.shape;
+    const nb = this.topo.box[0];
+    const V = this.r.voltage;
+    const omega = 2 * Math.PI * frequencyHz;
+    assembleAdmittance(this.grid, this.r, this.topo, omega, Y);
+    magnitudeStencil(Y, st.M);
+    if (st.mg === undefined) st.mg = new AggregationMultigrid(st.M, this.options.multigrid ?? {}, st.arena);
+    else st.mg.update();
     for (let q = 0; q < ny * nz; q++) {
       bRe[Y.re.pad + q * nb] = Y.re.shuntLow[q]! * V;
       bIm[Y.re.pad + q * nb] = Y.shuntLowIm[q]! * V;
     }
-    // the previous frequency's potentials are the initial guess
-    next = 0;
-    const res = cocg(complexStencilOperator(Y), bRe, bIm, xRe, xIm, mg, {
-      tolerance: r.tolerance,
-      maxIterations: r.maxIterations,
-      name: `network COCG + aggregation multigrid at ${frequenciesHz[k]} Hz`,
-      vectors: vectorOps,
+    st.reset();
+    const res = cocg(complexStencilOperator(Y), bRe, bIm, xRe, xIm, st.mg, {
+      tolerance: this.r.tolerance,
+      maxIterations: this.r.maxIterations,
+      name: `network COCG + aggregation multigrid at ${frequencyHz} Hz`,
+      vectors: st.vectorOps,
     });
     // I = sum_low s (V - phi), complex
     let iR = 0, iI = 0;
@@ -258,15 +280,60 @@ export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequen
     }
     // Z = V / I
     const d = iR * iR + iI * iI;
-    realOhm[k] = (V * iR) / d;
-    imagOhm[k] = (-V * iI) / d;
-    iterations[k] = res.iterations;
-    relativeResidual[k] = res.relativeResidual;
+    return { realOhm: (V * iR) / d, imagOhm: (-V * iI) / d, iterations: res.iterations, relativeResidual: res.relativeResidual };
+  }
+
+  private setUp(): NonNullable<ImpedanceSolver["state"]> {
+    const [, ny, nz] = this.grid.shape;
+    const nb = this.topo.box[0];
+    // one arena for the admittance stencil, the real preconditioner's stencil and hierarchy,
+    // and the 12 complex-part vectors (b, x, COCG's 8), so every kernel runs as WebAssembly
+    const mgOptions = this.options.multigrid ?? {};
+    const arena = createArena(
+      complexStencilArenaBytes(nb, ny, nz) + stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mgOptions) +
+        8 * 12 * stencilLength(nb, ny, nz),
+      { wasm: this.options.webAssembly ?? true },
+    );
+    const Y = createComplexStencil(nb, ny, nz, arena);
+    const M = createStencil(nb, ny, nz, arena);
+    const n = Y.re.length;
+    const bRe = arena.alloc(n), bIm = arena.alloc(n), xRe = arena.alloc(n), xIm = arena.alloc(n);
+    // COCG allocates 8 work vectors per call: hand it the arena's space once, reused per frequency
+    const work = Array.from({ length: 8 }, () => arena.alloc(n));
+    let next = 0;
+    const vectorOps = { ...arenaComplexVectorOps(arena), alloc: (): Float64Array => work[next++]!.fill(0) };
+    return { Y, M, bRe, bIm, xRe, xIm, arena, vectorOps, reset: () => void (next = 0), mg: undefined };
+  }
+}
+
+/**
+ * Impedance spectrum Z(f) of the voxel network between the two x electrodes;
+ * `onFrequency` (progress only) is called after each frequency's solve.
+ */
+export function solveImpedance(grid: VoxelGrid, options: NetworkOptions, frequenciesHz: readonly number[], onFrequency?: () => void): ImpedanceResult {
+  const t0 = performance.now();
+  frequenciesHz.forEach((f, k) => {
+    if (!(f > 0 && Number.isFinite(f))) throw new InputError(`frequenciesHz.${k}: got ${f}; must be finite and > 0`);
+  });
+  const solver = new ImpedanceSolver(grid, options);
+  const m = frequenciesHz.length;
+  const realOhm = new Float64Array(m), imagOhm = new Float64Array(m), iterations = new Int32Array(m), relativeResidual = new Float64Array(m);
+  const base = { frequenciesHz: [...frequenciesHz], realOhm, imagOhm, iterations, relativeResidual, lengthCm: solver.lengthCm, areaCm2: solver.areaCm2 };
+  if (!solver.percolates) {
+    realOhm.fill(Infinity);
+    return { ...base, percolates: false, stats: { unknowns: 0, multigridLevels: 0, seconds: (performance.now() - t0) / 1000 } };
+  }
+  for (let k = 0; k < m; k++) {
+    const z = solver.solve(frequenciesHz[k]!, `frequenciesHz.${k}`);
+    realOhm[k] = z.realOhm;
+    imagOhm[k] = z.imagOhm;
+    iterations[k] = z.iterations;
+    relativeResidual[k] = z.relativeResidual;
     onFrequency?.();
   }
   return {
     ...base,
     percolates: true,
-    stats: { unknowns: topo.carryingCount, multigridLevels: mg?.depth ?? 0, seconds: (performance.now() - t0) / 1000 },
+    stats: { unknowns: solver.unknowns, multigridLevels: solver.multigridLevels, seconds: (performance.now() - t0) / 1000 },
   };
 }
