@@ -161,7 +161,7 @@ describe("mofhop run", () => {
   it("COMMAND --help shows that command, its required options and examples", () => {
     const r = mofhop("compare", "--help");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--kmc-workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--emulate M] [--measured FILE] [--fields] [--quiet]");
+    expect(r.stdout).toContain("Usage: mofhop compare SCENARIO.json... --out DIR [--workers N] [--kmc-workers N] [--uncertainty N] [--posterior FILE[,FILE]] [--emulate M|auto] [--measured FILE] [--fields] [--quiet]");
     expect(r.stdout).toContain("(required)");
     expect(r.stdout).toContain("Examples:\n  mofhop compare scenarios/paper/*.json --out results/");
     expect(r.stdout).not.toContain("mofhop sweep"); // not the global help
@@ -548,7 +548,7 @@ describe("mofhop run and compare --uncertainty", () => {
     expect(existsSync(join(dir, "e1", "low"))).toBe(false);
     const tooMany = mofhop("compare", lo, hi, "--uncertainty", "16", "--emulate", "16", "--out", join(dir, "e2"));
     expect(tooMany.code).toBe(2);
-    expect(tooMany.stderr).toContain("must be a whole number from 8 to 15 (below --uncertainty 16");
+    expect(tooMany.stderr).toContain('must be "auto" or a whole number from 8 to 15 (below --uncertainty 16');
     const out = join(dir, "e3");
     const r = mofhop("compare", lo, hi, "--uncertainty", "64", "--emulate", "8", "--out", out);
     expect(r.code, r.stderr).toBe(0);
@@ -559,6 +559,14 @@ describe("mofhop run and compare --uncertainty", () => {
     expect(results.uncertainty.runs).toBe(8);
     expect(results.uncertainty.outputs.find((o) => o.path === "effective[0].conductivitySPerCm")).toMatchObject({ samples: 64, emulator: { runs: 8, scale: "log" } });
     expect(readFileSync(join(out, "high", "uncertainty-samples", "results.jsonl"), "utf8").trim().split("\n")).toHaveLength(8);
+    // auto: each design its own 3 (k + 1) runs, at least 8: one input 8, two inputs 9
+    const auto = join(dir, "e4");
+    const a = mofhop("compare", lo, wide, "--uncertainty", "64", "--emulate", "auto", "--out", auto);
+    expect(a.code, a.stderr).toBe(0);
+    for (const [name, runs] of [["low", 8], ["wide", 9]] as const) {
+      expect(readFileSync(join(auto, name, "uncertainty-samples", "results.jsonl"), "utf8").trim().split("\n")).toHaveLength(runs);
+      expect((JSON.parse(readFileSync(join(auto, name, "results.json"), "utf8")) as { uncertainty: { samples: number; runs: number } }).uncertainty).toMatchObject({ samples: 64, runs });
+    }
   });
   it("validate lists the uncertain inputs", () => {
     const r = mofhop("validate", scenarioFile(block("u", 1e-4, 1e-2), "u.json"));

@@ -372,7 +372,7 @@ async function run(cmd: ParsedCommand): Promise<number> {
     drawScores(loaded, inputKeys(loaded.inputs), samples, scenario.seed, posteriors); // a posterior that does not fit is refused now
   }
   if (samples === undefined && (cmd.options.shard !== undefined || cmd.options.workers !== undefined)) throw new InputError("run: --workers and --shard apply to the samples of --uncertainty N");
-  const emulate = emulateOption(cmd, samples, [loaded]);
+  const emulate = emulateOption(cmd, samples, [loaded])[0];
   const workers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
   const shard = typeof cmd.options.shard === "string" ? cmd.options.shard : undefined;
   const bar = new ProgressBar(process.stderr.isTTY === true && cmd.options.quiet !== true);
@@ -476,11 +476,12 @@ function posteriorFiles(cmd: ParsedCommand): { file: string; role: string }[] {
   return typeof v === "string" && v !== "" ? v.split(",").map((file) => ({ file, role: "posterior" })) : [];
 }
 
-/** --emulate M: the training runs of an emulated --uncertainty N (checked for every design now, before any runs). */
-function emulateOption(cmd: ParsedCommand, samples: number | undefined, designs: readonly UncertainScenario[]): number | undefined {
-  if (cmd.options.emulate === undefined) return undefined;
+/** --emulate M|auto: the training runs of an emulated --uncertainty N, per design (checked for every design now, before any runs). */
+function emulateOption(cmd: ParsedCommand, samples: number | undefined, designs: readonly UncertainScenario[]): (number | undefined)[] {
+  if (cmd.options.emulate === undefined) return designs.map(() => undefined);
   if (samples === undefined) throw new InputError("--emulate applies to the samples of --uncertainty N");
-  return checkEmulatorRuns(numberOption(cmd, "emulate", undefined, () => true, "must be a number of runs"), samples, designs);
+  const m = cmd.options.emulate === "auto" ? "auto" : numberOption(cmd, "emulate", undefined, () => true, "must be a number of runs or auto");
+  return checkEmulatorRuns(m, samples, designs);
 }
 
 /** --posterior FILE[,FILE...]: posteriors of `calibrate --measurements`, only with --uncertainty. */
@@ -592,7 +593,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
       throw e;
     }
   });
-  const emulate = emulateOption(cmd, samples, loaded);
+  const emulateBy = emulateOption(cmd, samples, loaded);
   const names = loaded.map((l) => l.scenario.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new InputError(`compare: two scenarios are named '${dup}'; names must differ`);
@@ -612,7 +613,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   plans.forEach((plan, i) => tracker.plan(scenarios[i]!.name, plan, workClasses(scenarios[i]!)));
   // with --uncertainty, each design's samples after the designs, in turn on every worker
   const sampleWorkers = typeof cmd.options.workers === "string" ? parseWorkers(cmd.options.workers) : undefined;
-  const followers = samples === undefined ? [] : loaded.map((l) => samplesStage(tracker, l, emulate ?? samples, sampleWorkers, emulate !== undefined));
+  const followers = samples === undefined ? [] : loaded.map((l, i) => samplesStage(tracker, l, emulateBy[i] ?? samples, sampleWorkers, emulateBy[i] !== undefined));
   const redraw = (): void => {
     if (bar.due()) bar.show(tracker.estimate(), tracker.label());
   };
@@ -668,7 +669,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     // journal in DIR/NAME/uncertainty-samples (a killed comparison resumes there)
     const sampled: { name: string; samples: Map<number, Results> }[] = [];
     for (let i = 0; i < loaded.length; i++) {
-      const l = loaded[i]!;
+      const l = loaded[i]!, emulate = emulateBy[i];
       const { block, samples: got, summary, emulated } = await withSignals((signal) =>
         propagateUncertainty(l, all[i]!, kmcEntriesOf(l.scenario, all[i]!), {
           samples,

@@ -50,7 +50,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "kmc-workers", value: "N", description: "each temperature's KMC replicas on N worker threads, results identical to one thread (default: available CPUs, at most the replicas; 1 with --checkpoint, which refuses N > 1)" },
       { name: "shard", value: "K/N", description: "with --uncertainty: run only samples s with s % N == K (a cluster's job array; merge the shards' DIR/uncertainty-samples, then run without --shard)" },
       { name: "posterior", value: "FILE[,FILE]", description: "with --uncertainty: the inputs a posterior.json calibrated (calibrate --measurements) take its draws instead of their priors" },
-      { name: "emulate", value: "M", description: "with --uncertainty N: run M samples through the whole chain, fit each output an expansion (its left-out error drawn into every sample) and take the N draws through it; an output it cannot follow keeps the M runs' band (M from 3 (k + 1) for k uncertain inputs, below N)" },
+      { name: "emulate", value: "M|auto", description: "with --uncertainty N: run M samples through the whole chain, fit each output an expansion (its left-out error drawn into every sample) and take the N draws through it; an output it cannot follow keeps the M runs' band (M from 3 (k + 1) for k uncertain inputs, below N; auto: each design its own 3 (k + 1))" },
     ],
     notes: [
       "--fields: fields.vti is VTK XML ImageData (ParaView, VisIt, PyVista and ITK read it), its arrays raw little-endian binary appended",
@@ -72,12 +72,12 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "kmc-workers", value: "N", description: "first the designs' KMC, each temperature's replicas on N worker threads (designs of one MOF share it), then the designs; results identical (default: 1 when designs run side by side, else available CPUs, at most the replicas)" },
       { name: "uncertainty", value: "N", description: "draw each scenario's distributions N times: bands of every output, which design beats which, and what to measure next (resumable in DIR/NAME/uncertainty-samples)" },
       { name: "posterior", value: "FILE[,FILE]", description: "with --uncertainty: the inputs a posterior.json calibrated (calibrate --measurements) take its draws instead of their priors" },
-      { name: "emulate", value: "M", description: "with --uncertainty N: run M samples through the whole chain, fit each output an expansion (its left-out error drawn into every sample) and take the N draws through it; an output it cannot follow keeps the M runs' band (M from 3 (k + 1) for k uncertain inputs, below N)" },
+      { name: "emulate", value: "M|auto", description: "with --uncertainty N: run M samples through the whole chain, fit each output an expansion (its left-out error drawn into every sample) and take the N draws through it; an output it cannot follow keeps the M runs' band (M from 3 (k + 1) for k uncertain inputs, below N; auto: each design its own 3 (k + 1))" },
       { name: "measured", value: "FILE", description: "measurements (the calibrate --measurements format: conductivity, Ea, capacity at a C-rate, t+; each with its error and source) drawn beside the predictions and set against them in the tables (default: none)" },
       { name: "fields", description: "each voxel design's fields as DIR/NAME/fields.vti (VTK ImageData for ParaView; as run --fields)" },
       { name: "quiet", description: "no progress bar on stderr" },
     ],
-    examples: ["mofhop compare scenarios/paper/*.json --out results/", "mofhop compare scenarios/paper/*.json --measured scenarios/paper/calibration/measurements.json --out results/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --uncertainty 64 --out bands/", "mofhop compare scenarios/paper/*.json --uncertainty 256 --emulate 64 --out bands/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --out two/ --workers 1"],
+    examples: ["mofhop compare scenarios/paper/*.json --out results/", "mofhop compare scenarios/paper/*.json --measured scenarios/paper/calibration/measurements.json --out results/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --uncertainty 64 --out bands/", "mofhop compare scenarios/paper/*.json --uncertainty 256 --emulate auto --out bands/", "mofhop compare scenarios/paper/pellet.json scenarios/paper/interconnected.json --out two/ --workers 1"],
   },
   {
     name: "calibrate",

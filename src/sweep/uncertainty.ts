@@ -59,21 +59,28 @@ export function checkSampleCount(n: number): number {
 }
 
 /**
- * The training runs of `--emulate M` for `--uncertainty N` draws: a whole number from
- * MIN_SAMPLES, below N (M >= N runs every draw: no emulator is needed), and enough for a
- * linear expansion in every design's inputs. Throws InputError naming the design short of runs.
+ * The training runs of `--emulate M` for `--uncertainty N` draws, per design: a whole number
+ * from MIN_SAMPLES, below N (M >= N runs every draw: no emulator is needed), and enough for a
+ * linear expansion in every design's inputs; or "auto": each design its own 3 (k + 1) runs for
+ * its k inputs (at least MIN_SAMPLES; undefined, every draw run, where that reaches N).
+ * Throws InputError naming the design short of runs.
  */
-export function checkEmulatorRuns(m: number, draws: number, designs: readonly UncertainScenario[]): number {
+export function checkEmulatorRuns(m: number | "auto", draws: number, designs: readonly UncertainScenario[]): (number | undefined)[] {
+  const ks = designs.map((d) => inputKeys(d.inputs).length);
+  if (m === "auto") return ks.map((k) => {
+    const runs = Math.max(MIN_SAMPLES, minimumRuns(k));
+    return runs < draws ? runs : undefined;
+  });
   if (!Number.isInteger(m) || m < MIN_SAMPLES || m >= draws) {
-    throw new InputError(`--emulate: got ${m}; the number of runs that train the emulator must be a whole number from ${MIN_SAMPLES} to ${draws - 1} (below --uncertainty ${draws}; without --emulate every sample runs the whole chain)`);
+    throw new InputError(`--emulate: got ${m}; the number of runs that train the emulator must be "auto" or a whole number from ${MIN_SAMPLES} to ${draws - 1} (below --uncertainty ${draws}; without --emulate every sample runs the whole chain)`);
   }
   const short = designs
-    .map((d) => ({ name: d.scenario.name, k: inputKeys(d.inputs).length }))
+    .map((d, i) => ({ name: d.scenario.name, k: ks[i]! }))
     .filter((d) => m < minimumRuns(d.k));
   if (short.length > 0) {
-    throw new InputError(`--emulate: got ${m}; ${short.map((d) => `${d.name} has ${d.k} uncertain inputs and needs at least ${minimumRuns(d.k)} runs`).join("; ")} (a linear expansion in k inputs needs 3 (k + 1) runs)`);
+    throw new InputError(`--emulate: got ${m}; ${short.map((d) => `${d.name} has ${d.k} uncertain inputs and needs at least ${minimumRuns(d.k)} runs`).join("; ")} (a linear expansion in k inputs needs 3 (k + 1) runs; --emulate auto gives each design its own)`);
   }
-  return m;
+  return designs.map(() => m);
 }
 
 /** The distinct inputs by key (a named distribution used in several places is one), in file order. */
@@ -553,9 +560,10 @@ export interface PropagateOptions {
   readonly posteriors?: readonly PosteriorFile[];
   /**
    * Emulate (sweep/emulate.ts): run this many samples through the chain and put the
-   * `samples` draws through an expansion fitted to them. Absent: every sample is run.
+   * `samples` draws through an expansion fitted to them; "auto": 3 (k + 1) runs for the
+   * design's k inputs (checkEmulatorRuns). Absent: every sample is run.
    */
-  readonly emulate?: number;
+  readonly emulate?: number | "auto";
 }
 
 /**
@@ -571,7 +579,8 @@ export async function propagateUncertainty(
   options: PropagateOptions,
 ): Promise<{ block: UncertaintyBlock | null; samples: Map<number, Results>; summary: SweepSummary; scores: Float64Array[]; emulated?: Map<string, EmulatedOutput> }> {
   const draws = checkSampleCount(options.samples);
-  const n = options.emulate === undefined ? draws : checkEmulatorRuns(options.emulate, draws, [design]);
+  const runs = options.emulate === undefined ? undefined : checkEmulatorRuns(options.emulate, draws, [design])[0];
+  const n = runs ?? draws;
   checkReachUpFront(design);
   const seed = options.seed ?? design.scenario.seed;
   const posteriors = options.posteriors ?? [];
@@ -592,7 +601,7 @@ export async function propagateUncertainty(
   const samples = readSamples(options.dir);
   const unfinished = summary.interrupted !== undefined || options.shard !== undefined;
   if (unfinished) return { block: null, samples, summary, scores };
-  if (options.emulate === undefined) return { block: summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated }), samples, summary, scores };
+  if (runs === undefined) return { block: summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated }), samples, summary, scores };
   const at = drawScores(design, inputKeys(design.inputs), draws, seed, posteriors).scores;
   const emulated = emulateOutputs(design.scenario.name, scores, new Map([...samples].map(([s, r]) => [s, bandedOutputs(r)])), at, seed);
   const block = summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated, emulated: { draws, outputs: emulated } });

@@ -116,7 +116,10 @@ describe("emulated bands", () => {
       return { scenario, inputs, plain, baseDir: "." };
     };
     expect(minimumRuns(4)).toBe(15);
-    expect(checkEmulatorRuns(15, 64, [design("small", 4)])).toBe(15);
+    expect(checkEmulatorRuns(15, 64, [design("small", 4)])).toEqual([15]);
+    // auto: each design its own 3 (k + 1), every draw run where that reaches N
+    expect(checkEmulatorRuns("auto", 64, [design("small", 4), design("wide", 6)])).toEqual([15, 21]);
+    expect(checkEmulatorRuns("auto", 16, [design("small", 4), design("wide", 6)])).toEqual([15, undefined]);
     expect(() => checkEmulatorRuns(15, 64, [design("small", 4), design("wide", 6)])).toThrow(/--emulate: got 15; wide has 6 uncertain inputs and needs at least 21 runs/);
     expect(() => checkEmulatorRuns(64, 64, [design("small", 4)])).toThrow(/from 8 to 63 \(below --uncertainty 64/);
     expect(() => checkEmulatorRuns(2.5, 64, [design("small", 4)])).toThrow(/--emulate: got 2.5/);
