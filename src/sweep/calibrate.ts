@@ -15,14 +15,16 @@
 import { BOLTZMANN_EV_PER_K } from "../core/constants.js";
 import { InputError } from "../core/errors.js";
 import { createStream } from "../core/rng.js";
-import { sortedQuantile } from "../core/stats.js";
+import { normalCdf, normalQuantile, sortedQuantile } from "../core/stats.js";
 import { quantile } from "../analysis/distributions.js";
+import { fitProposal, mixtureLogWeights, normalisedWeights, sampleDefensive } from "../analysis/importance.js";
 import { activationEnergyWeights, calibrateEmulated, type Observable } from "../analysis/bayes.js";
 import type { Results } from "../pipeline/results.js";
 import { isCalibrationMeasurement, measurementsSchema, type CalibrationMeasurement, type MeasuredValue } from "../scenario/measurements.js";
 import type { KmcCacheEntry } from "./definition.js";
 import { minimumRuns } from "./emulate.js";
-import { inputKeys, propagateUncertainty, samplesSweep, type UncertainScenario } from "./uncertainty.js";
+import { inputKeys, propagateUncertainty, sampleJobs, samplesSweep, type UncertainScenario } from "./uncertainty.js";
+import type { SweepJob } from "./definition.js";
 import type { UncertainInput } from "../scenario/uncertain.js";
 import { buildNetworkDesign, pressedBoundaryOhmCm2 } from "../pipeline/design.js";
 import type { PressedPowderSettings } from "../scenario/schema.js";
@@ -271,6 +273,13 @@ export interface CalibrationPart {
  * design's data.
  * Posterior draws: s by systematic resampling, then a cell per design in proportion to its
  * mass, uniform within the cell.
+ *
+ * The draws come in two rounds (options.adaptive, default): the first half from the prior; the
+ * second from a defensive mixture of the prior and a normal fitted (in the inputs' normal
+ * scores) to the first half's weights; every draw then weighs L(s) p(s) / (the rounds' average
+ * density) (analysis/importance.ts). A joint posterior narrower than the prior (four ions'
+ * data on one powder) leaves few prior draws with weight: the second round puts its draws
+ * there. Kish's effective number of draws is reported for the whole and for the first round.
  */
 export function calibratePressedPowders(
   parts: readonly CalibrationPart[],
@@ -279,6 +288,11 @@ export function calibratePressedPowders(
     readonly grid?: number;
     readonly points?: number;
     readonly keepDraws?: number;
+    /**
+     * Two rounds (default): half the draws from the prior, half from a defensive mixture fitted
+     * to the first half's weights (analysis/importance.ts); false: every draw from the prior.
+     */
+    readonly adaptive?: boolean;
     readonly onProgress?: (f: number, text: string) => void;
     /** The work: network solves of the tabulation, grids of the posterior (exactCalibrationPlan). */
     readonly onWork?: (p: ScenarioProgress) => void;
@@ -317,7 +331,12 @@ export function calibratePressedPowders(
   const G = options.grid ?? 160;
   const P = options.points ?? EXACT_POINTS;
   const work = new WorkCounter(exactCalibrationPlan(parts.length, n, P), options.onWork);
-  const { sweep, scores } = samplesSweep(first, n, seed, []);
+  // two rounds: half the draws from the prior (a Latin hypercube), half from a proposal fitted
+  // to the first round's weights (analysis/importance.ts); one round when not adaptive
+  const adaptive = options.adaptive ?? true;
+  const n1 = adaptive ? Math.ceil(n / 2) : n;
+  const { sweep, scores } = samplesSweep(first, n1, seed, []);
+  const jobs = [...sweep.jobs];
   const firstKeys = inputKeys(first.inputs);
   // per design: its rate law, its boundary over the draws, its observables
   const models = parts.map(({ design, measurements, nominal }, d) => {
@@ -328,7 +347,8 @@ export function calibratePressedPowders(
     const kT = temps.map((T) => BOLTZMANN_EV_PER_K * T);
     const r = rates[d]!;
     const lnMof = (i: number, uA: number, uS: number): number => Math.log(sigmaNom[i]!) + Math.log(quantile(r.attempt.spec, uA) / nu0) - (quantile(r.shift.spec, uS) - delta0) / kT[i]!;
-    const lnRb = sweep.jobs.map((job) => temps.map((T) => Math.log(pressedBoundaryOhmCm2(job.scenario.morphology as PressedPowderSettings, T))));
+    const lnRbOf = (job: SweepJob): number[] => temps.map((T) => Math.log(pressedBoundaryOhmCm2(job.scenario.morphology as PressedPowderSettings, T)));
+    const lnRb = jobs.map(lnRbOf);
     // the model's own error: the KMC's statistics (independent per temperature) and the
     // contact element's (systematic, alike at every temperature)
     // a physical bound on the crystal's own conductivity: rate pairs above it have no prior weight
@@ -348,25 +368,27 @@ export function calibratePressedPowders(
       const { weights, offset } = activationEnergyWeights(temps, BOLTZMANN_EV_PER_K, mm.form);
       return { name: `${names[d]}: Ea (${mm.form} form)`, weights, offset, value: mm.valueEV, variance: mm.errorEV ** 2 + modelVarOf(weights) };
     });
-    return { temps, lnMof, lnRb, obs, measurements, boundAt, lnBound };
+    return { temps, lnMof, lnRb, lnRbOf, obs, measurements, boundAt, lnBound };
   });
-  let lo = Infinity, hi = -Infinity;
-  for (const md of models) {
-    md.temps.forEach((_, i) => {
-      for (const [uA, uS] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
-        for (const r of md.lnRb) {
-          lo = Math.min(lo, md.lnMof(i, uA, uS) + r[i]!);
-          hi = Math.max(hi, md.lnMof(i, uA, uS) + r[i]!);
-        }
-      }
-    });
-  }
-  lo -= 0.5;
-  hi += 0.5;
-  const dx = (hi - lo) / (P - 1);
-  // Phi of each draw, tabulated at 298.15 K (Phi depends on lambda alone)
+  // Phi of each draw, tabulated at 298.15 K (Phi depends on lambda alone) over the range of
+  // ln(sigma_MOF R_b) that draw meets at any rate pair and temperature
   const Tref = 298.15;
-  const phi = sweep.jobs.map((job, s) => {
+  const phiLo: number[] = [], phiDx: number[] = [];
+  const tabulate = (job: SweepJob, s: number): Float64Array => {
+    let lo = Infinity, hi = -Infinity;
+    for (const md of models) {
+      md.temps.forEach((_, i) => {
+        for (const [uA, uS] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+          lo = Math.min(lo, md.lnMof(i, uA, uS) + md.lnRb[s]![i]!);
+          hi = Math.max(hi, md.lnMof(i, uA, uS) + md.lnRb[s]![i]!);
+        }
+      });
+    }
+    lo -= 0.5;
+    hi += 0.5;
+    const dx = (hi - lo) / (P - 1);
+    phiLo[s] = lo;
+    phiDx[s] = dx;
     options.onProgress?.(s / n, `tabulating the network of draw ${s + 1}/${n}`);
     const stage = `network of draw ${s + 1}/${n}`;
     work.send("network", stage);
@@ -380,13 +402,12 @@ export function calibratePressedPowders(
       work.add("network", 1, stage);
     }
     return table;
-  });
-  options.onProgress?.(0.95, "posterior on the grid");
-  work.send("posterior", "posterior on the grid");
+  };
+  const phi = jobs.map((job, s) => tabulate(job, s));
   const lnSigma = (md: (typeof models)[number], s: number, uA: number, uS: number, out: Float64Array): void => {
     for (let i = 0; i < md.temps.length; i++) {
       const lm = md.lnMof(i, uA, uS);
-      out[i] = lm + hermite(phi[s]!, lo, dx, lm + md.lnRb[s]![i]!);
+      out[i] = lm + hermite(phi[s]!, phiLo[s]!, phiDx[s]!, lm + md.lnRb[s]![i]!);
     }
   };
   /** Log-likelihood of design d at draw s over its rate grid (one unit of posterior work). */
@@ -413,17 +434,49 @@ export function calibratePressedPowders(
     }
     return out;
   };
-  // ln Z_d(s) for every design and draw; the draw's joint weight is their sum
-  const logZ = models.map((_, d) => Array.from({ length: n }, (_, s) => {
+  /** ln of draw s's joint likelihood: the sum over designs of ln Z_d(s), each design's evidence over its rate grid. */
+  const logLikelihood = (s: number): number => models.reduce((acc, _, d) => {
     const g = gridLog(d, s);
     let max = -Infinity;
     for (const v of g) max = Math.max(max, v);
     if (max === -Infinity) throw new InputError(`species.0.conductivityBound.maxSPerCm: ${names[d]}'s bound excludes every rate pair its priors allow`);
     let sum = 0;
     for (const v of g) sum += Math.exp(v - max);
-    return max + Math.log(sum);
-  }));
-  const logW = Array.from({ length: n }, (_, s) => logZ.reduce((a, z) => a + z[s]!, 0));
+    return acc + max + Math.log(sum);
+  }, 0);
+  options.onProgress?.(adaptive ? 0.5 : 0.95, "posterior on the grid");
+  work.send("posterior", "posterior on the grid");
+  const logL = jobs.map((_, s) => logLikelihood(s));
+  // the second round: the shared inputs' normal scores drawn from a defensive mixture fitted
+  // to the first round's weights (the rate parameters are on the grid, their scores unused)
+  const sharedAt = sharedKeys.map((k) => firstKeys.indexOf(k));
+  const zOf = (u: Float64Array): Float64Array => Float64Array.from(sharedAt, (j) => normalQuantile(u[j]!));
+  const z = scores.map(zOf);
+  let logW = logL;
+  let priorRoundEss: number | undefined;
+  if (n > n1) {
+    const q = fitProposal(z, logL);
+    const rngAdapt = createStream(seed, "calibration-adapt");
+    const z2 = sampleDefensive(q, n - n1, rngAdapt);
+    const scores2 = z2.map((zi) => {
+      const u = new Float64Array(firstKeys.length).fill(0.5);
+      sharedAt.forEach((j, c) => (u[j] = Math.min(1 - 1e-15, Math.max(1e-15, normalCdf(zi[c]!)))));
+      return u;
+    });
+    for (const job of sampleJobs(first, scores2, n1)) {
+      const s = jobs.length;
+      jobs.push(job);
+      scores.push(scores2[s - n1]!);
+      z.push(z2[s - n1]!);
+      for (const md of models) md.lnRb.push(md.lnRbOf(job));
+      phi.push(tabulate(job, s));
+    }
+    options.onProgress?.(0.95, "posterior on the grid");
+    work.send("posterior", "posterior on the grid");
+    for (let s = n1; s < n; s++) logL.push(logLikelihood(s));
+    priorRoundEss = normalisedWeights(logL.slice(0, n1)).effective;
+    logW = mixtureLogWeights(z, logL, n1, q);
+  }
   const maxW = Math.max(...logW);
   const W = logW.map((v) => Math.exp(v - maxW));
   const totalW = W.reduce((a, v) => a + v, 0);
@@ -491,13 +544,13 @@ export function calibratePressedPowders(
   return {
     scenario: names.join("+"),
     ...(parts.length > 1 ? { scenarios: names } : {}),
-    method: `exact structure: sigma_eff = sigma_MOF Phi(sigma_MOF R_b), Phi tabulated for ${n} prior draws of the microstructure (${P} network solves each), the rate parameters on a ${G} x ${G} grid${parts.length > 1 ? ` per design; ${parts.length} designs sharing the microstructure draws (joint)` : ""}${parts
+    method: `exact structure: sigma_eff = sigma_MOF Phi(sigma_MOF R_b), Phi tabulated for ${n} draws of the microstructure (${P} network solves each; ${n > n1 ? `${n1} from the prior, ${n - n1} from a proposal fitted to their weights, all weighed against the mixture of the two` : "from the prior"}), the rate parameters on a ${G} x ${G} grid${parts.length > 1 ? ` per design; ${parts.length} designs sharing the microstructure draws (joint)` : ""}${parts
       .map((p) => p.design.scenario.species![0]!.conductivityBound)
       .map((b, d) => (b === undefined ? "" : `; ${names[d]}: crystal conductivity <= ${b.maxSPerCm} S/cm at ${b.temperatureK} K (${b.source})`))
       .join("")}`,
     samples: n,
     seed,
-    diagnostics: { effectiveMicrostructureDraws: drawEss },
+    diagnostics: { effectiveMicrostructureDraws: drawEss, ...(priorRoundEss !== undefined ? { priorRoundEffectiveDraws: priorRoundEss } : {}) },
     inputs: keys.map((key, j) => {
       const xs = draws.map((dr) => dr.x[j]!).sort((p2, q2) => p2 - q2);
       const spec = specOf(key);

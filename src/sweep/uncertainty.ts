@@ -139,7 +139,26 @@ export function samplesSweep(
 ): { sweep: Sweep; scores: Float64Array[]; calibrated: string[] } {
   const keys = inputKeys(design.inputs);
   const { scores, calibrated } = drawScores(design, keys, n, seed, posteriors);
-  const jobs: SweepJob[] = scores.map((u, s) => {
+  const jobs = sampleJobs(design, scores);
+  const hash = createHash("sha256")
+    .update(canonicalJson({ seed, jobs: jobs.map((j) => ({ job: j.job, scenario: j.scenario, runOptions: j.runOptions })) }))
+    .digest("hex");
+  return {
+    sweep: { name: `${design.scenario.name}-uncertainty`, base: design.plain as Record<string, unknown>, baseDir: design.baseDir, axes: [], jobs, hash, kmc },
+    scores,
+    calibrated,
+  };
+}
+
+/**
+ * The jobs of samples with the given uniform scores (row s, column j = key j of
+ * inputKeys): job first + s runs the scenario with input j at Q_j(u_sj) and morphology
+ * realisation first + s alone.
+ */
+export function sampleJobs(design: UncertainScenario, scores: readonly Float64Array[], first = 0): SweepJob[] {
+  const keys = inputKeys(design.inputs);
+  return scores.map((u, i) => {
+    const s = first + i;
     const copy = structuredClone(design.plain) as Record<string, unknown>;
     const params: Record<string, number> = {};
     design.inputs.forEach((input) => {
@@ -151,14 +170,6 @@ export function samplesSweep(
     if (morphology !== undefined) morphology.realizations = 1;
     return { job: s, params, scenario: parseScenario(copy), runOptions: { firstRealization: s, ...SAMPLE_RUN_OPTIONS } };
   });
-  const hash = createHash("sha256")
-    .update(canonicalJson({ seed, jobs: jobs.map((j) => ({ job: j.job, scenario: j.scenario, runOptions: j.runOptions })) }))
-    .digest("hex");
-  return {
-    sweep: { name: `${design.scenario.name}-uncertainty`, base: design.plain as Record<string, unknown>, baseDir: design.baseDir, axes: [], jobs, hash, kmc },
-    scores,
-    calibrated,
-  };
 }
 
 /**
