@@ -34,7 +34,7 @@ export const uncertaintyCases: BenchCase[] = [
         log(`nominal run ${((t1 - t0) / 1000).toFixed(1)} s`);
         const membrane = membraneOnly(loaded);
         const measurements = measurementsOf(membrane, loadMeasurements("scenarios/paper/calibration/measurements.json"));
-        const posterior = calibratePressedPowder(membrane, measurements, nominal, { samples: SAMPLES });
+        const posterior = await calibratePressedPowder(membrane, measurements, nominal, { samples: SAMPLES });
         const t2 = performance.now();
         log(`calibration ${((t2 - t1) / 1000).toFixed(1)} s`);
         const bands = async (workers: number) => {

@@ -173,7 +173,7 @@ async function calibrateBayes(cmd: ParsedCommand): Promise<number> {
   let posterior: PosteriorFile | null;
   if (exact) {
     // exact structure: no emulator (sweep/calibrate.ts)
-    posterior = calibratePressedPowders(designs.map((design, d) => ({ design, measurements: measured[d]!, nominal: nominals[d]! })), { samples, onWork: onItem(posteriorItem) });
+    posterior = await calibratePressedPowders(designs.map((design, d) => ({ design, measurements: measured[d]!, nominal: nominals[d]! })), { samples, workers: workers ?? availableParallelism(), onWork: onItem(posteriorItem) });
   } else {
     const design = designs[0]!;
     posterior = await withSignals((signal) =>

@@ -26,7 +26,10 @@ import { minimumRuns } from "./emulate.js";
 import { inputKeys, propagateUncertainty, sampleJobs, samplesSweep, type UncertainScenario } from "./uncertainty.js";
 import type { SweepJob } from "./definition.js";
 import type { UncertainInput } from "../scenario/uncertain.js";
-import { buildNetworkDesign, pressedBoundaryOhmCm2 } from "../pipeline/design.js";
+import { pressedBoundaryOhmCm2 } from "../pipeline/design.js";
+import { Piscina } from "piscina";
+import { phiTable, type PhiTask } from "./phiTable.js";
+import { workerFileUrl } from "./pool.js";
 import type { PressedPowderSettings } from "../scenario/schema.js";
 import { metropolisSteps } from "../analysis/mcmc.js";
 import { NO_WORK, WorkCounter, type ScenarioProgress, type WorkTally } from "../pipeline/progress.js";
@@ -281,7 +284,7 @@ export interface CalibrationPart {
  * data on one powder) leaves few prior draws with weight: the second round puts its draws
  * there. Kish's effective number of draws is reported for the whole and for the first round.
  */
-export function calibratePressedPowders(
+export async function calibratePressedPowders(
   parts: readonly CalibrationPart[],
   options: {
     readonly samples: number;
@@ -293,11 +296,13 @@ export function calibratePressedPowders(
      * to the first half's weights (analysis/importance.ts); false: every draw from the prior.
      */
     readonly adaptive?: boolean;
+    /** Threads for the draws' network tables (default 1: this thread); the result is the same on any number. */
+    readonly workers?: number;
     readonly onProgress?: (f: number, text: string) => void;
     /** The work: network solves of the tabulation, grids of the posterior (exactCalibrationPlan). */
     readonly onWork?: (p: ScenarioProgress) => void;
   },
-): PosteriorFile {
+): Promise<PosteriorFile> {
   if (parts.length === 0) throw new InputError("calibrate: no design given");
   const first = parts[0]!.design;
   const names = parts.map((p) => p.design.scenario.name);
@@ -371,10 +376,13 @@ export function calibratePressedPowders(
     return { temps, lnMof, lnRb, lnRbOf, obs, measurements, boundAt, lnBound };
   });
   // Phi of each draw, tabulated at 298.15 K (Phi depends on lambda alone) over the range of
-  // ln(sigma_MOF R_b) that draw meets at any rate pair and temperature
+  // ln(sigma_MOF R_b) that draw meets at any rate pair and temperature; a batch of draws on
+  // the table workers when there are several (the same numbers as on this thread)
   const Tref = 298.15;
   const phiLo: number[] = [], phiDx: number[] = [];
-  const tabulate = (job: SweepJob, s: number): Float64Array => {
+  const workers = Math.max(1, options.workers ?? 1);
+  const pool = workers > 1 ? new Piscina<PhiTask, Float64Array>({ filename: workerFileUrl("tableWorker"), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1 }) : undefined;
+  const taskOf = (job: SweepJob, s: number): PhiTask => {
     let lo = Infinity, hi = -Infinity;
     for (const md of models) {
       md.temps.forEach((_, i) => {
@@ -389,21 +397,33 @@ export function calibratePressedPowders(
     const dx = (hi - lo) / (P - 1);
     phiLo[s] = lo;
     phiDx[s] = dx;
-    options.onProgress?.(s / n, `tabulating the network of draw ${s + 1}/${n}`);
-    const stage = `network of draw ${s + 1}/${n}`;
-    work.send("network", stage);
-    const m = job.scenario.morphology as PressedPowderSettings;
-    const net = buildNetworkDesign(job.scenario, m, s);
-    const rb = pressedBoundaryOhmCm2(m, Tref);
-    const table = new Float64Array(P);
-    for (let k = 0; k < P; k++) {
-      const sigma = Math.exp(lo + k * dx) / rb;
-      table[k] = Math.log(net.solve(Tref, sigma).conductivitySPerCm / sigma);
-      work.add("network", 1, stage);
-    }
-    return table;
+    return { scenario: job.scenario, draw: s, lo, dx, points: P, temperatureK: Tref };
   };
-  const phi = jobs.map((job, s) => tabulate(job, s));
+  let tabulated = 0;
+  const tabulate = async (batch: readonly SweepJob[], first: number): Promise<Float64Array[]> => {
+    const tasks = batch.map((job, i) => taskOf(job, first + i));
+    const done = (): void => {
+      tabulated++;
+      options.onProgress?.((0.95 * tabulated) / n, `tabulated the network of ${tabulated}/${n} draws`);
+    };
+    if (pool === undefined) {
+      return tasks.map((t) => {
+        const stage = `network of draw ${t.draw + 1}/${n}`;
+        work.send("network", stage);
+        const table = phiTable(t, () => work.add("network", 1, stage));
+        done();
+        return table;
+      });
+    }
+    work.send("network", `networks of ${batch.length} draws on ${workers} threads`);
+    return Promise.all(tasks.map((t) => pool.run(t).then((table) => {
+      work.add("network", P, `networks of ${batch.length} draws on ${workers} threads`);
+      done();
+      return table;
+    })));
+  };
+  try {
+  const phi = await tabulate(jobs, 0);
   const lnSigma = (md: (typeof models)[number], s: number, uA: number, uS: number, out: Float64Array): void => {
     for (let i = 0; i < md.temps.length; i++) {
       const lm = md.lnMof(i, uA, uS);
@@ -463,14 +483,14 @@ export function calibratePressedPowders(
       sharedAt.forEach((j, c) => (u[j] = Math.min(1 - 1e-15, Math.max(1e-15, normalCdf(zi[c]!)))));
       return u;
     });
-    for (const job of sampleJobs(first, scores2, n1)) {
-      const s = jobs.length;
+    const jobs2 = sampleJobs(first, scores2, n1);
+    for (const job of jobs2) {
       jobs.push(job);
-      scores.push(scores2[s - n1]!);
-      z.push(z2[s - n1]!);
       for (const md of models) md.lnRb.push(md.lnRbOf(job));
-      phi.push(tabulate(job, s));
     }
+    scores.push(...scores2);
+    z.push(...z2);
+    phi.push(...(await tabulate(jobs2, n1)));
     options.onProgress?.(0.95, "posterior on the grid");
     work.send("posterior", "posterior on the grid");
     for (let s = n1; s < n; s++) logL.push(logLikelihood(s));
@@ -561,6 +581,9 @@ export function calibratePressedPowders(
     fit,
     measurements: parts.flatMap((p) => p.measurements),
   };
+  } finally {
+    await pool?.destroy();
+  }
 }
 
 /** One pressed powder calibrated alone (calibratePressedPowders with one design). */
@@ -569,6 +592,6 @@ export function calibratePressedPowder(
   measurements: readonly Measurement[],
   nominal: Results,
   options: Parameters<typeof calibratePressedPowders>[1],
-): PosteriorFile {
+): Promise<PosteriorFile> {
   return calibratePressedPowders([{ design, measurements, nominal }], options);
 }

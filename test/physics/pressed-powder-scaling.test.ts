@@ -36,7 +36,7 @@ const scenario = {
 };
 
 describe("pressed powders: sigma_eff / sigma_MOF is a function of sigma_MOF R_b", () => {
-  it("equal products at two temperatures give equal ratios, to the solver tolerance", () => {
+  it("equal products at two temperatures give equal ratios, to the solver tolerance", async () => {
     const { scenario: s } = parseScenarioInputs(scenario);
     const m = s.morphology as PressedPowderSettings;
     const net = buildNetworkDesign(s, m, 0);
@@ -49,7 +49,7 @@ describe("pressed powders: sigma_eff / sigma_MOF is a function of sigma_MOF R_b"
     }
   });
 
-  it("data made by the model at known rate parameters: the truth inside the 90 % bands, the data reproduced", () => {
+  it("data made by the model at known rate parameters: the truth inside the 90 % bands, the data reproduced", async () => {
     const loaded = parseScenarioInputs(scenario);
     const design = { ...loaded, baseDir: "." };
     const nominal = runScenario(loaded.scenario);
@@ -63,7 +63,7 @@ describe("pressed powders: sigma_eff / sigma_MOF is a function of sigma_MOF R_b"
       { scenario: "small-pellet", observable: "conductivity", temperatureK: 298.15, valueSPerCm: Math.exp(lnSigma[1]!), relativeError: 0.05, source: "the model" },
       { scenario: "small-pellet", observable: "activationEnergy", form: "sigma", valueEV: ea.weights.reduce((a, w, i) => a + w * lnSigma[i]!, 0), errorEV: 0.01, source: "the model" },
     ];
-    const post = calibratePressedPowder(design, measurements, nominal, { samples: 12, grid: 80, points: 48 });
+    const post = await calibratePressedPowder(design, measurements, nominal, { samples: 12, grid: 80, points: 48 });
     const band = (key: string) => post.inputs.find((i) => i.key === key)!.posterior90;
     expect(band("nu")[0]).toBeLessThan(truthNu);
     expect(band("nu")[1]).toBeGreaterThan(truthNu);
@@ -105,9 +105,9 @@ describe("pressed powders calibrated jointly (one powder, two ions)", () => {
     return { design: { ...loaded, baseDir: "." }, measurements, nominal };
   };
 
-  it("puts each ion's truth inside its 90 % bands, reproduces both data sets, and names both designs", () => {
+  it("puts each ion's truth inside its 90 % bands, reproduces both data sets, and names both designs", async () => {
     const parts = [part("a", 0.2), part("b", 0.25)];
-    const post = calibratePressedPowders(parts, { samples: 12, grid: 80, points: 48 });
+    const post = await calibratePressedPowders(parts, { samples: 12, grid: 80, points: 48 });
     expect(post.scenarios).toEqual(["a", "b"]);
     // the shared boundary once, then each ion's two rate parameters
     expect(post.inputs.map((i) => i.key).filter((k) => k.startsWith("nu") || k.startsWith("shift"))).toEqual(["nu-a", "shift-a", "nu-b", "shift-b"]);
@@ -123,9 +123,9 @@ describe("pressed powders calibrated jointly (one powder, two ions)", () => {
     for (const f of post.fit) expect(Math.abs(f.predicted - f.measured) / Math.hypot(f.error, f.predictedSd), f.name).toBeLessThan(3);
   });
 
-  it("a bound on the crystal's own conductivity removes every rate pair above it", () => {
+  it("a bound on the crystal's own conductivity removes every rate pair above it", async () => {
     const a = part("a", 0.2);
-    const free = calibratePressedPowders([a], { samples: 12, grid: 80, points: 48 });
+    const free = await calibratePressedPowders([a], { samples: 12, grid: 80, points: 48 });
     // the crystal conductivity of each draw, by the exact rescaling of the nominal KMC
     const sp = a.design.scenario.species![0]!;
     const i298 = a.nominal.kmc.findIndex((k) => Math.abs(k.temperatureK - 298.15) < 1e-9);
@@ -137,7 +137,7 @@ describe("pressed powders calibrated jointly (one powder, two ions)", () => {
     const sorted = crystal(free).sort((x, y) => x - y);
     const bound = sorted[Math.floor(0.6 * sorted.length)]!; // cuts the free posterior's top 40 %
     const boundedDesign = { ...a.design, scenario: { ...a.design.scenario, species: [{ ...sp, conductivityBound: { maxSPerCm: bound, temperatureK: 298.15, source: "test" } }] } };
-    const bounded = calibratePressedPowders([{ ...a, design: boundedDesign }], { samples: 12, grid: 80, points: 48 });
+    const bounded = await calibratePressedPowders([{ ...a, design: boundedDesign }], { samples: 12, grid: 80, points: 48 });
     // every draw below the bound, up to the grid cell the draw is spread over: the bound is
     // applied at the cell's centre, a draw lies anywhere in it, half a cell (1/80 of each
     // score) each way in ln nu and in shift / kT
@@ -147,13 +147,20 @@ describe("pressed powders calibrated jointly (one powder, two ions)", () => {
     expect(bounded.method).toContain("crystal conductivity <=");
     // a bound below every rate pair the priors allow is refused, naming the field
     const none = { ...a.design, scenario: { ...a.design.scenario, species: [{ ...sp, conductivityBound: { maxSPerCm: 1e-30, temperatureK: 298.15, source: "test" } }] } };
-    expect(() => calibratePressedPowders([{ ...a, design: none }], { samples: 12, grid: 20, points: 16 })).toThrow(/species\.0\.conductivityBound\.maxSPerCm/);
+    await expect(calibratePressedPowders([{ ...a, design: none }], { samples: 12, grid: 20, points: 16 })).rejects.toThrow(/species\.0\.conductivityBound\.maxSPerCm/);
   });
 
-  it("refuses designs that are not one powder, naming them", () => {
+  it("gives the same posterior with the draws' tables on two threads as on one", async () => {
+    const parts = [part("a", 0.2), part("b", 0.25)];
+    const one = await calibratePressedPowders(parts, { samples: 8, grid: 40, points: 16 });
+    const two = await calibratePressedPowders(parts, { samples: 8, grid: 40, points: 16, workers: 2 });
+    expect(two).toEqual(one);
+  });
+
+  it("refuses designs that are not one powder, naming them", async () => {
     const a = part("a", 0.2);
     const other = parseScenarioInputs({ ...ion("c", "K+", 0.3), morphology: { ...scenario.morphology, solidFraction: 0.55 } });
     const c = { design: { ...other, baseDir: "." }, measurements: a.measurements.map((m) => ({ ...m, scenario: "c" })), nominal: a.nominal };
-    expect(() => calibratePressedPowders([a, c], { samples: 12, grid: 20, points: 16 })).toThrow(/'c' is not the same powder as 'a'/);
+    await expect(calibratePressedPowders([a, c], { samples: 12, grid: 20, points: 16 })).rejects.toThrow(/'c' is not the same powder as 'a'/);
   });
 });
