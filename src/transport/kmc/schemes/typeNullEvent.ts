@@ -151,7 +151,7 @@ export class TypeNullEventScheme implements ListedScheme {
     return [
       this.ionGroupOf, this.listCount, this.listStart, this.listMembers, this.ionPos, this.vacancyPos, this.channelSide, this.channelList, this.channelSpecies,
       this.channelBound, this.entryStart, this.entryBond, this.entryProb, this.entryAlias, this.channelBasisAccept, this.channelWeight, this.neighbourTable,
-      this.siteBasis, this.siteRow,
+      this.siteBasis, this.siteRow, this.clock,
     ];
   }
 
