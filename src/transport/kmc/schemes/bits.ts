@@ -18,3 +18,14 @@ export const RESIDUAL_MIN_SHARE = 2 ** -10;
  * another exactly.
  */
 export const LOOP_CHUNK_HOPS = 65536;
+/**
+ * The first LOOP_WARM_CALLS calls of a loop in a thread (its module's counter) run at most
+ * LOOP_WARM_HOPS hops each, so that the code before and after the loop has run, and left type
+ * feedback, before V8 optimizes the function. Optimized without it (a long first call), the
+ * function was thrown away on its next entry and the loop ran on in its on-stack-replaced
+ * version, which keeps every loop variable boxed (a heap number allocated per attempt); which
+ * of the two happened depended on the timing of the concurrent compiler. Results do not
+ * depend on the call sizes (chunks continue one another exactly).
+ */
+export const LOOP_WARM_CALLS = 4;
+export const LOOP_WARM_HOPS = 64;
