@@ -675,7 +675,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
           samples,
           dir: join(out, l.scenario.name, "uncertainty-samples"),
           posteriors,
-          ...(emulate !== undefined ? { emulate } : {}),
+          ...(emulate !== undefined ? { emulate, runDesignSize: Math.max(...emulateBy.map((m) => m ?? 0)) } : {}),
           ...(sampleWorkers !== undefined ? { workers: sampleWorkers } : {}),
           signal,
           onNotice: (m) => process.stderr.write(`mofhop: ${m}\n`),

@@ -128,7 +128,8 @@ export function samplePlan(design: UncertainScenario): WorkTally {
 /**
  * The sweep whose jobs are the samples: job s runs the scenario with input j at
  * Q_j(u_sj), one morphology realisation (number s), the scenario's own seed (so the
- * nominal KMC is shared), and the KMC results `kmc` to reuse.
+ * nominal KMC is shared), and the KMC results `kmc` to reuse. The scores are the first n
+ * rows of a design of `designSize` draws (default n).
  */
 export function samplesSweep(
   design: UncertainScenario,
@@ -136,9 +137,11 @@ export function samplesSweep(
   seed: number,
   kmc: readonly (readonly [string, KmcCacheEntry])[],
   posteriors: readonly PosteriorFile[] = [],
+  designSize = n,
 ): { sweep: Sweep; scores: Float64Array[]; calibrated: string[] } {
   const keys = inputKeys(design.inputs);
-  const { scores, calibrated } = drawScores(design, keys, n, seed, posteriors);
+  const drawn = drawScores(design, keys, Math.max(n, designSize), seed, posteriors);
+  const scores = drawn.scores.slice(0, n), calibrated = drawn.calibrated;
   const jobs = sampleJobs(design, scores);
   const hash = createHash("sha256")
     .update(canonicalJson({ seed, jobs: jobs.map((j) => ({ job: j.job, scenario: j.scenario, runOptions: j.runOptions })) }))
@@ -575,6 +578,13 @@ export interface PropagateOptions {
    * design's k inputs (checkEmulatorRuns). Absent: every sample is run.
    */
   readonly emulate?: number | "auto";
+  /**
+   * With emulate: the runs are the first M rows of a design of this many draws (default M).
+   * Designs compared with different M (--emulate auto) take their runs from one design of the
+   * largest M, so run s of one design and run s of another draw their shared inputs alike
+   * (pairwiseProbabilities pairs runs where an output is not emulated).
+   */
+  readonly runDesignSize?: number;
 }
 
 /**
@@ -595,7 +605,7 @@ export async function propagateUncertainty(
   checkReachUpFront(design);
   const seed = options.seed ?? design.scenario.seed;
   const posteriors = options.posteriors ?? [];
-  const { sweep, scores, calibrated } = samplesSweep(design, n, seed, kmc, posteriors);
+  const { sweep, scores, calibrated } = samplesSweep(design, n, seed, kmc, posteriors, runs === undefined ? n : Math.max(n, options.runDesignSize ?? n));
   // a design calibrated on its own measurements: its conductivities and Ea were fitted, not predicted
   const fittedPaths = [...(options.fittedPaths ?? []), ...(posteriors.some((p) => p.scenario === design.scenario.name || (p.scenarios ?? []).includes(design.scenario.name)) ? [/^effective\[\d+\]\.conductivitySPerCm$/, /^arrhenius\[\d+\]\.activationEnergyEV$/] : [])];
   const summary = await runSweepToEnd(sweep, {
