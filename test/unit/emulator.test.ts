@@ -18,7 +18,7 @@ import { describe, expect, it } from "vitest";
 import { createStream } from "../../src/core/rng.js";
 import { sortedQuantile } from "../../src/core/stats.js";
 import { emulateOutputs, minimumRuns, MAX_EMULATOR_LOO, type RunOutput } from "../../src/sweep/emulate.js";
-import { checkEmulatorRuns, type UncertainScenario } from "../../src/sweep/uncertainty.js";
+import { checkEmulatorRuns, samplesSweep, type UncertainScenario } from "../../src/sweep/uncertainty.js";
 import { parseScenarioInputs } from "../../src/scenario/load.js";
 
 const g = (u: Float64Array): number => 1.5 * (u[0]! - 0.5) + 2 * (u[1]! - 0.5) ** 2 - 0.7 * u[0]! * u[2]!;
@@ -123,5 +123,19 @@ describe("emulated bands", () => {
     expect(() => checkEmulatorRuns(15, 64, [design("small", 4), design("wide", 6)])).toThrow(/--emulate: got 15; wide has 6 uncertain inputs and needs at least 21 runs/);
     expect(() => checkEmulatorRuns(64, 64, [design("small", 4)])).toThrow(/from 8 to 63 \(below --uncertainty 64/);
     expect(() => checkEmulatorRuns(2.5, 64, [design("small", 4)])).toThrow(/--emulate: got 2.5/);
+  });
+  it("takes a design's runs from one design of the largest M, so designs with different M draw their shared inputs alike", () => {
+    const block = (name: string, k: number) => {
+      const phases = Array.from({ length: k }, (_, i) => ({ name: `p${i}`, fraction: 1 / k, conductivitySPerCm: { distribution: "uniform", min: 1, max: 2, reason: "test", name: `shared-${i}` }, transferenceNumber: 1 }));
+      const { scenario, inputs, plain } = parseScenarioInputs({ name, seed: 1, temperaturesK: [298.15], morphology: { kind: "random-voxels", shape: [4, 4, 4], voxelNm: 50, phases } });
+      return { scenario, inputs, plain, baseDir: "." } as UncertainScenario;
+    };
+    // 15 runs of a 4-input design, 21 of a 6-input one sharing its 4 inputs by name
+    const small = samplesSweep(block("small", 4), 15, 7, [], [], 21).scores;
+    const wide = samplesSweep(block("wide", 6), 21, 7, []).scores;
+    for (let s = 0; s < 15; s++) for (let j = 0; j < 4; j++) expect(small[s]![j]).toBe(wide[s]![j]);
+    // without it, the 15 runs are a Latin hypercube of their own: other draws
+    const own = samplesSweep(block("small", 4), 15, 7, []).scores;
+    expect(own.some((u, s) => u[0] !== wide[s]![0])).toBe(true);
   });
 });
