@@ -207,7 +207,7 @@ describe("mofhop validate", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("ok: pellet: uio67-so3 3x3x3 cells (1620 sites), Li+; pressed-powder network of 1000 particles x 8 realisations; 5 temperatures; 14 uncertain inputs (at their nominal values without --uncertainty)");
     expect(lines).toContain("  morphology.contacts.pressed.resistanceOhmCm2 ('pressed-contact-boundary'): assumed, log-uniform 0.00003 to 0.001; nominal 0.0002000");
-    expect(lines).toHaveLength(14);
+    expect(lines).toHaveLength(15);
   });
 });
 

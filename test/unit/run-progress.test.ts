@@ -224,7 +224,7 @@ describe("the stages of --uncertainty and calibrate count work", () => {
     expect(seen.at(-1)![0]).toBe(planned);
   });
 
-  it("the exact structure's calibration: its plan up front, the tabulation's solves and the grid's draws monotone, ending at done == planned", () => {
+  it("the exact structure's calibration: its plan up front, the tabulation's solves and the grid's draws monotone, ending at done == planned", async () => {
     const { scenario: s, inputs, plain } = parseScenarioInputs({
       name: "small-pellet",
       seed: 4,
@@ -246,7 +246,7 @@ describe("the stages of --uncertainty and calibrate count work", () => {
     const nominal = runScenario(s);
     const measurements: Measurement[] = [{ scenario: "small-pellet", observable: "conductivity", temperatureK: 330, valueSPerCm: nominal.effective[1]!.conductivitySPerCm, relativeError: 0.1, source: "the model" }];
     const events: ScenarioProgress[] = [];
-    calibratePressedPowder({ scenario: s, inputs, plain, baseDir: "." }, measurements, nominal, { samples: 8, grid: 20, points: 12, onWork: (p) => events.push(p) });
+    await calibratePressedPowder({ scenario: s, inputs, plain, baseDir: "." }, measurements, nominal, { samples: 8, grid: 20, points: 12, onWork: (p) => events.push(p) });
     expect(events[0]!.planned).toEqual(exactCalibrationPlan(1, 8, 12));
     for (let i = 1; i < events.length; i++) {
       for (const k of WORK_KINDS) {
