@@ -30,19 +30,12 @@
  * are independent and many of them make D_sigma (and with it H) precise.
  */
 import { describe, expect, it } from "vitest";
-import { cubicLattice, type CubicKind } from "../../src/structure/lattice/cubic.js";
+import type { CubicKind } from "../../src/structure/lattice/cubic.js";
 import { createStream } from "../../src/core/rng.js";
 import { runKmc } from "../../src/transport/kmc/run.js";
 import type { KmcModel } from "../../src/transport/kmc/model.js";
-import { BOLTZMANN_EV_PER_K } from "../../src/core/constants.js";
 import { expectWithinErrors } from "../stats-tolerance.js";
-
-const T = 300;
-const NU = 1e13;
-const EA = 0.2;
-const A_ANGSTROM = 3;
-const gamma = NU * Math.exp(-EA / (BOLTZMANN_EV_PER_K * T)); // rate per neighbour
-const d0 = gamma * (A_ANGSTROM * 1e-8) ** 2; // nu a^2, cm^2/s, for sc, bcc and fcc alike
+import { d0, latticeGas } from "./lattice-gas.js";
 
 /** Vacancy-limit tracer correlation factor (Onsager test suite, to 1e-6). */
 const F0: Record<CubicKind, number> = { "simple-cubic": 0.653109, bcc: 0.727194, fcc: 0.781451 };
@@ -50,13 +43,7 @@ const F0: Record<CubicKind, number> = { "simple-cubic": 0.653109, bcc: 0.727194,
 const CELLS: Record<CubicKind, number> = { "simple-cubic": 12, bcc: 10, fcc: 8 };
 
 function model(kind: CubicKind, count: number): KmcModel {
-  const cells = CELLS[kind];
-  return {
-    lattice: cubicLattice({ kind, cells: [cells, cells, cells], latticeConstantAngstrom: A_ANGSTROM }),
-    species: [{ name: "Li+", charge: 1, attemptFrequencyHz: NU, hopBarrierEV: [EA], siteEnergyEV: [0], count }],
-    temperatureK: T,
-    fieldVPerCm: [0, 0, 0],
-  };
+  return latticeGas(kind, CELLS[kind], count);
 }
 
 describe("exclusion-only lattice gas on sc, bcc, fcc: D_sigma exact, Haven ratio bracketed by f0", () => {

@@ -9,30 +9,17 @@
  * on a known systematic (the exclusion correction at low occupancy).
  */
 import { describe, expect, it } from "vitest";
-import { cubicLattice, type CubicKind } from "../../src/structure/lattice/cubic.js";
+import type { CubicKind } from "../../src/structure/lattice/cubic.js";
 import { createStream } from "../../src/core/rng.js";
 import { runKmc } from "../../src/transport/kmc/run.js";
 import type { KmcModel } from "../../src/transport/kmc/model.js";
 import type { Scheme } from "../../src/transport/kmc/engine.js";
 import { BOLTZMANN_EV_PER_K, BOLTZMANN_J_PER_K, ELEMENTARY_CHARGE_C } from "../../src/core/constants.js";
 import { expectWithinErrors } from "../stats-tolerance.js";
+import { A_ANGSTROM, d0, gamma, latticeGas, T } from "./lattice-gas.js";
 import { estimate } from "../../src/core/stats.js";
 
-const T = 300;
-const NU = 1e13;
-const EA = 0.2;
-const A_ANGSTROM = 3;
-const gamma = NU * Math.exp(-EA / (BOLTZMANN_EV_PER_K * T)); // rate per neighbour
-const d0 = gamma * (A_ANGSTROM * 1e-8) ** 2; // nu a^2, cm^2/s, for sc, bcc and fcc alike
-
-function model(kind: CubicKind, cells: number, count: number, fieldVPerCm = 0): KmcModel {
-  return {
-    lattice: cubicLattice({ kind, cells: [cells, cells, cells], latticeConstantAngstrom: A_ANGSTROM }),
-    species: [{ name: "Li+", charge: 1, attemptFrequencyHz: NU, hopBarrierEV: [EA], siteEnergyEV: [0], count }],
-    temperatureK: T,
-    fieldVPerCm: [fieldVPerCm, 0, 0],
-  };
-}
+const model = latticeGas;
 
 describe("dilute limit: D* = z nu d^2 / 6 = nu a^2", () => {
   const cases: [CubicKind, number, Scheme][] = [
