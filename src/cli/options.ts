@@ -90,7 +90,7 @@ const CORE_COMMANDS: readonly CommandSpec[] = [
       { name: "ea", value: "EV", description: "point fit: measured activation energy" },
       { name: "measurements", value: "FILE", description: "Bayesian: measurements (conductivity at a temperature, activation energy; each with its error and source) to condition the scenario's distributions on" },
       { name: "uncertainty", value: "N", description: "Bayesian: samples of the chain the emulators are fitted to (default 128)" },
-      { name: "workers", value: "N", description: "Bayesian: samples side by side in N worker threads" },
+      { name: "workers", value: "N", description: "Bayesian: samples side by side in N worker threads (pressed powders: the draws' network tables; default all cores)" },
       { name: "reference-temperature", value: "K", description: "temperature of --sigma (default 298.15)" },
       { name: "form", value: "sigma|sigmaT", description: "form the measured Ea was fitted in (default sigma: sigma = A exp(-Ea/kT))" },
       { name: "relative-error", value: "X", description: "relative uncertainty of the measured points (default 0.05)" },
