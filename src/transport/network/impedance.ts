@@ -239,6 +239,31 @@ export class ImpedanceSolver {
     this.unknowns = this.topo.carryingCount;
   }
 
+  /**
+   * Start the next solve from a DC solution of the same network (potentialV per voxel, V, as
+   * NetworkResult gives it for `voltageV` applied; NaN outside its current-carrying clusters,
+   * taken there as the linear drop between the electrodes), imaginary part 0. Near the
+   * frequencies where the network is nearly resistive (or the electrode elements nearly
+   * shorted) this is close to the AC solution, so COCG needs few iterations; the answer is
+   * the same to the solver's tolerance from any start.
+   */
+  startFrom(potentialV: Float64Array, voltageV: number): void {
+    if (!this.percolates) return;
+    const st = (this.state ??= this.setUp());
+    const [nx, ny, nz] = this.grid.shape;
+    if (potentialV.length !== nx * ny * nz) throw new RangeError(`startFrom: ${potentialV.length} potentials for ${nx * ny * nz} voxels`);
+    const nb = this.topo.box[0], pad = st.Y.re.pad, x0 = this.topo.x0;
+    const scale = voltageV !== 0 ? this.r.voltage / voltageV : 0;
+    st.xRe.fill(0);
+    st.xIm.fill(0);
+    for (let q = 0; q < ny * nz; q++) {
+      for (let bx = 0; bx < nb; bx++) {
+        const phi = potentialV[x0 + bx + nx * q]!;
+        st.xRe[pad + bx + nb * q] = Number.isFinite(phi) ? phi * scale : this.r.voltage * (1 - (bx + 0.5) / nb);
+      }
+    }
+  }
+
   /** Multigrid levels of the preconditioner (0 before the first solve or without a path). */
   get multigridLevels(): number {
     return this.state?.mg?.depth ?? 0;
