@@ -497,10 +497,8 @@ export async function calibratePressedPowders(
     priorRoundEss = normalisedWeights(logL.slice(0, n1)).effective;
     logW = mixtureLogWeights(z, logL, n1, q);
   }
-  const maxW = Math.max(...logW);
-  const W = logW.map((v) => Math.exp(v - maxW));
-  const totalW = W.reduce((a, v) => a + v, 0);
-  const drawEss = (totalW * totalW) / W.reduce((a, v) => a + v * v, 0);
+  // the draws' weights, normalised, and Kish's effective number of them
+  const { weights: W, effective: drawEss } = normalisedWeights(logW);
   // posterior draws: systematic resampling of s, then a cell per design (its grid posterior at s)
   const keep = options.keepDraws ?? 2000;
   const rng = createStream(seed, "calibration-draws");
@@ -526,7 +524,7 @@ export async function calibratePressedPowders(
   let acc = 0, idx = 0;
   const start = rng.nextFloat() / keep;
   for (let t = 0; t < keep; t++) {
-    const target = (start + t / keep) * totalW;
+    const target = start + t / keep;
     while (idx < n - 1 && acc + W[idx]! < target) acc += W[idx++]!;
     const s = idx;
     const u = sharedKeys.map((k) => scores[s]![firstKeys.indexOf(k)]!);
