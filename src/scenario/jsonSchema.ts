@@ -116,7 +116,7 @@ export function scenarioFormatMarkdown(schema: JsonObject = scenarioJsonSchema()
     "Generated from `src/scenario/schema.ts` by `npm run schema` (do not edit by hand); the same",
     "rules as a JSON Schema for editors: `docs/scenario.schema.json` (add",
     '`"$schema": "../../docs/scenario.schema.json"` or your editor\'s schema mapping). Cross-field',
-    "rules (occupancy or count, distinct temperatures, the cell's cut-off below the cathode's",
+    "rules (occupancy or count, voxelNm or voxelsAcrossFibre, distinct temperatures, the cell's cut-off below the cathode's",
     "open-circuit voltage, ...) are checked by `mofhop validate`. `{kind=...}` marks the fields of",
     "one kind of a block. Where a field is a real number it may also be a distribution (below).",
     "",

@@ -3,6 +3,7 @@
  * errors), with defaults. The inferred type is the Scenario the pipeline runs.
  */
 import { z } from "zod";
+import { DEFAULT_FIBRE_DIAMETER_NM } from "../structure/morphology/fibres.js";
 import { CATHODE_POROSITY, LFP_PARTICLE_RADIUS_NM, LFP_SOLID_DIFFUSIVITY_CM2_PER_S } from "../transport/cell/electrodeOptions.js";
 
 const positive = z.number().finite().positive();
@@ -304,16 +305,40 @@ export const morphologySchema = z.discriminatedUnion("kind", [
     fibreDensityGPerCm3: positive.optional(),
     phases: designPhases,
   }),
-  z.strictObject({
-    kind: z.literal("grown-on-fibres"),
-    ...morphologyCommon,
-    mofToFibreMassRatio: positive.optional(),
-    porosity: z.number().min(0).lt(1).optional(),
-    fibreDiameterNm: positive.optional(),
-    mofDensityGPerCm3: positive.optional(),
-    fibreDensityGPerCm3: positive.optional(),
-    phases: designPhases,
-  }),
+  z
+    .strictObject({
+      kind: z.literal("grown-on-fibres"),
+      ...morphologyCommon,
+      /** Voxel edge, nm; or give voxelsAcrossFibre instead. */
+      voxelNm: positive.optional(),
+      /**
+       * Voxels across a fibre: the voxel edge is fibreDiameterNm / voxelsAcrossFibre, so the box
+       * is shape / voxelsAcrossFibre fibre diameters and the fibre as well resolved whatever
+       * diameter a run draws (a box of fixed size in nm holds too few of the thickest fibres to
+       * connect its faces, and resolves the thinnest poorly). Give this or voxelNm.
+       */
+      voxelsAcrossFibre: positive.min(2).optional(),
+      mofToFibreMassRatio: positive.optional(),
+      porosity: z.number().min(0).lt(1).optional(),
+      fibreDiameterNm: positive.optional(),
+      mofDensityGPerCm3: positive.optional(),
+      fibreDensityGPerCm3: positive.optional(),
+      phases: designPhases,
+    })
+    .superRefine((m, ctx) => {
+      if ((m.voxelNm === undefined) === (m.voxelsAcrossFibre === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["voxelNm"],
+          message: m.voxelNm === undefined ? "give voxelNm (the voxel edge, nm) or voxelsAcrossFibre (the voxel scaled with the fibre diameter)" : "give voxelNm or voxelsAcrossFibre, not both",
+        });
+      }
+    })
+    // the parsed morphology carries the voxel edge alone (what every solve reads)
+    .transform(({ voxelsAcrossFibre, voxelNm, ...m }) => ({
+      ...m,
+      voxelNm: voxelNm ?? (m.fibreDiameterNm ?? DEFAULT_FIBRE_DIAMETER_NM) / voxelsAcrossFibre!,
+    })),
   z.strictObject({
     kind: z.literal("random-voxels"),
     ...morphologyCommon,
