@@ -42,6 +42,8 @@ export interface PlanOptions {
   readonly kmcDone?: (temperatureK: number) => boolean;
   readonly errorEstimates?: boolean;
   readonly lossBreakdown?: boolean;
+  /** How the cell's spectra are solved (RunOptions.impedance; default "reduced": two more DC solves, never more AC solves). */
+  readonly impedance?: "full-grid" | "reduced";
 }
 
 /** Frequencies of a cell's impedance sweep: pointsPerDecade over the decades, both ends included (electrochem's `frequencies`). */
@@ -59,8 +61,9 @@ export function plannedKmcHops(k: { readonly replicas: number; readonly equilibr
  * (the estimates' extra solves and the cell stage counted as if they all happen; runScenario
  * revises the plan down as it learns otherwise). Network solves per realisation and
  * temperature: the solve, and on the first realisation the KMC-error solve and the
- * refinement solve; the cell: 3 x frequencies AC solves (bulk, Li, SS electrodes), the
- * ideal-electrode and cation-only DC solves and the face solve, the Evans run and up to 7 discharge sets.
+ * refinement solve; the cell: 3 x frequencies AC solves (bulk, Li, SS electrodes: the reduced
+ * spectra's bound too), the ideal-electrode and cation-only DC solves, the face solve and the
+ * reduced spectra's two, the Evans run and up to 7 discharge sets.
  */
 export function plannedWork(scenario: Scenario, kmcSettings: { readonly replicas: number; readonly equilibrationHops: number; readonly hops: number; readonly targetRelativeError?: number; readonly maxHops?: number }, options: PlanOptions = {}): WorkTally {
   let kmc = 0;
@@ -78,7 +81,7 @@ export function plannedWork(scenario: Scenario, kmcSettings: { readonly replicas
   const takesKmc = m.phases.some((p) => p.conductivitySPerCm === undefined);
   // the KMC-error solve (a voxel design also its refinement solve) per temperature, on the first realisation
   const extra = estimates ? (takesKmc ? temps.length : 0) + (isNetworkDesign(m) ? 0 : temps.length) : 0;
-  const network = R * temps.length + extra + cellNetworkSolves(scenario);
+  const network = R * temps.length + extra + cellNetworkSolves(scenario, options.impedance ?? "reduced");
   const c = scenario.cell;
   if (c === undefined) return { ...NO_WORK, kmc, network };
   const impedance = 3 * impedanceFrequencyCount(c.impedance);
@@ -86,11 +89,14 @@ export function plannedWork(scenario: Scenario, kmcSettings: { readonly replicas
   return { kmc, network, impedance, cell, posterior: 0 };
 }
 
-/** DC solves of the cell stage: the membrane between ideal electrodes, the cation-only network, and a voxel design's Li face. */
-export function cellNetworkSolves(scenario: Scenario): number {
+/**
+ * DC solves of the cell stage: the membrane between ideal electrodes, the cation-only network,
+ * a voxel design's Li face, and the reduced spectra's two solves with real interface elements.
+ */
+export function cellNetworkSolves(scenario: Scenario, impedance: "full-grid" | "reduced" = "reduced"): number {
   const c = scenario.cell, m = scenario.morphology;
   if (c === undefined || m === undefined) return 0;
-  return 2 + (c.criticalLocalCurrentDensityMAPerCm2 !== undefined && !isNetworkDesign(m) ? 1 : 0);
+  return 2 + (c.criticalLocalCurrentDensityMAPerCm2 !== undefined && !isNetworkDesign(m) ? 1 : 0) + (impedance === "reduced" ? 2 : 0);
 }
 
 /**

@@ -124,9 +124,9 @@ export interface RunOptions {
    */
   readonly errorEstimates?: boolean;
   /**
-   * How voxel designs' spectra are computed: "full-grid" (default: one AC solve per frequency
-   * and electrode) or "reduced" (uncertainty samples: a few solves, exact to 1e-3 where checked,
-   * else the full grid; pipeline/electrochem.ts).
+   * How voxel designs' spectra are computed: "reduced" (default: a few solves, exact to 1e-3
+   * where checked, else the full grid; pipeline/electrochem.ts) or "full-grid" (one AC solve
+   * per frequency and electrode).
    */
   readonly impedance?: "full-grid" | "reduced";
   /**
@@ -271,6 +271,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       kmcDone: (T) => resumed.some((d) => d.temperatureK === T) || options.kmcCache?.has(kmcCacheKey(scenario, T)) === true,
       ...(options.errorEstimates !== undefined ? { errorEstimates: options.errorEstimates } : {}),
       ...(options.lossBreakdown !== undefined ? { lossBreakdown: options.lossBreakdown } : {}),
+      ...(options.impedance !== undefined ? { impedance: options.impedance } : {}),
     }),
     onProgress === undefined ? undefined : (p) => onProgress(workFraction(p.done, p.planned), p.stage, p),
   );

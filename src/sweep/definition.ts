@@ -26,7 +26,7 @@ export interface JobRunOptions {
   readonly firstRealization?: number;
   /** False: no extra solves for the KMC error's effect and the refinement estimate. */
   readonly errorEstimates?: boolean;
-  /** "reduced": spectra from a few checked solves instead of one per frequency (RunOptions.impedance). */
+  /** "reduced" (default): spectra from a few checked solves; "full-grid": one per frequency (RunOptions.impedance). */
   readonly impedance?: "full-grid" | "reduced";
   /** False: no discharges with one loss removed (RunOptions.lossBreakdown). */
   readonly lossBreakdown?: boolean;

@@ -95,6 +95,7 @@ function jobPlan(job: SweepJob, sharedKmc: ReadonlySet<string>): WorkTally {
     kmcDone: (T) => sharedKmc.has(kmcCacheKey(s, T)),
     ...(o?.errorEstimates !== undefined ? { errorEstimates: o.errorEstimates } : {}),
     ...(o?.lossBreakdown !== undefined ? { lossBreakdown: o.lossBreakdown } : {}),
+    ...(o?.impedance !== undefined ? { impedance: o.impedance } : {}),
   });
 }
 

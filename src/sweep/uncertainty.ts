@@ -122,7 +122,7 @@ export function samplePlan(design: UncertainScenario): WorkTally {
         throw e;
       }
     });
-  return plannedWork(one, kmcRunOptions(one), { kmcDone: () => !ownKmc, errorEstimates: SAMPLE_RUN_OPTIONS.errorEstimates, lossBreakdown: SAMPLE_RUN_OPTIONS.lossBreakdown });
+  return plannedWork(one, kmcRunOptions(one), { kmcDone: () => !ownKmc, errorEstimates: SAMPLE_RUN_OPTIONS.errorEstimates, lossBreakdown: SAMPLE_RUN_OPTIONS.lossBreakdown, impedance: SAMPLE_RUN_OPTIONS.impedance });
 }
 
 /**
