@@ -670,7 +670,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     const sampled: { name: string; samples: Map<number, Results> }[] = [];
     for (let i = 0; i < loaded.length; i++) {
       const l = loaded[i]!, emulate = emulateBy[i];
-      const { block, samples: got, summary, emulated } = await withSignals((signal) =>
+      const { block, samples: got, summary } = await withSignals((signal) =>
         propagateUncertainty(l, all[i]!, kmcEntriesOf(l.scenario, all[i]!), {
           samples,
           dir: join(out, l.scenario.name, "uncertainty-samples"),
@@ -691,7 +691,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
         return 130;
       }
       all[i] = { ...all[i]!, uncertainty: block };
-      sampled.push({ name: l.scenario.name, samples: got, ...(emulated !== undefined ? { emulated } : {}) });
+      sampled.push({ name: l.scenario.name, samples: got });
     }
     pairwise = pairwiseProbabilities(sampled);
   }

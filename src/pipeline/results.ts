@@ -316,11 +316,10 @@ export interface PairwiseRow {
   readonly label: string;
   readonly a: string;
   readonly b: string;
-  /** P(output of a > output of b), over samples paired by number (ties count half). */
+  /** P(output of a > output of b), over the runs both designs ran, paired by number (ties count half). */
   readonly probabilityAGreater: number;
+  /** Runs paired (with `--emulate`, the training runs both designs ran; else the samples). */
   readonly samples: number;
-  /** Over the emulated draws of both designs (`--emulate`). */
-  readonly emulated?: boolean;
 }
 
 

@@ -528,8 +528,8 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
     return r !== undefined && keyPaths(r).has(p.path);
   });
   if (pairs.length > 0) {
-    md += `\nProbability that the first design's value is the larger (samples paired, shared inputs drawn alike):\n\n| output | a | b | P(a > b) |\n| --- | --- | --- | --- |\n`;
-    for (const p of pairs) md += `| ${p.label} | ${p.a} | ${p.b} | ${p.probabilityAGreater.toFixed(2)} |\n`;
+    md += `\nProbability that the first design's value is the larger (over the runs both designs ran, paired: shared inputs drawn alike):\n\n| output | a | b | P(a > b) | runs |\n| --- | --- | --- | --- | --- |\n`;
+    for (const p of pairs) md += `| ${p.label} | ${p.a} | ${p.b} | ${p.probabilityAGreater.toFixed(2)} | ${p.samples} |\n`;
   }
   const next = banded.filter((r) => r.uncertainty!.measureNext.length > 0);
   if (next.length > 0) {
@@ -542,7 +542,7 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
       columns: ["design", ...columns],
       rows: banded.map((r, k): Cell[] => [r.scenario, ...columns.map((c) => (heads[k]![c] !== undefined ? emulatedText(heads[k]![c]!) : null))]),
     },
-    ...(pairs.length > 0 ? [{ caption: "Probability that design a's value is the larger", columns: ["output", "a", "b", "P(a > b)"], rows: pairs.map((p): Cell[] => [p.label, p.a, p.b, p.probabilityAGreater]) }] : []),
+    ...(pairs.length > 0 ? [{ caption: "Probability that design a's value is the larger", columns: ["output", "a", "b", "P(a > b)", "runs paired"], rows: pairs.map((p): Cell[] => [p.label, p.a, p.b, p.probabilityAGreater, p.samples]) }] : []),
     ...(next.length > 0 ? [{ caption: "What to measure next", columns: ["design", "output", "90 % band (hi/lo)", "input", "share of variance", "measurement"], rows: next.flatMap((r) => r.uncertainty!.measureNext.slice(0, 3).map((m): Cell[] => [r.scenario, m.label, m.bandRatio90, m.input, m.share, m.measurement])) }] : []),
   ];
   return { files, markdown: md, html };
