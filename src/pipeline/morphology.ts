@@ -81,6 +81,8 @@ export function morphologyMemoryOptions(m: VoxelMorphologySettings, ac = false):
   const periodic = m.kind === "image" && m.sides === "periodic";
   return {
     path: ac ? "ac" : gb || periodic ? "stored" : "lean",
+    // the cell's reduced spectra keep the bulk's and both electrodes' AC solvers alive
+    ...(ac ? { acSolvers: 3 } : {}),
     voxelLayers: m.electrodes?.kind === "voxel-layers",
     periodic,
     grains: m.kind !== "random-voxels" && m.kind !== "raw" && m.kind !== "image",

@@ -12,7 +12,7 @@
  * and the current-density field (4 B) when asked for; a lean solve on several threads adds
  * WORKER_THREAD_BYTES a worker thread. AC path (impedance.ts): the complex
  * admittance stencil 72 B, the real preconditioner's stencil 40 B and hierarchy about 10 B,
- * twelve double vectors 96 B. Checked against the peak RSS of a
+ * twelve double vectors 96 B, for each solver alive at once. Checked against the peak RSS of a
  * solve in a child process at 64^3 and 128^3 (test/unit/network-memory.test.ts).
  */
 import { f64Bytes } from "../../linalg/arena.js";
@@ -46,6 +46,11 @@ export interface NetworkMemoryOptions {
   readonly gridCopies?: number;
   /** Threads of a lean solve (default: lean.ts's automatic choice for this box on the calling thread); each worker thread adds WORKER_THREAD_BYTES. */
   readonly threads?: number;
+  /**
+   * AC solvers alive at once (default 1): the cell's reduced spectra keep three (the bulk and
+   * both electrodes' networks, pipeline/electrochem.ts) down the frequencies.
+   */
+  readonly acSolvers?: number;
 }
 
 /**
@@ -68,7 +73,7 @@ export function networkMemoryBytes(shape: readonly [number, number, number], o: 
     bytes += leanArenaBytes(nb, ny, nz, leanCodes(L, layers), mg) + f64Bytes(labelLength(nb, ny, nz));
     bytes += (leanThreads(box, o.threads) - 1) * WORKER_THREAD_BYTES;
   } else if (o.path === "ac") {
-    bytes += complexStencilArenaBytes(nb, ny, nz) + stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mg) + f64Bytes(stencilLength(nb, ny, nz), 12);
+    bytes += (o.acSolvers ?? 1) * (complexStencilArenaBytes(nb, ny, nz) + stencilArenaBytes(nb, ny, nz) + AggregationMultigrid.arenaBytes(nb, ny, nz, mg) + f64Bytes(stencilLength(nb, ny, nz), 12));
   } else {
     const periodic = o.periodic ?? false;
     bytes += stencilArenaBytes(nb, ny, nz, periodic) + AggregationMultigrid.arenaBytes(nb, ny, nz, mg, periodic) + f64Bytes(stencilLength(nb, ny, nz), periodic ? 7 : 6) + f64Bytes(n);
