@@ -7,7 +7,7 @@
  * runKmc; progress is reported per finished replica round (runKmc's fraction of planned hops).
  */
 import { Piscina } from "piscina";
-import type { StreamLabel } from "../core/rng.js";
+import { streamState, type StreamLabel } from "../core/rng.js";
 import type { Scheme } from "../transport/kmc/engine.js";
 import type { KmcModel } from "../transport/kmc/model.js";
 import { summarize, type ReplicaRecord, type ReplicaState } from "../transport/kmc/observe.js";
@@ -18,8 +18,11 @@ import { workerFileUrl } from "./pool.js";
 export interface ReplicaTask {
   readonly type: "replica-round";
   readonly model: KmcModel;
-  readonly seed: number | string;
-  readonly path: readonly StreamLabel[];
+  /**
+   * The replica's xoshiro128** state at its start, streamState(seed, ...path, replica), seeded
+   * here so that the worker does not load seedrandom (a continued replica takes its state's).
+   */
+  readonly stream: Uint32Array;
   readonly replica: number;
   readonly scheme?: Scheme;
   readonly equilibrationHops: number;
@@ -76,6 +79,7 @@ export async function runKmcOnPool(pool: ReplicaPool, model: KmcModel, options: 
   const cap = options.maxHops ?? options.hops;
   let hops = options.hops;
   let measured = 0;
+  const streams = states.map((_, replica) => streamState(seed, ...path, replica));
   for (;;) {
     const blocks = Math.max(1, Math.round(hops / hopsPerBlock));
     const replies = await Promise.all(
@@ -83,8 +87,7 @@ export async function runKmcOnPool(pool: ReplicaPool, model: KmcModel, options: 
         pool.run({
           type: "replica-round",
           model,
-          seed,
-          path,
+          stream: streams[replica]!,
           replica,
           ...(options.scheme !== undefined ? { scheme: options.scheme } : {}),
           equilibrationHops: options.equilibrationHops,

@@ -35,39 +35,41 @@ export function checkKmcWorkers(n: number, what = "kmcWorkers"): number {
 export async function runScenarioKmcOnWorkers(scenario: Scenario, options: ScenarioKmcOptions): Promise<Map<string, KmcTemperatureResult>> {
   const cache = options.cache ?? new Map<string, KmcTemperatureResult>();
   if (scenario.lattice === undefined || scenario.species === undefined) return cache;
-  const lattice = buildLattice(scenario);
   const runOptions = kmcRunOptions(scenario);
   const workers = Math.min(checkKmcWorkers(options.workers), runOptions.replicas);
   const temps = scenario.temperaturesK;
   options.signal?.throwIfAborted();
+  const toRun = temps.filter((T) => !cache.has(kmcCacheKey(scenario, T)));
+  if (toRun.length === 0) {
+    buildLattice(scenario); // checked as before, though nothing is left to run
+    return cache;
+  }
+  // the threads start (and load the engine) while this thread builds the lattice and the first model
+  const pool: ReplicaPool = createReplicaPool(workers);
   // hops planned over the temperatures the cache does not hold, and done so far
   const perTemperature = plannedKmcHops(runOptions);
-  const planned = perTemperature * temps.filter((T) => !cache.has(kmcCacheKey(scenario, T))).length;
+  const planned = perTemperature * toRun.length;
   let before = 0;
   const report = (stage: string, hops: number): void => {
     const done = Math.min(planned, before + hops);
     options.onProgress?.(planned > 0 ? done / planned : 1, stage, { kind: "kmc", stage, done: { ...NO_WORK, kmc: done }, planned: { ...NO_WORK, kmc: planned } });
   };
-  let pool: ReplicaPool | null = null; // started with the first temperature to run, for all of them
   try {
-    for (let ti = 0; ti < temps.length; ti++) {
-      const temperatureK = temps[ti]!;
-      const key = kmcCacheKey(scenario, temperatureK);
-      if (cache.has(key)) continue;
+    const lattice = buildLattice(scenario);
+    for (const temperatureK of toRun) {
       const model = buildKmcModel(scenario, lattice, temperatureK);
       const stage = `KMC ${temperatureK} K`;
       report(stage, 0);
-      pool ??= createReplicaPool(workers);
       const run = await runKmcOnPool(pool, model, runOptions, scenario.seed, kmcStreamPath(temperatureK), {
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
         onProgress: (f) => report(stage, Math.round(f * perTemperature)),
       });
       before += perTemperature;
       report(stage, 0);
-      cache.set(key, kmcTemperatureResult(scenario, model, run));
+      cache.set(kmcCacheKey(scenario, temperatureK), kmcTemperatureResult(scenario, model, run));
     }
   } finally {
-    await pool?.destroy();
+    await pool.destroy();
   }
   return cache;
 }

@@ -20,7 +20,7 @@
  * The hot loops inline xoshiro128** on local variables and allocate nothing.
  */
 import type { PeriodicLattice } from "../../structure/lattice/lattice.js";
-import { RandomStream } from "../../core/rng.js";
+import type { RandomStream } from "../../core/rng.js";
 import { bondRateTable, checkModel, hasPairEnergies, pairTable, type KmcModel } from "./model.js";
 import { decodeFloat64, decodeInt32, decodeUint32, encodeArray } from "../../core/codec.js";
 import { PairEnergies } from "./pairs.js";
