@@ -13,6 +13,7 @@ import {
   MOF_DENSITY_G_PER_CM3, volumeShare, type MorphologyGrid,
 } from "../../src/structure/morphology/index.js";
 import { parseScenario, parseScenarioInputs } from "../../src/scenario/load.js";
+import type { MorphologySettings } from "../../src/scenario/schema.js";
 import { connectedComponents, spanningMask } from "../../src/structure/voxel/components.js";
 
 function mask(grid: MorphologyGrid, keep: (phase: number, grain: number) => boolean): Uint8Array {
@@ -192,6 +193,10 @@ describe("grown on fibres (MOF:BC 7:3 by mass)", () => {
 });
 
 describe("the box scaled with the fibre diameter (voxelsAcrossFibre)", () => {
+  const grown = (m: MorphologySettings | undefined): Extract<MorphologySettings, { kind: "grown-on-fibres" }> => {
+    if (m?.kind !== "grown-on-fibres") throw new Error(`expected a grown-on-fibres morphology, got ${m?.kind}`);
+    return m;
+  };
   const scenario = (morphology: Record<string, unknown>) => ({
     name: "box",
     seed: 1,
@@ -200,14 +205,14 @@ describe("the box scaled with the fibre diameter (voxelsAcrossFibre)", () => {
   });
 
   it("sets the voxel edge to fibreDiameterNm / voxelsAcrossFibre, for a drawn diameter too", () => {
-    const m = parseScenario(scenario({ voxelsAcrossFibre: 10, fibreDiameterNm: 80 })).morphology!;
+    const m = grown(parseScenario(scenario({ voxelsAcrossFibre: 10, fibreDiameterNm: 80 })).morphology);
     expect(m.voxelNm).toBe(8);
     expect("voxelsAcrossFibre" in m).toBe(false);
     // the default fibre (50 nm) when no diameter is given
-    expect(parseScenario(scenario({ voxelsAcrossFibre: 5 })).morphology!.voxelNm).toBe(10);
+    expect(grown(parseScenario(scenario({ voxelsAcrossFibre: 5 })).morphology).voxelNm).toBe(10);
     const { scenario: s, inputs } = parseScenarioInputs(scenario({ voxelsAcrossFibre: 10, fibreDiameterNm: { distribution: "uniform", min: 20, max: 100, reason: "test" } }));
     expect(inputs.map((i) => i.path)).toEqual(["morphology.fibreDiameterNm"]);
-    expect(s.morphology!.voxelNm).toBe(6);
+    expect(grown(s.morphology).voxelNm).toBe(6);
   });
 
   it("refuses both or neither of voxelNm and voxelsAcrossFibre, and fewer than 2 voxels across, naming the field", () => {
