@@ -129,10 +129,10 @@ export function voxelEdgesNm(m: VoxelMorphologySettings): number | [number, numb
  * table is grid label i), the transport axis turned to x. Every check runs before the
  * grid is allocated (structure/voxel/image.ts).
  */
-export function buildImage(m: ImageSettings, baseDir: string): BuiltMorphology {
+export function buildImage(m: ImageSettings, baseDir: string, ac = false): BuiltMorphology {
   const header = readImageHeader(resolve(baseDir, m.file));
   const crop = checkCrop(header.shape, m.crop, "morphology.crop");
-  checkVoxelMemory([crop.to[0] - crop.from[0], crop.to[1] - crop.from[1], crop.to[2] - crop.from[2]], `morphology.file (${header.shape.join(" x ")} voxels${m.crop !== undefined ? ", cropped" : ""})`, 1, morphologyMemoryOptions(m));
+  checkVoxelMemory([crop.to[0] - crop.from[0], crop.to[1] - crop.from[1], crop.to[2] - crop.from[2]], `morphology.file (${header.shape.join(" x ")} voxels${m.crop !== undefined ? ", cropped" : ""})`, 1, morphologyMemoryOptions(m, ac));
   const phaseOfLabel = new Map<number, number>();
   m.phases.forEach((p, i) => {
     for (const l of typeof p.label === "number" ? [p.label] : p.label) phaseOfLabel.set(l, i);
@@ -142,7 +142,7 @@ export function buildImage(m: ImageSettings, baseDir: string): BuiltMorphology {
 }
 
 /** Build realisation `realization` of the scenario's voxel morphology. */
-export function buildMorphology(m: VoxelMorphologySettings, stream: RandomStream, baseDir: string): BuiltMorphology {
+export function buildMorphology(m: VoxelMorphologySettings, stream: RandomStream, baseDir: string, ac = false): BuiltMorphology {
   checkMorphologyMemory(m);
   switch (m.kind) {
     case "random-voxels": {
@@ -154,7 +154,7 @@ export function buildMorphology(m: VoxelMorphologySettings, stream: RandomStream
       return { grid, phases: m.phases };
     }
     case "image":
-      return buildImage(m, baseDir);
+      return buildImage(m, baseDir, ac);
     case "pellet": {
       const g = pellet(strip(generatorOptions(m)), stream);
       return { grid: g.grid, phases: designPhases(m, g.phases), stats: g.stats };

@@ -499,7 +499,8 @@ function runNetworks(
       });
       continue;
     }
-    const built = buildMorphology(m, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd());
+    // an image's size is known from its header only here: checked for the AC solves of a cell
+    const built = buildMorphology(m, morphologyStream(scenario.seed, r), options.baseDir ?? process.cwd(), scenario.cell !== undefined);
     first ??= built;
     // the refinement estimate: the first realisation on voxels twice as large, when they still resolve the design
     let coarse = estimates && r === r0 ? coarsened(m) : null;
