@@ -29,7 +29,7 @@ import type { UncertainInput } from "../scenario/uncertain.js";
 import { pressedBoundaryOhmCm2 } from "../pipeline/design.js";
 import { Piscina } from "piscina";
 import { phiTable, type PhiTask } from "./phiTable.js";
-import { workerFileUrl } from "./pool.js";
+import { setWorkerCompilation, workerFileUrl } from "./pool.js";
 import type { PressedPowderSettings } from "../scenario/schema.js";
 import { metropolisSteps } from "../analysis/mcmc.js";
 import { NO_WORK, WorkCounter, type ScenarioProgress, type WorkTally } from "../pipeline/progress.js";
@@ -381,6 +381,7 @@ export async function calibratePressedPowders(
   const Tref = 298.15;
   const phiLo: number[] = [], phiDx: number[] = [];
   const workers = Math.max(1, options.workers ?? 1);
+  if (workers > 1) setWorkerCompilation(workers);
   const pool = workers > 1 ? new Piscina<PhiTask, Float64Array>({ filename: workerFileUrl("tableWorker"), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1 }) : undefined;
   const taskOf = (job: SweepJob, s: number): PhiTask => {
     let lo = Infinity, hi = -Infinity;

@@ -12,7 +12,7 @@ import type { Scheme } from "../transport/kmc/engine.js";
 import type { KmcModel } from "../transport/kmc/model.js";
 import { summarize, type ReplicaRecord, type ReplicaState } from "../transport/kmc/observe.js";
 import type { KmcRunOptions, KmcRunResult } from "../transport/kmc/run.js";
-import { workerFileUrl } from "./pool.js";
+import { setWorkerCompilation, workerFileUrl } from "./pool.js";
 
 /** Main -> worker: equilibrate replica `replica` if it is new, then measure `hops` in `blocks`. */
 export interface ReplicaTask {
@@ -53,6 +53,7 @@ export interface WorkerRunControl {
 export type ReplicaPool = Piscina<ReplicaTask, ReplicaReply>;
 
 export function createReplicaPool(workers: number): ReplicaPool {
+  setWorkerCompilation(workers);
   return new Piscina<ReplicaTask, ReplicaReply>({ filename: workerFileUrl("kmcWorker"), minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1 });
 }
 
