@@ -17,8 +17,11 @@
 import type { PeriodicLattice } from "../../../structure/lattice/lattice.js";
 import { rateClasses } from "../rateClasses.js";
 import { ION_CX, ION_CY, ION_CZ, ION_SITE, ION_STRIDE, ION_WX, ION_WY, ION_WZ, neighbourSite, type KmcState, type ListedScheme } from "../state.js";
-import { RESIDUAL_MIN_SHARE, TWO_POW_M53 } from "./bits.js";
+import { LOOP_CHUNK_HOPS, LOOP_WARM_CALLS, LOOP_WARM_HOPS, RESIDUAL_MIN_SHARE, TWO_POW_M53 } from "./bits.js";
 import { restoreLists, saveLists } from "./lists.js";
+
+/** Calls of the loop so far in this thread, counted up to LOOP_WARM_CALLS (bits.ts). */
+let loopWarmCalls = 0;
 
 export class ClassScheme implements ListedScheme {
   // the shared state, by name (see state.ts)
@@ -47,6 +50,15 @@ export class ClassScheme implements ListedScheme {
   private readonly wrapY: Int32Array;
   private readonly wrapZ: Int32Array;
   private readonly maxOffset: number;
+  /** The clock and the attempt count between the loop's calls (see advance). */
+  private readonly clock = new Float64Array(2);
+  /**
+   * The engine's xoshiro128** state (the same array, advanced in place): the loop reads
+   * nothing from the engine, whose hidden class changes during a run (its time field turns
+   * from a small integer into a double at the first advance), which threw the optimized loop
+   * away ("wrong map", "maps became deprecated").
+   */
+  private readonly rngState: Uint32Array;
 
   constructor(private readonly state: KmcState) {
     const L = state.lattice, model = state.model;
@@ -58,6 +70,7 @@ export class ClassScheme implements ListedScheme {
     this.typeCount = state.typeCount;
     this.typeIntegral = state.typeIntegral;
     this.typeLast = state.typeLast;
+    this.rngState = state.rng.state;
     let zShift = 0;
     while (1 << zShift < state.zmax) zShift++;
     this.zShift = zShift;
@@ -193,6 +206,28 @@ export class ClassScheme implements ListedScheme {
    * mover's bonds to empty sites. Neighbours by cell arithmetic through the wrap tables.
    */
   advance(hops: number): number {
+    // As in the type-null-event scheme: the clock and the attempt count in a typed array of
+    // the scheme's, calls of at most LOOP_CHUNK_HOPS hops and a few short first calls (bits.ts),
+    // so that V8 runs the loop as an optimized function, not as its on-stack-replaced version,
+    // which boxed the clock and the choice's uniform (about 40 bytes a hop before).
+    const clock = this.clock, t0 = this.state.time;
+    clock[0] = t0;
+    clock[1] = this.state.attempts;
+    for (let done = 0; done < hops; ) {
+      const n = Math.min(loopWarmCalls < LOOP_WARM_CALLS ? (loopWarmCalls++, LOOP_WARM_HOPS) : LOOP_CHUNK_HOPS, hops - done);
+      this.run(n);
+      done += n;
+    }
+    this.state.attempts = clock[1]!;
+    return clock[0]! - t0;
+  }
+
+  /**
+   * `hops` hops of the loop from the clock (this.clock); leaves there the time of the last
+   * and the attempt count. A chunk ends on a hop, and R is summed afresh at the start as after
+   * a hop, so chunks continue one another exactly.
+   */
+  private run(hops: number): void {
     const L = this.lattice;
     const B = L.basisCount, nBonds = L.bondTarget.length, nT = L.siteTypeNames.length;
     const nx = L.cells[0], ny = L.cells[1], nz = L.cells[2];
@@ -203,11 +238,11 @@ export class ClassScheme implements ListedScheme {
     const reverseSlot = this.reverseSlot, wrapX = this.wrapX, wrapY = this.wrapY, wrapZ = this.wrapZ, mo = this.maxOffset;
     const typeCount = this.typeCount, typeIntegral = this.typeIntegral, typeLast = this.typeLast;
     const K = count.length, zs = this.zShift, zMask = (1 << zs) - 1;
-    const st = this.state.rng.state;
+    const st = this.rngState, clock = this.clock;
     let s0 = st[0]! | 0, s1 = st[1]! | 0, s2 = st[2]! | 0, s3 = st[3]! | 0;
-    let time = this.state.time;
-    const t0 = time;
-    let attempts = this.state.attempts;
+    let time = clock[0]!, attempts = clock[1]!;
+    // the constants as locals: an imported binding is read through its module cell at each use
+    const twoM53 = TWO_POW_M53, minShare = RESIDUAL_MIN_SHARE;
     let done = 0;
     // the total bound rate changes only when a hop relists events: summed again after each hop,
     // not after a null event
@@ -233,7 +268,7 @@ export class ClassScheme implements ListedScheme {
       r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
       t = s1 << 9;
       s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-      time -= Math.log(1 - (hi * 67108864 + (r >>> 6)) * TWO_POW_M53) / R;
+      time -= Math.log(1 - (hi * 67108864 + (r >>> 6)) * twoM53) / R;
       r = Math.imul(s1, 5);
       r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
       t = s1 << 9;
@@ -243,7 +278,7 @@ export class ClassScheme implements ListedScheme {
       r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
       t = s1 << 9;
       s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-      let x = (hi * 67108864 + (r >>> 6)) * TWO_POW_M53 * R;
+      let x = (hi * 67108864 + (r >>> 6)) * twoM53 * R;
       // the class: scan the cumulative weights n_c r_c (rounding past the end: the last nonempty)
       let c = 0;
       for (; c < K - 1; c++) {
@@ -252,19 +287,27 @@ export class ClassScheme implements ListedScheme {
         x -= w;
       }
       while (count[c] === 0) c--;
-      if (count[c]! * bound[c]! >= R * RESIDUAL_MIN_SHARE) x /= bound[c]!;
+      // A class this small keeps too few bits of u in the residual: its member comes from a
+      // fresh uniform. Those two draws are made on every attempt, on copies of the state kept
+      // only then, so that this code has run (and left type feedback) before V8 optimizes the
+      // loop: a branch first taken in optimized code deoptimizes it, and the loop then ran on
+      // in its on-stack-replaced version, which boxes the clock (about 10 bytes a hop).
+      let n0 = s0, n1 = s1, n2 = s2, n3 = s3;
+      r = Math.imul(n1, 5);
+      r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+      t = n1 << 9;
+      n2 ^= n0; n3 ^= n1; n1 ^= n2; n0 ^= n3; n2 ^= t; n3 = (n3 << 11) | (n3 >>> 21);
+      hi = r >>> 5;
+      r = Math.imul(n1, 5);
+      r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+      t = n1 << 9;
+      n2 ^= n0; n3 ^= n1; n1 ^= n2; n0 ^= n3; n2 ^= t; n3 = (n3 << 11) | (n3 >>> 21);
+      const fresh = (hi * 67108864 + (r >>> 6)) * twoM53 * count[c]!;
+      const residual = x / bound[c]!;
+      if (count[c]! * bound[c]! >= R * minShare) x = residual;
       else {
-        // a class this small keeps too few bits of u in the residual: draw afresh
-        r = Math.imul(s1, 5);
-        r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
-        t = s1 << 9;
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-        hi = r >>> 5;
-        r = Math.imul(s1, 5);
-        r = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
-        t = s1 << 9;
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
-        x = (hi * 67108864 + (r >>> 6)) * TWO_POW_M53 * count[c]!;
+        x = fresh;
+        s0 = n0; s1 = n1; s2 = n2; s3 = n3;
       }
       let m = Math.floor(x);
       if (m >= count[c]!) x = m = count[c]! - 1; // rounding at the top
@@ -355,7 +398,7 @@ export class ClassScheme implements ListedScheme {
       done++;
     }
     st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-    this.state.attempts = attempts;
-    return time - t0;
+    clock[0] = time;
+    clock[1] = attempts;
   }
 }
