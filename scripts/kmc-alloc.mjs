@@ -4,7 +4,7 @@
 // Usage (after npm run build):
 //   node --min-semi-space-size=128 --max-semi-space-size=128 scripts/kmc-alloc.mjs MODEL SCHEME [HOPS] [WARMUP]
 // MODEL: standard (benchmarks/kmc.ts's kmc-standard lattice gas, simple cubic L = 64, 10 %
-// occupancy, field bias 0.1) or pellet (kmc-uio67's: scenarios/paper/pellet.json at 298.15 K);
+// occupancy, field bias 0.1), pairs (the same with a pair energy) or pellet (kmc-uio67's: scenarios/paper/pellet.json at 298.15 K);
 // SCHEME: null-event, tree, class, type-null-event. HOPS (default 1e6) run in one advance call
 // after WARMUP (default 1e5) and a reset, as the benchmarks do; the heap in use is read before
 // and after it. With young-generation space of 2 x 128 MB no collection
@@ -13,7 +13,6 @@
 import v8 from "node:v8";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PerformanceObserver } from "node:perf_hooks";
 // KMC_ALLOC_DIST: the build to measure, a path from the working directory (default the
 // repository's dist/; another build for an A/B: keep it inside the repository, for node_modules)
 const dist = process.env.KMC_ALLOC_DIST === undefined ? new URL("../dist", import.meta.url).href : pathToFileURL(resolve(process.env.KMC_ALLOC_DIST)).href;
@@ -46,22 +45,20 @@ function pelletModel() {
   return buildKmcModel(scenario, buildLattice(scenario), temperatureK);
 }
 
-const model = modelName === "pellet" ? pelletModel() : standardModel();
+// pairs: the standard lattice gas with a nearest-neighbour pair energy of 0.02 eV (the tree's
+// path with pair energies, the automatic choice there)
+const model = modelName === "pellet" ? pelletModel() : modelName === "pairs" ? { ...standardModel(), interactionEV: [0.02] } : standardModel();
 const engine = new KmcEngine(model, createStream(1, "bench", "kmc-alloc"), scheme);
 engine.advance(warmup);
 engine.reset();
 
-let gcs = 0;
-// collections during the measured call, by kind (1 minor, 2 major, 4 incremental, 8 weak callbacks)
-const gcKinds = [];
-const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) { gcs++; gcKinds.push(e.detail?.kind ?? e.kind); } });
-obs.observe({ entryTypes: ["gc"] });
+// collections during the measured call (V8's GCProfiler: synchronous, unlike a gc PerformanceObserver)
+const gcProfiler = new v8.GCProfiler();
 // KMC_ALLOC_GC=1: a full collection first (it discarded the loops' optimized code, so that the
 // measured call began by compiling them afresh, on the stack); by default none (the young
 // generation then holds what warm-up left, far below its size)
 if (process.env.KMC_ALLOC_GC === "1") globalThis.gc();
 await new Promise((r) => setImmediate(r));
-gcs = 0;
 // KMC_ALLOC_PROFILE=1: V8's sampling heap profiler over the measured call, the top allocation sites to stderr
 const profile = process.env.KMC_ALLOC_PROFILE === "1";
 let session;
@@ -74,12 +71,14 @@ if (profile) {
   await post("HeapProfiler.enable");
   await post("HeapProfiler.startSampling", { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 }
+gcProfiler.start();
 const h0 = process.memoryUsage().heapUsed;
 const t0 = process.hrtime.bigint(), c0 = process.cpuUsage();
 engine.advance(hops);
 const seconds = Number(process.hrtime.bigint() - t0) * 1e-9;
 const cpu = process.cpuUsage(c0);
 const h1 = process.memoryUsage().heapUsed;
+const gcs = gcProfiler.stop().statistics.map((g) => g.gcType);
 if (profile) {
   const { profile: prof } = await session.postAsync("HeapProfiler.stopSampling");
   const sites = new Map();
@@ -92,16 +91,13 @@ if (profile) {
   walk(prof.head, []);
   for (const [k, v] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.error(`${(v / hops).toFixed(2)} B/hop  ${k}`);
 }
-await new Promise((r) => setImmediate(r));
-const gcsInside = gcs;
-obs.disconnect();
 const out = {
   model: modelName,
   scheme: engine.scheme,
   hops,
   bytesPerHop: +((h1 - h0) / hops).toFixed(2),
-  gcs: gcsInside,
-  gcKinds: gcKinds.join(","),
+  // a collection inside makes bytesPerHop too low (use KMC_ALLOC_PROFILE=1 then)
+  gcs: gcs.join(","),
   eventsPerSecond: Math.round(hops / seconds),
   eventsPerCpuSecond: Math.round(hops / ((cpu.user + cpu.system) * 1e-6)),
   time: engine.time,
