@@ -19,7 +19,7 @@ export const RESIDUAL_MIN_SHARE = 2 ** -10;
  */
 export const LOOP_CHUNK_HOPS = 65536;
 /**
- * The first LOOP_WARM_CALLS calls of a loop in a thread (its module's counter) run at most
+ * The first LOOP_WARM_CALLS calls of a loop in a thread (its LoopCalls, below) run at most
  * LOOP_WARM_HOPS hops each, so that the code before and after the loop has run, and left type
  * feedback, before V8 optimizes the function. Optimized without it (a long first call), the
  * function was thrown away on its next entry and the loop ran on in its on-stack-replaced
@@ -29,3 +29,21 @@ export const LOOP_CHUNK_HOPS = 65536;
  */
 export const LOOP_WARM_CALLS = 4;
 export const LOOP_WARM_HOPS = 64;
+
+/**
+ * The call sizes of one loop in a thread: LOOP_WARM_CALLS calls of LOOP_WARM_HOPS, then
+ * LOOP_CHUNK_HOPS. One per loop (a module-level instance in each scheme's module): each loop
+ * needs its own first short calls.
+ */
+export class LoopCalls {
+  private warm = 0;
+
+  /** Hops of the next call, `left` still to run. */
+  size(left: number): number {
+    if (this.warm < LOOP_WARM_CALLS) {
+      this.warm++;
+      return Math.min(LOOP_WARM_HOPS, left);
+    }
+    return Math.min(LOOP_CHUNK_HOPS, left);
+  }
+}

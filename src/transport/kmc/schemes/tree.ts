@@ -12,10 +12,10 @@ import type { RandomStream } from "../../../core/rng.js";
 import { BOLTZMANN_EV_PER_K } from "../../../core/constants.js";
 import type { PairEnergies } from "../pairs.js";
 import { ION_CX, ION_CY, ION_CZ, ION_SITE, ION_STRIDE, ION_WX, ION_WY, ION_WZ, neighbourSite, type KmcState, type SelectionScheme } from "../state.js";
-import { LOOP_CHUNK_HOPS, LOOP_WARM_CALLS, LOOP_WARM_HOPS, TWO_POW_M53 } from "./bits.js";
+import { LoopCalls, TWO_POW_M53 } from "./bits.js";
 
-/** Calls of the loop so far in this thread, counted up to LOOP_WARM_CALLS (bits.ts). */
-let loopWarmCalls = 0;
+/** This loop's call sizes in this thread (bits.ts). */
+const loopCalls = new LoopCalls();
 
 export class TreeScheme implements SelectionScheme {
   // the shared state, by name (see state.ts)
@@ -267,7 +267,7 @@ export class TreeScheme implements SelectionScheme {
     const clock = this.clock, t0 = this.state.time;
     clock[0] = t0;
     for (let done = 0; done < hops; ) {
-      const n = Math.min(loopWarmCalls < LOOP_WARM_CALLS ? (loopWarmCalls++, LOOP_WARM_HOPS) : LOOP_CHUNK_HOPS, hops - done);
+      const n = loopCalls.size(hops - done);
       this.run(n);
       done += n;
     }

@@ -24,11 +24,11 @@
 import type { PeriodicLattice } from "../../../structure/lattice/lattice.js";
 import { hopChannels } from "../hopChannels.js";
 import { anyHopPossible, ION_CX, ION_CY, ION_CZ, ION_SITE, ION_STRIDE, ION_WX, ION_WY, ION_WZ, neighbourSite, type KmcState, type ListedScheme } from "../state.js";
-import { LOOP_CHUNK_HOPS, LOOP_WARM_CALLS, LOOP_WARM_HOPS, RESIDUAL_MIN_SHARE, TWO_POW_M32, TWO_POW_M53 } from "./bits.js";
+import { LoopCalls, RESIDUAL_MIN_SHARE, TWO_POW_M32, TWO_POW_M53 } from "./bits.js";
 import { restoreLists, saveLists } from "./lists.js";
 
-/** Calls of the loop so far in this thread, counted up to LOOP_WARM_CALLS (bits.ts). */
-let loopWarmCalls = 0;
+/** This loop's call sizes in this thread (bits.ts). */
+const loopCalls = new LoopCalls();
 
 export class TypeNullEventScheme implements ListedScheme {
   // the shared state, by name (see state.ts)
@@ -203,7 +203,7 @@ export class TypeNullEventScheme implements ListedScheme {
     clock[0] = t0;
     clock[1] = this.state.attempts;
     for (let done = 0; done < hops; ) {
-      const n = Math.min(loopWarmCalls < LOOP_WARM_CALLS ? (loopWarmCalls++, LOOP_WARM_HOPS) : LOOP_CHUNK_HOPS, hops - done);
+      const n = loopCalls.size(hops - done);
       this.run(n);
       done += n;
     }
