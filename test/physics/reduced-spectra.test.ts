@@ -32,9 +32,13 @@ function inputs(m: VoxelMorphologySettings, membraneThicknessUm = scenario.cell!
  * exactly below the top (exactAboveHz < 1e6) and to the solver's tolerance at and above the
  * switch; returns the largest relative difference anywhere.
  */
+/** The spectra of the same inputs, reduced and on the full grid. */
+function bothSpectra(x: CellInputs): { reduced: ImpedanceRow[]; full: ImpedanceRow[] } {
+  return { reduced: runCellExperiments({ ...x, impedance: "reduced" }).impedance, full: runCellExperiments({ ...x, impedance: "full-grid" }).impedance };
+}
+
 function reducedBelowTopAgainstFull(x: CellInputs): number {
-  const reduced = runCellExperiments({ ...x, impedance: "reduced" }).impedance;
-  const full = runCellExperiments({ ...x, impedance: "full-grid" }).impedance;
+  const { reduced, full } = bothSpectra(x);
   let worst = 0;
   for (let k = 0; k < 2; k++) {
     const a = reduced[k]!, b = full[k]!;
@@ -57,9 +61,7 @@ function differences(a: ImpedanceRow, b: ImpedanceRow): number[] {
 
 describe("reduced spectra", () => {
   it("match the full-grid spectra within the tolerance at every frequency, worst at the checked one", () => {
-    const x = inputs(base);
-    const reduced = runCellExperiments({ ...x, impedance: "reduced" }).impedance;
-    const full = runCellExperiments({ ...x, impedance: "full-grid" }).impedance;
+    const { reduced, full } = bothSpectra(inputs(base));
     let worst = 0;
     for (let k = 0; k < 2; k++) {
       const a = reduced[k]!, b = full[k]!;
