@@ -590,7 +590,7 @@ export async function propagateUncertainty(
   nominal: Results,
   kmc: readonly (readonly [string, KmcCacheEntry])[],
   options: PropagateOptions,
-): Promise<{ block: UncertaintyBlock | null; samples: Map<number, Results>; summary: SweepSummary; scores: Float64Array[]; emulated?: Map<string, EmulatedOutput> }> {
+): Promise<{ block: UncertaintyBlock | null; samples: Map<number, Results>; summary: SweepSummary; scores: Float64Array[] }> {
   const draws = checkSampleCount(options.samples);
   const runs = options.emulate === undefined ? undefined : checkEmulatorRuns(options.emulate, draws, [design])[0];
   const n = runs ?? draws;
@@ -618,5 +618,5 @@ export async function propagateUncertainty(
   const at = drawScores(design, inputKeys(design.inputs), draws, seed, posteriors).scores;
   const emulated = emulateOutputs(design.scenario.name, scores, new Map([...samples].map(([s, r]) => [s, bandedOutputs(r)])), at, seed);
   const block = summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated, emulated: { draws, outputs: emulated } });
-  return { block, samples, summary, scores, emulated };
+  return { block, samples, summary, scores };
 }
