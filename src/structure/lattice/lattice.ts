@@ -83,25 +83,28 @@ export function buildUnitCell(
     }
   }
   const perSite: { target: number; off: [number, number, number]; vec: [number, number, number]; hop: number }[][] = [];
+  // the rule of each pair of site types (the first that matches, in either order)
+  const T = siteTypeNames.length;
+  const ruleOf: (BondRule | undefined)[] = [];
+  for (let ta = 0; ta < T; ta++)
+    for (let tb = 0; tb < T; tb++)
+      ruleOf.push(rules.find((r) => (r.from === siteTypeNames[ta] && r.to === siteTypeNames[tb]) || (r.to === siteTypeNames[ta] && r.from === siteTypeNames[tb])));
+  const [ex, ey, ez] = cellAngstrom;
   for (let a = 0; a < B; a++) {
     const list: (typeof perSite)[number] = [];
     for (let b = 0; b < B; b++) {
-      const rule = rules.find(
-        (r) => (r.from === basis[a]!.type && r.to === basis[b]!.type) || (r.to === basis[a]!.type && r.from === basis[b]!.type),
-      );
+      const rule = ruleOf[T * basisSiteType[a]! + basisSiteType[b]!];
       if (rule === undefined) continue;
       const rmin = rule.minDistanceAngstrom ?? 1e-9;
       for (let dz = -1; dz <= 1; dz++)
         for (let dy = -1; dy <= 1; dy++)
           for (let dx = -1; dx <= 1; dx++) {
-            const v: [number, number, number] = [
-              pos[3 * b]! + dx * cellAngstrom[0] - pos[3 * a]!,
-              pos[3 * b + 1]! + dy * cellAngstrom[1] - pos[3 * a + 1]!,
-              pos[3 * b + 2]! + dz * cellAngstrom[2] - pos[3 * a + 2]!,
-            ];
-            const d = Math.hypot(v[0], v[1], v[2]);
+            const vx = pos[3 * b]! + dx * ex - pos[3 * a]!;
+            const vy = pos[3 * b + 1]! + dy * ey - pos[3 * a + 1]!;
+            const vz = pos[3 * b + 2]! + dz * ez - pos[3 * a + 2]!;
+            const d = Math.hypot(vx, vy, vz);
             if (d >= rmin && d <= rule.maxDistanceAngstrom + 1e-9) {
-              list.push({ target: b, off: [dx, dy, dz], vec: v, hop: hopTypeNames.indexOf(rule.hopType) });
+              list.push({ target: b, off: [dx, dy, dz], vec: [vx, vy, vz], hop: hopTypeNames.indexOf(rule.hopType) });
             }
           }
     }

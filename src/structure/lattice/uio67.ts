@@ -269,23 +269,30 @@ function siteInfos(fw: Uio67Framework): SiteInfo[] {
 }
 
 const same = (p: Vec3, q: Vec3): boolean => norm(add(p, q, -1)) < 1e-6;
+/** |(x, y, z)|, without Math.hypot's overflow guard (distances here are a few cells at most). */
+const len3 = (x: number, y: number, z: number): number => Math.sqrt(x * x + y * y + z * z);
+/** Does p + v lie at q (within 1e-6 A)? Scalars, so that the O(B^2) pair scan allocates nothing. */
+const sameAt = (v: Vec3, px: number, py: number, pz: number, qx: number, qy: number, qz: number): boolean =>
+  len3(px + v[0] - qx, py + v[1] - qy, pz + v[2] - qz) < 1e-6;
 
-/** Is (s, t at Cartesian tPos) a designed hop of this type? */
-function isHop(hop: Uio67HopType, s: SiteInfo, t: SiteInfo, tPos: Vec3, a: number): boolean {
-  const at = (v: Vec3 | undefined, from: Vec3): Vec3 => add(from, v!);
+/** Is (s, t at Cartesian (tx, ty, tz), distance d) a designed hop of this type? */
+function isHop(hop: Uio67HopType, s: SiteInfo, t: SiteInfo, tx: number, ty: number, tz: number, d: number, a: number): boolean {
+  const sx = s.pos[0], sy = s.pos[1], sz = s.pos[2];
   switch (hop) {
-    case "sulfonate-tet": {
-      const [sul, sulPos, tetPos] = s.type === "sulfonate" ? [s, s.pos, tPos] : [t, tPos, s.pos];
-      return same(at(sul.toTet, sulPos), tetPos);
-    }
-    case "sulfonate-oct": {
-      const [sul, sulPos, octPos] = s.type === "sulfonate" ? [s, s.pos, tPos] : [t, tPos, s.pos];
-      return sul.toOcts!.some((v) => same(at(v, sulPos), octPos));
-    }
+    case "sulfonate-tet":
+      return s.type === "sulfonate" ? sameAt(s.toTet!, sx, sy, sz, tx, ty, tz) : sameAt(t.toTet!, tx, ty, tz, sx, sy, sz);
+    case "sulfonate-oct":
+      return s.type === "sulfonate"
+        ? sameAt(s.toOcts![0], sx, sy, sz, tx, ty, tz) || sameAt(s.toOcts![1], sx, sy, sz, tx, ty, tz)
+        : sameAt(t.toOcts![0], tx, ty, tz, sx, sy, sz) || sameAt(t.toOcts![1], tx, ty, tz, sx, sy, sz);
     case "tet-oct":
-      return Math.abs(norm(add(tPos, s.pos, -1)) - (a * Math.sqrt(3)) / 4) < EPS;
+      return Math.abs(d - (a * Math.sqrt(3)) / 4) < EPS;
     case "sulfonate-sulfonate": {
-      if (!same(at(s.toTet, s.pos), at(t.toTet, tPos))) return false;
+      // the same tet cage: s + s.toTet = t + t.toTet
+      const u = s.toTet!, w = t.toTet!;
+      if (len3(sx + u[0] - tx - w[0], sy + u[1] - ty - w[1], sz + u[2] - tz - w[2]) >= 1e-6) return false;
+      const tPos: Vec3 = [tx, ty, tz];
+      const at = (v: Vec3 | undefined, from: Vec3): Vec3 => add(from, v!);
       const sNodes = [at(s.toLean, s.pos), at(s.toOther, s.pos)];
       const tNodes = [at(t.toLean, tPos), at(t.toOther, tPos)];
       const shared = sNodes.find((p) => tNodes.some((q) => same(p, q)));
@@ -295,16 +302,21 @@ function isHop(hop: Uio67HopType, s: SiteInfo, t: SiteInfo, tPos: Vec3, a: numbe
   }
 }
 
-interface Pair {
-  readonly s: number;
-  readonly t: number;
-  readonly d: number;
-  readonly hop: boolean;
+/** Every (from site s, to site t, periodic image) pair of one hop type: distance and whether it is a designed hop. */
+interface Pairs {
+  readonly count: number;
+  readonly s: Int32Array;
+  readonly t: Int32Array;
+  readonly d: Float64Array;
+  readonly hop: Uint8Array;
 }
 
-function pairsOf(hop: Uio67HopType, sites: readonly SiteInfo[], a: number): Pair[] {
+function pairsOf(hop: Uio67HopType, sites: readonly SiteInfo[], a: number): Pairs {
   const [from, to] = HOP_ENDS[hop];
-  const pairs: Pair[] = [];
+  const nFrom = sites.filter((x) => x.type === from).length, nTo = sites.filter((x) => x.type === to).length;
+  const cap = nFrom * nTo * 27;
+  const ps = new Int32Array(cap), pt = new Int32Array(cap), pd = new Float64Array(cap), ph = new Uint8Array(cap);
+  let n = 0;
   sites.forEach((s, i) => {
     if (s.type !== from) return;
     sites.forEach((t, j) => {
@@ -313,51 +325,67 @@ function pairsOf(hop: Uio67HopType, sites: readonly SiteInfo[], a: number): Pair
         for (let dy = -1; dy <= 1; dy++)
           for (let dx = -1; dx <= 1; dx++) {
             if (i === j && dx === 0 && dy === 0 && dz === 0) continue;
-            const tPos: Vec3 = [t.pos[0] + dx * a, t.pos[1] + dy * a, t.pos[2] + dz * a];
-            pairs.push({ s: i, t: j, d: norm(add(tPos, s.pos, -1)), hop: isHop(hop, s, t, tPos, a) });
+            const tx = t.pos[0] + dx * a, ty = t.pos[1] + dy * a, tz = t.pos[2] + dz * a;
+            const d = Math.hypot(tx - s.pos[0], ty - s.pos[1], tz - s.pos[2]); // as the windows were always measured
+            ps[n] = i;
+            pt[n] = j;
+            pd[n] = d;
+            ph[n] = isHop(hop, s, t, tx, ty, tz, d, a) ? 1 : 0;
+            n++;
           }
     });
   });
-  return pairs;
+  return { count: n, s: ps, t: pt, d: pd, hop: ph };
 }
 
-function windowOf(hop: Uio67HopType, pairs: readonly Pair[], sites: readonly SiteInfo[], a: number, g: { axial: number; normal: number }): Uio67HopWindow {
+function windowOf(hop: Uio67HopType, pairs: Pairs, sites: readonly SiteInfo[], a: number, g: { axial: number; normal: number }): Uio67HopWindow {
   const [from, to] = HOP_ENDS[hop];
-  const hops = pairs.filter((p) => p.hop).map((p) => p.d);
-  const others = pairs.filter((p) => !p.hop).map((p) => p.d);
   // every site must have the designed number of hops (a bug otherwise); pairs run from each
   // `from` site to all images of the `to` sites, so a `to` site's count is its coordination too
+  const hopsFrom = new Int32Array(sites.length), hopsTo = new Int32Array(sites.length);
+  const hops: number[] = [];
+  for (let k = 0; k < pairs.count; k++) {
+    if (pairs.hop[k] === 0) continue;
+    hopsFrom[pairs.s[k]!]!++;
+    hopsTo[pairs.t[k]!]!++;
+    hops.push(pairs.d[k]!);
+  }
   sites.forEach((s, i) => {
-    for (const [end, key] of [[from, "s"], [to, "t"]] as const) {
+    for (const [end, counts] of [[from, hopsFrom], [to, hopsTo]] as const) {
       if (s.type !== end) continue;
       const want = UIO67_COORDINATION[end][hop]!;
-      const z = pairs.filter((p) => p.hop && p[key] === i).length;
+      const z = counts[i]!;
       if (z !== want) throw new Error(`uio67: ${end} site ${i} has ${z} ${hop} hops, expected ${want}`);
     }
   });
-  const lo = Math.min(...hops);
-  const hi = Math.max(...hops);
-  const clash = others.filter((d) => d >= lo - 1e-9 && d <= hi + 1e-9);
-  if (clash.length > 0) {
+  hops.sort((x, y) => x - y);
+  const lo = hops[0]!;
+  const hi = hops[hops.length - 1]!;
+  // the other pairs: the nearest inside [lo, hi] (a clash), the farthest below and the nearest above
+  let clash = Infinity, maxBelow = 0, minAbove = Infinity;
+  for (let k = 0; k < pairs.count; k++) {
+    if (pairs.hop[k] === 1) continue;
+    const d = pairs.d[k]!;
+    if (d >= lo - 1e-9 && d <= hi + 1e-9) clash = Math.min(clash, d);
+    else if (d < lo) maxBelow = Math.max(maxBelow, d);
+    else minAbove = Math.min(minAbove, d);
+  }
+  if (clash < Infinity) {
     throw new InputError(
       `sulfonate offsets (axial ${g.axial} A, normal ${g.normal} A): no distance window separates the ${hop} hops ` +
-        `(${lo.toFixed(2)}-${hi.toFixed(2)} A) from other ${from}-${to} pairs at ${Math.min(...clash).toFixed(2)} A`,
+        `(${lo.toFixed(2)}-${hi.toFixed(2)} A) from other ${from}-${to} pairs at ${clash.toFixed(2)} A`,
     );
   }
-  const below = others.filter((d) => d < lo);
-  const above = others.filter((d) => d > hi);
-  const maxBelow = below.length > 0 ? Math.max(...below) : 0;
-  const minAbove = above.length > 0 ? Math.min(...above) : null;
   const distinct: number[] = [];
-  for (const d of [...hops].sort((x, y) => x - y)) if (distinct.length === 0 || d - distinct[distinct.length - 1]! > 1e-6) distinct.push(d);
+  for (const d of hops) if (distinct.length === 0 || d - distinct[distinct.length - 1]! > 1e-6) distinct.push(d);
   return {
     hopType: hop,
     from,
     to,
     minDistanceAngstrom: (lo + maxBelow) / 2,
-    maxDistanceAngstrom: minAbove === null ? a : Math.min(a, (hi + minAbove) / 2),
+    maxDistanceAngstrom: minAbove === Infinity ? a : Math.min(a, (hi + minAbove) / 2),
     hopLengthsAngstrom: distinct,
-    nearestExcludedAngstrom: minAbove,
+    nearestExcludedAngstrom: minAbove === Infinity ? null : minAbove,
   };
 }
 
@@ -368,8 +396,8 @@ function checkSeparation(sites: readonly SiteInfo[], a: number): void {
         for (let dy = -1; dy <= 1; dy++)
           for (let dx = -1; dx <= 1; dx++) {
             if (i === j && dx === 0 && dy === 0 && dz === 0) continue;
-            const q = sites[j]!.pos;
-            const d = norm(add([q[0] + dx * a, q[1] + dy * a, q[2] + dz * a], sites[i]!.pos, -1));
+            const q = sites[j]!.pos, p = sites[i]!.pos;
+            const d = len3(q[0] + dx * a - p[0], q[1] + dy * a - p[1], q[2] + dz * a - p[2]);
             if (d < UIO67_MIN_SITE_SEPARATION_ANGSTROM) {
               throw new InputError(
                 `sulfonate offsets: ${sites[i]!.type} and ${sites[j]!.type} sites come within ${d.toFixed(3)} A; must stay >= ${UIO67_MIN_SITE_SEPARATION_ANGSTROM} A apart`,
