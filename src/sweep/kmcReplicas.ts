@@ -1,9 +1,8 @@
 /**
  * KMC replicas on worker threads (piscina, like the sweep pool), with results identical to
  * runKmc on one thread for the same seed: each replica's stream is named by the same path
- * (createStream(seed, ...path, replica)), each round of each replica is one task, or a chain
- * of tasks when there are more replicas than threads (blocksPerTask), each continuing from the
- * state the previous one returned (ReplicaRun's exact checkpoints),
+ * (createStream(seed, ...path, replica)), each round of each replica is one task that
+ * continues from the state the previous round returned (ReplicaRun's exact checkpoints),
  * and the rounds, block lengths and stopping rule are runKmc's. Checkpoints stay with
  * runKmc; progress is reported per finished replica round (runKmc's fraction of planned hops).
  */
@@ -15,7 +14,7 @@ import { summarize, type ReplicaRecord, type ReplicaState } from "../transport/k
 import type { KmcRunOptions, KmcRunResult } from "../transport/kmc/run.js";
 import { setWorkerCompilation, workerFileUrl } from "./pool.js";
 
-/** Main -> worker: equilibrate replica `replica` if it is new, then measure `hops` in `blocks` (at most `maxBlocks` of them now). */
+/** Main -> worker: equilibrate replica `replica` if it is new, then measure `hops` in `blocks`. */
 export interface ReplicaTask {
   readonly type: "replica-round";
   readonly model: KmcModel;
@@ -29,40 +28,15 @@ export interface ReplicaTask {
   readonly equilibrationHops: number;
   readonly hops: number;
   readonly blocks: number;
-  readonly maxBlocks: number;
   readonly state: ReplicaState | null;
 }
 
-/** Worker -> main: the replica's state after the task, the hops it ran, and the record once the round is done (null before). */
+/** Worker -> main: the replica's state after the round and its record. */
 export interface ReplicaReply {
   readonly type: "replica-round-done";
   readonly replica: number;
-  readonly hops: number;
   readonly state: ReplicaState;
-  readonly record: ReplicaRecord | null;
-}
-
-/**
- * Fewest hops in one task: a task rebuilds the engine from the replica's state (about the
- * cost of one hop per site), so a task runs at least 100 hops per site as well.
- */
-export const MIN_TASK_HOPS = 5e5;
-
-/**
- * Blocks per task when `replicas` replicas of a round of `hops` in `blocks` blocks share
- * `workers` threads: whole rounds when every replica has its own thread; otherwise rounds cut
- * into tasks, about 8 per thread in all, so that a thread that finishes first (a faster core,
- * or a core another process leaves sooner) takes more of them and the last one to finish waits
- * at most about an eighth of its share (with one task per round, 4 replicas on 2 threads
- * waited on the slower core's whole half: two cores of this machine differ by up to 40 %).
- */
-export function blocksPerTask(replicas: number, workers: number, hops: number, blocks: number, siteCount: number, minTaskHops = MIN_TASK_HOPS): number {
-  const nb = Math.max(1, Math.min(blocks, hops));
-  if (replicas <= workers) return nb;
-  const minHops = Math.max(minTaskHops, 100 * siteCount);
-  const wanted = Math.ceil((8 * workers) / replicas); // tasks per round of one replica
-  const most = Math.max(1, Math.floor(hops / minHops)); // tasks per round no shorter than minHops
-  return Math.ceil(nb / Math.min(nb, wanted, most));
+  readonly record: ReplicaRecord;
 }
 
 export type WorkerRunOptions = Omit<KmcRunOptions, "checkpoint" | "onProgress">;
@@ -73,8 +47,6 @@ export interface WorkerRunControl {
   readonly onProgress?: (fraction: number) => void;
   /** Aborting terminates the replicas' threads; the promise rejects with piscina's AbortError. */
   readonly signal?: AbortSignal;
-  /** Fewest hops in one task (default MIN_TASK_HOPS); smaller only to test rounds cut into tasks. */
-  readonly minTaskHops?: number;
 }
 
 /** Threads for replica rounds, reusable across models (runScenarioKmcOnWorkers: one per run). */
@@ -109,14 +81,11 @@ export async function runKmcOnPool(pool: ReplicaPool, model: KmcModel, options: 
   let hops = options.hops;
   let measured = 0;
   const streams = states.map((_, replica) => streamState(seed, ...path, replica));
-  const workers = pool.maxThreads;
   for (;;) {
     const blocks = Math.max(1, Math.round(hops / hopsPerBlock));
-    const maxBlocks = blocksPerTask(R, workers, hops, blocks, model.lattice.siteCount, control.minTaskHops);
-    // each replica's round as a chain of tasks, each continuing from the state the last returned
-    const round = async (replica: number): Promise<void> => {
-      for (;;) {
-        const reply = await pool.run({
+    const replies = await Promise.all(
+      states.map((state, replica) =>
+        pool.run({
           type: "replica-round",
           model,
           stream: streams[replica]!,
@@ -125,19 +94,18 @@ export async function runKmcOnPool(pool: ReplicaPool, model: KmcModel, options: 
           equilibrationHops: options.equilibrationHops,
           hops,
           blocks,
-          maxBlocks,
-          state: states[replica]!,
-        }, control.signal !== undefined ? { signal: control.signal } : {});
-        states[replica] = reply.state;
-        doneHops += reply.hops;
-        control.onProgress?.(Math.min(1, doneHops / planned));
-        if (reply.record !== null) {
-          records[replica] = reply.record;
-          return;
-        }
-      }
-    };
-    await Promise.all(states.map((_, replica) => round(replica)));
+          state,
+        }, control.signal !== undefined ? { signal: control.signal } : {}).then((reply) => {
+          doneHops += (state === null ? options.equilibrationHops : 0) + hops;
+          control.onProgress?.(Math.min(1, doneHops / planned));
+          return reply;
+        }),
+      ),
+    );
+    for (const reply of replies) {
+      states[reply.replica] = reply.state;
+      records[reply.replica] = reply.record;
+    }
     measured += hops;
     const target = options.targetRelativeError;
     let finished = target === undefined || measured >= cap;

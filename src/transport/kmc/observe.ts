@@ -129,19 +129,13 @@ export class ReplicaRun {
     this.measuring = true;
   }
 
-  /**
-   * Measure `hops` more accepted hops in `blocks` blocks of (nearly) equal hop counts; with
-   * `maxBlocks`, at most that many blocks of the round now: false if the round is not done yet
-   * (the next call with the same hops and blocks, on this run or on one restored from its
-   * state, continues it exactly).
-   */
-  measure(hops: number, blocks: number, afterBlock?: () => void, maxBlocks = Infinity): boolean {
+  /** Measure `hops` more accepted hops in `blocks` blocks of (nearly) equal hop counts. */
+  measure(hops: number, blocks: number, afterBlock?: () => void): void {
     if (!this.measuring) this.equilibrate(0);
     const nb = Math.max(1, Math.min(blocks, hops));
     if (this.round === null || this.round.hops !== hops || this.round.blocks !== nb) this.round = { hops, blocks: nb, done: 0, measuredInRound: 0 };
     const round = this.round;
-    const stop = Math.min(nb, round.done + maxBlocks);
-    while (round.done < stop) {
+    while (round.done < nb) {
       const b = round.done;
       const n = Math.floor((hops * (b + 1)) / nb) - round.measuredInRound;
       this.times.push(this.engine.advance(n));
@@ -156,15 +150,8 @@ export class ReplicaRun {
       this.onProgress?.(this.hopsDone);
       if (round.done < nb) afterBlock?.();
     }
-    if (round.done < nb) return false;
     this.round = null;
     this.measuredHops += hops;
-    return true;
-  }
-
-  /** Hops run so far, equilibration included. */
-  get hopsRun(): number {
-    return this.hopsDone;
   }
 
   state(): ReplicaState {
