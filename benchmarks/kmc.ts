@@ -241,7 +241,7 @@ export const kmcCases: BenchCase[] = [
       };
       const [serialSeconds, serial, serialCpu] = await wall(() => runKmc(model, run, (r) => createStream(1, "bench", "workers", r)));
       options.log(`one thread: ${serialSeconds.toFixed(2)} s`);
-      // the cores of a shared machine change speed within minutes (up to 38 % measured here): one
+      // the cores of a shared machine change speed within minutes (the C reference pinned to each ran 0.8-2.2 times as fast on one as on the other within ten minutes): one
       // and two workers alternate, each round a ratio of runs seconds apart, and the median is reported
       const rounds: { oneWorkerSeconds: number; twoWorkersSeconds: number; oneWorkerCpuSeconds: number; twoWorkersCpuSeconds: number; parallelEfficiency: number; twoProcessesSeconds: number; machineEfficiency: number }[] = [];
       let identical = true;
@@ -331,7 +331,7 @@ export const kmcCases: BenchCase[] = [
  * together once both have built the model; the seconds of the slower one. Two processes
  * share no thread, heap or compiler, only the machine's cores, so this is what perfectly
  * independent workers take on this machine at this minute (its two cores differ in speed by
- * up to 40 %, measured with the C reference pinned to each).
+ * from 0.8 to 2.2 times, measured with the C reference pinned to each, 2026-11-30).
  */
 async function twoProcesses(run: KmcRunOptions): Promise<number> {
   const half = run.replicas / 2;
