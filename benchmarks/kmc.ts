@@ -278,8 +278,8 @@ export const kmcCases: BenchCase[] = [
         oneWorkerSeconds: median.oneWorkerSeconds,
         twoWorkersSeconds: median.twoWorkersSeconds,
         parallelEfficiency: median.parallelEfficiency,
-        // the same 4 replicas as two processes of 2 on 1 worker each, started together: nothing
-        // shared but the machine, so t1 / (2 t) is the most two workers could reach here
+        // the same 4 replicas as two processes of 2 each (runKmc, no threads), started together:
+        // nothing shared but the machine, so t1 / (2 t) is the most two workers could reach here
         machineEfficiency: machineMedian,
         // two processes' seconds over two workers' in the same round (1 or more: the threads cost nothing the processes do not)
         twoProcessesOverTwoWorkers: +rounds.map((r) => r.twoProcessesSeconds / r.twoWorkersSeconds).sort((p, q) => p - q)[1]!.toFixed(3),
@@ -327,10 +327,10 @@ export const kmcCases: BenchCase[] = [
 
 /**
  * kmc-uio67-workers' ceiling: `run`'s replicas split over two child processes
- * (benchmarks/kmcHalf.ts), each on one worker thread as runKmcOnWorkers runs them, started
- * together once both have built the model; the seconds of the slower one. Two processes
- * share no thread, heap or compiler, only the machine's cores, so this is what perfectly
- * independent workers take on this machine at this minute (its two cores differ in speed by
+ * (benchmarks/kmcHalf.ts), each running its half with runKmc on its own thread (no worker
+ * thread to start), started together once both have built the model; the seconds of the
+ * slower one. Two processes share no thread, heap or compiler, only the machine's cores, so
+ * this is what perfectly independent workers take on this machine at this minute (its two cores differ in speed by
  * from 0.8 to 2.2 times, measured with the C reference pinned to each, 2026-11-30).
  */
 async function twoProcesses(run: KmcRunOptions): Promise<number> {
