@@ -12,8 +12,8 @@ import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, CriticalCurrentRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import { partialConductivities } from "../transport/network/partials.js";
-import { buildMorphology, cationSharesByLabel, checkMorphologyMemory, coarsened, morphologyStream, phaseCationShare, refinedTwin, networkOptions, type BuiltMorphology } from "./morphology.js";
-import { buildNetworkDesign, checkParticlesAmongFibresUpFront, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
+import { buildMorphology, cationSharesByLabel, checkMorphologyMemory, coarsened, fieldsOfSolve, morphologyStream, nearestRoomTemperature, phaseCationShare, refinedTwin, networkOptions, type BuiltMorphology, type VoxelFields } from "./morphology.js";
+import { buildNetworkDesign, checkParticlesAmongFibresUpFront, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane, networkSliceTemperature, type NetworkCurrents, type NetworkRealisation } from "./design.js";
 import { fixedChargeMolPerL, runCellExperiments, type CellInputs } from "./electrochem.js";
 import type { ElectrodeFace } from "../design/electrodeFace.js";
 import { InputError, ScenarioError } from "../core/errors.js";
@@ -134,7 +134,20 @@ export interface RunOptions {
    * uncertainty samples: the nominal run reports it, and it is not banded). Default true.
    */
   readonly lossBreakdown?: boolean;
+  /**
+   * Realisation 0 as the page draws it (cli/fields.ts), from what the network stage built and
+   * solved rather than built and solved again: a voxel design's fields at the temperature
+   * nearest 298.15 K (its solve there made with the current density), a particle network's
+   * bond currents at networkSliceTemperature. Called once, when the network stage builds
+   * realisation 0 (not when firstRealization is another).
+   */
+  readonly onRealisation0?: (r: Realisation0) => void;
 }
+
+/** What RunOptions.onRealisation0 is given: the same values as cli/fields.ts's own build and solve. */
+export type Realisation0 =
+  | { readonly kind: "voxel"; readonly fields: VoxelFields }
+  | { readonly kind: "network"; readonly temperatureK: number; readonly currents: NetworkCurrents };
 
 /** Checks of the morphology that need no heavy work, before the KMC starts. */
 export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick<Scenario, "lattice" | "species" | "cell"> = {}): void {
@@ -463,10 +476,15 @@ function runNetworks(
   const lowFrequency: number[][] = temps.map(() => []);
   const lowFrequencyCation: number[][] = temps.map(() => []);
   const stage = (i: number, ti: number): string => `network realisation ${i + 1}/${R}, ${temps[ti]} K`;
+  // realisation 0's page fields (RunOptions.onRealisation0)
+  const onRealisation0 = options.onRealisation0;
+  const roomAt = temps.indexOf(nearestRoomTemperature(temps));
+  let network0: NetworkRealisation | null = null;
   for (let i = 0; i < R; i++) {
     const r = r0 + i;
     if (isNetworkDesign(m)) {
       const net = buildNetworkDesign(scenario, m, r);
+      if (r === 0 && onRealisation0 !== undefined) network0 = net;
       if (r === r0) fractions = { contactArea: net.contactAreaFraction, mofVolume: net.mofVolumeFraction };
       if (cell !== undefined && cellT !== undefined && temps.includes(cellT)) {
         const face = net.face(cellT, kmcRows.find((row) => row.temperatureK === cellT)?.totalConductivitySPerCm, cell.chargeTransferOhmCm2);
@@ -524,9 +542,12 @@ function runNetworks(
       const k = kmcRows.find((row) => row.temperatureK === temperatureK);
       const mof = k?.totalConductivitySPerCm;
       // per-phase connectivity (a labelling per phase) only once per realisation
-      const opts = { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: ti === 0 };
+      // realisation 0 at the page's temperature: with the current density (the fields' solve; the same system and solution)
+      const pageFields = r === 0 && onRealisation0 !== undefined && ti === roomAt;
+      const opts = { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: pageFields, phaseConnectivity: ti === 0 };
       const result = solveNetwork(built.grid, opts);
       work.add("network", 1, label);
+      if (pageFields) onRealisation0({ kind: "voxel", fields: fieldsOfSolve(m, built, temperatureK, opts, result) });
       const partial = partialConductivities(built.grid, opts, result, cationSharesByLabel(built.phases, mofShareAt(temperatureK)));
       let kmcErr = 0;
       if (estimates && r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
@@ -611,6 +632,10 @@ function runNetworks(
         carryingContactFraction: estimate(faces.map((f) => f.carryingContactFraction)).mean,
       },
     };
+  }
+  if (network0 !== null && onRealisation0 !== undefined) {
+    const T = networkSliceTemperature(scenario, kmcRows);
+    onRealisation0({ kind: "network", temperatureK: T, currents: network0.currents(T, kmcRows.find((k) => k.temperatureK === T)?.totalConductivitySPerCm) });
   }
   return { rows, built: first, fractions };
 }

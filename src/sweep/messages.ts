@@ -6,6 +6,8 @@
 import type { MessagePort } from "node:worker_threads";
 import type { ScenarioProgress } from "../pipeline/progress.js";
 import type { Results } from "../pipeline/results.js";
+import type { VoxelFields } from "../pipeline/morphology.js";
+import type { NetworkSliceData } from "../report/networkSlice.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { JobRunOptions, KmcCacheEntry } from "./definition.js";
 
@@ -27,6 +29,18 @@ export interface RunJobMessage {
   readonly runOptions?: JobRunOptions;
   /** KMC results to reuse instead of running them again (same keys as runScenario's cache). */
   readonly kmc?: readonly (readonly [string, KmcCacheEntry])[];
+  /** Also return realisation 0 as the page draws it (JobDoneMessage.page), from the network stage's build and solve. */
+  readonly page?: boolean;
+}
+
+/**
+ * Realisation 0 as the page draws it (cli/fields.ts), made in the worker from the network
+ * stage's build and solve (RunOptions.onRealisation0): a voxel design's fields, a particle
+ * network's slab; neither for other designs.
+ */
+export interface PageFields {
+  readonly fields?: VoxelFields;
+  readonly networkSlice?: NetworkSliceData;
 }
 
 export type MainMessage = RunJobMessage;
@@ -41,6 +55,8 @@ export interface JobDoneMessage {
   readonly type: "done";
   readonly job: number;
   readonly results: Results;
+  /** With RunJobMessage.page. */
+  readonly page?: PageFields;
   readonly seconds: number;
   readonly worker: number;
 }

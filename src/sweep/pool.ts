@@ -58,6 +58,7 @@ export interface AttemptRequest {
   readonly fault?: InjectedFault;
   readonly runOptions?: JobRunOptions;
   readonly kmc?: readonly (readonly [string, KmcCacheEntry])[];
+  readonly page?: boolean;
 }
 
 export class JobPool {

@@ -5,8 +5,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { threadId } from "node:worker_threads";
-import { runScenario } from "../pipeline/runScenario.js";
-import { serializeError, type JobProgressMessage, type JobReply, type MainMessage } from "./messages.js";
+import { runScenario, type Realisation0 } from "../pipeline/runScenario.js";
+import { midPlaneSlab } from "../report/networkSlice.js";
+import { serializeError, type JobProgressMessage, type JobReply, type MainMessage, type PageFields } from "./messages.js";
 
 /** Progress messages at most this often (ms), and whenever the stage changes. */
 const PROGRESS_INTERVAL_MS = 200;
@@ -30,10 +31,14 @@ function runJob(message: MainMessage): JobReply {
     if (message.fault === "throw") throw new Error(`injected fault in job ${job}, attempt ${message.attempt}`);
     let last = -Infinity;
     let lastStage = "";
+    let page: PageFields | undefined = message.page === true ? {} : undefined;
     const results = runScenario(message.scenario, {
       baseDir: message.baseDir,
       ...message.runOptions,
       ...(message.kmc !== undefined ? { kmcCache: new Map(message.kmc) } : {}),
+      ...(page !== undefined
+        ? { onRealisation0: (r: Realisation0) => (page = r.kind === "voxel" ? { fields: r.fields } : { networkSlice: midPlaneSlab(message.scenario.name, r.temperatureK, r.currents) }) }
+        : {}),
       onProgress: (fraction, stage, progress) => {
         const now = performance.now();
         if (port === undefined || (stage === lastStage && now - last < PROGRESS_INTERVAL_MS)) return;
@@ -43,7 +48,7 @@ function runJob(message: MainMessage): JobReply {
         port.postMessage(m);
       },
     });
-    return { type: "done", job, results, seconds: seconds(), worker: threadId };
+    return { type: "done", job, results, ...(page !== undefined ? { page } : {}), seconds: seconds(), worker: threadId };
   } catch (e) {
     return { type: "failed", job, error: serializeError(e), seconds: seconds(), worker: threadId };
   } finally {
