@@ -14,7 +14,7 @@ import { solveNetwork } from "../transport/network/solve.js";
 import { partialConductivities } from "../transport/network/partials.js";
 import { buildMorphology, cationSharesByLabel, checkMorphologyMemory, coarsened, fieldsOfSolve, morphologyStream, nearestRoomTemperature, phaseCationShare, refinedTwin, networkOptions, type BuiltMorphology, type VoxelFields } from "./morphology.js";
 import { buildNetworkDesign, checkParticlesAmongFibresUpFront, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane, networkSliceTemperature, type NetworkCurrents, type NetworkRealisation } from "./design.js";
-import { fixedChargeMolPerL, runCellExperiments, type CellInputs } from "./electrochem.js";
+import { fixedChargeMolPerL, runCellExperiments, type CellInputs, type SolvedDc } from "./electrochem.js";
 import type { ElectrodeFace } from "../design/electrodeFace.js";
 import { InputError, ScenarioError } from "../core/errors.js";
 import { lfpOpenCircuitVoltageV } from "../transport/cell/lfpMaterial.js";
@@ -406,6 +406,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       effectiveStdErr: (eff.conductivityStdErr ?? 0) * (slab !== null ? dcSPerCm / eff.conductivitySPerCm : 1),
       ...(options.impedance !== undefined ? { impedance: options.impedance } : {}),
       ...(options.lossBreakdown !== undefined ? { lossBreakdown: options.lossBreakdown } : {}),
+      // the network stage's DC solve of this realisation at T, for the cell's ideal-contact solve of the same system
+      ...(slab === null && networks.dc !== null && networks.dc.temperatureK === T ? { solvedDc: networks.dc } : {}),
       ...(onProgress !== undefined ? { onWork: (kind: "network" | "impedance" | "cell", units: number) => work.add(kind, units, kind === "impedance" ? `impedance ${T} K` : kind === "network" ? `cell DC solves ${T} K` : `Evans and discharges ${T} K`) } : {}),
     });
     if (out.criticalCurrent !== null) criticalCurrent = out.criticalCurrent;
@@ -454,7 +456,7 @@ function runNetworks(
   options: RunOptions,
   kmcShares: readonly TransferenceRow[],
   work: WorkCounter,
-): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: NetworkFractions | null } {
+): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: NetworkFractions | null; dc: (SolvedDc & { readonly temperatureK: number }) | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
   const R = m.kind === "image" ? 1 : m.realizations;
@@ -476,10 +478,11 @@ function runNetworks(
   const lowFrequency: number[][] = temps.map(() => []);
   const lowFrequencyCation: number[][] = temps.map(() => []);
   const stage = (i: number, ti: number): string => `network realisation ${i + 1}/${R}, ${temps[ti]} K`;
-  // realisation 0's page fields (RunOptions.onRealisation0)
+  // realisation 0's page fields (RunOptions.onRealisation0) and the first realisation's DC solve at the cell's temperature
   const onRealisation0 = options.onRealisation0;
   const roomAt = temps.indexOf(nearestRoomTemperature(temps));
   let network0: NetworkRealisation | null = null;
+  let dc: (SolvedDc & { readonly temperatureK: number }) | null = null;
   for (let i = 0; i < R; i++) {
     const r = r0 + i;
     if (isNetworkDesign(m)) {
@@ -548,6 +551,7 @@ function runNetworks(
       const result = solveNetwork(built.grid, opts);
       work.add("network", 1, label);
       if (pageFields) onRealisation0({ kind: "voxel", fields: fieldsOfSolve(m, built, temperatureK, opts, result) });
+      if (r === r0 && temperatureK === cellT) dc = { temperatureK, grid: built.grid, options: opts, result };
       const partial = partialConductivities(built.grid, opts, result, cationSharesByLabel(built.phases, mofShareAt(temperatureK)));
       let kmcErr = 0;
       if (estimates && r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
@@ -637,7 +641,7 @@ function runNetworks(
     const T = networkSliceTemperature(scenario, kmcRows);
     onRealisation0({ kind: "network", temperatureK: T, currents: network0.currents(T, kmcRows.find((k) => k.temperatureK === T)?.totalConductivitySPerCm) });
   }
-  return { rows, built: first, fractions };
+  return { rows, built: first, fractions, dc };
 }
 
 /** The cell experiments' temperature: given, or the scenario temperature nearest 298.15 K (undefined without a cell). */

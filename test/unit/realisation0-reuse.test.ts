@@ -1,13 +1,17 @@
 /**
  * Realisation 0 is built and solved once: the page's fields of a voxel design and the slab
  * of a particle network (RunOptions.onRealisation0) come from the network stage's own build
- * and solve. Each must give exactly (bit for bit) what building and solving again gives:
- * cli/fields.ts's voxelFields and buildNetworkDesign(..., 0).currents.
+ * and solve, and the cell stage takes the network stage's DC solve for its ideal-contact one
+ * (CellInputs.solvedDc). Each must give exactly (bit for bit) what building and solving
+ * again gives: cli/fields.ts's voxelFields and buildNetworkDesign(..., 0).currents, and
+ * runCellExperiments' own solve.
  */
 import { describe, expect, it } from "vitest";
 import { runScenario, type Realisation0 } from "../../src/pipeline/runScenario.js";
-import { voxelFields, type VoxelFields } from "../../src/pipeline/morphology.js";
+import { buildMorphology, morphologyStream, networkOptions, voxelFields, type VoxelFields } from "../../src/pipeline/morphology.js";
 import { buildNetworkDesign, networkSliceTemperature, type NetworkCurrents } from "../../src/pipeline/design.js";
+import { runCellExperiments } from "../../src/pipeline/electrochem.js";
+import { solveNetwork } from "../../src/transport/network/solve.js";
 import { loadScenario, parseScenario } from "../../src/scenario/load.js";
 import { isNetworkDesign, type Scenario, type VoxelMorphologySettings } from "../../src/scenario/schema.js";
 
@@ -61,5 +65,27 @@ describe("realisation 0 kept from the network stage", () => {
     expect(sameBits(kept.currents.bondCurrentA, again.bondCurrentA)).toBe(true);
     expect(sameBits(kept.currents.radiusCm, again.radiusCm)).toBe(true);
     expect(sameBits(kept.currents.graph.positionCm, again.graph.positionCm)).toBe(true);
+  });
+
+  it("the cell stage's ideal-contact solve taken from the network stage gives the same outputs; a solve of another system is not taken", () => {
+    const loaded = loadScenario("scenarios/paper/bc.json").scenario;
+    const m = { ...(loaded.morphology as VoxelMorphologySettings), shape: [24, 24, 24] } as VoxelMorphologySettings;
+    const built = buildMorphology(m, morphologyStream(loaded.seed, 0), ".");
+    const T = 298.15;
+    const inputs = { morphology: m, built, cell: loaded.cell!, temperatureK: T, effectiveSPerCm: 1e-6, effectiveStdErr: 0, lossBreakdown: false };
+    const own = runCellExperiments(inputs);
+    // the network stage's options: the same system, with the current density and phase connectivity reported
+    const stageOptions = { ...networkOptions(m, built.phases, T, undefined), currentDensity: true, phaseConnectivity: true };
+    const kept = runCellExperiments({ ...inputs, solvedDc: { grid: built.grid, options: stageOptions, result: solveNetwork(built.grid, stageOptions) } });
+    expect(JSON.stringify(kept)).toBe(JSON.stringify(own));
+    // it is taken: a result marked (its conductivity doubled) shows in the membrane's t+
+    const result = solveNetwork(built.grid, stageOptions);
+    const marked = { ...result, conductivitySPerCm: 2 * result.conductivitySPerCm };
+    expect(runCellExperiments({ ...inputs, solvedDc: { grid: built.grid, options: stageOptions, result: marked } }).membraneCationShare).not.toBe(own.membraneCationShare);
+    // another system (another temperature's conductivities, or another grid) is never taken
+    const other = { ...networkOptions(m, built.phases, 333.15, undefined), currentDensity: false, phaseConnectivity: false };
+    expect(JSON.stringify(runCellExperiments({ ...inputs, solvedDc: { grid: built.grid, options: other, result: marked } }))).toBe(JSON.stringify(own));
+    const copy = { ...built.grid, phase: built.grid.phase.slice() };
+    expect(JSON.stringify(runCellExperiments({ ...inputs, solvedDc: { grid: copy, options: stageOptions, result: marked } }))).toBe(JSON.stringify(own));
   });
 });
