@@ -15,7 +15,7 @@ import { calibrateDesign, calibratePressedPowders, emulatedPosteriorPlan, exactC
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { shellNeighbourCounts } from "../transport/kmc/model.js";
-import { checkCellUpFront, checkMorphologyUpFront, kmcCacheKey, kmcEntriesOf, runScenario, type Realisation0, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
+import { checkCellUpFront, checkMorphologyUpFront, kmcCacheKey, kmcEntriesOf, rateParameters, runScenario, type Realisation0, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import { plannedWork, withKmcDone, workClasses, type ScenarioProgress, type WorkTally } from "../pipeline/progress.js";
 import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
@@ -35,7 +35,7 @@ import { calibrateScenario, plannedCalibrationWork } from "../pipeline/calibrate
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { eisCommand } from "./eis.js";
 import { imageCommand } from "./image.js";
-import { JobPool, runScenarioKmcOnWorkers } from "../sweep/index.js";
+import { JobPool, runScenarioKmcOnWorkers, type AttemptOutcome } from "../sweep/index.js";
 import { kmcRunOptions } from "../pipeline/runScenario.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
@@ -646,20 +646,35 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     });
   } else {
     // scenarios side by side in worker threads (the sweep pool); each result depends only
-    // on its scenario, so this gives the same numbers as one thread
+    // on its scenario, so this gives the same numbers as one thread. A design starts when a
+    // worker is free, with the KMC results the designs before it have made by then (each
+    // worker sends them as it makes them) that its own KMC would repeat: the same cache key
+    // and the same rates (taken as they are, never rescaled)
     const pool = new JobPool(workers);
     const controller = new AbortController();
+    const made = new Map<string, KmcCacheEntry>();
+    const sameRates = (scenario: Scenario, entry: KmcCacheEntry): boolean => JSON.stringify(entry.rates) === JSON.stringify(rateParameters(scenario));
     try {
-      const outcomes = await Promise.all(
-        loaded.map(({ scenario, baseDir }, job) =>
-          pool
-            .run({ job, attempt: 1, scenario, baseDir, page: true, ...(kmcCache.size > 0 ? { kmc: [...kmcCache.entries()] } : {}) }, (_f, p) => show(job, withKmcDone(p, kmcHops[job]!)), controller.signal)
-            .then((o) => {
-              tracker.finish(job);
-              return o;
-            }),
-        ),
-      );
+      const outcomes: AttemptOutcome[] = new Array(loaded.length);
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < loaded.length) {
+          const job = next++;
+          const { scenario, baseDir } = loaded[job]!;
+          const keys = new Set(scenario.lattice !== undefined && scenario.species !== undefined ? scenario.temperaturesK.map((T) => kmcCacheKey(scenario, T)) : []);
+          const kmc = [...kmcCache.entries(), ...[...made.entries()].filter(([key, entry]) => keys.has(key) && !kmcCache.has(key) && sameRates(scenario, entry))];
+          outcomes[job] = await pool.run(
+            { job, attempt: 1, scenario, baseDir, page: true, shareKmc: true, ...(kmc.length > 0 ? { kmc } : {}) },
+            (_f, p) => show(job, withKmcDone(p, kmcHops[job]!)),
+            controller.signal,
+            (key, entry) => {
+              if (!made.has(key)) made.set(key, entry);
+            },
+          );
+          tracker.finish(job);
+        }
+      };
+      await Promise.all(Array.from({ length: workers }, lane));
       all = outcomes.map((o, i) => {
         if (o.type === "done") {
           pages[i] = o.page ?? {};

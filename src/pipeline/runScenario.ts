@@ -40,7 +40,7 @@ export interface RateParameters {
   readonly barrierShiftEV: number;
 }
 
-function rateParameters(scenario: Scenario): RateParameters[] {
+export function rateParameters(scenario: Scenario): RateParameters[] {
   return (scenario.species ?? []).map((sp) => ({ attemptFrequencyHz: sp.attemptFrequencyHz ?? null, barrierShiftEV: sp.barrierShiftEV ?? 0 }));
 }
 

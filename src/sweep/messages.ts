@@ -31,6 +31,8 @@ export interface RunJobMessage {
   readonly kmc?: readonly (readonly [string, KmcCacheEntry])[];
   /** Also return realisation 0 as the page draws it (JobDoneMessage.page), from the network stage's build and solve. */
   readonly page?: boolean;
+  /** Send each temperature's KMC result as it is made (JobKmcMessage), for jobs started later that share it. */
+  readonly shareKmc?: boolean;
 }
 
 /**
@@ -77,10 +79,18 @@ export interface JobProgressMessage {
   readonly progress: ScenarioProgress;
 }
 
+/** Worker -> main, on the job's port (with RunJobMessage.shareKmc): one temperature's KMC result, under runScenario's cache key. */
+export interface JobKmcMessage {
+  readonly type: "kmc";
+  readonly job: number;
+  readonly key: string;
+  readonly entry: KmcCacheEntry;
+}
+
 /** The worker's answer to a RunJobMessage. */
 export type JobReply = JobDoneMessage | JobFailedMessage;
 
-export type WorkerMessage = JobReply | JobProgressMessage;
+export type WorkerMessage = JobReply | JobProgressMessage | JobKmcMessage;
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) return { name: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}) };

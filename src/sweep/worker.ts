@@ -7,7 +7,8 @@ import { performance } from "node:perf_hooks";
 import { threadId } from "node:worker_threads";
 import { runScenario, type Realisation0 } from "../pipeline/runScenario.js";
 import { midPlaneSlab } from "../report/networkSlice.js";
-import { serializeError, type JobProgressMessage, type JobReply, type MainMessage, type PageFields } from "./messages.js";
+import { serializeError, type JobKmcMessage, type JobProgressMessage, type JobReply, type MainMessage, type PageFields } from "./messages.js";
+import type { KmcCacheEntry } from "./definition.js";
 
 /** Progress messages at most this often (ms), and whenever the stage changes. */
 const PROGRESS_INTERVAL_MS = 200;
@@ -32,10 +33,20 @@ function runJob(message: MainMessage): JobReply {
     let last = -Infinity;
     let lastStage = "";
     let page: PageFields | undefined = message.page === true ? {} : undefined;
+    // with shareKmc, each KMC result runScenario caches goes to the main thread as it is made
+    const kmcCache = message.kmc !== undefined || message.shareKmc === true ? new Map<string, KmcCacheEntry>(message.kmc ?? []) : undefined;
+    if (kmcCache !== undefined && message.shareKmc === true && port !== undefined) {
+      const keep = kmcCache.set.bind(kmcCache);
+      kmcCache.set = (key, entry) => {
+        const m: JobKmcMessage = { type: "kmc", job, key, entry };
+        port.postMessage(m);
+        return keep(key, entry);
+      };
+    }
     const results = runScenario(message.scenario, {
       baseDir: message.baseDir,
       ...message.runOptions,
-      ...(message.kmc !== undefined ? { kmcCache: new Map(message.kmc) } : {}),
+      ...(kmcCache !== undefined ? { kmcCache } : {}),
       ...(page !== undefined
         ? { onRealisation0: (r: Realisation0) => (page = r.kind === "voxel" ? { fields: r.fields } : { networkSlice: midPlaneSlab(message.scenario.name, r.temperatureK, r.currents) }) }
         : {}),
