@@ -611,7 +611,8 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   // of the same MOF share it, as on one thread); the designs then take it from this cache
   const kmcCache = new Map<string, KmcCacheEntry>();
   // progress by work: each design's hops and solves, planned before it starts (on one thread,
-  // designs of the same MOF plan their shared KMC once; on the pool each design runs its own)
+  // designs of the same MOF plan their shared KMC once; on the pool each design plans its own,
+  // and one that starts with another's KMC results says so in its first progress)
   const tracker = new WorkTracker(Math.max(1, workers));
   const scenarios = loaded.map((l) => l.scenario);
   const plans = workers <= 1 ? plansInTurn(scenarios, new Set()) : scenarios.map((s) => plansInTurn([s], new Set(kmcCache.keys()))[0]!);
