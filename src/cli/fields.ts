@@ -9,9 +9,10 @@ import { writeFileAtomic } from "../core/files.js";
 import { InputError } from "../core/errors.js";
 import { nearestRoomTemperature, voxelFields, type VoxelFields } from "../pipeline/morphology.js";
 import type { Results } from "../pipeline/results.js";
+import type { Realisation0 } from "../pipeline/runScenario.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { middleYSlice, parseSliceCsv, sliceCsv, type CurrentSliceData } from "../report/slice.js";
-import { buildNetworkDesign } from "../pipeline/design.js";
+import { buildNetworkDesign, networkSliceTemperature as sliceTemperature } from "../pipeline/design.js";
 import { midPlaneSlab, networkSliceJson, parseNetworkSliceJson, type NetworkSliceData } from "../report/networkSlice.js";
 import { vtiFile } from "../report/vti.js";
 
@@ -60,8 +61,9 @@ export function fieldsVti(name: string, f: VoxelFields): Uint8Array {
  * Write a design's slice (current-slice.csv) and, with `vti`, its fields (fields.vti) into
  * `dir`; returns the slice, or null for a design without voxels.
  */
-export function writeDesignFields(scenario: Scenario, results: Results, baseDir: string, dir: string, vti: boolean): { slice: CurrentSliceData; fields: VoxelFields } | null {
-  const f = designFields(scenario, results, baseDir);
+export function writeDesignFields(scenario: Scenario, results: Results, baseDir: string, dir: string, vti: boolean, kept?: VoxelFields): { slice: CurrentSliceData; fields: VoxelFields } | null {
+  // kept: the run's own (RunOptions.onRealisation0), the same values as designFields'
+  const f = kept ?? designFields(scenario, results, baseDir);
   if (f === null) {
     if (vti) throw new InputError(`--fields: ${noFieldsReason(scenario)}; fields are written for voxel morphologies`);
     return null;
@@ -81,11 +83,7 @@ export function writeDesignFields(scenario: Scenario, results: Results, baseDir:
  * 298.15 K.
  */
 export function networkSliceTemperature(scenario: Scenario, results: Results): number {
-  const room = nearestRoomTemperature(scenario.temperaturesK);
-  const T = scenario.cell?.temperatureK ?? room;
-  const m = scenario.morphology;
-  const given = m !== undefined && isNetworkDesign(m) && m.phases[0].conductivitySPerCm !== undefined;
-  return given || results.kmc.some((k) => k.temperatureK === T) ? T : room;
+  return sliceTemperature(scenario, results.kmc);
 }
 
 /** The slab of a particle network (report/networkSlice.ts) from realisation 0, or null for any other design. */
@@ -97,9 +95,15 @@ export function networkSlice(scenario: Scenario, results: Results): NetworkSlice
   return midPlaneSlab(scenario.name, T, buildNetworkDesign(scenario, m, 0).currents(T, mof));
 }
 
+/** What the page draws of realisation 0, from a run's RunOptions.onRealisation0 (the sweep worker makes the same: sweep/messages.ts PageFields). */
+export function pageFieldsOf(scenario: Scenario, r: Realisation0): { fields?: VoxelFields; networkSlice?: NetworkSliceData } {
+  return r.kind === "voxel" ? { fields: r.fields } : { networkSlice: midPlaneSlab(scenario.name, r.temperatureK, r.currents) };
+}
+
 /** Write a particle network's slab (network-slice.json) into `dir`; returns it as the page reads it back, or null for any other design. */
-export function writeNetworkSlice(scenario: Scenario, results: Results, dir: string): NetworkSliceData | null {
-  const s = networkSlice(scenario, results);
+export function writeNetworkSlice(scenario: Scenario, results: Results, dir: string, kept?: NetworkSliceData): NetworkSliceData | null {
+  // kept: made from the run's own realisation 0 (RunOptions.onRealisation0), the same values as networkSlice's
+  const s = kept ?? networkSlice(scenario, results);
   if (s === null) return null;
   const file = join(dir, "network-slice.json");
   const text = networkSliceJson(s);

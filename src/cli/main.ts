@@ -15,7 +15,7 @@ import { calibrateDesign, calibratePressedPowders, emulatedPosteriorPlan, exactC
 import type { KmcCacheEntry } from "../sweep/definition.js";
 import { buildKmcModel, buildLattice } from "../pipeline/kmcModel.js";
 import { shellNeighbourCounts } from "../transport/kmc/model.js";
-import { checkCellUpFront, checkMorphologyUpFront, kmcCacheKey, kmcEntriesOf, runScenario, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
+import { checkCellUpFront, checkMorphologyUpFront, kmcCacheKey, kmcEntriesOf, rateParameters, runScenario, type Realisation0, type ScenarioCheckpoint, type ScenarioRunState } from "../pipeline/runScenario.js";
 import { plannedWork, withKmcDone, workClasses, type ScenarioProgress, type WorkTally } from "../pipeline/progress.js";
 import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
@@ -26,7 +26,7 @@ import { fileURLToPath } from "node:url";
 import { barPlot, currentMapPlot } from "../report/plots.js";
 import { middleZSlice, type VoxelFields } from "../pipeline/morphology.js";
 import type { CurrentSliceData } from "../report/slice.js";
-import { noFieldsReason, writeDesignFields, writeNetworkSlice } from "./fields.js";
+import { noFieldsReason, pageFieldsOf, writeDesignFields, writeNetworkSlice } from "./fields.js";
 import type { NetworkSliceData } from "../report/networkSlice.js";
 import { reportCommand } from "./report.js";
 import { checkCrop, readImageHeader } from "../structure/voxel/image.js";
@@ -35,7 +35,7 @@ import { calibrateScenario, plannedCalibrationWork } from "../pipeline/calibrate
 import { mergeCommand, sweepCommand } from "./sweepCommands.js";
 import { eisCommand } from "./eis.js";
 import { imageCommand } from "./image.js";
-import { JobPool, runScenarioKmcOnWorkers } from "../sweep/index.js";
+import { JobPool, runScenarioKmcOnWorkers, type AttemptOutcome } from "../sweep/index.js";
 import { kmcRunOptions } from "../pipeline/runScenario.js";
 import { availableParallelism } from "node:os";
 import { helpText, parseArgs, type ParsedCommand } from "./options.js";
@@ -399,7 +399,12 @@ async function run(cmd: ParsedCommand): Promise<number> {
     checkCellUpFront(scenario.cell, scenario.morphology);
     await runScenarioKmcOnWorkers(scenario, { workers: kmcWorkers, cache: kmcCache, onProgress: (_f, _stage, p) => { kmcHops = p.planned.kmc; showRun(kmcPhase(p, tracker, item)); } });
   }
-  let results: Results = runScenario(scenario, { baseDir, kmcCache, onProgress: (_f, _stage, p) => showRun(withKmcDone(p, kmcHops)), ...(checkpoint ? { checkpoint } : {}) });
+  // realisation 0 as the page draws it, from the network stage's build and solve (not made again)
+  let page: ReturnType<typeof pageFieldsOf> = {};
+  let results: Results = runScenario(scenario, {
+    baseDir, kmcCache, onProgress: (_f, _stage, p) => showRun(withKmcDone(p, kmcHops)), ...(checkpoint ? { checkpoint } : {}),
+    ...(typeof out === "string" ? { onRealisation0: (r: Realisation0) => (page = pageFieldsOf(scenario, r)) } : {}),
+  });
   tracker.finish(item);
   if (samples !== undefined) {
     const { block, summary } = await withSignals((signal) =>
@@ -442,8 +447,8 @@ async function run(cmd: ParsedCommand): Promise<number> {
     );
     writeFileAtomic(join(out, "results.json"), resultsJson(results, meta));
     for (const [name, text] of Object.entries(resultTables(results))) writeFileAtomic(join(out, name), text);
-    const written = writeDesignFields(scenario, results, baseDir, out, vti);
-    const slab = writeNetworkSlice(scenario, results, out);
+    const written = writeDesignFields(scenario, results, baseDir, out, vti, page.fields);
+    const slab = writeNetworkSlice(scenario, results, out, page.networkSlice);
     for (const [name, svg] of Object.entries(await runPlots(scenario, results, written?.fields ?? null, slab))) writeFileAtomic(join(out, name), svg);
   }
   if (typeof file === "string") rmSync(file, { force: true }); // the run is complete
@@ -606,7 +611,8 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   // of the same MOF share it, as on one thread); the designs then take it from this cache
   const kmcCache = new Map<string, KmcCacheEntry>();
   // progress by work: each design's hops and solves, planned before it starts (on one thread,
-  // designs of the same MOF plan their shared KMC once; on the pool each design runs its own)
+  // designs of the same MOF plan their shared KMC once; on the pool each design plans its own,
+  // and one that starts with another's KMC results says so in its first progress)
   const tracker = new WorkTracker(Math.max(1, workers));
   const scenarios = loaded.map((l) => l.scenario);
   const plans = workers <= 1 ? plansInTurn(scenarios, new Set()) : scenarios.map((s) => plansInTurn([s], new Set(kmcCache.keys()))[0]!);
@@ -630,31 +636,51 @@ async function compare(cmd: ParsedCommand): Promise<number> {
     }
   }
   let all: Results[];
+  // each design's realisation 0 as the page draws it, from its network stage (the slices below)
+  const pages: ReturnType<typeof pageFieldsOf>[] = loaded.map(() => ({}));
   if (workers <= 1) {
     // one thread: designs of the same MOF share their KMC runs
     all = loaded.map(({ scenario, baseDir }, i) => {
-      const r = runScenario(scenario, { baseDir, kmcCache, onProgress: (_f, _stage, p) => show(i, withKmcDone(p, kmcHops[i]!)) });
+      const r = runScenario(scenario, { baseDir, kmcCache, onProgress: (_f, _stage, p) => show(i, withKmcDone(p, kmcHops[i]!)), onRealisation0: (r0) => (pages[i] = pageFieldsOf(scenario, r0)) });
       tracker.finish(i);
       return r;
     });
   } else {
     // scenarios side by side in worker threads (the sweep pool); each result depends only
-    // on its scenario, so this gives the same numbers as one thread
+    // on its scenario, so this gives the same numbers as one thread. A design starts when a
+    // worker is free, with the KMC results the designs before it have made by then (each
+    // worker sends them as it makes them) that its own KMC would repeat: the same cache key
+    // and the same rates (taken as they are, never rescaled)
     const pool = new JobPool(workers);
     const controller = new AbortController();
+    const made = new Map<string, KmcCacheEntry>();
+    const sameRates = (scenario: Scenario, entry: KmcCacheEntry): boolean => JSON.stringify(entry.rates) === JSON.stringify(rateParameters(scenario));
     try {
-      const outcomes = await Promise.all(
-        loaded.map(({ scenario, baseDir }, job) =>
-          pool
-            .run({ job, attempt: 1, scenario, baseDir, ...(kmcCache.size > 0 ? { kmc: [...kmcCache.entries()] } : {}) }, (_f, p) => show(job, withKmcDone(p, kmcHops[job]!)), controller.signal)
-            .then((o) => {
-              tracker.finish(job);
-              return o;
-            }),
-        ),
-      );
+      const outcomes: AttemptOutcome[] = new Array(loaded.length);
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < loaded.length) {
+          const job = next++;
+          const { scenario, baseDir } = loaded[job]!;
+          const keys = new Set(scenario.lattice !== undefined && scenario.species !== undefined ? scenario.temperaturesK.map((T) => kmcCacheKey(scenario, T)) : []);
+          const kmc = [...kmcCache.entries(), ...[...made.entries()].filter(([key, entry]) => keys.has(key) && !kmcCache.has(key) && sameRates(scenario, entry))];
+          outcomes[job] = await pool.run(
+            { job, attempt: 1, scenario, baseDir, page: true, shareKmc: true, ...(kmc.length > 0 ? { kmc } : {}) },
+            (_f, p) => show(job, withKmcDone(p, kmcHops[job]!)),
+            controller.signal,
+            (key, entry) => {
+              if (!made.has(key)) made.set(key, entry);
+            },
+          );
+          tracker.finish(job);
+        }
+      };
+      await Promise.all(Array.from({ length: workers }, lane));
       all = outcomes.map((o, i) => {
-        if (o.type === "done") return o.results;
+        if (o.type === "done") {
+          pages[i] = o.page ?? {};
+          return o.results;
+        }
         const why = o.type === "aborted" ? "aborted" : o.error.message;
         const input = o.type === "failed" && ["InputError", "ScenarioError", "ResourceError"].includes(o.error.name);
         throw input ? new InputError(`${loaded[i]!.scenario.name}: ${why}`) : new Error(`compare: ${loaded[i]!.scenario.name} failed: ${why}`);
@@ -710,14 +736,14 @@ async function compare(cmd: ParsedCommand): Promise<number> {
   // each particle network's slab with its bond currents (one DC solve of realisation 0)
   const networkSlices: NetworkSliceData[] = [];
   loaded.forEach((l, i) => {
-    const slab = writeNetworkSlice(l.scenario, all[i]!, join(out, l.scenario.name));
+    const slab = writeNetworkSlice(l.scenario, all[i]!, join(out, l.scenario.name), pages[i]!.networkSlice);
     if (slab !== null) networkSlices.push(slab);
     const why = noFieldsReason(l.scenario);
     if (why !== null) {
       if (vti) process.stderr.write(`mofhop: --fields: ${why}; no fields.vti for it\n`);
       return;
     }
-    const w = writeDesignFields(l.scenario, all[i]!, l.baseDir, join(out, l.scenario.name), vti);
+    const w = writeDesignFields(l.scenario, all[i]!, l.baseDir, join(out, l.scenario.name), vti, pages[i]!.fields);
     if (w !== null) slices.push(w.slice);
   });
   const files = await compareReport(all, { meta, pairwise, measured, slices, networkSlices });

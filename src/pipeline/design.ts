@@ -20,11 +20,11 @@ import { checkGelBinder, gelBinder, gelBinderConductances, type GelBinder } from
 import { GEL_COAT_NETWORK_ERROR, gelFilmConductances, gelFilmNetwork } from "../design/gelFilm.js";
 import { LITFSI_DISSOLVED_DENSITY_G_PER_CM3, phaseFractions, PVDF_HFP_DENSITY_G_PER_CM3, SOLVENT_DENSITY_G_PER_CM3, type Constituent, type PhaseFractions } from "../design/composition.js";
 import { checkFibreMix, fibreMix, mixSpotNm, type FibreMix, type FibreMixOptions } from "../design/fibreMix.js";
-import type { CellSettings, NetworkDesignSettings, ParticlesAmongFibresSettings, ParticlesInGelSettings, PressedPowderSettings, Scenario, VoxelMorphologySettings } from "../scenario/schema.js";
+import { isNetworkDesign, type CellSettings, type NetworkDesignSettings, type ParticlesAmongFibresSettings, type ParticlesInGelSettings, type PressedPowderSettings, type Scenario, type VoxelMorphologySettings } from "../scenario/schema.js";
 import { BC_DENSITY_G_PER_CM3, mofCrystalDensityGPerCm3, type CounterIon } from "../structure/morphology/densities.js";
 import type { EffectiveRow } from "./results.js";
 import { createVoxelGrid } from "../structure/voxel/grid.js";
-import { arrhenius, morphologyStream, phaseCationShare, type BuiltMorphology } from "./morphology.js";
+import { arrhenius, morphologyStream, nearestRoomTemperature, phaseCationShare, type BuiltMorphology } from "./morphology.js";
 
 /** The scenario's material in SI. */
 function materialOf(m: PressedPowderSettings | ParticlesAmongFibresSettings): ContactMaterial {
@@ -225,6 +225,20 @@ export interface NetworkDesignSolve extends DesignSolve {
    */
   readonly cationConductivitySPerCm?: number;
   readonly anionConductivitySPerCm?: number;
+}
+
+/**
+ * The temperature of a particle network's slice (report/networkSlice.ts): the cell's (its
+ * temperatureK, else the scenario temperature nearest 298.15 K) when the particles'
+ * conductivity is known there (given by the scenario, or a KMC temperature), else the
+ * scenario temperature nearest 298.15 K.
+ */
+export function networkSliceTemperature(scenario: Scenario, kmc: readonly { readonly temperatureK: number }[]): number {
+  const room = nearestRoomTemperature(scenario.temperaturesK);
+  const T = scenario.cell?.temperatureK ?? room;
+  const m = scenario.morphology;
+  const given = m !== undefined && isNetworkDesign(m) && m.phases[0].conductivitySPerCm !== undefined;
+  return given || kmc.some((k) => k.temperatureK === T) ? T : room;
 }
 
 /** Build realisation r of a particle-network design. */

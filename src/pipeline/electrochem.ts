@@ -76,11 +76,30 @@ export interface CellInputs {
   readonly impedance?: "full-grid" | "reduced";
   /** False: no discharges with one loss removed (default true). */
   readonly lossBreakdown?: boolean;
+  /**
+   * A DC solve the network stage already made of this grid (pipeline/runScenario.ts): taken
+   * for the ideal-contact solve when its options describe the same system (currentDensity and
+   * phaseConnectivity aside: what the solve reports, not what it solves), else solved again.
+   */
+  readonly solvedDc?: SolvedDc;
   /** Work done, as it is done (progress only): AC solves (one per frequency), DC solves, cell runs (Evans, a set of discharges). */
   readonly onWork?: (kind: "network" | "impedance" | "cell", units: number) => void;
 }
 
 type OnWork = CellInputs["onWork"];
+
+/** A DC solve of a grid, with the options it was made with. */
+export interface SolvedDc {
+  readonly grid: BuiltMorphology["grid"];
+  readonly options: NetworkOptions;
+  readonly result: NetworkResult;
+}
+
+/** The options as the solved system sees them: sorted keys, without the two that only choose what is reported. */
+function systemKey(options: NetworkOptions): string {
+  const { currentDensity: _c, phaseConnectivity: _p, ...rest } = options;
+  return JSON.stringify(rest, (_k, v: unknown) => (v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+}
 
 /** Largest relative difference from the full-grid spectrum a reduced spectrum may have (checked where it is largest). */
 export const REDUCED_TOLERANCE = 1e-3;
@@ -298,7 +317,9 @@ export function runCellExperiments(x: CellInputs): CellOutputs {
 
   // the membrane between ideal electrodes, DC: the reduced spectra's low-frequency limit and
   // the total network of the transference step
-  const ideal = solveNetwork(built.grid, { ...withElectrodes(base, null), currentDensity: false, phaseConnectivity: false });
+  const idealOptions: NetworkOptions = { ...withElectrodes(base, null), currentDensity: false, phaseConnectivity: false };
+  const kept = x.solvedDc;
+  const ideal = kept !== undefined && kept.grid === built.grid && systemKey(kept.options) === systemKey(idealOptions) ? kept.result : solveNetwork(built.grid, idealOptions);
   x.onWork?.("network", 1);
 
   // --- impedance: bulk (ideal contacts) and with interfaces

@@ -21,7 +21,7 @@ import { turnEdges, turnToAxis } from "../structure/voxel/grid.js";
 import { coatedFibres, grownOnFibres, particlesInPolymer, particlesWithFibres, pellet, PHASE_NAMES } from "../structure/morphology/index.js";
 import type { MorphologyStats } from "../structure/morphology/index.js";
 import type { AreaElement, ElectrodeModel, NetworkOptions, NetworkPhase } from "../transport/network/options.js";
-import { solveNetwork } from "../transport/network/solve.js";
+import { solveNetwork, type NetworkResult } from "../transport/network/solve.js";
 import { networkMemoryBytes, PROCESS_BYTES, type NetworkMemoryOptions } from "../transport/network/memory.js";
 import { fieldSlice } from "../transport/network/fields.js";
 import { isNetworkDesign, type MorphologySettings, type VoxelMorphologySettings } from "../scenario/schema.js";
@@ -302,7 +302,15 @@ export function nearestRoomTemperature(temps: readonly number[]): number {
 export function voxelFields(m: VoxelMorphologySettings, seed: number, baseDir: string, temperatureK: number, mofSPerCm: number | undefined): VoxelFields {
   const built = buildMorphology(m, morphologyStream(seed, 0), baseDir);
   const options = { ...networkOptions(m, built.phases, temperatureK, mofSPerCm), currentDensity: true, phaseConnectivity: false };
-  const result = solveNetwork(built.grid, options);
+  return fieldsOfSolve(m, built, temperatureK, options, solveNetwork(built.grid, options));
+}
+
+/**
+ * The fields of realisation 0 from a solve already made (the network stage's at that
+ * temperature, with currentDensity on: pipeline/runScenario.ts RunOptions.onRealisation0);
+ * what voxelFields returns for the same grid and options.
+ */
+export function fieldsOfSolve(m: VoxelMorphologySettings, built: BuiltMorphology, temperatureK: number, options: NetworkOptions, result: NetworkResult): VoxelFields {
   const n = built.grid.phase.length;
   const edges = voxelEdgesNm(m);
   return {

@@ -12,9 +12,9 @@ import { buildKmcModel, buildLattice } from "./kmcModel.js";
 import type { ArrheniusRow, CriticalCurrentRow, EffectiveRow, ImpedanceRow, KmcRunRow, RateCapabilityRow, Results, TransferenceRow, TransportRow } from "./results.js";
 import { solveNetwork } from "../transport/network/solve.js";
 import { partialConductivities } from "../transport/network/partials.js";
-import { buildMorphology, cationSharesByLabel, checkMorphologyMemory, coarsened, morphologyStream, phaseCationShare, refinedTwin, networkOptions, type BuiltMorphology } from "./morphology.js";
-import { buildNetworkDesign, checkParticlesAmongFibresUpFront, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane } from "./design.js";
-import { fixedChargeMolPerL, runCellExperiments, type CellInputs } from "./electrochem.js";
+import { buildMorphology, cationSharesByLabel, checkMorphologyMemory, coarsened, fieldsOfSolve, morphologyStream, nearestRoomTemperature, phaseCationShare, refinedTwin, networkOptions, type BuiltMorphology, type VoxelFields } from "./morphology.js";
+import { buildNetworkDesign, checkParticlesAmongFibresUpFront, checkParticlesInGelUpFront, checkPressedPowderUpFront, homogenisedMembrane, networkSliceTemperature, type NetworkCurrents, type NetworkRealisation } from "./design.js";
+import { fixedChargeMolPerL, runCellExperiments, type CellInputs, type SolvedDc } from "./electrochem.js";
 import type { ElectrodeFace } from "../design/electrodeFace.js";
 import { InputError, ScenarioError } from "../core/errors.js";
 import { lfpOpenCircuitVoltageV } from "../transport/cell/lfpMaterial.js";
@@ -40,7 +40,7 @@ export interface RateParameters {
   readonly barrierShiftEV: number;
 }
 
-function rateParameters(scenario: Scenario): RateParameters[] {
+export function rateParameters(scenario: Scenario): RateParameters[] {
   return (scenario.species ?? []).map((sp) => ({ attemptFrequencyHz: sp.attemptFrequencyHz ?? null, barrierShiftEV: sp.barrierShiftEV ?? 0 }));
 }
 
@@ -134,7 +134,20 @@ export interface RunOptions {
    * uncertainty samples: the nominal run reports it, and it is not banded). Default true.
    */
   readonly lossBreakdown?: boolean;
+  /**
+   * Realisation 0 as the page draws it (cli/fields.ts), from what the network stage built and
+   * solved rather than built and solved again: a voxel design's fields at the temperature
+   * nearest 298.15 K (its solve there made with the current density), a particle network's
+   * bond currents at networkSliceTemperature. Called once, when the network stage builds
+   * realisation 0 (not when firstRealization is another).
+   */
+  readonly onRealisation0?: (r: Realisation0) => void;
 }
+
+/** What RunOptions.onRealisation0 is given: the same values as cli/fields.ts's own build and solve. */
+export type Realisation0 =
+  | { readonly kind: "voxel"; readonly fields: VoxelFields }
+  | { readonly kind: "network"; readonly temperatureK: number; readonly currents: NetworkCurrents };
 
 /** Checks of the morphology that need no heavy work, before the KMC starts. */
 export function checkMorphologyUpFront(m: Scenario["morphology"], scenario: Pick<Scenario, "lattice" | "species" | "cell"> = {}): void {
@@ -393,6 +406,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       effectiveStdErr: (eff.conductivityStdErr ?? 0) * (slab !== null ? dcSPerCm / eff.conductivitySPerCm : 1),
       ...(options.impedance !== undefined ? { impedance: options.impedance } : {}),
       ...(options.lossBreakdown !== undefined ? { lossBreakdown: options.lossBreakdown } : {}),
+      // the network stage's DC solve of this realisation at T, for the cell's ideal-contact solve of the same system
+      ...(slab === null && networks.dc !== null && networks.dc.temperatureK === T ? { solvedDc: networks.dc } : {}),
       ...(onProgress !== undefined ? { onWork: (kind: "network" | "impedance" | "cell", units: number) => work.add(kind, units, kind === "impedance" ? `impedance ${T} K` : kind === "network" ? `cell DC solves ${T} K` : `Evans and discharges ${T} K`) } : {}),
     });
     if (out.criticalCurrent !== null) criticalCurrent = out.criticalCurrent;
@@ -441,7 +456,7 @@ function runNetworks(
   options: RunOptions,
   kmcShares: readonly TransferenceRow[],
   work: WorkCounter,
-): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: NetworkFractions | null } {
+): { rows: EffectiveRow[]; built: BuiltMorphology | null; fractions: NetworkFractions | null; dc: (SolvedDc & { readonly temperatureK: number }) | null } {
   const m = scenario.morphology!;
   const temps = scenario.temperaturesK;
   const R = m.kind === "image" ? 1 : m.realizations;
@@ -463,10 +478,16 @@ function runNetworks(
   const lowFrequency: number[][] = temps.map(() => []);
   const lowFrequencyCation: number[][] = temps.map(() => []);
   const stage = (i: number, ti: number): string => `network realisation ${i + 1}/${R}, ${temps[ti]} K`;
+  // realisation 0's page fields (RunOptions.onRealisation0) and the first realisation's DC solve at the cell's temperature
+  const onRealisation0 = options.onRealisation0;
+  const roomAt = temps.indexOf(nearestRoomTemperature(temps));
+  let network0: NetworkRealisation | null = null;
+  let dc: (SolvedDc & { readonly temperatureK: number }) | null = null;
   for (let i = 0; i < R; i++) {
     const r = r0 + i;
     if (isNetworkDesign(m)) {
       const net = buildNetworkDesign(scenario, m, r);
+      if (r === 0 && onRealisation0 !== undefined) network0 = net;
       if (r === r0) fractions = { contactArea: net.contactAreaFraction, mofVolume: net.mofVolumeFraction };
       if (cell !== undefined && cellT !== undefined && temps.includes(cellT)) {
         const face = net.face(cellT, kmcRows.find((row) => row.temperatureK === cellT)?.totalConductivitySPerCm, cell.chargeTransferOhmCm2);
@@ -524,9 +545,13 @@ function runNetworks(
       const k = kmcRows.find((row) => row.temperatureK === temperatureK);
       const mof = k?.totalConductivitySPerCm;
       // per-phase connectivity (a labelling per phase) only once per realisation
-      const opts = { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: false, phaseConnectivity: ti === 0 };
+      // realisation 0 at the page's temperature: with the current density (the fields' solve; the same system and solution)
+      const pageFields = r === 0 && onRealisation0 !== undefined && ti === roomAt;
+      const opts = { ...networkOptions(m, built.phases, temperatureK, mof), currentDensity: pageFields, phaseConnectivity: ti === 0 };
       const result = solveNetwork(built.grid, opts);
       work.add("network", 1, label);
+      if (pageFields) onRealisation0({ kind: "voxel", fields: fieldsOfSolve(m, built, temperatureK, opts, result) });
+      if (r === r0 && temperatureK === cellT) dc = { temperatureK, grid: built.grid, options: opts, result };
       const partial = partialConductivities(built.grid, opts, result, cationSharesByLabel(built.phases, mofShareAt(temperatureK)));
       let kmcErr = 0;
       if (estimates && r === r0 && takesKmc && k !== undefined && k.totalConductivityStdErr > 0 && result.conductivitySPerCm > 0) {
@@ -612,7 +637,11 @@ function runNetworks(
       },
     };
   }
-  return { rows, built: first, fractions };
+  if (network0 !== null && onRealisation0 !== undefined) {
+    const T = networkSliceTemperature(scenario, kmcRows);
+    onRealisation0({ kind: "network", temperatureK: T, currents: network0.currents(T, kmcRows.find((k) => k.temperatureK === T)?.totalConductivitySPerCm) });
+  }
+  return { rows, built: first, fractions, dc };
 }
 
 /** The cell experiments' temperature: given, or the scenario temperature nearest 298.15 K (undefined without a cell). */

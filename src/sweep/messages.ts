@@ -6,6 +6,8 @@
 import type { MessagePort } from "node:worker_threads";
 import type { ScenarioProgress } from "../pipeline/progress.js";
 import type { Results } from "../pipeline/results.js";
+import type { VoxelFields } from "../pipeline/morphology.js";
+import type { NetworkSliceData } from "../report/networkSlice.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { JobRunOptions, KmcCacheEntry } from "./definition.js";
 
@@ -27,6 +29,20 @@ export interface RunJobMessage {
   readonly runOptions?: JobRunOptions;
   /** KMC results to reuse instead of running them again (same keys as runScenario's cache). */
   readonly kmc?: readonly (readonly [string, KmcCacheEntry])[];
+  /** Also return realisation 0 as the page draws it (JobDoneMessage.page), from the network stage's build and solve. */
+  readonly page?: boolean;
+  /** Send each temperature's KMC result as it is made (JobKmcMessage), for jobs started later that share it. */
+  readonly shareKmc?: boolean;
+}
+
+/**
+ * Realisation 0 as the page draws it (cli/fields.ts), made in the worker from the network
+ * stage's build and solve (RunOptions.onRealisation0): a voxel design's fields, a particle
+ * network's slab; neither for other designs.
+ */
+export interface PageFields {
+  readonly fields?: VoxelFields;
+  readonly networkSlice?: NetworkSliceData;
 }
 
 export type MainMessage = RunJobMessage;
@@ -41,6 +57,8 @@ export interface JobDoneMessage {
   readonly type: "done";
   readonly job: number;
   readonly results: Results;
+  /** With RunJobMessage.page. */
+  readonly page?: PageFields;
   readonly seconds: number;
   readonly worker: number;
 }
@@ -61,10 +79,18 @@ export interface JobProgressMessage {
   readonly progress: ScenarioProgress;
 }
 
+/** Worker -> main, on the job's port (with RunJobMessage.shareKmc): one temperature's KMC result, under runScenario's cache key. */
+export interface JobKmcMessage {
+  readonly type: "kmc";
+  readonly job: number;
+  readonly key: string;
+  readonly entry: KmcCacheEntry;
+}
+
 /** The worker's answer to a RunJobMessage. */
 export type JobReply = JobDoneMessage | JobFailedMessage;
 
-export type WorkerMessage = JobReply | JobProgressMessage;
+export type WorkerMessage = JobReply | JobProgressMessage | JobKmcMessage;
 
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof Error) return { name: e.name, message: e.message, ...(e.stack !== undefined ? { stack: e.stack } : {}) };

@@ -58,6 +58,8 @@ export interface AttemptRequest {
   readonly fault?: InjectedFault;
   readonly runOptions?: JobRunOptions;
   readonly kmc?: readonly (readonly [string, KmcCacheEntry])[];
+  readonly page?: boolean;
+  readonly shareKmc?: boolean;
 }
 
 export class JobPool {
@@ -75,10 +77,16 @@ export class JobPool {
   }
 
   /** Run one attempt; never rejects (a failure is an outcome). Aborting `signal` ends the worker. */
-  async run(request: AttemptRequest, onProgress: (fraction: number, progress: ScenarioProgress) => void, signal: AbortSignal): Promise<AttemptOutcome> {
+  async run(
+    request: AttemptRequest,
+    onProgress: (fraction: number, progress: ScenarioProgress) => void,
+    signal: AbortSignal,
+    onKmc?: (key: string, entry: KmcCacheEntry) => void,
+  ): Promise<AttemptOutcome> {
     const { port1, port2 } = new MessageChannel();
     const deliver = (m: WorkerMessage): void => {
       if (m.type === "progress") onProgress(m.fraction, m.progress);
+      else if (m.type === "kmc") onKmc?.(m.key, m.entry);
     };
     port1.on("message", deliver);
     const start = performance.now();

@@ -5,8 +5,10 @@
  */
 import { performance } from "node:perf_hooks";
 import { threadId } from "node:worker_threads";
-import { runScenario } from "../pipeline/runScenario.js";
-import { serializeError, type JobProgressMessage, type JobReply, type MainMessage } from "./messages.js";
+import { runScenario, type Realisation0 } from "../pipeline/runScenario.js";
+import { midPlaneSlab } from "../report/networkSlice.js";
+import { serializeError, type JobKmcMessage, type JobProgressMessage, type JobReply, type MainMessage, type PageFields } from "./messages.js";
+import type { KmcCacheEntry } from "./definition.js";
 
 /** Progress messages at most this often (ms), and whenever the stage changes. */
 const PROGRESS_INTERVAL_MS = 200;
@@ -30,10 +32,24 @@ function runJob(message: MainMessage): JobReply {
     if (message.fault === "throw") throw new Error(`injected fault in job ${job}, attempt ${message.attempt}`);
     let last = -Infinity;
     let lastStage = "";
+    let page: PageFields | undefined = message.page === true ? {} : undefined;
+    // with shareKmc, each KMC result runScenario caches goes to the main thread as it is made
+    const kmcCache = message.kmc !== undefined || message.shareKmc === true ? new Map<string, KmcCacheEntry>(message.kmc ?? []) : undefined;
+    if (kmcCache !== undefined && message.shareKmc === true && port !== undefined) {
+      const keep = kmcCache.set.bind(kmcCache);
+      kmcCache.set = (key, entry) => {
+        const m: JobKmcMessage = { type: "kmc", job, key, entry };
+        port.postMessage(m);
+        return keep(key, entry);
+      };
+    }
     const results = runScenario(message.scenario, {
       baseDir: message.baseDir,
       ...message.runOptions,
-      ...(message.kmc !== undefined ? { kmcCache: new Map(message.kmc) } : {}),
+      ...(kmcCache !== undefined ? { kmcCache } : {}),
+      ...(page !== undefined
+        ? { onRealisation0: (r: Realisation0) => (page = r.kind === "voxel" ? { fields: r.fields } : { networkSlice: midPlaneSlab(message.scenario.name, r.temperatureK, r.currents) }) }
+        : {}),
       onProgress: (fraction, stage, progress) => {
         const now = performance.now();
         if (port === undefined || (stage === lastStage && now - last < PROGRESS_INTERVAL_MS)) return;
@@ -43,7 +59,7 @@ function runJob(message: MainMessage): JobReply {
         port.postMessage(m);
       },
     });
-    return { type: "done", job, results, seconds: seconds(), worker: threadId };
+    return { type: "done", job, results, ...(page !== undefined ? { page } : {}), seconds: seconds(), worker: threadId };
   } catch (e) {
     return { type: "failed", job, error: serializeError(e), seconds: seconds(), worker: threadId };
   } finally {
