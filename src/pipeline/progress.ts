@@ -101,7 +101,7 @@ export function cellNetworkSolves(scenario: Scenario, impedance: "full-grid" | "
 
 /**
  * Rough units per second of each kind on one core, used only until a display has measured
- * its own (README, Performance: about 2.5 M hops/s on the MOF lattice, a voxel or particle
+ * its own (README, Performance: 5.4 M hops/s on the MOF lattice on one core, taken lower for slower machines; a voxel or particle
  * network solve of the paper designs in about a second; a Metropolis step on the emulators
  * or a draw's grid of rate parameters in tens of microseconds).
  */
