@@ -113,6 +113,8 @@ export interface RunOptions {
    * with the same ion, seed and KMC settings share one KMC run per temperature.
    */
   readonly kmcCache?: Map<string, KmcTemperatureResult>;
+  /** Each temperature's KMC result as this run makes it (not the cached ones), under its kmcCacheKey: compare's pool passes it to designs started later. */
+  readonly onKmcResult?: (key: string, entry: KmcTemperatureResult) => void;
   /**
    * Number of the first morphology realisation (default 0): the samples of an uncertainty
    * run each build their own realisation, so the realisations' scatter enters the bands.
@@ -338,7 +340,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Resul
       transferenceNumber.push(transference);
       kmcRows.push(kmcRow);
       done.push({ temperatureK, transport: rows, transference, kmc: kmcRow });
-      options.kmcCache?.set(cacheKey, { temperatureK, transport: rows, transference, kmc: kmcRow, rates: rateParameters(scenario) });
+      const entry: KmcTemperatureResult = { temperatureK, transport: rows, transference, kmc: kmcRow, rates: rateParameters(scenario) };
+      options.kmcCache?.set(cacheKey, entry);
+      options.onKmcResult?.(cacheKey, entry);
       cp?.save({ done: [...done], current: null });
     });
     if (temps.length >= 2) {

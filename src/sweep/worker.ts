@@ -33,20 +33,13 @@ function runJob(message: MainMessage): JobReply {
     let last = -Infinity;
     let lastStage = "";
     let page: PageFields | undefined = message.page === true ? {} : undefined;
-    // with shareKmc, each KMC result runScenario caches goes to the main thread as it is made
-    const kmcCache = message.kmc !== undefined || message.shareKmc === true ? new Map<string, KmcCacheEntry>(message.kmc ?? []) : undefined;
-    if (kmcCache !== undefined && message.shareKmc === true && port !== undefined) {
-      const keep = kmcCache.set.bind(kmcCache);
-      kmcCache.set = (key, entry) => {
-        const m: JobKmcMessage = { type: "kmc", job, key, entry };
-        port.postMessage(m);
-        return keep(key, entry);
-      };
-    }
+    // with shareKmc, each KMC result the run makes goes to the main thread as it is made
+    const share = message.shareKmc === true && port !== undefined ? port : undefined;
     const results = runScenario(message.scenario, {
       baseDir: message.baseDir,
       ...message.runOptions,
-      ...(kmcCache !== undefined ? { kmcCache } : {}),
+      ...(message.kmc !== undefined ? { kmcCache: new Map<string, KmcCacheEntry>(message.kmc) } : {}),
+      ...(share !== undefined ? { onKmcResult: (key: string, entry: KmcCacheEntry) => share.postMessage({ type: "kmc", job, key, entry } satisfies JobKmcMessage) } : {}),
       ...(page !== undefined
         ? { onRealisation0: (r: Realisation0) => (page = r.kind === "voxel" ? { fields: r.fields } : { networkSlice: midPlaneSlab(message.scenario.name, r.temperatureK, r.currents) }) }
         : {}),
