@@ -98,25 +98,29 @@ function fmt(v: number | null, digits = 3): string {
   return v.toPrecision(digits);
 }
 
+/** The side-by-side table's numbers as the Markdown table and the page write them ("" where missing; `pm` joins a value and its standard error). */
+function rowTexts(r: CompareRow, rates: readonly string[], pm: string): { T: string; sigma: string; discretisation: string; Ea: string; tPlus: string; rBulk: string; rInt: string; ccd: string; capacities: string[] } {
+  return {
+    T: r.temperatureK === null ? "" : r.temperatureK.toFixed(2),
+    sigma: r.conductivitySPerCm === null ? "" : r.conductivityStdErr === null ? `${fmt(r.conductivitySPerCm)} (one realisation: no error)` : `${fmt(r.conductivitySPerCm)} ${pm} ${fmt(r.conductivityStdErr, 2)}`,
+    discretisation: r.discretisationRelativeError === null ? "" : `${(100 * r.discretisationRelativeError).toFixed(1)} %`,
+    Ea: r.activationEnergyEV === null ? "" : `${r.activationEnergyEV.toFixed(3)} ${pm} ${fmt(r.activationEnergyStdErr, 2)}`,
+    tPlus: fmt(r.tPlus),
+    rBulk: fmt(r.bulkResistanceOhm),
+    rInt: fmt(r.interfacialResistanceOhm),
+    ccd: fmt(r.criticalCurrentDensityMAPerCm2),
+    capacities: rates.map((c) => fmt(r.capacityMAhPerG[c] ?? null, 4)),
+  };
+}
+
 /** The comparison table in Markdown. */
 export function compareMarkdown(rows: readonly CompareRow[], measured: { readonly heads: readonly string[]; readonly cells: readonly (readonly (string | null)[])[] } = { heads: [], cells: [] }): string {
   const rates = rows.length > 0 ? Object.keys(rows[0]!.capacityMAhPerG) : [];
   const head = ["design", "T (K)", "sigma (S/cm)", "discretisation", "Ea (eV)", "t+", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...measured.heads];
   const lines = [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`];
   for (const r of rows) {
-    const cells = [
-      r.scenario,
-      r.temperatureK === null ? "" : r.temperatureK.toFixed(2),
-      r.conductivitySPerCm === null ? "" : r.conductivityStdErr === null ? `${fmt(r.conductivitySPerCm)} (one realisation: no error)` : `${fmt(r.conductivitySPerCm)} +- ${fmt(r.conductivityStdErr, 2)}`,
-      r.discretisationRelativeError === null ? "" : `${(100 * r.discretisationRelativeError).toFixed(1)} %`,
-      r.activationEnergyEV === null ? "" : `${r.activationEnergyEV.toFixed(3)} +- ${fmt(r.activationEnergyStdErr, 2)}`,
-      fmt(r.tPlus),
-      fmt(r.bulkResistanceOhm),
-      fmt(r.interfacialResistanceOhm),
-      fmt(r.criticalCurrentDensityMAPerCm2),
-      ...rates.map((c) => fmt(r.capacityMAhPerG[c] ?? null, 4)),
-      ...(measured.cells[rows.indexOf(r)] ?? []).map((v) => v ?? ""),
-    ];
+    const t = rowTexts(r, rates, "+-");
+    const cells = [r.scenario, t.T, t.sigma, t.discretisation, t.Ea, t.tPlus, t.rBulk, t.rInt, t.ccd, ...t.capacities, ...(measured.cells[rows.indexOf(r)] ?? []).map((v) => v ?? "")];
     lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
@@ -352,19 +356,30 @@ export async function compareReport(all: readonly Results[], options: CompareRep
     ],
     tables: [
       {
-        caption: "Designs side by side",
-        columns: ["design", "T (K)", "sigma (S/cm)", "+-", "discretisation (rel.)", "of", "Ea (eV)", "+-", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...mcols.heads],
-        rows: rows.map((r): Cell[] => [
-          r.scenario, r.temperatureK, r.conductivitySPerCm, r.conductivityStdErr, r.discretisationRelativeError, r.conductivityOf, r.activationEnergyEV, r.activationEnergyStdErr,
-          r.tPlus, r.tPlusOf, r.bulkResistanceOhm, r.interfacialResistanceOhm, r.criticalCurrentDensityMAPerCm2, ...rates.map((c) => r.capacityMAhPerG[c] ?? null),
-          ...(mcols.cells[rows.indexOf(r)] ?? []),
-        ]),
+        caption: "Designs side by side (value ± standard error; the full digits are in compare.csv)",
+        columns: ["design", "T (K)", "sigma (S/cm)", "discretisation", "sigma of", "Ea (eV)", "t+", "t+ from", "R_bulk (ohm)", "R_int (ohm)", "CCD (mA/cm2)", ...rates.map((c) => `${c} (mAh/g)`), ...mcols.heads],
+        rows: rows.map((r): Cell[] => {
+          const t = rowTexts(r, rates, "±");
+          const n = (number: string): Cell => ({ number });
+          return [
+            r.scenario, n(t.T), n(t.sigma), n(t.discretisation), r.conductivityOf, n(t.Ea), n(t.tPlus), r.tPlusOf, n(t.rBulk), n(t.rInt), n(t.ccd), ...t.capacities.map(n),
+            ...(mcols.cells[rows.indexOf(r)] ?? []).map((v) => (v === null ? null : n(v.replace(" +- ", " ± ")))),
+          ];
+        }),
       },
       ...(versus.length > 0
         ? [{
             caption: "Measured beside predicted: deviation = (predicted - measured) / (the two standard errors combined), conductivities on ln sigma; a calibration target (the design's parameters were fitted to it) agrees by construction and is no test of the model",
-            columns: ["design", "quantity", "predicted", "+-", "measured", "+-", "deviation (sigma)", "kind", "source"],
-            rows: versus.map((v): Cell[] => [v.scenario, v.quantity, v.predicted, v.predictedStdErr, v.measured, v.measuredError, v.deviationSigmas, v.calibrationTarget ? "calibration target" : "prediction", v.source]),
+            columns: ["design", "quantity", "predicted", "measured", "deviation (sigma)", "kind", "source"],
+            rows: versus.map((v): Cell[] => [
+              v.scenario,
+              v.quantity,
+              { number: v.predicted === null ? "" : v.predictedStdErr !== null && v.predictedStdErr > 0 ? `${fmt(v.predicted)} ± ${fmt(v.predictedStdErr, 2)}` : fmt(v.predicted) },
+              { number: `${fmt(v.measured)} ± ${fmt(v.measuredError, 2)}` },
+              { number: v.deviationSigmas === null ? "" : v.deviationSigmas.toFixed(1) },
+              v.calibrationTarget ? "calibration target" : "prediction",
+              v.source,
+            ]),
           }]
         : []),
       ...uq.html,

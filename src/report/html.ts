@@ -6,7 +6,15 @@
  */
 import { InputError, describe } from "../core/errors.js";
 
-export type Cell = string | number | boolean | null | undefined;
+/**
+ * A number already written as the page should show it (a value with its standard error, a
+ * percentage): right-aligned like a number, kept on one line.
+ */
+export interface NumberText {
+  readonly number: string;
+}
+
+export type Cell = string | number | boolean | null | undefined | NumberText;
 
 export interface HtmlTable {
   readonly caption: string;
@@ -38,10 +46,12 @@ export function escapeHtml(text: string): string {
 
 /**
  * A table cell: numbers keep 4 significant digits (exponent notation below 1e-3 and from
- * 1e5 on), non-finite numbers and missing values show as an en dash.
+ * 1e5 on), non-finite numbers and missing values show as an en dash, a NumberText as written
+ * (an empty one as the dash).
  */
 export function formatCell(value: Cell): string {
   if (value === null || value === undefined) return "–";
+  if (typeof value === "object") return value.number === "" ? "–" : value.number;
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return "–";
     if (value === 0 || (Number.isInteger(value) && Math.abs(value) < 1e5)) return String(value);
@@ -59,7 +69,7 @@ table { border-collapse: collapse; font-size: 0.9em; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.4em; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; }
 th { background: #f2f2f2; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1em 0 2em; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; color: #444; margin-top: 0.3em; }
@@ -81,7 +91,8 @@ function table(t: HtmlTable, k: number): string {
   // whether it comes from a run in memory, NaN, or from its results.json, null)
   const body = t.rows.map((row, i) => {
     if (row.length !== width) throw new InputError(`tables[${k}].rows[${i}]: got ${row.length} cells; the table has ${width} columns`);
-    return `<tr>${row.map((v) => `<td${typeof v === "number" && Number.isFinite(v) ? ' class="num"' : ""}>${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`;
+    const numeric = (v: Cell): boolean => (typeof v === "number" && Number.isFinite(v)) || (typeof v === "object" && v !== null && v.number !== "");
+    return `<tr>${row.map((v) => `<td${numeric(v) ? ' class="num"' : ""}>${escapeHtml(formatCell(v))}</td>`).join("")}</tr>`;
   });
   // a wide table scrolls sideways inside its box instead of running off the page
   return [`<div class="table">`, `<table>`, `<caption>${escapeHtml(t.caption)}</caption>`, `<thead><tr>${head}</tr></thead>`, `<tbody>`, ...body, `</tbody>`, `</table>`, `</div>`].join("\n");

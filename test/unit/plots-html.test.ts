@@ -47,6 +47,11 @@ describe("htmlReport", () => {
     ]);
   });
 
+  it("a number written out (value ± error) is right-aligned like a number, an empty one is a dash", () => {
+    const html = htmlReport({ title: "t", tables: [{ caption: "c", columns: ["sigma", "Ea"], rows: [[{ number: "2.28e-4 ± 1.8e-5" }, { number: "" }]] }] });
+    expect(html).toContain('<td class="num">2.28e-4 ± 1.8e-5</td><td>–</td>');
+  });
+
   it("rejects a figure that is not static SVG and rows of the wrong width", () => {
     expect(() => htmlReport({ title: "t", figures: [{ caption: "c", svg: "<div>no</div>" }] })).toThrowErrorMatchingInlineSnapshot(
       `[InputError: figures[0].svg: got "<div>no</div>"; must be an SVG document (<svg ...>...</svg>)]`,
