@@ -555,7 +555,7 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
     {
       caption: `Predicted with bands: median [90 % band] over ${how} (fitted: a calibration target, not a prediction)`,
       columns: ["design", ...columns],
-      rows: banded.map((r, k): Cell[] => [r.scenario, ...columns.map((c) => (heads[k]![c] !== undefined ? emulatedText(heads[k]![c]!) : null))]),
+      rows: banded.map((r, k): Cell[] => [r.scenario, ...columns.map((c): Cell => (heads[k]![c] !== undefined ? { number: emulatedText(heads[k]![c]!) } : null))]),
     },
     ...(pairs.length > 0 ? [{ caption: "Probability that design a's value is the larger", columns: ["output", "a", "b", "P(a > b)", "runs paired"], rows: pairs.map((p): Cell[] => [p.label, p.a, p.b, p.probabilityAGreater, p.samples]) }] : []),
     ...(next.length > 0 ? [{ caption: "What to measure next", columns: ["design", "output", "90 % band (hi/lo)", "input", "share of variance", "measurement"], rows: next.flatMap((r) => r.uncertainty!.measureNext.slice(0, 3).map((m): Cell[] => [r.scenario, m.label, m.bandRatio90, m.input, m.share, m.measurement])) }] : []),
