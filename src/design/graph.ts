@@ -22,7 +22,7 @@
  */
 import { InputError } from "../core/errors.js";
 import { conjugateGradient } from "../linalg/cg.js";
-import { csrFromTriplets, csrOperator, csrDiagonal } from "../linalg/csr.js";
+import { csrFromTriplets, csrOperator, csrDiagonal, type CsrMatrix } from "../linalg/csr.js";
 import type { Preconditioner } from "../linalg/operator.js";
 
 export type Vec3 = readonly [number, number, number];
@@ -176,24 +176,47 @@ export function graphConductivity(
   }
   const volume = g.boxCm[0] * g.boxCm[1] * g.boxCm[2];
   const tolerance = options.tolerance ?? 1e-10;
+  // the system of the carrying nodes: the same for every axis whose carrying set is the same
+  // (a well-connected network: all three), so it is assembled once for them
+  let system: { mask: Uint8Array; index: Int32Array; n: number; A: CsrMatrix; diag: Float64Array } | null = null;
+  const sameMask = (a: Uint8Array, b: Uint8Array): boolean => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
   return axes.map((axis) => {
     const mask = wrappingMask(g, conducting, axis);
-    // number the carrying nodes
-    const index = new Int32Array(g.nodeCount).fill(-1);
-    let n = 0;
-    for (let i = 0; i < g.nodeCount; i++) if (mask[i] === 1) index[i] = n++;
     const currents = options.bondCurrents === true ? new Float64Array(m) : undefined;
+    if (system === null || !sameMask(system.mask, mask)) {
+      // number the carrying nodes
+      const index = new Int32Array(g.nodeCount).fill(-1);
+      let count = 0;
+      for (let i = 0; i < g.nodeCount; i++) if (mask[i] === 1) index[i] = count++;
+      // the conductance matrix from its (row, col, value) triplets, in bond order
+      const rows = new Int32Array(4 * m), cols = new Int32Array(4 * m), vals = new Float64Array(4 * m);
+      let t = 0;
+      if (count > 0) {
+        for (let b = 0; b < m; b++) {
+          if (conducting[b] !== 1) continue;
+          const i = index[g.bondI[b]!]!, j = index[g.bondJ[b]!]!;
+          if (i < 0) continue; // both ends lie in one cluster: j < 0 too
+          const G = conductanceS[b]!;
+          rows[t] = i; cols[t] = i; vals[t++] = G;
+          rows[t] = j; cols[t] = j; vals[t++] = G;
+          rows[t] = i; cols[t] = j; vals[t++] = -G;
+          rows[t] = j; cols[t] = i; vals[t++] = -G;
+        }
+      }
+      const A = csrFromTriplets(count, count, rows.subarray(0, t), cols.subarray(0, t), vals.subarray(0, t));
+      system = { mask, index, n: count, A, diag: csrDiagonal(A) };
+    }
+    const { index, n, A, diag } = system;
     if (n === 0) return { axis, conductivitySPerCm: 0, percolates: false, carryingFraction: 0, iterations: 0, relativeResidual: 0, ...(w !== undefined ? { cationConductivitySPerCm: 0, anionConductivitySPerCm: 0 } : {}), ...(currents !== undefined ? { bondCurrentA: currents } : {}) };
-    const rows: number[] = [], cols: number[] = [], vals: number[] = [];
     const rhs = new Float64Array(n), rhsScale = new Float64Array(n);
     for (let b = 0; b < m; b++) {
       if (conducting[b] !== 1) continue;
       const i = index[g.bondI[b]!]!, j = index[g.bondJ[b]!]!;
-      if (i < 0) continue; // both ends lie in one cluster: j < 0 too
+      if (i < 0) continue;
       const G = conductanceS[b]!, d = g.bondVectorCm[3 * b + axis]!;
-      rows.push(i, j, i, j);
-      cols.push(i, j, j, i);
-      vals.push(G, G, -G, -G);
       // unit field: sum_j G (u_i - u_j) = -sum_j G d_ij
       rhs[i] = rhs[i]! - G * d;
       rhs[j] = rhs[j]! + G * d;
@@ -206,8 +229,6 @@ export function graphConductivity(
     let bb = 0, ss = 0;
     for (let i = 0; i < n; i++) { bb += rhs[i]! * rhs[i]!; ss += rhsScale[i]! * rhsScale[i]!; }
     const balanced = Math.sqrt(bb) <= 1e-13 * Math.sqrt(ss);
-    const A = csrFromTriplets(n, n, rows, cols, vals);
-    const diag = csrDiagonal(A);
     const jacobi: Preconditioner = {
       length: n,
       linear: true,

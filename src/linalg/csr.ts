@@ -35,8 +35,10 @@ export function csrFromTriplets(
   for (let k = 0; k < m; k++) order[fill[rowIdx[k]!]!++] = k;
   // sort each row by column (insertion sort: rows are short), then merge duplicates
   const rowStart = new Int32Array(rows + 1);
-  const colIndex: number[] = [];
-  const values: number[] = [];
+  // at most one entry per triplet; trimmed to the entries kept
+  const colIndex = new Int32Array(m);
+  const values = new Float64Array(m);
+  let nnz = 0;
   for (let i = 0; i < rows; i++) {
     const a = count[i]!, b = count[i + 1]!;
     for (let p = a + 1; p < b; p++) {
@@ -51,15 +53,15 @@ export function csrFromTriplets(
     for (let p = a; p < b; p++) {
       const k = order[p]!;
       const c = colIdx[k]!;
-      if (colIndex.length > rowStart[i]! && colIndex[colIndex.length - 1] === c) values[values.length - 1]! += vals[k]!;
+      if (nnz > rowStart[i]! && colIndex[nnz - 1] === c) values[nnz - 1]! += vals[k]!;
       else {
-        colIndex.push(c);
-        values.push(vals[k]!);
+        colIndex[nnz] = c;
+        values[nnz++] = vals[k]!;
       }
     }
-    rowStart[i + 1] = colIndex.length;
+    rowStart[i + 1] = nnz;
   }
-  return { rows, cols, rowStart, colIndex: Int32Array.from(colIndex), values: Float64Array.from(values) };
+  return { rows, cols, rowStart, colIndex: colIndex.slice(0, nnz), values: values.slice(0, nnz) };
 }
 
 /** y = A x. */

@@ -298,6 +298,10 @@ describe("graphConductivity: clusters that do and do not wrap", () => {
       expect(a.conductivitySPerCm).toBe(0);
       expect(a.carryingFraction).toBe(0);
     }
+    // the system is assembled again when an axis carries on other nodes than the one before
+    const [y1, x1] = graphConductivity(graph, G, [1, 0], { tolerance: TOL });
+    expect(y1!.percolates).toBe(false);
+    expect(x1!.conductivitySPerCm).toBe(x!.conductivitySPerCm);
     // the dimer and the dead end: raising their conductances changes nothing (they carry no current)
     const G2 = Float64Array.from(G);
     G2[4] = 1e3;
