@@ -7,14 +7,14 @@
  * a homogeneous block's conductivity: its Sobol indices must vanish.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cdf, type Distribution } from "../src/analysis/distributions.js";
 import type { OutputBand } from "../src/pipeline/results.js";
 import { kmcEntriesOf, runScenario } from "../src/pipeline/runScenario.js";
 import { parseScenarioInputs } from "../src/scenario/load.js";
-import { checkReachUpFront, drawScores, pairwiseProbabilities, propagateUncertainty, sampleScores, samplesSweep, type UncertainScenario } from "../src/sweep/uncertainty.js";
+import { checkReachUpFront, drawScores, inputKeys, pairwiseProbabilities, propagateUncertainty, sampleScores, samplesSweep, summariseSamples, unbuildableDraws, type UncertainScenario } from "../src/sweep/uncertainty.js";
 import type { KmcCacheEntry } from "../src/sweep/definition.js";
 
 const tinyKmc = {
@@ -162,6 +162,27 @@ describe("uncertainty propagation", () => {
       },
     });
     expect(() => checkReachUpFront({ scenario, inputs, plain, baseDir: root })).toThrow(/morphology\.fibreDiameterNm: at the lower end of its distribution \(20\.00\) the run would fail: .*0\.800 voxels/);
+  });
+
+  it("a draw in a corner of the inputs' joint ranges whose design cannot be made is left out as unbuildable, not counted as a failure", () => {
+    // the MOF/PVDF-HFP membrane: each of porosity (0.25-0.5) and film (1-20 nm) alone is buildable
+    // over its whole range, but the densest membrane with the thickest films packs its coated
+    // particles beyond random close packing (0.6), which the generator refuses
+    const plain = JSON.parse(readFileSync(new URL("../scenarios/paper/mof-pvdf.json", import.meta.url), "utf8")) as Record<string, unknown>;
+    const { scenario, inputs, plain: p } = parseScenarioInputs(plain);
+    const design: UncertainScenario = { scenario, inputs, plain: p, baseDir: root };
+    expect(() => checkReachUpFront(design)).not.toThrow();
+    const keys = inputKeys(inputs);
+    const row = (porosityU: number, filmU: number): Float64Array =>
+      Float64Array.from(keys, (k) => (k === "pvdf-porosity" ? porosityU : k === "pvdf-binder-film" ? filmU : 0.5));
+    const scores = [row(0.01, 0.99), row(0.5, 0.5), row(0.01, 0.5), row(0.99, 0.99)];
+    const unbuilt = unbuildableDraws(design, scores);
+    expect([...unbuilt.keys()]).toEqual([0]);
+    expect(unbuilt.get(0)).toMatch(/^morphology\.porosity: .* packs the coated particles to 0\.6\d+, above 0\.6 \(random close packing\)/);
+    // runs that never came back: the unbuildable one is said to be so, the other is a failure
+    const block = summariseSamples(design, scores.slice(0, 2), new Map(), 1, null);
+    expect(block.unbuildable).toEqual({ runs: [0], draws: 0, reasons: [unbuilt.get(0)] });
+    expect(block.failedSamples).toEqual([1]);
   });
 
   it("a posterior lends its design all its inputs; another design its fitted ones and, as their partner, the named ones they share", () => {

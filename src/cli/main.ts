@@ -20,7 +20,7 @@ import { plannedWork, withKmcDone, workClasses, type ScenarioProgress, type Work
 import { buildParticlesAmongFibres, buildParticlesInGel, buildPressedPowder, gelComposition, mofDensityOf } from "../pipeline/design.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { resultTables } from "../report/csv.js";
-import { compareReport } from "../report/compare.js";
+import { compareReport, unbuildableText } from "../report/compare.js";
 import { metaForScenario, runMeta, sourceRevision, type RunMeta } from "../report/provenance.js";
 import { fileURLToPath } from "node:url";
 import { barPlot, currentMapPlot } from "../report/plots.js";
@@ -526,6 +526,7 @@ function uncertaintyText(u: UncertaintyBlock): string {
   const fmt = (x: number): string => (Math.abs(x) >= 1e-2 && Math.abs(x) < 1e4 ? x.toPrecision(3) : x.toExponential(2));
   const how = u.runs === undefined ? `${u.samples} samples` : `${u.samples} draws emulated from ${u.runs} runs`;
   const lines = [`uncertainty: ${how} (seed ${u.seed}), ${u.inputs.length} uncertain inputs${u.failedSamples.length > 0 ? `, ${u.failedSamples.length} ${u.runs === undefined ? "samples" : "runs"} failed` : ""}`];
+  if (u.unbuildable !== undefined) lines.push(`  ${unbuildableText(u)}`);
   for (const o of u.outputs) {
     const e = o.emulator;
     const note = e === undefined ? "" : "notEmulated" in e ? ` [the ${e.runs} runs' band: ${e.notEmulated}]` : ` [emulated, left-out error ${(100 * e.looRelativeError).toFixed(0)} % of the variance]`;

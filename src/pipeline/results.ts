@@ -301,8 +301,17 @@ export interface UncertaintyBlock {
   /** `--emulate`: the draws run through the whole chain (they train the emulator); absent, every draw was run. */
   readonly runs?: number;
   readonly seed: number;
-  /** Samples whose run failed (left out of the bands). */
+  /** Samples whose run failed (left out of the bands), other than the unbuildable ones. */
   readonly failedSamples: readonly number[];
+  /**
+   * Draws that describe a design that cannot be made (the checks a run makes before its heavy
+   * work refuse them: in a corner of the inputs' joint ranges, such as a dense membrane with
+   * thick films that packs its coated particles beyond random close packing): left out, so the
+   * bands are over the buildable designs, the prior conditioned on the design being buildable.
+   * `runs`: such training runs (or samples); `draws`: how many of the emulated draws; `reasons`:
+   * one message per refusing field.
+   */
+  readonly unbuildable?: { readonly runs: readonly number[]; readonly draws: number; readonly reasons: readonly string[] };
   readonly inputs: readonly { readonly path: string; readonly key: string; readonly calibrated: boolean; readonly basis: string; readonly distribution: string; readonly nominal: number; readonly source?: string; readonly reason?: string }[];
   readonly outputs: readonly OutputBand[];
   readonly sensitivity: readonly SensitivityRow[];

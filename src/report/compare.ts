@@ -3,7 +3,7 @@
  * overlaid SVG plots, and an HTML page holding them. Every number comes from a results
  * object; a section a scenario did not compute stays empty, never guessed.
  */
-import type { ImpedanceRow, OutputBand, PairwiseRow, Results } from "../pipeline/results.js";
+import type { ImpedanceRow, OutputBand, PairwiseRow, Results, UncertaintyBlock } from "../pipeline/results.js";
 import { InputError } from "../core/errors.js";
 import { toCsv } from "./csv.js";
 import { provenanceText, type RunMeta } from "./provenance.js";
@@ -498,6 +498,18 @@ function headlineBands(r: Results): Record<string, OutputBand | undefined> {
 }
 
 /** uncertainty.csv, sensitivity.csv, pairwise.csv, and the Markdown and HTML sections. */
+/** How many draws were left out because their design cannot be made: "3 training runs and 7 of 256 emulated draws". */
+function unbuildableCounts(u: UncertaintyBlock): string {
+  const b = u.unbuildable!;
+  const parts = [b.runs.length > 0 ? `${b.runs.length} ${u.runs === undefined ? "samples" : "training runs"}` : "", b.draws > 0 ? `${b.draws} of ${u.samples + b.draws} emulated draws` : ""];
+  return parts.filter((x) => x !== "").join(" and ");
+}
+
+/** The draws left out because their design cannot be made, as one sentence. */
+export function unbuildableText(u: UncertaintyBlock): string {
+  return `left out as designs that cannot be made (the bands are over the buildable ones): ${unbuildableCounts(u)}; ${u.unbuildable!.reasons.join("; ")}`;
+}
+
 function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseRow[]): { files: Record<string, string>; markdown: string; html: { caption: string; columns: string[]; rows: Cell[][] }[] } {
   const banded = all.filter((r) => r.uncertainty !== undefined);
   if (banded.length === 0) return { files: {}, markdown: "", html: [] };
@@ -546,6 +558,11 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
     md += `\nProbability that the first design's value is the larger (over the runs both designs ran, paired: shared inputs drawn alike):\n\n| output | a | b | P(a > b) | runs |\n| --- | --- | --- | --- | --- |\n`;
     for (const p of pairs) md += `| ${p.label} | ${p.a} | ${p.b} | ${p.probabilityAGreater.toFixed(2)} | ${p.samples} |\n`;
   }
+  const unbuilt = banded.filter((r) => r.uncertainty!.unbuildable !== undefined);
+  if (unbuilt.length > 0) {
+    md += `\nDraws whose design cannot be made:\n\n`;
+    for (const r of unbuilt) md += `- ${r.scenario}: ${unbuildableText(r.uncertainty!)}\n`;
+  }
   const next = banded.filter((r) => r.uncertainty!.measureNext.length > 0);
   if (next.length > 0) {
     md += `\nWhat to measure next (the input most of each band's variance comes from):\n\n`;
@@ -557,6 +574,7 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
       columns: ["design", ...columns],
       rows: banded.map((r, k): Cell[] => [r.scenario, ...columns.map((c): Cell => (heads[k]![c] !== undefined ? { number: emulatedText(heads[k]![c]!) } : null))]),
     },
+    ...(unbuilt.length > 0 ? [{ caption: "Draws whose design cannot be made, left out of the bands (the bands are over the buildable designs)", columns: ["design", "left out", "why"], rows: unbuilt.map((r): Cell[] => [r.scenario, unbuildableCounts(r.uncertainty!), r.uncertainty!.unbuildable!.reasons.join("; ")]) }] : []),
     ...(pairs.length > 0 ? [{ caption: "Probability that design a's value is the larger", columns: ["output", "a", "b", "P(a > b)", "runs paired"], rows: pairs.map((p): Cell[] => [p.label, p.a, p.b, p.probabilityAGreater, p.samples]) }] : []),
     ...(next.length > 0 ? [{ caption: "What to measure next", columns: ["design", "output", "90 % band (hi/lo)", "input", "share of variance", "measurement"], rows: next.flatMap((r) => r.uncertainty!.measureNext.slice(0, 3).map((m): Cell[] => [r.scenario, m.label, m.bandRatio90, m.input, m.share, m.measurement])) }] : []),
   ];

@@ -159,20 +159,58 @@ export function samplesSweep(
  * realisation first + s alone.
  */
 export function sampleJobs(design: UncertainScenario, scores: readonly Float64Array[], first = 0): SweepJob[] {
-  const keys = inputKeys(design.inputs);
   return scores.map((u, i) => {
     const s = first + i;
-    const copy = structuredClone(design.plain) as Record<string, unknown>;
-    const params: Record<string, number> = {};
-    design.inputs.forEach((input) => {
-      const x = quantile(input.spec, u[keys.indexOf(input.key)]!);
-      params[input.path] = x;
-      setPlain(copy, input.path.split("."), x);
-    });
-    const morphology = copy.morphology as Record<string, unknown> | undefined;
-    if (morphology !== undefined) morphology.realizations = 1;
+    const { copy, params } = plainAt(design, u);
     return { job: s, params, scenario: parseScenario(copy), runOptions: { firstRealization: s, ...SAMPLE_RUN_OPTIONS } };
   });
+}
+
+/** The scenario (plain JSON, one realisation) with input j at Q_j(u_j), and those values by path. */
+function plainAt(design: UncertainScenario, u: Float64Array): { copy: Record<string, unknown>; params: Record<string, number> } {
+  const keys = inputKeys(design.inputs);
+  const copy = structuredClone(design.plain) as Record<string, unknown>;
+  const params: Record<string, number> = {};
+  design.inputs.forEach((input) => {
+    const x = quantile(input.spec, u[keys.indexOf(input.key)]!);
+    params[input.path] = x;
+    setPlain(copy, input.path.split("."), x);
+  });
+  const morphology = copy.morphology as Record<string, unknown> | undefined;
+  if (morphology !== undefined) morphology.realizations = 1;
+  return { copy, params };
+}
+
+/**
+ * The draws (rows of `scores`) whose design cannot be made: the checks a run makes before its
+ * heavy work (checkMorphologyUpFront, checkCellUpFront) refuse it, with their message. Each
+ * input alone is checked over its whole reach (checkReachUpFront); this finds the corners of
+ * their joint ranges, such as a dense gel membrane with thick films whose coated particles
+ * would pack beyond random close packing.
+ */
+export function unbuildableDraws(design: UncertainScenario, scores: readonly Float64Array[]): Map<number, string> {
+  const out = new Map<number, string>();
+  scores.forEach((u, s) => {
+    try {
+      const sc = parseScenario(plainAt(design, u).copy);
+      checkMorphologyUpFront(sc.morphology, sc);
+      checkCellUpFront(sc.cell, sc.morphology);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      out.set(s, e.message);
+    }
+  });
+  return out;
+}
+
+/** One message per refusing field (the text before the first ": "), in draw order. */
+function unbuildableReasons(why: Iterable<string>): string[] {
+  const byField = new Map<string, string>();
+  for (const m of why) {
+    const field = m.split(": ")[0]!;
+    if (!byField.has(field)) byField.set(field, m);
+  }
+  return [...byField.values()];
 }
 
 /**
@@ -364,13 +402,22 @@ export function summariseSamples(
     readonly fittedPaths?: readonly RegExp[];
     readonly bootstrap?: number;
     readonly calibrated?: readonly string[];
-    /** Emulated bands (`--emulate`): the outputs' values at the draws, by path; `scores` are then the training runs'. */
-    readonly emulated?: { readonly draws: number; readonly outputs: ReadonlyMap<string, EmulatedOutput> };
+    /**
+     * Emulated bands (`--emulate`): the outputs' values at the buildable draws, by path (`draws`
+     * of them; `unbuildable` more were left out, for `reasons`); `scores` are then the training runs'.
+     */
+    readonly emulated?: { readonly draws: number; readonly outputs: ReadonlyMap<string, EmulatedOutput>; readonly unbuildable?: number; readonly reasons?: readonly string[] };
   } = {},
 ): UncertaintyBlock {
   const n = scores.length;
   const done = [...samples.keys()].filter((s) => s < n).sort((a, b) => a - b);
-  const failedSamples = Array.from({ length: n }, (_, s) => s).filter((s) => !samples.has(s));
+  const missing = Array.from({ length: n }, (_, s) => s).filter((s) => !samples.has(s));
+  // a missing run whose design cannot be made is not a failure of the code: it is left out by design
+  const unbuilt = missing.length > 0 ? unbuildableDraws(design, missing.map((s) => scores[s]!)) : new Map<number, string>();
+  const unbuildableRuns = missing.filter((_, i) => unbuilt.has(i));
+  const failedSamples = missing.filter((_, i) => !unbuilt.has(i));
+  const unbuildableDrawCount = options.emulated?.unbuildable ?? 0;
+  const reasons = unbuildableReasons([...unbuilt.values(), ...(options.emulated?.reasons ?? [])]);
   const perSample = new Map(done.map((s) => [s, bandedOutputs(samples.get(s)!)]));
   const nominalValues = new Map((nominal === null ? [] : bandedOutputs(nominal)).map((o) => [o.path, o.value]));
   // output paths in order of first appearance over the samples (a sample with no conducting
@@ -490,6 +537,7 @@ export function summariseSamples(
     ...(options.emulated !== undefined ? { runs: n } : {}),
     seed,
     failedSamples,
+    ...(unbuildableRuns.length > 0 || unbuildableDrawCount > 0 ? { unbuildable: { runs: unbuildableRuns, draws: unbuildableDrawCount, reasons } } : {}),
     inputs: design.inputs.map((i) => ({
       path: i.path,
       key: i.key,
@@ -615,8 +663,15 @@ export async function propagateUncertainty(
   const unfinished = summary.interrupted !== undefined || options.shard !== undefined;
   if (unfinished) return { block: null, samples, summary, scores };
   if (runs === undefined) return { block: summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated }), samples, summary, scores };
-  const at = drawScores(design, inputKeys(design.inputs), draws, seed, posteriors).scores;
+  // the emulated draws: only those whose design can be made (the bands are over buildable designs)
+  const all = drawScores(design, inputKeys(design.inputs), draws, seed, posteriors).scores;
+  const unbuilt = unbuildableDraws(design, all);
+  const at = all.filter((_, s) => !unbuilt.has(s));
   const emulated = emulateOutputs(design.scenario.name, scores, new Map([...samples].map(([s, r]) => [s, bandedOutputs(r)])), at, seed);
-  const block = summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated, emulated: { draws, outputs: emulated } });
+  const block = summariseSamples(design, scores, samples, seed, nominal, {
+    fittedPaths,
+    calibrated,
+    emulated: { draws: at.length, outputs: emulated, ...(unbuilt.size > 0 ? { unbuildable: unbuilt.size, reasons: [...unbuilt.values()] } : {}) },
+  });
   return { block, samples, summary, scores };
 }
