@@ -269,8 +269,8 @@ describe("shards and merge", () => {
 describe("faults", () => {
   it("a job that throws or loses its worker is logged and retried once; the others go on", async () => {
     const dir = fresh("faults");
-    const fault = (job: number, attempt: number): "throw" | "exit" | undefined =>
-      job === 1 && attempt === 0 ? "throw" : job === 2 ? "exit" : job === 4 && attempt === 0 ? "exit" : job === 7 ? "throw" : undefined;
+    const fault = (job: number, attempt: number): "throw" | "exit" | "refuse" | undefined =>
+      job === 1 && attempt === 0 ? "throw" : job === 2 ? "exit" : job === 4 && attempt === 0 ? "exit" : job === 7 ? "throw" : job === 9 ? "refuse" : undefined;
     const notices: string[] = [];
     const outcomes: JobOutcome[] = [];
     const it = runSweep(sweep, { out: dir, workers: 2, injectFault: fault, onNotice: (m) => notices.push(m) });
@@ -280,8 +280,9 @@ describe("faults", () => {
       r = await it.next();
     }
     const summary = r.value;
-    expect(summary).toMatchObject({ done: JOBS - 2, failed: [2, 7], complete: false });
-    expect(outcomes.filter((o) => o.status === "failed").map((o) => (o.status === "failed" ? [o.job, o.attempts] : [])).sort()).toEqual([[2, 2], [7, 2]]);
+    expect(summary).toMatchObject({ done: JOBS - 3, failed: [2, 7, 9], complete: false });
+    // a job whose input its run refuses is not retried: it would be refused again
+    expect(outcomes.filter((o) => o.status === "failed").map((o) => (o.status === "failed" ? [o.job, o.attempts] : [])).sort()).toEqual([[2, 2], [7, 2], [9, 1]]);
     const f = lines(dir, FAILURES_FILE) as unknown as { job: number; attempt: number; final: boolean; kind: string; error: { message: string } }[];
     const rows = f.map((x) => [x.job, x.attempt, x.final, x.kind]).sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] as number) - (b[1] as number));
     expect(rows).toEqual([
@@ -291,19 +292,21 @@ describe("faults", () => {
       [4, 0, false, "worker-died"],
       [7, 0, false, "threw"],
       [7, 1, true, "threw"],
+      [9, 0, true, "threw"],
     ]);
     expect(f.find((x) => x.job === 2)!.error.message).toBe("worker exited with code: 70");
     expect(f.find((x) => x.job === 7)!.error.message).toBe("injected fault in job 7, attempt 0");
     expect(notices).toContain("job 7 (temperaturesK=[320], species.0.occupancy=0.1, kmc.hops=700000) threw again: injected fault in job 7, attempt 1; recorded in failures.jsonl");
+    expect(notices.find((m) => m.startsWith("job 9 "))).toMatch(/^job 9 \(.*\) was refused as input: injected refusal of job 9's input, attempt 0; not retried \(it would be refused again\); recorded in failures.jsonl$/);
     const retried = lines(dir).filter((l) => l.job === 1 || l.job === 4);
     expect(retried.map((l) => l.meta.attempt)).toEqual([1, 1]);
     // the failed jobs run again on resume; then everything equals the reference
     const again = await runSweepToEnd(sweep, { out: dir, workers: 2 });
-    expect(again).toMatchObject({ done: 2, skipped: JOBS - 2, failed: [], complete: true });
+    expect(again).toMatchObject({ done: 3, skipped: JOBS - 3, failed: [], complete: true });
     expectReference(dir);
   });
 
-  it("the CLI exits 1 when a job fails after its retry (here: a box that cannot be neutral)", async () => {
+  it("the CLI exits 1 when a job fails (here: a box that cannot be neutral, refused as input and so not retried)", async () => {
     const dir = fresh("cli-fail");
     const file = join(root, "uio-sweep.json");
     writeFileSync(file, JSON.stringify({
@@ -313,9 +316,9 @@ describe("faults", () => {
     }));
     expect(await sweepCommand({ file, out: dir, workers: 1, quiet: true })).toBe(1);
     const f = lines(dir, FAILURES_FILE) as unknown as { attempt: number; final: boolean; error: { name: string; message: string } }[];
-    expect(f.map((x) => [x.attempt, x.final])).toEqual([[0, false], [1, true]]);
-    expect(f[1]!.error.name).toBe("InputError");
-    expect(f[1]!.error.message).toMatch(/^species: the box is not neutral/);
+    expect(f.map((x) => [x.attempt, x.final])).toEqual([[0, true]]);
+    expect(f[0]!.error.name).toBe("InputError");
+    expect(f[0]!.error.message).toMatch(/^species: the box is not neutral/);
   });
 
   it("the memory guard refuses before anything is written", async () => {

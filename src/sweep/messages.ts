@@ -12,7 +12,7 @@ import type { Scenario } from "../scenario/schema.js";
 import type { JobRunOptions, KmcCacheEntry } from "./definition.js";
 
 /** A fault to inject into one attempt (tests of the retry path only). */
-export type InjectedFault = "throw" | "exit";
+export type InjectedFault = "throw" | "exit" | "refuse";
 
 /** Main -> worker: run one job. The task's return value is the worker's JobReply. */
 export interface RunJobMessage {

@@ -349,7 +349,10 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
         }
         case "failed":
         case "died": {
-          const final = item.attempt >= retries;
+          // a job whose scenario its run refuses as input (the up-front checks: a design that
+          // cannot be made) is refused the same way again: not retried
+          const refused = outcome.type === "failed" && (outcome.error.name === "InputError" || outcome.error.name === "ScenarioError");
+          const final = item.attempt >= retries || refused;
           failures.append({
             job: n,
             params: item.job.params,
@@ -366,7 +369,11 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
             report({ type: "ended", job: n, status: "retry" });
             break;
           }
-          notice(`job ${n} (${paramsText(item.job.params)}) ${what} again: ${outcome.error.message}; recorded in ${FAILURES_FILE}`);
+          notice(
+            refused
+              ? `job ${n} (${paramsText(item.job.params)}) was refused as input: ${outcome.error.message}; not retried (it would be refused again); recorded in ${FAILURES_FILE}`
+              : `job ${n} (${paramsText(item.job.params)}) ${what} again: ${outcome.error.message}; recorded in ${FAILURES_FILE}`,
+          );
           failed.push(n);
           report({ type: "ended", job: n, status: "failed" });
           yield { status: "failed", job: n, params: item.job.params, error: outcome.error, attempts: item.attempt + 1 };

@@ -4,6 +4,7 @@
  * (process.exit, an uncaught error) is seen by the pool as a rejected task.
  */
 import { performance } from "node:perf_hooks";
+import { InputError } from "../core/errors.js";
 import { threadId } from "node:worker_threads";
 import { runScenario, type Realisation0 } from "../pipeline/runScenario.js";
 import { midPlaneSlab } from "../report/networkSlice.js";
@@ -30,6 +31,7 @@ function runJob(message: MainMessage): JobReply {
   try {
     if (message.fault === "exit") process.exit(INJECTED_EXIT_CODE);
     if (message.fault === "throw") throw new Error(`injected fault in job ${job}, attempt ${message.attempt}`);
+    if (message.fault === "refuse") throw new InputError(`injected refusal of job ${job}'s input, attempt ${message.attempt}`);
     let last = -Infinity;
     let lastStage = "";
     let page: PageFields | undefined = message.page === true ? {} : undefined;
