@@ -501,7 +501,8 @@ function headlineBands(r: Results): Record<string, OutputBand | undefined> {
 /** How many draws were left out because their design cannot be made: "3 training runs and 7 of 256 emulated draws". */
 function unbuildableCounts(u: UncertaintyBlock): string {
   const b = u.unbuildable!;
-  const parts = [b.runs.length > 0 ? `${b.runs.length} ${u.runs === undefined ? "samples" : "training runs"}` : "", b.draws > 0 ? `${b.draws} of ${u.samples + b.draws} emulated draws` : ""];
+  const plural = (k: number, one: string): string => `${k} ${one}${k === 1 ? "" : "s"}`;
+  const parts = [b.runs.length > 0 ? plural(b.runs.length, u.runs === undefined ? "sample" : "training run") : "", b.draws > 0 ? `${b.draws} of ${u.samples + b.draws} emulated ${b.draws === 1 ? "draw" : "draws"}` : ""];
   return parts.filter((x) => x !== "").join(" and ");
 }
 
