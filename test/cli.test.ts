@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readVti } from "./vti-reader.js";
+import { TINY_KMC_SCENARIO } from "./tiny-kmc.js";
 
 const cli = join(process.cwd(), "dist", "cli", "main.js");
 function mofhop(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -13,14 +14,7 @@ function mofhop(...args: string[]): { code: number; stdout: string; stderr: stri
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-const tiny = {
-  name: "tiny",
-  seed: 5,
-  temperaturesK: [280, 320],
-  lattice: { kind: "simple-cubic", cells: [8, 8, 8], latticeConstantAngstrom: 3 },
-  species: [{ name: "Li+", charge: 1, occupancy: 0.2, hopBarrierEV: 0.2, attemptFrequencyHz: 1e13 }],
-  kmc: { equilibrationHops: 1000, hops: 20000, replicas: 2, blocks: 5 },
-};
+const tiny = TINY_KMC_SCENARIO;
 
 let dir = "";
 function scenarioFile(obj: unknown, name = "s.json"): string {

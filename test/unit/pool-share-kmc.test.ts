@@ -8,15 +8,9 @@ import { JobPool } from "../../src/sweep/pool.js";
 import type { KmcCacheEntry } from "../../src/sweep/definition.js";
 import { kmcCacheKey } from "../../src/pipeline/runScenario.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { TINY_KMC_SCENARIO } from "../tiny-kmc.js";
 
-const tiny = parseScenario({
-  name: "tiny",
-  seed: 5,
-  temperaturesK: [280, 320],
-  lattice: { kind: "simple-cubic", cells: [8, 8, 8], latticeConstantAngstrom: 3 },
-  species: [{ name: "Li+", charge: 1, occupancy: 0.2, hopBarrierEV: 0.2, attemptFrequencyHz: 1e13 }],
-  kmc: { equilibrationHops: 1000, hops: 20000, replicas: 2, blocks: 5 },
-});
+const tiny = parseScenario(TINY_KMC_SCENARIO);
 
 describe("KMC results shared between the pool's jobs", () => {
   it("each temperature's result is sent under its cache key, and a job given them gives the same results", async () => {
