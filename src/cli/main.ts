@@ -679,7 +679,7 @@ async function compare(cmd: ParsedCommand): Promise<number> {
       await Promise.all(Array.from({ length: workers }, lane));
       all = outcomes.map((o, i) => {
         if (o.type === "done") {
-          pages[i] = o.page ?? {};
+          pages[i] = o.page !== undefined ? pageFieldsOf(loaded[i]!.scenario, o.page) : {};
           return o.results;
         }
         const why = o.type === "aborted" ? "aborted" : o.error.message;

@@ -6,8 +6,7 @@
 import type { MessagePort } from "node:worker_threads";
 import type { ScenarioProgress } from "../pipeline/progress.js";
 import type { Results } from "../pipeline/results.js";
-import type { VoxelFields } from "../pipeline/morphology.js";
-import type { NetworkSliceData } from "../report/networkSlice.js";
+import type { Realisation0 } from "../pipeline/runScenario.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { JobRunOptions, KmcCacheEntry } from "./definition.js";
 
@@ -35,16 +34,6 @@ export interface RunJobMessage {
   readonly shareKmc?: boolean;
 }
 
-/**
- * Realisation 0 as the page draws it (cli/fields.ts), made in the worker from the network
- * stage's build and solve (RunOptions.onRealisation0): a voxel design's fields, a particle
- * network's slab; neither for other designs.
- */
-export interface PageFields {
-  readonly fields?: VoxelFields;
-  readonly networkSlice?: NetworkSliceData;
-}
-
 export type MainMessage = RunJobMessage;
 
 export interface SerializedError {
@@ -57,8 +46,8 @@ export interface JobDoneMessage {
   readonly type: "done";
   readonly job: number;
   readonly results: Results;
-  /** With RunJobMessage.page. */
-  readonly page?: PageFields;
+  /** With RunJobMessage.page: realisation 0 as the network stage built and solved it (the main thread draws the page from it). */
+  readonly page?: Realisation0;
   readonly seconds: number;
   readonly worker: number;
 }

@@ -7,8 +7,7 @@ import { performance } from "node:perf_hooks";
 import { InputError } from "../core/errors.js";
 import { threadId } from "node:worker_threads";
 import { runScenario, type Realisation0 } from "../pipeline/runScenario.js";
-import { midPlaneSlab } from "../report/networkSlice.js";
-import { serializeError, type JobKmcMessage, type JobProgressMessage, type JobReply, type MainMessage, type PageFields } from "./messages.js";
+import { serializeError, type JobKmcMessage, type JobProgressMessage, type JobReply, type MainMessage } from "./messages.js";
 import type { KmcCacheEntry } from "./definition.js";
 
 /** Progress messages at most this often (ms), and whenever the stage changes. */
@@ -34,7 +33,7 @@ function runJob(message: MainMessage): JobReply {
     if (message.fault === "refuse") throw new InputError(`injected refusal of job ${job}'s input, attempt ${message.attempt}`);
     let last = -Infinity;
     let lastStage = "";
-    let page: PageFields | undefined = message.page === true ? {} : undefined;
+    let page: Realisation0 | undefined;
     // with shareKmc, each KMC result the run makes goes to the main thread as it is made
     const share = message.shareKmc === true && port !== undefined ? port : undefined;
     const results = runScenario(message.scenario, {
@@ -42,9 +41,7 @@ function runJob(message: MainMessage): JobReply {
       ...message.runOptions,
       ...(message.kmc !== undefined ? { kmcCache: new Map<string, KmcCacheEntry>(message.kmc) } : {}),
       ...(share !== undefined ? { onKmcResult: (key: string, entry: KmcCacheEntry) => share.postMessage({ type: "kmc", job, key, entry } satisfies JobKmcMessage) } : {}),
-      ...(page !== undefined
-        ? { onRealisation0: (r: Realisation0) => (page = r.kind === "voxel" ? { fields: r.fields } : { networkSlice: midPlaneSlab(message.scenario.name, r.temperatureK, r.currents) }) }
-        : {}),
+      ...(message.page === true ? { onRealisation0: (r: Realisation0) => (page = r) } : {}),
       onProgress: (fraction, stage, progress) => {
         const now = performance.now();
         if (port === undefined || (stage === lastStage && now - last < PROGRESS_INTERVAL_MS)) return;
