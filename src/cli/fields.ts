@@ -12,7 +12,7 @@ import type { Results } from "../pipeline/results.js";
 import type { Realisation0 } from "../pipeline/runScenario.js";
 import { isNetworkDesign, type Scenario } from "../scenario/schema.js";
 import { middleYSlice, parseSliceCsv, sliceCsv, type CurrentSliceData } from "../report/slice.js";
-import { buildNetworkDesign, networkSliceTemperature as sliceTemperature } from "../pipeline/design.js";
+import { buildNetworkDesign, networkSliceTemperature } from "../pipeline/design.js";
 import { midPlaneSlab, networkSliceJson, parseNetworkSliceJson, type NetworkSliceData } from "../report/networkSlice.js";
 import { vtiFile } from "../report/vti.js";
 
@@ -76,26 +76,16 @@ export function writeDesignFields(scenario: Scenario, results: Results, baseDir:
   return { slice: parseSliceCsv(text, scenario.name, file), fields: f };
 }
 
-/**
- * The temperature of a particle network's slice: the cell's (its temperatureK, else the
- * scenario temperature nearest 298.15 K) when the particles' conductivity is known there
- * (given by the scenario, or a KMC temperature), else the scenario temperature nearest
- * 298.15 K.
- */
-export function networkSliceTemperature(scenario: Scenario, results: Results): number {
-  return sliceTemperature(scenario, results.kmc);
-}
-
 /** The slab of a particle network (report/networkSlice.ts) from realisation 0, or null for any other design. */
 export function networkSlice(scenario: Scenario, results: Results): NetworkSliceData | null {
   const m = scenario.morphology;
   if (m === undefined || !isNetworkDesign(m)) return null;
-  const T = networkSliceTemperature(scenario, results);
+  const T = networkSliceTemperature(scenario, results.kmc);
   const mof = results.kmc.find((k) => k.temperatureK === T)?.totalConductivitySPerCm;
   return midPlaneSlab(scenario.name, T, buildNetworkDesign(scenario, m, 0).currents(T, mof));
 }
 
-/** What the page draws of realisation 0, from a run's RunOptions.onRealisation0 (the sweep worker makes the same: sweep/messages.ts PageFields). */
+/** What the page draws of realisation 0, from a run's RunOptions.onRealisation0 (or the Realisation0 a compare worker returns). */
 export function pageFieldsOf(scenario: Scenario, r: Realisation0): { fields?: VoxelFields; networkSlice?: NetworkSliceData } {
   return r.kind === "voxel" ? { fields: r.fields } : { networkSlice: midPlaneSlab(scenario.name, r.temperatureK, r.currents) };
 }
