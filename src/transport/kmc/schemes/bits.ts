@@ -42,8 +42,17 @@ export const LOOP_WARM_HOPS = 64;
 export class LoopCalls {
   private warm = 0;
 
+  /** Run `hops` hops as calls loop(n) of these sizes (each call ends on a hop, so they continue one another exactly). */
+  run(hops: number, loop: (n: number) => void): void {
+    for (let done = 0; done < hops; ) {
+      const n = this.size(hops - done);
+      loop(n);
+      done += n;
+    }
+  }
+
   /** Hops of the next call, `left` still to run. */
-  size(left: number): number {
+  private size(left: number): number {
     if (this.warm < LOOP_WARM_CALLS) {
       this.warm++;
       return Math.min(LOOP_WARM_HOPS, left);

@@ -266,11 +266,7 @@ export class TreeScheme implements SelectionScheme {
   advance(hops: number): number {
     const clock = this.clock, t0 = this.state.time;
     clock[0] = t0;
-    for (let done = 0; done < hops; ) {
-      const n = loopCalls.size(hops - done);
-      this.run(n);
-      done += n;
-    }
+    loopCalls.run(hops, (n) => this.run(n));
     this.state.attempts += hops;
     return clock[0]! - t0;
   }

@@ -202,11 +202,7 @@ export class TypeNullEventScheme implements ListedScheme {
     const clock = this.clock, t0 = this.state.time;
     clock[0] = t0;
     clock[1] = this.state.attempts;
-    for (let done = 0; done < hops; ) {
-      const n = loopCalls.size(hops - done);
-      this.run(n);
-      done += n;
-    }
+    loopCalls.run(hops, (n) => this.run(n));
     this.state.attempts = clock[1]!;
     return clock[0]! - t0;
   }
