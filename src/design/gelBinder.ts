@@ -90,7 +90,7 @@ export function checkGelBinder(o: GelBinderOptions, path: string): void {
   const inflated = inflatedFraction(o);
   if (inflated > MAX_INFLATED_FRACTION) {
     throw new InputError(
-      `${path}.porosity: MOF volume fraction ${o.mofVolumeFraction.toFixed(3)} with ${o.filmThicknessNm} nm films packs the coated particles to ${inflated.toFixed(3)}, above ${MAX_INFLATED_FRACTION} (random close packing): use a larger porosity or a thinner film`,
+      `${path}.porosity: MOF volume fraction ${o.mofVolumeFraction.toFixed(3)} with ${o.filmThicknessNm} nm films packs the coated particles to ${inflated.toFixed(3)}, above ${MAX_INFLATED_FRACTION}, the densest the packer reaches reliably (random close packing of equal spheres is 0.64: such a membrane can exist, but this model cannot build it): use a larger porosity or a thinner film`,
     );
   }
   const k = o.binderSamples ?? 100_000;

@@ -304,10 +304,11 @@ export interface UncertaintyBlock {
   /** Samples whose run failed (left out of the bands), other than the unbuildable ones. */
   readonly failedSamples: readonly number[];
   /**
-   * Draws that describe a design that cannot be made (the checks a run makes before its heavy
-   * work refuse them: in a corner of the inputs' joint ranges, such as a dense membrane with
-   * thick films that packs its coated particles beyond random close packing): left out, so the
-   * bands are over the buildable designs, the prior conditioned on the design being buildable.
+   * Draws whose design this model cannot build (the checks a run makes before its heavy work
+   * refuse them: in a corner of the inputs' joint ranges, such as a dense gel membrane with
+   * thick films whose coated particles would pack denser than the packer reaches, 0.6, though
+   * random close packing is 0.64): left out, so the bands are over the designs the model can
+   * build; the reasons say whether the limit is the membrane's or the model's.
    * `runs`: such training runs (or samples); `draws`: how many of the emulated draws; `reasons`:
    * one message per refusing field.
    */

@@ -498,7 +498,7 @@ function headlineBands(r: Results): Record<string, OutputBand | undefined> {
 }
 
 /** uncertainty.csv, sensitivity.csv, pairwise.csv, and the Markdown and HTML sections. */
-/** How many draws were left out because their design cannot be made: "3 training runs and 7 of 256 emulated draws". */
+/** How many draws were left out because the model cannot build their design: "3 training runs and 7 of 256 emulated draws". */
 function unbuildableCounts(u: UncertaintyBlock): string {
   const b = u.unbuildable!;
   const plural = (k: number, one: string): string => `${k} ${one}${k === 1 ? "" : "s"}`;
@@ -506,9 +506,9 @@ function unbuildableCounts(u: UncertaintyBlock): string {
   return parts.filter((x) => x !== "").join(" and ");
 }
 
-/** The draws left out because their design cannot be made, as one sentence. */
+/** The draws left out because the model cannot build their design, as one sentence. */
 export function unbuildableText(u: UncertaintyBlock): string {
-  return `left out as designs that cannot be made (the bands are over the buildable ones): ${unbuildableCounts(u)}; ${u.unbuildable!.reasons.join("; ")}`;
+  return `left out as designs this model cannot build (the bands are over those it can; the reasons say whose limit): ${unbuildableCounts(u)}; ${u.unbuildable!.reasons.join("; ")}`;
 }
 
 function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseRow[]): { files: Record<string, string>; markdown: string; html: { caption: string; columns: string[]; rows: Cell[][] }[] } {
@@ -561,7 +561,7 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
   }
   const unbuilt = banded.filter((r) => r.uncertainty!.unbuildable !== undefined);
   if (unbuilt.length > 0) {
-    md += `\nDraws whose design cannot be made:\n\n`;
+    md += `\nDraws whose design this model cannot build:\n\n`;
     for (const r of unbuilt) md += `- ${r.scenario}: ${unbuildableText(r.uncertainty!)}\n`;
   }
   const next = banded.filter((r) => r.uncertainty!.measureNext.length > 0);
@@ -575,7 +575,7 @@ function uncertaintyTables(all: readonly Results[], pairwise: readonly PairwiseR
       columns: ["design", ...columns],
       rows: banded.map((r, k): Cell[] => [r.scenario, ...columns.map((c): Cell => (heads[k]![c] !== undefined ? { number: emulatedText(heads[k]![c]!) } : null))]),
     },
-    ...(unbuilt.length > 0 ? [{ caption: "Draws whose design cannot be made, left out of the bands (the bands are over the buildable designs)", columns: ["design", "left out", "why"], rows: unbuilt.map((r): Cell[] => [r.scenario, unbuildableCounts(r.uncertainty!), r.uncertainty!.unbuildable!.reasons.join("; ")]) }] : []),
+    ...(unbuilt.length > 0 ? [{ caption: "Draws whose design this model cannot build, left out of the bands (the bands are over those it can build)", columns: ["design", "left out", "why"], rows: unbuilt.map((r): Cell[] => [r.scenario, unbuildableCounts(r.uncertainty!), r.uncertainty!.unbuildable!.reasons.join("; ")]) }] : []),
     ...(pairs.length > 0 ? [{ caption: "Probability that design a's value is the larger", columns: ["output", "a", "b", "P(a > b)", "runs paired"], rows: pairs.map((p): Cell[] => [p.label, p.a, p.b, p.probabilityAGreater, p.samples]) }] : []),
     ...(next.length > 0 ? [{ caption: "What to measure next", columns: ["design", "output", "90 % band (hi/lo)", "input", "share of variance", "measurement"], rows: next.flatMap((r) => r.uncertainty!.measureNext.slice(0, 3).map((m): Cell[] => [r.scenario, m.label, m.bandRatio90, m.input, m.share, m.measurement])) }] : []),
   ];

@@ -349,8 +349,8 @@ export async function* runSweep(sweep: Sweep, options: RunSweepOptions): AsyncGe
         }
         case "failed":
         case "died": {
-          // a job whose scenario its run refuses as input (the up-front checks: a design that
-          // cannot be made) is refused the same way again: not retried
+          // a job whose scenario its run refuses as input (the up-front checks: a design the
+          // model cannot build) is refused the same way again: not retried
           const refused = outcome.type === "failed" && (outcome.error.name === "InputError" || outcome.error.name === "ScenarioError");
           const final = item.attempt >= retries || refused;
           failures.append({

@@ -182,11 +182,12 @@ function plainAt(design: UncertainScenario, u: Float64Array): { copy: Record<str
 }
 
 /**
- * The draws (rows of `scores`) whose design cannot be made: the checks a run makes before its
+ * The draws (rows of `scores`) whose design this model cannot build: the checks a run makes before its
  * heavy work (checkMorphologyUpFront, checkCellUpFront) refuse it, with their message. Each
  * input alone is checked over its whole reach (checkReachUpFront); this finds the corners of
  * their joint ranges, such as a dense gel membrane with thick films whose coated particles
- * would pack beyond random close packing.
+ * would pack denser than the packer reaches (0.6; a limit of the model: random close packing
+ * of equal spheres is 0.64).
  */
 export function unbuildableDraws(design: UncertainScenario, scores: readonly Float64Array[]): Map<number, string> {
   const out = new Map<number, string>();
@@ -412,7 +413,7 @@ export function summariseSamples(
   const n = scores.length;
   const done = [...samples.keys()].filter((s) => s < n).sort((a, b) => a - b);
   const missing = Array.from({ length: n }, (_, s) => s).filter((s) => !samples.has(s));
-  // a missing run whose design cannot be made is not a failure of the code: it is left out by design
+  // a missing run whose design the model cannot build is not a failure of the code: it is left out, and said so
   const unbuilt = missing.length > 0 ? unbuildableDraws(design, missing.map((s) => scores[s]!)) : new Map<number, string>();
   const unbuildableRuns = missing.filter((_, i) => unbuilt.has(i));
   const failedSamples = missing.filter((_, i) => !unbuilt.has(i));
@@ -663,7 +664,7 @@ export async function propagateUncertainty(
   const unfinished = summary.interrupted !== undefined || options.shard !== undefined;
   if (unfinished) return { block: null, samples, summary, scores };
   if (runs === undefined) return { block: summariseSamples(design, scores, samples, seed, nominal, { fittedPaths, calibrated }), samples, summary, scores };
-  // the emulated draws: only those whose design can be made (the bands are over buildable designs)
+  // the emulated draws: only those whose design the model can build (the bands are over those)
   const all = drawScores(design, inputKeys(design.inputs), draws, seed, posteriors).scores;
   const unbuilt = unbuildableDraws(design, all);
   const at = all.filter((_, s) => !unbuilt.has(s));
