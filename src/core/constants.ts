@@ -31,3 +31,5 @@ export const CELSIUS_ZERO_K = 273.15;
 export function thermalEnergyEV(temperatureK: number): number {
   return BOLTZMANN_EV_PER_K * temperatureK;
 }
+/** Random close packing fraction of equal spheres (Scott and Kilgour, J. Phys. D 2, 863, 1969). */
+export const RANDOM_CLOSE_PACKING_FRACTION = 0.64;

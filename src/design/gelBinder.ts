@@ -29,6 +29,7 @@
  * The gel's own path, the coats joining the lenses on each particle (which carries the gel's
  * anions), is built on this network in gelFilm.ts.
  */
+import { RANDOM_CLOSE_PACKING_FRACTION } from "../core/constants.js";
 import { InputError } from "../core/errors.js";
 import type { RandomStream } from "../core/rng.js";
 import { MAX_NECK_RATIO, sphereNeckResistanceOhm } from "./contacts.js";
@@ -47,7 +48,11 @@ export interface GelBinderOptions extends ParticleSizes {
   readonly binderSamples?: number;
 }
 
-/** Highest packing fraction of the film-inflated particles the packer reaches reliably. */
+/**
+ * Highest packing fraction of the film-inflated particles the packer reaches reliably: below
+ * random close packing (RANDOM_CLOSE_PACKING_FRACTION), so between the two lie membranes that
+ * exist but that this model cannot build.
+ */
 export const MAX_INFLATED_FRACTION = 0.6;
 
 export interface GelBinder {
@@ -90,7 +95,7 @@ export function checkGelBinder(o: GelBinderOptions, path: string): void {
   const inflated = inflatedFraction(o);
   if (inflated > MAX_INFLATED_FRACTION) {
     throw new InputError(
-      `${path}.porosity: MOF volume fraction ${o.mofVolumeFraction.toFixed(3)} with ${o.filmThicknessNm} nm films packs the coated particles to ${inflated.toFixed(3)}, above ${MAX_INFLATED_FRACTION}, the densest the packer reaches reliably (random close packing of equal spheres is 0.64: such a membrane can exist, but this model cannot build it): use a larger porosity or a thinner film`,
+      `${path}.porosity: MOF volume fraction ${o.mofVolumeFraction.toFixed(3)} with ${o.filmThicknessNm} nm films packs the coated particles to ${inflated.toFixed(3)}, above ${MAX_INFLATED_FRACTION}, the densest the packer reaches reliably (${inflated <= RANDOM_CLOSE_PACKING_FRACTION ? `random close packing of equal spheres is ${RANDOM_CLOSE_PACKING_FRACTION}: such a membrane can exist, but this model cannot build it` : `and above random close packing of equal spheres, ${RANDOM_CLOSE_PACKING_FRACTION}, too`}): use a larger porosity or a thinner film`,
     );
   }
   const k = o.binderSamples ?? 100_000;
